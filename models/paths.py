@@ -1,0 +1,36 @@
+"""Where the data file and its companions live. Resolved once, from the CLI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DATA_FILE_NAME = "jiaoyan.json"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("jiaoyan", appauthor=False))
+
+
+def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path:
+    """--db PATH, else JIAOYAN_DB, else the platform's user data dir."""
+    if cli_value:
+        return Path(cli_value).expanduser().absolute()
+    env = os.environ.get("JIAOYAN_DB", "").strip()
+    if env:
+        return Path(env).expanduser().absolute()
+    return default_data_dir() / DATA_FILE_NAME
+
+
+def lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".lock")
+
+
+def backup_dir(db: Path) -> Path:
+    return db.with_name(db.name + ".backups")
+
+
+def archive_dir(db: Path) -> Path:
+    return db.with_name(db.name + ".archive")

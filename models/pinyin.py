@@ -1,0 +1,86 @@
+"""Finding people by pinyin: ``zs``, ``zhangsan`` and ``张`` all find 张三.
+
+pypinyin reads most names right; for the common polyphonic surnames
+(单 shan, 曾 zeng, 解 xie, 区 ou, 仇 qiu, 朴 piao, 查 zha …) the first
+character is read as a surname, which pypinyin alone gets wrong.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+SURNAME_READINGS = {
+    "单": "shan", "曾": "zeng", "解": "xie", "区": "ou", "仇": "qiu", "朴": "piao",
+    "查": "zha", "盖": "ge", "覃": "qin", "尉": "yu", "乐": "yue", "缪": "miao",
+    "翟": "zhai", "任": "ren", "员": "yun", "黑": "he", "句": "gou", "召": "shao",
+    "长孙": "zhangsun", "尉迟": "yuchi", "万俟": "moqi", "单于": "chanyu",
+}
+
+
+@lru_cache(maxsize=4096)
+def name_syllables(name: str) -> tuple[str, ...]:
+    """The name's syllables, lower case, surname read as a surname."""
+    from pypinyin import Style, lazy_pinyin
+
+    for surname in sorted((s for s in SURNAME_READINGS if len(s) > 1), key=len, reverse=True):
+        if name.startswith(surname):
+            rest = name[len(surname):]
+            return (SURNAME_READINGS[surname],) + tuple(
+                s.lower() for s in lazy_pinyin(rest, style=Style.NORMAL, errors="default"))
+    syllables = [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="default")]
+    if name and name[0] in SURNAME_READINGS and syllables:
+        syllables[0] = SURNAME_READINGS[name[0]]
+    return tuple(syllables)
+
+
+def full_pinyin(name: str) -> str:
+    return "".join(name_syllables(name))
+
+
+def initials(name: str) -> str:
+    return "".join(s[0] for s in name_syllables(name) if s)
+
+
+def match_score(query: str, *texts: str) -> int:
+    """How well ``query`` finds a person (0 = not at all). The first text is the name;
+    the others (subjects, grades, roles …) match by plain substring."""
+    q = query.strip().lower().replace(" ", "")
+    if not q:
+        return 1
+    name = texts[0] if texts else ""
+    if name == q:
+        return 100
+    if name.lower().startswith(q):
+        return 90
+    if q in name.lower():
+        return 80
+    if q.isascii():
+        if initials(name) == q:
+            return 75
+        if initials(name).startswith(q):
+            return 70
+        if full_pinyin(name).startswith(q):
+            return 65
+        if _syllable_prefix_match(q, name_syllables(name)):
+            return 60
+        if q in full_pinyin(name):
+            return 40
+    for other in texts[1:]:
+        if other and q in other.lower():
+            return 30
+    return 0
+
+
+def _syllable_prefix_match(query: str, syllables: tuple[str, ...]) -> bool:
+    """``zhangs`` or ``zhsan``: each piece a prefix of the next syllable."""
+    def walk(q: str, index: int) -> bool:
+        if not q:
+            return True
+        if index >= len(syllables):
+            return False
+        syllable = syllables[index]
+        for size in range(min(len(q), len(syllable)), 0, -1):
+            if syllable.startswith(q[:size]) and walk(q[size:], index + 1):
+                return True
+        return False
+    return walk(query, 0)

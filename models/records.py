@@ -1,0 +1,480 @@
+"""The domain's records: plain dataclasses, one per concept of DESIGN.md.
+
+Every record carries its id and who created and last changed it, and when.
+Dates are ISO strings (``2025-10-16``) so that the JSON file stays readable;
+derived figures (week numbers, pinyin, counts) are never stored.
+Validation returns a list of :class:`Problem` with readable messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from models.i18n import t
+
+R = TypeVar("R", bound="Record")
+
+LESSON_TYPES = (
+    "推门课", "常态课", "研讨课", "公开课", "示范课", "观摩课",
+    "展示课", "过关课", "汇报课", "达标课", "优质课", "赛课",
+)
+RATINGS = ("优", "良", "中", "待改进")
+ROLES = (
+    "校长", "副校长", "教导主任", "中层领导", "教研组长",
+    "备课组长", "骨干教师", "青年教师", "新教师",
+)
+GROUP_KINDS = ("office", "research", "prep")
+ACTIVITY_KINDS = ("集体备课", "主题研讨", "课例研讨", "理论学习", "专家讲座", "其他")
+ACTIVITY_STATUSES = ("planned", "held", "cancelled", "skipped")
+ATTENDANCE_MARKS = ("present", "leave", "absent")
+PAIRING_STATUSES = ("active", "ended")
+MEETING_KINDS = ("分析教材", "指导备课", "说课", "听课指导", "评课", "其他")
+OUTCOME_KINDS = (
+    "教学反思", "教学随笔", "教学案例", "教学论文", "课题",
+    "获奖", "读书笔记", "教学设计", "公开课",
+)
+OUTCOME_LEVELS = ("校级", "区级", "市级", "省级", "国家级")
+EVALUATION_GRADES = ("优秀", "合格", "待改进")
+TERM_STATUSES = ("open", "archived")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a record: which field, and a message saying how to fix it."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def is_iso_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+@dataclass
+class Record:
+    """What every stored record has: an id and who made and last changed it."""
+
+    TABLE: ClassVar[str] = ""
+
+    id: int = 0
+    created_by: str = ""
+    created_at: str = ""
+    updated_by: str = ""
+    updated_at: str = ""
+    version: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data.pop("id")
+        return data
+
+    @classmethod
+    def from_dict(cls: type[R], data: dict[str, Any], record_id: int = 0) -> R:
+        """Build from stored data, ignoring keys this version does not know."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        values["id"] = int(record_id or data.get("id", 0) or 0)
+        return cls(**values)
+
+    def validate(self) -> list[Problem]:
+        return []
+
+    def copy(self: R, **changes: Any) -> R:
+        return dataclasses.replace(self, **changes)
+
+
+def _required(problems: list[Problem], field_name: str, value: object, label_key: str) -> None:
+    if not (value.strip() if isinstance(value, str) else value):
+        problems.append(Problem(field_name, t("error.required", field=t(label_key))))
+
+
+def _date(problems: list[Problem], field_name: str, value: str, label_key: str) -> None:
+    if not is_iso_date(value):
+        problems.append(Problem(field_name, t("error.bad_date", field=t(label_key), value=value)))
+
+
+def _choice(problems: list[Problem], field_name: str, value: str, choices, label_key: str) -> None:
+    if value not in choices:
+        problems.append(
+            Problem(field_name, t("error.bad_choice", field=t(label_key), value=value, choices="、".join(choices)))
+        )
+
+
+@dataclass
+class Term(Record):
+    """学期: ``2025-2026-1`` is the first term of the 2025—2026 school year."""
+
+    TABLE: ClassVar[str] = "terms"
+
+    term_id: str = ""
+    name: str = ""
+    start: str = ""
+    end: str = ""
+    holidays: list[str] = field(default_factory=list)  # closed days the admin added by hand
+    workdays: list[str] = field(default_factory=list)  # make-up workdays the admin added by hand
+    not_holidays: list[str] = field(default_factory=list)  # official closed days the admin reopened
+    not_workdays: list[str] = field(default_factory=list)  # official make-up days the admin closed
+    status: str = "open"
+
+    @property
+    def start_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.start)
+
+    @property
+    def end_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.end)
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not _valid_term_id(self.term_id):
+            problems.append(Problem("term_id", t("error.term_id", value=self.term_id)))
+        _required(problems, "name", self.name, "field.term_name")
+        _date(problems, "start", self.start, "field.start")
+        _date(problems, "end", self.end, "field.end")
+        if not problems and self.end_date <= self.start_date:
+            problems.append(Problem("end", t("error.term_end_before_start")))
+        _choice(problems, "status", self.status, TERM_STATUSES, "field.status")
+        return problems
+
+
+def _valid_term_id(term_id: str) -> bool:
+    parts = term_id.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return False
+    first, second, half = (int(p) for p in parts)
+    return second == first + 1 and half in (1, 2)
+
+
+def term_display_name(term_id: str) -> str:
+    """``2025-2026-1`` → ``2025—2026学年第一学期``."""
+    first, second, half = term_id.split("-")
+    return t("term.display_name", first=first, second=second, half=t(f"term.half.{half}"))
+
+
+@dataclass
+class Teacher(Record):
+    """教师. Admin rights come from ``is_admin``, never from a title."""
+
+    TABLE: ClassVar[str] = "teachers"
+
+    name: str = ""
+    login: str = ""
+    gender: str = ""
+    subjects: list[str] = field(default_factory=list)
+    grades: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    is_admin: bool = False
+    joined: str = ""  # the date the teacher joined the school
+    active: bool = True
+    note: str = ""
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        _required(problems, "name", self.name, "field.name")
+        if self.joined:
+            _date(problems, "joined", self.joined, "field.joined")
+        for role in self.roles:
+            _choice(problems, "roles", role, ROLES, "field.roles")
+        if self.login and (not self.login.replace("_", "").replace("-", "").replace(".", "").isalnum()
+                           or not self.login.isascii()):
+            problems.append(Problem("login", t("error.bad_login", value=self.login)))
+        return problems
+
+    @property
+    def label(self) -> str:
+        """Name with subject and grade, to tell namesakes apart."""
+        extra = "".join(self.subjects[:1]) + "".join(self.grades[:1])
+        return f"{self.name}（{extra}）" if extra else self.name
+
+
+@dataclass
+class Group(Record):
+    """教研组 (kind research) or 备课组 (kind prep); the 教导处 is the office at the root."""
+
+    TABLE: ClassVar[str] = "groups"
+
+    name: str = ""
+    kind: str = "research"
+    parent_id: int = 0
+    subject: str = ""
+    grades: list[str] = field(default_factory=list)
+    leader_id: int = 0
+    member_ids: list[int] = field(default_factory=list)
+    slot_weekday: int = 0  # 1 = Monday … 5 = Friday; 0 = no weekly slot
+    slot_period: int = 0  # period of the school day, 1-based
+    slot_place: str = ""
+    themes: dict[str, str] = field(default_factory=dict)  # term id → 研究主题
+    active: bool = True
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        _required(problems, "name", self.name, "field.group_name")
+        _choice(problems, "kind", self.kind, GROUP_KINDS, "field.group_kind")
+        if self.slot_weekday and not 1 <= self.slot_weekday <= 7:
+            problems.append(Problem("slot_weekday", t("error.bad_weekday", value=self.slot_weekday)))
+        return problems
+
+
+@dataclass
+class Activity(Record):
+    """教研活动: one meeting of a group (or a school-wide event when group_id is 0)."""
+
+    TABLE: ClassVar[str] = "activities"
+
+    term_id: str = ""
+    group_id: int = 0
+    date: str = ""
+    period: int = 0
+    place: str = ""
+    kind: str = "主题研讨"
+    event: str = ""  # for one-off school events: 专家讲座, 座谈会 …
+    topic: str = ""
+    content: str = ""
+    host_id: int = 0
+    speaker_id: int = 0
+    attendee_ids: list[int] = field(default_factory=list)
+    attendance: dict[str, str] = field(default_factory=dict)  # teacher id → present/leave/absent
+    minutes: str = ""
+    status: str = "planned"
+    cancel_reason: str = ""
+    generated: bool = False  # made from the group's weekly slot
+    touched: bool = False  # a person changed it, so regeneration leaves it alone
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        _date(problems, "date", self.date, "field.date")
+        _choice(problems, "kind", self.kind, ACTIVITY_KINDS, "field.activity_kind")
+        _choice(problems, "status", self.status, ACTIVITY_STATUSES, "field.status")
+        for mark in self.attendance.values():
+            _choice(problems, "attendance", mark, ATTENDANCE_MARKS, "field.attendance")
+        if self.status == "cancelled" and not self.cancel_reason.strip():
+            problems.append(Problem("cancel_reason", t("error.cancel_reason")))
+        return problems
+
+
+@dataclass
+class Observation(Record):
+    """听课记录, with the "three ones" of its evaluation."""
+
+    TABLE: ClassVar[str] = "observations"
+
+    term_id: str = ""
+    date: str = ""
+    period: int = 0
+    observer_id: int = 0
+    teacher_id: int = 0
+    subject: str = ""
+    grade_class: str = ""
+    topic: str = ""
+    lesson_type: str = "常态课"
+    strengths: str = ""
+    shortcomings: str = ""
+    suggestions: str = ""
+    rating: str = ""
+    activity_id: int = 0
+    followed_up_ids: list[int] = field(default_factory=list)  # earlier observations whose suggestion this one checked
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not self.observer_id:
+            problems.append(Problem("observer_id", t("error.required", field=t("field.observer"))))
+        if not self.teacher_id:
+            problems.append(Problem("teacher_id", t("error.required", field=t("field.teacher"))))
+        if self.observer_id and self.observer_id == self.teacher_id:
+            problems.append(Problem("teacher_id", t("error.observe_self")))
+        _date(problems, "date", self.date, "field.date")
+        _required(problems, "topic", self.topic, "field.topic")
+        _choice(problems, "lesson_type", self.lesson_type, LESSON_TYPES, "field.lesson_type")
+        if self.rating:
+            _choice(problems, "rating", self.rating, RATINGS, "field.rating")
+        return problems
+
+
+@dataclass
+class Pairing(Record):
+    """师徒结对: one mentor, one mentee, from one term to another."""
+
+    TABLE: ClassVar[str] = "pairings"
+
+    mentor_id: int = 0
+    mentee_id: int = 0
+    subject: str = ""
+    from_term: str = ""
+    to_term: str = ""
+    goals: str = ""
+    status: str = "active"
+    # term id → {"summary": mentor's summary, "grade": 优秀/合格/待改进, "comment": admin's comment}
+    evaluations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not self.mentor_id:
+            problems.append(Problem("mentor_id", t("error.required", field=t("field.mentor"))))
+        if not self.mentee_id:
+            problems.append(Problem("mentee_id", t("error.required", field=t("field.mentee"))))
+        if self.mentor_id and self.mentor_id == self.mentee_id:
+            problems.append(Problem("mentee_id", t("error.mentor_self")))
+        if not _valid_term_id(self.from_term):
+            problems.append(Problem("from_term", t("error.term_id", value=self.from_term)))
+        if self.to_term and not _valid_term_id(self.to_term):
+            problems.append(Problem("to_term", t("error.term_id", value=self.to_term)))
+        _choice(problems, "status", self.status, PAIRING_STATUSES, "field.status")
+        for evaluation in self.evaluations.values():
+            if evaluation.get("grade"):
+                _choice(problems, "evaluations", evaluation["grade"], EVALUATION_GRADES, "field.evaluation")
+        return problems
+
+
+@dataclass
+class MentorMeeting(Record):
+    """带教记录: one guidance meeting of a pairing."""
+
+    TABLE: ClassVar[str] = "meetings"
+
+    pairing_id: int = 0
+    term_id: str = ""
+    date: str = ""
+    kind: str = "指导备课"
+    content: str = ""
+    duration_minutes: int = 0
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not self.pairing_id:
+            problems.append(Problem("pairing_id", t("error.required", field=t("field.pairing"))))
+        _date(problems, "date", self.date, "field.date")
+        _choice(problems, "kind", self.kind, MEETING_KINDS, "field.meeting_kind")
+        _required(problems, "content", self.content, "field.content")
+        if self.duration_minutes < 0:
+            problems.append(Problem("duration_minutes", t("error.negative", field=t("field.duration"))))
+        return problems
+
+
+@dataclass
+class Outcome(Record):
+    """教研成果: counts toward the teacher's points (积分)."""
+
+    TABLE: ClassVar[str] = "outcomes"
+
+    teacher_id: int = 0
+    term_id: str = ""
+    kind: str = "教学反思"
+    title: str = ""
+    level: str = "校级"
+    award: str = ""
+    date: str = ""
+    points: float = 0.0
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not self.teacher_id:
+            problems.append(Problem("teacher_id", t("error.required", field=t("field.teacher"))))
+        _choice(problems, "kind", self.kind, OUTCOME_KINDS, "field.outcome_kind")
+        _required(problems, "title", self.title, "field.title")
+        _choice(problems, "level", self.level, OUTCOME_LEVELS, "field.level")
+        _date(problems, "date", self.date, "field.date")
+        return problems
+
+
+def default_periods() -> list[dict[str, str]]:
+    """上午第1–4节, 下午第1–3节 with the times most primary schools keep."""
+    return [
+        {"half": "上午", "start": "08:00", "end": "08:40"},
+        {"half": "上午", "start": "08:50", "end": "09:30"},
+        {"half": "上午", "start": "10:00", "end": "10:40"},
+        {"half": "上午", "start": "10:50", "end": "11:30"},
+        {"half": "下午", "start": "14:00", "end": "14:40"},
+        {"half": "下午", "start": "14:50", "end": "15:30"},
+        {"half": "下午", "start": "15:40", "end": "16:20"},
+    ]
+
+
+def default_point_table() -> dict[str, float]:
+    return {
+        "教学反思": 0.5, "教学随笔": 0.5, "读书笔记": 0.5, "教学设计": 1.0,
+        "教学案例": 1.0, "公开课": 1.0, "教学论文": 2.0, "课题": 3.0, "获奖": 1.0,
+        "award_bonus": 2.0,  # an award adds 2 points on top of the kind's own
+    }
+
+
+@dataclass
+class Policy(Record):
+    """教研制度: the school's own numbers. The defaults are DESIGN.md's seeds."""
+
+    TABLE: ClassVar[str] = "policy"
+
+    school_name: str = "实验小学"
+    observation_quota: int = 10
+    observation_quota_by_role: dict[str, int] = field(
+        default_factory=lambda: {"校长": 30, "副校长": 30, "教导主任": 30, "中层领导": 30}
+    )
+    research_lessons_per_term: int = 1
+    talks_per_term: int = 1
+    mentor_meetings_every_weeks: int = 1
+    mentees_per_mentor: int = 2
+    demo_lesson_deadline_weeks: int = 4
+    points: dict[str, float] = field(default_factory=default_point_table)
+    periods: list[dict[str, str]] = field(default_factory=default_periods)
+    subjects: list[str] = field(
+        default_factory=lambda: ["语文", "数学", "英语", "科学", "音乐", "美术", "体育", "信息技术", "道德与法治"]
+    )
+    grades: list[str] = field(default_factory=lambda: [f"{n}年级" for n in range(1, 7)])
+
+    def quota_for(self, roles: list[str]) -> int:
+        """A teacher's observation quota: the highest of their roles', else the default."""
+        figures = [self.observation_quota_by_role[r] for r in roles if r in self.observation_quota_by_role]
+        return max(figures, default=self.observation_quota)
+
+    def points_for(self, kind: str, award: str = "") -> float:
+        """An outcome's points from the point table: the kind's own, plus the bonus for an award."""
+        points = float(self.points.get(kind, 0.0))
+        if award.strip():
+            points += float(self.points.get("award_bonus", 0.0))
+        return points
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        _required(problems, "school_name", self.school_name, "field.school_name")
+        numbers = {
+            "observation_quota": self.observation_quota,
+            "research_lessons_per_term": self.research_lessons_per_term,
+            "talks_per_term": self.talks_per_term,
+            "mentees_per_mentor": self.mentees_per_mentor,
+            "demo_lesson_deadline_weeks": self.demo_lesson_deadline_weeks,
+        }
+        for name, value in {**numbers, **self.observation_quota_by_role}.items():
+            if not isinstance(value, int) or value < 0 or value > 500:
+                problems.append(Problem(name, t("error.bad_count", field=name, value=value)))
+        if self.mentor_meetings_every_weeks < 1:
+            problems.append(Problem("mentor_meetings_every_weeks", t("error.cadence")))
+        if not self.periods:
+            problems.append(Problem("periods", t("error.no_periods")))
+        for number, period in enumerate(self.periods, 1):
+            start, end = period.get("start", ""), period.get("end", "")
+            if not (_is_hhmm(start) and _is_hhmm(end) and start < end):
+                problems.append(Problem("periods", t("error.bad_period_time", number=number)))
+        return problems
+
+
+def _is_hhmm(value: str) -> bool:
+    try:
+        dt.time.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return len(value) == 5
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Term, Teacher, Group, Activity, Observation, Pairing, MentorMeeting, Outcome, Policy,
+)
+TABLES = {cls.TABLE: cls for cls in RECORD_TYPES}

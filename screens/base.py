@@ -1,0 +1,50 @@
+"""What every area screen has: the header, the footer, translated keys and live refresh."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from screens.widgets.header import AppHeader
+from screens.widgets.keys import translate_bindings
+
+
+class AreaScreen(Screen):
+    """An area of the app (日历 名册 听课 师徒 看板).
+
+    Subclasses compose their body in :meth:`compose_body` and redraw from the
+    store in :meth:`refresh_data`, which runs on mount, when the user comes
+    back to the area after the data changed, and when another session saved.
+    """
+
+    AREA = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self._seen_generation = -1
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.data_changed()
+
+    def on_screen_resume(self) -> None:
+        if self._seen_generation != self.app.store.generation:
+            self.data_changed()
+
+    def data_changed(self) -> None:
+        """Redraw from the store (called by the app when the data file changed)."""
+        self._seen_generation = self.app.store.generation
+        self.query_one(AppHeader).update_header()
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Read the store and update the widgets. Forms keep what the user typed."""

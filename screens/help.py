@@ -1,0 +1,52 @@
+"""F1: every key of the app and of the area you are in."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from models.i18n import t
+from screens.widgets.keys import translate_bindings
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the keys of the app and of the screen underneath, read from their bindings."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "key.close", id="help.close"),
+        Binding("f1", "dismiss", "key.close", show=False),
+        Binding("q", "dismiss", "key.close", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 72; max-width: 100%; height: auto; max-height: 90%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, sections: list[tuple[str, list[Binding]]]):
+        super().__init__()
+        translate_bindings(self)
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append(t("help.title") + "\n", style="bold")
+        for title, bindings in self.sections:
+            text.append("\n" + title + "\n", style="bold underline")
+            for binding in bindings:
+                key = binding.key_display or binding.key
+                text.append(f"  {key:<10}", style="bold")
+                text.append(binding.description + "\n")
+        text.append("\n" + t("help.footer"))
+        with VerticalScroll():
+            yield Static(text, id="help-text")
+
+    async def action_dismiss(self, result=None) -> None:
+        self.dismiss(None)

@@ -1,0 +1,3 @@
+"""The jiaoyan App, its command line and its styles."""
+
+__version__ = "0.1.0"

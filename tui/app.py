@@ -1,0 +1,175 @@
+"""The one App: five areas on keys 1–5, help on F1, the store polled for other sessions' saves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import traceback
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from models import clock
+from models.i18n import set_language, t
+from models.records import Teacher, Term
+from models.storage import DataFileError, Store
+from models.terms import current_term, week_of
+from screens.base import AreaScreen
+from screens.calendar import CalendarScreen
+from screens.dashboard import DashboardScreen
+from screens.help import HelpScreen
+from screens.mentoring import MentoringScreen
+from screens.observations import ObservationsScreen
+from screens.rosters import RostersScreen
+from screens.widgets.keys import translate_bindings
+
+AREAS = ("calendar", "rosters", "observations", "mentoring", "dashboard")
+
+
+class JiaoyanApp(App[int]):
+    """教研. Holds the store, who is using it, and the clock; screens read through it."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "jiaoyan 教研"
+    ENABLE_COMMAND_PALETTE = True
+    MODES = {
+        "calendar": CalendarScreen,
+        "rosters": RostersScreen,
+        "observations": ObservationsScreen,
+        "mentoring": MentoringScreen,
+        "dashboard": DashboardScreen,
+    }
+    BINDINGS = [
+        Binding("1", "area('calendar')", "area.calendar", id="area.calendar"),
+        Binding("2", "area('rosters')", "area.rosters", id="area.rosters"),
+        Binding("3", "area('observations')", "area.observations", id="area.observations"),
+        Binding("4", "area('mentoring')", "area.mentoring", id="area.mentoring"),
+        Binding("5", "area('dashboard')", "area.dashboard", id="area.dashboard"),
+        Binding("f1", "help", "key.help", id="app.help"),
+        Binding("q", "quit", "key.quit", id="app.quit"),
+    ]
+    POLL_SECONDS = 1.0
+
+    def __init__(self, store: Store, *, login: str, start_area: str | None = None):
+        super().__init__()
+        translate_bindings(self)
+        self.store = store
+        self.login = login
+        self.start_area = start_area
+        self.crash_log: Path | None = None
+        self._warned_about_file = False
+
+    # -- what screens read ---------------------------------------------------------
+
+    @property
+    def today(self) -> dt.date:
+        return clock.today()
+
+    @property
+    def term(self) -> Term | None:
+        return current_term(self.store.all(Term), self.today)
+
+    @property
+    def user(self) -> Teacher | None:
+        return next((x for x in self.store.all(Teacher) if x.login == self.login and x.active), None)
+
+    def school_name(self) -> str:
+        return self.store.policy().school_name or self.store.meta().get("school_name", "")
+
+    def term_heading(self) -> str:
+        term = self.term
+        if term is None:
+            return t("header.no_term")
+        return f"{term.name} · " + t("week.number", week=week_of(term, self.today))
+
+    def user_label(self) -> str:
+        user = self.user
+        if user is None:
+            return self.login
+        return user.name + (t("header.admin") if user.is_admin else "")
+
+    # -- areas and help ------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        area = self.start_area
+        if area not in AREAS:
+            user = self.user
+            area = "dashboard" if user is not None and user.is_admin else "observations"
+        self.switch_mode(area)
+        self.set_interval(self.POLL_SECONDS, self.check_for_changes)
+
+    def action_area(self, area: str) -> None:
+        if area in AREAS:
+            self.switch_mode(area)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        sections = [(t("help.app_keys"), [b for _, b in self._bindings if b.description])]
+        screen = self.screen
+        if isinstance(screen, AreaScreen):
+            sections.insert(0, (t(f"area.{screen.AREA}"),
+                                [b for _, b in screen._bindings if b.description]))
+        self.push_screen(HelpScreen(sections))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for number, area in enumerate(AREAS, 1):
+            yield SystemCommand(f"{number} {t(f'area.{area}')}", t(f"area.{area}.help"),
+                                lambda area=area: self.action_area(area))
+        yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
+        yield from super().get_system_commands(screen)
+
+    # -- other sessions' saves -----------------------------------------------------------
+
+    def check_for_changes(self) -> None:
+        """Pick up another session's save and redraw the area in view."""
+        try:
+            changed = self.store.refresh()
+        except DataFileError as error:
+            if not self._warned_about_file:
+                self._warned_about_file = True
+                self.notify(str(error), severity="error", timeout=30, markup=False)
+            return
+        self._warned_about_file = False
+        if changed and isinstance(self.screen, AreaScreen):
+            self.screen.data_changed()
+
+    # -- failures ------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        if self.is_headless:
+            # Under Pilot the test must see the real exception.
+            super()._handle_exception(error)
+            return
+        self.crash_log = write_crash_log(self.store.path, error)
+        self._return_code = 3
+        self.exit(3)
+
+
+def write_crash_log(db: Path, error: BaseException) -> Path:
+    """Keep the traceback for whoever maintains the server; the user sees a sentence."""
+    folder = db.with_name(db.name + ".logs")
+    try:
+        folder.mkdir(exist_ok=True)
+        path = folder / f"crash-{clock.now().strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+    except OSError:
+        path = Path(f"/tmp/jiaoyan-crash-{os.getpid()}.log")
+        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+    return path
+
+
+def make_app(db: str | os.PathLike, *, login: str | None = None, lang: str | None = None,
+             today: dt.date | str | None = None, start_area: str | None = None) -> JiaoyanApp:
+    """The one factory the CLI and the tests use."""
+    from models.identity import os_login
+
+    set_language(lang)
+    if today is not None:
+        os.environ["JIAOYAN_TODAY"] = str(today)
+    login = login or os_login()
+    store = Store(db, actor=login)
+    return JiaoyanApp(store, login=login, start_area=start_area)

@@ -1,0 +1,64 @@
+"""The ``jiaoyan`` command: opens the app, or runs one of its commands.
+
+Expected problems (a missing or damaged data file, bad input) become a clear
+message and an exit code: 1 for input the user can fix, 2 when the data file
+cannot be used. Unexpected ones keep their traceback in a log file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from models.i18n import set_language, t
+from tui import __version__
+from tui.commands import COMMAND_MODULES
+
+
+def _language_from(argv: Sequence[str]) -> str | None:
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=t("cli.opt.db"))
+    common.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=t("cli.opt.lang"))
+    parser = argparse.ArgumentParser(prog="jiaoyan", description=t("cli.description"), parents=[common])
+    parser.add_argument("--version", action="version", version=f"jiaoyan {__version__}")
+    parser.add_argument("--demo", action="store_true", help=t("cli.opt.demo"))
+    parser.add_argument("--area", choices=("calendar", "rosters", "observations", "mentoring", "dashboard"),
+                        help=t("cli.opt.area"))
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"))
+    for module in COMMAND_MODULES:
+        module.register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language_from(argv)
+    set_language(lang)
+    if lang:
+        os.environ["JIAOYAN_LANG"] = lang
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from models.storage import DataFileError
+
+    try:
+        if args.command is None:
+            from tui.commands.core import open_app
+
+            return open_app(args)
+        return int(args.handler(args) or 0)
+    except DataFileError as error:
+        print(str(error), file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,132 @@
+"""Core commands: open the app, init, check, backup, restore."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from models import clock
+from models.i18n import t
+from models.identity import os_login
+from models.paths import resolve_db_path
+
+
+def register(subparsers, common: argparse.ArgumentParser) -> None:
+    init = subparsers.add_parser("init", parents=[common], help=t("cli.init.help"), description=t("cli.init.help"))
+    init.add_argument("--demo", action="store_true", help=t("cli.init.demo"))
+    init.add_argument("--school", metavar="NAME", help=t("cli.init.school"))
+    init.add_argument("--name", metavar="NAME", help=t("cli.init.name"))
+    init.set_defaults(handler=run_init)
+
+    check = subparsers.add_parser("check", parents=[common], help=t("cli.check.help"), description=t("cli.check.help"))
+    check.set_defaults(handler=run_check)
+
+    backup = subparsers.add_parser("backup", parents=[common], help=t("cli.backup.help"), description=t("cli.backup.help"))
+    backup.set_defaults(handler=run_backup)
+
+    restore = subparsers.add_parser("restore", parents=[common], help=t("cli.restore.help"),
+                                    description=t("cli.restore.help"))
+    restore.add_argument("file", metavar="FILE", help=t("cli.restore.file"))
+    restore.set_defaults(handler=run_restore)
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    return resolve_db_path(getattr(args, "db", None))
+
+
+def open_app(args: argparse.Namespace) -> int:
+    """Open the app on the school's data file, or on a fresh demo school."""
+    from models.demo import build_demo
+    from tui.app import make_app
+
+    login = os_login()
+    lang = getattr(args, "lang", None)
+    if args.demo:
+        folder = Path(tempfile.mkdtemp(prefix="jiaoyan-demo-"))
+        try:
+            path = folder / "demo.json"
+            build_demo(path, login, clock.today())
+            return _run(make_app(path, login=login, lang=lang, start_area=args.area))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    return _run(make_app(db_path(args), login=login, lang=lang, start_area=args.area))
+
+
+def _run(app) -> int:
+    app.run()
+    if app.crash_log is not None:
+        print(t("app.crashed", log=app.crash_log), file=sys.stderr)
+        return 3
+    return int(app.return_code or 0)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from models.demo import build_demo
+    from models.records import Policy, Teacher, Term, term_display_name
+    from models.storage import Store
+    from models.terms import suggest_term_id
+
+    path = db_path(args)
+    if path.exists():
+        print(t("cli.init.exists", path=path), file=sys.stderr)
+        return 1
+    login = os_login()
+    if args.demo:
+        build_demo(path, login, clock.today())
+        print(t("cli.init.demo_done", path=path, login=login))
+        return 0
+    store = Store(path, actor=login, create=True)
+    today = clock.today()
+    term_id = suggest_term_id(today)
+    first, second, half = (int(x) for x in term_id.split("-"))
+    start, end = ((f"{first}-09-01", f"{second}-01-22") if half == 1 else (f"{second}-03-01", f"{second}-07-10"))
+    with store.transaction() as tx:
+        tx.save_policy(Policy(school_name=args.school or Policy().school_name))
+        tx.insert(Term(term_id=term_id, name=term_display_name(term_id), start=min(start, today.isoformat()),
+                       end=max(end, today.isoformat())))
+        tx.insert(Teacher(name=args.name or login, login=login, is_admin=True, joined=today.isoformat()))
+    print(t("cli.init.done", path=path, login=login))
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from models.integrity import check_file
+    from models.storage import MissingDataFile
+
+    path = db_path(args)
+    if not path.exists():
+        raise MissingDataFile(path)
+    problems = check_file(path)
+    if problems:
+        print(t("cli.check.problems", path=path, count=len(problems)))
+        for problem in problems:
+            print(f"  - {problem}")
+        return 1
+    print(t("cli.check.sound", path=path))
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from models.storage import Store, parse_file
+
+    path = db_path(args)
+    store = Store(path, actor=os_login())
+    parse_file(path)
+    target = store.backup("manual")
+    print(t("cli.backup.done", path=target))
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from models.storage import restore_from
+
+    path = db_path(args)
+    source = Path(args.file).expanduser().absolute()
+    kept = restore_from(path, source)
+    print(t("cli.restore.done", path=path, source=source))
+    if kept:
+        print(t("cli.restore.kept", kept=kept))
+    return 0
