@@ -1,0 +1,89 @@
+"""The app shell at 80×24: areas on 1–5, help on F1, q quits, names shown literally."""
+
+from __future__ import annotations
+
+from screens.calendar import CalendarScreen
+from screens.dashboard import DashboardScreen
+from screens.help import HelpScreen
+from screens.mentoring import MentoringScreen
+from screens.observations import ObservationsScreen
+from screens.rosters import RostersScreen
+
+
+async def test_keys_one_to_five_switch_areas(make_test_app):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key, screen_type in (("1", CalendarScreen), ("2", RostersScreen), ("3", ObservationsScreen),
+                                 ("4", MentoringScreen), ("5", DashboardScreen)):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, screen_type), key
+
+
+async def test_f1_lists_every_app_key_and_escape_closes(make_test_app):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        for word in ("日历", "名册", "听课", "师徒", "看板", "帮助", "退出"):
+            assert word in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_q_quits(make_test_app):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+        assert app.return_code == 0
+
+
+async def test_header_shows_school_term_week_and_user(make_test_app):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        header = str(app.screen.query_one("AppHeader").render())
+        assert "育才实验小学" in header
+        assert "2025—2026学年第一学期 · 第10周" in header
+        assert "郑娟" in header
+
+
+async def test_english_interface(make_test_app):
+    app = make_test_app(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-text").render())
+        assert "Calendar" in text and "Quit" in text
+
+
+async def test_markup_in_names_is_shown_literally_and_does_nothing(make_test_app):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        table = app.screen.query_one("#teachers")
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert "[bold]x[/bold]" in names
+        assert "[@click=app.quit]y" in names
+        row = names.index("[@click=app.quit]y")
+        table.move_cursor(row=row)
+        await pilot.pause()
+        # Click on the name itself: a literal name has no action to run.
+        await pilot.click(table, offset=(2, 1 + row - table.scroll_offset.y))
+        await pilot.pause()
+        assert app.is_running
+
+
+def test_shell_snapshot(snap_compare, demo_db):
+    from tui.app import make_app
+
+    assert snap_compare(make_app(demo_db, login="tester", start_area="dashboard"), terminal_size=(80, 24))
