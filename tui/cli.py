@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from models.i18n import set_language, t
 from tui import __version__
 from tui.commands import COMMAND_MODULES
+from tui.commands.tree import CommandTree
 
 
 def _language_from(argv: Sequence[str]) -> str | None:
@@ -36,8 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--area", choices=("calendar", "rosters", "observations", "mentoring", "dashboard"),
                         help=t("cli.opt.area"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"))
+    tree = CommandTree.build(subparsers, common)
     for module in COMMAND_MODULES:
-        module.register(subparsers, common)
+        module.register(tree)
     return parser
 
 

@@ -2,6 +2,9 @@
 
 MESSAGES = {
     "cli.description": ("教研：小学教科室的键盘优先终端应用。不带命令时打开应用。", "jiaoyan: a keyboard-first terminal app for a primary school's research office. With no command it opens the app."),
+    "cli.export.help": ("导出数据（CSV、Excel、日历 .ics）", "export data (CSV, Excel, calendar .ics)"),
+    "cli.import.help": ("导入数据（名册）", "import data (rosters)"),
+    "cli.report.help": ("生成可打印的报告", "make printable reports"),
     "cli.commands": ("命令", "commands"),
     "cli.opt.db": ("数据文件路径（默认取 JIAOYAN_DB，再默认用户数据目录）", "data file (default: JIAOYAN_DB, else the user data dir)"),
     "cli.opt.lang": ("界面语言：zh 中文（默认）或 en 英文", "interface language: zh (default) or en"),

@@ -12,9 +12,11 @@ from models import clock
 from models.i18n import t
 from models.identity import os_login
 from models.paths import resolve_db_path
+from tui.commands.tree import CommandTree
 
 
-def register(subparsers, common: argparse.ArgumentParser) -> None:
+def register(tree: CommandTree) -> None:
+    subparsers, common = tree.top, tree.common
     init = subparsers.add_parser("init", parents=[common], help=t("cli.init.help"), description=t("cli.init.help"))
     init.add_argument("--demo", action="store_true", help=t("cli.init.demo"))
     init.add_argument("--school", metavar="NAME", help=t("cli.init.school"))

@@ -1,0 +1,9 @@
+"""Commands of the rosters area (see README)."""
+
+from __future__ import annotations
+
+from tui.commands.tree import CommandTree
+
+
+def register(tree: CommandTree) -> None:
+    """Adds this area's commands; each parser sets `handler`."""
