@@ -134,7 +134,7 @@ class JiaoyanApp(App[int]):
                 self.notify(str(error), severity="error", timeout=30, markup=False)
             return
         self._warned_about_file = False
-        if changed and isinstance(self.screen, AreaScreen):
+        if changed and hasattr(self.screen, "data_changed"):
             self.screen.data_changed()
 
     # -- failures ------------------------------------------------------------------
