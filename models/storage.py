@@ -237,6 +237,7 @@ class LockedJSONStorage(Storage):
 
     def write(self, data: dict[str, Any]) -> None:
         if not self.in_transaction:
+            self.forget()  # TinyDB already changed the memory copy in place: drop it
             raise RuntimeError("a change outside Store.transaction() would bypass the lock")
         self._data = data
         self.dirty = True
