@@ -50,6 +50,7 @@ class JiaoyanApp(App[int]):
         Binding("5", "area('dashboard')", "area.dashboard", id="area.dashboard"),
         Binding("f1", "help", "key.help", id="app.help"),
         Binding("q", "quit", "key.quit", id="app.quit"),
+        Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True, id="app.palette"),
     ]
     POLL_SECONDS = 1.0
 
@@ -114,6 +115,12 @@ class JiaoyanApp(App[int]):
             sections.insert(0, (t(f"area.{screen.AREA}"),
                                 [b for _, b in screen._bindings if b.description]))
         self.push_screen(HelpScreen(sections))
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for number, area in enumerate(AREAS, 1):

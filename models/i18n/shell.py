@@ -14,6 +14,8 @@ MESSAGES = {
     "area.dashboard.help": ("本学期一览", "The term at a glance"),
     "key.help": ("帮助", "Help"),
     "key.quit": ("退出", "Quit"),
+    "key.palette": ("命令面板", "Palette"),
+    "palette.placeholder": ("搜索功能…（可输入中文或拼音）", "Search for commands…"),
     "key.close": ("关闭", "Close"),
     "key.new": ("新建", "New"),
     "key.open": ("打开", "Open"),

@@ -87,3 +87,15 @@ def test_shell_snapshot(snap_compare, demo_db):
     from tui.app import make_app
 
     assert snap_compare(make_app(demo_db, login="tester", start_area="dashboard"), terminal_size=(80, 24))
+
+
+async def test_command_palette_reaches_every_area(make_test_app):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"师徒")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MentoringScreen)
