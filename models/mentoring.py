@@ -88,6 +88,10 @@ def check_pairing(candidate: Pairing, pairings: Iterable[Pairing], teachers: Ite
             check.refusals.append(Problem(field_name, t("mentoring.error.inactive", name=by_id[teacher_id].name)))
     if not candidate.subject.strip():
         check.refusals.append(Problem("subject", t("mentoring.error.subject")))
+    elif policy.subjects and candidate.subject.strip() not in policy.subjects:
+        # A typo here would slip past the one-mentor-per-subject rule, so only the school's subjects go.
+        check.refusals.append(Problem("subject", t("mentoring.error.unknown_subject", value=candidate.subject,
+                                                   choices="、".join(policy.subjects))))
     if candidate.from_term and term_ids and candidate.from_term not in term_ids:
         check.refusals.append(Problem("from_term", t("mentoring.error.unknown_term", value=candidate.from_term,
                                                      choices="、".join(term_ids))))
@@ -253,7 +257,8 @@ class Progress:
     pairing_id: int
     term_id: str
     meetings_held: int
-    meetings_expected: int
+    meetings_expected: int  # by the end of this week
+    meetings_due: int  # by the end of last week: what being behind is measured against
     mentor_observed: int  # lessons of the mentee the mentor observed
     mentee_observed: int  # lessons of the mentor the mentee observed
     showcase_lessons: tuple[str, ...]  # 展示课 / 研讨课 the mentee taught this term
@@ -262,7 +267,7 @@ class Progress:
 
     @property
     def shortfall(self) -> int:
-        return max(0, self.meetings_expected - self.meetings_held)
+        return max(0, self.meetings_due - self.meetings_held)
 
     @property
     def behind(self) -> bool:
@@ -287,17 +292,29 @@ def pairing_days_in_term(pairing: Pairing, term: Term) -> tuple[dt.date, dt.date
     return first, last
 
 
-def expected_meetings(pairing: Pairing, term: Term, today: dt.date, policy: Policy) -> int:
-    """Meetings due by ``today``: one per ``mentor_meetings_every_weeks`` school weeks that have
-    ended since the pairing began. A week closed for a holiday does not count, and the week in
-    progress is not due yet (a pair that meets on Thursdays is not behind on a Wednesday)."""
-    first, last = pairing_days_in_term(pairing, term)
-    last_sunday = today - dt.timedelta(days=today.weekday() + 1)
-    until = min(last, last_sunday)
+def _school_weeks_between(term: Term, first: dt.date, until: dt.date) -> int:
+    """School weeks of the term with a school day in ``first … until`` (closed weeks do not count)."""
     if until < first:
         return 0
-    weeks = {week_of(term, day) for day in school_days(term, until) if day >= first}
-    return len(weeks) // max(1, policy.mentor_meetings_every_weeks)
+    return len({week_of(term, day) for day in school_days(term, until) if day >= first})
+
+
+def expected_meetings(pairing: Pairing, term: Term, today: dt.date, policy: Policy) -> int:
+    """Meetings expected by the end of ``today``'s week: one per ``mentor_meetings_every_weeks``
+    school weeks since the pairing began. A week closed for a holiday does not count."""
+    first, last = pairing_days_in_term(pairing, term)
+    this_sunday = today + dt.timedelta(days=6 - today.weekday())
+    weeks = _school_weeks_between(term, first, min(last, this_sunday))
+    return weeks // max(1, policy.mentor_meetings_every_weeks)
+
+
+def meetings_due(pairing: Pairing, term: Term, today: dt.date, policy: Policy) -> int:
+    """Meetings that should have happened already: as :func:`expected_meetings`, but only
+    for the weeks that have ended (a pair that meets on Thursdays is not behind on a Wednesday)."""
+    first, last = pairing_days_in_term(pairing, term)
+    last_sunday = today - dt.timedelta(days=today.weekday() + 1)
+    weeks = _school_weeks_between(term, first, min(last, last_sunday))
+    return weeks // max(1, policy.mentor_meetings_every_weeks)
 
 
 def progress_of(pairing: Pairing, term: Term, meetings: Iterable[MentorMeeting],
@@ -320,6 +337,7 @@ def progress_of(pairing: Pairing, term: Term, meetings: Iterable[MentorMeeting],
     return Progress(
         pairing_id=pairing.id, term_id=term.term_id, meetings_held=held,
         meetings_expected=expected_meetings(pairing, term, today, policy),
+        meetings_due=meetings_due(pairing, term, today, policy),
         mentor_observed=mentor_observed, mentee_observed=mentee_observed, showcase_lessons=taught,
         weeks_since_last_meeting=(today - last_meeting).days // 7 if last_meeting else None,
         active=pairing.status == "active",
@@ -367,7 +385,29 @@ def default_start(term: Term | None, today: dt.date) -> str:
 __all__ = [
     "MEETING_KINDS", "MENTOR_ROLES", "Progress", "RuleCheck", "SHOWCASE_LESSON_TYPES", "behind_first",
     "can_grade", "can_write_summary", "check_meeting", "check_pairing", "covers_term", "default_start",
-    "end_pairing", "evaluation_of", "expected_meetings", "meetings_of", "mutual_observations", "parse_minutes",
+    "end_pairing", "evaluation_of", "expected_meetings", "meetings_due", "meetings_of", "mutual_observations", "parse_minutes",
     "progress_for_store", "progress_of", "save_meeting", "save_pairing", "set_evaluation", "span_label",
     "terms_of_pairing",
 ]
+
+
+def describe_failure(error: BaseException) -> str:
+    """The sentence a user sees when a save fails (nothing was saved)."""
+    from models.storage import ConflictError, DataFileError
+
+    if isinstance(error, ValidationFailed):
+        return "\n".join(str(problem) for problem in error.problems)
+    if isinstance(error, ConflictError):
+        return t("mentoring.error.conflict")
+    if isinstance(error, DataFileError):
+        return str(error)
+    if isinstance(error, PermissionError):
+        return t("mentoring.error.not_allowed", reason=str(error))
+    return str(error)
+
+
+# What a save may raise that the user should read as a sentence (never a traceback).
+def save_failures() -> tuple[type[BaseException], ...]:
+    from models.storage import ConflictError, DataFileError
+
+    return (ValidationFailed, ConflictError, DataFileError, PermissionError)

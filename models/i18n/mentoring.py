@@ -11,6 +11,8 @@ MESSAGES = {
     "mentoring.error.inactive": ("{name} 已停用，不能结对。请先在名册里启用，或换一位教师。",
                                  "{name} is inactive and cannot be paired. Re-activate them in the roster or pick someone else."),
     "mentoring.error.subject": ("请填写带教学科，例如：语文。", "Enter the subject of the pairing, e.g. 语文."),
+    "mentoring.error.unknown_subject": ("学科“{value}”不在学校的学科表里，请填写：{choices}。",
+                                        "'{value}' is not one of the school's subjects: {choices}."),
     "mentoring.error.unknown_term": ("没有学期“{value}”。可选的学期：{choices}。",
                                      "There is no term '{value}'. Terms: {choices}."),
     "mentoring.error.end_before_start": ("结束学期 {end} 早于起始学期 {start}，请改正。",
@@ -19,8 +21,8 @@ MESSAGES = {
         "{mentee} 的{subject}学科已有进行中的师傅 {mentor}（自 {since} 起）。一名徒弟同一学科只能有一位师傅：请先结束那一对，再建立新的结对。",
         "{mentee} already has an active {subject} mentor, {mentor} (since {since}). End that pairing first."),
     "mentoring.warn.too_many": (
-        "提醒：{mentor} 现在带 {count} 名徒弟，超过学校规定的每位师傅 {limit} 名。已保存，请确认师傅精力足够。",
-        "Note: {mentor} now has {count} mentees, more than the school's {limit}. Saved anyway."),
+        "提醒：这样 {mentor} 要带 {count} 名徒弟，超过学校规定的每位师傅 {limit} 名。仍可保存，请确认师傅精力足够。",
+        "Note: {mentor} would have {count} mentees, more than the school's {limit}. You can still save."),
     "mentoring.note.not_senior": (
         "温馨提示：{mentor} 目前不是{roles}等。这不影响结对，师傅一般由经验丰富的老师担任。",
         "A gentle note: {mentor} is not a {roles} or similar. The pairing is allowed."),
