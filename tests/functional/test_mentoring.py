@@ -218,3 +218,27 @@ def test_pairing_page_snapshot(snap_compare, demo_db):
 
     assert snap_compare(make_app(demo_db, login="tester", start_area="mentoring"), terminal_size=(80, 24),
                         press=["down", "down", "enter"])
+
+
+async def test_teacher_page_has_a_mentoring_section_with_progress(make_test_app, demo_db):
+    from screens.teacher_page import TeacherPage
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(TeacherPage(teacher_named(demo_db, "罗颖").id))
+        await pilot.pause()
+        text = str(app.screen.query_one("#teacher-page-body").render())
+        assert "师徒结对" in text
+        assert "带徒弟 周海峰（数学）" in text and "带徒弟 肖杰（数学）" in text
+        assert "!! 落后" in text  # 周海峰's pair is behind
+
+
+async def test_english_labels(make_test_app):
+    app = make_test_app(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        table = app.screen.query_one("#pairings")
+        labels = [str(column.label) for column in table.columns.values()]
+        assert "Mentor" in labels and "Mentee" in labels
