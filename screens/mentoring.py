@@ -145,10 +145,9 @@ class MentoringScreen(AreaScreen):
         table = self.query_one("#pairings", DataTable)
         if not table.row_count:
             return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # the cursor is outside the rows while the table is being rebuilt
+        if not table.is_valid_row_index(table.cursor_row):
             return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         return int(key.value) if key and key.value else None
 
     def selected_pairing(self) -> Pairing | None:
@@ -232,7 +231,5 @@ class MentoringScreen(AreaScreen):
         self.data_changed()
         if pairing_id:
             table = self.query_one("#pairings", DataTable)
-            try:
+            if str(pairing_id) in table.rows:  # it may be filtered out by the search text
                 table.move_cursor(row=table.get_row_index(str(pairing_id)))
-            except Exception:  # filtered out by the search text
-                pass

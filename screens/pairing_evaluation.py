@@ -36,7 +36,7 @@ class EvaluationForm(ModalScreen[int | None]):
     EvaluationForm Horizontal { height: 1; }
     EvaluationForm Label { width: auto; padding-right: 1; }
     EvaluationForm #eval-term { width: 14; }
-    EvaluationForm #eval-grade { width: 16; }
+    EvaluationForm #eval-grade { width: 22; }
     EvaluationForm #eval-summary { height: 6; }
     EvaluationForm #eval-comment { height: 3; }
     EvaluationForm #eval-message { color: $error; text-style: bold; }

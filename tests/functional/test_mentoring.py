@@ -242,3 +242,28 @@ async def test_english_labels(make_test_app):
         table = app.screen.query_one("#pairings")
         labels = [str(column.label) for column in table.columns.values()]
         assert "Mentor" in labels and "Mentee" in labels
+
+
+async def test_names_that_look_like_markup_are_shown_literally(make_test_app, demo_db):
+    from models.mentoring import save_pairing
+
+    store = Store(demo_db, actor="tester")
+    mentor, mentee = teacher_named(demo_db, "[bold]x[/bold]"), teacher_named(demo_db, "[@click=app.quit]y")
+    saved, check = save_pairing(store, Pairing(mentor_id=mentor.id, mentee_id=mentee.id, subject="信息技术",
+                                               from_term="2025-2026-1", goals="[red]goals[/red]"))
+    assert check.notes  # neither is a 骨干教师: a gentle note
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        rows = table_rows(app.screen)
+        assert ["[bold]x[/bold]", "[@click=app.quit]y"] in [r[1:3] for r in rows]
+        table = app.screen.query_one("#pairings")
+        table.move_cursor(row=table.get_row_index(str(saved.id)))
+        await pilot.press("enter")
+        await pilot.pause()
+        text = str(app.screen.query_one("#pairing-page-body").render())
+        assert "[bold]x[/bold] → [@click=app.quit]y" in text and "[red]goals[/red]" in text
+        await pilot.click("#pairing-page-body", offset=(20, 0))
+        await pilot.pause()
+        assert app.is_running
