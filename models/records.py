@@ -315,9 +315,15 @@ class Pairing(Record):
     status: str = "active"
     # term id → {"summary": mentor's summary, "grade": 优秀/合格/待改进, "comment": admin's comment}
     evaluations: dict[str, dict[str, str]] = field(default_factory=dict)
+    started: str = ""  # the day the pairing began; empty = the first day of from_term
+    ended: str = ""  # the day it was ended (status ended); empty while active
 
     def validate(self) -> list[Problem]:
         problems: list[Problem] = []
+        if self.started:
+            _date(problems, "started", self.started, "field.start")
+        if self.ended:
+            _date(problems, "ended", self.ended, "field.end")
         if not self.mentor_id:
             problems.append(Problem("mentor_id", t("error.required", field=t("field.mentor"))))
         if not self.mentee_id:

@@ -1,9 +1,114 @@
-"""Commands of the mentoring area (see README)."""
+"""Commands of the mentoring area: ``export pairings`` and ``report pairing`` (see README)."""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from pathlib import Path
+
+from models import clock
+from models.i18n import t
 from tui.commands.tree import CommandTree
 
 
 def register(tree: CommandTree) -> None:
     """Adds this area's commands; each parser sets `handler`."""
+    export = tree.export.add_parser("pairings", parents=[tree.common], help=t("mentoring.cli.export.help"),
+                                    description=t("mentoring.cli.export.help"))
+    export.add_argument("--term", metavar="TERM", help=t("mentoring.cli.term"))
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv", help=t("mentoring.cli.format"))
+    export.add_argument("-o", "--output", metavar="FILE", help=t("mentoring.cli.output"))
+    export.set_defaults(handler=run_export)
+
+    report = tree.report.add_parser("pairing", parents=[tree.common], help=t("mentoring.cli.report.help"),
+                                    description=t("mentoring.cli.report.help"))
+    report.add_argument("id", type=int, metavar="ID", help=t("mentoring.cli.id"))
+    report.add_argument("--term", metavar="TERM", help=t("mentoring.cli.term"))
+    report.add_argument("--format", choices=("md", "docx"), default="md", help=t("mentoring.cli.format"))
+    report.add_argument("-o", "--output", metavar="FILE", help=t("mentoring.cli.output"))
+    report.set_defaults(handler=run_report)
+
+
+def _store_for(args: argparse.Namespace):
+    from models.identity import os_login
+    from models.storage import Store
+    from tui.commands.core import db_path
+
+    return Store(db_path(args), actor=os_login())
+
+
+def _term(store, wanted: str | None):
+    """The term asked for, else the current one; None (message printed) when there is no such term."""
+    from models.records import Term
+    from models.terms import current_term
+
+    terms = store.all(Term)
+    if wanted:
+        term = next((x for x in terms if x.term_id == wanted.strip()), None)
+        if term is None:
+            print(t("mentoring.cli.no_term", value=wanted, choices="、".join(sorted(x.term_id for x in terms))),
+                  file=sys.stderr)
+        return term
+    term = current_term(terms, clock.today())
+    if term is None:
+        print(t("header.no_term"), file=sys.stderr)
+    return term
+
+
+def _write(target: Path, write) -> int:
+    try:
+        write(target)
+    except OSError as error:
+        print(t("mentoring.cli.write_failed", path=target, error=error.strerror or error), file=sys.stderr)
+        return 1
+    print(t("mentoring.cli.written", path=target))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from models.mentoring_report import export_rows, write_csv, write_xlsx
+
+    store = _store_for(args)
+    term = _term(store, args.term)
+    if term is None:
+        return 1
+    rows = export_rows(store, term, clock.today())
+    if args.format == "csv":
+        if not args.output:
+            sys.stdout.write(write_csv(rows, None))
+            return 0
+        return _write(Path(args.output), lambda path: write_csv(rows, path))
+    target = Path(args.output or f"pairings-{term.term_id}.xlsx")
+    return _write(target, lambda path: write_xlsx(rows, path, term.term_id))
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from models.identity import os_login
+    from models.mentoring import covers_term, span_label
+    from models.mentoring_report import pairing_record, to_markdown, write_docx
+    from models.records import Pairing, Teacher
+
+    store = _store_for(args)
+    pairing = store.get(Pairing, args.id)
+    if pairing is None:
+        print(t("mentoring.cli.no_pairing", id=args.id), file=sys.stderr)
+        return 1
+    term = _term(store, args.term)
+    if term is None:
+        return 1
+    if not covers_term(pairing, term.term_id):
+        print(t("mentoring.cli.not_in_term", id=pairing.id, term=term.term_id, span=span_label(pairing)),
+              file=sys.stderr)
+        return 1
+    # Comments of observations follow the visibility rule for whoever runs the command.
+    login = os_login()
+    viewer = next((x for x in store.all(Teacher) if x.login == login and x.active), None)
+    record = pairing_record(store, pairing, term, viewer, clock.today())
+    if args.format == "md":
+        text = to_markdown(record)
+        if not args.output:
+            sys.stdout.write(text)
+            return 0
+        return _write(Path(args.output), lambda path: path.write_text(text, encoding="utf-8"))
+    target = Path(args.output or f"pairing-{pairing.id}-{term.term_id}.docx")
+    return _write(target, lambda path: write_docx(record, path))
