@@ -108,7 +108,7 @@ class GroupForm(ModalScreen[int | None]):
                     label = t("roster.group_form.theme", term=term.name) if term else t("roster.group_form.theme_no_term")
                     yield Label(label, classes="label")
                     yield Input(group.themes.get(term.term_id, "") if term else "", id="gf-theme", compact=True,
-                                disabled=term is None)
+                                disabled=term is None, placeholder=t("roster.group_form.theme_hint"))
                 if term is not None:
                     history = earlier_themes(group, term.term_id)
                     if history:

@@ -32,7 +32,7 @@ class RostersScreen(AreaScreen):
         Binding("slash", "search", "key.search", id="rosters.search"),
         Binding("n", "new", "key.new", id="rosters.new"),
         Binding("e", "edit", "key.edit", id="rosters.edit"),
-        Binding("enter", "open", "key.open", id="rosters.open"),
+        Binding("enter", "open", "key.open", id="rosters.open", priority=True),
         Binding("d", "toggle_active", "roster.key.toggle_active", id="rosters.toggle_active"),
         Binding("g", "groups", "roster.key.groups", id="rosters.groups"),
         Binding("i", "import", "roster.key.import", id="rosters.import"),

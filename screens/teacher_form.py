@@ -74,7 +74,7 @@ class TeacherForm(ModalScreen[int | None]):
                     yield SelectionList(*[(r, r, r in teacher.roles) for r in ROLES], id="tf-roles", compact=True)
             with Horizontal(classes="row"):
                 yield Label(t("field.joined"), classes="label")
-                yield Input(teacher.joined, id="tf-joined", compact=True, placeholder="2025-09-01")
+                yield Input(teacher.joined, id="tf-joined", compact=True, placeholder=t("roster.form.joined_hint"))
                 yield Checkbox(t("roster.form.admin"), teacher.is_admin, id="tf-admin", compact=True,
                                classes="gap")
             with Horizontal(classes="row"):

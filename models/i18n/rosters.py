@@ -102,6 +102,7 @@ MESSAGES.update({
     "roster.form.edit_title": ("编辑教师：{name}", "Edit teacher: {name}"),
     "roster.form.name_hint": ("必填", "required"),
     "roster.form.login_hint": ("留空则按拼音生成", "blank: made from pinyin"),
+    "roster.form.joined_hint": ("如 2025-09-01 或 今天", "e.g. 2025-09-01 or today"),
     "roster.form.admin": ("管理员", "Admin"),
     "roster.form.hint": ("Tab 切换栏目，空格勾选学科、年级、职务；Ctrl+S 保存，Esc 取消。", "Tab moves between fields, space ticks subjects, grades, roles; Ctrl+S saves, Esc cancels."),
     # the group tree and form
@@ -140,6 +141,7 @@ MESSAGES.update({
     "roster.group_form.place": ("地点", "Place"),
     "roster.group_form.place_hint": ("如 电教室", "e.g. 电教室"),
     "roster.group_form.theme": ("本学期研究主题", "Research theme this term"),
+    "roster.group_form.theme_hint": ("每学期一个，以往学期的主题会保留", "one per term; earlier terms' themes are kept"),
     "roster.group_form.theme_no_term": ("研究主题（尚未设置学期）", "Theme (no term yet)"),
     "roster.group_form.earlier_themes": ("以往学期的主题（保留）：", "Earlier terms' themes (kept):"),
     # the member picker
