@@ -176,7 +176,8 @@ class GroupForm(ModalScreen[int | None]):
     def action_save(self) -> None:
         store = self.app.store
         group, problems = self.group_from_fields()
-        problems += [str(p) for p in group_problems(group, store.all(Group), store.all(Teacher), store.policy())]
+        # What the form could not read comes first and alone: the rest follows from it.
+        problems = problems or [str(p) for p in group_problems(group, store.all(Group), store.all(Teacher), store.policy())]
         if problems:
             self.show_message("\n".join(problems))
             return

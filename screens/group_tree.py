@@ -82,10 +82,15 @@ class GroupTreeScreen(Screen):
         for node in nodes.values():
             node.allow_expand = bool(node.children)
         target = nodes.get(keep) if keep else None
+        if target is None and nodes:
+            target = next(iter(nodes.values()))
         if target is not None:
-            tree.move_cursor(target, animate=False)
-        elif nodes:
-            tree.move_cursor(next(iter(nodes.values())), animate=False)
+            # The tree lays out its new lines on the next refresh; only then has the node a line.
+            tree.call_after_refresh(self._move_to, target)
+        self.show_detail()
+
+    def _move_to(self, node) -> None:
+        self.tree.move_cursor(node, animate=False)
         self.show_detail()
 
     def selected_id(self) -> int | None:
