@@ -106,10 +106,6 @@ class RostersScreen(AreaScreen):
             if self.table.row_count:
                 self.table.move_cursor(row=0, animate=False)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "roster-filter":
-            self.table.focus()
-
     def action_focus_list(self) -> None:
         # Down from the filter goes into the list: the way people type, then pick.
         self.table.focus()
