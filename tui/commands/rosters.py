@@ -1,9 +1,86 @@
-"""Commands of the rosters area (see README)."""
+"""Commands of the rosters area: ``import teachers FILE`` and ``export teachers``."""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from pathlib import Path
+
+from models.i18n import t
 from tui.commands.tree import CommandTree
 
 
 def register(tree: CommandTree) -> None:
     """Adds this area's commands; each parser sets `handler`."""
+    importer = tree.import_.add_parser("teachers", parents=[tree.common], help=t("roster.cli.import.help"),
+                                       description=t("roster.cli.import.help"))
+    importer.add_argument("file", metavar="FILE", help=t("roster.cli.import.file"))
+    importer.add_argument("--yes", action="store_true", help=t("roster.cli.import.yes"))
+    importer.add_argument("--dry-run", action="store_true", help=t("roster.cli.import.dry_run"))
+    importer.set_defaults(handler=run_import_teachers)
+
+    exporter = tree.export.add_parser("teachers", parents=[tree.common], help=t("roster.cli.export.help"),
+                                      description=t("roster.cli.export.help"))
+    exporter.add_argument("--format", choices=("csv", "xlsx"), default="csv", help=t("roster.cli.export.format"))
+    exporter.add_argument("-o", "--output", metavar="FILE", help=t("roster.cli.export.output"))
+    exporter.set_defaults(handler=run_export_teachers)
+
+
+def run_import_teachers(args: argparse.Namespace) -> int:
+    """Print the preview; write the good rows only with --yes (never with --dry-run).
+    Exit 0 when every row was fine, 1 when the file or some rows were not."""
+    from models.identity import os_login
+    from models.roster_import import RosterFileError, apply_preview, preview_file, preview_lines
+    from models.storage import ConflictError, Store, ValidationFailed
+    from tui.commands.core import db_path
+
+    store = Store(db_path(args), actor=os_login())
+    try:
+        preview = preview_file(Path(args.file).expanduser(), store)
+    except RosterFileError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    for line in preview_lines(preview):
+        print(line)
+    status = 1 if preview.errors else 0
+    if args.dry_run or not args.yes:
+        print(t("roster.import.dry_run_forced") if args.dry_run else t("roster.import.dry_run"))
+        return status
+    if not preview.has_changes:
+        print(t("roster.import.nothing"))
+        return status
+    try:
+        added, updated = apply_preview(store, preview)
+    except (ValidationFailed, ConflictError) as error:
+        print(t("roster.import.failed", message=error), file=sys.stderr)
+        return 1
+    print(t("roster.import.done", added=added, updated=updated))
+    if preview.errors:
+        print(t("roster.import.errors_skipped", count=len(preview.errors)))
+    return status
+
+
+def run_export_teachers(args: argparse.Namespace) -> int:
+    from models.identity import os_login
+    from models.records import Teacher
+    from models.roster_export import export_roster, write_export
+    from models.storage import Store
+    from tui.commands.core import db_path
+
+    store = Store(db_path(args), actor=os_login())
+    payload = export_roster(store, args.format)
+    if not args.output:
+        if args.format == "xlsx":
+            print(t("roster.cli.export.need_output"), file=sys.stderr)
+            return 1
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        return 0
+    target = Path(args.output).expanduser()
+    try:
+        write_export(target, payload)
+    except OSError as error:
+        print(t("roster.export.failed", path=target, reason=error.strerror or error), file=sys.stderr)
+        return 1
+    print(t("roster.export.done", count=len(store.all(Teacher)), path=target))
+    return 0

@@ -1,0 +1,468 @@
+"""Importing the staff roster from the CSV or Excel file a school already has.
+
+Schools export their roster from Excel or from the education bureau's system,
+so the file is rarely tidy: CSV in UTF-8, UTF-8 with BOM or GB18030/GBK (what
+Excel on Chinese Windows saves), a title line above the header row, merged
+cells, blank rows at the end, several roles in one cell. :func:`read_roster`
+finds the header row (the first row holding 姓名 or name) and reads the rest;
+:func:`build_preview` says, row by row, what would be added, what would update
+an existing teacher (same name and subject), and what is wrong and where.
+Nothing is written until :func:`apply_preview` runs inside one transaction, so
+a failed import leaves the data file exactly as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from models.i18n import t
+from models.pinyin import full_pinyin
+from models.records import ROLES, Policy, Teacher
+
+# Separators of several values in one cell: ; ； , ， 、 /
+MULTI_VALUE_SEPARATORS = re.compile(r"[;；,，、/／]")
+
+# Normalised header text → the Teacher field it fills. 序号 and 状态 are known and skipped.
+HEADER_FIELDS = {
+    "姓名": "name", "教师姓名": "name", "name": "name",
+    "性别": "gender", "gender": "gender", "sex": "gender",
+    "任教学科": "subjects", "学科": "subjects", "科目": "subjects", "subject": "subjects", "subjects": "subjects",
+    "任教年级": "grades", "年级": "grades", "grade": "grades", "grades": "grades",
+    "职务": "roles", "角色": "roles", "role": "roles", "roles": "roles",
+    "登录名": "login", "账号": "login", "帐号": "login", "用户名": "login", "login": "login",
+    "备注": "note", "note": "note", "notes": "note",
+    "序号": "", "编号": "", "no": "", "no.": "", "状态": "", "status": "", "所在组": "", "groups": "",
+}
+GENDERS = {"男": "男", "女": "女", "m": "男", "f": "女", "male": "男", "female": "女"}
+CHINESE_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+                  "七": "7", "八": "8", "九": "9"}
+
+
+class RosterFileError(ValueError):
+    """The file as a whole cannot be read as a roster; the message says why and what to do."""
+
+
+@dataclass
+class SourceRow:
+    line: int  # the line (CSV) or row (Excel) number the user sees in their editor
+    cells: list[str]
+
+
+@dataclass
+class RosterTable:
+    """The file's rows under its header row, with the header's columns understood."""
+
+    columns: dict[str, int]  # Teacher field → column index
+    ignored_columns: list[str]  # headers we do not know, named in the preview
+    rows: list[SourceRow]
+    encoding: str = ""  # for CSV: the encoding that was detected
+
+
+@dataclass
+class RowError:
+    line: int
+    name: str
+    reasons: list[str]
+
+
+@dataclass
+class RowChange:
+    line: int
+    teacher: Teacher  # the teacher as it will be stored (for updates: the updated copy)
+    before: Teacher | None = None  # for updates: the stored teacher
+    notes: list[str] = field(default_factory=list)  # what was adjusted (unknown role kept in the note …)
+    login_generated: bool = False
+
+    @property
+    def changed_fields(self) -> list[str]:
+        if self.before is None:
+            return []
+        return [name for name in ("gender", "subjects", "grades", "roles", "login", "note")
+                if getattr(self.before, name) != getattr(self.teacher, name)]
+
+
+@dataclass
+class RosterPreview:
+    to_add: list[RowChange] = field(default_factory=list)
+    to_update: list[RowChange] = field(default_factory=list)
+    unchanged: list[RowChange] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    encoding: str = ""
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.to_add or self.to_update)
+
+
+# -- reading the file ---------------------------------------------------------------
+
+
+def read_roster(path: str | Path) -> RosterTable:
+    """Read a CSV or XLSX roster; :class:`RosterFileError` when it cannot be one."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise RosterFileError(t("roster.import.no_file", path=path)) from None
+    except IsADirectoryError:
+        raise RosterFileError(t("roster.import.no_file", path=path)) from None
+    except OSError as error:
+        raise RosterFileError(t("roster.import.unreadable", path=path, reason=error.strerror or error)) from None
+    if not raw.strip():
+        raise RosterFileError(t("roster.import.empty", path=path))
+    # Look at the bytes, not the name: an .xlsx renamed .csv is still a workbook.
+    if raw[:4] == b"PK\x03\x04":
+        rows = _xlsx_rows(raw, path)
+        encoding = ""
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise RosterFileError(t("roster.import.bad_xlsx", path=path))
+    elif path.suffix.lower() == ".xls":
+        raise RosterFileError(t("roster.import.old_xls", path=path))
+    else:
+        text, encoding = decode_text(raw, path)
+        rows = _csv_rows(text)
+    return _find_header(rows, path, encoding)
+
+
+def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312)."""
+    if b"\x00" in raw:
+        raise RosterFileError(t("roster.import.binary", path=path))
+    if raw.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    for encoding in candidates:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text, {"utf-8-sig": "UTF-8-BOM", "utf-8": "UTF-8", "gb18030": "GB18030/GBK"}[encoding]
+    raise RosterFileError(t("roster.import.binary", path=path))
+
+
+def _looks_like_text(text: str) -> bool:
+    # GB18030 decodes many byte soups without complaint; real text has few control characters.
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
+    odd = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
+    return controls + odd <= max(2, len(text) // 200)
+
+
+def _csv_rows(text: str) -> list[SourceRow]:
+    sample = text[:4096]
+    delimiter = ","
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",\t").delimiter
+    except csv.Error:
+        pass
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    try:
+        start = 1
+        for cells in reader:
+            rows.append(SourceRow(start, [c.strip() for c in cells]))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise RosterFileError(t("roster.import.bad_csv", line=reader.line_num, reason=error)) from None
+    return rows
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _xlsx_rows(raw: bytes, path: Path) -> list[SourceRow]:
+    from openpyxl import load_workbook
+
+    try:
+        # Not read-only: merged ranges are only known to a fully loaded sheet.
+        book = load_workbook(io.BytesIO(raw), data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+        raise RosterFileError(t("roster.import.bad_xlsx_reason", path=path, reason=error)) from None
+    sheet = book.worksheets[0] if book.worksheets else None
+    if sheet is None:
+        raise RosterFileError(t("roster.import.empty", path=path))
+    merged_values = {}
+    for merged in sheet.merged_cells.ranges:
+        value = sheet.cell(merged.min_row, merged.min_col).value
+        for row in range(merged.min_row, merged.max_row + 1):
+            for column in range(merged.min_col, merged.max_col + 1):
+                merged_values[(row, column)] = value
+    rows = []
+    for row_number, row in enumerate(sheet.iter_rows(), 1):
+        cells = []
+        for column, cell in enumerate(row, 1):
+            value = merged_values.get((row_number, column), cell.value)
+            cells.append(_cell_text(value))
+        rows.append(SourceRow(row_number, cells))
+    return rows
+
+
+def normalise_header(text: str) -> str:
+    return re.sub(r"[\s\u3000*＊:：]", "", text).lower()
+
+
+def _find_header(rows: list[SourceRow], path: Path, encoding: str) -> RosterTable:
+    for index, row in enumerate(rows):
+        names = [normalise_header(cell) for cell in row.cells]
+        if any(HEADER_FIELDS.get(name) == "name" for name in names):
+            columns: dict[str, int] = {}
+            ignored = []
+            for column, (original, name) in enumerate(zip(row.cells, names)):
+                if not name:
+                    continue
+                known = HEADER_FIELDS.get(name)
+                if known is None:
+                    ignored.append(original)
+                elif known and known not in columns:
+                    columns[known] = column
+            # A merged title cell repeats over the header's row? Only the first 姓名 counts.
+            data = [r for r in rows[index + 1:] if any(cell for cell in r.cells)]
+            return RosterTable(columns=columns, ignored_columns=ignored, rows=data, encoding=encoding)
+    if not any(any(cell for cell in row.cells) for row in rows):
+        raise RosterFileError(t("roster.import.empty", path=path))
+    raise RosterFileError(t("roster.import.no_header", path=path))
+
+
+# -- understanding the rows ------------------------------------------------------------
+
+
+def split_values(text: str) -> list[str]:
+    values = []
+    for part in MULTI_VALUE_SEPARATORS.split(text):
+        part = part.strip()
+        if part and part not in values:
+            values.append(part)
+    return values
+
+
+def normalise_grade(text: str, grades: list[str]) -> str | None:
+    """``4``, ``四年级``, ``4年级`` → ``4年级`` when the school has it."""
+    value = text.strip().replace(" ", "")
+    if value in grades:
+        return value
+    for chinese, digit in CHINESE_DIGITS.items():
+        value = value.replace(chinese, digit)
+    if value.isdigit():
+        value += "年级"
+    return value if value in grades else None
+
+
+def normalise_role(text: str) -> str | None:
+    """``语文教研组长`` → ``教研组长``; ``教导处主任`` → ``教导主任``; else None."""
+    value = text.strip().replace(" ", "")
+    if value in ROLES:
+        return value
+    if value in ("教导处主任", "教务主任"):
+        return "教导主任"
+    for role in sorted(ROLES, key=len, reverse=True):
+        if value.endswith(role):
+            return role
+    return None
+
+
+def generate_login(name: str, taken: set[str]) -> str:
+    """A login from the name's full pinyin (张三 → zhangsan, then zhangsan2 …), not in ``taken``."""
+    base = "".join(ch for ch in full_pinyin(name) if ch.isascii() and ch.isalnum()).lower() or "teacher"
+    login, number = base, 1
+    while login in taken:
+        number += 1
+        login = f"{base}{number}"
+    return login
+
+
+def _valid_login(login: str) -> bool:
+    return login.isascii() and login.replace("_", "").replace("-", "").replace(".", "").isalnum()
+
+
+def build_preview(table: RosterTable, existing: Iterable[Teacher], policy: Policy) -> RosterPreview:
+    """What importing ``table`` would do to the school whose teachers are ``existing``."""
+    existing = list(existing)
+    preview = RosterPreview(ignored_columns=list(table.ignored_columns), encoding=table.encoding)
+    taken_logins = {teacher.login for teacher in existing if teacher.login}
+    seen_rows: dict[tuple[str, tuple[str, ...]], int] = {}
+    seen_logins: dict[str, int] = {}
+    matched_ids: dict[int, int] = {}
+    pending_logins: list[RowChange] = []  # rows whose login is made once all given logins are known
+
+    def cell(row: SourceRow, name: str) -> str:
+        column = table.columns.get(name)
+        if column is None or column >= len(row.cells):
+            return ""
+        return row.cells[column].strip()
+
+    for row in table.rows:
+        reasons: list[str] = []
+        notes: list[str] = []
+        name = cell(row, "name")
+        if not name:
+            reasons.append(t("roster.import.missing_name"))
+        subjects = []
+        for subject in split_values(cell(row, "subjects")):
+            if subject in policy.subjects:
+                subjects.append(subject)
+            else:
+                reasons.append(t("roster.import.unknown_subject", value=subject,
+                                 choices="、".join(policy.subjects)))
+        grades = []
+        for grade_text in split_values(cell(row, "grades")):
+            grade = normalise_grade(grade_text, policy.grades)
+            if grade is None:
+                reasons.append(t("roster.import.unknown_grade", value=grade_text, choices="、".join(policy.grades)))
+            elif grade not in grades:
+                grades.append(grade)
+        roles = []
+        kept_titles = []
+        for role_text in split_values(cell(row, "roles")):
+            role = normalise_role(role_text)
+            if role is None:
+                kept_titles.append(role_text)
+            elif role not in roles:
+                roles.append(role)
+        note = cell(row, "note")
+        if kept_titles:
+            # 班主任, 大队辅导员 … are real titles the app has no role for: keep them in the note.
+            notes.append(t("roster.import.title_kept", titles="、".join(kept_titles)))
+            extra = t("roster.import.title_note", titles="、".join(kept_titles))
+            note = f"{note}；{extra}" if note else extra
+        gender_text = cell(row, "gender")
+        gender = GENDERS.get(gender_text.lower(), None) if gender_text else ""
+        if gender is None:
+            reasons.append(t("roster.import.bad_gender", value=gender_text))
+            gender = ""
+        login = cell(row, "login")
+        if login and not _valid_login(login):
+            reasons.append(t("roster.import.bad_login", value=login))
+        key = (name, tuple(subjects))
+        if name and key in seen_rows:
+            reasons.append(t("roster.import.duplicate_row", line=seen_rows[key]))
+        if login and login in seen_logins:
+            reasons.append(t("roster.import.duplicate_login_in_file", value=login, line=seen_logins[login]))
+
+        matches = [x for x in existing if x.name == name and (not subjects or set(x.subjects) & set(subjects)
+                                                           or not x.subjects)] if name else []
+        before = None
+        if len(matches) > 1:
+            reasons.append(t("roster.import.ambiguous", name=name, count=len(matches)))
+        elif matches:
+            before = matches[0]
+            if before.id in matched_ids:
+                reasons.append(t("roster.import.duplicate_row", line=matched_ids[before.id]))
+        if login:
+            owner = next((x for x in existing if x.login == login), None)
+            if owner is not None and (before is None or owner.id != before.id):
+                reasons.append(t("roster.import.login_taken", value=login, name=owner.name))
+
+        if reasons:
+            preview.errors.append(RowError(row.line, name, reasons))
+            continue
+        seen_rows[key] = row.line
+        if login:
+            seen_logins[login] = row.line
+        if before is not None:
+            matched_ids[before.id] = row.line
+            updated = before.copy(
+                gender=gender or before.gender,
+                subjects=subjects or before.subjects,
+                grades=grades or before.grades,
+                roles=roles or before.roles,
+                login=login or before.login,
+                note=note or before.note,
+            )
+            change = RowChange(row.line, updated, before, notes)
+            needs_login = not before.login and not login
+            if needs_login:
+                pending_logins.append(change)
+            (preview.to_update if change.changed_fields or needs_login else preview.unchanged).append(change)
+        else:
+            others = [x for x in existing if x.name == name]
+            if others:
+                notes.append(t("roster.import.namesake", labels="、".join(x.label for x in others)))
+            change = RowChange(row.line, Teacher(name=name, gender=gender, subjects=subjects, grades=grades,
+                                                 roles=roles, login=login, note=note), None, notes)
+            if not login:
+                pending_logins.append(change)
+            preview.to_add.append(change)
+
+    taken_logins |= set(seen_logins)
+    for change in pending_logins:
+        login = generate_login(change.teacher.name, taken_logins)
+        taken_logins.add(login)
+        change.teacher = change.teacher.copy(login=login)
+        change.login_generated = True
+        change.notes.append(t("roster.import.login_made", login=login))
+    return preview
+
+
+def preview_file(path: str | Path, store) -> RosterPreview:
+    """Read ``path`` and compare it with the school in ``store`` (nothing is written)."""
+    from models.records import Teacher as TeacherRecord
+
+    return build_preview(read_roster(path), store.all(TeacherRecord), store.policy())
+
+
+def apply_preview(store, preview: RosterPreview) -> tuple[int, int]:
+    """Write the good rows in one transaction: all of them reach the file, or none.
+    Returns (added, updated). Raises ConflictError if a teacher changed since the preview."""
+    with store.transaction() as tx:
+        added = tx.insert_many([change.teacher for change in preview.to_add])
+        for change in preview.to_update:
+            tx.update(change.teacher)
+    return len(added), len(preview.to_update)
+
+
+def preview_lines(preview: RosterPreview) -> list[str]:
+    """The preview as plain lines of text, for the command line (the screen draws its own)."""
+    lines = [t("roster.import.summary", add=len(preview.to_add), update=len(preview.to_update),
+               unchanged=len(preview.unchanged), errors=len(preview.errors))]
+    if preview.encoding:
+        lines.append(t("roster.import.encoding", encoding=preview.encoding))
+    if preview.ignored_columns:
+        lines.append(t("roster.import.ignored_columns", columns="、".join(preview.ignored_columns)))
+    if preview.to_add:
+        lines.append("")
+        lines.append(t("roster.import.heading_add", count=len(preview.to_add)))
+        for change in preview.to_add:
+            lines.append("  " + _describe(change))
+    if preview.to_update:
+        lines.append("")
+        lines.append(t("roster.import.heading_update", count=len(preview.to_update)))
+        for change in preview.to_update:
+            fields = "、".join(t(f"roster.column.{name}") for name in change.changed_fields)
+            lines.append("  " + _describe(change) + (f"  [{fields}]" if fields else ""))
+    if preview.errors:
+        lines.append("")
+        lines.append(t("roster.import.heading_errors", count=len(preview.errors)))
+        for error in preview.errors:
+            lines.append("  " + t("roster.import.error_line", line=error.line, name=error.name or "—",
+                                  reasons="；".join(error.reasons)))
+    return lines
+
+
+def _describe(change: RowChange) -> str:
+    teacher = change.teacher
+    parts = [t("roster.import.line", line=change.line), teacher.name,
+             "、".join(teacher.subjects), "、".join(teacher.grades), "、".join(teacher.roles), "" if change.login_generated else teacher.login]
+    text = "  ".join(part for part in parts if part)
+    if change.notes:
+        text += "  (" + "；".join(change.notes) + ")"
+    return text
