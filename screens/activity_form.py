@@ -39,9 +39,9 @@ class ActivityForm(Screen):
     DEFAULT_CSS = """
     ActivityForm VerticalScroll { padding: 0 1; }
     ActivityForm .row { height: auto; }
-    ActivityForm .row > Label { width: 10; padding: 0 1 0 0; }
+    ActivityForm .row > Label { width: 12; padding: 0 1 0 0; }
     ActivityForm Input { border: none; height: 1; padding: 0 1; width: 1fr; background: $boost; }
-    ActivityForm Input:focus { background: $primary 30%; }
+    ActivityForm Input:focus { background: $primary 30%; border: none; }
     ActivityForm TeacherField { width: 1fr; }
     ActivityForm Select { width: 1fr; }
     ActivityForm TextArea { height: 6; }

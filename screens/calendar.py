@@ -56,6 +56,13 @@ class CalendarScreen(AreaScreen):
         Binding("down,j", "move(7)", "calendar.key.move", show=False, id="calendar.down"),
     ]
 
+    DEFAULT_CSS = """
+    CalendarScreen #calendar-title { height: auto; padding: 0 1; }
+    CalendarScreen #calendar-views { height: 1fr; }
+    CalendarScreen #calendar-month-view, CalendarScreen #calendar-week-view { height: 1fr; }
+    CalendarScreen #calendar-agenda { height: 1fr; }
+    """
+
     def __init__(self) -> None:
         super().__init__()
         self.view = "month"
@@ -69,9 +76,9 @@ class CalendarScreen(AreaScreen):
         yield Static(id="calendar-title")
         with ContentSwitcher(initial="calendar-month-view", id="calendar-views"):
             with VerticalScroll(id="calendar-month-view"):
-                yield MonthGrid(id="calendar-month")
+                yield MonthGrid(id="calendar-month-grid")
             with VerticalScroll(id="calendar-week-view"):
-                yield WeekGrid(id="calendar-week")
+                yield WeekGrid(id="calendar-week-grid")
             yield AgendaTable(id="calendar-agenda", cursor_type="row", zebra_stripes=True)
 
     # -- drawing -------------------------------------------------------------------

@@ -45,14 +45,16 @@ class DayScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_data()
         self.query_one(AgendaTable).focus()
+        # Filled after the first refresh: measured before layout, the columns come out too narrow.
+        self.call_after_refresh(self.refresh_data)
 
     def data_changed(self) -> None:
         self.refresh_data()
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        if self.is_mounted:
+            self.refresh_data()
 
     def refresh_data(self) -> None:
         data = CalendarData.load(self.app.store)

@@ -31,7 +31,7 @@ class TermForm(Screen):
     TermForm .row { height: auto; }
     TermForm .row > Label { width: 12; }
     TermForm Input { border: none; height: 1; padding: 0 1; width: 1fr; background: $boost; }
-    TermForm Input:focus { background: $primary 30%; }
+    TermForm Input:focus { background: $primary 30%; border: none; }
     TermForm #term-error { color: $error; height: auto; }
     TermForm #term-notes { height: auto; }
     """

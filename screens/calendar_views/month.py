@@ -33,7 +33,7 @@ def month_days(year: int, month: int) -> list[list[dt.date]]:
 def day_chips(activities, data: CalendarData, width: int, lines: int) -> list[Text]:
     """Pack the day's activities into ``lines`` lines of ``width`` cells; what does not
     fit becomes ``+N`` at the end."""
-    chips = [activity_chip(a, data, 4) for a in activities]
+    chips = [activity_chip(a, data, 5) for a in activities]
     rows: list[Text] = [Text() for _ in range(lines)]
     row = 0
     for index, chip in enumerate(chips):
