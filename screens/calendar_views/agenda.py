@@ -60,9 +60,10 @@ class AgendaTable(DataTable):
     def show(self, activities: list, data: CalendarData) -> None:
         keep = self.cursor_row
         self.clear(columns=True)
+        # Status (with the conflict flag) before the long topic, so 80 columns show it.
         for key in ("calendar.column.date", "calendar.column.period", "calendar.column.group",
-                    "calendar.column.topic", "calendar.column.place", "calendar.column.speaker",
-                    "calendar.column.status"):
+                    "calendar.column.status", "calendar.column.speaker", "calendar.column.topic",
+                    "calendar.column.place"):
             self.add_column(t(key))
         for activity in activities:
             day = dt.date.fromisoformat(activity.date)
@@ -74,10 +75,10 @@ class AgendaTable(DataTable):
                 Text(f"{day.month:02}-{day.day:02} {t(f'weekday.{day.weekday()}')}"),
                 Text(format_period(activity.period, data.policy)),
                 Text(activity_label(activity, data)),
+                status,
+                Text(data.teacher_name(activity.speaker_id)),
                 Text(activity.topic),
                 Text(activity.place),
-                Text(data.teacher_name(activity.speaker_id)),
-                status,
                 key=str(activity.id),
             )
         if activities:
