@@ -195,3 +195,66 @@ def test_agenda_snapshot(snap_compare, demo_db):
 
     assert snap_compare(make_app(demo_db, login="tester", start_area="calendar"), terminal_size=(80, 24),
                         press=["a"])
+
+
+async def test_regenerate_a_groups_future_weeks_after_its_slot_changed(make_test_app, demo_db):
+    store = Store(demo_db, actor="tester")
+    group = _chinese_group(store)
+    held = _activity_on(store, group, "2025-10-30")
+    with store.transaction() as tx:
+        tx.update(group.copy(slot_weekday=2, slot_period=5, slot_place="录播教室"))
+    app = make_test_app(start_area="calendar")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        picker = app.screen.query_one("#group-picker-list")
+        labels = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
+        for _ in range(labels.index("语文教研组")):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+    store = Store(demo_db)
+    mine = [a for a in store.all(Activity) if a.group_id == group.id and a.term_id == "2025-2026-1"]
+    assert _activity_on(store, group, "2025-10-30") == held
+    future = [a for a in mine if a.date >= "2025-11-05"]
+    assert future and all((a.period, a.place) == (5, "录播教室") for a in future)
+    assert "2025-11-11" in {a.date for a in future} and "2025-11-06" not in {a.date for a in future}
+
+
+async def test_swap_two_weeks_speakers_from_the_agenda(make_test_app, demo_db):
+    app = make_test_app(start_area="calendar")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("a", "g")
+        await pilot.pause()
+        picker = app.screen.query_one("#group-picker-list")
+        labels = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
+        for _ in range(labels.index("语文教研组")):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        table = app.screen.query_one("#calendar-agenda")
+        assert {str(table.get_row_at(i)[2]) for i in range(table.row_count)} == {"语文教研组"}
+        before = {a.date: a.speaker_id for a in Store(demo_db).all(Activity)
+                  if a.group_id == _chinese_group(Store(demo_db)).id}
+        await pilot.press("o", "down", "down", "o")
+        await pilot.pause()
+    store = Store(demo_db)
+    group = _chinese_group(store)
+    first, third = _activity_on(store, group, "2025-11-06"), _activity_on(store, group, "2025-11-20")
+    assert first.speaker_id == before["2025-11-20"] and third.speaker_id == before["2025-11-06"]
+    assert first.touched and third.touched
+
+
+def test_teacher_page_section_lists_speaker_and_host_turns(demo_store):
+    from types import SimpleNamespace
+
+    from models.records import Teacher
+    from screens.teacher_sections import calendar as section_module
+
+    term = next(t for t in demo_store.all(Term) if t.term_id == "2025-2026-1")
+    leader = next(t for t in demo_store.all(Teacher) if t.name == "郑娟")
+    text = str(section_module.section(SimpleNamespace(store=demo_store), leader, term))
+    assert "本学期教研活动" in text and "主持人" in text and "主持" in text
+    assert section_module.ORDER == 30
