@@ -181,6 +181,22 @@ def generate_for_term(tx, term: Term, since: dt.date) -> int:
     return added
 
 
+def follow_day_status(tx, term: Term, day: dt.date) -> int:
+    """After a day was closed or opened by hand: its generated meetings nobody touched
+    become skipped (or planned again); returns how many changed."""
+    open_day = is_school_day(term, day)
+    changed = 0
+    for activity in tx.all(Activity):
+        if (activity.date != day.isoformat() or activity.term_id != term.term_id or not activity.generated
+                or activity.touched or activity.status not in ("planned", "skipped")):
+            continue
+        status = "planned" if open_day else "skipped"
+        if activity.status != status:
+            tx.update(activity.copy(status=status))
+            changed += 1
+    return changed
+
+
 # -- moving and one-off events ---------------------------------------------------------
 
 

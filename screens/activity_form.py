@@ -232,8 +232,6 @@ class ActivityForm(Screen):
             changes["moved_from"] = activity.date
         if changes["status"] == "skipped" and changes["date"] != activity.date:
             changes["status"] = "planned"
-        if changes["status"] != "cancelled":
-            changes["cancel_reason"] = "" if not changes["cancel_reason"] else changes["cancel_reason"]
         return activity.copy(**changes)
 
     def action_save(self) -> None:

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Static
 
-from models.activities import regenerate_group_activities, swap_speakers
+from models.activities import follow_day_status, regenerate_group_activities, swap_speakers
 from models.i18n import t
 from models.records import Activity, Group, Term
 from models.storage import ConflictError, DataFileError, ValidationFailed
@@ -116,6 +116,7 @@ class CalendarScreen(AreaScreen):
         else:
             title.append(t("calendar.month_title", year=cursor.year, month=cursor.month), style="bold")
             title.append("  " + (term.name if term else t("calendar.outside_term")))
+            title.append("  " + t("calendar.legend"), style="dim")
         if not data.terms:
             title.append("  " + t("calendar.no_term"), style="yellow")
         if term:
@@ -194,7 +195,13 @@ class CalendarScreen(AreaScreen):
             self.notify(t("calendar.day_outside_term"), severity="warning")
             return
         changed = toggle_school_day(term, self.cursor)
-        if self._save(lambda tx: tx.update(changed)):
+        day = self.cursor
+
+        def change(tx) -> None:
+            saved = tx.update(changed)
+            follow_day_status(tx, saved, day)
+
+        if self._save(change):
             kind = CalendarData.load(self.app.store).day_kind(self.cursor)
             self.notify(t(f"calendar.day_now.{kind}", day=self.cursor.isoformat()))
 

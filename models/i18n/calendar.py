@@ -42,6 +42,7 @@ MESSAGES = {
     "calendar.mine_on": ("只看我的", "Mine only"),
     "calendar.outside_term": ("不在学期内", "Outside any term"),
     "calendar.uncovered": ("{year} 年的法定节假日数据未收录，请手动添加（在月视图中选中日期按 x）。", "Official holidays of {year} are not known yet; add them by hand (select a day in the month view and press x)."),
+    "calendar.legend": ("休 停课 · 班 补班 · ! 冲突", "off closed · work make-up · ! clash"),
     "calendar.week_short": ("{week}周", "W{week}"),
     "calendar.mark.closed": ("休", "off"),
     "calendar.mark.makeup": ("班", "work"),

@@ -118,13 +118,17 @@ async def test_x_closes_and_reopens_a_day_and_skips_its_activities_view(make_tes
         await pilot.pause()
         await pilot.press("x")
         await pilot.pause()
-        term = next(t for t in Store(demo_db).all(Term) if t.term_id == "2025-2026-1")
+        store = Store(demo_db)
+        term = next(t for t in store.all(Term) if t.term_id == "2025-2026-1")
         assert term.holidays[-1:] == ["2025-11-05"]
+        assert {a.status for a in store.all(Activity) if a.date == "2025-11-05" and a.generated} == {"skipped"}
         assert "休" in str(app.screen.query_one("#calendar-month-grid").render())
         await pilot.press("x")
         await pilot.pause()
-    term = next(t for t in Store(demo_db).all(Term) if t.term_id == "2025-2026-1")
+    store = Store(demo_db)
+    term = next(t for t in store.all(Term) if t.term_id == "2025-2026-1")
     assert "2025-11-05" not in term.holidays
+    assert {a.status for a in store.all(Activity) if a.date == "2025-11-05" and a.generated} == {"planned"}
 
 
 async def test_new_term_in_2027_says_holidays_are_missing_and_generates(make_test_app, demo_db):
