@@ -1,13 +1,23 @@
-"""Weekly group activities generated from a group's slot with dateutil's rrule."""
+"""Research activities: weekly group meetings generated from a group's slot with
+dateutil's rrule, one-off school events, speaker rotation, moving a skipped week,
+and conflicts (one teacher or one place booked twice at the same date and period).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from dateutil.rrule import WEEKLY, rrule
 
-from models.records import Activity, Group, Term
-from models.terms import is_school_day
+from models.records import Activity, Group, Teacher, Term
+from models.terms import is_school_day, week_of
+
+# School events that are not a group's weekly meeting; the form offers them.
+SCHOOL_EVENTS = ("专家讲座", "座谈会", "教师经验交流会", "评比", "汇报课", "教学大练兵", "公开课展示", "读书分享会")
+# Statuses that keep a meeting out of the rotation and out of conflicts: nobody meets.
+NOT_MEETING = ("skipped", "cancelled")
 
 
 def weekly_dates(term: Term, weekday: int) -> list[dt.date]:
@@ -31,3 +41,244 @@ def generate_weekly(term: Term, group: Group) -> list[Activity]:
             status="planned" if is_school_day(term, day) else "skipped", generated=True,
         ))
     return activities
+
+
+def generate_term_activities(term: Term, group: Group, teachers: Iterable[Teacher] = ()) -> list[Activity]:
+    """The term's weekly activities of a group with their speakers in rotation."""
+    activities = generate_weekly(term, group)
+    return assign_speakers(activities, group, teachers)
+
+
+# -- speakers -------------------------------------------------------------------------
+
+
+def speaker_candidates(group: Group, teachers: Iterable[Teacher] = ()) -> list[int]:
+    """Members in rotation order: everyone but the leader (who hosts), the leader
+    last; members no longer active are left out."""
+    inactive = {t.id for t in teachers if not t.active}
+    members = [m for m in group.member_ids if m not in inactive]
+    others = [m for m in members if m != group.leader_id]
+    return others + [m for m in members if m == group.leader_id]
+
+
+def _on_leave(activity: Activity) -> set[int]:
+    return {int(k) for k, mark in activity.attendance.items() if mark == "leave"}
+
+
+def assign_speakers(activities: list[Activity], group: Group, teachers: Iterable[Teacher] = (),
+                    fixed: Iterable[Activity] = ()) -> list[Activity]:
+    """Give each meeting in ``activities`` a central speaker so that everyone speaks
+    before anyone speaks twice. ``fixed`` are the group's other activities of the term
+    whose speakers stay (held, edited, swapped by hand): they count as turns taken.
+    A member on leave for a meeting is skipped for it and keeps their turn."""
+    candidates = speaker_candidates(group, teachers)
+    if not candidates:
+        return list(activities)
+    order = {member: n for n, member in enumerate(candidates)}
+    turns = dict.fromkeys(candidates, 0)
+    last_turn = dict.fromkeys(candidates, -1)
+    for step, activity in enumerate(sorted(fixed, key=lambda a: (a.date, a.period))):
+        if activity.status not in NOT_MEETING and activity.speaker_id in turns:
+            turns[activity.speaker_id] += 1
+            last_turn[activity.speaker_id] = step
+    result = []
+    step = len(turns)  # later than any fixed turn
+    for activity in sorted(activities, key=lambda a: (a.date, a.period)):
+        if activity.status in NOT_MEETING:
+            result.append(activity)
+            continue
+        away = _on_leave(activity)
+        available = [m for m in candidates if m not in away] or candidates
+        chosen = min(available, key=lambda m: (turns[m], last_turn[m], order[m]))
+        turns[chosen] += 1
+        step += 1
+        last_turn[chosen] = 10_000 + step
+        result.append(activity.copy(speaker_id=chosen))
+    return result
+
+
+def is_future_untouched(activity: Activity, today: dt.date) -> bool:
+    """Generated, planned or skipped, from today on, and nobody changed it by hand."""
+    return (activity.generated and not activity.touched and activity.status in ("planned", "skipped")
+            and activity.date >= today.isoformat())
+
+
+def rebalance_speakers(tx, group: Group, term: Term, today: dt.date) -> int:
+    """Re-deal the speakers of the group's future untouched meetings around the ones
+    that stay; returns how many changed."""
+    mine = [a for a in tx.all(Activity) if a.group_id == group.id and a.term_id == term.term_id]
+    movable = [a for a in mine if is_future_untouched(a, today)]
+    fixed = [a for a in mine if not is_future_untouched(a, today)]
+    changed = 0
+    for activity in assign_speakers(movable, group, tx.all(Teacher), fixed=fixed):
+        original = next(a for a in movable if a.id == activity.id)
+        if activity.speaker_id != original.speaker_id:
+            tx.update(activity)
+            changed += 1
+    return changed
+
+
+def swap_speakers(tx, first: Activity, second: Activity, group: Group, term: Term, today: dt.date) -> None:
+    """Swap two weeks' speakers; both become hand-edited, and the remaining weeks adapt."""
+    if first.group_id != second.group_id:
+        raise ValueError("activities of different groups")
+    tx.update(first.copy(speaker_id=second.speaker_id, touched=True))
+    tx.update(second.copy(speaker_id=first.speaker_id, touched=True))
+    rebalance_speakers(tx, group, term, today)
+
+
+# -- regeneration ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Regenerated:
+    removed: int
+    added: int
+
+
+def _slot_week(term: Term, activity: Activity) -> int:
+    return week_of(term, dt.date.fromisoformat(activity.moved_from or activity.date))
+
+
+def regenerate_group_activities(tx, group: Group, term: Term, today: dt.date) -> Regenerated:
+    """Bring the group's weekly activities in line with its (changed) slot, from today on.
+
+    Only future activities that nobody touched are replaced; held, cancelled or
+    hand-edited ones stay as they are, and a week that keeps one gets no new one.
+    The topic written for a replaced week carries over to its new date."""
+    existing = [a for a in tx.all(Activity) if a.group_id == group.id and a.term_id == term.term_id
+                and a.generated]
+    replaceable = [a for a in existing if is_future_untouched(a, today)]
+    kept_weeks = {_slot_week(term, a) for a in existing if a not in replaceable}
+    topics = {_slot_week(term, a): a for a in replaceable}
+    fresh = []
+    for activity in generate_weekly(term, group):
+        if activity.date < today.isoformat():
+            continue
+        week = week_of(term, dt.date.fromisoformat(activity.date))
+        if week in kept_weeks:
+            continue
+        earlier = topics.get(week)
+        if earlier is not None:
+            activity = activity.copy(topic=earlier.topic, content=earlier.content, kind=earlier.kind)
+        fresh.append(activity)
+    fixed = [a for a in tx.all(Activity) if a.group_id == group.id and a.term_id == term.term_id
+             and a not in replaceable]
+    fresh = assign_speakers(fresh, group, tx.all(Teacher), fixed=fixed)
+    for activity in replaceable:
+        tx.delete(activity)
+    tx.insert_many(fresh)
+    return Regenerated(removed=len(replaceable), added=len(fresh))
+
+
+def generate_for_term(tx, term: Term, since: dt.date) -> int:
+    """Generate (or refresh) every active group's weekly activities of a term from
+    ``since`` on (a new term: its first day); returns how many were added."""
+    added = 0
+    for group in tx.all(Group):
+        if group.active and group.slot_weekday and group.slot_period:
+            added += regenerate_group_activities(tx, group, term, since).added
+    return added
+
+
+def follow_day_status(tx, term: Term, day: dt.date) -> int:
+    """After a day was closed or opened by hand: its generated meetings nobody touched
+    become skipped (or planned again); returns how many changed."""
+    open_day = is_school_day(term, day)
+    changed = 0
+    for activity in tx.all(Activity):
+        if (activity.date != day.isoformat() or activity.term_id != term.term_id or not activity.generated
+                or activity.touched or activity.status not in ("planned", "skipped")):
+            continue
+        status = "planned" if open_day else "skipped"
+        if activity.status != status:
+            tx.update(activity.copy(status=status))
+            changed += 1
+    return changed
+
+
+# -- moving and one-off events ---------------------------------------------------------
+
+
+def move_activity(activity: Activity, day: dt.date, period: int, term: Term) -> Activity:
+    """The activity on another day: a skipped week becomes planned; its slot week is
+    remembered so that regeneration does not add the week again."""
+    moved_from = activity.moved_from or (activity.date if activity.generated else "")
+    status = "planned" if activity.status == "skipped" else activity.status
+    return activity.copy(date=day.isoformat(), period=period, status=status, moved_from=moved_from,
+                         touched=True, term_id=activity.term_id or term.term_id)
+
+
+def attendees_of(activity: Activity) -> list[int]:
+    """Everyone expected: the attendees, plus host and speaker."""
+    people = list(activity.attendee_ids)
+    for extra in (activity.host_id, activity.speaker_id):
+        if extra and extra not in people:
+            people.append(extra)
+    return people
+
+
+def attendance_counts(activity: Activity) -> dict[str, int]:
+    counts = {"present": 0, "leave": 0, "absent": 0}
+    for mark in activity.attendance.values():
+        if mark in counts:
+            counts[mark] += 1
+    return counts
+
+
+def activities_of_teacher(activities: Iterable[Activity], teacher_id: int) -> list[Activity]:
+    return [a for a in activities if teacher_id in attendees_of(a)]
+
+
+# -- conflicts --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two or more activities at one date and period sharing a teacher or a place."""
+
+    kind: str  # "teacher" or "place"
+    date: str
+    period: int
+    activity_ids: tuple[int, ...]
+    teacher_id: int = 0
+    place: str = ""
+
+
+def find_conflicts(activities: Iterable[Activity]) -> list[Conflict]:
+    """Every double booking among meetings that take place (not skipped or cancelled)."""
+    slots: dict[tuple[str, int], list[Activity]] = {}
+    for activity in activities:
+        if activity.status in NOT_MEETING or not activity.period:
+            continue
+        slots.setdefault((activity.date, activity.period), []).append(activity)
+    conflicts = []
+    for (date, period), together in sorted(slots.items()):
+        if len(together) < 2:
+            continue
+        by_teacher: dict[int, list[int]] = {}
+        by_place: dict[str, list[int]] = {}
+        for activity in together:
+            for person in attendees_of(activity):
+                by_teacher.setdefault(person, []).append(activity.id)
+            place = activity.place.strip()
+            if place:
+                by_place.setdefault(place, []).append(activity.id)
+        for person, ids in sorted(by_teacher.items()):
+            if len(ids) > 1:
+                conflicts.append(Conflict("teacher", date, period, tuple(ids), teacher_id=person))
+        for place, ids in sorted(by_place.items()):
+            if len(ids) > 1:
+                conflicts.append(Conflict("place", date, period, tuple(ids), place=place))
+    return conflicts
+
+
+def conflicts_with(activity: Activity, others: Iterable[Activity]) -> list[Conflict]:
+    """The conflicts ``activity`` (perhaps not saved yet) would have with the others."""
+    candidate = activity if activity.id else activity.copy(id=-1)
+    pool = [a for a in others if a.id != activity.id and a.date == activity.date and a.period == activity.period]
+    return [c for c in find_conflicts([*pool, candidate]) if candidate.id in c.activity_ids]
+
+
+def conflicted_ids(activities: Iterable[Activity]) -> set[int]:
+    return {i for c in find_conflicts(activities) for i in c.activity_ids}

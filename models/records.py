@@ -249,6 +249,7 @@ class Activity(Record):
     cancel_reason: str = ""
     generated: bool = False  # made from the group's weekly slot
     touched: bool = False  # a person changed it, so regeneration leaves it alone
+    moved_from: str = ""  # the slot's date when a skipped week was moved to another day
 
     def validate(self) -> list[Problem]:
         problems: list[Problem] = []

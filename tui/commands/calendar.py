@@ -1,9 +1,131 @@
-"""Commands of the calendar area (see README)."""
+"""Commands of the calendar area: ``export calendar`` (.ics) and ``export activities``
+(CSV or Excel)."""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from pathlib import Path
+
+from models.i18n import t
 from tui.commands.tree import CommandTree
 
 
 def register(tree: CommandTree) -> None:
     """Adds this area's commands; each parser sets `handler`."""
+    ics = tree.export.add_parser("calendar", parents=[tree.common], help=t("calendar.cli.ics.help"),
+                                 description=t("calendar.cli.ics.help"))
+    ics.add_argument("--term", metavar="T", help=t("calendar.cli.term"))
+    ics.add_argument("--group", metavar="G", help=t("calendar.cli.group"))
+    ics.add_argument("-o", "--output", metavar="FILE", help=t("calendar.cli.output_ics"))
+    ics.set_defaults(handler=run_export_calendar)
+
+    records = tree.export.add_parser("activities", parents=[tree.common], help=t("calendar.cli.activities.help"),
+                                     description=t("calendar.cli.activities.help"))
+    records.add_argument("--term", metavar="T", help=t("calendar.cli.term"))
+    records.add_argument("--group", metavar="G", help=t("calendar.cli.group"))
+    records.add_argument("--format", choices=("csv", "xlsx"), default="csv", help=t("calendar.cli.format"))
+    records.add_argument("-o", "--output", metavar="FILE", help=t("calendar.cli.output"))
+    records.set_defaults(handler=run_export_activities)
+
+
+class _BadInput(Exception):
+    pass
+
+
+def _open(args: argparse.Namespace):
+    from models import clock
+    from models.identity import os_login
+    from models.records import Group, Term
+    from models.storage import Store
+    from models.terms import current_term
+    from tui.commands.core import db_path
+
+    store = Store(db_path(args), actor=os_login())
+    terms = store.all(Term)
+    if args.term:
+        term = next((x for x in terms if x.term_id == args.term), None)
+        if term is None:
+            known = "、".join(x.term_id for x in terms) or "—"
+            raise _BadInput(t("calendar.cli.no_term", term=args.term, known=known))
+    else:
+        term = current_term(terms, clock.today())
+        if term is None:
+            raise _BadInput(t("calendar.no_term"))
+    group = None
+    if args.group:
+        wanted = args.group.strip()
+        groups = store.all(Group)
+        group = next((g for g in groups if g.name == wanted or str(g.id) == wanted), None)
+        if group is None:
+            matches = [g for g in groups if wanted in g.name]
+            if len(matches) == 1:
+                group = matches[0]
+            else:
+                names = "、".join(g.name for g in (matches or groups))
+                raise _BadInput(t("calendar.cli.no_group", group=wanted, known=names))
+    return store, term, group
+
+
+def _lookups(store):
+    from models.records import Group, Teacher
+
+    return {g.id: g for g in store.all(Group)}, {x.id: x for x in store.all(Teacher)}
+
+
+def run_export_calendar(args: argparse.Namespace) -> int:
+    from models.calendar_export import build_ics, select_activities
+    from models.records import Activity
+
+    try:
+        store, term, group = _open(args)
+    except _BadInput as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    groups, teachers = _lookups(store)
+    activities = [a for a in select_activities(store.all(Activity), term, group) if a.status != "skipped"]
+    meta = store.meta()
+    data = build_ics(activities, groups=groups, teachers=teachers, policy=store.policy(),
+                     school_id=str(meta.get("created_at", "")).replace(" ", "T").replace(":", ""),
+                     school_name=store.policy().school_name)
+    return _write(args.output, data, t("calendar.cli.wrote_ics", count=len(activities)))
+
+
+def run_export_activities(args: argparse.Namespace) -> int:
+    from models.calendar_export import activity_rows, select_activities, write_csv, write_xlsx
+    from models.records import Activity
+
+    try:
+        store, term, group = _open(args)
+    except _BadInput as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    groups, teachers = _lookups(store)
+    activities = select_activities(store.all(Activity), term, group)
+    header, rows = activity_rows(activities, groups=groups, teachers=teachers, policy=store.policy())
+    done = t("calendar.cli.wrote_rows", count=len(rows))
+    if args.format == "xlsx":
+        output = args.output or f"activities-{term.term_id}.xlsx"
+        try:
+            write_xlsx(Path(output), header, rows, term.term_id)
+        except OSError as error:
+            print(t("calendar.cli.write_failed", path=output, reason=error.strerror or error), file=sys.stderr)
+            return 1
+        print(done + f" → {output}", file=sys.stderr)
+        return 0
+    return _write(args.output, write_csv(None, header, rows), done)
+
+
+def _write(output: str | None, data: bytes, done: str) -> int:
+    if not output or output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        print(done, file=sys.stderr)
+        return 0
+    try:
+        Path(output).write_bytes(data)
+    except OSError as error:
+        print(t("calendar.cli.write_failed", path=output, reason=error.strerror or error), file=sys.stderr)
+        return 1
+    print(done + f" → {output}", file=sys.stderr)
+    return 0

@@ -1,0 +1,163 @@
+"""One day: whether school is open, and its activities; open one, take attendance,
+move a skipped week to another day, or add a school event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from models.activities import conflicts_with, move_activity
+from models.dates import format_date
+from models.i18n import t
+from models.records import Activity, Term
+from models.storage import ConflictError, DataFileError, ValidationFailed
+from screens.calendar_views.agenda import AgendaTable
+from screens.calendar_views.common import CalendarData
+from screens.widgets.header import AppHeader
+from screens.widgets.keys import translate_bindings
+
+
+class DayScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "key.back", id="day.back"),
+        Binding("enter", "open", "key.open", id="day.open", show=True),
+        Binding("k", "attendance", "calendar.key.attendance", id="day.attendance"),
+        Binding("v", "move", "calendar.key.move_activity", id="day.move"),
+        Binding("n", "new_event", "calendar.key.new_event", id="day.new_event"),
+        Binding("left_square_bracket", "day(-1)", "calendar.key.previous_day", id="day.previous", key_display="["),
+        Binding("right_square_bracket", "day(1)", "calendar.key.next_day", id="day.next", key_display="]"),
+    ]
+
+    def __init__(self, day: dt.date):
+        super().__init__()
+        translate_bindings(self)
+        self.day = day
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Static(id="day-title")
+        yield AgendaTable(id="day-activities", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(AgendaTable).focus()
+        # Filled after the first refresh: measured before layout, the columns come out too narrow.
+        self.call_after_refresh(self.refresh_data)
+
+    def data_changed(self) -> None:
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.refresh_data()
+
+    def refresh_data(self) -> None:
+        data = CalendarData.load(self.app.store)
+        title = Text(format_date(self.day, data.terms), style="bold")
+        kind = data.day_kind(self.day)
+        title.append("  " + t(f"calendar.day_kind.{kind}"), style={"closed": "red", "makeup": "yellow"}.get(kind, ""))
+        today = [a for a in data.by_day.get(self.day.isoformat(), [])]
+        if not today:
+            title.append("\n" + t("calendar.day_empty"), style="dim")
+        if any(a.status == "skipped" for a in today):
+            title.append("\n" + t("calendar.day_skipped_hint"), style="yellow")
+        for activity in today:
+            if activity.id in data.conflicts:
+                for conflict in conflicts_with(activity, data.activities):
+                    title.append("\n" + conflict_text(conflict, data), style="red")
+                break
+        self.query_one("#day-title", Static).update(title)
+        self.query_one(AgendaTable).show(today, data)
+
+    def _selected(self) -> Activity | None:
+        chosen = self.query_one(AgendaTable).selected_id()
+        return self.app.store.get(Activity, chosen) if chosen else None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        from screens.activity_form import ActivityForm
+
+        activity = self._selected()
+        if activity is not None:
+            self.app.push_screen(ActivityForm(activity_id=activity.id))
+
+    def action_new_event(self) -> None:
+        from screens.activity_form import ActivityForm
+
+        self.app.push_screen(ActivityForm(new_on=self.day))
+
+    def action_day(self, step: int) -> None:
+        self.day += dt.timedelta(days=step)
+        self.refresh_data()
+
+    def action_attendance(self) -> None:
+        from screens.attendance import AttendanceScreen
+
+        activity = self._selected()
+        if activity is None:
+            return
+        if activity.status in ("skipped", "cancelled"):
+            self.notify(t("calendar.attendance_not_meeting"), severity="warning")
+            return
+
+        def save(marks: dict[str, str] | None) -> None:
+            if marks is None:
+                return
+            fresh = self.app.store.get(Activity, activity.id) or activity
+            self._save(fresh.copy(attendance=marks, touched=True))
+
+        self.app.push_screen(AttendanceScreen(activity), save)
+
+    def action_move(self) -> None:
+        from screens.move_dialog import MoveDialog
+
+        activity = self._selected()
+        if activity is None:
+            return
+        term = next((x for x in self.app.store.all(Term) if x.term_id == activity.term_id), None) or self.app.term
+        if term is None:
+            return
+
+        def moved(choice) -> None:
+            if choice is None:
+                return
+            day, period = choice
+            changed = move_activity(activity, day, period, term)
+            if self._save(changed):
+                clashes = conflicts_with(changed, self.app.store.all(Activity))
+                message = t("calendar.moved", day=format_date(day, [term]))
+                if clashes:
+                    message += "\n" + t("calendar.conflict_count", count=len(clashes))
+                self.notify(message, severity="warning" if clashes else "information")
+
+        self.app.push_screen(MoveDialog(activity, term, self.app.today, self.app.store.policy()), moved)
+
+    def _save(self, activity: Activity) -> bool:
+        try:
+            with self.app.store.transaction() as tx:
+                tx.update(activity)
+        except ValidationFailed as error:
+            self.notify("\n".join(str(p) for p in error.problems), severity="error", markup=False)
+            return False
+        except ConflictError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return False
+        except DataFileError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return False
+        self.refresh_data()
+        return True
+
+
+def conflict_text(conflict, data: CalendarData) -> str:
+    if conflict.kind == "teacher":
+        return t("calendar.conflict.teacher", name=data.teacher_name(conflict.teacher_id), count=len(conflict.activity_ids))
+    return t("calendar.conflict.place", place=conflict.place, count=len(conflict.activity_ids))

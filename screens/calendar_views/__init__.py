@@ -1,0 +1,1 @@
+"""The calendar's three views (month, week, agenda) and what they share."""

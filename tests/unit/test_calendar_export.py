@@ -1,0 +1,86 @@
+"""The .ics parses back with icalendar; CSV and Excel hold the activity records."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar
+
+from models.records import Activity, Group, Term
+from tui.cli import main
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _events(data: bytes):
+    return [c for c in Calendar.from_ical(data).walk("VEVENT")]
+
+
+def test_ics_has_one_event_per_activity_with_times_places_and_stable_uids(demo_db, demo_store, tmp_path):
+    target = tmp_path / "cal.ics"
+    assert main(["export", "calendar", "--db", str(demo_db), "--term", "2025-2026-1",
+                 "--group", "语文教研组", "-o", str(target)]) == 0
+    events = _events(target.read_bytes())
+    group = next(g for g in demo_store.all(Group) if g.name == "语文教研组")
+    expected = [a for a in demo_store.all(Activity) if a.group_id == group.id and a.term_id == "2025-2026-1"
+                and a.status != "skipped"]
+    assert len(events) == len(expected) > 10
+    by_uid = {str(e["UID"]): e for e in events}
+    assert len(by_uid) == len(events)
+    thursday = next(e for e in events if e.decoded("DTSTART").date() == dt.date(2025, 11, 6))
+    start, end = thursday.decoded("DTSTART"), thursday.decoded("DTEND")
+    assert start == dt.datetime(2025, 11, 6, 14, 50, tzinfo=SHANGHAI)  # 下午第2节
+    assert end == dt.datetime(2025, 11, 6, 15, 30, tzinfo=SHANGHAI)
+    assert start.utcoffset() == dt.timedelta(hours=8)
+    assert str(thursday["LOCATION"]) == "电教室"
+    description = str(thursday["DESCRIPTION"])
+    activity = next(a for a in expected if a.date == "2025-11-06")
+    assert activity.topic in description and "主持人：郑娟" in description and "中心发言人：" in description
+    # a second export gives the same UIDs, so a phone updates instead of duplicating
+    again = tmp_path / "again.ics"
+    assert main(["export", "calendar", "--db", str(demo_db), "--group", "语文教研组", "-o", str(again)]) == 0
+    assert {str(e["UID"]) for e in _events(again.read_bytes())} == set(by_uid)
+    assert b"BEGIN:VTIMEZONE" in target.read_bytes()
+
+
+def test_ics_of_whole_term_includes_school_events(demo_db, demo_store, tmp_path):
+    target = tmp_path / "all.ics"
+    assert main(["export", "calendar", "--db", str(demo_db), "-o", str(target)]) == 0
+    events = _events(target.read_bytes())
+    term_activities = [a for a in demo_store.all(Activity) if a.term_id == "2025-2026-1" and a.status != "skipped"]
+    assert len(events) == len(term_activities)
+    assert any(str(e["LOCATION"]) == "学校报告厅" and "专家讲座" in str(e["SUMMARY"]) for e in events)
+
+
+def test_unknown_term_or_group_is_a_bad_input(demo_db, capsys):
+    assert main(["export", "calendar", "--db", str(demo_db), "--term", "2030-2031-1"]) == 1
+    assert "没有学期“2030-2031-1”" in capsys.readouterr().err
+    assert main(["export", "activities", "--db", str(demo_db), "--group", "不存在的组"]) == 1
+    assert "找不到组" in capsys.readouterr().err
+
+
+def test_activities_csv_with_bom_and_xlsx(demo_db, demo_store, tmp_path):
+    target = tmp_path / "a.csv"
+    assert main(["export", "activities", "--db", str(demo_db), "--term", "2025-2026-1", "--format", "csv",
+                 "-o", str(target)]) == 0
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["日期", "节次", "组别", "类型"]
+    term_activities = [a for a in demo_store.all(Activity) if a.term_id == "2025-2026-1"]
+    assert len(rows) - 1 == len(term_activities)
+    held = next(r for r in rows[1:] if r[11] == "已开展")
+    assert int(held[8]) > 0 and held[12]  # present count and minutes
+    from openpyxl import load_workbook
+
+    book_path = tmp_path / "a.xlsx"
+    assert main(["export", "activities", "--db", str(demo_db), "--term", "2025-2026-1", "--format", "xlsx",
+                 "-o", str(book_path)]) == 0
+    sheet = load_workbook(book_path).active
+    assert sheet.freeze_panes == "A2"
+    assert [c.value for c in sheet[1]][:3] == ["日期", "节次", "组别"]
+    assert sheet.max_row - 1 == len(term_activities)
+    assert demo_store.all(Term)
