@@ -241,7 +241,9 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
     ]
 
     pairing_figures = []
-    passed = school_weeks_between(term, term.start_date, as_of) if as_of >= term.start_date else 0
+    # Meetings are due for finished weeks only: this week's meeting may still be to come.
+    last_done = as_of if as_of == term.end_date else as_of - dt.timedelta(days=as_of.weekday() + 1)
+    passed = school_weeks_between(term, term.start_date, last_done) if last_done >= term.start_date else 0
     cadence = max(1, policy.mentor_meetings_every_weeks)
     for p in source.all(Pairing):
         if not pairing_in_term(p, tid):

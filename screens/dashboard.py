@@ -22,6 +22,7 @@ from models.archive import view_for
 from models.dashboard import Dashboard, TeacherFigures, build_dashboard, quota_bar, sparkline
 from models.dashboard_text import attention_lines, top_line_text
 from models.i18n import t
+from models.pinyin import full_pinyin
 from models.records import ROLES, Teacher, Term
 from screens.base import AreaScreen
 
@@ -50,7 +51,7 @@ def _bar(f: TeacherFigures) -> Text:
 
 
 TEACHER_COLUMNS = (
-    Column("name", "dashboard.col.teacher", lambda f: f.teacher.name, lambda f: Text(f.teacher.name)),
+    Column("name", "dashboard.col.teacher", lambda f: full_pinyin(f.teacher.name), lambda f: Text(f.teacher.name)),
     Column("given", "dashboard.col.given_quota", lambda f: (f.given / f.quota if f.quota else 1, f.given),
            lambda f: Text(f"{f.given}/{f.quota}", justify="right")),
     Column("pace", "dashboard.col.bar", lambda f: (f.given - f.expected, f.given), _bar),

@@ -38,6 +38,7 @@ class OutcomesScreen(Screen):
     OutcomesScreen #outcome-form Label { width: 6; padding: 0 1 0 0; }
     OutcomesScreen #outcome-form Input, OutcomesScreen #outcome-form Select { width: 1fr; }
     OutcomesScreen #outcome-form TeacherField { width: 1fr; }
+    OutcomesScreen #outcome-form TeacherField Input { border: none; height: 1; padding: 0 1; }
     OutcomesScreen #outcome-term { width: 14; }
     OutcomesScreen #outcome-date { width: 14; }
     OutcomesScreen #outcome-points { width: 14; padding: 0 1; }
@@ -50,6 +51,7 @@ class OutcomesScreen(Screen):
         translate_bindings(self)
         self.term_id = term_id
         self._deleted: Outcome | None = None
+        self._shown_term = ""
 
     def compose(self) -> ComposeResult:
         store = self.app.store
@@ -98,10 +100,12 @@ class OutcomesScreen(Screen):
 
     def refresh_data(self) -> None:
         term = self._term() or self.app.term
+        self._shown_term = term.term_id if term else ""
         table = self.query_one("#outcome-list", DataTable)
         table.clear(columns=True)
-        for key in ("teacher", "kind", "title", "level", "award", "date", "points"):
-            table.add_column(Text(t(f"dashboard.col.{key}")), key=key)
+        for key, width in (("teacher", 10), ("kind", 8), ("title", 20), ("level", 6), ("award", 6),
+                           ("date", 10), ("points", 4)):
+            table.add_column(Text(t(f"dashboard.col.{key}")), key=key, width=width)
         if term is None:
             return
         source = view_for(self.app.store, term)
@@ -128,7 +132,7 @@ class OutcomesScreen(Screen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "outcome-award":
             self._show_points()
-        elif event.input.id == "outcome-term":
+        elif event.input.id == "outcome-term" and event.value.strip() != self._shown_term:
             self.refresh_data()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -52,7 +52,7 @@ class PolicyScreen(Screen):
     DEFAULT_CSS = """
     PolicyScreen #policy-form { padding: 0 1; }
     PolicyScreen .policy-row { height: 1; }
-    PolicyScreen .policy-row Label { width: 22; }
+    PolicyScreen .policy-row Label { width: 24; }
     PolicyScreen .policy-row Input { width: 12; }
     PolicyScreen .policy-heading { text-style: bold; margin-top: 1; }
     PolicyScreen #policy-periods { height: 9; }
