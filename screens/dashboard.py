@@ -222,8 +222,8 @@ class DashboardScreen(AreaScreen):
             options.add_option(Option(label, id=str(index)))
         if not self._attention:
             options.add_option(Option(Text(t("dashboard.attention_none")), id="none", disabled=True))
-        elif keep is not None:
-            options.highlighted = min(keep, len(self._attention) - 1)
+        else:
+            options.highlighted = min(keep or 0, len(self._attention) - 1)
         tabs = self.query_one("#dash-tabs", TabbedContent)
         tabs.get_tab("attention").label = Text(t("dashboard.tab.attention") + f" {len(self._attention)}")
 
