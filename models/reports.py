@@ -224,7 +224,8 @@ def to_docx(report: Report) -> bytes:
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.size = Pt(10.5)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    normal.font.name = "宋体"
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
