@@ -277,3 +277,32 @@ def test_dashboard_attention_snapshot_80x24(snap_compare, demo_db):
 def test_column_set_is_what_the_issue_names():
     assert [c.key for c in TEACHER_COLUMNS] == ["name", "given", "pace", "received", "research", "talk",
                                                 "outcomes", "points", "groups"]
+
+
+async def test_term_over_term_and_the_teacher_outcomes_section(make_test_app):
+    from screens.term_over_term import TermOverTermScreen
+
+    app = make_test_app(start_area="dashboard")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _dashboard(pilot)
+        table = screen.query_one("#dash-teachers", DataTable)
+        table.focus()
+        teacher_id = _row_ids(table)[0]
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, TermOverTermScreen) and app.screen.teacher_id == teacher_id
+        rows = app.screen.query_one(DataTable)
+        assert [str(rows.get_row_at(i)[0]) for i in range(rows.row_count)] == [
+            "2024—2025学年第二学期", "2025—2026学年第一学期"]
+        await pilot.press("escape", "b")
+        await pilot.pause()
+        await pilot.press("enter")  # a group: its terms side by side
+        await pilot.pause()
+        assert isinstance(app.screen, TermOverTermScreen) and app.screen.group_id is not None
+        assert app.screen.query_one(DataTable).row_count == 2
+        await pilot.press("escape", "t")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        body = str(app.screen.query_one("#teacher-page-body").render())
+        assert "教研成果" in body and "积分" in body
