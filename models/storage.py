@@ -567,6 +567,25 @@ class Transaction:
         self._table(type(record)).remove(doc_ids=[record.id])
         self._audit("delete", type(record), record.id, current.to_dict(), None)
 
+    def delete_many(self, records: list[Record]) -> None:
+        """Remove many records of one type with one audit line (closing a term moves
+        thousands; a full copy of each in the audit would keep them in the file)."""
+        if not records:
+            return
+        cls = type(records[0])
+        present = []
+        for record in records:
+            current = self.get(cls, record.id)
+            if current is not None:
+                self._check("delete", current, None)
+                present.append(current.id)
+        if not present:
+            return
+        self._table(cls).remove(doc_ids=present)
+        entry = {"at": clock.stamp(), "who": self.actor, "action": "delete_many", "table": cls.TABLE,
+                 "record_ids": present, "before": None, "after": None}
+        self.store.db.table(AUDIT_TABLE).insert(Document(entry, doc_id=self._next_id(AUDIT_TABLE)))
+
     def set_meta(self, **values: Any) -> None:
         meta_table = self.store.db.table(META_TABLE)
         meta = dict(meta_table.get(doc_id=int(_META_ID)) or {})

@@ -1,9 +1,161 @@
-"""Commands of the dashboard area (see README)."""
+"""Commands of the dashboard area: the dashboard as text, end-of-term reports, closing a term.
+
+    jiaoyan dashboard [--term T] [--plain]
+    jiaoyan report term [--term T] --format docx|xlsx|md [-o FILE]
+    jiaoyan report outcomes [--term T] [--format docx|md] [-o FILE]
+    jiaoyan term close T
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from pathlib import Path
+
+from models import clock
+from models.i18n import t
+from tui.commands.core import db_path
 from tui.commands.tree import CommandTree
 
 
 def register(tree: CommandTree) -> None:
-    """Adds this area's commands; each parser sets `handler`."""
+    dashboard = tree.top.add_parser("dashboard", parents=[tree.common], help=t("dashboard.cli.dashboard.help"),
+                                    description=t("dashboard.cli.dashboard.help"))
+    dashboard.add_argument("--term", metavar="T", help=t("dashboard.cli.dashboard.term"))
+    dashboard.add_argument("--plain", action="store_true", help=t("dashboard.cli.dashboard.plain"))
+    dashboard.set_defaults(handler=run_dashboard)
+
+    term_report = tree.report.add_parser("term", parents=[tree.common], help=t("dashboard.cli.report_term.help"),
+                                         description=t("dashboard.cli.report_term.help"))
+    term_report.add_argument("--term", metavar="T", help=t("dashboard.cli.dashboard.term"))
+    term_report.add_argument("--format", choices=("docx", "xlsx", "md"), required=True, help=t("dashboard.cli.report.format"))
+    term_report.add_argument("-o", "--output", metavar="FILE", help=t("dashboard.cli.report.output"))
+    term_report.set_defaults(handler=run_report_term)
+
+    booklet = tree.report.add_parser("outcomes", parents=[tree.common], help=t("dashboard.cli.report_outcomes.help"),
+                                     description=t("dashboard.cli.report_outcomes.help"))
+    booklet.add_argument("--term", metavar="T", help=t("dashboard.cli.dashboard.term"))
+    booklet.add_argument("--format", choices=("docx", "md"), default="docx", help=t("dashboard.cli.report.format"))
+    booklet.add_argument("-o", "--output", metavar="FILE", help=t("dashboard.cli.report.output"))
+    booklet.set_defaults(handler=run_report_outcomes)
+
+    close = _term_subcommands(tree).add_parser("close", parents=[tree.common], help=t("dashboard.cli.term_close.help"),
+                                               description=t("dashboard.cli.term_close.help"))
+    close.add_argument("term_id", metavar="T", help=t("dashboard.cli.term_close.term"))
+    close.set_defaults(handler=run_term_close)
+
+
+def _term_subcommands(tree: CommandTree) -> argparse._SubParsersAction:
+    """``jiaoyan term …``: another area (the calendar) may have made it already; share it."""
+    parser = tree.top.choices.get("term")
+    if parser is None:
+        parser = tree.top.add_parser("term", help=t("dashboard.cli.term.help"), description=t("dashboard.cli.term.help"))
+        return parser.add_subparsers(dest="term_what", metavar="WHAT", required=True)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return parser.add_subparsers(dest="term_what", metavar="WHAT", required=True)
+
+
+def _open(args):
+    from models.identity import os_login
+    from models.storage import Store
+
+    return Store(db_path(args), actor=os_login())
+
+
+def _term(store, term_id: str | None):
+    """The term asked for, else the current one; None (after a message) when there is none."""
+    from models.records import Term
+    from models.terms import current_term
+
+    terms = store.all(Term)
+    if term_id:
+        term = next((x for x in terms if x.term_id == term_id), None)
+        if term is None:
+            known = "、".join(sorted(x.term_id for x in terms)) or "—"
+            print(t("dashboard.cli.dashboard.no_such_term", term=term_id, known=known), file=sys.stderr)
+        return term
+    term = current_term(terms, clock.today())
+    if term is None:
+        print(t("dashboard.no_term"), file=sys.stderr)
+    return term
+
+
+def _viewer(store):
+    from models.identity import os_login
+    from models.records import Teacher
+
+    login = os_login()
+    return next((x for x in store.all(Teacher) if x.login == login and x.active), None)
+
+
+def run_dashboard(args: argparse.Namespace) -> int:
+    from models.archive import view_for
+    from models.dashboard import build_dashboard
+    from models.dashboard_text import render_text
+    from models.records import Teacher
+
+    store = _open(args)
+    term = _term(store, args.term)
+    if term is None:
+        return 1
+    source = view_for(store, term)
+    dash = build_dashboard(source, term, clock.today())
+    names = {x.id: x.name for x in store.all(Teacher)}
+    sys.stdout.write(render_text(dash, names, plain=args.plain))
+    return 0
+
+
+def _write(args, kind: str, term, fmt: str, payload: bytes) -> int:
+    from models.reports import default_report_name, write_report
+
+    target = Path(args.output) if args.output else Path.cwd() / default_report_name(kind, term.term_id, fmt)
+    try:
+        write_report(target.expanduser().absolute(), payload)
+    except OSError as error:
+        print(t("dashboard.cli.report.write_failed", path=target, reason=error.strerror or str(error)), file=sys.stderr)
+        return 1
+    print(t("dashboard.cli.report.done", path=target))
+    return 0
+
+
+def run_report_term(args: argparse.Namespace) -> int:
+    from models.archive import view_for
+    from models.reports import render, term_report
+
+    store = _open(args)
+    term = _term(store, args.term)
+    if term is None:
+        return 1
+    report = term_report(view_for(store, term), term, clock.today(), _viewer(store))
+    return _write(args, "term", term, args.format, render(report, args.format))
+
+
+def run_report_outcomes(args: argparse.Namespace) -> int:
+    from models.archive import view_for
+    from models.reports import outcomes_booklet, render
+
+    store = _open(args)
+    term = _term(store, args.term)
+    if term is None:
+        return 1
+    report = outcomes_booklet(view_for(store, term), term)
+    return _write(args, "outcomes", term, args.format, render(report, args.format))
+
+
+def run_term_close(args: argparse.Namespace) -> int:
+    from models.archive import CannotClose, close_term
+
+    store = _open(args)
+    viewer = _viewer(store)
+    if viewer is None or not viewer.is_admin:
+        print(t("dashboard.admin_only"), file=sys.stderr)
+        return 1
+    try:
+        moved = close_term(store, args.term_id)
+    except CannotClose as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(t("dashboard.closed", term=args.term_id, count=sum(moved.values())))
+    return 0

@@ -1,0 +1,364 @@
+"""The term's figures, computed from the records every time (never stored counters).
+
+Everything reads from a *source*: the Store, or an :class:`models.archive.ArchiveView`
+when the term is archived; both answer ``all(cls)`` and ``policy()``.
+
+Pace counts school weeks, not calendar weeks: a week closed for a holiday (国庆)
+neither adds to what is expected nor to the weeks of the term. A teacher who
+joined during the term has a quota in proportion to the school weeks left when
+they came, and their pace starts at their first week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from models.pace import expected_by_week
+from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term
+from models.terms import school_days, week_of, weeks_in
+
+RESEARCH_LESSON = "研讨课"
+DEMO_LESSON = "展示课"
+NEW_TEACHER_ROLE = "新教师"
+SPARK_CHARS = "▁▂▃▄▅▆▇█"
+
+
+@dataclass
+class TopLine:
+    term_id: str
+    term_name: str
+    week: int  # the calendar week of the term we are in (0 before it starts)
+    weeks: int
+    days_left: int
+    this_week: list[Activity]  # this week's activities that are not cancelled or skipped
+    archived: bool = False
+
+
+@dataclass
+class GroupFigures:
+    group: Group
+    held: int
+    planned_so_far: int  # scheduled on or before today, whatever became of them
+    cancelled: int
+    attendance_rate: float | None  # present / marked, over the held activities; None when none marked
+    theme: str
+    speakers: int  # members who have been the central speaker of a held activity
+    members: int
+
+
+@dataclass
+class TeacherFigures:
+    teacher: Teacher
+    groups: list[str]
+    given: int
+    quota: int
+    expected: int  # how many of the quota should be done by now
+    received: int
+    research_lessons: int  # observations of them with lesson type 研讨课
+    talks: int  # central speaker of a held activity or at a school event
+    demo_lessons: int
+    outcomes: int
+    points: float
+    research_lessons_due: int = 1
+    talks_due: int = 1
+
+    @property
+    def behind(self) -> bool:
+        return self.given < self.expected
+
+    @property
+    def quota_met(self) -> bool:
+        return self.given >= self.quota
+
+    @property
+    def research_lesson_done(self) -> bool:
+        return self.research_lessons >= self.research_lessons_due
+
+    @property
+    def talk_done(self) -> bool:
+        return self.talks >= self.talks_due
+
+    @property
+    def pace_marker(self) -> str:
+        """✔ quota met · ○ on pace · ▼ behind — a symbol so it reads without colour."""
+        if self.quota_met:
+            return "✔"
+        return "▼" if self.behind else "○"
+
+
+@dataclass
+class PairingFigures:
+    pairing: Pairing
+    mentor: Teacher | None
+    mentee: Teacher | None
+    meetings: int
+    expected: int
+
+    @property
+    def behind(self) -> bool:
+        return self.meetings < self.expected
+
+
+@dataclass
+class Attention:
+    behind_pace: list[TeacherFigures] = field(default_factory=list)
+    not_observed: list[TeacherFigures] = field(default_factory=list)
+    demo_missing: list[TeacherFigures] = field(default_factory=list)
+    pairings_behind: list[PairingFigures] = field(default_factory=list)
+    groups_without_theme: list[Group] = field(default_factory=list)
+
+    def count(self) -> int:
+        return (len(self.behind_pace) + len(self.not_observed) + len(self.demo_missing)
+                + len(self.pairings_behind) + len(self.groups_without_theme))
+
+
+@dataclass
+class Dashboard:
+    term: Term
+    as_of: dt.date
+    top: TopLine
+    groups: list[GroupFigures]
+    teachers: list[TeacherFigures]
+    pairings: list[PairingFigures]
+    attention: Attention
+    weekly_held: list[int]  # held activities per week of the term, weeks 1 … the current one
+
+    def teacher(self, teacher_id: int) -> TeacherFigures | None:
+        return next((f for f in self.teachers if f.teacher.id == teacher_id), None)
+
+    def group(self, group_id: int) -> GroupFigures | None:
+        return next((f for f in self.groups if f.group.id == group_id), None)
+
+
+def as_of_day(term: Term, today: dt.date) -> dt.date:
+    """The day a term's figures stand at: today within it, its last day once it is over,
+    the day before it starts while it is still ahead."""
+    if today > term.end_date:
+        return term.end_date
+    if today < term.start_date:
+        return term.start_date - dt.timedelta(days=1)
+    return today
+
+
+def school_weeks_between(term: Term, first: dt.date, last: dt.date) -> int:
+    """Weeks of the term with at least one school day between two days, both included."""
+    return len({week_of(term, d) for d in school_days(term, last) if d >= first})
+
+
+def joined_during(teacher: Teacher, term: Term) -> bool:
+    return bool(teacher.joined) and term.start < teacher.joined <= term.end
+
+
+def teacher_quota(policy, teacher: Teacher, term: Term) -> int:
+    """The quota for this term; in proportion to the school weeks left for a teacher who
+    joined during the term (rounded up, so a partial week still asks for a lesson)."""
+    quota = policy.quota_for(teacher.roles)
+    if not joined_during(teacher, term):
+        return quota
+    total = school_weeks_between(term, term.start_date, term.end_date)
+    left = school_weeks_between(term, dt.date.fromisoformat(teacher.joined), term.end_date)
+    return math.ceil(quota * left / total) if total else quota
+
+
+def teacher_expected(policy, teacher: Teacher, term: Term, as_of: dt.date) -> int:
+    """How many observations the teacher should have given by ``as_of``."""
+    quota = teacher_quota(policy, teacher, term)
+    start = dt.date.fromisoformat(teacher.joined) if joined_during(teacher, term) else term.start_date
+    weeks = school_weeks_between(term, start, term.end_date)
+    passed = school_weeks_between(term, start, as_of) if as_of >= start else 0
+    return expected_by_week(quota, passed, weeks)
+
+
+def teachers_of_term(source, term: Term, observations: list[Observation] | None = None) -> list[Teacher]:
+    """Teachers who belong in a term's figures: active ones who had joined by its end,
+    and anyone (even since gone) with an observation in it."""
+    involved = set()
+    for o in observations or []:
+        involved.update((o.observer_id, o.teacher_id))
+    return [x for x in source.all(Teacher)
+            if (x.active and (not x.joined or x.joined <= term.end)) or x.id in involved]
+
+
+def pairing_in_term(pairing: Pairing, term_id: str) -> bool:
+    if pairing.from_term and pairing.from_term > term_id:
+        return False
+    if pairing.to_term:
+        return term_id <= pairing.to_term
+    # An open-ended pairing that was ended without an end term: only its terms with meetings count.
+    return pairing.status == "active"
+
+
+def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
+    """Every figure of the term, as it stands on ``today`` (or the term's end once over)."""
+    policy = source.policy()
+    as_of = as_of_day(term, today)
+    tid = term.term_id
+    activities = [a for a in source.all(Activity) if a.term_id == tid]
+    observations = [o for o in source.all(Observation) if o.term_id == tid]
+    outcomes = [o for o in source.all(Outcome) if o.term_id == tid]
+    meetings = [m for m in source.all(MentorMeeting) if m.term_id == tid]
+    groups = [g for g in source.all(Group) if g.active and g.kind in ("research", "prep")]
+    teachers = teachers_of_term(source, term, observations)
+    by_id = {x.id: x for x in source.all(Teacher)}
+
+    week = week_of(term, as_of) if as_of >= term.start_date else 0
+    weeks = weeks_in(term)
+    this_week = [a for a in activities if a.status in ("planned", "held") and week > 0
+                 and week_of(term, dt.date.fromisoformat(a.date)) == week_of(term, today)]
+    this_week.sort(key=lambda a: (a.date, a.period))
+    top = TopLine(term_id=tid, term_name=term.name, week=week, weeks=weeks,
+                  days_left=max(0, (term.end_date - today).days), this_week=this_week,
+                  archived=term.status == "archived")
+
+    held = [a for a in activities if a.status == "held"]
+    group_figures = [_group_figures(g, tid, activities, as_of) for g in groups]
+
+    given = Counter(o.observer_id for o in observations)
+    received = Counter(o.teacher_id for o in observations)
+    research = Counter(o.teacher_id for o in observations if o.lesson_type == RESEARCH_LESSON)
+    demo = Counter(o.teacher_id for o in observations if o.lesson_type == DEMO_LESSON)
+    talks = Counter(a.speaker_id for a in held if a.speaker_id)
+    outcome_count = Counter(o.teacher_id for o in outcomes)
+    points: dict[int, float] = {}
+    for o in outcomes:
+        points[o.teacher_id] = points.get(o.teacher_id, 0.0) + float(o.points)
+    group_names: dict[int, list[str]] = {}
+    for g in groups:
+        for member in g.member_ids:
+            group_names.setdefault(member, []).append(g.name)
+
+    teacher_figures = [
+        TeacherFigures(
+            teacher=x, groups=group_names.get(x.id, []), given=given[x.id],
+            quota=teacher_quota(policy, x, term), expected=teacher_expected(policy, x, term, as_of),
+            received=received[x.id], research_lessons=research[x.id], talks=talks[x.id],
+            demo_lessons=demo[x.id], outcomes=outcome_count[x.id], points=round(points.get(x.id, 0.0), 2),
+            research_lessons_due=policy.research_lessons_per_term, talks_due=policy.talks_per_term)
+        for x in teachers
+    ]
+
+    pairing_figures = []
+    # Meetings are due for finished weeks only: this week's meeting may still be to come.
+    last_done = as_of if as_of == term.end_date else as_of - dt.timedelta(days=as_of.weekday() + 1)
+    passed = school_weeks_between(term, term.start_date, last_done) if last_done >= term.start_date else 0
+    cadence = max(1, policy.mentor_meetings_every_weeks)
+    for p in source.all(Pairing):
+        if not pairing_in_term(p, tid):
+            continue
+        count = sum(1 for m in meetings if m.pairing_id == p.id)
+        pairing_figures.append(PairingFigures(p, by_id.get(p.mentor_id), by_id.get(p.mentee_id), count,
+                                              passed // cadence))
+
+    attention = Attention(
+        behind_pace=[f for f in teacher_figures if f.behind],
+        not_observed=[f for f in teacher_figures if f.received == 0 and _present_by(f.teacher, as_of)],
+        demo_missing=[f for f in teacher_figures if _demo_due(f, term, as_of, policy.demo_lesson_deadline_weeks)],
+        pairings_behind=[p for p in pairing_figures if p.behind],
+        groups_without_theme=[g for g in groups if g.kind == "research" and not g.themes.get(tid, "").strip()],
+    )
+    attention.behind_pace.sort(key=lambda f: (f.given - f.expected, f.teacher.id))
+
+    last_week = week_of(term, as_of) if as_of >= term.start_date else 0
+    weekly = [0] * max(0, min(last_week, weeks))
+    for a in held:
+        w = week_of(term, dt.date.fromisoformat(a.date))
+        if 1 <= w <= len(weekly):
+            weekly[w - 1] += 1
+
+    return Dashboard(term=term, as_of=as_of, top=top, groups=group_figures, teachers=teacher_figures,
+                     pairings=pairing_figures, attention=attention, weekly_held=weekly)
+
+
+def _present_by(teacher: Teacher, as_of: dt.date) -> bool:
+    return not teacher.joined or teacher.joined <= as_of.isoformat()
+
+
+def is_new_teacher(teacher: Teacher, term: Term) -> bool:
+    """新教师 by role, or new to the school this term."""
+    return NEW_TEACHER_ROLE in teacher.roles or (bool(teacher.joined) and term.start <= teacher.joined <= term.end)
+
+
+def _demo_due(figures: TeacherFigures, term: Term, as_of: dt.date, deadline_weeks: int) -> bool:
+    """A new teacher whose demo lesson (展示课) is still missing after the deadline's
+    school weeks, counted from the later of the term's start and their joining."""
+    teacher = figures.teacher
+    if not is_new_teacher(teacher, term) or figures.demo_lessons > 0:
+        return False
+    start = term.start_date
+    if joined_during(teacher, term):
+        start = dt.date.fromisoformat(teacher.joined)
+    if as_of < start:
+        return False
+    return school_weeks_between(term, start, as_of) > deadline_weeks
+
+
+def _group_figures(group: Group, term_id: str, activities: list[Activity], as_of: dt.date) -> GroupFigures:
+    mine = [a for a in activities if a.group_id == group.id]
+    held = [a for a in mine if a.status == "held"]
+    so_far = [a for a in mine if a.status != "skipped" and a.date <= as_of.isoformat()]
+    present = marked = 0
+    for a in held:
+        for mark in a.attendance.values():
+            marked += 1
+            present += mark == "present"
+    members = set(group.member_ids)
+    speakers = {a.speaker_id for a in held if a.speaker_id in members}
+    return GroupFigures(group=group, held=len(held), planned_so_far=len(so_far),
+                        cancelled=sum(1 for a in mine if a.status == "cancelled"),
+                        attendance_rate=present / marked if marked else None,
+                        theme=group.themes.get(term_id, "").strip(), speakers=len(speakers),
+                        members=len(members))
+
+
+# -- pictures drawn with the terminal's own characters -------------------------------------
+
+def sparkline(values: list[int]) -> str:
+    """One character per value, ▁ (none) to █ (the most)."""
+    if not values:
+        return ""
+    top = max(values)
+    if top <= 0:
+        return SPARK_CHARS[0] * len(values)
+    return "".join(SPARK_CHARS[0] if v <= 0 else SPARK_CHARS[max(1, round(v / top * (len(SPARK_CHARS) - 1)))]
+                   for v in values)
+
+
+def quota_bar(done: int, quota: int, expected: int, width: int = 10, *, ascii_only: bool = False) -> str:
+    """``█████┆····`` : filled for done, ┆ where the pace expects us to be, · for the rest.
+    Past the quota the bar is full. ASCII: ``#####|....``."""
+    fill, mark, rest = ("#", "|", ".") if ascii_only else ("█", "┆", "·")
+    if quota <= 0:
+        return fill * width if done else rest * width
+    filled = min(width, round(width * done / quota))
+    cells = [fill] * filled + [rest] * (width - filled)
+    at = min(width - 1, max(0, math.ceil(width * expected / quota) - 1)) if expected > 0 else -1
+    if at >= filled:
+        cells[at] = mark
+    return "".join(cells)
+
+
+# -- term over term --------------------------------------------------------------------------
+
+def terms_up_to(terms: list[Term], term: Term) -> list[Term]:
+    """The term and every earlier one, oldest first."""
+    return sorted((x for x in terms if x.start <= term.start), key=lambda x: x.start)
+
+
+def term_over_term_teacher(source, teacher_id: int, terms: list[Term], today: dt.date
+                           ) -> list[tuple[Term, TeacherFigures | None]]:
+    """The teacher's figures in each term (None where they were not on the staff)."""
+    rows = []
+    for term in sorted(terms, key=lambda x: x.start):
+        rows.append((term, build_dashboard(source, term, today).teacher(teacher_id)))
+    return rows
+
+
+def term_over_term_group(source, group_id: int, terms: list[Term], today: dt.date
+                         ) -> list[tuple[Term, GroupFigures | None]]:
+    rows = []
+    for term in sorted(terms, key=lambda x: x.start):
+        rows.append((term, build_dashboard(source, term, today).group(group_id)))
+    return rows
