@@ -170,6 +170,9 @@ def make_app(db: str | os.PathLike, *, login: str | None = None, lang: str | Non
     set_language(lang)
     if today is not None:
         os.environ["JIAOYAN_TODAY"] = str(today)
+    from models.permissions import check_change
+
     login = login or os_login()
-    store = Store(db, actor=login)
+    # Every change the app makes is checked against who may make it (models/permissions.py).
+    store = Store(db, actor=login, guard=check_change)
     return JiaoyanApp(store, login=login, start_area=start_area)
