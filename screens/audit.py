@@ -40,11 +40,12 @@ class AuditScreen(Screen):
         yield AppHeader()
         yield Input(placeholder=t("access.audit.filter"), id="audit-filter")
         table = DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
-        table.add_column(t("access.audit.col_when"), width=19, key="when")
-        table.add_column(t("access.audit.col_who"), width=10, key="who")
+        # 80 columns: when 16, who 8, action 8, record 14, and the rest for the change.
+        table.add_column(t("access.audit.col_when"), width=16, key="when")
+        table.add_column(t("access.audit.col_who"), width=8, key="who")
         table.add_column(t("access.audit.col_what"), width=8, key="what")
-        table.add_column(t("access.audit.col_record"), width=16, key="record")
-        table.add_column(t("access.audit.col_change"), width=40, key="change")
+        table.add_column(t("access.audit.col_record"), width=14, key="record")
+        table.add_column(t("access.audit.col_change"), width=22, key="change")
         yield table
         yield Static(id="audit-detail")
         yield Footer()
@@ -70,7 +71,7 @@ class AuditScreen(Screen):
             first = change_text(line.changes[0]) if line.changes else ""
             more = f" (+{len(line.changes) - 1})" if len(line.changes) > 1 else ""
             # Everything here may be user text: Text cells, never markup.
-            table.add_row(Text(line.at), Text(line.who), Text(line.action), Text(line.record),
+            table.add_row(Text(line.at[:16]), Text(line.who), Text(line.action), Text(line.record),
                           Text(first + more), key=str(line.id))
         if keep is not None:
             row = next((n for n, line in enumerate(self.shown) if line.id == keep), 0)

@@ -186,6 +186,8 @@ def test_keep_mine_of_a_deleted_record_is_a_new_record(demo_db):
 
 def test_conflict_dialog_snapshot(snap_compare, demo_db, make_test_app):
     conflict = make_conflict(demo_db)
+    # The stamp comes from the real clock; fix it so the picture is the same every run.
+    conflict = ConflictError(conflict.mine, conflict.theirs.copy(updated_at="2025-11-05 10:20:00"))
     app = make_test_app()
 
     async def run_before(pilot):
@@ -196,6 +198,13 @@ def test_conflict_dialog_snapshot(snap_compare, demo_db, make_test_app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
-def test_audit_screen_snapshot(snap_compare, make_test_app):
+def test_audit_screen_snapshot(snap_compare, make_test_app, demo_db):
+    # The log's stamps come from the real clock; fix them so the picture is the same every run.
+    import json
+
+    data = json.loads(demo_db.read_text(encoding="utf-8"))
+    for entry in data["audit"].values():
+        entry["at"] = "2025-11-05 08:00:00"
+    demo_db.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     app = make_test_app()
     assert snap_compare(app, terminal_size=(80, 24), press=["f2"])
