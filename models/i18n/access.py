@@ -43,8 +43,8 @@ MESSAGES = {
     # identity
     "access.not_set_up": ("你好！你的登录名“{login}”还没有在 {path} 的教师名册里，所以不能使用教研系统。\n请教导处（管理员）在名册里找到你（或新建你的资料），把“登录名”填为：{login}\n然后重新登录即可。",
                           "Hello! Your login \"{login}\" is not on the roster of {path}, so you cannot use jiaoyan yet.\nAsk the office (an admin) to set the login of your teacher record to: {login}\nThen log in again."),
-    "access.as_refused": ("不能使用 --as：{reason}\n--as 只在共用账号的 SSH 强制命令里有效（authorized_keys 里的 command=\"jiaoyan --as 登录名\"），在普通命令行里不能冒用别人的身份。",
-                          "--as refused: {reason}\n--as only works in the shared account's SSH forced command (command=\"jiaoyan --as LOGIN\" in authorized_keys); it cannot be used from a normal shell."),
+    "access.as_refused": ("不能使用 --as：{reason}\n--as 只在共用账号的 SSH 强制命令里有效（authorized_keys 里的 command=\"jiaoyan-ssh --as 登录名\"），在普通命令行里不能冒用别人的身份。",
+                          "--as refused: {reason}\n--as only works in the shared account's SSH forced command (command=\"jiaoyan-ssh --as LOGIN\" in authorized_keys); it cannot be used from a normal shell."),
     "access.as_reason.no_shared_account": ("本机没有配置共用账号（/etc/jiaoyan/shared-account）", "no shared account is configured on this machine (/etc/jiaoyan/shared-account)"),
     "access.as_reason.untrusted_config": ("共用账号配置文件 {path} 不可信（必须属于 root 或程序的安装者，且不能被组或其他人写）", "the shared-account file {path} is not trusted (it must belong to root or to whoever installed jiaoyan, and not be writable by group or others)"),
     "access.as_reason.wrong_account": ("当前账号 {account} 不是配置的共用账号 {shared}", "this account ({account}) is not the configured shared account ({shared})"),
@@ -53,7 +53,7 @@ MESSAGES = {
     "access.as_reason.bad_login": ("“{login}”不是合法的登录名", "\"{login}\" is not a valid login"),
     # audit
     "access.audit.title": ("修改记录", "Change log"),
-    "access.audit.key": ("修改记录", "Change log"),
+    "access.audit.key": ("改动", "Log"),  # short: the footer is 80 cells wide
     "access.audit.palette_help": ("谁在什么时候改了什么（仅管理员）", "Who changed what, and when (admins only)"),
     "access.audit.admin_only": ("修改记录只有教导处（管理员）可以查看。", "Only the office (an admin) may read the change log."),
     "access.audit.none": ("没有符合条件的修改记录。", "No changes match."),
