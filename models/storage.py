@@ -46,6 +46,29 @@ META_TABLE = "meta"
 AUDIT_TABLE = "audit"
 _META_ID = "1"
 
+# The guard a Store gets when none is passed. The command line installs the
+# permission check here (tui/cli.py), so every command's changes are checked
+# even when it opens its own Store; library code and tests choose for themselves.
+_default_guard: Callable[..., None] | None = None
+
+
+def install_default_guard(guard: Callable[..., None] | None) -> Callable[..., None] | None:
+    """Make ``guard`` the one every new Store gets by default; returns the previous one."""
+    global _default_guard
+    previous, _default_guard = _default_guard, guard
+    return previous
+
+
+@contextlib.contextmanager
+def without_default_guard() -> Iterator[None]:
+    """Build a file from nothing (the demo school) without the user-facing checks: it
+    writes every person's records, the mentors' summaries included."""
+    previous = install_default_guard(None)
+    try:
+        yield
+    finally:
+        install_default_guard(previous)
+
 
 class DataFileError(Exception):
     """A problem with the data file that the user can fix; the message says how."""
@@ -271,7 +294,7 @@ class Store:
                  guard: Callable[..., None] | None = None):
         self.path = Path(path)
         self.actor = actor
-        self.guard = guard
+        self.guard = guard if guard is not None else _default_guard
         self._lock_path = lock_path(self.path)
         if not self.path.exists():
             if not create:

@@ -46,5 +46,19 @@ class AreaScreen(Screen):
         self.query_one(AppHeader).update_header()
         self.refresh_data()
 
+    def can(self, action: str, record, field: str | None = None) -> bool:
+        """May the user do ``action`` (insert/update/delete) to ``record``? Show a key only
+        when this says yes; the store refuses the rest anyway (models/permissions.py)."""
+        from models.permissions import can
+
+        return can(self.app.store, self.app.user or self.app.login, action, record, field)
+
+    def refuse(self, action: str, record) -> None:
+        """Tell the user who may do what they tried (the store's own sentence)."""
+        from models.permissions import refusal
+
+        self.notify(refusal(self.app.store, self.app.user or self.app.login, action, record),
+                    severity="warning", markup=False)
+
     def refresh_data(self) -> None:
         """Read the store and update the widgets. Forms keep what the user typed."""

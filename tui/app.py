@@ -17,6 +17,7 @@ from models.i18n import set_language, t
 from models.records import Teacher, Term
 from models.storage import DataFileError, Store
 from models.terms import current_term, week_of
+from screens.audit import AuditScreen
 from screens.base import AreaScreen
 from screens.calendar import CalendarScreen
 from screens.dashboard import DashboardScreen
@@ -49,6 +50,7 @@ class JiaoyanApp(App[int]):
         Binding("4", "area('mentoring')", "area.mentoring", id="area.mentoring"),
         Binding("5", "area('dashboard')", "area.dashboard", id="area.dashboard"),
         Binding("f1", "help", "key.help", id="app.help"),
+        Binding("f2", "audit", "access.audit.key", id="app.audit"),
         Binding("q", "quit", "key.quit", id="app.quit"),
         Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True, id="app.palette"),
     ]
@@ -127,7 +129,23 @@ class JiaoyanApp(App[int]):
             yield SystemCommand(f"{number} {t(f'area.{area}')}", t(f"area.{area}.help"),
                                 lambda area=area: self.action_area(area))
         yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
+        if self.user is not None and self.user.is_admin:
+            yield SystemCommand(t("access.audit.title"), t("access.audit.palette_help"), self.action_audit)
         yield from super().get_system_commands(screen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "audit":  # the change log is the admin's: others do not see the key
+            user = self.user
+            return user is not None and user.is_admin
+        return True
+
+    def action_audit(self) -> None:
+        user = self.user
+        if user is None or not user.is_admin:
+            self.notify(t("access.audit.admin_only"), severity="warning", markup=False)
+            return
+        if not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen())
 
     # -- other sessions' saves -----------------------------------------------------------
 
@@ -177,6 +195,9 @@ def make_app(db: str | os.PathLike, *, login: str | None = None, lang: str | Non
     set_language(lang)
     if today is not None:
         os.environ["JIAOYAN_TODAY"] = str(today)
+    from models.permissions import check_change
+
     login = login or os_login()
-    store = Store(db, actor=login)
+    # Every change the app makes is checked against who may make it (models/permissions.py).
+    store = Store(db, actor=login, guard=check_change)
     return JiaoyanApp(store, login=login, start_area=start_area)

@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help=t("cli.opt.demo"))
     parser.add_argument("--area", choices=("calendar", "rosters", "observations", "mentoring", "dashboard"),
                         help=t("cli.opt.area"))
+    parser.add_argument("--as", dest="as_login", metavar="LOGIN", help=t("access.cli.as"))
+    parser.add_argument("--no-mouse", action="store_true", help=t("access.cli.no_mouse"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"))
     tree = CommandTree.build(subparsers, common)
     for module in COMMAND_MODULES:
@@ -51,16 +53,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["JIAOYAN_LANG"] = lang
     parser = build_parser()
     args = parser.parse_args(argv)
+    from models import storage
+    from models.identity import IdentityRefused
+    from models.permissions import check_change
     from models.storage import DataFileError
 
+    # Every Store a command opens checks who may change what (models/permissions.py).
+    previous_guard = storage.install_default_guard(check_change)
     try:
         if args.command is None:
             from tui.commands.core import open_app
 
             return open_app(args)
+        if getattr(args, "as_login", None):
+            # --as opens the app for the shared account's forced command; it never runs commands.
+            print(t("access.as_refused", reason=t("access.as_reason.no_ssh")), file=sys.stderr)
+            return 1
         return int(args.handler(args) or 0)
-    except DataFileError as error:
+    except (DataFileError, IdentityRefused) as error:
         print(str(error), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `jiaoyan audit | head`: the reader left; stop quietly instead of a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    finally:
+        storage.install_default_guard(previous_guard)

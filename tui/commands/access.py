@@ -1,9 +1,71 @@
-"""Commands of the access area (see README)."""
+"""Commands of the access area: `jiaoyan audit` (who changed what) and `jiaoyan doctor`
+(is this server set up right)."""
 
 from __future__ import annotations
 
+import argparse
+import sys
+
+from models.i18n import t
 from tui.commands.tree import CommandTree
 
 
 def register(tree: CommandTree) -> None:
     """Adds this area's commands; each parser sets `handler`."""
+    audit = tree.top.add_parser("audit", parents=[tree.common], help=t("access.audit.cli.help"),
+                                description=t("access.audit.cli.help"))
+    audit.add_argument("--since", metavar="DATE", help=t("access.audit.cli.since"))
+    audit.add_argument("--who", metavar="LOGIN", help=t("access.audit.cli.who"))
+    audit.set_defaults(handler=run_audit)
+
+    doctor = tree.top.add_parser("doctor", parents=[tree.common], help=t("access.doctor.help"),
+                                 description=t("access.doctor.help"))
+    doctor.add_argument("--no-mouse", action="store_true", help=t("access.cli.no_mouse"))
+    doctor.set_defaults(handler=run_doctor)
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    from models import clock
+    from models.audit import as_text_lines, describe, select
+    from models.dates import BadInput, parse_date
+    from models.identity import os_login
+    from models.permissions import teacher_by_login
+    from models.storage import Store
+    from tui.commands.core import db_path
+
+    since = None
+    if args.since:
+        try:
+            since = parse_date(args.since, clock.today())
+        except BadInput as error:
+            print(t("access.audit.cli.bad_date", reason=error), file=sys.stderr)
+            return 1
+    login = os_login()
+    store = Store(db_path(args), actor=login)
+    reader = teacher_by_login(store, login)
+    # The log holds every observation's comments: it is the admin's to read.
+    if reader is None or not reader.is_admin:
+        print(t("access.audit.admin_only"), file=sys.stderr)
+        return 1
+    entries = select(store.audit_entries(), since=since, who=args.who)
+    if not entries:
+        print(t("access.audit.none"))
+        return 0
+    for entry in entries:
+        print("\n".join(as_text_lines(describe(entry))))
+    print(t("access.audit.count", count=len(entries)))
+    return 0
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    from models.doctor import NOTE, OK, PROBLEM, run_checks
+    from models.identity import os_login
+    from tui.commands.core import db_path, mouse_wanted
+
+    checks = run_checks(db_path(args), login=os_login(), mouse=mouse_wanted(args))
+    labels = {OK: t("access.doctor.ok"), PROBLEM: t("access.doctor.problem"), NOTE: t("access.doctor.note")}
+    for check in checks:
+        print(f"[{labels[check.status]}] {check.message}")
+    problems = sum(1 for c in checks if c.status == PROBLEM)
+    print(t("access.doctor.summary_problems", count=problems) if problems else t("access.doctor.summary_ok"))
+    return 1 if problems else 0

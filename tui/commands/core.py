@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -12,6 +13,7 @@ from models import clock
 from models.i18n import t
 from models.identity import os_login
 from models.paths import resolve_db_path
+from models.storage import without_default_guard
 from tui.commands.tree import CommandTree
 
 
@@ -39,26 +41,45 @@ def db_path(args: argparse.Namespace) -> Path:
     return resolve_db_path(getattr(args, "db", None))
 
 
+def mouse_wanted(args: argparse.Namespace) -> bool:
+    """Mouse reports cost a round trip per move on a slow link: --no-mouse or JIAOYAN_MOUSE=0 turn them off."""
+    if getattr(args, "no_mouse", False):
+        return False
+    return os.environ.get("JIAOYAN_MOUSE", "1").strip().lower() not in ("0", "no", "off", "false")
+
+
 def open_app(args: argparse.Namespace) -> int:
-    """Open the app on the school's data file, or on a fresh demo school."""
+    """Open the app on the school's data file, or on a fresh demo school.
+
+    Who the user is comes from the operating system (models/identity.py); someone the
+    school has not put on the roster gets a sentence and the app does not open."""
     from models.demo import build_demo
+    from models.identity import resolve_login
+    from models.permissions import teacher_by_login
+    from models.storage import Store
     from tui.app import make_app
 
-    login = os_login()
+    login = resolve_login(getattr(args, "as_login", None))
     lang = getattr(args, "lang", None)
+    mouse = mouse_wanted(args)
     if args.demo:
         folder = Path(tempfile.mkdtemp(prefix="jiaoyan-demo-"))
         try:
             path = folder / "demo.json"
-            build_demo(path, login, clock.today())
-            return _run(make_app(path, login=login, lang=lang, start_area=args.area))
+            with without_default_guard():
+                build_demo(path, login, clock.today())
+            return _run(make_app(path, login=login, lang=lang, start_area=args.area), mouse=mouse)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-    return _run(make_app(db_path(args), login=login, lang=lang, start_area=args.area))
+    path = db_path(args)
+    if teacher_by_login(Store(path, actor=login), login) is None:
+        print(t("access.not_set_up", login=login, path=path), file=sys.stderr)
+        return 1
+    return _run(make_app(path, login=login, lang=lang, start_area=args.area), mouse=mouse)
 
 
-def _run(app) -> int:
-    app.run()
+def _run(app, *, mouse: bool = True) -> int:
+    app.run(mouse=mouse)
     if app.crash_log is not None:
         print(t("app.crashed", log=app.crash_log), file=sys.stderr)
         return 3
@@ -77,7 +98,8 @@ def run_init(args: argparse.Namespace) -> int:
         return 1
     login = os_login()
     if args.demo:
-        build_demo(path, login, clock.today())
+        with without_default_guard():
+            build_demo(path, login, clock.today())
         print(t("cli.init.demo_done", path=path, login=login))
         return 0
     store = Store(path, actor=login, create=True)

@@ -1,0 +1,110 @@
+"""Reading the change log: who changed what, when, before → after.
+
+The store writes one entry per change inside the same transaction
+(models/storage.py ``Transaction._audit``); this module only reads them.
+The log holds observation comments, so only the admin reads it (the
+comment-visibility rule, models/permissions.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from models.i18n import has, t
+
+_STAMPS = ("created_by", "created_at", "updated_by", "updated_at", "version")
+VALUE_WIDTH = 60  # characters of one value shown before it is cut with …
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    id: int
+    at: str
+    who: str
+    action: str  # the translated action: 新建 / 修改 / 删除 / 批量新建
+    record: str  # 教师 #12, 听课记录 ×30
+    changes: tuple[Change, ...]
+
+    def search_text(self) -> str:
+        return " ".join([self.at, self.who, self.action, self.record,
+                         *(f"{c.field} {c.before} {c.after}" for c in self.changes)]).lower()
+
+
+def select(entries: Iterable[dict[str, Any]], *, since: dt.date | None = None, who: str | None = None) -> list[dict]:
+    """Entries on or after ``since`` made by ``who``, oldest first."""
+    chosen = []
+    for entry in entries:
+        if since is not None and str(entry.get("at", ""))[:10] < since.isoformat():
+            continue
+        if who and entry.get("who") != who:
+            continue
+        chosen.append(entry)
+    return chosen
+
+
+def show_value(value: Any) -> str:
+    """A stored value as one short line: lists with 、, dicts as compact JSON."""
+    if value is None or value == "" or value == [] or value == {}:
+        return t("access.conflict.empty")
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, list):
+        text = "、".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= VALUE_WIDTH else text[:VALUE_WIDTH - 1] + "…"
+
+
+def table_label(table: str) -> str:
+    key = f"access.what.{table}"
+    return t(key) if has(key) else table
+
+
+def describe(entry: dict[str, Any]) -> AuditLine:
+    action = str(entry.get("action", ""))
+    key = f"access.audit.action.{action}"
+    label = t(key) if has(key) else action
+    before, after = entry.get("before") or {}, entry.get("after") or {}
+    if action == "insert_many":
+        ids = entry.get("record_ids") or []
+        record = f"{table_label(entry.get('table', ''))} " + t("access.audit.many", count=len(ids))
+        return AuditLine(int(entry.get("id", 0)), str(entry.get("at", "")), str(entry.get("who", "")),
+                         label, record, ())
+    record = f"{table_label(entry.get('table', ''))} #{entry.get('record_id', '?')}"
+    fields = [k for k in sorted(set(before) | set(after)) if k not in _STAMPS]
+    if action != "update":  # a whole record: show what it held, not every empty field
+        fields = [k for k in fields if (before.get(k) not in (None, "", [], {}, 0, False)
+                                        or after.get(k) not in (None, "", [], {}, 0, False))]
+    changes = tuple(Change(k, show_value(before.get(k)) if action != "insert" else "",
+                           show_value(after.get(k)) if action != "delete" else "") for k in fields)
+    return AuditLine(int(entry.get("id", 0)), str(entry.get("at", "")), str(entry.get("who", "")),
+                     label, record, changes)
+
+
+def change_text(change: Change) -> str:
+    if not change.before:
+        return f"{change.field}: {change.after}"
+    if not change.after:
+        return f"{change.field}: {change.before} → " + t("access.conflict.empty")
+    return f"{change.field}: {change.before} → {change.after}"
+
+
+def as_text_lines(line: AuditLine) -> list[str]:
+    """The entry as the `jiaoyan audit` command prints it."""
+    lines = [f"{line.at}  {line.who}  {line.action}  {line.record}"]
+    lines.extend("    " + change_text(change) for change in line.changes)
+    return lines

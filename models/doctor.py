@@ -1,0 +1,234 @@
+"""`jiaoyan doctor`: does this server hold what the app needs? One line per check,
+each saying what to fix. No Textual here: it must run where the app cannot."""
+
+from __future__ import annotations
+
+import fcntl
+import grp
+import os
+import shutil
+import stat
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.i18n import t
+from models.paths import backup_dir, default_data_dir, lock_path
+
+OK, PROBLEM, NOTE = "ok", "problem", "note"
+MIN_COLUMNS, MIN_ROWS = 80, 24
+COLOR_SYSTEMS = ("auto", "standard", "256", "truecolor", "windows")
+LOCK_WAIT_SECONDS = 5.0
+MIN_FREE_BYTES = 100 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Check:
+    status: str  # ok / problem / note
+    message: str
+
+
+def _group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def _mode(st: os.stat_result) -> str:
+    return f"{stat.S_IMODE(st.st_mode):04o}"
+
+
+def human_size(size: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} TB"
+
+
+def check_locale(env: Mapping[str, str]) -> Check:
+    value = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or "C"
+    if "utf-8" in value.lower() or "utf8" in value.lower():
+        return Check(OK, t("access.doctor.locale_ok", value=value))
+    return Check(PROBLEM, t("access.doctor.locale_bad", value=value))
+
+
+def check_terminal(env: Mapping[str, str], fd: int = 1) -> list[Check]:
+    checks = []
+    system = env.get("TEXTUAL_COLOR_SYSTEM", "")
+    if system and system not in COLOR_SYSTEMS:
+        checks.append(Check(PROBLEM, t("access.doctor.colour_system_bad", value=system)))
+    if not os.isatty(fd):
+        checks.append(Check(NOTE, t("access.doctor.tty_none")))
+        return checks
+    size = os.get_terminal_size(fd)
+    if size.columns < MIN_COLUMNS or size.lines < MIN_ROWS:
+        checks.append(Check(PROBLEM, t("access.doctor.size_bad", cols=size.columns, rows=size.lines)))
+    else:
+        checks.append(Check(OK, t("access.doctor.size_ok", cols=size.columns, rows=size.lines)))
+    term = env.get("TERM", "")
+    if term in ("", "dumb", "unknown"):
+        checks.append(Check(PROBLEM, t("access.doctor.colour_bad", term=term or "-")))
+    else:
+        colours = (t("access.doctor.colour_system", value=system) if system
+                   else t("access.doctor.colour_auto"))
+        checks.append(Check(OK, t("access.doctor.colour_ok", term=term, colours=colours)))
+    return checks
+
+
+def check_umask() -> Check:
+    mask = os.umask(0)
+    os.umask(mask)
+    value = f"{mask:03o}"
+    # The group must be able to write what we create (the lock, backups); others must see nothing.
+    if mask & 0o060 or (mask & 0o007) != 0o007:
+        return Check(PROBLEM, t("access.doctor.umask_bad", value=value))
+    return Check(OK, t("access.doctor.umask_ok", value=value))
+
+
+def _personal(folder: Path) -> bool:
+    """The default per-user data dir: one person's data, group rules do not apply."""
+    try:
+        return folder.resolve() == default_data_dir().resolve()
+    except OSError:
+        return False
+
+
+def check_directory(db: Path, user: str) -> list[Check]:
+    folder = db.parent
+    if not folder.is_dir():
+        return [Check(PROBLEM, t("access.doctor.dir_missing", path=folder))]
+    st = os.stat(folder)
+    group, mode, checks = _group_name(st.st_gid), _mode(st), []
+    shared = not _personal(folder)
+    severity = PROBLEM if shared else NOTE
+    fine = True
+    if shared and not st.st_mode & stat.S_ISGID:
+        checks.append(Check(severity, t("access.doctor.dir_not_setgid", path=folder, mode=mode, group=group)))
+        fine = False
+    if shared and (st.st_mode & 0o070) != 0o070:
+        checks.append(Check(severity, t("access.doctor.dir_group_cannot_write", path=folder, mode=mode)))
+        fine = False
+    if st.st_mode & 0o007:
+        checks.append(Check(severity, t("access.doctor.dir_open_to_others", path=folder, mode=mode)))
+        fine = False
+    if shared and group == user:
+        checks.append(Check(NOTE, t("access.doctor.dir_personal_group", path=folder, group=group)))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        checks.append(Check(PROBLEM, t("access.doctor.not_writable", path=folder, user=user, group=group)))
+        fine = False
+    if fine:
+        checks.insert(0, Check(OK, t("access.doctor.dir_ok", path=folder, group=group, mode=mode)))
+    return checks
+
+
+def check_file(db: Path) -> list[Check]:
+    if not db.exists():
+        return [Check(PROBLEM, t("access.doctor.file_missing", path=db))]
+    from models.storage import DataFileError, parse_file
+
+    checks, folder_st, st = [], os.stat(db.parent), os.stat(db)
+    try:
+        parse_file(db)
+    except (DataFileError, OSError) as error:
+        checks.append(Check(PROBLEM, t("access.doctor.file_unreadable", path=db, reason=str(error).splitlines()[0])))
+    shared = not _personal(db.parent)
+    for path in (db, lock_path(db)):
+        if not path.exists():
+            continue
+        pst = os.stat(path)
+        mode = stat.S_IMODE(pst.st_mode)
+        if shared and (mode & 0o007 or (mode & 0o060) != 0o060):
+            checks.append(Check(PROBLEM, t("access.doctor.file_mode_bad", path=path, mode=_mode(pst))))
+        if shared and pst.st_gid != folder_st.st_gid:
+            checks.append(Check(PROBLEM, t("access.doctor.file_group_bad", path=path, group=_group_name(pst.st_gid),
+                                           dir_group=_group_name(folder_st.st_gid))))
+    if not checks:
+        checks.append(Check(OK, t("access.doctor.file_ok", path=db, group=_group_name(st.st_gid), mode=_mode(st),
+                                  size=human_size(st.st_size))))
+    return checks
+
+
+def check_lock(db: Path, wait: float = LOCK_WAIT_SECONDS) -> Check:
+    path = lock_path(db)
+    started = time.monotonic()
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as error:
+        return Check(PROBLEM, t("access.doctor.lock_bad", path=path, reason=error.strerror or str(error)))
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() - started > wait:
+                    return Check(PROBLEM, t("access.doctor.lock_busy", path=path, seconds=int(wait)))
+                time.sleep(0.05)
+            except OSError as error:
+                return Check(PROBLEM, t("access.doctor.lock_bad", path=path, reason=error.strerror or str(error)))
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+    return Check(OK, t("access.doctor.lock_ok", path=path, ms=round((time.monotonic() - started) * 1000)))
+
+
+def check_backups(db: Path) -> Check:
+    from models.storage import list_backups
+
+    folder = backup_dir(db)
+    backups = list_backups(db)
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        return Check(PROBLEM, t("access.doctor.backup_not_writable", path=folder))
+    if not backups:
+        return Check(NOTE, t("access.doctor.backup_none", path=folder))
+    return Check(OK, t("access.doctor.backup_ok", path=folder, count=len(backups), newest=backups[0].name))
+
+
+def check_disk(db: Path) -> Check:
+    folder = db.parent if db.parent.is_dir() else Path("/")
+    free = shutil.disk_usage(folder).free
+    size = db.stat().st_size if db.exists() else 0
+    need = max(MIN_FREE_BYTES, 20 * size)  # 14 backups, a temp copy per save, and room to grow
+    if free < need:
+        return Check(PROBLEM, t("access.doctor.disk_low", free=human_size(free), need=human_size(need)))
+    return Check(OK, t("access.doctor.disk_ok", free=human_size(free)))
+
+
+def check_identity(db: Path, login: str) -> list[Check]:
+    from models.identity import shared_account
+    from models.permissions import teacher_by_login
+    from models.storage import DataFileError, Store
+
+    checks = []
+    account, _why = shared_account()
+    if account is not None:
+        checks.append(Check(NOTE, t("access.doctor.shared_account", account=account.name, path=account.path)))
+    if db.exists():
+        try:
+            teacher = teacher_by_login(Store(db, actor=login), login)
+        except DataFileError:
+            return checks
+        if teacher is None:
+            # The IT teacher who runs doctor need not be on the roster: a note, not a problem.
+            checks.append(Check(NOTE, t("access.doctor.identity_unknown", login=login)))
+        else:
+            checks.append(Check(OK, t("access.doctor.identity_ok", name=teacher.name, login=login,
+                                      admin=t("header.admin") if teacher.is_admin else "")))
+    return checks
+
+
+def run_checks(db: Path, *, login: str, env: Mapping[str, str] | None = None, fd: int = 1,
+               mouse: bool = True) -> list[Check]:
+    env = os.environ if env is None else env
+    checks = [check_locale(env), *check_terminal(env, fd),
+              Check(NOTE, t("access.doctor.mouse", state=t("access.doctor.mouse_on" if mouse else "access.doctor.mouse_off"))),
+              check_umask(), *check_directory(db, login), *check_file(db)]
+    if db.parent.is_dir():
+        checks.append(check_lock(db))
+        checks.append(check_backups(db))
+    checks.append(check_disk(db))
+    checks.extend(check_identity(db, login))
+    return checks

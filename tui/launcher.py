@@ -1,0 +1,51 @@
+"""`jiaoyan-ssh`: the launcher for SSH logins (README, "Deployment").
+
+It makes what one person saves usable by the others before anything is written:
+umask 007 (files 0660, folders 2770 with the data folder's setgid), a UTF-8 locale
+so Chinese shows, and a TERM when the client sent none. When the locale has to
+change, Python must restart to pick it up, so the launcher replaces itself
+(``exec``: same process id, so the sshd forced-command check still sees sshd as
+the parent).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+UTF8_FALLBACK = "C.UTF-8"
+
+
+def _is_utf8(value: str) -> bool:
+    return "utf-8" in value.lower() or "utf8" in value.lower()
+
+
+def launch_environment(env: dict[str, str]) -> tuple[dict[str, str], bool]:
+    """The environment the app should run in, and whether Python must restart for it."""
+    env = dict(env)
+    restart = False
+    current = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
+    if not _is_utf8(current):
+        env["LC_ALL"] = UTF8_FALLBACK
+        env["LANG"] = UTF8_FALLBACK
+        restart = True
+    if env.get("TERM", "") in ("", "dumb", "unknown"):
+        env["TERM"] = "xterm-256color"
+    return env, restart
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.umask(0o007)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    env, restart = launch_environment(dict(os.environ))
+    if restart and not os.environ.get("JIAOYAN_LAUNCHED"):
+        env["JIAOYAN_LAUNCHED"] = "1"
+        os.execve(sys.executable, [sys.executable, "-m", "tui.launcher", *argv], env)
+    os.environ.update(env)
+    from tui.cli import main as cli_main
+
+    return cli_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
