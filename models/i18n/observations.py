@@ -143,5 +143,6 @@ MESSAGES = {
     "observations.cli.no_such_term": ("没有学期“{value}”。已有的学期：{terms}。", "No term “{value}”. Terms: {terms}."),
     "observations.cli.exported": ("已导出 {count} 条听课记录到 {path}。", "Exported {count} observations to {path}."),
     "observations.cli.write_failed": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
+    "observations.cli.no_user": ("你的登录名“{login}”不在教师名册里，请用 --observer 写明听课人。", "Your login “{login}” is not in the roster; name the observer with --observer."),
     "observations.sheet": ("听课记录", "Observations"),
 }
