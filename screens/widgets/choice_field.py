@@ -99,6 +99,8 @@ class ChoiceField(Widget, can_focus=True):
         character = event.character
         if not character or not character.isprintable() or character.isspace() or event.key.startswith("ctrl+"):
             return
+        if character.isdigit():
+            return  # no label starts with a digit: leave 1–5 to switch areas, as the footer says
         event.stop()
         event.prevent_default()
         now = time.monotonic()
