@@ -1,0 +1,469 @@
+"""听课记录 as staff type them: checking an entry, saving it, counting against the quota,
+the suggestions of earlier lessons, the log's filters and sorts, and the export.
+
+The quick-entry form, the log and the command line all go through here, so an entry
+gets the same checks and the same messages wherever it is typed. Reading comments
+always goes through :mod:`models.permissions` (``readable``), never around it.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from models.dates import BadInput, format_period, parse_date, parse_period
+from models.i18n import t
+from models.pace import expected_by_week
+from models.people import search_teachers
+from models.permissions import can_read_comments, readable
+from models.pinyin import full_pinyin, match_score
+from models.records import (
+    LESSON_TYPES, RATINGS, Activity, Group, Observation, Policy, Problem, Teacher, Term,
+)
+from models.storage import ValidationFailed
+from models.terms import term_of, week_of, weeks_in
+
+
+# -- choosing from a short list by first letters ------------------------------------------
+
+
+def match_choice(query: str, choices: Iterable[str]) -> str | None:
+    """The choice ``query`` names: exactly, by its start, or by pinyin initials
+    (``tm`` → 推门课, ``d`` → 待改进); the earliest of equally good matches."""
+    query = query.strip()
+    if not query:
+        return None
+    best, best_score = None, 0
+    for choice in choices:
+        score = match_score(query, choice)
+        if score > best_score:
+            best, best_score = choice, score
+    return best
+
+
+# -- an entry as typed ----------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """What someone typed for one observation, before it is checked.
+
+    ``observer`` and ``teacher`` are the people picked (None when nothing matched);
+    ``observer_text`` and ``teacher_text`` are what was typed, for the message."""
+
+    observer: Teacher | None
+    teacher: Teacher | None
+    teacher_text: str = ""
+    observer_text: str = ""
+    date_text: str = ""
+    period_text: str = ""
+    subject: str = ""
+    grade_class: str = ""
+    topic: str = ""
+    lesson_type: str = "常态课"
+    strengths: str = ""
+    shortcomings: str = ""
+    suggestions: str = ""
+    rating: str = ""
+    activity_id: int = 0
+    followed_up_ids: list[int] = field(default_factory=list)
+
+
+def _teacher_problem(field_name: str, person: Teacher | None, typed: str, label_key: str) -> Problem | None:
+    if person is not None:
+        return None
+    if typed.strip():
+        return Problem(field_name, t("observations.error.unknown_teacher", field=t(label_key), value=typed.strip()))
+    return Problem(field_name, t("observations.error.no_teacher", field=t(label_key)))
+
+
+def check_entry(store, entry: Entry, today: dt.date, *,
+                editing: Observation | None = None) -> tuple[Observation | None, list[Problem]]:
+    """The observation the entry describes, or every problem with it (field, message).
+
+    All problems are found at once so the form can show each beside its field; a
+    likely duplicate (same observer, teacher, date and period) is one of them."""
+    problems: list[Problem] = []
+    policy = store.policy()
+    for problem in (_teacher_problem("observer", entry.observer, entry.observer_text, "field.observer"),
+                    _teacher_problem("teacher", entry.teacher, entry.teacher_text, "field.teacher")):
+        if problem:
+            problems.append(problem)
+    if entry.observer and entry.teacher and entry.observer.id == entry.teacher.id:
+        problems.append(Problem("teacher", t("error.observe_self")))
+
+    day: dt.date | None = None
+    term: Term | None = None
+    try:
+        day = parse_date(entry.date_text, today)
+    except BadInput as error:
+        problems.append(Problem("date", str(error)))
+    if day is not None:
+        term = term_of(store.all(Term), day)
+        if day > today:
+            problems.append(Problem("date", t("observations.error.future", date=day.isoformat())))
+        elif term is None:
+            problems.append(Problem("date", t("observations.error.no_term", date=day.isoformat())))
+
+    period = 0
+    try:
+        period = parse_period(entry.period_text, policy)
+    except BadInput as error:
+        problems.append(Problem("period", str(error)))
+
+    if not entry.topic.strip():
+        problems.append(Problem("topic", t("error.required", field=t("field.topic"))))
+    if entry.lesson_type not in LESSON_TYPES:
+        problems.append(Problem("lesson_type", t("error.bad_choice", field=t("field.lesson_type"),
+                                                  value=entry.lesson_type, choices="、".join(LESSON_TYPES))))
+    if entry.rating and entry.rating not in RATINGS:
+        problems.append(Problem("rating", t("error.bad_choice", field=t("field.rating"), value=entry.rating,
+                                             choices="、".join(RATINGS))))
+    if problems:
+        return None, problems
+
+    base = editing or Observation()
+    observation = base.copy(
+        term_id=term.term_id, date=day.isoformat(), period=period, observer_id=entry.observer.id,
+        teacher_id=entry.teacher.id, subject=entry.subject.strip(), grade_class=entry.grade_class.strip(),
+        topic=entry.topic.strip(), lesson_type=entry.lesson_type, strengths=entry.strengths.strip(),
+        shortcomings=entry.shortcomings.strip(), suggestions=entry.suggestions.strip(), rating=entry.rating,
+        activity_id=entry.activity_id, followed_up_ids=list(entry.followed_up_ids))
+    duplicate = find_duplicate(store.all(Observation), observation)
+    if duplicate is not None:
+        return None, [duplicate_problem(store, observation)]
+    return observation, []
+
+
+def find_duplicate(observations: Iterable[Observation], observation: Observation) -> Observation | None:
+    """An other record of the same observer, teacher, date and period."""
+    for other in observations:
+        if (other.id != observation.id and other.observer_id == observation.observer_id
+                and other.teacher_id == observation.teacher_id and other.date == observation.date
+                and other.period == observation.period):
+            return other
+    return None
+
+
+def duplicate_problem(store, observation: Observation) -> Problem:
+    names = {x.id: x.name for x in store.all(Teacher)}
+    return Problem("duplicate", t(
+        "observations.error.duplicate", observer=names.get(observation.observer_id, "?"),
+        teacher=names.get(observation.teacher_id, "?"), date=observation.date,
+        period=format_period(observation.period, store.policy())))
+
+
+def save_observation(store, observation: Observation) -> Observation:
+    """Insert (or update, when it has an id) under the store's lock; the duplicate check
+    runs again inside the lock, since another session may have saved the same lesson."""
+    with store.transaction() as tx:
+        if find_duplicate(tx.all(Observation), observation) is not None:
+            raise ValidationFailed([duplicate_problem(store, observation)])
+        if observation.id:
+            return tx.update(observation)
+        return tx.insert(observation)
+
+
+def delete_observation(store, observation: Observation) -> None:
+    with store.transaction() as tx:
+        tx.delete(observation)
+
+
+def restore_observation(store, observation: Observation) -> Observation:
+    """Put a deleted record back (undo). It gets a new id: ids are never reused."""
+    with store.transaction() as tx:
+        return tx.insert(observation.copy(id=0))
+
+
+def can_change(viewer: Teacher | None, observation: Observation) -> bool:
+    """Editing and deleting a record is for the one who wrote it, and the admin."""
+    return viewer is not None and (viewer.is_admin or viewer.id == observation.observer_id)
+
+
+# -- counting --------------------------------------------------------------------------------
+
+
+def observations_given(store, teacher_id: int, term_id: str) -> list[Observation]:
+    return [o for o in store.all(Observation) if o.observer_id == teacher_id and o.term_id == term_id]
+
+
+def observations_received(store, teacher_id: int, term_id: str) -> list[Observation]:
+    return [o for o in store.all(Observation) if o.teacher_id == teacher_id and o.term_id == term_id]
+
+
+@dataclass(frozen=True)
+class QuotaStatus:
+    done: int
+    quota: int
+    expected: int  # by this week: quota × week / weeks
+    week: int
+
+    @property
+    def behind(self) -> bool:
+        return self.done < self.expected
+
+
+def quota_status(store, teacher: Teacher, term: Term, today: dt.date) -> QuotaStatus:
+    quota = store.policy().quota_for(teacher.roles)
+    week = max(0, min(week_of(term, today), weeks_in(term)))
+    done = len(observations_given(store, teacher.id, term.term_id))
+    return QuotaStatus(done=done, quota=quota, expected=expected_by_week(quota, week, weeks_in(term)), week=week)
+
+
+def count_message(store, teacher: Teacher, term_id: str) -> str:
+    """``本学期已听 7/10 节``."""
+    done = len(observations_given(store, teacher.id, term_id))
+    return t("observations.count", done=done, quota=store.policy().quota_for(teacher.roles))
+
+
+# -- closing the loop ------------------------------------------------------------------------
+
+
+def earlier_suggestions(store, viewer: Teacher | None, teacher_id: int, term_id: str, *,
+                        except_id: int = 0) -> list[Observation]:
+    """The suggestions made to a teacher this term, most recent first, as far as the
+    viewer may read them (a suggestion is a comment, so the visibility rule holds)."""
+    found = []
+    for observation in store.all(Observation):
+        if observation.teacher_id != teacher_id or observation.term_id != term_id or observation.id == except_id:
+            continue
+        visible = readable(store, viewer, observation)
+        if visible.suggestions.strip():
+            found.append(visible)
+    found.sort(key=lambda o: (o.date, o.period, o.id), reverse=True)
+    return found
+
+
+def activities_on(store, day: dt.date) -> list[Activity]:
+    """The activities of a day a lesson can belong to (a cancelled or skipped one cannot)."""
+    iso = day.isoformat()
+    return sorted((a for a in store.all(Activity) if a.date == iso and a.status in ("planned", "held")),
+                  key=lambda a: (a.period, a.id))
+
+
+def activity_label(store, activity: Activity) -> str:
+    group = store.get(Group, activity.group_id) if activity.group_id else None
+    what = activity.topic or activity.event or activity.kind
+    where = group.name if group else t("observations.school_wide")
+    return f"{where}·{what}"
+
+
+# -- finding people for the command line ----------------------------------------------------
+
+
+def resolve_teacher(teachers: list[Teacher], text: str, label_key: str = "field.teacher") -> Teacher:
+    """The one teacher ``text`` names (name, full pinyin or initials); BadInput when none
+    or several fit equally well, listing the candidates."""
+    query = text.strip()
+    if not query:
+        raise BadInput(t("observations.error.no_teacher", field=t(label_key)))
+    active = [x for x in teachers if x.active]
+    exact = [x for x in active if x.name == query or x.login == query]
+    if len(exact) == 1:
+        return exact[0]
+    candidates = exact or search_teachers(active, query)
+    if not exact and candidates:
+        top = max(match_score(query, x.name) for x in candidates)
+        candidates = [x for x in candidates if match_score(query, x.name) == top] if top else candidates
+    if not candidates:
+        raise BadInput(t("observations.error.unknown_teacher", field=t(label_key), value=query))
+    if len(candidates) > 1:
+        listed = "、".join(f"{x.label}[{x.login}]" for x in candidates[:8])
+        raise BadInput(t("observations.error.ambiguous", field=t(label_key), value=query, candidates=listed))
+    return candidates[0]
+
+
+# -- the log: filters, search, sort ---------------------------------------------------------
+
+
+@dataclass
+class LogFilters:
+    """What the log shows. Empty / 0 means "any"; ``term_id`` None means the current term."""
+
+    term_id: str | None = None
+    week: int = 0
+    observer_id: int = 0
+    teacher_id: int = 0
+    group_id: int = 0
+    lesson_type: str = ""
+    rating: str = ""
+    search: str = ""
+    sort: str = "date"
+    reverse: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> "LogFilters":
+        names = {f.name: f for f in dataclasses.fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in (data or {}).items():
+            if key not in names:
+                continue
+            default = getattr(cls(), key)
+            if isinstance(default, bool):
+                values[key] = bool(value)
+            elif isinstance(default, int):
+                values[key] = int(value) if str(value).lstrip("-").isdigit() else 0
+            elif value is None or isinstance(value, str):
+                values[key] = value
+        filters = cls(**values)
+        if filters.sort not in SORT_COLUMNS:
+            filters.sort = "date"
+        return filters
+
+    def is_narrowed(self) -> bool:
+        return bool(self.week or self.observer_id or self.teacher_id or self.group_id or self.lesson_type
+                    or self.rating or self.search.strip())
+
+
+SORT_COLUMNS = ("date", "period", "observer", "teacher", "subject", "topic", "lesson_type", "rating")
+
+
+def log_records(store, viewer: Teacher | None, filters: LogFilters, current_term_id: str = "") -> list[Observation]:
+    """The records the log shows, as the viewer may read them, filtered and sorted.
+
+    Rating filter and search look only at what the viewer may read, so a hidden
+    rating or comment cannot be found out by filtering for it."""
+    term_id = current_term_id if filters.term_id is None else filters.term_id
+    terms = {x.term_id: x for x in store.all(Term)}
+    members: set[int] | None = None
+    if filters.group_id:
+        group = store.get(Group, filters.group_id)
+        members = set(group.member_ids) if group else set()
+    needle = filters.search.strip().lower()
+    shown = []
+    for observation in store.all(Observation):
+        if term_id and observation.term_id != term_id:
+            continue
+        if filters.observer_id and observation.observer_id != filters.observer_id:
+            continue
+        if filters.teacher_id and observation.teacher_id != filters.teacher_id:
+            continue
+        if members is not None and observation.teacher_id not in members:
+            continue
+        if filters.lesson_type and observation.lesson_type != filters.lesson_type:
+            continue
+        if filters.week:
+            term = terms.get(observation.term_id)
+            if term is None or week_of(term, dt.date.fromisoformat(observation.date)) != filters.week:
+                continue
+        visible = readable(store, viewer, observation)
+        if filters.rating and visible.rating != filters.rating:
+            continue
+        if needle and not any(needle in text.lower() for text in (
+                visible.topic, visible.strengths, visible.shortcomings, visible.suggestions)):
+            continue
+        shown.append(visible)
+    return sort_records(store, shown, filters.sort, filters.reverse)
+
+
+def sort_records(store, records: list[Observation], column: str, reverse: bool) -> list[Observation]:
+    names = {x.id: full_pinyin(x.name) for x in store.all(Teacher)}
+    rating_order = {r: n for n, r in enumerate(RATINGS)}
+    type_order = {r: n for n, r in enumerate(LESSON_TYPES)}
+    keys = {
+        "date": lambda o: (o.date, o.period),
+        "period": lambda o: (o.period, o.date),
+        "observer": lambda o: (names.get(o.observer_id, ""), o.date),
+        "teacher": lambda o: (names.get(o.teacher_id, ""), o.date),
+        "subject": lambda o: (o.subject, o.date),
+        "topic": lambda o: (o.topic, o.date),
+        "lesson_type": lambda o: (type_order.get(o.lesson_type, 99), o.date),
+        "rating": lambda o: (rating_order.get(o.rating, 99), o.date),
+    }
+    return sorted(records, key=keys.get(column, keys["date"]), reverse=reverse)
+
+
+def short_period(period: int, policy: Policy) -> str:
+    """``下午2`` for the sixth period of a 4+3 day: short enough for a table column."""
+    if not 1 <= period <= len(policy.periods):
+        return str(period)
+    half = policy.periods[period - 1].get("half", "")
+    number = sum(1 for p in policy.periods[:period] if p.get("half", "") == half)
+    return t("observations.period_short", half=t(f"observations.half.{half}") if half else "", number=number)
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+EXPORT_COLUMNS = (
+    ("date", 12), ("period", 12), ("observer", 10), ("teacher", 10), ("subject", 10), ("grade_class", 14),
+    ("topic", 24), ("lesson_type", 8), ("strengths", 36), ("shortcomings", 36), ("suggestions", 36),
+    ("rating", 8), ("activity", 24),
+)
+
+
+def export_table(store, viewer: Teacher | None, term_id: str = "") -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the export, with the comments and rating blank wherever the
+    viewer may not read them."""
+    names = {x.id: x.name for x in store.all(Teacher)}
+    activities = {a.id: a for a in store.all(Activity)}
+    policy = store.policy()
+    header = [t(f"observations.col.{key}") for key, _ in EXPORT_COLUMNS]
+    rows = []
+    records = [o for o in store.all(Observation) if not term_id or o.term_id == term_id]
+    for observation in sorted(records, key=lambda o: (o.date, o.period, o.id)):
+        visible = readable(store, viewer, observation)
+        activity = activities.get(visible.activity_id)
+        rows.append([
+            visible.date, format_period(visible.period, policy), names.get(visible.observer_id, ""),
+            names.get(visible.teacher_id, ""), visible.subject, visible.grade_class, visible.topic,
+            visible.lesson_type, visible.strengths, visible.shortcomings, visible.suggestions, visible.rating,
+            activity_label(store, activity) if activity else "",
+        ])
+    return header, rows
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ is a formula to Excel; a typed topic must stay text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def write_csv(path: Path | io.TextIOBase, header: list[str], rows: list[list[str]]) -> None:
+    """UTF-8 with a BOM, so Excel on a school PC opens the Chinese right."""
+    def write(handle) -> None:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_csv_safe(str(v)) for v in row])
+    if isinstance(path, Path):
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            write(handle)
+    else:
+        path.write("\ufeff")
+        write(path)
+
+
+def write_xlsx(path: Path, header: list[str], rows: list[list[str]], sheet: str) -> None:
+    """A header row in bold, frozen below it, columns wide enough for their Chinese."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    table = book.active
+    table.title = sheet[:31]
+    table.append(header)
+    for cell in table[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        table.append([_csv_safe(str(v)) for v in row])
+    table.freeze_panes = "A2"
+    for index, (_, width) in enumerate(EXPORT_COLUMNS, 1):
+        table.column_dimensions[get_column_letter(index)].width = width
+        for cell in table[get_column_letter(index)][1:]:
+            cell.alignment = Alignment(wrap_text=width >= 24, vertical="top")
+    book.save(path)
+
+
+def visible_count(store, viewer: Teacher | None, records: Iterable[Observation]) -> int:
+    """How many of ``records`` the viewer may read in full."""
+    return sum(1 for o in records if can_read_comments(store, viewer, o))

@@ -1,0 +1,40 @@
+"""A yes/no question over the current screen: y confirms, n or escape does not."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from screens.widgets.keys import translate_bindings
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Dismisses with True for y (or enter), False for n or escape."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "observations.key.discard", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "observations.key.keep", id="confirm.no"),
+    ]
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical {
+        width: 60; max-width: 100%; height: auto; border: round $warning; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, question: str):
+        super().__init__()
+        translate_bindings(self)
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question), id="confirm-question")
+        yield Footer()
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)

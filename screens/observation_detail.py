@@ -1,0 +1,99 @@
+"""One 听课记录 as the viewer may read it: e edits, d deletes (the log does both)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from models.dates import format_date, format_period
+from models.i18n import t
+from models.observations import activity_label, can_change
+from models.permissions import can_read_comments, readable
+from models.records import Activity, Observation, Teacher, Term
+from screens.widgets.header import AppHeader
+from screens.widgets.keys import translate_bindings
+
+
+class ObservationDetail(Screen[str | None]):
+    """Dismisses with "edit" or "delete" for the log to carry out, or None."""
+
+    CSS_PATH = "observations.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss_with(None)", "observations.key.back", id="observations.detail.back"),
+        Binding("e", "dismiss_with('edit')", "observations.key.edit", id="observations.detail.edit"),
+        Binding("d", "dismiss_with('delete')", "observations.key.delete", id="observations.detail.delete"),
+    ]
+
+    def __init__(self, observation_id: int):
+        super().__init__()
+        translate_bindings(self)
+        self.observation_id = observation_id
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        with VerticalScroll(id="obs-detail"):
+            yield Static(id="obs-detail-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def data_changed(self) -> None:
+        self.refresh_data()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "dismiss_with" and parameters and parameters[0] in ("edit", "delete"):
+            stored = self.app.store.get(Observation, self.observation_id)
+            return stored is not None and can_change(self.app.user, stored)
+        return True
+
+    def refresh_data(self) -> None:
+        store, viewer = self.app.store, self.app.user
+        stored = store.get(Observation, self.observation_id)
+        body = self.query_one("#obs-detail-body", Static)
+        if stored is None:
+            body.update(Text(t("observations.log.empty")))
+            return
+        record = readable(store, viewer, stored)
+        names = {x.id: x.name for x in store.all(Teacher)}
+        policy = store.policy()
+        text = Text()
+        text.append(t("observations.detail.title") + "\n", style="bold")
+
+        def row(label_key: str, value: str) -> None:
+            text.append(f"{t(label_key)}：", style="bold")
+            text.append((value or "—") + "\n")
+
+        row("observations.field.date", format_date(record.date, store.all(Term)) + " " +
+            format_period(record.period, policy))
+        row("observations.field.observer", names.get(record.observer_id, "?"))
+        row("observations.field.teacher", names.get(record.teacher_id, "?"))
+        row("observations.field.subject", f"{record.subject} {record.grade_class}".strip())
+        row("observations.field.topic", record.topic)
+        row("observations.field.lesson_type", record.lesson_type)
+        activity = store.get(Activity, record.activity_id) if record.activity_id else None
+        if activity is not None:
+            row("observations.field.activity", activity_label(store, activity))
+        if can_read_comments(store, viewer, stored):
+            for name in ("strengths", "shortcomings", "suggestions"):
+                row(f"observations.field.{name}", getattr(record, name))
+            row("observations.field.rating", record.rating)
+            followed = [store.get(Observation, i) for i in record.followed_up_ids]
+            followed = [readable(store, viewer, o) for o in followed if o is not None]
+            if followed:
+                text.append(t("observations.detail.followed_up") + "\n", style="bold")
+                for earlier in followed:
+                    text.append(t("observations.earlier.item", date=earlier.date[5:],
+                                  observer=names.get(earlier.observer_id, "?"),
+                                  suggestion=earlier.suggestions or "—") + "\n")
+        else:
+            text.append(t("observations.log.hidden") + "\n", style="dim")
+        text.append(t("observations.detail.by", who=record.updated_by, when=record.updated_at) + "\n", style="dim")
+        body.update(text)
+
+    def action_dismiss_with(self, choice: str | None) -> None:
+        self.dismiss(choice)

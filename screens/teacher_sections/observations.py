@@ -1,0 +1,47 @@
+"""听课 on a teacher's page: the lessons they observed against their quota and pace,
+and the lessons of theirs that others observed (only that they happened: no comments)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from models.i18n import t
+from models.observations import observations_given, observations_received, quota_status, short_period
+
+ORDER = 20
+SHOWN = 5  # the most recent lessons listed under each count
+
+
+def section(app, teacher, term) -> Text | None:
+    if term is None:
+        return None
+    store = app.store
+    policy = store.policy()
+    names = {x.id: x.name for x in store.all(type(teacher))}
+    status = quota_status(store, teacher, term, app.today)
+    text = Text()
+    text.append(t("observations.section.title") + "\n", style="bold underline")
+    text.append(t("observations.section.given", done=status.done, quota=status.quota, week=status.week,
+                  expected=status.expected))
+    if status.behind:
+        text.append(t("observations.section.behind", gap=status.expected - status.done), style="bold red")
+    else:
+        text.append(t("observations.section.on_pace"), style="green")
+    text.append("\n")
+    given = sorted(observations_given(store, teacher.id, term.term_id), key=lambda o: (o.date, o.period), reverse=True)
+    for observation in given[:SHOWN]:
+        text.append(t("observations.section.given_item", date=observation.date[5:],
+                      period=short_period(observation.period, policy),
+                      teacher=names.get(observation.teacher_id, "?"), lesson_type=observation.lesson_type) + "\n")
+    if len(given) > SHOWN:
+        text.append(t("observations.section.more", count=len(given) - SHOWN) + "\n", style="dim")
+    received = sorted(observations_received(store, teacher.id, term.term_id), key=lambda o: (o.date, o.period),
+                      reverse=True)
+    text.append(t("observations.section.received", count=len(received)) + "\n")
+    for observation in received[:SHOWN]:
+        text.append(t("observations.section.received_item", date=observation.date[5:],
+                      period=short_period(observation.period, policy),
+                      observer=names.get(observation.observer_id, "?"), lesson_type=observation.lesson_type) + "\n")
+    if len(received) > SHOWN:
+        text.append(t("observations.section.more", count=len(received) - SHOWN) + "\n", style="dim")
+    return text

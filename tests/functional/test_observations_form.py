@@ -1,0 +1,223 @@
+"""听课 quick entry at 80×24: real keys in, then what was stored and what is on screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.records import Observation, Teacher
+from models.storage import Store
+from screens.observation_form import ObservationForm
+from screens.observations import ObservationsScreen
+
+
+async def type_text(pilot, text: str) -> None:
+    for character in text:
+        await pilot.press("space" if character == " " else character)
+
+
+def stored(demo_db) -> list[Observation]:
+    return Store(demo_db, actor="check").all(Observation)
+
+
+def teacher_named(demo_db, name: str) -> Teacher:
+    return next(x for x in Store(demo_db, actor="check").all(Teacher) if x.name == name)
+
+
+async def open_form(app, pilot) -> ObservationForm:
+    await pilot.pause()
+    assert isinstance(app.screen, ObservationsScreen)
+    await pilot.press("n")
+    await pilot.pause()
+    assert isinstance(app.screen, ObservationForm)
+    return app.screen
+
+
+async def fill_record(pilot, *, who: str, period: str, topic: str, lesson_type: str, strength: str,
+                      shortcoming: str, suggestion: str, rating: str) -> None:
+    """The keys of one complete record, in the form's own order (see README)."""
+    await type_text(pilot, who)
+    await pilot.press("enter")  # takes the top match and moves to the date
+    await pilot.press("enter")  # the date stays today
+    await type_text(pilot, period)
+    await pilot.press("enter")
+    await type_text(pilot, topic)
+    await pilot.press("enter")
+    await type_text(pilot, lesson_type)
+    await pilot.press("tab")
+    await type_text(pilot, strength)
+    await pilot.press("tab")
+    await type_text(pilot, shortcoming)
+    await pilot.press("tab")
+    await type_text(pilot, suggestion)
+    await pilot.press("tab")
+    await type_text(pilot, rating)
+
+
+async def test_n_opens_the_form_with_the_cursor_on_the_teacher(make_test_app):
+    app = make_test_app(start_area="observations")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        assert form.query_one("#teacher").input.has_focus
+        assert form.query_one("#observer").teacher.name == "郑娟"
+        assert form.query_one("#date").value == "2025-11-05"
+
+
+async def test_three_records_in_a_row_found_by_initials(make_test_app, demo_db):
+    before = len(stored(demo_db))
+    app = make_test_app(start_area="observations")
+    lessons = [
+        ("zm", "3", "秋天的雨", "t", "朗读指导到位", "提问偏多", "多留等待时间", "y", "张敏", "推门课", "优"),
+        ("lxy", "下午2", "坐井观天", "ytk", "情境创设好", "板书略乱", "板书结合发言", "l", "刘欣怡", "研讨课", "良"),
+        ("zsy", "5", "圆的认识", "gkk", "动手操作充分", "时间偏紧", "精简导入", "d", "曾思远", "公开课", "待改进"),
+    ]
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        for who, period, topic, kind, good, weak, advice, rating, *_ in lessons:
+            await fill_record(pilot, who=who, period=period, topic=topic, lesson_type=kind, strength=good,
+                              shortcoming=weak, suggestion=advice, rating=rating)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert form.problem_text == ""
+            # A fresh form, same observer and date, cursor back on the teacher.
+            assert form.query_one("#teacher").value == ""
+            assert form.query_one("#observer").teacher.name == "郑娟"
+            assert form.query_one("#teacher").input.has_focus
+        status = str(form.query_one("#form-status").render())
+        assert "已保存：曾思远 圆的认识" in status
+        assert "本学期已听" in status
+
+    records = stored(demo_db)
+    assert len(records) == before + 3
+    new = sorted(records, key=lambda o: o.id)[-3:]
+    observer = teacher_named(demo_db, "郑娟")
+    for record, (_, _, topic, _, good, weak, advice, _, name, kind, rating) in zip(new, lessons):
+        assert record.observer_id == observer.id
+        assert record.teacher_id == teacher_named(demo_db, name).id
+        assert (record.topic, record.lesson_type, record.rating) == (topic, kind, rating)
+        assert (record.strengths, record.shortcomings, record.suggestions) == (good, weak, advice)
+        assert record.date == "2025-11-05" and record.term_id == "2025-2026-1"
+    assert [r.period for r in new] == [3, 6, 5]
+    assert new[0].subject == "语文" and new[0].grade_class == "4年级"
+
+
+async def test_the_count_in_the_confirmation(make_test_app, demo_db):
+    app = make_test_app(login="zhangmin", start_area="observations")
+    done = sum(1 for o in stored(demo_db) if o.observer_id == teacher_named(demo_db, "张敏").id
+               and o.term_id == "2025-2026-1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        await fill_record(pilot, who="lxy", period="2", topic="落花生", lesson_type="c", strength="好",
+                          shortcoming="慢", suggestion="快", rating="l")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert f"本学期已听 {done + 1}/10 节" in str(form.query_one("#form-status").render())
+
+
+@pytest.mark.parametrize("who, date, period, topic, message", [
+    ("qqqq", "", "3", "课题", "找不到授课教师“qqqq”"),
+    ("zj", "", "3", "课题", "不能给自己听课"),
+    ("zm", "12-01", "3", "课题", "日期 2025-12-01 还没到"),
+    ("zm", "2025-08-01", "3", "课题", "2025-08-01 不在任何学期内"),
+    ("zm", "", "9", "课题", "节次“9”超出了一天的课时"),
+    ("zm", "", "下午5", "课题", "下午没有“下午5”这一节"),
+    ("zm", "", "3", "", "请填写课题"),
+    ("zm", "昨儿个", "3", "课题", "看不懂日期“昨儿个”"),
+])
+async def test_each_invalid_input_gives_its_message_and_stores_nothing(make_test_app, demo_db, who, date, period,
+                                                                       topic, message):
+    before = stored(demo_db)
+    app = make_test_app(start_area="observations")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        await type_text(pilot, who)
+        await pilot.press("tab")  # enter would stay on a teacher that matches nobody
+        if date:
+            form.query_one("#date").value = ""
+            await type_text(pilot, date)
+        await pilot.press("enter")
+        await type_text(pilot, period)
+        await pilot.press("enter")
+        await type_text(pilot, topic)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert message in form.problem_text
+        assert "处需要修改" in str(form.query_one("#form-status").render())
+        assert isinstance(app.screen, ObservationForm)
+    assert stored(demo_db) == before
+
+
+async def test_the_same_lesson_twice_is_caught_as_a_duplicate(make_test_app, demo_db):
+    app = make_test_app(start_area="observations")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        for _ in range(2):
+            await fill_record(pilot, who="zm", period="下午1", topic="观潮", lesson_type="t", strength="好",
+                              shortcoming="", suggestion="", rating="")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        assert "可能重复：郑娟 已记录过 2025-11-05 下午第1节 听 张敏 的课" in form.problem_text
+    mine = [o for o in stored(demo_db) if o.topic == "观潮" and o.date == "2025-11-05"]
+    assert len(mine) == 1
+
+
+async def test_escape_on_a_changed_form_asks_before_discarding(make_test_app, demo_db):
+    before = stored(demo_db)
+    app = make_test_app(start_area="observations")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(app, pilot)
+        await type_text(pilot, "zm")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "还没有保存" in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ObservationForm)
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, ObservationsScreen)
+        # An untouched form leaves at once.
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ObservationsScreen)
+    assert stored(demo_db) == before
+
+
+async def test_earlier_suggestions_show_and_can_be_marked_followed_up(make_test_app, demo_db):
+    app = make_test_app(start_area="observations")
+    liu = teacher_named(demo_db, "刘欣怡")
+    earlier = sorted((o for o in stored(demo_db) if o.teacher_id == liu.id and o.term_id == "2025-2026-1"
+                      and o.suggestions), key=lambda o: (o.date, o.period, o.id), reverse=True)
+    assert earlier
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        await fill_record(pilot, who="lxy", period="4", topic="桂花雨", lesson_type="c", strength="好",
+                          shortcoming="慢", suggestion="快", rating="l")
+        chooser = form.query_one("#earlier")
+        assert chooser.display
+        first = str(chooser.get_option_at_index(0).prompt)
+        assert earlier[0].suggestions in first and earlier[0].date[5:] in first
+        chooser.focus()
+        await pilot.press("space")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    record = max(stored(demo_db), key=lambda o: o.id)
+    assert record.topic == "桂花雨"
+    assert record.followed_up_ids == [earlier[0].id]
+
+
+def test_snapshot_empty_form(snap_compare, demo_db):
+    from tui.app import make_app
+
+    assert snap_compare(make_app(demo_db, login="tester", start_area="observations"), terminal_size=(80, 24),
+                        press=["n"])
+
+
+def test_snapshot_filled_form_with_an_error(snap_compare, demo_db):
+    from tui.app import make_app
+
+    keys = ["z", "m", "enter", "enter", "9", "enter", *"秋天的雨", "enter", "t", "tab", *"朗读到位", "tab",
+            *"提问偏多", "tab", *"多留时间", "tab", "y", "ctrl+s"]
+    assert snap_compare(make_app(demo_db, login="tester", start_area="observations"), terminal_size=(80, 24),
+                        press=["n", *keys])
