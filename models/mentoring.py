@@ -150,8 +150,9 @@ def end_pairing(store, pairing: Pairing, to_term: str, today: dt.date) -> Pairin
 # -- evaluations at the end of a term ------------------------------------------------------------
 
 def can_write_summary(viewer: Teacher | None, pairing: Pairing) -> bool:
-    """The mentor writes the term summary (the admin may too, e.g. from a paper copy)."""
-    return viewer is not None and (viewer.is_admin or viewer.id == pairing.mentor_id)
+    """The mentor writes the term summary; nobody else rewrites it, the admin included
+    (models.permissions enforces the same rule on every save)."""
+    return viewer is not None and viewer.id == pairing.mentor_id
 
 
 def can_grade(viewer: Teacher | None) -> bool:

@@ -36,7 +36,7 @@ from tinydb.table import Document, Table
 from models import clock, jsonio
 from models.i18n import t
 from models.paths import backup_dir, lock_path
-from models.records import TABLES, Policy, Record
+from models.records import Policy, Record
 
 R = TypeVar("R", bound=Record)
 

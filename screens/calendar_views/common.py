@@ -9,7 +9,7 @@ from rich.text import Text
 
 from models.activities import conflicted_ids
 from models.records import Activity, Group, Policy, Teacher, Term
-from models.terms import is_makeup_workday, is_school_day, official_holiday_name, term_of
+from models.terms import is_school_day, official_holiday_name, term_of
 
 
 @dataclass

@@ -175,17 +175,28 @@ async def test_search_by_initials_filters_and_sort_puts_most_behind_first(make_t
 
 
 async def test_evaluation_is_stored_per_term(make_test_app, demo_db):
+    # The mentor (刘春梅, first in the list) writes the summary; the admin grades it.
+    app = make_test_app(login="liuchunmei")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4", "v")
+        await pilot.pause()
+        assert app.screen.query_one("#eval-grade").disabled  # the grade is the admin's
+        await type_text(pilot, "进步很大")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MentoringScreen)
+        pairing_id = int(app.screen.selected_pairing_id())
+    assert Store(demo_db).get(Pairing, pairing_id).evaluations["2025-2026-1"]["summary"] == "进步很大"
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("4", "v")
         await pilot.pause()
-        await type_text(pilot, "进步很大")
+        assert app.screen.query_one("#eval-summary").read_only  # nobody rewrites the mentor's summary
         app.screen.query_one("#eval-grade").value = "优秀"
         app.screen.query_one("#eval-comment").text = "继续努力"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, MentoringScreen)
-        pairing_id = int(app.screen.selected_pairing_id())
     evaluation = Store(demo_db).get(Pairing, pairing_id).evaluations["2025-2026-1"]
     assert evaluation == {"summary": "进步很大", "grade": "优秀", "comment": "继续努力"}
 

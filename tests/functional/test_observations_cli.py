@@ -9,13 +9,12 @@ import pytest
 from models.records import Observation, Teacher
 from models.storage import Store
 from tui import cli
-from tui.commands import observations as commands
 
 
 @pytest.fixture
 def as_login(monkeypatch):
     def use(login: str) -> None:
-        monkeypatch.setattr(commands, "_actor", lambda: login)
+        monkeypatch.setattr("models.identity.os_login", lambda: login)
     use("zhangmin")
     return use
 
@@ -69,8 +68,10 @@ def test_observe_add_needs_an_observer_when_the_login_is_unknown(demo_db, as_log
     as_login("nobody")
     assert run(demo_db, "observe", "add", "--teacher", "lxy", "--period", "2", "--topic", "x") == 1
     assert "--observer" in capsys.readouterr().err
+    # Someone the school has not set up may not log lessons in a teacher's name.
     assert run(demo_db, "observe", "add", "--observer", "zm", "--teacher", "lxy", "--period", "2",
-               "--topic", "x") == 0
+               "--topic", "x") == 1
+    assert "nobody" in capsys.readouterr().err
 
 
 def test_export_csv_has_a_bom_and_hides_comments_from_outsiders(demo_db, as_login, tmp_path, capsys):

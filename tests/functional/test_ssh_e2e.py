@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from models.identity import os_login
-from models.records import Observation
+from models.records import Observation, Teacher
 from models.storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,16 +147,12 @@ WRITER = """
 import sys
 from models.identity import resolve_login, IdentityRefused
 from models.permissions import PermissionDenied, check_change, teacher_by_login
-from models.records import Observation, Pairing, Teacher
+from models.records import Pairing
 from models.storage import Store
 login = resolve_login(sys.argv[2])  # the same --as check the app makes: from sshd's forced command only
 store = Store(sys.argv[1], actor=login, guard=check_change)
 me = teacher_by_login(store, login)
-other = next(x for x in store.all(Teacher) if x.login == "chenying")
-with store.transaction() as tx:
-    tx.insert(Observation(term_id="2025-2026-1", date="2025-11-05", observer_id=me.id,
-                          teacher_id=other.id, topic="SSH 听课"))
-print("SAVED observation as", login, flush=True)
+print("LOGGED IN as", login, flush=True)
 theirs = next(p for p in store.all(Pairing) if p.evaluations and p.mentor_id != me.id)
 term = next(iter(theirs.evaluations))
 try:
@@ -177,7 +173,7 @@ def ssh_world(tmp_path, demo_db):
     app = f"env JIAOYAN_TODAY=2025-11-05 {python} -m tui.launcher --db {demo_db}"
     keys = {}
     for name, command in (("zhangmin", f"{app} --as zhangmin --area observations"),
-                          ("tester", f"{app} --as tester --area dashboard"),
+                          ("tester", f"{app} --as tester --area observations"),
                           ("writer", f"env JIAOYAN_TODAY=2025-11-05 {python} {base / 'writer.py'} {demo_db} zhangmin")):
         keys[name] = (keygen(base / f"key_{name}"), command)
     server = Server(base, keys)
@@ -191,26 +187,50 @@ def test_two_people_over_ssh_see_each_others_changes_and_evaluations_are_guarded
     server, tmux, base, db = ssh_world["server"], ssh_world["tmux"], ssh_world["base"], ssh_world["db"]
     term_total = sum(1 for o in Store(db).all(Observation) if o.term_id == "2025-2026-1")
 
-    # 张敏 logs in with her key: the forced command opens the app as her, in 80×24.
+    # 张敏 logs in with her key: the forced command opens the app as her, in 80×24, on the 听课 log.
     tmux.start("zhangmin", server.ssh_argv(base / "key_zhangmin", "-tt"))
     screen = tmux.wait_for("zhangmin", "张敏")
     assert "管理员" not in screen.splitlines()[0]
-    tmux.wait_for("zhangmin", f"本学期全校共有 {term_total}")
-    # 郑娟 (the admin) logs in with hers and sees the dashboard.
+    tmux.wait_for("zhangmin", f"共 {term_total} 条")
+    # 郑娟 (the admin) logs in with hers and sees the same log.
     tmux.start("tester", server.ssh_argv(base / "key_tester", "-tt"))
     tmux.wait_for("tester", "郑娟（管理员）")
-    tmux.wait_for("tester", f"听课记录 {term_total} 条")
+    tmux.wait_for("tester", f"共 {term_total} 条")
 
-    # 张敏 saves an observation over SSH (asking for a shell gets the forced command anyway)...
+    # 张敏 types an observation of 陈颖 as a teacher would: n, initials, the fields, ctrl+s.
+    def keys(*sequence: str, literal: bool = False) -> None:
+        tmux.run("send-keys", "-t", "zhangmin", *(["-l"] if literal else []), *sequence)
+        time.sleep(0.4)
+
+    keys("n")
+    tmux.wait_for("zhangmin", "授课教师")
+    keys("cy", literal=True)
+    tmux.wait_for("zhangmin", "陈颖")
+    keys("Enter")
+    keys("Enter")  # the date stays today
+    keys("3", literal=True)
+    keys("Enter")
+    keys("SSH 听课", literal=True)
+    keys("Enter")
+    keys("t", literal=True)
+    keys("Tab")
+    for comment in ("朗读指导到位", "提问偏多", "多留思考时间"):
+        keys(comment, literal=True)
+        keys("Tab")
+    keys("l", literal=True)
+    keys("C-s")
+    tmux.wait_for("zhangmin", "本学期已听")
+
+    # The admin's open session shows it within seconds, without a key pressed.
+    tmux.wait_for("tester", f"共 {term_total + 1} 条", seconds=5)
+    tmux.wait_for("tester", "SSH 听课", seconds=5)
+
+    # 张敏 (over SSH, with a third key) tries to rewrite an evaluation that is not hers: refused, told who may.
     result = subprocess.run(server.ssh_argv(base / "key_writer", "-T") + ["bash -i"], capture_output=True,
                             text=True, timeout=60)
-    assert f"SAVED observation as zhangmin" in result.stdout, result.stdout + result.stderr
-    # ...and is refused when she tries to rewrite an evaluation that is not hers, told who may.
+    assert "LOGGED IN as zhangmin" in result.stdout, result.stdout + result.stderr
     assert "REFUSED" in result.stdout and "师傅" in result.stdout
 
-    # Both open sessions show it within seconds, without a key pressed.
-    tmux.wait_for("tester", f"听课记录 {term_total + 1} 条", seconds=5)
-    tmux.wait_for("zhangmin", f"本学期全校共有 {term_total + 1}", seconds=5)
     # The admin reads who did it in the change log (F2).
     tmux.run("send-keys", "-t", "tester", "F2")
     screen = tmux.wait_for("tester", "zhangmin")
@@ -218,5 +238,10 @@ def test_two_people_over_ssh_see_each_others_changes_and_evaluations_are_guarded
 
     stored = [o for o in Store(db).all(Observation) if o.topic == "SSH 听课"]
     assert len(stored) == 1 and stored[0].created_by == "zhangmin"
+    typed = stored[0]
+    chenying = next(x for x in Store(db).all(Teacher) if x.login == "chenying")
+    assert (typed.teacher_id, typed.period, typed.lesson_type) == (chenying.id, 3, "推门课")
+    assert (typed.strengths, typed.shortcomings, typed.suggestions, typed.rating) == (
+        "朗读指导到位", "提问偏多", "多留思考时间", "良")
     tmux.run("send-keys", "-t", "zhangmin", "q")
     tmux.run("send-keys", "-t", "tester", "Escape", "q")

@@ -202,7 +202,13 @@ def test_missing_file(tmp_path):
 # -- the command line ----------------------------------------------------------------------
 
 
-def test_cli_previews_and_writes_only_with_yes(tmp_path, demo_db, capsys):
+@pytest.fixture
+def as_admin(monkeypatch):
+    """Commands run as the OS login; stand in for the demo's admin."""
+    monkeypatch.setattr("models.identity.os_login", lambda: "tester")
+
+
+def test_cli_previews_and_writes_only_with_yes(tmp_path, demo_db, capsys, as_admin):
     path = write(tmp_path, "new.csv", (HEADER + "1,新老师,女,语文,1年级,新教师,\n").encode("gbk"))
     before = demo_db.read_bytes()
     assert main(["import", "teachers", str(path), "--db", str(demo_db)]) == 0
@@ -217,7 +223,7 @@ def test_cli_previews_and_writes_only_with_yes(tmp_path, demo_db, capsys):
     assert len(stored) == 1 and stored[0].login == "xinlaoshi" and stored[0].roles == ["新教师"]
 
 
-def test_cli_with_bad_rows_imports_only_the_good_ones(tmp_path, demo_db, capsys):
+def test_cli_with_bad_rows_imports_only_the_good_ones(tmp_path, demo_db, capsys, as_admin):
     path = write(tmp_path, "mixed.csv", (HEADER + "1,好行,女,语文,1年级,,\n2,,女,语文,1年级,,\n").encode())
     assert main(["import", "teachers", str(path), "--db", str(demo_db), "--yes"]) == 1
     out = capsys.readouterr().out

@@ -28,10 +28,7 @@ def run_audit(args: argparse.Namespace) -> int:
     from models import clock
     from models.audit import as_text_lines, describe, select
     from models.dates import BadInput, parse_date
-    from models.identity import os_login
-    from models.permissions import teacher_by_login
-    from models.storage import Store
-    from tui.commands.core import db_path
+    from tui.commands.core import command_viewer, open_store
 
     since = None
     if args.since:
@@ -40,9 +37,8 @@ def run_audit(args: argparse.Namespace) -> int:
         except BadInput as error:
             print(t("access.audit.cli.bad_date", reason=error), file=sys.stderr)
             return 1
-    login = os_login()
-    store = Store(db_path(args), actor=login)
-    reader = teacher_by_login(store, login)
+    store = open_store(args)
+    reader = command_viewer(store)
     # The log holds every observation's comments: it is the admin's to read.
     if reader is None or not reader.is_admin:
         print(t("access.audit.admin_only"), file=sys.stderr)
@@ -59,10 +55,9 @@ def run_audit(args: argparse.Namespace) -> int:
 
 def run_doctor(args: argparse.Namespace) -> int:
     from models.doctor import NOTE, OK, PROBLEM, run_checks
-    from models.identity import os_login
-    from tui.commands.core import db_path, mouse_wanted
+    from tui.commands.core import command_login, db_path, mouse_wanted
 
-    checks = run_checks(db_path(args), login=os_login(), mouse=mouse_wanted(args))
+    checks = run_checks(db_path(args), login=command_login(), mouse=mouse_wanted(args))
     labels = {OK: t("access.doctor.ok"), PROBLEM: t("access.doctor.problem"), NOTE: t("access.doctor.note")}
     for check in checks:
         print(f"[{labels[check.status]}] {check.message}")

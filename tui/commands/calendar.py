@@ -35,13 +35,11 @@ class _BadInput(Exception):
 
 def _open(args: argparse.Namespace):
     from models import clock
-    from models.identity import os_login
     from models.records import Group, Term
-    from models.storage import Store
     from models.terms import current_term
-    from tui.commands.core import db_path
+    from tui.commands.core import open_store
 
-    store = Store(db_path(args), actor=os_login())
+    store = open_store(args)
     terms = store.all(Term)
     if args.term:
         term = next((x for x in terms if x.term_id == args.term), None)

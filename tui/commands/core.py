@@ -11,7 +11,6 @@ from pathlib import Path
 
 from models import clock
 from models.i18n import t
-from models.identity import os_login
 from models.paths import resolve_db_path
 from models.storage import without_default_guard
 from tui.commands.tree import CommandTree
@@ -39,6 +38,30 @@ def register(tree: CommandTree) -> None:
 
 def db_path(args: argparse.Namespace) -> Path:
     return resolve_db_path(getattr(args, "db", None))
+
+
+def command_login() -> str:
+    """Who runs a command: the login of the process's real uid (``--as`` is for the app only).
+    Looked up at call time so that tests can stand in for a teacher."""
+    from models import identity
+
+    return identity.os_login()
+
+
+def open_store(args: argparse.Namespace):
+    """The data file named by --db / JIAOYAN_DB, opened for the command's user (the
+    permission guard is installed by tui/cli.py for every command)."""
+    from models.storage import Store
+
+    return Store(db_path(args), actor=command_login())
+
+
+def command_viewer(store):
+    """The active teacher running the command (None if the login is not on the roster):
+    whose eyes the visibility rule for observation comments uses in exports and reports."""
+    from models.permissions import teacher_by_login
+
+    return teacher_by_login(store, command_login())
 
 
 def mouse_wanted(args: argparse.Namespace) -> bool:
@@ -96,7 +119,7 @@ def run_init(args: argparse.Namespace) -> int:
     if path.exists():
         print(t("cli.init.exists", path=path), file=sys.stderr)
         return 1
-    login = os_login()
+    login = command_login()
     if args.demo:
         with without_default_guard():
             build_demo(path, login, clock.today())
@@ -137,7 +160,7 @@ def run_backup(args: argparse.Namespace) -> int:
     from models.storage import Store, parse_file
 
     path = db_path(args)
-    store = Store(path, actor=os_login())
+    store = Store(path, actor=command_login())
     parse_file(path)
     target = store.backup("manual")
     print(t("cli.backup.done", path=target))

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from models import clock
 from models.i18n import t
-from tui.commands.core import db_path
 from tui.commands.tree import CommandTree
 
 
@@ -58,10 +57,9 @@ def _term_subcommands(tree: CommandTree) -> argparse._SubParsersAction:
 
 
 def _open(args):
-    from models.identity import os_login
-    from models.storage import Store
+    from tui.commands.core import open_store
 
-    return Store(db_path(args), actor=os_login())
+    return open_store(args)
 
 
 def _term(store, term_id: str | None):
@@ -83,11 +81,9 @@ def _term(store, term_id: str | None):
 
 
 def _viewer(store):
-    from models.identity import os_login
-    from models.records import Teacher
+    from tui.commands.core import command_viewer
 
-    login = os_login()
-    return next((x for x in store.all(Teacher) if x.login == login and x.active), None)
+    return command_viewer(store)
 
 
 def run_dashboard(args: argparse.Namespace) -> int:

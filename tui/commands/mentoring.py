@@ -30,11 +30,9 @@ def register(tree: CommandTree) -> None:
 
 
 def _store_for(args: argparse.Namespace):
-    from models.identity import os_login
-    from models.storage import Store
-    from tui.commands.core import db_path
+    from tui.commands.core import open_store
 
-    return Store(db_path(args), actor=os_login())
+    return open_store(args)
 
 
 def _term(store, wanted: str | None):
@@ -83,10 +81,10 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from models.identity import os_login
     from models.mentoring import covers_term, span_label
     from models.mentoring_report import pairing_record, to_markdown, write_docx
-    from models.records import Pairing, Teacher
+    from models.records import Pairing
+    from tui.commands.core import command_viewer
 
     store = _store_for(args)
     pairing = store.get(Pairing, args.id)
@@ -101,8 +99,7 @@ def run_report(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     # Comments of observations follow the visibility rule for whoever runs the command.
-    login = os_login()
-    viewer = next((x for x in store.all(Teacher) if x.login == login and x.active), None)
+    viewer = command_viewer(store)
     record = pairing_record(store, pairing, term, viewer, clock.today())
     if args.format == "md":
         text = to_markdown(record)

@@ -46,9 +46,9 @@ def register(tree: CommandTree) -> None:
 
 
 def _actor():
-    from models.identity import os_login
+    from tui.commands.core import command_login
 
-    return os_login()
+    return command_login()
 
 
 def run_observe_add(args: argparse.Namespace) -> int:

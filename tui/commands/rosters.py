@@ -29,12 +29,11 @@ def register(tree: CommandTree) -> None:
 def run_import_teachers(args: argparse.Namespace) -> int:
     """Print the preview; write the good rows only with --yes (never with --dry-run).
     Exit 0 when every row was fine, 1 when the file or some rows were not."""
-    from models.identity import os_login
     from models.roster_import import RosterFileError, apply_preview, preview_file, preview_lines
-    from models.storage import ConflictError, Store, ValidationFailed
-    from tui.commands.core import db_path
+    from models.storage import ConflictError, ValidationFailed
+    from tui.commands.core import open_store
 
-    store = Store(db_path(args), actor=os_login())
+    store = open_store(args)
     try:
         preview = preview_file(Path(args.file).expanduser(), store)
     except RosterFileError as error:
@@ -61,13 +60,11 @@ def run_import_teachers(args: argparse.Namespace) -> int:
 
 
 def run_export_teachers(args: argparse.Namespace) -> int:
-    from models.identity import os_login
     from models.records import Teacher
     from models.roster_export import export_roster, write_export
-    from models.storage import Store
-    from tui.commands.core import db_path
+    from tui.commands.core import open_store
 
-    store = Store(db_path(args), actor=os_login())
+    store = open_store(args)
     payload = export_roster(store, args.format)
     if not args.output:
         if args.format == "xlsx":
