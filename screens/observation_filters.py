@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from models.i18n import t
 from models.observations import LogFilters
@@ -73,7 +73,6 @@ class ObservationFilters(ModalScreen[LogFilters | None]):
         for field_id, teacher_id in (("#f-observer", self.filters.observer_id), ("#f-teacher", self.filters.teacher_id)):
             field = self.query_one(field_id, TeacherField)
             field.input.compact = True
-            field.query_one(OptionList).can_focus = False  # tab goes to the next filter
             field.set_teacher(store.get(Teacher, teacher_id) if teacher_id else None)
         self.query_one("#f-term").focus()
 

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static, TextArea
+from textual.widgets import Footer, Input, Label, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from models.dates import BadInput, parse_date
@@ -117,9 +117,6 @@ class ObservationForm(Screen[Observation | None]):
     def on_mount(self) -> None:
         for field in self.query(TeacherField):
             field.input.compact = True
-            # Tab must go to the next field, not into the list of matches (which enter,
-            # up and down already drive); see the report for the shared widget.
-            field.query_one(OptionList).can_focus = False
         self.reset(keep_people=False)
         self.query_one("#teacher", TeacherField).focus()
 

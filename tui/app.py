@@ -111,12 +111,19 @@ class JiaoyanApp(App[int]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        sections = [(t("help.app_keys"), [b for _, b in self._bindings if b.description])]
+        # The keys in force right now, as the footer knows them: those a check_action
+        # hides (e.g. keys this user may not use) are left out here too.
         screen = self.screen
-        if isinstance(screen, AreaScreen):
-            sections.insert(0, (t(f"area.{screen.AREA}"),
-                                [b for _, b in screen._bindings if b.description]))
-        self.push_screen(HelpScreen(sections))
+        screen_keys, app_keys = [], []
+        for active in screen.active_bindings.values():
+            if not active.binding.description or not active.enabled:
+                continue
+            if active.node is screen:
+                screen_keys.append(active.binding)
+            elif active.node is self:
+                app_keys.append(active.binding)
+        title = t(f"area.{screen.AREA}") if isinstance(screen, AreaScreen) else t("help.this_screen")
+        self.push_screen(HelpScreen([(title, screen_keys), (t("help.app_keys"), app_keys)]))
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette

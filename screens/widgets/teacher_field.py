@@ -66,7 +66,10 @@ class TeacherField(Widget):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self._placeholder)
-        yield OptionList()
+        # The matches are driven from the input (up/down, enter); tab must skip them.
+        matches = OptionList()
+        matches.can_focus = False
+        yield matches
 
     @property
     def input(self) -> Input:
