@@ -103,6 +103,22 @@ class JiaoyanApp(App[int]):
             area = "dashboard" if user is not None and user.is_admin else "observations"
         self.switch_mode(area)
         self.set_interval(self.POLL_SECONDS, self.check_for_changes)
+        self.apply_user_keymap()
+
+    def apply_user_keymap(self) -> None:
+        """Keys the user rebound in keys.toml (by binding id); bad lines are named, not fatal."""
+        from models.keymap import keymap_path, load_keymap
+
+        path = keymap_path()
+        if not path.exists():
+            return
+        from tui.keys import bindings_with_ids
+
+        mapping, problems = load_keymap(path, {binding_id for binding_id, _, _ in bindings_with_ids()})
+        if mapping:
+            self.set_keymap(mapping)
+        for problem in problems:
+            self.notify(problem, severity="warning", timeout=10, markup=False)
 
     def action_area(self, area: str) -> None:
         if area in AREAS:

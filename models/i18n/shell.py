@@ -32,3 +32,12 @@ MESSAGES = {
     "header.admin": ("（管理员）", " (admin)"),
     "app.crashed": ("程序遇到意外错误，已退出。你的数据没有受影响（每次保存都是完整写入）。\n错误详情已记录在：{log}\n请把这个文件交给学校的信息技术老师。", "jiaoyan hit an unexpected error and closed. Your data is safe (every save is written whole).\nThe details are in: {log}\nPlease pass this file to the school's IT teacher."),
 }
+
+MESSAGES.update({
+    "keymap.unreadable": ("按键设置文件 {path} 读不出来（{reason}），已使用默认按键。", "Cannot read the key file {path} ({reason}); using the default keys."),
+    "keymap.no_table": ("按键设置文件 {path} 里没有 [keys] 一节，已使用默认按键。", "The key file {path} has no [keys] table; using the default keys."),
+    "keymap.unknown_id": ("按键设置里的“{id}”不是本程序的按键编号（运行 jiaoyan keys 查看全部），已忽略。", "“{id}” in the key file is not a key id (see jiaoyan keys); ignored."),
+    "keymap.bad_key": ("按键设置里“{id}”的键“{value}”写法不对（例：a、ctrl+q、f5），已忽略。", "Key “{value}” for “{id}” is malformed (e.g. a, ctrl+q, f5); ignored."),
+    "cli.keys.help": ("列出所有按键编号与默认按键（可在 keys.toml 中改键）", "list every key id and its default key (rebind them in keys.toml)"),
+    "cli.keys.file": ("你的按键设置文件：{path}", "Your key file: {path}"),
+})

@@ -99,3 +99,24 @@ async def test_command_palette_reaches_every_area(make_test_app):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, MentoringScreen)
+
+
+async def test_a_users_keys_toml_rebinds_by_id_and_bad_lines_are_named(make_test_app, tmp_path, monkeypatch):
+    keys = tmp_path / "keys.toml"
+    keys.write_text('[keys]\n"area.mentoring" = "m"\n"no.such.key" = "x"\n', encoding="utf-8")
+    monkeypatch.setenv("JIAOYAN_KEYMAP", str(keys))
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MentoringScreen)
+        assert any("no.such.key" in str(n.message) for n in app._notifications)
+
+
+def test_jiaoyan_keys_lists_binding_ids(capsys):
+    from tui.cli import main
+
+    assert main(["keys"]) == 0
+    out = capsys.readouterr().out
+    assert "area.mentoring" in out and "observations.new" in out and "keys.toml" in out

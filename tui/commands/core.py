@@ -35,6 +35,9 @@ def register(tree: CommandTree) -> None:
     restore.add_argument("file", metavar="FILE", help=t("cli.restore.file"))
     restore.set_defaults(handler=run_restore)
 
+    keys = subparsers.add_parser("keys", parents=[common], help=t("cli.keys.help"), description=t("cli.keys.help"))
+    keys.set_defaults(handler=run_keys)
+
 
 def db_path(args: argparse.Namespace) -> Path:
     return resolve_db_path(getattr(args, "db", None))
@@ -136,6 +139,17 @@ def run_init(args: argparse.Namespace) -> int:
                        end=max(end, today.isoformat())))
         tx.insert(Teacher(name=args.name or login, login=login, is_admin=True, joined=today.isoformat()))
     print(t("cli.init.done", path=path, login=login))
+    return 0
+
+
+def run_keys(args: argparse.Namespace) -> int:
+    from models.i18n import has
+    from models.keymap import keymap_path
+    from tui.keys import bindings_with_ids
+
+    for binding_id, key, description in bindings_with_ids():
+        print(f"{binding_id:<32} {key:<16} {t(description) if has(description) else description}")
+    print(t("cli.keys.file", path=keymap_path()))
     return 0
 
 
