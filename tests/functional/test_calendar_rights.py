@@ -325,3 +325,17 @@ async def test_deleting_a_held_activity_with_attendance_asks_twice(make_test_app
         await pilot.pause()
         assert isinstance(app.screen, DayScreen)
     assert Store(demo_db).get(Activity, held.id) is None
+
+
+def test_teacher_page_section_reads_an_archived_term(demo_db):
+    from types import SimpleNamespace
+
+    from models.records import Teacher
+    from screens.teacher_sections.calendar import section
+
+    close_term(Store(demo_db, actor=ADMIN, guard=check_change), "2024-2025-2")
+    store = Store(demo_db)
+    term = next(t for t in store.all(Term) if t.term_id == "2024-2025-2")
+    leader = next(t for t in store.all(Teacher) if t.login == ADMIN)
+    text = str(section(SimpleNamespace(store=store), leader, term))
+    assert "2025-06-05" in text and "主持人" in text
