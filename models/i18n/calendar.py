@@ -18,7 +18,7 @@ MESSAGES = {
     "calendar.key.next": ("下页", "Next"),
     "calendar.key.open_day": ("当天", "Day"),
     "calendar.key.new_event": ("新建", "New"),
-    "calendar.key.toggle_day": ("停复课", "Close/open"),
+    "calendar.key.toggle_day": ("停复课", "Off/on"),
     "calendar.key.regenerate": ("重排", "Regen"),
     "calendar.key.filter_group": ("按组", "Group"),
     "calendar.key.filter_mine": ("我的", "Mine"),
