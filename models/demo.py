@@ -16,7 +16,7 @@ import random
 from pathlib import Path
 
 from models import clock
-from models.activities import generate_weekly
+from models.activities import assign_speakers, generate_weekly
 from models.pinyin import full_pinyin
 from models.records import (
     LESSON_TYPES, Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Policy, Teacher, Term,
@@ -255,18 +255,13 @@ def _build_term_history(tx, rng: random.Random, term: Term, today: dt.date, teac
     by_id = {t.id: t for t in teachers}
     activities: list[Activity] = []
     for group in groups:
-        generated = generate_weekly(term, group)
-        speakers = [m for m in group.member_ids if m != group.leader_id] or list(group.member_ids)
-        turn = 0
-        for activity in generated:
+        weeks: list[Activity] = []
+        for activity in generate_weekly(term, group):
             if activity.status == "skipped":
-                activities.append(activity)
+                weeks.append(activity)
                 continue
             subject_topics = TOPICS.get(group.subject, ["教学常规研讨"])
-            speaker = speakers[turn % len(speakers)] if speakers else 0
-            turn += 1
-            activity = activity.copy(speaker_id=speaker,
-                                     topic=f"{rng.choice(subject_topics)} 课例研讨" if group.kind == "research"
+            activity = activity.copy(topic=f"{rng.choice(subject_topics)} 课例研讨" if group.kind == "research"
                                      else f"{rng.choice(subject_topics)} 集体备课")
             if dt.date.fromisoformat(activity.date) < today:
                 if rng.random() < 0.06:
@@ -278,7 +273,10 @@ def _build_term_history(tx, rng: random.Random, term: Term, today: dt.date, teac
                         attendance[str(member)] = "absent" if roll < 0.03 else "leave" if roll < 0.1 else "present"
                     activity = activity.copy(status="held", attendance=attendance, minutes=rng.choice(MINUTES),
                                              touched=True)
-            activities.append(activity)
+            weeks.append(activity)
+        # Speakers by the app's own rotation (models/activities.py), as a new term gets them:
+        # everyone speaks before anyone twice; cancelled weeks take no turn; nobody on leave speaks.
+        activities.extend(assign_speakers(weeks, group, teachers))
     # a school-wide event each term
     event_day = next(d for d in (term.start_date + dt.timedelta(days=n) for n in range(40, 80))
                      if d.weekday() == 2 and is_school_day(term, d))

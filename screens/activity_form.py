@@ -1,6 +1,11 @@
 """One activity: the four fixed (date and period, place, attendees, topic and content),
 its kind, host, central speaker, attendance, minutes and status. Also makes one-off
-school events (专家讲座, 座谈会 …) with the whole staff or a group as attendees."""
+school events (专家讲座, 座谈会 …) with the whole staff or a group as attendees.
+
+Who may change it is models/permissions.py's rule (the admin; a group's leader for the
+group's activities); anyone else, and everyone for an archived term, sees it read-only
+with no save key. When someone else saved it meanwhile, ctrl+s opens the conflict
+dialog: k keeps mine, t takes theirs into the form, escape keeps editing."""
 
 from __future__ import annotations
 
@@ -12,14 +17,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets.select import InvalidSelectValueError
 
 from models.activities import SCHOOL_EVENTS, attendance_counts, conflicts_with
 from models.dates import BadInput, format_date, format_period, parse_date, parse_period
 from models.i18n import t
 from models.records import ACTIVITY_KINDS, Activity, Group, Teacher, Term
+from models.permissions import refusal
 from models.storage import ConflictError, DataFileError, ValidationFailed
 from models.terms import term_of
-from screens.calendar_views.common import CalendarData
+from screens.attendance import field_labels, show_activity_value
+from screens.calendar_views.common import CalendarData, may, read_activity, term_is_archived
+from screens.widgets.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import TeacherField
@@ -60,7 +69,7 @@ class ActivityForm(Screen):
     def _load(self) -> Activity:
         store = self.app.store
         if self.activity_id:
-            activity = store.get(Activity, self.activity_id)
+            activity = read_activity(store, self.activity_id)
             if activity is not None:
                 return activity
         day = self.new_on or self.app.today
@@ -74,6 +83,7 @@ class ActivityForm(Screen):
         store = self.app.store
         self.activity = self._load()
         activity = self.activity
+        self.read_only = not may(self.app, "update" if activity.id else "insert", activity)
         self.marks = dict(activity.attendance)
         policy = store.policy()
         groups = [g for g in store.all(Group) if g.active]
@@ -141,7 +151,18 @@ class ActivityForm(Screen):
         self._show_title()
         self._show_attendance()
         self._show_conflicts(conflicts_with(self.activity, store.all(Activity)) if self.activity.id else [])
-        self.query_one("#activity-date", Input).focus()
+        if self.read_only:
+            for widget in self.query("#activity-form Input, #activity-form Select, #activity-form TeacherField"):
+                widget.disabled = True
+            self.query_one("#activity-minutes", TextArea).read_only = True
+            self.query_one("#activity-form").focus()  # arrows scroll the whole record
+        else:
+            self.query_one("#activity-date", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("save", "attendance"):
+            return not getattr(self, "read_only", True)
+        return True
 
     def _show_title(self) -> None:
         store = self.app.store
@@ -151,7 +172,41 @@ class ActivityForm(Screen):
             title.append("  " + format_date(self.activity.date, store.all(Term)))
         else:
             title.append("  " + t("calendar.new_event_title"))
+        if self.read_only:
+            if term_is_archived(store, self.activity.term_id):
+                reason = t("calendar.archived_read_only", term=self.activity.term_id)
+            else:
+                reason = t("calendar.read_only", who=refusal(store, self.app.user or self.app.login,
+                                                               "update", self.activity))
+            title.append("\n" + reason, style="yellow")
         self.query_one("#activity-title", Static).update(title)
+
+    def _fill(self, activity: Activity) -> None:
+        """Put a version of the record in the form (the other session's, after t)."""
+        store = self.app.store
+        policy = store.policy()
+        self.activity = activity
+        self.marks = dict(activity.attendance)
+        for field_id, value in (("#activity-date", activity.date),
+                                ("#activity-period", format_period(activity.period, policy)),
+                                ("#activity-place", activity.place), ("#activity-topic", activity.topic),
+                                ("#activity-content", activity.content), ("#activity-reason", activity.cancel_reason)):
+            self.query_one(field_id, Input).value = value
+        if not activity.group_id:
+            self.query_one("#activity-event", Input).value = activity.event
+        self.query_one("#activity-attendees", Select).value = KEEP
+        for field_id, value in (("#activity-kind", activity.kind if activity.kind in ACTIVITY_KINDS else "其他"),
+                                ("#activity-status", activity.status)):
+            try:
+                self.query_one(field_id, Select).value = value
+            except InvalidSelectValueError:
+                pass  # a status the form does not offer (skipped): keep the choice shown
+        self.query_one("#activity-host", TeacherField).set_teacher(store.get(Teacher, activity.host_id))
+        self.query_one("#activity-speaker", TeacherField).set_teacher(store.get(Teacher, activity.speaker_id))
+        self.query_one("#activity-minutes", TextArea).text = activity.minutes
+        self.query_one("#activity-error", Static).update("")
+        self._show_title()
+        self._show_attendance()
 
     def _show_attendance(self) -> None:
         counts = attendance_counts(self.activity.copy(attendance=self.marks))
@@ -235,12 +290,19 @@ class ActivityForm(Screen):
         return activity.copy(**changes)
 
     def action_save(self) -> None:
+        if self.read_only:
+            return
         error = self.query_one("#activity-error", Static)
         try:
             record = self._build()
         except BadInput as problem:
             error.update(Text(str(problem)))
             return
+        self._store(record)
+
+    def _store(self, record: Activity) -> None:
+        """Save ``record`` (insert when it has no id); on a conflict, ask whose version wins."""
+        error = self.query_one("#activity-error", Static)
         store = self.app.store
         clashes = conflicts_with(record, store.all(Activity))
         try:
@@ -250,9 +312,10 @@ class ActivityForm(Screen):
             error.update(Text("\n".join(str(p) for p in failed.problems)))
             return
         except ConflictError as conflict:
-            error.update(Text(str(conflict) + " " + t("calendar.reopen_hint")))
+            resolve_conflict(self.app, conflict, save_mine=self._store, take_theirs=self._take_theirs,
+                             labels=field_labels(), show=lambda name, value: show_activity_value(store, name, value))
             return
-        except DataFileError as failed:
+        except DataFileError as failed:  # PermissionDenied too: its message says who may
             error.update(Text(str(failed)))
             return
         self.activity = saved
@@ -265,3 +328,10 @@ class ActivityForm(Screen):
         self.app.pop_screen()
         self.app.notify(message, severity="warning" if clashes else "information", markup=False,
                         timeout=8 if clashes else 3)
+
+    def _take_theirs(self, theirs: Activity | None) -> None:
+        if theirs is None:  # they deleted it: nothing left to edit
+            self.app.pop_screen()
+            self.app.notify(t("calendar.gone"), severity="warning")
+            return
+        self._fill(theirs)

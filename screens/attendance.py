@@ -1,4 +1,8 @@
-"""Attendance (考勤) in a few keystrokes: p present, l on leave, x absent, a everyone present."""
+"""Attendance (考勤) in a few keystrokes: p present, l on leave, x absent, a everyone present.
+
+Opened from the activity form it hands the marks back (the form saves them with the
+rest); opened from the day (``save=True``) it saves them itself, and when someone else
+saved the activity meanwhile the conflict dialog asks whose version to keep."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from textual.widgets import DataTable, Footer, Static
 from models.activities import attendance_counts, attendees_of
 from models.i18n import t
 from models.records import Activity, Teacher
+from models.storage import ConflictError, DataFileError, ValidationFailed
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 
@@ -29,15 +34,19 @@ class AttendanceScreen(Screen[dict[str, str] | None]):
         Binding("escape", "cancel", "key.back", id="attendance.back"),
     ]
 
-    def __init__(self, activity: Activity):
+    DEFAULT_CSS = "AttendanceScreen #attendance-error { color: $error; height: auto; }"
+
+    def __init__(self, activity: Activity, *, save: bool = False):
         super().__init__()
         translate_bindings(self)
         self.activity = activity
         self.marks = dict(activity.attendance)
+        self.save = save
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(id="attendance-title")
+        yield Static(id="attendance-error")
         yield DataTable(id="attendance-table", cursor_type="row")
         yield Footer()
 
@@ -82,7 +91,78 @@ class AttendanceScreen(Screen[dict[str, str] | None]):
         self._update_title()
 
     def action_done(self) -> None:
-        self.dismiss(dict(self.marks))
+        if not self.save:
+            self.dismiss(dict(self.marks))
+            return
+        self._save(self.activity.copy(attendance=dict(self.marks), touched=True))
+
+    def _save(self, record: Activity) -> None:
+        error = self.query_one("#attendance-error", Static)
+        try:
+            with self.app.store.transaction() as tx:
+                saved = tx.update(record) if record.id else tx.insert(record)
+        except ConflictError as conflict:
+            from screens.widgets.conflict import resolve_conflict
+
+            resolve_conflict(self.app, conflict, save_mine=self._save, take_theirs=self._take,
+                             labels=field_labels(), show=self._show_value)
+            return
+        except ValidationFailed as failed:
+            error.update(Text("\n".join(str(p) for p in failed.problems)))
+            return
+        except DataFileError as failed:  # PermissionDenied too: its message says who may
+            error.update(Text(str(failed)))
+            return
+        self.activity = saved
+        self.dismiss(dict(saved.attendance))
+
+    def _take(self, theirs: Activity | None) -> None:
+        """Their version: show their marks (nothing saved); gone, go back."""
+        if theirs is None:
+            self.notify(t("calendar.gone"), severity="warning")
+            self.dismiss(None)
+            return
+        self.activity = theirs
+        self.marks = dict(theirs.attendance)
+        for person in self.people:
+            self.query_one(DataTable).update_cell(str(person.id), "mark", self._mark_text(str(person.id)))
+        self._update_title()
+
+    def _show_value(self, field: str, value) -> str:
+        return show_activity_value(self.app.store, field, value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def field_labels() -> dict[str, str]:
+    """The conflict dialog's names for an activity's fields."""
+    labels = {name: t(f"calendar.field.{name}") for name in (
+        "date", "period", "place", "kind", "topic", "content", "event", "status", "minutes", "attendance")}
+    labels.update(host_id=t("calendar.field.host"), speaker_id=t("calendar.field.speaker"),
+                  attendee_ids=t("calendar.field.attendees"), cancel_reason=t("calendar.field.cancel_reason"),
+                  moved_from=t("calendar.field.moved_from"), touched=t("calendar.field.touched"))
+    return labels
+
+
+def show_activity_value(store, field: str, value) -> str:
+    """An activity's field as a person reads it: names, not ids; counts, not lists."""
+    from models.audit import show_value
+    from models.dates import format_period
+
+    if field in ("host_id", "speaker_id"):
+        teacher = store.get(Teacher, value) if value else None
+        return teacher.name if teacher else "—"
+    if field == "attendee_ids":
+        return t("calendar.people", count=len(value or []))
+    if field == "attendance":
+        counts = {"present": 0, "leave": 0, "absent": 0}
+        for mark in (value or {}).values():
+            if mark in counts:
+                counts[mark] += 1
+        return t("calendar.attendance_counts_short", **counts) if value else t("calendar.attendance_none_short")
+    if field == "period" and value:
+        return format_period(int(value), store.policy())
+    if field == "status" and value:
+        return t(f"status.{value}")
+    return show_value(value)

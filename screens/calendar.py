@@ -2,8 +2,11 @@
 
 One key per view (m w a), arrows or hjkl move the selected day, t goes to today,
 [ and ] change month (or week), enter opens the day. The admin closes or opens a
-day by hand (x), edits the term (T) or starts a new one (N); a group's future
-weeks are regenerated after its slot changed (r)."""
+day by hand (x), edits the term (T) or starts a new one (N) and adds school events (n);
+a group's leader (or the admin) regenerates its future weeks after its slot changed (r),
+swaps two weeks' speakers (o) and deletes an activity (d). Who may do what is
+models/permissions.py's rule alone: keys the user may not use are hidden. An archived
+term's activities show from its archive file, read-only."""
 
 from __future__ import annotations
 
@@ -22,8 +25,10 @@ from models.records import Activity, Group, Term
 from models.storage import ConflictError, DataFileError, ValidationFailed
 from models.term_days import toggle_school_day, uncovered_years
 from screens.base import AreaScreen
+from screens.widgets.fitted_footer import FittedFooter
+from screens.widgets.header import AppHeader
 from screens.calendar_views.agenda import AgendaTable, agenda_activities
-from screens.calendar_views.common import CalendarData
+from screens.calendar_views.common import CalendarData, may
 from screens.calendar_views.month import MonthGrid
 from screens.calendar_views.week import WeekGrid
 
@@ -33,23 +38,27 @@ VIEWS = ("month", "week", "agenda")
 class CalendarScreen(AreaScreen):
     AREA = "calendar"
 
+    # At 80 columns the footer holds about ten keys beside the palette's: the rare ones
+    # (today, the term's settings, a new term) have show=False and are listed by F1;
+    # check_action hides the current view's key and every key this user may not use.
     BINDINGS = [
         Binding("m", "view('month')", "calendar.key.month", id="calendar.month"),
         Binding("w", "view('week')", "calendar.key.week", id="calendar.week"),
         Binding("a", "view('agenda')", "calendar.key.agenda", id="calendar.agenda"),
-        Binding("t", "today", "calendar.key.today", id="calendar.today"),
+        Binding("t", "today", "calendar.key.today", id="calendar.today", show=False),
         Binding("left_square_bracket", "page(-1)", "calendar.key.previous", id="calendar.previous",
                 key_display="["),
         Binding("right_square_bracket", "page(1)", "calendar.key.next", id="calendar.next", key_display="]"),
         Binding("enter", "open_day", "calendar.key.open_day", id="calendar.open_day"),
         Binding("n", "new_event", "calendar.key.new_event", id="calendar.new_event"),
+        Binding("d", "delete", "calendar.key.delete", id="calendar.delete"),
         Binding("x", "toggle_day", "calendar.key.toggle_day", id="calendar.toggle_day"),
         Binding("r", "regenerate", "calendar.key.regenerate", id="calendar.regenerate"),
         Binding("g", "filter_group", "calendar.key.filter_group", id="calendar.filter_group"),
         Binding("i", "filter_mine", "calendar.key.filter_mine", id="calendar.filter_mine"),
         Binding("o", "swap_speaker", "calendar.key.swap", id="calendar.swap"),
-        Binding("T", "edit_term", "calendar.key.edit_term", id="calendar.edit_term"),
-        Binding("N", "new_term", "calendar.key.new_term", id="calendar.new_term"),
+        Binding("T", "edit_term", "calendar.key.edit_term", id="calendar.edit_term", show=False),
+        Binding("N", "new_term", "calendar.key.new_term", id="calendar.new_term", show=False),
         Binding("left,h", "move(-1)", "calendar.key.move", show=False, id="calendar.left"),
         Binding("right,l", "move(1)", "calendar.key.move", show=False, id="calendar.right"),
         Binding("up,k", "move(-7)", "calendar.key.move", show=False, id="calendar.up"),
@@ -72,6 +81,11 @@ class CalendarScreen(AreaScreen):
         self.mine_only = False
         self.swap_from: int | None = None
 
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield from self.compose_body()
+        yield FittedFooter()  # at 80 columns the app's keys would run under ^p otherwise
+
     def compose_body(self) -> ComposeResult:
         yield Static(id="calendar-title")
         with ContentSwitcher(initial="calendar-month-view", id="calendar-views"):
@@ -93,6 +107,7 @@ class CalendarScreen(AreaScreen):
         data, cursor, today = self.data, self.cursor, self.app.today
         if data is None or cursor is None:
             return
+        self.refresh_bindings()  # the day's term may be archived, or another term
         self.query_one("#calendar-title", Static).update(self._title(data, cursor))
         if self.view == "month":
             self.query_one(MonthGrid).show(data, cursor, today)
@@ -119,6 +134,8 @@ class CalendarScreen(AreaScreen):
             title.append("  " + t("calendar.legend"), style="dim")
         if not data.terms:
             title.append("  " + t("calendar.no_term"), style="yellow")
+        if term is not None and term.term_id in data.archived and self.view != "agenda":
+            title.append("  " + t("calendar.archived_read_only", term=term.term_id), style="bold yellow")
         if term:
             for year in uncovered_years(term):
                 title.append("\n" + t("calendar.uncovered", year=year), style="yellow")
@@ -128,13 +145,80 @@ class CalendarScreen(AreaScreen):
     # -- keys ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        agenda_only = ("filter_group", "filter_mine", "swap_speaker")
+        agenda_only = ("filter_group", "filter_mine", "swap_speaker", "delete")
         grid_only = ("move", "page", "open_day", "toggle_day")
-        if action in agenda_only:
-            return self.view == "agenda"
-        if action in grid_only:
-            return self.view != "agenda"
+        if action in agenda_only and self.view != "agenda":
+            return False
+        if action in grid_only and self.view == "agenda":
+            return False
+        if action == "view":
+            return parameters[0] != self.view  # the view in force needs no key
+        if not self.is_mounted or self.data is None:
+            return action not in self.CHANGES
+        if action == "filter_mine":
+            return self.app.user is not None
+        if action in self.CHANGES:
+            return self.may(action)
         return True
+
+    # Keys that change something: shown only when models.permissions says this user may.
+    CHANGES = ("new_event", "delete", "toggle_day", "regenerate", "swap_speaker", "edit_term", "new_term")
+
+    def may(self, action: str) -> bool:
+        """The one rule (models.permissions via :func:`may`) for each key that changes data;
+        an archived term's days are read-only for everyone."""
+        term = self._cursor_term()
+        if action == "new_term":
+            return may(self.app, "insert", Term())
+        if action == "edit_term":
+            return may(self.app, "update", term) if term else may(self.app, "insert", Term())
+        if action == "toggle_day":
+            return term is not None and may(self.app, "update", term)
+        if action == "new_event":
+            return term is not None and may(self.app, "insert", self._new_event_stub(term))
+        if action == "regenerate":
+            return bool(self._regenerable_groups())
+        selected = self._selected_activity()
+        if selected is None:
+            return False
+        if action == "delete":
+            return may(self.app, "delete", selected)
+        if action == "swap_speaker":
+            return bool(selected.group_id) and may(self.app, "update", selected, "speaker_id")
+        return False
+
+    def _cursor_term(self) -> Term | None:
+        if self.data is None:
+            return None
+        day = self.app.today if self.view == "agenda" else (self.cursor or self.app.today)
+        return self.data.term_for(day)
+
+    @staticmethod
+    def _new_event_stub(term: Term) -> Activity:
+        return Activity(term_id=term.term_id, group_id=0)
+
+    def _regenerate_term(self) -> Term | None:
+        term = self._cursor_term() or self.app.term
+        if term is None or term.status == "archived":
+            return None
+        return term
+
+    def _regenerable_groups(self) -> list[Group]:
+        """Groups with a weekly slot whose activities this user may remake (their leader's, the admin's)."""
+        term = self._regenerate_term()
+        if term is None:
+            return []
+        return [g for g in self.app.store.all(Group) if g.active and g.slot_weekday and g.slot_period
+                and may(self.app, "insert", Activity(term_id=term.term_id, group_id=g.id))]
+
+    def _selected_activity(self) -> Activity | None:
+        if self.view != "agenda":
+            return None
+        chosen = self.query_one(AgendaTable).selected_id()
+        return self.app.store.get(Activity, chosen) if chosen else None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()  # delete and swap depend on the highlighted activity
 
     def action_view(self, view: str) -> None:
         if view not in VIEWS:
@@ -178,21 +262,19 @@ class CalendarScreen(AreaScreen):
         from screens.activity_form import ActivityForm
 
         day = self.cursor if self.view != "agenda" else self.app.today
+        if not self.may("new_event"):
+            return
         self.app.push_screen(ActivityForm(new_on=day))
 
-    def _is_admin(self) -> bool:
-        user = self.app.user
-        if user is not None and user.is_admin:
-            return True
-        self.notify(t("calendar.admin_only"), severity="warning")
-        return False
-
     def action_toggle_day(self) -> None:
-        if not self._is_admin() or self.cursor is None or self.data is None:
+        if self.cursor is None or self.data is None:
             return
         term = self.data.term_for(self.cursor)
         if term is None:
             self.notify(t("calendar.day_outside_term"), severity="warning")
+            return
+        if not self.may("toggle_day"):
+            self.refuse("update", term)
             return
         changed = toggle_school_day(term, self.cursor)
         day = self.cursor
@@ -208,24 +290,21 @@ class CalendarScreen(AreaScreen):
     def action_regenerate(self) -> None:
         from screens.group_picker import GroupPicker
 
-        term = self.data.term_for(self.cursor) if self.data and self.cursor else None
-        term = term or self.app.term
+        term = self._regenerate_term()
         if term is None:
             self.notify(t("calendar.no_term"), severity="warning")
             return
-        groups = [g for g in self.app.store.all(Group) if g.active and g.slot_weekday and g.slot_period]
+        groups = self._regenerable_groups()
+        if not groups:
+            return
         self.app.push_screen(GroupPicker(groups, t("calendar.regenerate_title")),
-                             lambda group_id: self._regenerate(term, group_id))
+                             lambda group_id: self._regenerate(term, groups, group_id))
 
-    def _regenerate(self, term: Term, group_id: int | None) -> None:
+    def _regenerate(self, term: Term, groups: list[Group], group_id: int | None) -> None:
+        """``group_id`` 0 is every group offered: those this user may regenerate."""
         if group_id is None:
             return
-        user = self.app.user
-        groups = [g for g in self.app.store.all(Group) if g.active and g.slot_weekday and g.slot_period
-                  and (group_id == 0 or g.id == group_id)]
-        if not (user and (user.is_admin or all(g.leader_id == user.id for g in groups))):
-            self.notify(t("calendar.leader_only"), severity="warning")
-            return
+        groups = [g for g in groups if group_id == 0 or g.id == group_id]
         since = max(self.app.today, term.start_date)
         totals = [0, 0]
 
@@ -273,6 +352,9 @@ class CalendarScreen(AreaScreen):
         if first is None or first.group_id != activity.group_id or not activity.group_id:
             self.notify(t("calendar.swap_same_group"), severity="warning")
             return
+        if not may(self.app, "update", activity, "speaker_id"):
+            self.refuse("update", activity)
+            return
         group = store.get(Group, activity.group_id)
         term = next((x for x in store.all(Term) if x.term_id == activity.term_id), None)
         if group is None or term is None:
@@ -283,15 +365,30 @@ class CalendarScreen(AreaScreen):
     def action_edit_term(self) -> None:
         from screens.term_form import TermForm
 
-        term = (self.data.term_for(self.cursor) if self.data and self.cursor else None) or self.app.term
-        if self._is_admin():
-            self.app.push_screen(TermForm(term.id if term else 0))
+        term = self._cursor_term() or self.app.term
+        if not self.may("edit_term"):
+            self.refuse("update", term or Term())
+            return
+        self.app.push_screen(TermForm(term.id if term else 0))
 
     def action_new_term(self) -> None:
         from screens.term_form import TermForm
 
-        if self._is_admin():
-            self.app.push_screen(TermForm(0))
+        if not self.may("new_term"):
+            self.refuse("insert", Term())
+            return
+        self.app.push_screen(TermForm(0))
+
+    def action_delete(self) -> None:
+        from screens.activity_delete import delete_activity
+
+        activity = self._selected_activity()
+        if activity is None:
+            return
+        if not may(self.app, "delete", activity):
+            self.refuse("delete", activity)
+            return
+        delete_activity(self, activity, self.data_changed)
 
     def _save(self, change) -> bool:
         """Run ``change(tx)`` in one transaction; say what went wrong in Chinese."""

@@ -1,5 +1,6 @@
 """One day: whether school is open, and its activities; open one, take attendance,
-move a skipped week to another day, or add a school event."""
+move a skipped week to another day, delete one, or add a school event. Keys show only
+for what this user may do (models/permissions.py); an archived term's day is read-only."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
-from models.activities import conflicts_with, move_activity
+from models.activities import NOT_MEETING, conflicts_with, move_activity
 from models.dates import format_date
 from models.i18n import t
 from models.records import Activity, Term
 from models.storage import ConflictError, DataFileError, ValidationFailed
 from screens.calendar_views.agenda import AgendaTable
-from screens.calendar_views.common import CalendarData
+from models.terms import term_of
+from screens.calendar_views.common import CalendarData, may, read_activity
+from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 
@@ -29,20 +32,25 @@ class DayScreen(Screen):
         Binding("k", "attendance", "calendar.key.attendance", id="day.attendance"),
         Binding("v", "move", "calendar.key.move_activity", id="day.move"),
         Binding("n", "new_event", "calendar.key.new_event", id="day.new_event"),
-        Binding("left_square_bracket", "day(-1)", "calendar.key.previous_day", id="day.previous", key_display="["),
-        Binding("right_square_bracket", "day(1)", "calendar.key.next_day", id="day.next", key_display="]"),
+        Binding("d", "delete", "calendar.key.delete", id="day.delete"),
+        # Listed by F1; the footer keeps 80 columns for the keys that change things.
+        Binding("left_square_bracket", "day(-1)", "calendar.key.previous_day", id="day.previous", key_display="[",
+                show=False),
+        Binding("right_square_bracket", "day(1)", "calendar.key.next_day", id="day.next", key_display="]",
+                show=False),
     ]
 
     def __init__(self, day: dt.date):
         super().__init__()
         translate_bindings(self)
         self.day = day
+        self.data: CalendarData | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(id="day-title")
         yield AgendaTable(id="day-activities", cursor_type="row")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one(AgendaTable).focus()
@@ -58,9 +66,13 @@ class DayScreen(Screen):
 
     def refresh_data(self) -> None:
         data = CalendarData.load(self.app.store)
+        self.data = data
         title = Text(format_date(self.day, data.terms), style="bold")
         kind = data.day_kind(self.day)
         title.append("  " + t(f"calendar.day_kind.{kind}"), style={"closed": "red", "makeup": "yellow"}.get(kind, ""))
+        if data.is_archived(self.day):
+            title.append("  " + t("calendar.archived_read_only", term=data.term_for(self.day).term_id),
+                         style="bold yellow")
         today = [a for a in data.by_day.get(self.day.isoformat(), [])]
         if not today:
             title.append("\n" + t("calendar.day_empty"), style="dim")
@@ -73,10 +85,34 @@ class DayScreen(Screen):
                 break
         self.query_one("#day-title", Static).update(title)
         self.query_one(AgendaTable).show(today, data)
+        self.refresh_bindings()
 
     def _selected(self) -> Activity | None:
         chosen = self.query_one(AgendaTable).selected_id()
-        return self.app.store.get(Activity, chosen) if chosen else None
+        return read_activity(self.app.store, chosen) if chosen else None
+
+    # -- keys: only what this user may do ------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "new_event":
+            term = term_of(self.app.store.all(Term), self.day)
+            return term is not None and may(self.app, "insert", Activity(term_id=term.term_id, group_id=0))
+        if action in ("attendance", "move", "delete", "open"):
+            if not self.is_mounted:
+                return action == "open"
+            activity = self._selected()
+            if activity is None:
+                return False
+            if action == "attendance":
+                return activity.status not in NOT_MEETING and may(self.app, "update", activity, "attendance")
+            if action == "move":
+                return may(self.app, "update", activity, "date")
+            if action == "delete":
+                return may(self.app, "delete", activity)
+        return True
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -94,6 +130,13 @@ class DayScreen(Screen):
 
         self.app.push_screen(ActivityForm(new_on=self.day))
 
+    def action_delete(self) -> None:
+        from screens.activity_delete import delete_activity
+
+        activity = self._selected()
+        if activity is not None and may(self.app, "delete", activity):
+            delete_activity(self, activity, self.refresh_data)
+
     def action_day(self, step: int) -> None:
         self.day += dt.timedelta(days=step)
         self.refresh_data()
@@ -104,17 +147,11 @@ class DayScreen(Screen):
         activity = self._selected()
         if activity is None:
             return
-        if activity.status in ("skipped", "cancelled"):
+        if activity.status in NOT_MEETING:
             self.notify(t("calendar.attendance_not_meeting"), severity="warning")
             return
-
-        def save(marks: dict[str, str] | None) -> None:
-            if marks is None:
-                return
-            fresh = self.app.store.get(Activity, activity.id) or activity
-            self._save(fresh.copy(attendance=marks, touched=True))
-
-        self.app.push_screen(AttendanceScreen(activity), save)
+        # The attendance screen saves itself, and asks (k / t) if someone else saved meanwhile.
+        self.app.push_screen(AttendanceScreen(activity, save=True), lambda _marks: self.refresh_data())
 
     def action_move(self) -> None:
         from screens.move_dialog import MoveDialog
@@ -147,8 +184,9 @@ class DayScreen(Screen):
         except ValidationFailed as error:
             self.notify("\n".join(str(p) for p in error.problems), severity="error", markup=False)
             return False
-        except ConflictError as error:
-            self.notify(str(error), severity="warning", markup=False)
+        except ConflictError:
+            self.notify(t("calendar.changed_meanwhile"), severity="warning", markup=False)
+            self.refresh_data()
             return False
         except DataFileError as error:
             self.notify(str(error), severity="error", markup=False)

@@ -8,13 +8,18 @@ from dataclasses import dataclass, field
 from rich.text import Text
 
 from models.activities import conflicted_ids
-from models.records import Activity, Group, Policy, Teacher, Term
+from models.archive import ArchiveView
+from models.permissions import can
+from models.records import Activity, Group, Policy, Record, Teacher, Term
 from models.terms import is_school_day, official_holiday_name, term_of
 
 
 @dataclass
 class CalendarData:
-    """A snapshot of the store for drawing: activities by day, lookups, conflicts."""
+    """A snapshot of the store for drawing: activities by day, lookups, conflicts.
+
+    Activities of archived terms come from their archive files (models/archive.py), so a
+    closed term still shows; they are read-only (:meth:`is_archived`)."""
 
     terms: list[Term]
     groups: dict[int, Group]
@@ -23,12 +28,17 @@ class CalendarData:
     activities: list[Activity]
     by_day: dict[str, list[Activity]] = field(default_factory=dict)
     conflicts: set[int] = field(default_factory=set)
+    archived: set[str] = field(default_factory=set)  # term ids whose records are in an archive
 
     @classmethod
     def load(cls, store) -> "CalendarData":
-        activities = sorted(store.all(Activity), key=lambda a: (a.date, a.period, a.group_id, a.id))
-        data = cls(terms=store.all(Term), groups={g.id: g for g in store.all(Group)},
-                   teachers={x.id: x for x in store.all(Teacher)}, policy=store.policy(), activities=activities)
+        terms = store.all(Term)
+        archived = {x.term_id for x in terms if x.status == "archived"}
+        source = ArchiveView(store, sorted(archived))
+        activities = sorted(source.all(Activity), key=lambda a: (a.date, a.period, a.group_id, a.id))
+        data = cls(terms=terms, groups={g.id: g for g in store.all(Group)},
+                   teachers={x.id: x for x in store.all(Teacher)}, policy=store.policy(), activities=activities,
+                   archived=archived)
         for activity in activities:
             data.by_day.setdefault(activity.date, []).append(activity)
         data.conflicts = conflicted_ids(activities)
@@ -36,6 +46,13 @@ class CalendarData:
 
     def term_for(self, day: dt.date) -> Term | None:
         return term_of(self.terms, day)
+
+    def is_archived(self, day: dt.date | None = None, activity: Activity | None = None) -> bool:
+        """Is this day's term (or this activity's term) closed and archived? Then it is read-only."""
+        if activity is not None:
+            return activity.term_id in self.archived
+        term = self.term_for(day) if day is not None else None
+        return term is not None and term.term_id in self.archived
 
     def day_kind(self, day: dt.date) -> str:
         """``closed`` (a weekday off), ``makeup`` (a weekend school day), ``weekend``,
@@ -88,3 +105,29 @@ def clip(text: str | Text, width: int) -> Text:
     out.truncate(width, overflow="ellipsis")
     out.pad_right(max(0, width - out.cell_len))
     return out
+
+
+def read_activity(store, activity_id: int) -> Activity | None:
+    """An activity from the active file, or from the archive of a closed term."""
+    if not activity_id:
+        return None
+    found = store.get(Activity, activity_id)
+    if found is not None:
+        return found
+    archived = [x.term_id for x in store.all(Term) if x.status == "archived"]
+    return ArchiveView(store, archived).get(Activity, activity_id) if archived else None
+
+
+def term_is_archived(store, term_id: str) -> bool:
+    return any(x.term_id == term_id and x.status == "archived" for x in store.all(Term))
+
+
+def may(app, action: str, record: Record, field_name: str | None = None) -> bool:
+    """The one rule (models/permissions.py) for the calendar's screens: may this user do
+    ``action`` to ``record``? Records of an archived term are read-only for everyone."""
+    term_id = getattr(record, "term_id", "")
+    if isinstance(record, Activity) and term_id and term_is_archived(app.store, term_id):
+        return False
+    if isinstance(record, Term) and record.status == "archived":
+        return False
+    return can(app.store, app.user or app.login, action, record, field_name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from models.activities import activities_of_teacher
+from models.archive import view_for
 from models.dates import format_period
 from models.i18n import t
 from models.records import Activity, Group
@@ -18,7 +19,9 @@ def section(app, teacher, term) -> Text | None:
     store = app.store
     policy = store.policy()
     groups = {g.id: g for g in store.all(Group)}
-    mine = sorted(activities_of_teacher((a for a in store.all(Activity) if a.term_id == term.term_id), teacher.id),
+    # An archived term's activities are in its archive file: read them from there.
+    source = view_for(store, term)
+    mine = sorted(activities_of_teacher((a for a in source.all(Activity) if a.term_id == term.term_id), teacher.id),
                   key=lambda a: (a.date, a.period))
     text = Text(t("calendar.section.title") + "\n", style="bold")
     if not mine:

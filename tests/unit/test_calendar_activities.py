@@ -210,3 +210,36 @@ def test_conflicts_same_teacher_or_place_at_the_same_date_and_period():
     clashes = conflicts_with(new, [a, b, c, d])
     assert {(x.kind, x.teacher_id or x.place) for x in clashes} == {("teacher", 4), ("place", "录播教室")}
     assert conflicts_with(new.copy(period=1), [a, b, c, d]) == []
+
+
+# -- the demo school uses the same rotation -----------------------------------------------------
+
+
+def test_demo_speakers_follow_the_apps_rotation(demo_store):
+    """Each group's speakers in the demo are what assign_speakers deals: everyone before
+    anyone twice, the leader last, no turn for cancelled or skipped weeks, nobody on leave."""
+    teachers = demo_store.all(Teacher)
+    checked = 0
+    for grp in demo_store.all(Group):
+        for term in demo_store.all(Term):
+            weeks = [a for a in demo_store.all(Activity) if a.group_id == grp.id and a.term_id == term.term_id]
+            if not weeks:
+                continue
+            dealt = assign_speakers([a.copy(speaker_id=0) for a in weeks], grp, teachers)
+            assert [(a.id, a.speaker_id) for a in dealt] == [(a.id, a.speaker_id) for a in
+                                                            sorted(weeks, key=lambda a: (a.date, a.period))]
+            meeting = [a for a in weeks if a.status not in ("skipped", "cancelled")]
+            turns = Counter(a.speaker_id for a in meeting)
+            assert max(turns.values()) - min(turns.get(m, 0) for m in grp.member_ids) <= 1
+            assert all(a.attendance.get(str(a.speaker_id)) != "leave" for a in meeting)
+            checked += 1
+    assert checked > 20
+
+
+def test_demo_is_deterministic(tmp_path):
+    from models.demo import build_demo
+
+    first = build_demo(tmp_path / "a.json", "tester", today=D("2025-11-05"))
+    second = build_demo(tmp_path / "b.json", "tester", today=D("2025-11-05"))
+    assert [(a.id, a.date, a.speaker_id, a.topic, a.status) for a in first.all(Activity)] == \
+        [(a.id, a.date, a.speaker_id, a.topic, a.status) for a in second.all(Activity)]

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from models.records import Activity, Group, Term
+from models.storage import Store
 from tui.cli import main
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -84,3 +85,14 @@ def test_activities_csv_with_bom_and_xlsx(demo_db, demo_store, tmp_path):
     assert [c.value for c in sheet[1]][:3] == ["日期", "节次", "组别"]
     assert sheet.max_row - 1 == len(term_activities)
     assert demo_store.all(Term)
+
+
+def test_an_archived_terms_activities_still_export(demo_db, tmp_path):
+    from models.archive import close_term
+    from models.permissions import check_change
+
+    close_term(Store(demo_db, actor="tester", guard=check_change), "2024-2025-2")
+    target = tmp_path / "spring.csv"
+    assert main(["export", "activities", "--db", str(demo_db), "--term", "2024-2025-2", "-o", str(target)]) == 0
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert len(rows) > 100 and any("语文教研组" in row for row in rows)

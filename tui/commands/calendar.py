@@ -72,6 +72,7 @@ def _lookups(store):
 
 
 def run_export_calendar(args: argparse.Namespace) -> int:
+    from models.archive import view_for
     from models.calendar_export import build_ics, select_activities
     from models.records import Activity
 
@@ -81,7 +82,9 @@ def run_export_calendar(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 1
     groups, teachers = _lookups(store)
-    activities = [a for a in select_activities(store.all(Activity), term, group) if a.status != "skipped"]
+    # An archived term's activities are in its archive file.
+    source = view_for(store, term).all(Activity)
+    activities = [a for a in select_activities(source, term, group) if a.status != "skipped"]
     meta = store.meta()
     data = build_ics(activities, groups=groups, teachers=teachers, policy=store.policy(),
                      school_id=str(meta.get("created_at", "")).replace(" ", "T").replace(":", ""),
@@ -90,6 +93,7 @@ def run_export_calendar(args: argparse.Namespace) -> int:
 
 
 def run_export_activities(args: argparse.Namespace) -> int:
+    from models.archive import view_for
     from models.calendar_export import activity_rows, select_activities, write_csv, write_xlsx
     from models.records import Activity
 
@@ -99,7 +103,7 @@ def run_export_activities(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 1
     groups, teachers = _lookups(store)
-    activities = select_activities(store.all(Activity), term, group)
+    activities = select_activities(view_for(store, term).all(Activity), term, group)
     header, rows = activity_rows(activities, groups=groups, teachers=teachers, policy=store.policy())
     done = t("calendar.cli.wrote_rows", count=len(rows))
     if args.format == "xlsx":

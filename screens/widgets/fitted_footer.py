@@ -1,0 +1,43 @@
+"""A footer whose keys stop at the command-palette key instead of running under it.
+
+Textual's Footer lays its keys out in one scrolling row and docks the palette key
+(``^p 命令``) on the right, over that row. When the keys are wider than the terminal
+(the app's 1-5, F1, F2 and q come after the screen's own keys), a Chinese label that
+straddles the palette key's edge garbles it at 80 columns. Here the keys sit in a
+box that ends where the palette key begins and clips what does not fit, so the
+palette key always reads whole; F1 lists every key in force anyway.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+
+class FittedFooter(Footer):
+    DEFAULT_CSS = """
+    FittedFooter > #footer-keys { width: 1fr; height: 1; overflow: hidden hidden; }
+    """
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        active_bindings = self.screen.active_bindings
+        seen_actions: set[str] = set()
+        with Horizontal(id="footer-keys"):
+            for _node, binding, enabled, tooltip in active_bindings.values():
+                if not binding.show or binding.action in seen_actions:
+                    continue
+                seen_actions.add(binding.action)  # one key per action, as Footer shows them
+                yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
+                                binding.action, disabled=not enabled,
+                                tooltip=tooltip).data_bind(compact=Footer.compact)
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            palette = active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+            if palette is not None:
+                _node, binding, enabled, tooltip = palette
+                yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
+                                binding.action, classes="-command-palette", disabled=not enabled,
+                                tooltip=binding.tooltip or binding.description)
