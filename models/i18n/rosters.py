@@ -195,6 +195,8 @@ MESSAGES.update({
     "roster.form.self_only": ("你在编辑自己的资料；登录名、职务和管理员由教导处设置。", "You are editing your own profile; login, roles and admin are set by the office."),
     "roster.form.last_admin": ("学校至少要保留一位管理员，所以不能取消你自己的管理员。", "The school keeps at least one admin, so you cannot remove your own admin flag."),
     "roster.field.member_ids": ("成员", "Members"),
+    "roster.picker.unchanged": ("与打开时相同", "as when opened"),
+    "roster.picker.total": ("（共 {count} 人）", " ({count} in all)"),
     "roster.field.leader_id": ("组长", "Leader"),
     "roster.field.themes": ("研究主题", "Themes"),
     "roster.field.slot_weekday": ("星期", "Weekday"),
@@ -204,5 +206,4 @@ MESSAGES.update({
     "roster.field.kind": ("类别", "Kind"),
     "roster.field.active": ("状态", "State"),
     "roster.field.is_admin": ("管理员", "Admin"),
-    "roster.field.joined": ("入职日期", "Joined"),
 })
