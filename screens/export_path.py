@@ -35,7 +35,8 @@ class ExportPathScreen(ModalScreen[Path | None]):
     CSS_PATH = CSS_FILE
     DEFAULT_CLASSES = "roster-modal"
     BINDINGS = [
-        Binding("enter", "write", "roster.key.write_file", id="export_path.write", priority=False),
+        # priority: the footer shows it although the path field (which has focus) knows enter too.
+        Binding("enter", "write", "roster.key.write_file", id="export_path.write", priority=True),
         Binding("escape", "cancel", "roster.key.cancel", id="export_path.cancel"),
     ]
 
@@ -63,10 +64,6 @@ class ExportPathScreen(ModalScreen[Path | None]):
         event.stop()
         self._confirmed_overwrite = None
         self.show_message("")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_write()
 
     def target(self) -> Path | None:
         text = self.query_one("#export-path", Input).value.strip().strip("'\"")

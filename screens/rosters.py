@@ -80,6 +80,7 @@ class RostersScreen(AreaScreen):
         Binding("i", "import", "roster.key.import", id="rosters.import"),
         Binding("x", "export", "roster.key.export", id="rosters.export"),
         Binding("down", "focus_list", show=False),
+        Binding("escape", "focus_list", show=False),  # leave the filter for the list
     ]
 
     def __init__(self) -> None:

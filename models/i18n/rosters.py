@@ -191,7 +191,7 @@ MESSAGES.update({
     "roster.group_form.regenerated": ("每周活动时间已改：已按新时间重排 {added} 次未来活动（替换了 {removed} 次未改动的安排；已举行或改过的保持不变）。", "Weekly slot changed: {added} future activities rescheduled (replacing {removed} untouched ones; held or edited ones stay)."),
     "roster.group_form.regenerated_removed": ("每周活动时间已清除：已删除 {removed} 次尚未举行、未改动的自动安排。", "Weekly slot cleared: {removed} untouched future activities removed."),
     "roster.group_form.slot_note": ("改动星期、节次或地点后，本学期今后未改动的活动会按新时间重排。", "Changing the weekday, period or place reschedules this term's untouched future activities."),
-    "roster.group_form.theme_only": ("你是本组组长，可以设置研究主题；其他栏目由教导处维护。", "As the group's leader you set its theme; the office keeps the other fields."),
+    "roster.group_form.theme_only": ("你是本组（或上级组）的组长，可以设置研究主题；其他栏目由教导处维护。", "As a leader of this group (or of the group above it) you set its theme; the office keeps the other fields."),
     "roster.form.self_only": ("你在编辑自己的资料；登录名、职务和管理员由教导处设置。", "You are editing your own profile; login, roles and admin are set by the office."),
     "roster.form.last_admin": ("学校至少要保留一位管理员，所以不能取消你自己的管理员。", "The school keeps at least one admin, so you cannot remove your own admin flag."),
     "roster.field.member_ids": ("成员", "Members"),

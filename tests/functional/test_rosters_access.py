@@ -465,6 +465,29 @@ def teacher_id_of(app, name: str) -> int:
     return next(x.id for x in app.store.all(Teacher) if x.name == name)
 
 
+# -- 80 columns ----------------------------------------------------------------------------
+
+
+async def test_the_list_fits_80_columns_and_shows_logins_when_wider(make_test_app):
+    app = make_test_app(start_area="rosters")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#teachers")
+        keys = [c.key.value for c in table.ordered_columns]
+        assert keys[:4] == ["name", "subjects", "grades", "groups"] and "login" not in keys
+        assert sum(c.get_render_width(table) for c in table.ordered_columns) + 2 <= 80  # + the scrollbar
+        assert table.max_scroll_x == 0  # nothing off-screen to the right
+        row = table.get_row_index(str(teacher_id_of(app, "[@click=app.quit]y")))
+        assert str(table.get_cell_at((row, 0))) == "[@click…"  # cut with …, shown literally
+        assert str(table.get_cell_at((0, 3))) == "教导处、语文组、语文4年级"
+    app = make_test_app(start_area="rosters")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#teachers")
+        assert [c.key.value for c in table.ordered_columns][-1] == "login"
+        assert str(table.get_cell_at((0, 6))) == "tester" and table.max_scroll_x == 0
+
+
 def test_plain_teacher_list_snapshot(snap_compare, demo_db):
     from tui.app import make_app
 
