@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from models.i18n import t
-from models.records import Activity, Group, Pairing, Policy, Problem, Teacher
+from models.records import Activity, Group, Pairing, Policy, Problem, Record, Teacher
 
 KIND_ORDER = {"office": 0, "research": 1, "prep": 2}
+_STAMPS = frozenset({"id", "created_by", "created_at", "updated_by", "updated_at", "version"})
+SLOT_FIELDS = ("slot_weekday", "slot_period", "slot_place")
 
 
 def teacher_problems(teacher: Teacher, teachers: Iterable[Teacher], policy: Policy) -> list[Problem]:
@@ -189,3 +191,29 @@ def group_names_by_teacher(groups: Iterable[Group]) -> dict[int, list[str]]:
         for member in group.member_ids:
             names.setdefault(member, []).append(group.name)
     return names
+
+
+# -- saving over someone else's change ------------------------------------------------------
+
+
+def edited_fields(original: Record, edited: Record) -> list[str]:
+    """The fields the user changed in a form, stamps left out, in the record's order."""
+    before, after = original.to_dict(), edited.to_dict()
+    return [k for k in after if k not in _STAMPS and before.get(k) != after.get(k)]
+
+
+def rebase_edit(original: Record | None, edited: Record, theirs: Record | None) -> Record:
+    """The user's edit laid onto the version someone else saved meanwhile: their record
+    with only the fields the user changed taken from the form. Keeping "mine" in the
+    conflict dialog then overwrites what the user changed, never the other fields that
+    the other person changed. With no original or no theirs (deleted), the edit as is."""
+    if original is None or theirs is None:
+        return edited
+    return theirs.copy(**{name: getattr(edited, name) for name in edited_fields(original, edited)})
+
+
+def slot_changed(before: Group | None, after: Group) -> bool:
+    """Did the weekly slot (weekday, period or place) change? A new group has none before."""
+    if before is None:
+        return False
+    return any(getattr(before, name) != getattr(after, name) for name in SLOT_FIELDS)

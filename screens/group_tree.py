@@ -3,6 +3,9 @@
 ``n`` adds a group under the highlighted one, ``e`` (or enter) edits it, ``t`` edits its
 theme for this term, ``m`` picks its members, ``a`` archives or restores it, ``d`` deletes
 it (refused, with the reason, when it has activities: archive it instead).
+
+Only the keys the user may use show (and work): the admin shapes the groups; a group's
+leader (or the leader of a group above it) sets its theme; others read.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from textual.widgets import Footer, Static, Tree
 
 from models.dates import format_period
 from models.i18n import t
+from models.permissions import can, refusal
 from models.records import Activity, Group, Teacher, term_display_name
 from models.rosters import can_delete_group, earlier_themes, group_tree
 from models.storage import ConflictError, DataFileError, ValidationFailed
@@ -106,11 +110,46 @@ class GroupTreeScreen(Screen):
         self.show_detail()
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        """enter: the form the user may use on this group (the full one, or the theme)."""
         event.stop()
-        self.action_edit()
+        if self.check_action("edit", ()):
+            self.action_edit()
+        elif self.check_action("theme", ()):
+            self.action_theme()
 
     def show_detail(self) -> None:
         self.query_one("#group-detail-text", Static).update(self.detail_text(self.selected_group()))
+        self.refresh_bindings()
+
+    # -- which keys this user may use (issue 8: the footer shows only those) ---------
+
+    def may(self, action: str, record, field: str | None = None) -> bool:
+        return can(self.app.store, self.app.user or self.app.login, action, record, field)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action not in ("new", "edit", "members", "theme", "archive", "delete"):
+            return True
+        try:
+            group = self.selected_group()
+        except Exception:  # not composed yet
+            return False
+        if action == "new":
+            return self.may("insert", Group(parent_id=group.id if group else 0))
+        if group is None:
+            return False
+        if action == "edit":
+            return self.may("update", group, "name")
+        if action == "members":
+            return self.may("update", group, "member_ids")
+        if action == "theme":
+            return self.app.term is not None and self.may("update", group, "themes")
+        if action == "archive":
+            return self.may("update", group, "active")
+        return self.may("delete", group)
+
+    def refuse(self, action: str, record) -> None:
+        self.notify(refusal(self.app.store, self.app.user or self.app.login, action, record),
+                    severity="warning", markup=False)
 
     def detail_text(self, group: Group | None) -> Text:
         text = Text()
@@ -165,14 +204,21 @@ class GroupTreeScreen(Screen):
         from screens.group_form import GroupForm
 
         parent = self.selected_group()
+        if not self.check_action("new", ()):
+            self.refuse("insert", Group(parent_id=parent.id if parent else 0))
+            return
         self.app.push_screen(GroupForm(None, parent_id=parent.id if parent else 0), self._after_change)
 
     def action_edit(self, focus: str = "") -> None:
         from screens.group_form import GroupForm
 
         group = self.selected_group()
-        if group is not None:
-            self.app.push_screen(GroupForm(group.id, focus=focus), self._after_change)
+        if group is None:
+            return
+        if not self.check_action("theme" if focus == "theme" else "edit", ()):
+            self.refuse("update", group)
+            return
+        self.app.push_screen(GroupForm(group.id, focus=focus), self._after_change)
 
     def action_theme(self) -> None:
         self.action_edit(focus="theme")
@@ -181,8 +227,12 @@ class GroupTreeScreen(Screen):
         from screens.member_picker import MemberPicker
 
         group = self.selected_group()
-        if group is not None:
-            self.app.push_screen(MemberPicker(group.id), self._after_change)
+        if group is None:
+            return
+        if not self.check_action("members", ()):
+            self.refuse("update", group)
+            return
+        self.app.push_screen(MemberPicker(group.id), self._after_change)
 
     def _after_change(self, group_id: int | None) -> None:
         self.refresh_data(select_id=group_id or None)
@@ -190,8 +240,12 @@ class GroupTreeScreen(Screen):
 
     def action_archive(self) -> None:
         group = self.selected_group()
-        if group is not None:
-            self.set_active(group, not group.active)
+        if group is None:
+            return
+        if not self.check_action("archive", ()):
+            self.refuse("update", group)
+            return
+        self.set_active(group, not group.active)
 
     def set_active(self, group: Group, active: bool) -> None:
         try:
@@ -209,6 +263,9 @@ class GroupTreeScreen(Screen):
 
         group = self.selected_group()
         if group is None:
+            return
+        if not self.check_action("delete", ()):
+            self.refuse("delete", group)
             return
         store = self.app.store
         check = can_delete_group(group, store.all(Group), store.all(Activity))

@@ -27,7 +27,8 @@ class ImportPathScreen(ModalScreen[tuple | None]):
     CSS_PATH = CSS_FILE
     DEFAULT_CLASSES = "roster-modal"
     BINDINGS = [
-        Binding("enter", "read", "roster.key.read_file", id="import_path.read", priority=False),
+        # priority: the footer shows it although the path field (which has focus) knows enter too.
+        Binding("enter", "read", "roster.key.read_file", id="import_path.read", priority=True),
         Binding("escape", "cancel", "roster.key.cancel", id="import_path.cancel"),
     ]
 
@@ -45,10 +46,6 @@ class ImportPathScreen(ModalScreen[tuple | None]):
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_read()
 
     def action_read(self) -> None:
         text = self.query_one("#import-path", Input).value.strip().strip("'\"")

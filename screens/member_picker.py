@@ -1,6 +1,11 @@
 """Choosing a group's members: type to filter (张, zhangsan, zs, 语文 …), space to tick,
 ctrl+s to save. A teacher may be in several groups; leaving one group keeps its history
-(activities keep their own attendance). Dismisses with the group's id, or None."""
+(activities keep their own attendance). Dismisses with the group's id, or None.
+
+The members are saved on the version of the group the picker opened. If someone else
+changed the group's members meanwhile, saving shows both lists (screens/widgets/conflict.py);
+if they changed only other fields (say the theme), the members are saved on their version
+and their change stays."""
 
 from __future__ import annotations
 
@@ -11,12 +16,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, SelectionList, Static
 
+from models.audit import show_value
 from models.i18n import t
 from models.people import search_teachers
 from models.records import Group, Teacher
 from models.rosters import with_leader_as_member
 from models.storage import ConflictError, DataFileError, ValidationFailed
 from screens.rosters import CSS_FILE
+from screens.widgets.conflict import resolve_conflict
 from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import teacher_choice_label
 
@@ -102,22 +109,67 @@ class MemberPicker(ModalScreen[int | None]):
         self.update_status()
 
     def action_save(self) -> None:
-        store = self.app.store
-        group = store.get(Group, self.group_id)
-        if group is None:
+        if self.group is None or self.app.store.get(Group, self.group_id) is None:
+            self.app.notify(t("roster.error.saved_elsewhere_deleted"), severity="warning", markup=False)
             self.dismiss(None)
             return
-        if self.group is not None and group.version != self.group.version:
-            self.notify(t("roster.picker.changed"), severity="warning", markup=False)
-        updated = with_leader_as_member(group.copy(member_ids=list(self.chosen)))
+        # On the version the picker opened: a change made meanwhile is a conflict, not overwritten.
+        self.save(with_leader_as_member(self.group.copy(member_ids=list(self.chosen))))
+
+    def save(self, group: Group) -> None:
         try:
-            with store.transaction() as tx:
-                tx.update(updated)
-        except (ValidationFailed, ConflictError, DataFileError) as error:
+            with self.app.store.transaction() as tx:
+                saved = tx.update(group) if group.id else tx.insert(group)
+        except ConflictError as conflict:
+            self.resolve(group, conflict)
+            return
+        except (ValidationFailed, DataFileError) as error:  # PermissionDenied: says who may
             self.notify(str(error), severity="error", markup=False)
             return
-        self.app.notify(t("roster.picker.saved", name=group.name, count=len(updated.member_ids)), markup=False)
-        self.dismiss(group.id)
+        self.app.notify(t("roster.picker.saved", name=saved.name, count=len(saved.member_ids)), markup=False)
+        self.dismiss(saved.id)
+
+    def resolve(self, group: Group, conflict: ConflictError) -> None:
+        theirs = conflict.theirs
+        opened = self.group
+        if theirs is not None and opened is not None and theirs.member_ids == opened.member_ids \
+                and theirs.leader_id == opened.leader_id:
+            # They changed something else (the theme, the slot …): my members on their version.
+            self.notify(t("roster.picker.changed"), severity="warning", markup=False)
+            self.group = theirs
+            self.save(with_leader_as_member(theirs.copy(member_ids=list(group.member_ids))))
+            return
+        mine = theirs.copy(member_ids=list(group.member_ids)) if theirs is not None else group
+
+        def keep_mine(record: Group) -> None:
+            self.group = theirs
+            self.save(with_leader_as_member(record))
+
+        opened_ids = list(opened.member_ids) if opened is not None else []
+        resolve_conflict(self.app, ConflictError(mine, theirs), labels={"member_ids": t("roster.field.member_ids")},
+                         show=lambda name, value: self.show_field(name, value, opened_ids),
+                         save_mine=keep_mine, take_theirs=self.take_theirs)
+
+    def take_theirs(self, theirs: Group | None) -> None:
+        if theirs is None:
+            self.app.notify(t("roster.error.saved_elsewhere_deleted"), severity="warning", markup=False)
+            self.dismiss(None)
+            return
+        self.group = theirs
+        self.chosen = list(theirs.member_ids)
+        self.fill()
+
+    def show_field(self, name: str, value, opened_ids: list[int]) -> str:
+        """Members as who joined (+) and who left (−) since the picker opened: a whole
+        list of names would not fit, and the change is what the user must judge."""
+        if name != "member_ids":
+            return show_value(value)
+        names = {x.id: x.name for x in self.app.store.all(Teacher)}
+        members = list(value or [])
+        changes = [f"+{names.get(i, '?')}" for i in members if i not in opened_ids]
+        changes += [f"−{names.get(i, '?')}" for i in opened_ids if i not in members]
+        text = " ".join(changes) or t("roster.picker.unchanged")
+        return text + t("roster.picker.total", count=len(members))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

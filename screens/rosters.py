@@ -1,7 +1,9 @@
 """名册: every teacher of the school, filtered as you type (张, zhangsan, zs, 语文, 4年级 …).
 
 ``n`` adds, ``e`` edits, ``d`` deactivates or reactivates (never deletes: a teacher's
-records stay), ``enter`` opens the teacher's page, ``g`` the group tree, ``i`` imports.
+records stay), ``enter`` opens the teacher's page, ``g`` the group tree, ``i`` imports,
+``x`` exports. Only the keys the user may use are shown (and work): the roster is the
+admin's; a teacher edits their own profile.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Input, Static
 
 from models.i18n import t
@@ -21,8 +24,45 @@ from models.storage import ConflictError, DataFileError, ValidationFailed
 from screens.base import AreaScreen
 
 CSS_FILE = Path(__file__).with_name("rosters.tcss")
-COLUMNS = ("roster.column.name", "roster.column.subjects", "roster.column.grades", "roster.column.roles",
-           "roster.column.login", "roster.column.state", "roster.column.groups")
+# (column, width in cells); None takes what is left. The login only shows on wide terminals:
+# at 80 columns the groups matter more, and the login is on the teacher's page and form.
+NARROW_COLUMNS = (("name", 8), ("subjects", 8), ("grades", 8), ("groups", None), ("roles", 10),
+                  ("state", 4))
+WIDE_COLUMNS = NARROW_COLUMNS + (("login", 12),)
+WIDE_FROM = 100  # terminal columns
+MIN_GROUPS_WIDTH = 12
+SCROLLBAR = 2
+
+
+def short_group_name(name: str) -> str:
+    """语文教研组 → 语文组, 语文4年级备课组 → 语文4年级: the list's groups column is narrow."""
+    if name.endswith("教研组") and len(name) > 3:
+        return name[:-3] + "组"
+    if name.endswith("备课组") and len(name) > 3:
+        return name[:-3]
+    return name
+
+
+def short_grades(grades: list[str]) -> str:
+    """["4年级", "5年级"] → 4、5年级."""
+    if len(grades) > 1 and all(g.endswith("年级") for g in grades):
+        return "、".join(g[:-2] for g in grades) + "年级"
+    return "、".join(grades)
+
+
+def fitted(value: str, width: int, style: str = "") -> Text:
+    """The cell as Text (never markup), cut to ``width`` cells with … when it is longer."""
+    text = Text(value, style=style, no_wrap=True)
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def column_layout(width: int) -> list[tuple[str, int]]:
+    """The columns and their widths for a table ``width`` cells wide."""
+    columns = WIDE_COLUMNS if width >= WIDE_FROM else NARROW_COLUMNS
+    fixed = sum(w for _, w in columns if w) + 2 * len(columns) + SCROLLBAR
+    rest = max(MIN_GROUPS_WIDTH, width - fixed)
+    return [(key, w or rest) for key, w in columns]
 
 
 class RostersScreen(AreaScreen):
@@ -33,11 +73,19 @@ class RostersScreen(AreaScreen):
         Binding("n", "new", "key.new", id="rosters.new"),
         Binding("e", "edit", "key.edit", id="rosters.edit"),
         Binding("enter", "open", "key.open", id="rosters.open", priority=True),
-        Binding("d", "toggle_active", "roster.key.toggle_active", id="rosters.toggle_active"),
+        # One key, labelled for what it will do to the highlighted teacher.
+        Binding("d", "deactivate", "roster.key.deactivate", id="rosters.deactivate"),
+        Binding("d", "reactivate", "roster.key.reactivate", id="rosters.reactivate"),
         Binding("g", "groups", "roster.key.groups", id="rosters.groups"),
         Binding("i", "import", "roster.key.import", id="rosters.import"),
+        Binding("x", "export", "roster.key.export", id="rosters.export"),
         Binding("down", "focus_list", show=False),
+        Binding("escape", "focus_list", show=False),  # leave the filter for the list
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._layout: list[tuple[str, int]] = []
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=t("roster.filter.placeholder"), id="roster-filter", compact=True)
@@ -45,11 +93,21 @@ class RostersScreen(AreaScreen):
         yield Static(id="roster-status")
 
     def on_mount(self) -> None:
-        table = self.query_one("#teachers", DataTable)
-        for key in COLUMNS:
-            table.add_column(t(key), key=key)
+        self.lay_out_columns(self.app.size.width)
         super().on_mount()
-        table.focus()
+        self.table.focus()
+
+    def on_resize(self, event) -> None:
+        if column_layout(event.size.width) != self._layout:
+            self.lay_out_columns(event.size.width)
+            self.refresh_data()
+
+    def lay_out_columns(self, width: int) -> None:
+        table = self.table
+        self._layout = column_layout(width)
+        table.clear(columns=True)
+        for key, cells in self._layout:
+            table.add_column(Text(t(f"roster.column.{key}")), key=key, width=cells)
 
     @property
     def table(self) -> DataTable:
@@ -64,6 +122,14 @@ class RostersScreen(AreaScreen):
                                    include_inactive=True)
         return sorted(teachers, key=lambda x: (not x.active, x.id))
 
+    def cells_of(self, teacher: Teacher, group_names: dict[int, list[str]]) -> dict[str, str]:
+        state = t("roster.state.active") if teacher.active else t("roster.state.inactive")
+        return {
+            "name": teacher.name, "subjects": "、".join(teacher.subjects), "grades": short_grades(teacher.grades),
+            "groups": "、".join(short_group_name(n) for n in group_names.get(teacher.id, [])),
+            "roles": "、".join(teacher.roles), "state": state, "login": teacher.login,
+        }
+
     def refresh_data(self) -> None:
         table = self.table
         current = self.selected_id()
@@ -72,17 +138,17 @@ class RostersScreen(AreaScreen):
         teachers = self.visible_teachers()
         for teacher in teachers:
             style = "" if teacher.active else "dim"
-            state = t("roster.state.active") if teacher.active else t("roster.state.inactive")
+            cells = self.cells_of(teacher, group_names)
             # Text, never str: DataTable reads plain strings as markup.
-            cells = [teacher.name, "、".join(teacher.subjects), "、".join(teacher.grades),
-                     "、".join(teacher.roles), teacher.login, state, "、".join(group_names.get(teacher.id, []))]
-            table.add_row(*(Text(cell, style=style) for cell in cells), key=str(teacher.id))
+            table.add_row(*(fitted(cells[key], width, style) for key, width in self._layout), key=str(teacher.id))
         if current is not None and any(x.id == current for x in teachers):
             table.move_cursor(row=table.get_row_index(str(current)), animate=False)
         everyone = self.app.store.all(Teacher)
         active = sum(1 for x in everyone if x.active)
+        status = "roster.status" if self.can("insert", Teacher()) else "roster.status_plain"
         self.query_one("#roster-status", Static).update(Text(
-            t("roster.status", shown=len(teachers), total=len(everyone), active=active)))
+            t(status, shown=len(teachers), total=len(everyone), active=active)))
+        self.refresh_bindings()
 
     def selected_id(self) -> int | None:
         table = self.table
@@ -98,6 +164,30 @@ class RostersScreen(AreaScreen):
         teacher_id = self.selected_id()
         return self.app.store.get(Teacher, teacher_id) if teacher_id else None
 
+    # -- which keys this user may use (issue 8: the footer shows only those) ---------
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("new", "import"):
+            return self.can("insert", Teacher())
+        if action in ("open", "edit", "deactivate", "reactivate"):
+            try:
+                teacher = self.selected_teacher()
+            except NoMatches:  # not composed yet
+                return False
+            if teacher is None:
+                return False
+            if action == "edit":
+                return self.can("update", teacher)
+            if action == "deactivate":
+                return teacher.active and self.can("update", teacher, "active")
+            if action == "reactivate":
+                return not teacher.active and self.can("update", teacher, "active")
+        return True
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.refresh_bindings()
+
     # -- filtering ------------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -105,6 +195,7 @@ class RostersScreen(AreaScreen):
             self.refresh_data()
             if self.table.row_count:
                 self.table.move_cursor(row=0, animate=False)
+            self.refresh_bindings()
 
     def action_focus_list(self) -> None:
         # Down from the filter goes into the list: the way people type, then pick.
@@ -120,6 +211,8 @@ class RostersScreen(AreaScreen):
         self.action_open()
 
     def action_open(self) -> None:
+        """Open the highlighted teacher's page; with nobody highlighted (an empty list),
+        nothing happens (enter in the filter included)."""
         from screens.teacher_page import TeacherPage
 
         teacher = self.selected_teacher()
@@ -130,14 +223,21 @@ class RostersScreen(AreaScreen):
     def action_new(self) -> None:
         from screens.teacher_form import TeacherForm
 
+        if not self.can("insert", Teacher()):
+            self.refuse("insert", Teacher())
+            return
         self.app.push_screen(TeacherForm(None), self._after_form)
 
     def action_edit(self) -> None:
         from screens.teacher_form import TeacherForm
 
         teacher = self.selected_teacher()
-        if teacher is not None:
-            self.app.push_screen(TeacherForm(teacher.id), self._after_form)
+        if teacher is None:
+            return
+        if not self.can("update", teacher):
+            self.refuse("update", teacher)
+            return
+        self.app.push_screen(TeacherForm(teacher.id), self._after_form)
 
     def _after_form(self, teacher_id: int | None) -> None:
         self.data_changed()
@@ -149,10 +249,19 @@ class RostersScreen(AreaScreen):
                 pass
             table.focus()
 
+    def action_deactivate(self) -> None:
+        self.action_toggle_active()
+
+    def action_reactivate(self) -> None:
+        self.action_toggle_active()
+
     def action_toggle_active(self) -> None:
         """Deactivate (or reactivate) in one key; nothing is deleted, so it is its own undo."""
         teacher = self.selected_teacher()
         if teacher is None:
+            return
+        if not self.can("update", teacher, "active"):
+            self.refuse("update", teacher)
             return
         changed = teacher.copy(active=not teacher.active)
         try:
@@ -174,6 +283,9 @@ class RostersScreen(AreaScreen):
     def action_import(self) -> None:
         from screens.import_path import ImportPathScreen
 
+        if not self.can("insert", Teacher()):
+            self.refuse("insert", Teacher())
+            return
         self.app.push_screen(ImportPathScreen(), self._after_import_path)
 
     def _after_import_path(self, result) -> None:
@@ -182,3 +294,11 @@ class RostersScreen(AreaScreen):
         if result is not None:
             path, preview = result
             self.app.push_screen(ImportPreviewScreen(path, preview), lambda _: self.data_changed())
+
+    def action_export(self) -> None:
+        """Export the teachers now in the list (all of them, or the filter's) to CSV or XLSX."""
+        from screens.export_path import ExportPathScreen
+
+        teacher_ids = [x.id for x in self.visible_teachers()]
+        filtered = bool(self.query_one("#roster-filter", Input).value.strip())
+        self.app.push_screen(ExportPathScreen(teacher_ids, filtered))

@@ -72,9 +72,10 @@ async def test_markup_in_names_is_shown_literally_and_does_nothing(make_test_app
         await pilot.pause()
         table = app.screen.query_one("#teachers")
         names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
-        assert "[bold]x[/bold]" in names
-        assert "[@click=app.quit]y" in names
-        row = names.index("[@click=app.quit]y")
+        # The 名册 list cuts long names to its column with …; what shows is as typed, not markup.
+        assert "[bold]x…" in names
+        assert "[@click…" in names
+        row = names.index("[@click…")
         table.move_cursor(row=row)
         await pilot.pause()
         # Click on the name itself: a literal name has no action to run.

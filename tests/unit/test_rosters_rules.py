@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from models.records import Activity, Group, Pairing, Policy, Teacher
 from models.rosters import (
-    can_delete_group, distinct_labels, earlier_themes, group_problems, group_tree, mentoring_of, namesake_warning,
-    set_theme, teacher_problems, with_leader_as_member,
+    can_delete_group, distinct_labels, earlier_themes, edited_fields, group_problems, group_tree, mentoring_of,
+    namesake_warning, rebase_edit, set_theme, slot_changed, teacher_problems, with_leader_as_member,
 )
 
 
@@ -84,3 +84,22 @@ def test_leader_is_a_member_and_mentoring_is_read_from_pairings():
     pairings = [Pairing(id=1, mentor_id=1, mentee_id=2), Pairing(id=2, mentor_id=3, mentee_id=1)]
     as_mentor, as_mentee = mentoring_of(pairings, 1)
     assert [p.id for p in as_mentor] == [1] and [p.id for p in as_mentee] == [2]
+
+
+def test_an_edit_is_laid_onto_the_version_saved_meanwhile():
+    original = Teacher(id=5, name="陈颖", note="", gender="", version=1)
+    mine = original.copy(note="我的备注", updated_at="later")
+    theirs = original.copy(gender="女", note="他们的备注", version=2)
+    assert edited_fields(original, mine) == ["note"]  # stamps are not edits
+    rebased = rebase_edit(original, mine, theirs)
+    assert (rebased.note, rebased.gender, rebased.version) == ("我的备注", "女", 2)
+    assert rebase_edit(None, mine, theirs) is mine  # a new record: nothing to lay it onto
+    assert rebase_edit(original, mine, None) is mine  # theirs was deleted
+
+
+def test_only_weekday_period_or_place_make_a_new_slot():
+    group = Group(id=2, name="语文教研组", slot_weekday=4, slot_period=6, slot_place="电教室")
+    assert not slot_changed(None, group)
+    assert not slot_changed(group, group.copy(themes={"2025-2026-1": "阅读"}, member_ids=[1, 2]))
+    for change in ({"slot_weekday": 2}, {"slot_period": 7}, {"slot_place": "录播教室"}, {"slot_weekday": 0}):
+        assert slot_changed(group, group.copy(**change)), change
