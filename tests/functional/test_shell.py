@@ -82,6 +82,20 @@ async def test_markup_in_names_is_shown_literally_and_does_nothing(make_test_app
         await pilot.click(table, offset=(2, 1 + row - table.scroll_offset.y))
         await pilot.pause()
         assert app.is_running
+        # The teacher's page shows the whole name, literally.
+        table.focus()
+        table.move_cursor(row=row)
+        await pilot.press("enter")
+        await pilot.pause()
+        from screens.teacher_page import TeacherPage
+
+        assert isinstance(app.screen, TeacherPage)
+        body = app.screen.query_one("#teacher-page-body").render()
+        assert "[@click=app.quit]y" in str(body)
+        assert not [span for span in body.spans if "@click" in str(span.style)]
+        await pilot.click("#teacher-page-body", offset=(1, 0))
+        await pilot.pause()
+        assert app.is_running
 
 
 def test_shell_snapshot(snap_compare, demo_db):
