@@ -146,7 +146,7 @@ MESSAGES = {
     "dashboard.outcome.saved": ("已保存：{name}《{title}》，积分 {points}", "Saved: {name}, “{title}”, {points} points"),
     "dashboard.outcome.deleted": ("已删除《{title}》，按 u 撤销。", "Deleted “{title}”; press u to undo."),
     "dashboard.policy.took_theirs": ("表单已换成对方保存的制度。", "The form now shows the policy they saved."),
-    "dashboard.outcome.editing": ("正在修改《{title}》：Ctrl+S 保存，Esc 放弃修改。", "Changing “{title}”: ctrl+s saves, escape drops the change."),
+    "dashboard.outcome.editing": ("正在修改：{title}（Ctrl+S 保存，Esc 放弃修改）", "Changing “{title}”: ctrl+s saves, escape drops the change."),
     "dashboard.outcome.gone": ("这项成果已被别人删除，表单已清空。", "Someone deleted this outcome; the form is empty again."),
     "dashboard.outcome.read_only": ("已归档学期的成果只能查看。", "Outcomes of an archived term are read-only."),
     "dashboard.section.title": ("教研成果 {count} 项 · 积分 {points}", "Outcomes: {count} · {points} points"),
