@@ -5,6 +5,12 @@ Closing a term moves its activities, observations, mentor meetings and outcomes 
 open terms (DESIGN.md, storage contract 7). The Term record stays in the active
 file with status ``archived``; the roster, groups, pairings and policy stay too.
 
+The change log goes with them: the audit entries about the records that move (their
+inserts, edits and deletions, and batch inserts whose records all moved) are copied
+into the archive's ``audit`` table and removed from the active file, so its log stays
+small too. :func:`audit_entries` reads the active log and the archives' together, for
+``jiaoyan audit``. The close itself (who archived what, and when) stays in the active log.
+
 Archived records stay readable: :func:`archived_records` reads one term's file,
 and :class:`ArchiveView` answers ``all(cls)`` / ``get(cls, id)`` like the store,
 over the active file and the archives together, read-only.
@@ -50,12 +56,19 @@ def archived_term_ids(db_path: str | os.PathLike) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.json") if not p.name.startswith("."))
 
 
-# path → (file identity, parsed tables); archives never change once written, except by
+AUDIT_TABLE = "audit"  # the archive's share of the change log, beside the record tables
+
+# path → (file identity, parsed file); archives never change once written, except by
 # a second close, which the identity catches.
-_cache: dict[Path, tuple[tuple[int, int, int], dict[str, dict[str, Any]]]] = {}
+_cache: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
 
 
 def _read_tables(path: Path) -> dict[str, dict[str, Any]]:
+    return _read_archive(path).get("tables", {})
+
+
+def _read_archive(path: Path) -> dict[str, Any]:
+    """The whole archive file ({} when there is none); its ``tables`` are checked to be a dict."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -69,11 +82,10 @@ def _read_tables(path: Path) -> dict[str, dict[str, Any]]:
         data = jsonio.loads(raw)
     except jsonio.JSONDecodeError as error:
         raise CorruptDataFile(path, str(error).splitlines()[0][:120] if str(error) else "JSON") from None
-    tables = data.get("tables", {}) if isinstance(data, dict) else {}
-    if not isinstance(tables, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("tables", {}), dict):
         raise CorruptDataFile(path, t("store.reason_shape"))
-    _cache[path] = (identity, tables)
-    return tables
+    _cache[path] = (identity, data)
+    return data
 
 
 def archived_records(db_path: str | os.PathLike, term_id: str, cls: type[R]) -> list[R]:
@@ -82,6 +94,51 @@ def archived_records(db_path: str | os.PathLike, term_id: str, cls: type[R]) -> 
     records = [cls.from_dict(doc, int(doc_id)) for doc_id, doc in table.items()]
     records.sort(key=lambda r: r.id)
     return records
+
+
+def term_audit_entries(entries: list[dict[str, Any]], term_id: str,
+                       moved: dict[str, set[int]]) -> list[dict[str, Any]]:
+    """The audit entries about a term's records: ``moved`` maps a table to the ids that
+    leave the active file. An entry about one record belongs to the term when that record
+    moves, or when the record it shows (before or after) was of the term (one deleted
+    before the close); a batch insert when every record of it moves. Batch deletions
+    stay: closing a term is one, and it belongs to the active log."""
+    chosen = []
+    for entry in entries:
+        table = entry.get("table")
+        if table not in moved:
+            continue
+        if entry.get("action") == "insert_many":
+            ids = entry.get("record_ids") or []
+            if ids and all(int(i) in moved[table] for i in ids):
+                chosen.append(entry)
+            continue
+        if entry.get("action") not in ("insert", "update", "delete"):
+            continue
+        shown = entry.get("after") or entry.get("before") or {}
+        if int(entry.get("record_id") or 0) in moved[table] or shown.get("term_id") == term_id:
+            chosen.append(entry)
+    return chosen
+
+
+def archived_audit_entries(db_path: str | os.PathLike, term_id: str) -> list[dict[str, Any]]:
+    """The audit entries ``term_id``'s archive holds, oldest first, each with its ``id``."""
+    table = _read_tables(archive_path(db_path, term_id)).get(AUDIT_TABLE, {})
+    return [dict(doc, id=int(k)) for k, doc in sorted(table.items(), key=lambda kv: int(kv[0]))]
+
+
+def audit_entries(store, since=None) -> list[dict[str, Any]]:
+    """The whole change log: the active file's entries and those moved into the term
+    archives, oldest first (ids are never reused, so they order it). With ``since`` (a
+    date) an archive made before that day is not even opened: all it holds is older."""
+    entries = {int(e["id"]): e for e in store.audit_entries()}
+    for term_id in archived_term_ids(store.path):
+        path = archive_path(store.path, term_id)
+        if since is not None and str(_read_archive(path).get("archived_at", ""))[:10] < since.isoformat():
+            continue
+        for entry in archived_audit_entries(store.path, term_id):
+            entries.setdefault(entry["id"], entry)  # after a half-done close both hold it
+    return [entries[k] for k in sorted(entries)]
 
 
 def term_records(store, term_id: str) -> dict[type[Record], list[Record]]:
@@ -103,6 +160,8 @@ def close_term(store, term_id: str, *, today=None) -> dict[str, int]:
         if term.end_date >= today:
             raise CannotClose(t("dashboard.close_not_ended", term=term_id, end=term.end))
         moving = term_records(store, term_id)
+        moved_ids = {cls.TABLE: {r.id for r in records} for cls, records in moving.items()}
+        log = term_audit_entries(store.audit_entries(), term_id, moved_ids)
         path = archive_path(store.path, term_id)
         # A close that failed half-way left an archive behind: keep what it holds.
         earlier = _read_tables(path)
@@ -112,12 +171,17 @@ def close_term(store, term_id: str, *, today=None) -> dict[str, int]:
             for record in records:
                 table[str(record.id)] = record.to_dict()
             tables[cls.TABLE] = table
+        audit = dict(earlier.get(AUDIT_TABLE, {}))
+        for entry in log:
+            audit[str(entry["id"])] = {k: v for k, v in entry.items() if k != "id"}
+        tables[AUDIT_TABLE] = audit
         payload = {"format": ARCHIVE_FORMAT, "term_id": term_id, "archived_at": clock.stamp(),
                    "archived_by": store.actor, "tables": tables}
         path.parent.mkdir(exist_ok=True)
         atomic_write(path, jsonio.dumps(payload))  # first: the records are safe before they leave
         for records in moving.values():
             tx.delete_many(records)
+        tx.remove_audit_entries([entry["id"] for entry in log])
         tx.update(term.copy(status="archived"))
     return {cls.TABLE: len(records) for cls, records in moving.items()}
 

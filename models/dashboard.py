@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from models.pace import expected_by_week
+from models.pinyin import name_syllables
 from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term
 from models.terms import school_days, week_of, weeks_in
 
@@ -133,6 +134,16 @@ class Dashboard:
         return next((f for f in self.groups if f.group.id == group_id), None)
 
 
+def name_sort_key(name: str) -> tuple:
+    """Where a name goes in a school list: by pinyin, syllable by syllable (李明 li·ming
+    before 林 lin), surname first; the same reading ordered by the characters. A name that
+    does not start with a letter or a Chinese character ("[bold]…", "3班") goes after the
+    others, whatever its first punctuation sorts like."""
+    stripped = name.strip()
+    readable = bool(stripped) and stripped[0].isalpha()
+    return (not readable, name_syllables(stripped), stripped)
+
+
 def as_of_day(term: Term, today: dt.date) -> dt.date:
     """The day a term's figures stand at: today within it, its last day once it is over,
     the day before it starts while it is still ahead."""
@@ -237,7 +248,7 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
             received=received[x.id], research_lessons=research[x.id], talks=talks[x.id],
             demo_lessons=demo[x.id], outcomes=outcome_count[x.id], points=round(points.get(x.id, 0.0), 2),
             research_lessons_due=policy.research_lessons_per_term, talks_due=policy.talks_per_term)
-        for x in teachers
+        for x in sorted(teachers, key=lambda x: (name_sort_key(x.name), x.id))
     ]
 
     pairing_figures = []

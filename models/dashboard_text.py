@@ -2,31 +2,122 @@
 
 ``plain`` keeps to ASCII pictures (``#``, ``|``, ``.``) so that any mail client shows them;
 otherwise the terminal's block characters are used. No colour either way: the
-symbols (✔ ○ ▼ or ok / - / !) carry the meaning.
+symbols (✔ ○ ▼ or ok / - / !) carry the meaning, and a legend line says what they are.
+Every line fits in 80 cells (Chinese counts two): long names are cut with ``~``, a
+long theme or attention line wraps onto an indented next line.
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 from models.dashboard import Dashboard, quota_bar, sparkline
 from models.i18n import t
 
 ASCII_MARKERS = {"✔": "ok", "○": "-", "▼": "!"}
+WIDTH = 80  # a mail read in a terminal, or printed: every line fits in 80 cells
+GAP = "  "
+
+
+def cell_width(ch: str) -> int:
+    """Cells a character takes in a terminal: two for Chinese (wide and full-width), one else."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
 def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return sum(cell_width(ch) for ch in text)
 
 
-def pad(text: str, width: int) -> str:
-    """Pad to ``width`` terminal cells (Chinese is two cells), cutting what is longer."""
+def pad(text: str, width: int, *, cut: str = "") -> str:
+    """Pad to ``width`` terminal cells (Chinese is two cells); what is longer is cut,
+    ending with ``cut`` so a reader sees that something was left out."""
+    if _width(text) <= width:
+        return text + " " * (width - _width(text))
+    room = width - _width(cut)
     out, used = "", 0
     for ch in text:
-        w = 2 if ord(ch) > 0x2E7F else 1
-        if used + w > width:
+        w = cell_width(ch)
+        if used + w > room:
             break
         out += ch
         used += w
-    return out + " " * (width - used)
+    out += cut
+    return out + " " * (width - used - _width(cut))
+
+
+def wrap(text: str, width: int = WIDTH, indent: int = 0) -> list[str]:
+    """Break ``text`` into lines of at most ``width`` cells, at spaces where it can and
+    anywhere in Chinese; continuation lines start with ``indent`` spaces."""
+    lines: list[str] = []
+    line, used = "", 0
+    limit = width
+    for word in _pieces(text):
+        w = _width(word)
+        if used + w > limit and line.strip():
+            lines.append(line.rstrip())
+            line, used, limit = " " * indent, indent, width
+            word = word.lstrip(" ")
+            w = _width(word)
+        while used + w > limit:  # a single piece longer than the line: cut it cell by cell
+            head = pad(word, limit - used).rstrip(" ")
+            cut_at = len(head)
+            if cut_at == 0:
+                break
+            lines.append((line + word[:cut_at]).rstrip())
+            word = word[cut_at:]
+            line, used, limit = " " * indent, indent, width
+            w = _width(word)
+        line += word
+        used += w
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def _pieces(text: str) -> list[str]:
+    """Words with their leading space, and each Chinese character on its own."""
+    pieces: list[str] = []
+    current = ""
+    for ch in text:
+        if ch == " ":
+            if current and not current.isspace():
+                pieces.append(current)
+                current = ""
+            current += ch
+        elif cell_width(ch) == 2:
+            if current:
+                pieces.append(current)
+            pieces.append(ch)
+            current = ""
+        else:
+            current += ch
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def table(columns: list[tuple[str, int]], rows: list[list[str]], *, cut: str) -> list[str]:
+    """Columns as wide as their widest cell, each at most its given cells (longer ones are
+    cut); the last column takes what is left of the 80 and wraps under itself when
+    longer, so nothing is lost and nothing passes the edge."""
+    everything = [[header for header, _ in columns], *rows]
+    fixed = [(header, min(most, max(_width(row[i]) for row in everything)))
+             for i, (header, most) in enumerate(columns[:-1])]
+    last = max(6, _width(columns[-1][0]))
+    gap = GAP
+    if sum(width for _, width in fixed) + len(gap) * len(fixed) + last > WIDTH:
+        gap = " "  # long headers (English): one space between columns still reads
+    start = sum(width for _, width in fixed) + len(gap) * len(fixed)
+    rest = max(last, WIDTH - start)
+    lines = []
+    for row in everything:
+        head = gap.join(pad(cell, width, cut=cut) for cell, (_, width) in zip(row, fixed, strict=False))
+        tail = wrap(row[-1], rest)
+        lines.append((head + gap + tail[0]).rstrip())
+        lines.extend((" " * start + more).rstrip() for more in tail[1:])
+    return lines
 
 
 def ascii_sparkline(values: list[int]) -> str:
@@ -44,41 +135,54 @@ def top_line_text(dash: Dashboard) -> str:
 
 
 def render_text(dash: Dashboard, names: dict[int, str], *, plain: bool = False) -> str:
-    lines = [top_line_text(dash)]
-    spark = ascii_sparkline(dash.weekly_held) if plain else sparkline(dash.weekly_held)
-    lines.append(t("dashboard.sparkline_label") + " " + spark)
-    lines.append(t("dashboard.this_week", count=len(dash.top.this_week)))
+    """The dashboard for a mail: every line at most 80 cells, no colour. The symbols carry
+    the meaning and a legend says what they mean; ``plain`` keeps the pictures ASCII."""
+    cut = "~" if plain else "…"
+    out: list[str] = []
+
+    def say(text: str, indent: int = 0) -> None:
+        out.extend(wrap(text, WIDTH, indent))
+
+    say(top_line_text(dash))
+    if plain:  # the figures themselves: digits of a scaled sparkline would read as counts
+        say(t("dashboard.sparkline_label") + " " + " ".join(str(v) for v in dash.weekly_held), indent=2)
+    else:
+        say(t("dashboard.sparkline_label") + " " + sparkline(dash.weekly_held))
+    say(t("dashboard.this_week", count=len(dash.top.this_week)))
     for a in dash.top.this_week:
-        lines.append(f"  {a.date} {a.topic or a.event}")
-    lines.append("")
-    lines.append("== " + t("dashboard.tab.groups") + " ==")
-    lines.append(pad(t("dashboard.col.group"), 20) + pad(t("dashboard.col.held_planned"), 12)
-                 + pad(t("dashboard.col.cancelled"), 6) + pad(t("dashboard.col.attendance"), 8)
-                 + pad(t("dashboard.col.speakers"), 8) + t("dashboard.col.theme"))
+        say(f"  {a.date} {a.topic or a.event}", indent=13)
+    out.append("")
+    out.append("== " + t("dashboard.tab.groups") + " ==")
+    group_rows = []
     for g in dash.groups:
-        rate = "—" if g.attendance_rate is None else f"{g.attendance_rate:.0%}"
-        lines.append(pad(g.group.name, 20) + pad(f"{g.held}/{g.planned_so_far}", 12) + pad(str(g.cancelled), 6)
-                     + pad(rate, 8) + pad(f"{g.speakers}/{g.members}", 8) + (g.theme or t("dashboard.theme_missing")))
-    lines.append("")
-    lines.append("== " + t("dashboard.tab.teachers") + " ==")
-    lines.append(pad(t("dashboard.col.teacher"), 16) + pad(t("dashboard.col.given_quota"), 10)
-                 + pad(t("dashboard.col.bar"), 13) + pad(t("dashboard.col.received"), 6)
-                 + pad(t("dashboard.col.research"), 8) + pad(t("dashboard.col.talk"), 8)
-                 + t("dashboard.col.points"))
+        rate = "-" if g.attendance_rate is None else f"{g.attendance_rate:.0%}"
+        group_rows.append([g.group.name, f"{g.held}/{g.planned_so_far}", str(g.cancelled), rate,
+                           f"{g.speakers}/{g.members}", g.theme or t("dashboard.theme_missing")])
+    out.extend(table([(t("dashboard.col.group"), 16), (t("dashboard.col.held_planned"), 9),
+                      (t("dashboard.col.cancelled"), 9), (t("dashboard.col.attendance"), 10),
+                      (t("dashboard.col.speakers"), 8), (t("dashboard.col.theme"), 0)], group_rows, cut=cut))
+    out.append("")
+    out.append("== " + t("dashboard.tab.teachers") + " ==")
+    say(t("dashboard.plain.legend" if plain else "dashboard.text.legend"), indent=2)
+    yes, no = ("Y", "-") if plain else ("✔", "·")
+    teacher_rows = []
     for f in dash.teachers:
         marker = ASCII_MARKERS[f.pace_marker] if plain else f.pace_marker
         bar = quota_bar(f.given, f.quota, f.expected, ascii_only=plain)
-        yes, no = ("Y", "-") if plain else ("✔", "·")
-        lines.append(pad(f.teacher.name, 16) + pad(f"{f.given}/{f.quota}", 10) + pad(f"{bar} {marker}", 13)
-                     + pad(str(f.received), 6) + pad(yes if f.research_lesson_done else no, 8)
-                     + pad(yes if f.talk_done else no, 8) + f"{f.points:g}")
-    lines.append("")
-    lines.append("== " + t("dashboard.tab.attention") + " ==")
+        teacher_rows.append([f.teacher.name, f"{f.given}/{f.quota}", f"{bar} {marker}", str(f.received),
+                             yes if f.research_lesson_done else no, yes if f.talk_done else no,
+                             str(f.outcomes), f"{f.points:g}"])
+    out.extend(table([(t("dashboard.col.teacher"), 14), (t("dashboard.col.given_quota"), 8),
+                      (t("dashboard.col.bar"), 13), (t("dashboard.col.received"), 7),
+                      (t("dashboard.col.research"), 8), (t("dashboard.col.talk"), 5),
+                      (t("dashboard.col.outcomes"), 8), (t("dashboard.col.points"), 0)], teacher_rows, cut=cut))
+    out.append("")
+    out.append("== " + t("dashboard.tab.attention") + " ==")
     for line in attention_lines(dash, names):
-        lines.append("  " + line[1])
+        say("  " + line[1], indent=4)
     if not dash.attention.count():
-        lines.append("  " + t("dashboard.attention_none"))
-    return "\n".join(lines) + "\n"
+        say("  " + t("dashboard.attention_none"))
+    return "\n".join(out) + "\n"
 
 
 def attention_lines(dash: Dashboard, names: dict[int, str]) -> list[tuple[str, str, int]]:

@@ -609,6 +609,13 @@ class Transaction:
                  "record_ids": present, "before": None, "after": None}
         self.store.db.table(AUDIT_TABLE).insert(Document(entry, doc_id=self._next_id(AUDIT_TABLE)))
 
+    def remove_audit_entries(self, entry_ids: list[int]) -> None:
+        """Drop audit entries from the active file. Only for entries already kept elsewhere:
+        closing a term copies the entries about its records into the term's archive first
+        (models/archive.py), so the active file's log stays small."""
+        if entry_ids:
+            self.store.db.table(AUDIT_TABLE).remove(doc_ids=[int(i) for i in entry_ids])
+
     def set_meta(self, **values: Any) -> None:
         meta_table = self.store.db.table(META_TABLE)
         meta = dict(meta_table.get(doc_id=int(_META_ID)) or {})

@@ -1,8 +1,9 @@
 """看板: where the term stands, who is behind, what is due — computed from the records.
 
 Three tabs: teachers (sortable by any column, filtered by group and role, enter opens
-the teacher's page), groups, and the attention lists (enter jumps to the area where
-the line can be fixed). ``[`` and ``]`` step through the terms, archived ones too,
+the teacher's page), groups, and the attention lists (enter opens the very place that
+fixes the line: the teacher's page, the observation form filled in for that teacher,
+the pairing's page, the group's theme). ``[`` and ``]`` step through the terms, archived ones too,
 read-only from their archive files.
 """
 
@@ -19,17 +20,17 @@ from textual.widgets import DataTable, OptionList, Static, TabbedContent, TabPan
 from textual.widgets.option_list import Option
 
 from models.archive import view_for
-from models.dashboard import Dashboard, TeacherFigures, build_dashboard, quota_bar, sparkline
+from models.dashboard import (DEMO_LESSON, Dashboard, TeacherFigures, build_dashboard, name_sort_key, quota_bar,
+                              sparkline)
 from models.dashboard_text import attention_lines, top_line_text
 from models.i18n import t
-from models.pinyin import full_pinyin
 from models.records import ROLES, Teacher, Term
 from screens.base import AreaScreen
 
 PACE_STYLES = {"✔": "green", "○": "", "▼": "bold red"}
-# Where each attention line is fixed: the area to switch to.
-JUMPS = {"behind": "observations", "not_observed": "observations", "demo": "observations",
-         "pairing": "mentoring", "theme": "rosters"}
+# Where each attention line is fixed (shown after the line as "→ …"; see DashboardScreen.jump).
+JUMPS = {"behind": "dashboard.jump.teacher_page", "not_observed": "dashboard.jump.observe",
+         "demo": "dashboard.jump.demo", "pairing": "dashboard.jump.pairing", "theme": "dashboard.jump.theme"}
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def _bar(f: TeacherFigures) -> Text:
 
 
 TEACHER_COLUMNS = (
-    Column("name", "dashboard.col.teacher", lambda f: full_pinyin(f.teacher.name), lambda f: Text(f.teacher.name)),
+    Column("name", "dashboard.col.teacher", lambda f: name_sort_key(f.teacher.name), lambda f: Text(f.teacher.name)),
     Column("given", "dashboard.col.given_quota", lambda f: (f.given / f.quota if f.quota else 1, f.given),
            lambda f: Text(f"{f.given}/{f.quota}", justify="right")),
     Column("pace", "dashboard.col.bar", lambda f: (f.given - f.expected, f.given), _bar),
@@ -218,7 +219,7 @@ class DashboardScreen(AreaScreen):
         for index, (kind, line, _) in enumerate(self._attention):
             label = Text(symbols[kind] + " ", style="bold red")
             label.append(line)
-            label.append("  → " + t(f"area.{JUMPS[kind]}"), style="dim")
+            label.append("  → " + t(JUMPS[kind]), style="dim")
             options.add_option(Option(label, id=str(index)))
         if not self._attention:
             options.add_option(Option(Text(t("dashboard.attention_none")), id="none", disabled=True))
@@ -226,6 +227,19 @@ class DashboardScreen(AreaScreen):
             options.highlighted = min(keep or 0, len(self._attention) - 1)
         tabs = self.query_one("#dash-tabs", TabbedContent)
         tabs.get_tab("attention").label = Text(t("dashboard.tab.attention") + f" {len(self._attention)}")
+
+    # -- who may do what ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Policy and archiving are the admin's (the store's guard says so); their keys show
+        only to those who may use them. Closing needs a term that is over and not archived yet."""
+        if action == "policy":
+            return self.can("update", self.app.store.policy())
+        if action == "close_term":
+            term = self.viewed_term()
+            return (term is not None and term.status != "archived" and term.end_date < self.app.today
+                    and self.can("update", term))
+        return True
 
     # -- actions -------------------------------------------------------------------------
 
@@ -270,11 +284,47 @@ class DashboardScreen(AreaScreen):
             self.app.push_screen(TeacherPage(teacher_id, term.term_id if term else None))
 
     def jump(self, index: int | None) -> None:
-        """Go to the area where the attention line can be fixed."""
+        """Open the place where the attention line is fixed, filled in for its record."""
         if index is None or not 0 <= index < len(self._attention):
             return
-        kind, _, _ = self._attention[index]
-        self.app.switch_mode(JUMPS[kind])
+        kind, _, record_id = self._attention[index]
+        if kind == "behind":
+            from screens.teacher_page import TeacherPage
+
+            term = self.viewed_term()
+            self.app.push_screen(TeacherPage(record_id, term.term_id if term else None))
+        elif kind in ("not_observed", "demo"):
+            self.open_observation_form(record_id, DEMO_LESSON if kind == "demo" else None)
+        elif kind == "pairing":
+            from screens.pairing_page import PairingPage
+
+            self.app.push_screen(PairingPage(record_id))
+        elif kind == "theme":
+            from models.records import Group
+            from screens.group_form import GroupForm
+
+            group = self.app.store.get(Group, record_id)
+            if group is None:
+                return
+            if not self.can("update", group, "themes"):
+                self.refuse("update", group)
+                return
+            self.app.push_screen(GroupForm(record_id, focus="theme"), lambda _: self.data_changed())
+
+    def open_observation_form(self, teacher_id: int, lesson_type: str | None) -> None:
+        """The observation form with the teacher to observe (and the lesson type) filled in."""
+        import inspect
+
+        from screens.observation_form import ObservationForm
+
+        wanted = {"teacher_id": teacher_id}
+        if lesson_type:
+            wanted["lesson_type"] = lesson_type
+        # The observations area adds these parameters; until that branch is merged the form
+        # opens empty rather than failing.
+        accepted = inspect.signature(ObservationForm.__init__).parameters
+        form = ObservationForm(**{k: v for k, v in wanted.items() if k in accepted})
+        self.app.push_screen(form, lambda _: self.data_changed())
 
     def action_sort(self) -> None:
         if self._active_tab() != "teachers":
@@ -344,6 +394,7 @@ class DashboardScreen(AreaScreen):
         index = max(0, min(len(ids) - 1, ids.index(current.term_id) + step))
         self.term_id = ids[index]
         self.refresh_data()
+        self.refresh_bindings()
 
     def action_report(self) -> None:
         from screens.report_dialog import ReportDialog
@@ -378,12 +429,11 @@ class DashboardScreen(AreaScreen):
     def action_close_term(self) -> None:
         from screens.close_term_dialog import CloseTermDialog
 
-        user = self.app.user
         term = self.viewed_term()
-        if user is None or not user.is_admin:
-            self.notify(t("dashboard.admin_only"), severity="warning", markup=False)
-            return
         if term is None:
+            return
+        if not self.can("update", term):
+            self.refuse("update", term)
             return
         self.app.push_screen(CloseTermDialog(term.term_id), self._close_confirmed)
 
@@ -400,3 +450,4 @@ class DashboardScreen(AreaScreen):
             return
         self.notify(t("dashboard.closed", term=term_id, count=sum(moved.values())), markup=False)
         self.data_changed()
+        self.refresh_bindings()

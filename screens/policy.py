@@ -2,6 +2,10 @@
 
 A role's quota left empty means the default quota applies to it. Periods of the
 school day are one per line, ``上午 08:00-08:40``.
+
+The form remembers the policy as it was read; if another session saved the policy
+meanwhile, ctrl+s opens the conflict dialog (``k`` keeps what is typed, ``t`` fills
+the form with theirs) rather than overwriting it unseen.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from models.i18n import t
+from models.permissions import can
 from models.records import OUTCOME_KINDS, ROLES, Policy
 from models.storage import ConflictError, DataFileError, ValidationFailed
+from screens.widgets.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 
@@ -62,15 +68,23 @@ class PolicyScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
+        self.loaded: Policy | None = None  # the policy as read into the form (its version decides conflicts)
+
+    def may_edit(self) -> bool:
+        return can(self.app.store, self.app.user or self.app.login, "update", self.app.store.policy())
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "save":
+            return self.may_edit()
+        return True
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
-        user = self.app.user
-        if user is None or not user.is_admin:
+        if not self.may_edit():
             yield Static(Text(t("dashboard.admin_only")), id="policy-denied")
             yield Footer()
             return
-        policy = self.app.store.policy()
+        policy = self.loaded = self.app.store.policy()
         yield Static(id="policy-error")
         with VerticalScroll(id="policy-form"):
             yield Static(t("dashboard.policy.quotas"), classes="policy-heading")
@@ -107,9 +121,27 @@ class PolicyScreen(Screen):
     def data_changed(self) -> None:
         """Another session saved: the form keeps what the user typed."""
 
+    def fill(self, policy: Policy) -> None:
+        """Show ``policy`` in the form (after "take theirs" in a conflict)."""
+        self.loaded = policy
+        for name in NUMBERS:
+            self.query_one(f"#policy-{name}", Input).value = str(getattr(policy, name))
+        for index, role in enumerate(ROLES):
+            value = policy.observation_quota_by_role.get(role)
+            self.query_one(f"#policy-role-{index}", Input).value = "" if value is None else str(value)
+        for index, key in enumerate(POINT_KEYS):
+            self.query_one(f"#policy-points-{index}", Input).value = f"{policy.points.get(key, 0):g}"
+        self.query_one("#policy-periods", TextArea).text = periods_text(policy)
+
+    def field_labels(self) -> dict[str, str]:
+        labels = {name: t(f"dashboard.policy.{name}") for name in NUMBERS}
+        labels.update(observation_quota_by_role=t("dashboard.policy.by_role"), points=t("dashboard.policy.points"),
+                      periods=t("dashboard.policy.periods"))
+        return labels
+
     def read_form(self) -> tuple[Policy | None, list[str]]:
         """The policy as typed, or the problems (each naming its field)."""
-        policy = self.app.store.policy()
+        policy = self.loaded or self.app.store.policy()
         problems: list[str] = []
 
         def number(widget_id: str, label: str, *, allow_empty: bool = False, fraction: bool = False):
@@ -163,14 +195,28 @@ class PolicyScreen(Screen):
         if policy is None:
             error.update(Text("\n".join(problems)))
             return
+        self.save(policy)
+
+    def save(self, policy: Policy) -> None:
+        error = self.query_one("#policy-error", Static)
         try:
             with self.app.store.transaction() as tx:
-                tx.save_policy(policy)
+                saved = tx.save_policy(policy)
         except ValidationFailed as failure:
             error.update(Text("\n".join(str(p) for p in failure.problems)))
             return
-        except (ConflictError, DataFileError, PermissionError) as failure:
+        except ConflictError as conflict:
+            error.update("")
+            resolve_conflict(self.app, conflict, save_mine=self.save, take_theirs=self._take_theirs,
+                             labels=self.field_labels())
+            return
+        except DataFileError as failure:  # PermissionDenied among them: it says who may
             error.update(Text(str(failure)))
             return
+        self.loaded = saved
         error.update("")
         self.notify(t("dashboard.policy.saved"), markup=False)
+
+    def _take_theirs(self, theirs: Policy | None) -> None:
+        self.fill(theirs or self.app.store.policy())
+        self.notify(t("dashboard.policy.took_theirs"), markup=False)

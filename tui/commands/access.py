@@ -26,6 +26,7 @@ def register(tree: CommandTree) -> None:
 
 def run_audit(args: argparse.Namespace) -> int:
     from models import clock
+    from models.archive import audit_entries
     from models.audit import as_text_lines, describe, select
     from models.dates import BadInput, parse_date
     from tui.commands.core import command_viewer, open_store
@@ -43,7 +44,9 @@ def run_audit(args: argparse.Namespace) -> int:
     if reader is None or not reader.is_admin:
         print(t("access.audit.admin_only"), file=sys.stderr)
         return 1
-    entries = select(store.audit_entries(), since=since, who=args.who)
+    # Closing a term moves the entries about its records into the term's archive; read
+    # those too (archives made before --since are skipped: all they hold is older).
+    entries = select(audit_entries(store, since=since), since=since, who=args.who)
     if not entries:
         print(t("access.audit.none"))
         return 0
