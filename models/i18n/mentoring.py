@@ -62,7 +62,7 @@ MESSAGES = {
     "mentoring.col.mark": ("", ""),
     "mentoring.col.mentor": ("师傅", "Mentor"),
     "mentoring.col.mentee": ("徒弟", "Mentee"),
-    "mentoring.col.subject": ("学科", "Subject"),
+    "mentoring.col.subject": ("学科", "Subj."),
     "mentoring.col.meetings": ("带教", "Meet"),
     "mentoring.col.mentor_observed": ("师听", "M→m"),
     "mentoring.col.mentee_observed": ("徒听", "m→M"),
