@@ -116,7 +116,8 @@ class MeetingsScreen(Screen):
         return can(store, self.app.user or self.app.login, "insert", MentorMeeting(pairing_id=self.pairing_id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("save", "to_form"):
+        if action in ("save", "to_form", "to_list"):
+            # Read-only, the list has the focus and the form is off: neither key has a use.
             return self.may_write()
         return True
 
