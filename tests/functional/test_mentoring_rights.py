@@ -422,6 +422,13 @@ def test_pairing_list_snapshot_as_mentor(snap_compare, demo_db):
                         press=["down", "down", "down"])
 
 
+async def settled(pilot) -> None:
+    """The footer recomposes a moment after the keys change; on a busy machine that takes
+    a few more turns of the loop. Wait until it has."""
+    for _ in range(3):
+        await pilot.pause(0.05)
+
+
 @pytest.mark.parametrize("login", ["tester", "zhangmin", "liuxinyi", "chensiyuan"])
 async def test_footers_read_whole_for_every_user_row_and_screen(make_test_app, login):
     app = make_test_app(login=login)
@@ -432,17 +439,17 @@ async def test_footers_read_whole_for_every_user_row_and_screen(make_test_app, l
         ids = [int(key.value) for key in table.rows]
         for row, pairing_id in enumerate(ids):
             table.move_cursor(row=row)
-            await pilot.pause()
+            await settled(pilot)
             assert footer_is_whole(app), (login, "list", pairing_id)
         for pairing_id in ids:
             app.push_screen(PairingPage(pairing_id))
-            await pilot.pause()
+            await settled(pilot)
             assert footer_is_whole(app), (login, "page", pairing_id)
             await pilot.press("m")
-            await pilot.pause()
+            await settled(pilot)
             assert footer_is_whole(app), (login, "meetings", pairing_id)
             app.screen.query_one("#meetings").focus()
-            await pilot.pause()
+            await settled(pilot)
             assert footer_is_whole(app), (login, "meetings list", pairing_id)
             await pilot.press("escape")
             await pilot.pause()
