@@ -349,6 +349,21 @@ def _build_term_history(tx, rng: random.Random, term: Term, today: dt.date, teac
     tx.insert_many(outcomes)
 
 
+def _weekly_meeting_days(term: Term, before: dt.date) -> list[dt.date]:
+    """One day in each school week of ``term`` before ``before``: the Tuesday, or the week's
+    next school day when Tuesday is a holiday (a week with any school day counts as a week
+    of the pairing's progress, so it needs its meeting)."""
+    days = []
+    monday = term.start_date - dt.timedelta(days=term.start_date.weekday())
+    while monday < before:
+        week = [monday + dt.timedelta(days=n) for n in (1, 2, 3, 4, 5, 6, 0)]
+        day = next((d for d in week if term.start_date <= d <= term.end_date and is_school_day(term, d)), None)
+        if day is not None and day < before:
+            days.append(day)
+        monday += dt.timedelta(days=7)
+    return days
+
+
 def _build_mentoring(tx, rng: random.Random, teachers: list[Teacher], previous: Term, current: Term,
                      today: dt.date) -> None:
     by_name = {t.name: t for t in teachers}
@@ -367,15 +382,16 @@ def _build_mentoring(tx, rng: random.Random, teachers: list[Teacher], previous: 
         for term in (previous, current):
             if term is previous and since is current:
                 continue
-            day = term.start_date + dt.timedelta(days=(1 - term.start_date.weekday()) % 7)
-            lagging = mentee_name == "周海峰"  # one pair falls behind, so the dashboard shows it
-            while day < min(today, term.end_date):
-                if is_school_day(term, day) and rng.random() < (0.45 if lagging else 0.9):
-                    kind = rng.choice(list(MEETING_CONTENT))
-                    meetings.append(MentorMeeting(pairing_id=pairing.id, term_id=term.term_id,
-                                                  date=day.isoformat(), kind=kind, content=MEETING_CONTENT[kind],
-                                                  duration_minutes=rng.choice([30, 40, 45, 60])))
-                day += dt.timedelta(days=7)
+            # Only this pair falls behind (it meets one school week in three), so the list and the
+            # dashboard show one pair to chase; the others meet every school week, as the policy asks.
+            lagging = mentee_name == "周海峰"
+            for week, day in enumerate(_weekly_meeting_days(term, min(today, term.end_date))):
+                if lagging and week % 3:
+                    continue
+                kind = rng.choice(list(MEETING_CONTENT))
+                meetings.append(MentorMeeting(pairing_id=pairing.id, term_id=term.term_id,
+                                              date=day.isoformat(), kind=kind, content=MEETING_CONTENT[kind],
+                                              duration_minutes=rng.choice([30, 40, 45, 60])))
         tx.insert_many(meetings)
         for term in (previous, current):
             if term is previous and since is current:

@@ -39,6 +39,15 @@ def span_label(pairing: Pairing) -> str:
     return f"{pairing.from_term} → {pairing.to_term or t('mentoring.until_now')}"
 
 
+def short_term_label(term_id: str) -> str:
+    """``2025-2026-1`` → ``25-26上`` (``2025-2026-2`` → ``25-26下``): narrow enough for a list
+    at 80 columns. Anything that is not a term id comes back as it is."""
+    parts = term_id.split("-")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts) or parts[2] not in ("1", "2"):
+        return term_id
+    return t(f"mentoring.term_short.{parts[2]}", first=parts[0][-2:], second=parts[1][-2:])
+
+
 def active_pairings(pairings: Iterable[Pairing]) -> list[Pairing]:
     return [p for p in pairings if p.status == "active"]
 
@@ -149,15 +158,19 @@ def end_pairing(store, pairing: Pairing, to_term: str, today: dt.date) -> Pairin
 
 # -- evaluations at the end of a term ------------------------------------------------------------
 
-def can_write_summary(viewer: Teacher | None, pairing: Pairing) -> bool:
-    """The mentor writes the term summary; nobody else rewrites it, the admin included
-    (models.permissions enforces the same rule on every save)."""
-    return viewer is not None and viewer.id == pairing.mentor_id
+def can_write_summary(store, viewer: Teacher | str | None, pairing: Pairing) -> bool:
+    """The mentor writes the term summary; nobody else rewrites it, the admin included.
+    Asks models.permissions, the one rule (the store's guard enforces the same on every save)."""
+    from models.permissions import can
+
+    return viewer is not None and can(store, viewer, "update", pairing, "evaluation.summary")
 
 
-def can_grade(viewer: Teacher | None) -> bool:
-    """Only the 教导处 (admin) gives the grade and its comment."""
-    return viewer is not None and viewer.is_admin
+def can_grade(store, viewer: Teacher | str | None, pairing: Pairing) -> bool:
+    """Only the 教导处 (admin) gives the grade and its comment (models.permissions)."""
+    from models.permissions import can
+
+    return viewer is not None and can(store, viewer, "update", pairing, "evaluation.grade")
 
 
 def evaluation_of(pairing: Pairing, term_id: str) -> dict[str, str]:
@@ -170,9 +183,9 @@ def set_evaluation(store, pairing: Pairing, term_id: str, viewer: Teacher | None
     problems: list[Problem] = []
     if not covers_term(pairing, term_id):
         problems.append(Problem("term", t("mentoring.error.term_outside", term=term_id, span=span_label(pairing))))
-    if summary is not None and not can_write_summary(viewer, pairing):
+    if summary is not None and not can_write_summary(store, viewer, pairing):
         problems.append(Problem("summary", t("mentoring.error.summary_not_allowed")))
-    if (grade is not None or comment is not None) and not can_grade(viewer):
+    if (grade is not None or comment is not None) and not can_grade(store, viewer, pairing):
         problems.append(Problem("grade", t("mentoring.error.grade_not_allowed")))
     if grade and grade not in EVALUATION_GRADES:
         problems.append(Problem("grade", t("mentoring.error.bad_grade", value=grade,
@@ -227,6 +240,9 @@ def check_meeting(meeting: MentorMeeting, pairing: Pairing | None, terms: Iterab
     term = term_of(terms, day)
     if term is None:
         problems.append(Problem("date", t("mentoring.error.meeting_no_term", date=meeting.date)))
+    elif term.status == "archived":
+        # Its records live in the archive file now, read-only (models/archive.py).
+        problems.append(Problem("date", t("mentoring.error.meeting_archived", date=meeting.date, term=term.name)))
     elif not covers_term(pairing, term.term_id) or (pairing.started and meeting.date < pairing.started) \
             or (pairing.ended and meeting.date > pairing.ended):
         problems.append(Problem("date", t("mentoring.error.meeting_outside", date=meeting.date,
@@ -345,8 +361,18 @@ def progress_of(pairing: Pairing, term: Term, meetings: Iterable[MentorMeeting],
     )
 
 
+def records_for_term(store, term: Term | None):
+    """Where a term's meetings and observations are read from: the active file, plus the
+    term's archive once it is closed (models.archive.view_for)."""
+    from models.archive import view_for
+
+    return view_for(store, term)
+
+
 def progress_for_store(store, pairing: Pairing, term: Term, today: dt.date) -> Progress | None:
-    return progress_of(pairing, term, store.all(MentorMeeting), store.all(Observation), today, store.policy())
+    """Progress in ``term``, archived or not."""
+    source = records_for_term(store, term)
+    return progress_of(pairing, term, source.all(MentorMeeting), source.all(Observation), today, store.policy())
 
 
 def behind_first(items: list[tuple[Pairing, Progress | None]]) -> list[tuple[Pairing, Progress | None]]:
@@ -387,8 +413,8 @@ __all__ = [
     "MEETING_KINDS", "MENTOR_ROLES", "Progress", "RuleCheck", "SHOWCASE_LESSON_TYPES", "behind_first",
     "can_grade", "can_write_summary", "check_meeting", "check_pairing", "covers_term", "default_start",
     "end_pairing", "evaluation_of", "expected_meetings", "meetings_due", "meetings_of", "mutual_observations", "parse_minutes",
-    "progress_for_store", "progress_of", "save_meeting", "save_pairing", "set_evaluation", "span_label",
-    "terms_of_pairing",
+    "progress_for_store", "progress_of", "records_for_term", "save_meeting", "save_pairing", "set_evaluation",
+    "short_term_label", "span_label", "terms_of_pairing",
 ]
 
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from models.dates import format_date
 from models.i18n import t
-from models.mentoring import evaluation_of, meetings_of, mutual_observations, progress_for_store, span_label
+from models.mentoring import (
+    evaluation_of, meetings_of, mutual_observations, progress_for_store, records_for_term, span_label,
+)
 from models.permissions import readable
 from models.records import MentorMeeting, Observation, Pairing, Teacher, Term
 
@@ -121,10 +123,11 @@ def pairing_record(store, pairing: Pairing, term: Term, viewer: Teacher | None, 
             (t("mentoring.export.mentee_observed"), str(progress.mentee_observed)),
             (t("mentoring.export.lessons"), "、".join(progress.showcase_lessons) or t("mentoring.page.none")),
         ]
+    source = records_for_term(store, term)  # an archived term's records are in its archive file
     meetings = [[format_date(m.date, terms), m.kind, str(m.duration_minutes or ""), m.content]
-                for m in reversed(meetings_of(store.all(MentorMeeting), pairing.id, term.term_id))]
+                for m in reversed(meetings_of(source.all(MentorMeeting), pairing.id, term.term_id))]
     observations = []
-    for observation in mutual_observations(pairing, store.all(Observation), term.term_id):
+    for observation in mutual_observations(pairing, source.all(Observation), term.term_id):
         shown = readable(store, viewer, observation)
         if shown is observation:
             comments = "\n".join(part for part in (observation.strengths, observation.shortcomings,

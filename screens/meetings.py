@@ -1,7 +1,11 @@
 """带教记录 of one pairing: a quick entry form above the list (newest first).
 
 ctrl+s saves and clears the form for the next meeting; enter on a row of the list
-loads that meeting into the form to change it.
+loads that meeting into the form to change it. Only the mentor, the mentee and the
+office write here (models.permissions); anyone else reads the list. Meetings of an
+archived term come from its archive file and stay read-only.
+
+``MeetingsScreen(pairing_id)`` needs nothing else, so any screen can push it.
 """
 
 from __future__ import annotations
@@ -15,10 +19,14 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static, Tex
 
 from models.dates import BadInput, format_date, parse_date
 from models.i18n import t
+from models.archive import ArchiveView
 from models.mentoring import (
     describe_failure, meetings_of, parse_minutes, progress_for_store, save_failures, save_meeting,
 )
+from models.permissions import can
 from models.records import MEETING_KINDS, MentorMeeting, Pairing, Teacher, Term
+from models.storage import ConflictError
+from screens.widgets.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 
@@ -33,6 +41,13 @@ def one_line(text: str, width: int = 40) -> Text:
     line.truncate(width - (1 if more else 0))
     line.append(more)
     return line
+
+
+def meeting_labels() -> dict[str, str]:
+    """Field names as the conflict dialog shows them."""
+    return {"date": t("mentoring.meet.date"), "kind": t("mentoring.meet.kind"),
+            "duration_minutes": t("mentoring.meet.minutes"), "content": t("mentoring.meet.content"),
+            "term_id": t("mentoring.eval.term")}
 
 
 class MeetingsScreen(Screen):
@@ -85,10 +100,41 @@ class MeetingsScreen(Screen):
     def on_mount(self) -> None:
         self.clear_form()
         self.refresh_data()
-        self.query_one("#meet-content", TextArea).focus()
+        self._apply_rights(focus=True)
 
     def data_changed(self) -> None:
         self.refresh_data()
+        self._apply_rights(focus=False)
+
+    # -- who may write (models.permissions is the one rule) -------------------------------
+
+    def may_write(self) -> bool:
+        """The mentor, the mentee and the office log and change this pairing's meetings."""
+        store = self.app.store
+        if store.get(Pairing, self.pairing_id) is None:
+            return False
+        return can(store, self.app.user or self.app.login, "insert", MentorMeeting(pairing_id=self.pairing_id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("save", "to_form", "to_list"):
+            # Read-only, the list has the focus and the form is off: neither key has a use.
+            return self.may_write()
+        return True
+
+    def _apply_rights(self, *, focus: bool) -> None:
+        """Read-only for anyone else: the form is disabled and says why; the list stays."""
+        writable = self.may_write()
+        for selector in ("#meet-date", "#meet-kind", "#meet-minutes", "#meet-content"):
+            self.query_one(selector).disabled = not writable
+        if writable:
+            if focus:
+                self.query_one("#meet-content", TextArea).focus()
+        else:
+            pairing = self.app.store.get(Pairing, self.pairing_id)
+            if pairing is not None:
+                self._hint(t("mentoring.meet.read_only"))
+            self.query_one("#meetings", DataTable).focus()
+        self.refresh_bindings()
 
     # -- reading -------------------------------------------------------------------
 
@@ -114,7 +160,8 @@ class MeetingsScreen(Screen):
                     "mentoring.meet.col.content"):
             table.add_column(t(key), key=key)
         terms = store.all(Term)
-        for meeting in meetings_of(store.all(MentorMeeting), self.pairing_id):
+        # Every term's meetings, the archived ones from their archive files (read-only).
+        for meeting in meetings_of(ArchiveView(store).all(MentorMeeting), self.pairing_id):
             table.add_row(Text(format_date(meeting.date, terms)), Text(meeting.kind),
                           Text(str(meeting.duration_minutes or "")), one_line(meeting.content, 30),
                           key=str(meeting.id))
@@ -145,6 +192,8 @@ class MeetingsScreen(Screen):
             Text(message, style="bold red" if error else "dim"))
 
     def action_save(self) -> None:
+        if not self.may_write():
+            return
         problems: list[str] = []
         try:
             day = parse_date(self.query_one("#meet-date", Input).value, self.app.today).isoformat()
@@ -160,11 +209,21 @@ class MeetingsScreen(Screen):
             self._hint("\n".join(problems), error=True)
             return
         kind = self.query_one("#meet-kind", Select).value
+        # The meeting as it was loaded carries its version: if someone else saved it meanwhile,
+        # the store raises ConflictError and the user chooses (resolve_conflict).
         base = self.editing or MentorMeeting(pairing_id=self.pairing_id)
         meeting = base.copy(date=day, kind=kind if isinstance(kind, str) else DEFAULT_KIND,
                             duration_minutes=minutes, content=self.query_one("#meet-content", TextArea).text)
+        self.store_meeting(meeting)
+
+    def store_meeting(self, meeting: MentorMeeting) -> None:
         try:
             saved = save_meeting(self.app.store, meeting, self.app.today)
+        except ConflictError as conflict:
+            self._hint(t("mentoring.conflict.hint"), error=True)
+            resolve_conflict(self.app, conflict, save_mine=self.store_meeting, take_theirs=self.take_theirs,
+                             labels=meeting_labels())
+            return
         except save_failures() as error:
             self._hint(describe_failure(error), error=True)
             return
@@ -173,16 +232,30 @@ class MeetingsScreen(Screen):
         self._hint(t("mentoring.meet.saved", date=saved.date))
         self.query_one("#meet-content", TextArea).focus()
 
+    def take_theirs(self, meeting: MentorMeeting | None) -> None:
+        """The other session's version goes into the form (gone: the form starts afresh)."""
+        self.refresh_data()
+        if meeting is None:
+            self.clear_form()
+            self._hint(t("mentoring.conflict.gone"), error=True)
+        else:
+            self.load(meeting)
+
     # -- moving about -------------------------------------------------------------------
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
+        if not self.may_write():
+            return
         meeting = self.app.store.get(MentorMeeting, int(event.row_key.value))
-        if meeting is not None:
-            self.load(meeting)
+        if meeting is None:  # not in the active file: its term is archived
+            self._hint(t("mentoring.meet.archived_row"), error=True)
+            return
+        self.load(meeting)
 
     def action_to_form(self) -> None:
-        self.query_one("#meet-content", TextArea).focus()
+        if self.may_write():
+            self.query_one("#meet-content", TextArea).focus()
 
     def action_to_list(self) -> None:
         self.query_one("#meetings", DataTable).focus()

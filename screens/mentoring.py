@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
 from models.i18n import t
-from models.mentoring import Progress, behind_first, progress_of
+from models.mentoring import Progress, behind_first, progress_of, short_term_label
 from models.pinyin import match_score, name_syllables
 from models.records import MentorMeeting, Observation, Pairing, Teacher
 from screens.base import AreaScreen
@@ -48,6 +48,15 @@ def lessons_cell(progress: Progress | None) -> Text:
     return Text("".join(kind[0] for kind in progress.showcase_lessons), style="green")
 
 
+def status_cell(pairing: Pairing) -> Text:
+    """``进行中``, or the term it ended in (``至25-26上``): one narrow column for both."""
+    if pairing.status == "active":
+        return Text(t("pairing.active"))
+    if pairing.to_term:
+        return Text(t("mentoring.ended_in", term=short_term_label(pairing.to_term)), style="dim")
+    return Text(t(f"pairing.{pairing.status}"), style="dim")
+
+
 def pairing_score(query: str, pairing: Pairing, mentor: Teacher | None, mentee: Teacher | None) -> int:
     """The same pinyin search as elsewhere (zm → 张敏), on either name or the subject."""
     if not query.strip():
@@ -85,6 +94,34 @@ class MentoringScreen(AreaScreen):
         super().on_mount()
         self.query_one("#pairings", DataTable).focus()
 
+    # -- which keys this user may use (models.permissions is the one rule) ------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new":
+            return self.can("insert", Pairing())
+        if action not in ("open", "edit", "meetings", "end", "evaluate"):
+            return True
+        pairing = self.highlighted_pairing()
+        if pairing is None:
+            return False
+        if action in ("open", "meetings"):
+            return True  # reading is for everyone; writing meetings is the pair's and the office's
+        if action == "edit":
+            return self.can("update", pairing)  # the pair: the goals; the office: everything
+        if action == "end":
+            return pairing.status == "active" and self.can("update", pairing, "status")
+        return self.can("update", pairing, "evaluation.summary") or self.can("update", pairing, "evaluation.grade")
+
+    def highlighted_pairing(self) -> Pairing | None:
+        try:
+            pairing_id = self.selected_pairing_id()
+        except Exception:  # not composed yet: the footer asks before the table exists
+            return None
+        return self.app.store.get(Pairing, pairing_id) if pairing_id else None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
     # -- reading -------------------------------------------------------------------
 
     def refresh_data(self) -> None:
@@ -120,8 +157,7 @@ class MentoringScreen(AreaScreen):
         table.clear(columns=True)
         for key in ("mentoring.col.mark", "mentoring.col.mentor", "mentoring.col.mentee", "mentoring.col.subject",
                     "mentoring.col.meetings", "mentoring.col.mentor_observed", "mentoring.col.mentee_observed",
-                    "mentoring.col.lessons", "mentoring.col.since", "mentoring.col.status", "mentoring.col.from",
-                    "mentoring.col.to"):
+                    "mentoring.col.lessons", "mentoring.col.since", "mentoring.col.from", "mentoring.col.status"):
             table.add_column(t(key), key=key)
         for pairing in shown:
             progress = self.progress.get(pairing.id)
@@ -134,12 +170,12 @@ class MentoringScreen(AreaScreen):
                 Text(str(progress.mentor_observed) if progress else "—"),
                 Text(str(progress.mentee_observed) if progress else "—"),
                 lessons_cell(progress), since_cell(progress),
-                Text(t(f"pairing.{pairing.status}"), style="" if pairing.status == "active" else "dim"),
-                Text(pairing.from_term), Text(pairing.to_term or "—"),
+                Text(short_term_label(pairing.from_term)), status_cell(pairing),
                 key=str(pairing.id),
             )
         if selected is not None and str(selected) in {str(p.id) for p in shown}:
             table.move_cursor(row=table.get_row_index(str(selected)))
+        self.refresh_bindings()
 
     def selected_pairing_id(self) -> int | None:
         table = self.query_one("#pairings", DataTable)

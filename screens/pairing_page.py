@@ -1,5 +1,9 @@
 """A pairing's page: its goals and, term by term, the progress, the meetings, the
-observations both ways (comments only for those allowed to read them) and the evaluation."""
+observations both ways (comments only for those allowed to read them) and the evaluation.
+
+``PairingPage(pairing_id)`` needs nothing else: any screen (the list, the dashboard's
+attention lines, a teacher's page) can push it. A closed term's meetings and
+observations are read from its archive file."""
 
 from __future__ import annotations
 
@@ -13,9 +17,9 @@ from textual.widgets import Footer, Static
 from models.dates import format_date
 from models.i18n import t
 from models.mentoring import (
-    evaluation_of, meetings_of, mutual_observations, progress_of, span_label, terms_of_pairing,
+    evaluation_of, meetings_of, mutual_observations, progress_of, records_for_term, span_label, terms_of_pairing,
 )
-from models.permissions import readable
+from models.permissions import can, readable
 from models.records import MentorMeeting, Observation, Pairing, Teacher, Term
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
@@ -34,7 +38,7 @@ def pairing_history(store, pairing: Pairing, viewer: Teacher | None, today) -> T
         return teacher.name if teacher else "?"
 
     terms = store.all(Term)
-    meetings, observations, policy = store.all(MentorMeeting), store.all(Observation), store.policy()
+    policy = store.policy()
     text = Text()
     text.append(t("mentoring.page.title", mentor=name(pairing.mentor_id), mentee=name(pairing.mentee_id),
                   subject=pairing.subject) + "\n", style="bold")
@@ -43,7 +47,12 @@ def pairing_history(store, pairing: Pairing, viewer: Teacher | None, today) -> T
     text.append(t("mentoring.page.goals") + "\n", style="bold underline")
     text.append((pairing.goals or t("mentoring.page.none")) + "\n")
     for term in reversed(terms_of_pairing(pairing, terms)):
-        text.append("\n" + t("mentoring.page.term", term=term.name) + "\n", style="bold reverse")
+        text.append("\n" + t("mentoring.page.term", term=term.name), style="bold reverse")
+        if term.status == "archived":
+            text.append(" " + t("mentoring.page.archived"), style="dim")
+        text.append("\n")
+        source = records_for_term(store, term)  # a closed term's records are in its archive file
+        meetings, observations = source.all(MentorMeeting), source.all(Observation)
         progress = progress_of(pairing, term, meetings, observations, today, policy)
         if progress is not None:
             style = "red" if progress.behind else "green" if progress.active else ""
@@ -91,7 +100,7 @@ def pairing_history(store, pairing: Pairing, viewer: Teacher | None, today) -> T
 
 
 class PairingPage(Screen):
-    """Pushed with enter from the pairing list; escape goes back."""
+    """Pushed with enter from the pairing list, or from anywhere with just the id; escape goes back."""
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "key.back", id="pairing_page.back"),
@@ -120,11 +129,29 @@ class PairingPage(Screen):
         self.refresh_data()
         self.query_one("#pairing-page", VerticalScroll).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the keys this user may use show (models.permissions is the rule)."""
+        if action not in ("meetings", "edit", "evaluate", "end"):
+            return True
+        pairing = self.app.store.get(Pairing, self.pairing_id)
+        if pairing is None:
+            return False
+        if action == "meetings":
+            return True  # everyone may read them; the meetings screen lets only the pair and the office write
+        actor = self.app.user or self.app.login
+        if action == "edit":
+            return can(self.app.store, actor, "update", pairing)
+        if action == "end":
+            return pairing.status == "active" and can(self.app.store, actor, "update", pairing, "status")
+        return (can(self.app.store, actor, "update", pairing, "evaluation.summary")
+                or can(self.app.store, actor, "update", pairing, "evaluation.grade"))
+
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
     def data_changed(self) -> None:
         self.refresh_data()
+        self.refresh_bindings()
 
     def refresh_data(self) -> None:
         store = self.app.store
@@ -143,14 +170,14 @@ class PairingPage(Screen):
     def action_edit(self) -> None:
         from screens.pairing_form import PairingForm
 
-        self.app.push_screen(PairingForm(self.pairing_id), lambda _: self.refresh_data())
+        self.app.push_screen(PairingForm(self.pairing_id), lambda _: self.data_changed())
 
     def action_evaluate(self) -> None:
         from screens.pairing_evaluation import EvaluationForm
 
-        self.app.push_screen(EvaluationForm(self.pairing_id), lambda _: self.refresh_data())
+        self.app.push_screen(EvaluationForm(self.pairing_id), lambda _: self.data_changed())
 
     def action_end(self) -> None:
         from screens.pairing_end import EndPairingDialog
 
-        self.app.push_screen(EndPairingDialog(self.pairing_id), lambda _: self.refresh_data())
+        self.app.push_screen(EndPairingDialog(self.pairing_id), lambda _: self.data_changed())
