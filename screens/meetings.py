@@ -56,7 +56,7 @@ class MeetingsScreen(Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="meetings.save", priority=True),
         Binding("escape", "back", "key.back", id="meetings.back"),
-        Binding("f2", "to_form", "mentoring.key.form", id="meetings.form"),
+        Binding("f4", "to_form", "mentoring.key.form", id="meetings.form"),
         Binding("f3", "to_list", "mentoring.key.list", id="meetings.list"),
     ]
 

@@ -135,11 +135,11 @@ async def test_a_mentor_edits_goals_writes_the_summary_and_logs_meetings_of_her_
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, MeetingsScreen)
-        assert {"ctrl+s", "f2"} <= shown_keys(app)
+        assert {"ctrl+s", "f4"} <= shown_keys(app)
         await pilot.press("f3")
         await pilot.pause()
         assert footer_is_whole(app)
-        await pilot.press("f2")
+        await pilot.press("f4")
         app.screen.query_one("#meet-date").value = "11-03"
         await type_text(pilot, "讨论期中复习")
         await pilot.press("ctrl+s")
@@ -172,7 +172,7 @@ async def test_an_unrelated_teacher_only_reads(make_test_app, demo_db):
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, MeetingsScreen)
-        assert not {"ctrl+s", "f2", "f3"} & shown_keys(app)
+        assert not {"ctrl+s", "f4", "f3"} & shown_keys(app)
         assert footer_is_whole(app)
         assert app.screen.query_one("#meet-content").disabled
         assert "只读" in str(app.screen.query_one("#meet-message").render())
