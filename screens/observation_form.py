@@ -17,15 +17,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from models.dates import BadInput, parse_date
+from models.audit import show_value
+from models.dates import BadInput, format_period, parse_date
 from models.i18n import t
 from models.observations import (
     Entry, activities_on, activity_label, check_entry, count_message, earlier_suggestions, save_observation,
 )
-from models.records import LESSON_TYPES, RATINGS, Group, Observation, Problem, Teacher
+from models.permissions import can
+from models.records import LESSON_TYPES, RATINGS, Activity, Group, Observation, Problem, Teacher
 from models.storage import ConflictError, DataFileError, ValidationFailed
 from screens.confirm import ConfirmScreen
 from screens.widgets.choice_field import ChoiceField
+from screens.widgets.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import TeacherField
@@ -54,10 +57,16 @@ class ObservationForm(Screen[Observation | None]):
         Binding("escape", "back", "observations.key.back", id="observations.form.back"),
     ]
 
-    def __init__(self, observation: Observation | None = None):
+    def __init__(self, observation: Observation | None = None, *, teacher_id: int | None = None,
+                 lesson_type: str | None = None):
+        """``observation`` to edit one; otherwise a new record, optionally pre-filled with
+        the observed teacher and the lesson type (the dashboard opens 推门课 for a teacher
+        who has had none this way)."""
         super().__init__()
         translate_bindings(self)
         self.editing = observation
+        self.prefill_teacher_id = teacher_id or 0
+        self.prefill_lesson_type = lesson_type if lesson_type in LESSON_TYPES else ""
         self.last_saved: Observation | None = None
         self._clean: tuple = ()
         self._auto_subject = ""
@@ -118,7 +127,30 @@ class ObservationForm(Screen[Observation | None]):
         for field in self.query(TeacherField):
             field.input.compact = True
         self.reset(keep_people=False)
-        self.query_one("#teacher", TeacherField).focus()
+        # Only someone who may log lessons for another observer (the admin) changes the
+        # observer; for everyone else the field shows who they are and tab skips it.
+        self.query_one("#observer", TeacherField).disabled = not self.may_choose_observer()
+        if self.editing is None and self._apply_prefill():
+            self.query_one("#period", Input).focus()
+        else:
+            self.query_one("#teacher", TeacherField).focus()
+
+    def may_choose_observer(self) -> bool:
+        """May this user save a record whose observer is someone else? Asked of the
+        permission rules with a record observed by nobody in particular."""
+        return can(self.app.store, self.app.user or self.app.login, "insert", Observation(observer_id=-1))
+
+    def _apply_prefill(self) -> bool:
+        """Put the teacher and lesson type the caller asked for into a new form; True
+        when a teacher was filled in."""
+        if self.prefill_lesson_type:
+            self.query_one("#lesson_type", ChoiceField).value = self.prefill_lesson_type
+        teacher = self.app.store.get(Teacher, self.prefill_teacher_id) if self.prefill_teacher_id else None
+        if teacher is not None:
+            self.query_one("#teacher", TeacherField).set_teacher(teacher)
+            self._teacher_chosen(teacher)
+        self._clean = self._snapshot()  # a pre-filled form is not a change to discard
+        return teacher is not None
 
     # -- filling and reading -------------------------------------------------------------
 
@@ -235,9 +267,10 @@ class ObservationForm(Screen[Observation | None]):
         if event.field.id == "observer":
             self._update_title()
             return
-        teacher = event.teacher
-        if teacher is None:
-            return
+        if event.teacher is not None:
+            self._teacher_chosen(event.teacher)
+
+    def _teacher_chosen(self, teacher: Teacher) -> None:
         subject, grade = self.query_one("#subject", Input), self.query_one("#grade_class", Input)
         # Defaults follow the teacher until the user types their own.
         if subject.value in ("", self._auto_subject):
@@ -296,12 +329,21 @@ class ObservationForm(Screen[Observation | None]):
         if problems:
             self.show_problems(problems)
             return
+        self._store_and_report(observation)
+
+    def _store_and_report(self, observation: Observation) -> None:
+        """Save a checked record; a conflict with another session's save opens the dialog."""
+        store = self.app.store
         try:
             saved = save_observation(store, observation)
         except ValidationFailed as error:
             self.show_problems(error.problems)
             return
-        except (ConflictError, DataFileError) as error:
+        except ConflictError as conflict:
+            resolve_conflict(self.app, conflict, save_mine=self._keep_mine, take_theirs=self._take_theirs,
+                             labels=self.conflict_labels(), show=self._show_value)
+            return
+        except DataFileError as error:  # PermissionDenied included: its message says who may
             self.show_problems([Problem("duplicate", t("observations.save_failed", reason=str(error)))])
             return
         self.last_saved = saved
@@ -318,6 +360,46 @@ class ObservationForm(Screen[Observation | None]):
         self.query_one("#form-status", Static).update(Text(message, style="bold green"))
         self.app.notify(message, markup=False, timeout=4)
         self.query_one("#teacher", TeacherField).focus()
+
+    # -- someone else saved the same record meanwhile ----------------------------------------
+
+    def conflict_labels(self) -> dict[str, str]:
+        names = ("date", "period", "observer", "teacher", "subject", "grade_class", "topic", "lesson_type",
+                 "strengths", "shortcomings", "suggestions", "rating", "activity")
+        labels = {f"{n}_id" if n in ("observer", "teacher", "activity") else n: t(f"observations.field.{n}")
+                  for n in names}
+        labels["term_id"] = t("observations.filters.term")
+        labels["followed_up_ids"] = t("observations.conflict.followed_up")
+        return labels
+
+    def _show_value(self, field: str, value) -> str:
+        """Names instead of ids, and periods as the school says them, in the dialog."""
+        store = self.app.store
+        if field in ("observer_id", "teacher_id") and value:
+            teacher = store.get(Teacher, int(value))
+            return teacher.name if teacher else str(value)
+        if field == "period" and value:
+            return format_period(int(value), store.policy())
+        if field == "activity_id":
+            activity = store.get(Activity, int(value)) if value else None
+            return activity_label(store, activity) if activity else "—"
+        return show_value(value)
+
+    def _keep_mine(self, mine: Observation) -> None:
+        """k: my version overwrites theirs (it carries their version number now); if they
+        deleted the record, mine comes back as a new one."""
+        self.editing = mine
+        self._store_and_report(mine)
+
+    def _take_theirs(self, theirs: Observation | None) -> None:
+        """t: the form shows what they saved; nothing is stored."""
+        if theirs is None:
+            self.app.notify(t("observations.conflict.deleted"), severity="warning")
+            self.dismiss(self.last_saved)
+            return
+        self.editing = theirs
+        self.reset(keep_people=False)
+        self.query_one("#form-status", Static).update(Text(t("observations.conflict.took_theirs"), style="bold"))
 
     def action_back(self) -> None:
         if not self.changed:
