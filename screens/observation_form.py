@@ -5,6 +5,9 @@ The cursor starts on the observed teacher. The tab order is the order of the wor
 the text itself plus about 14 keys; subject and class fill themselves in from the
 teacher and come after. ctrl+s saves and leaves a fresh form with the same observer
 and date, for the next lesson of the day.
+
+Keys that arrive in one burst over SSH land where they belong: every field acts on a
+key before the next one is read (screens/widgets/ordered_keys.py).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, SelectionList, Static, TextArea
+from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from models.audit import show_value
@@ -31,6 +34,7 @@ from screens.widgets.choice_field import ChoiceField
 from screens.widgets.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.ordered_keys import OrderedInput, OrderedTeacherField, OrderedTextArea
 from screens.widgets.teacher_field import TeacherField
 
 # Which error line shows the problems of which field: each sits under its row.
@@ -83,16 +87,16 @@ class ObservationForm(Screen[Observation | None]):
             yield Static(id="form-title")
             with Horizontal(classes="form-row"):
                 yield Label(t("observations.field.teacher"), classes="form-label")
-                yield TeacherField(teachers, groups=groups, placeholder=t("observations.placeholder.teacher"),
-                                   id="teacher")
+                yield OrderedTeacherField(teachers, groups=groups, placeholder=t("observations.placeholder.teacher"),
+                                          id="teacher", on_pick=self._teacher_chosen)
                 yield Label(t("observations.field.date"), classes="form-label short")
-                yield Input(placeholder=t("observations.placeholder.date"), id="date", compact=True)
+                yield OrderedInput(placeholder=t("observations.placeholder.date"), id="date", compact=True)
                 yield Label(t("observations.field.period"), classes="form-label short")
-                yield Input(placeholder=t("observations.placeholder.period"), id="period", compact=True)
+                yield OrderedInput(placeholder=t("observations.placeholder.period"), id="period", compact=True)
             yield Static(id="err-who", classes="form-error")
             with Horizontal(classes="form-row"):
                 yield Label(t("observations.field.topic"), classes="form-label")
-                yield Input(placeholder=t("observations.placeholder.topic"), id="topic", compact=True)
+                yield OrderedInput(placeholder=t("observations.placeholder.topic"), id="topic", compact=True)
                 yield Label(t("observations.field.lesson_type"), classes="form-label short")
                 yield ChoiceField([(x, x) for x in LESSON_TYPES], "常态课", hint=t("observations.choice.hint"),
                                   id="lesson_type")
@@ -100,21 +104,21 @@ class ObservationForm(Screen[Observation | None]):
             for name in ("strengths", "shortcomings", "suggestions"):
                 with Horizontal(classes="form-row comment-row"):
                     yield Label(t(f"observations.field.{name}"), classes="form-label")
-                    yield TextArea(id=name, compact=True, soft_wrap=True, show_line_numbers=False)
+                    yield OrderedTextArea(id=name, compact=True, soft_wrap=True, show_line_numbers=False)
             yield Static(id="err-comments", classes="form-error")
             with Horizontal(classes="form-row"):
                 yield Label(t("observations.field.rating"), classes="form-label")
                 yield ChoiceField([("", t("observations.choice.none"))] + [(r, r) for r in RATINGS], "",
                                   hint=t("observations.choice.hint"), id="rating")
                 yield Label(t("observations.field.subject"), classes="form-label short")
-                yield Input(id="subject", compact=True)
+                yield OrderedInput(id="subject", compact=True)
                 yield Label(t("observations.field.grade_class"), classes="form-label short")
-                yield Input(id="grade_class", compact=True)
+                yield OrderedInput(id="grade_class", compact=True)
             yield Static(id="err-rating", classes="form-error")
             with Horizontal(classes="form-row"):
                 yield Label(t("observations.field.observer"), classes="form-label")
-                yield TeacherField(teachers, groups=groups, placeholder=t("observations.placeholder.teacher"),
-                                   id="observer")
+                yield OrderedTeacherField(teachers, groups=groups, placeholder=t("observations.placeholder.teacher"),
+                                          id="observer")
                 yield Label(t("observations.field.activity"), classes="form-label short")
                 yield ChoiceField([("0", t("observations.choice.none"))], "0", id="activity")
             yield Static(id="err-extra", classes="form-error")
@@ -258,7 +262,11 @@ class ObservationForm(Screen[Observation | None]):
                              suggestion=o.suggestions.replace("\n", " "))), o.id, o.id in keep)
             for o in earlier
         ])
-        chooser.highlighted = 0  # so that space ticks the newest at once
+        # So that space ticks the newest at once. Without its message: the list may be
+        # rebuilt before the message is read (a burst of keys), and Textual would then
+        # look up an option that is gone.
+        with chooser.prevent(OptionList.OptionHighlighted):
+            chooser.highlighted = 0
         chooser.display = True
 
     # -- reacting to the user ------------------------------------------------------------
@@ -267,7 +275,9 @@ class ObservationForm(Screen[Observation | None]):
         if event.field.id == "observer":
             self._update_title()
             return
-        if event.teacher is not None:
+        now = event.field.teacher
+        # A pick read after a burst went on (saved, next teacher chosen) is out of date.
+        if event.teacher is not None and now is not None and now.id == event.teacher.id:
             self._teacher_chosen(event.teacher)
 
     def _teacher_chosen(self, teacher: Teacher) -> None:
@@ -313,7 +323,12 @@ class ObservationForm(Screen[Observation | None]):
                 Text(t("observations.error.fix_first", count=len(problems)), style="bold red"))
             first = next((p for p in problems if p.field in FIELD_WIDGETS), None)
             if first is not None:
-                self.query_one(FIELD_WIDGETS[first.field]).focus()
+                self.focus_now(self.query_one(FIELD_WIDGETS[first.field]))
+
+    def focus_now(self, widget) -> None:
+        """Move the cursor before the next key is read (``widget.focus()`` waits a turn,
+        and keys typed ahead would land in the field the cursor is leaving)."""
+        self.set_focus(widget.input if isinstance(widget, TeacherField) else widget)
 
     @property
     def problem_text(self) -> str:
@@ -359,7 +374,7 @@ class ObservationForm(Screen[Observation | None]):
         self.reset(keep_people=True)
         self.query_one("#form-status", Static).update(Text(message, style="bold green"))
         self.app.notify(message, markup=False, timeout=4)
-        self.query_one("#teacher", TeacherField).focus()
+        self.focus_now(self.query_one("#teacher", TeacherField))
 
     # -- someone else saved the same record meanwhile ----------------------------------------
 
