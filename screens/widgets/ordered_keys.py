@@ -47,11 +47,12 @@ class KeysInOrder:
         super()._forward_event(event)  # type: ignore[misc]
 
     def key_now(self, event: events.Key) -> bool:
-        if event.key == "tab":
-            self.screen.focus_next()  # type: ignore[attr-defined]
-            return True
-        if event.key == "shift+tab":
-            self.screen.focus_previous()  # type: ignore[attr-defined]
+        if event.key in ("tab", "shift+tab"):
+            self.leave_now()
+            if event.key == "tab":
+                self.screen.focus_next()  # type: ignore[attr-defined]
+            else:
+                self.screen.focus_previous()  # type: ignore[attr-defined]
             return True
         if event.key == "enter" and self.enter_now():
             return True
@@ -61,6 +62,9 @@ class KeysInOrder:
 
     def enter_now(self) -> bool:
         return False
+
+    def leave_now(self) -> None:
+        """Tab is leaving the field: finish what must be done before the next field."""
 
     def type_now(self, event: events.Key) -> bool:
         return False
@@ -91,9 +95,15 @@ class KeysInOrder:
 class OrderedInput(KeysInOrder, Input):
     """An Input whose enter moves on to the next field at once (or calls ``on_enter``)."""
 
-    def __init__(self, *args, on_enter: Callable[[], None] | None = None, **kwargs):
+    def __init__(self, *args, on_enter: Callable[[], None] | None = None,
+                 on_leave: Callable[[], None] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.on_enter = on_enter
+        self.on_leave = on_leave
+
+    def leave_now(self) -> None:
+        if self.on_leave is not None:
+            self.on_leave()
 
     def enter_now(self) -> bool:
         if self.on_enter is not None:
@@ -150,7 +160,7 @@ class OrderedTeacherField(TeacherField):
         self.on_pick = on_pick
 
     def compose(self) -> ComposeResult:
-        yield OrderedInput(placeholder=self._placeholder, on_enter=self.pick_now)
+        yield OrderedInput(placeholder=self._placeholder, on_enter=self.pick_now, on_leave=self.take_top_now)
         matches = OptionList()
         matches.can_focus = False
         yield matches
@@ -185,3 +195,15 @@ class OrderedTeacherField(TeacherField):
         chosen = self.pick_highlighted()
         if chosen is not None and self.on_pick is not None:
             self.on_pick(chosen)
+
+    def take_top_now(self) -> None:
+        """Tab takes the top match, like leaving the field does, but before the next key."""
+        typed = self.input.value.strip()
+        if self.teacher is not None or not typed:
+            return
+        found = self.matches(typed)
+        if found:
+            self.set_teacher(found[0])
+            self.post_message(self.Picked(self, found[0]))
+            if self.on_pick is not None:
+                self.on_pick(found[0])
