@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.archive import ArchiveView, view_for
 from models.dates import BadInput, format_period, parse_date, parse_period
 from models.i18n import t
 from models.pace import expected_by_week
@@ -176,9 +177,14 @@ def delete_observation(store, observation: Observation) -> None:
 
 
 def restore_observation(store, observation: Observation) -> Observation:
-    """Put a deleted record back (undo). It gets a new id: ids are never reused."""
+    """Put a deleted record back (undo) under the id it had.
+
+    Keeping the id keeps every link to it: later records mark its suggestions as
+    followed up by id (``followed_up_ids``), and those records may be other
+    observers' that this user may not rewrite. The id was never given to another
+    record, so taking it back is safe."""
     with store.transaction() as tx:
-        return tx.insert(observation.copy(id=0))
+        return tx.restore(observation)
 
 
 def can_change(viewer: Teacher | None, observation: Observation) -> bool:
@@ -327,12 +333,27 @@ class LogFilters:
 SORT_COLUMNS = ("date", "period", "observer", "teacher", "subject", "topic", "lesson_type", "rating")
 
 
+def observation_reader(store, term_id: str = ""):
+    """What to read one term's observations from: the store, plus the term's archive
+    when the term is archived (read-only, models/archive.py); every archive for ""
+    (all terms). It answers ``all`` / ``get`` / ``policy`` like the store."""
+    if not term_id:
+        return ArchiveView(store)
+    return view_for(store, next((x for x in store.all(Term) if x.term_id == term_id), None))
+
+
+def is_archived_term(store, term_id: str) -> bool:
+    return any(x.term_id == term_id and x.status == "archived" for x in store.all(Term))
+
+
 def log_records(store, viewer: Teacher | None, filters: LogFilters, current_term_id: str = "") -> list[Observation]:
     """The records the log shows, as the viewer may read them, filtered and sorted.
 
-    Rating filter and search look only at what the viewer may read, so a hidden
-    rating or comment cannot be found out by filtering for it."""
+    An archived term's records come from its archive. Rating filter and search look
+    only at what the viewer may read, so a hidden rating or comment cannot be found
+    out by filtering for it."""
     term_id = current_term_id if filters.term_id is None else filters.term_id
+    store = observation_reader(store, term_id)
     terms = {x.term_id: x for x in store.all(Term)}
     members: set[int] | None = None
     if filters.group_id:
@@ -405,9 +426,10 @@ def export_table(store, viewer: Teacher | None, term_id: str = "") -> tuple[list
     """Header and rows of the export, with the comments and rating blank wherever the
     viewer may not read them."""
     names = {x.id: x.name for x in store.all(Teacher)}
-    activities = {a.id: a for a in store.all(Activity)}
     policy = store.policy()
     header = [t(f"observations.col.{key}") for key, _ in EXPORT_COLUMNS]
+    store = observation_reader(store, term_id)  # an archived term exports from its archive
+    activities = {a.id: a for a in store.all(Activity)}
     rows = []
     records = [o for o in store.all(Observation) if not term_id or o.term_id == term_id]
     for observation in sorted(records, key=lambda o: (o.date, o.period, o.id)):

@@ -538,6 +538,23 @@ class Transaction:
         self._audit("insert", type(record), new_id, None, data)
         return record
 
+    def restore(self, record: R) -> R:
+        """Put a deleted record back under its own id (undo), so every reference to it
+        (an observation's ``followed_up_ids`` …) holds again. The id was never given to
+        another record (ids are never reused), so taking it back is safe; it is refused
+        with :class:`ConflictError` if a record with that id exists."""
+        if not record.id:
+            raise ValueError("restore needs the id the record had")
+        current = self.get(type(record), record.id)
+        if current is not None:
+            raise ConflictError(record, current)
+        record = record.copy(updated_by=self.actor, updated_at=clock.stamp(), version=record.version + 1)
+        self._check("insert", None, record)
+        data = record.to_dict()
+        self._table(type(record)).insert(Document(data, doc_id=record.id))
+        self._audit("insert", type(record), record.id, None, data)
+        return record
+
     def insert_many(self, records: list[R]) -> list[R]:
         """Insert many records of one type in one pass (the demo, imports)."""
         if not records:

@@ -1,4 +1,6 @@
-"""One 听课记录 as the viewer may read it: e edits, d deletes (the log does both)."""
+"""One 听课记录 as the viewer may read it: e edits, d deletes (the log does both).
+The keys show only for someone who may make the change, and never for a record of an
+archived term (it is read from the archive and cannot change)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from textual.widgets import Footer, Static
 
 from models.dates import format_date, format_period
 from models.i18n import t
-from models.observations import activity_label, can_change
-from models.permissions import can_read_comments, readable
+from models.observations import activity_label
+from models.permissions import can, can_read_comments, readable
 from models.records import Activity, Observation, Teacher, Term
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
@@ -28,10 +30,13 @@ class ObservationDetail(Screen[str | None]):
         Binding("d", "dismiss_with('delete')", "observations.key.delete", id="observations.detail.delete"),
     ]
 
-    def __init__(self, observation_id: int):
+    def __init__(self, observation_id: int, *, source=None):
+        """``source`` reads the record when it is not in the store (an archived term's
+        ArchiveView); by default the store."""
         super().__init__()
         translate_bindings(self)
         self.observation_id = observation_id
+        self.source = source
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -48,11 +53,12 @@ class ObservationDetail(Screen[str | None]):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "dismiss_with" and parameters and parameters[0] in ("edit", "delete"):
             stored = self.app.store.get(Observation, self.observation_id)
-            return stored is not None and can_change(self.app.user, stored)
+            change = "update" if parameters[0] == "edit" else "delete"
+            return stored is not None and can(self.app.store, self.app.user or self.app.login, change, stored)
         return True
 
     def refresh_data(self) -> None:
-        store, viewer = self.app.store, self.app.user
+        store, viewer = self.source or self.app.store, self.app.user
         stored = store.get(Observation, self.observation_id)
         body = self.query_one("#obs-detail-body", Static)
         if stored is None:
@@ -94,6 +100,7 @@ class ObservationDetail(Screen[str | None]):
             text.append(t("observations.log.hidden") + "\n", style="dim")
         text.append(t("observations.detail.by", who=record.updated_by, when=record.updated_at) + "\n", style="dim")
         body.update(text)
+        self.refresh_bindings()
 
     def action_dismiss_with(self, choice: str | None) -> None:
         self.dismiss(choice)

@@ -40,7 +40,9 @@ class ObservationFilters(ModalScreen[LogFilters | None]):
         teachers = lambda: store.all(Teacher)  # noqa: E731
         any_choice = ("", t("observations.choice.any"))
         terms = [(CURRENT, t("observations.filters.current_term")), ("", t("observations.log.all_terms"))]
-        terms += [(x.term_id, x.name) for x in sorted(store.all(Term), key=lambda x: x.start, reverse=True)]
+        # Archived terms stay in the list: their records are read from the archive, read-only.
+        terms += [(x.term_id, t("observations.filters.archived", name=x.name) if x.status == "archived" else x.name)
+                  for x in sorted(store.all(Term), key=lambda x: x.start, reverse=True)]
         groups = [any_choice] + [(str(g.id), g.name) for g in store.all(Group) if g.active]
         f = self.filters
         with VerticalScroll(id="obs-filters"):

@@ -5,6 +5,9 @@ The cursor starts on the observed teacher. The tab order is the order of the wor
 the text itself plus about 14 keys; subject and class fill themselves in from the
 teacher and come after. ctrl+s saves and leaves a fresh form with the same observer
 and date, for the next lesson of the day.
+
+Keys that arrive in one burst over SSH land where they belong: every field acts on a
+key before the next one is read (screens/widgets/ordered_keys.py).
 """
 
 from __future__ import annotations
@@ -14,20 +17,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, SelectionList, Static, TextArea
+from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from models.dates import BadInput, parse_date
+from models.audit import show_value
+from models.dates import BadInput, format_period, parse_date
 from models.i18n import t
 from models.observations import (
     Entry, activities_on, activity_label, check_entry, count_message, earlier_suggestions, save_observation,
 )
-from models.records import LESSON_TYPES, RATINGS, Group, Observation, Problem, Teacher
+from models.permissions import can
+from models.records import LESSON_TYPES, RATINGS, Activity, Group, Observation, Problem, Teacher
 from models.storage import ConflictError, DataFileError, ValidationFailed
 from screens.confirm import ConfirmScreen
 from screens.widgets.choice_field import ChoiceField
+from screens.widgets.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.ordered_keys import OrderedInput, OrderedTeacherField, OrderedTextArea
 from screens.widgets.teacher_field import TeacherField
 
 # Which error line shows the problems of which field: each sits under its row.
@@ -54,10 +61,16 @@ class ObservationForm(Screen[Observation | None]):
         Binding("escape", "back", "observations.key.back", id="observations.form.back"),
     ]
 
-    def __init__(self, observation: Observation | None = None):
+    def __init__(self, observation: Observation | None = None, *, teacher_id: int | None = None,
+                 lesson_type: str | None = None):
+        """``observation`` to edit one; otherwise a new record, optionally pre-filled with
+        the observed teacher and the lesson type (the dashboard opens 推门课 for a teacher
+        who has had none this way)."""
         super().__init__()
         translate_bindings(self)
         self.editing = observation
+        self.prefill_teacher_id = teacher_id or 0
+        self.prefill_lesson_type = lesson_type if lesson_type in LESSON_TYPES else ""
         self.last_saved: Observation | None = None
         self._clean: tuple = ()
         self._auto_subject = ""
@@ -74,16 +87,16 @@ class ObservationForm(Screen[Observation | None]):
             yield Static(id="form-title")
             with Horizontal(classes="form-row"):
                 yield Label(t("observations.field.teacher"), classes="form-label")
-                yield TeacherField(teachers, groups=groups, placeholder=t("observations.placeholder.teacher"),
-                                   id="teacher")
+                yield OrderedTeacherField(teachers, groups=groups, placeholder=t("observations.placeholder.teacher"),
+                                          id="teacher", on_pick=self._teacher_chosen)
                 yield Label(t("observations.field.date"), classes="form-label short")
-                yield Input(placeholder=t("observations.placeholder.date"), id="date", compact=True)
+                yield OrderedInput(placeholder=t("observations.placeholder.date"), id="date", compact=True)
                 yield Label(t("observations.field.period"), classes="form-label short")
-                yield Input(placeholder=t("observations.placeholder.period"), id="period", compact=True)
+                yield OrderedInput(placeholder=t("observations.placeholder.period"), id="period", compact=True)
             yield Static(id="err-who", classes="form-error")
             with Horizontal(classes="form-row"):
                 yield Label(t("observations.field.topic"), classes="form-label")
-                yield Input(placeholder=t("observations.placeholder.topic"), id="topic", compact=True)
+                yield OrderedInput(placeholder=t("observations.placeholder.topic"), id="topic", compact=True)
                 yield Label(t("observations.field.lesson_type"), classes="form-label short")
                 yield ChoiceField([(x, x) for x in LESSON_TYPES], "常态课", hint=t("observations.choice.hint"),
                                   id="lesson_type")
@@ -91,21 +104,21 @@ class ObservationForm(Screen[Observation | None]):
             for name in ("strengths", "shortcomings", "suggestions"):
                 with Horizontal(classes="form-row comment-row"):
                     yield Label(t(f"observations.field.{name}"), classes="form-label")
-                    yield TextArea(id=name, compact=True, soft_wrap=True, show_line_numbers=False)
+                    yield OrderedTextArea(id=name, compact=True, soft_wrap=True, show_line_numbers=False)
             yield Static(id="err-comments", classes="form-error")
             with Horizontal(classes="form-row"):
                 yield Label(t("observations.field.rating"), classes="form-label")
                 yield ChoiceField([("", t("observations.choice.none"))] + [(r, r) for r in RATINGS], "",
                                   hint=t("observations.choice.hint"), id="rating")
                 yield Label(t("observations.field.subject"), classes="form-label short")
-                yield Input(id="subject", compact=True)
+                yield OrderedInput(id="subject", compact=True)
                 yield Label(t("observations.field.grade_class"), classes="form-label short")
-                yield Input(id="grade_class", compact=True)
+                yield OrderedInput(id="grade_class", compact=True)
             yield Static(id="err-rating", classes="form-error")
             with Horizontal(classes="form-row"):
                 yield Label(t("observations.field.observer"), classes="form-label")
-                yield TeacherField(teachers, groups=groups, placeholder=t("observations.placeholder.teacher"),
-                                   id="observer")
+                yield OrderedTeacherField(teachers, groups=groups, placeholder=t("observations.placeholder.teacher"),
+                                          id="observer")
                 yield Label(t("observations.field.activity"), classes="form-label short")
                 yield ChoiceField([("0", t("observations.choice.none"))], "0", id="activity")
             yield Static(id="err-extra", classes="form-error")
@@ -118,7 +131,30 @@ class ObservationForm(Screen[Observation | None]):
         for field in self.query(TeacherField):
             field.input.compact = True
         self.reset(keep_people=False)
-        self.query_one("#teacher", TeacherField).focus()
+        # Only someone who may log lessons for another observer (the admin) changes the
+        # observer; for everyone else the field shows who they are and tab skips it.
+        self.query_one("#observer", TeacherField).disabled = not self.may_choose_observer()
+        if self.editing is None and self._apply_prefill():
+            self.query_one("#period", Input).focus()
+        else:
+            self.query_one("#teacher", TeacherField).focus()
+
+    def may_choose_observer(self) -> bool:
+        """May this user save a record whose observer is someone else? Asked of the
+        permission rules with a record observed by nobody in particular."""
+        return can(self.app.store, self.app.user or self.app.login, "insert", Observation(observer_id=-1))
+
+    def _apply_prefill(self) -> bool:
+        """Put the teacher and lesson type the caller asked for into a new form; True
+        when a teacher was filled in."""
+        if self.prefill_lesson_type:
+            self.query_one("#lesson_type", ChoiceField).value = self.prefill_lesson_type
+        teacher = self.app.store.get(Teacher, self.prefill_teacher_id) if self.prefill_teacher_id else None
+        if teacher is not None:
+            self.query_one("#teacher", TeacherField).set_teacher(teacher)
+            self._teacher_chosen(teacher)
+        self._clean = self._snapshot()  # a pre-filled form is not a change to discard
+        return teacher is not None
 
     # -- filling and reading -------------------------------------------------------------
 
@@ -226,7 +262,11 @@ class ObservationForm(Screen[Observation | None]):
                              suggestion=o.suggestions.replace("\n", " "))), o.id, o.id in keep)
             for o in earlier
         ])
-        chooser.highlighted = 0  # so that space ticks the newest at once
+        # So that space ticks the newest at once. Without its message: the list may be
+        # rebuilt before the message is read (a burst of keys), and Textual would then
+        # look up an option that is gone.
+        with chooser.prevent(OptionList.OptionHighlighted):
+            chooser.highlighted = 0
         chooser.display = True
 
     # -- reacting to the user ------------------------------------------------------------
@@ -235,9 +275,12 @@ class ObservationForm(Screen[Observation | None]):
         if event.field.id == "observer":
             self._update_title()
             return
-        teacher = event.teacher
-        if teacher is None:
-            return
+        now = event.field.teacher
+        # A pick read after a burst went on (saved, next teacher chosen) is out of date.
+        if event.teacher is not None and now is not None and now.id == event.teacher.id:
+            self._teacher_chosen(event.teacher)
+
+    def _teacher_chosen(self, teacher: Teacher) -> None:
         subject, grade = self.query_one("#subject", Input), self.query_one("#grade_class", Input)
         # Defaults follow the teacher until the user types their own.
         if subject.value in ("", self._auto_subject):
@@ -280,7 +323,12 @@ class ObservationForm(Screen[Observation | None]):
                 Text(t("observations.error.fix_first", count=len(problems)), style="bold red"))
             first = next((p for p in problems if p.field in FIELD_WIDGETS), None)
             if first is not None:
-                self.query_one(FIELD_WIDGETS[first.field]).focus()
+                self.focus_now(self.query_one(FIELD_WIDGETS[first.field]))
+
+    def focus_now(self, widget) -> None:
+        """Move the cursor before the next key is read (``widget.focus()`` waits a turn,
+        and keys typed ahead would land in the field the cursor is leaving)."""
+        self.set_focus(widget.input if isinstance(widget, TeacherField) else widget)
 
     @property
     def problem_text(self) -> str:
@@ -296,12 +344,21 @@ class ObservationForm(Screen[Observation | None]):
         if problems:
             self.show_problems(problems)
             return
+        self._store_and_report(observation)
+
+    def _store_and_report(self, observation: Observation) -> None:
+        """Save a checked record; a conflict with another session's save opens the dialog."""
+        store = self.app.store
         try:
             saved = save_observation(store, observation)
         except ValidationFailed as error:
             self.show_problems(error.problems)
             return
-        except (ConflictError, DataFileError) as error:
+        except ConflictError as conflict:
+            resolve_conflict(self.app, conflict, save_mine=self._keep_mine, take_theirs=self._take_theirs,
+                             labels=self.conflict_labels(), show=self._show_value)
+            return
+        except DataFileError as error:  # PermissionDenied included: its message says who may
             self.show_problems([Problem("duplicate", t("observations.save_failed", reason=str(error)))])
             return
         self.last_saved = saved
@@ -317,7 +374,47 @@ class ObservationForm(Screen[Observation | None]):
         self.reset(keep_people=True)
         self.query_one("#form-status", Static).update(Text(message, style="bold green"))
         self.app.notify(message, markup=False, timeout=4)
-        self.query_one("#teacher", TeacherField).focus()
+        self.focus_now(self.query_one("#teacher", TeacherField))
+
+    # -- someone else saved the same record meanwhile ----------------------------------------
+
+    def conflict_labels(self) -> dict[str, str]:
+        names = ("date", "period", "observer", "teacher", "subject", "grade_class", "topic", "lesson_type",
+                 "strengths", "shortcomings", "suggestions", "rating", "activity")
+        labels = {f"{n}_id" if n in ("observer", "teacher", "activity") else n: t(f"observations.field.{n}")
+                  for n in names}
+        labels["term_id"] = t("observations.filters.term")
+        labels["followed_up_ids"] = t("observations.conflict.followed_up")
+        return labels
+
+    def _show_value(self, field: str, value) -> str:
+        """Names instead of ids, and periods as the school says them, in the dialog."""
+        store = self.app.store
+        if field in ("observer_id", "teacher_id") and value:
+            teacher = store.get(Teacher, int(value))
+            return teacher.name if teacher else str(value)
+        if field == "period" and value:
+            return format_period(int(value), store.policy())
+        if field == "activity_id":
+            activity = store.get(Activity, int(value)) if value else None
+            return activity_label(store, activity) if activity else "—"
+        return show_value(value)
+
+    def _keep_mine(self, mine: Observation) -> None:
+        """k: my version overwrites theirs (it carries their version number now); if they
+        deleted the record, mine comes back as a new one."""
+        self.editing = mine
+        self._store_and_report(mine)
+
+    def _take_theirs(self, theirs: Observation | None) -> None:
+        """t: the form shows what they saved; nothing is stored."""
+        if theirs is None:
+            self.app.notify(t("observations.conflict.deleted"), severity="warning")
+            self.dismiss(self.last_saved)
+            return
+        self.editing = theirs
+        self.reset(keep_people=False)
+        self.query_one("#form-status", Static).update(Text(t("observations.conflict.took_theirs"), style="bold"))
 
     def action_back(self) -> None:
         if not self.changed:

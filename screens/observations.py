@@ -17,7 +17,8 @@ from textual.widgets import DataTable, Input, Static
 
 from models.i18n import t
 from models.observations import (
-    LogFilters, can_change, delete_observation, log_records, restore_observation, short_period,
+    LogFilters, delete_observation, is_archived_term, log_records, observation_reader, restore_observation,
+    short_period,
 )
 from models.permissions import can_read_comments
 from models.prefs import load_prefs, save_prefs
@@ -59,6 +60,7 @@ class ObservationsScreen(AreaScreen):
         super().__init__()
         self.filters = LogFilters()
         self.records: list[Observation] = []
+        self.source = None  # what the shown term's records are read from (the store or an archive view)
         self.deleted: list[Observation] = []  # this session's deletions, newest last, for undo
         self._prefs_loaded = False
 
@@ -87,11 +89,20 @@ class ObservationsScreen(AreaScreen):
 
     # -- drawing ---------------------------------------------------------------------
 
+    def shown_term_id(self) -> str:
+        """The term the log shows ("" for every term)."""
+        if self.filters.term_id is None:
+            return self.app.term.term_id if self.app.term else ""
+        return self.filters.term_id
+
     def refresh_data(self) -> None:
         self._load_prefs()
         store, viewer = self.app.store, self.app.user
-        term = self.app.term
-        self.records = log_records(store, viewer, self.filters, term.term_id if term else "")
+        term_id = self.shown_term_id()
+        self.records = log_records(store, viewer, self.filters, term_id)
+        # An archived term's records come from its archive: read them (and their readers'
+        # rights) from there too.
+        source = self.source = observation_reader(store, term_id)
         names = {x.id: x.name for x in store.all(Teacher)}
         policy = store.policy()
         table = self.query_one("#log", DataTable)
@@ -99,7 +110,7 @@ class ObservationsScreen(AreaScreen):
         table.clear()
         for record in self.records:
             day = dt.date.fromisoformat(record.date)
-            readable = can_read_comments(store, viewer, record)
+            readable = can_read_comments(source, viewer, record)
             # Text, never str: DataTable reads plain strings as markup, and names are data.
             table.add_row(
                 Text(f"{record.date[5:]} {t(f'weekday.{day.weekday()}')}"),
@@ -112,6 +123,7 @@ class ObservationsScreen(AreaScreen):
             table.move_cursor(row=min(current, len(self.records) - 1))
         self.query_one("#log-empty", Static).display = not self.records
         self._describe_filters()
+        self.refresh_bindings()
 
     def _describe_filters(self) -> None:
         store, f = self.app.store, self.filters
@@ -143,6 +155,9 @@ class ObservationsScreen(AreaScreen):
         label = dict((key, t(label)) for key, label, _ in LOG_COLUMNS).get(f.sort, f.sort)
         direction = t("observations.log.descending" if f.reverse else "observations.log.ascending")
         line = Text(t("observations.log.filters", filters=" · ".join(parts)))
+        shown = self.shown_term_id()
+        if shown and is_archived_term(store, shown):
+            line.append("  " + t("observations.log.archived"), style="bold yellow")
         line.append("  " + t("observations.log.count", count=len(self.records)), style="bold")
         line.append("  " + t("observations.log.sorted", column=label, direction=direction))
         self.query_one("#log-filters", Static).update(line)
@@ -157,7 +172,24 @@ class ObservationsScreen(AreaScreen):
 
     def _stored(self, record: Observation) -> Observation | None:
         # The log holds what the viewer may read; changes start from the stored record.
+        # An archived term's records are not in the store: they cannot be changed.
         return self.app.store.get(Observation, record.id)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Show only the keys this user may use on the highlighted record."""
+        if action in ("edit", "delete"):
+            record = self.current_record()
+            stored = self._stored(record) if record is not None else None
+            return stored is not None and self.can("update" if action == "edit" else "delete", stored)
+        if action == "undo":
+            return bool(self.deleted)
+        if action == "new":
+            user = self.app.user
+            return self.can("insert", Observation(observer_id=user.id if user else 0))
+        return True
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -183,28 +215,31 @@ class ObservationsScreen(AreaScreen):
             elif choice == "delete":
                 self.action_delete()
 
-        self.app.push_screen(ObservationDetail(record.id), after)
+        self.app.push_screen(ObservationDetail(record.id, source=self.source), after)
 
-    def _changeable(self) -> Observation | None:
+    def _changeable(self, action: str) -> Observation | None:
         record = self.current_record()
         if record is None:
             return None
         stored = self._stored(record)
         if stored is None:
-            self.data_changed()
+            if is_archived_term(self.app.store, record.term_id):
+                self.notify(t("observations.error.archived"), severity="warning")
+            else:
+                self.data_changed()
             return None
-        if not can_change(self.app.user, stored):
-            self.notify(t("observations.error.not_yours"), severity="warning")
+        if not self.can("update" if action == "edit" else "delete", stored):
+            self.refuse("update" if action == "edit" else "delete", stored)
             return None
         return stored
 
     def action_edit(self) -> None:
-        stored = self._changeable()
+        stored = self._changeable("edit")
         if stored is not None:
             self.app.push_screen(ObservationForm(stored), lambda _: self.data_changed())
 
     def action_delete(self) -> None:
-        stored = self._changeable()
+        stored = self._changeable("delete")
         if stored is None:
             return
         try:
@@ -213,6 +248,7 @@ class ObservationsScreen(AreaScreen):
             self.notify(t("observations.save_failed", reason=str(error)), severity="error", markup=False)
             return
         self.deleted.append(stored)
+        self.refresh_bindings()
         teacher = self.app.store.get(Teacher, stored.teacher_id)
         self.notify(t("observations.log.deleted", teacher=teacher.name if teacher else "?", topic=stored.topic),
                     markup=False)
@@ -223,6 +259,7 @@ class ObservationsScreen(AreaScreen):
             self.notify(t("observations.log.nothing_to_undo"))
             return
         record = self.deleted.pop()
+        self.refresh_bindings()
         try:
             restored = restore_observation(self.app.store, record)
         except (ConflictError, DataFileError) as error:

@@ -145,4 +145,10 @@ MESSAGES = {
     "observations.cli.write_failed": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
     "observations.cli.no_user": ("你的登录名“{login}”不在教师名册里，请用 --observer 写明听课人。", "Your login “{login}” is not in the roster; name the observer with --observer."),
     "observations.sheet": ("听课记录", "Observations"),
+    "observations.conflict.deleted": ("别人已删除了这条记录，表单已关闭；如需保留，请重新录入，或在冲突窗口按 k 保留我的。", "Someone deleted this record meanwhile; the form closed. Enter it again, or press k in the conflict window to keep yours."),
+    "observations.conflict.took_theirs": ("已换成对方保存的内容，没有保存你的修改。", "The form now shows what the other person saved; your changes were not saved."),
+    "observations.conflict.followed_up": ("跟进的建议", "Followed-up suggestions"),
+    "observations.log.archived": ("已归档，只读", "archived, read only"),
+    "observations.filters.archived": ("{name}（已归档）", "{name} (archived)"),
+    "observations.error.archived": ("这条记录属于已归档的学期，只能查看。", "This record belongs to an archived term: read only."),
 }

@@ -1,12 +1,15 @@
 """听课 on a teacher's page: the lessons they observed against their quota and pace,
-and the lessons of theirs that others observed (only that they happened: no comments)."""
+and the lessons of theirs that others observed (only that they happened: no comments).
+An archived term's lessons are read from its archive (TeacherPage(teacher_id, term_id))."""
 
 from __future__ import annotations
 
 from rich.text import Text
 
 from models.i18n import t
-from models.observations import observations_given, observations_received, quota_status, short_period
+from models.observations import (
+    observation_reader, observations_given, observations_received, quota_status, short_period,
+)
 
 ORDER = 20
 SHOWN = 5  # the most recent lessons listed under each count
@@ -15,7 +18,7 @@ SHOWN = 5  # the most recent lessons listed under each count
 def section(app, teacher, term) -> Text | None:
     if term is None:
         return None
-    store = app.store
+    store = observation_reader(app.store, term.term_id)
     policy = store.policy()
     names = {x.id: x.name for x in store.all(type(teacher))}
     status = quota_status(store, teacher, term, app.today)

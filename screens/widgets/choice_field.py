@@ -14,12 +14,16 @@ from textual.message import Message
 from textual.widget import Widget
 
 from models.pinyin import match_score
+from screens.widgets.ordered_keys import KeysInOrder
 
 TYPING_PAUSE = 1.0  # seconds after which a new letter starts a new search
 
 
-class ChoiceField(Widget, can_focus=True):
-    """Holds one of ``options`` (value, label); posts :class:`ChoiceField.Changed`."""
+class ChoiceField(KeysInOrder, Widget, can_focus=True):
+    """Holds one of ``options`` (value, label); posts :class:`ChoiceField.Changed`.
+
+    Letters, arrows and tab act the moment they arrive (screens/widgets/ordered_keys.py),
+    so ``t⇥朗读…`` typed in one burst picks 推门课 and the text goes to the next field."""
 
     DEFAULT_CSS = """
     ChoiceField { height: 1; width: 1fr; background: $boost; }
@@ -96,13 +100,17 @@ class ChoiceField(Widget, can_focus=True):
     def on_key(self, event: Key) -> None:
         # Letters and Chinese characters search the labels; they are text for this
         # field, like typing in an Input, so they must not reach the app's keys.
+        if self.type_now(event):
+            event.stop()
+            event.prevent_default()
+
+    def type_now(self, event: Key) -> bool:
+        """Search the labels with a typed letter; False for keys that are not letters."""
         character = event.character
         if not character or not character.isprintable() or character.isspace() or event.key.startswith("ctrl+"):
-            return
+            return False
         if character.isdigit():
-            return  # no label starts with a digit: leave 1–5 to switch areas, as the footer says
-        event.stop()
-        event.prevent_default()
+            return False  # no label starts with a digit: leave 1–5 to switch areas, as the footer says
         now = time.monotonic()
         typed = self._typed + character if now - self._typed_at < TYPING_PAUSE else character
         index = self._best(typed)
@@ -111,6 +119,7 @@ class ChoiceField(Widget, can_focus=True):
         self._typed, self._typed_at = typed, now
         if index is not None:
             self._choose(index)
+        return True
 
     def _best(self, typed: str) -> int | None:
         best, best_score = None, 0
@@ -129,8 +138,9 @@ class ChoiceField(Widget, can_focus=True):
         return text
 
     def on_focus(self) -> None:
-        self._typed = ""
         self.refresh()
 
     def on_blur(self) -> None:
+        # Reset here, not on focus: the focus event is read after a burst's first letters.
+        self._typed = ""
         self.refresh()

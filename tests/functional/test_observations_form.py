@@ -100,6 +100,52 @@ async def test_three_records_in_a_row_found_by_initials(make_test_app, demo_db):
     assert new[0].subject == "语文" and new[0].grade_class == "4年级"
 
 
+def burst_events(text: str):
+    """Key events for ``text`` as a terminal sends them: ⏎ enter, ⇥ tab, ⌫ backspace, § ctrl+s."""
+    from textual import events
+
+    special = {"⏎": ("enter", "\r"), "⇥": ("tab", "\t"), "⌫": ("backspace", "\x7f"), "§": ("ctrl+s", None),
+               " ": ("space", " ")}
+    return [events.Key(*special.get(ch, (ch, ch))) for ch in text]
+
+
+async def send_burst(app, text: str) -> None:
+    """All keys at once, without waiting for the app in between: what a fast typist's
+    keys look like when they reach the server in one SSH packet."""
+    for event in burst_events(text):
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def test_a_burst_of_keys_lands_in_the_right_fields(make_test_app, demo_db):
+    before = len(stored(demo_db))
+    app = make_test_app(start_area="observations")
+    lessons = [
+        # typed: a slip corrected with backspace, enter through date, type by letters, tab between comments
+        ("zx⌫m⏎⏎3⏎秋天的雨⏎t⇥朗读指导到位⇥提问偏多⇥多留等待时间⇥y§", "张敏", 3, "推门课", "优"),
+        ("lxy⏎⏎下午2⏎坐井观天⏎ytk⇥情境创设好⇥板书略乱⇥板书结合发言⇥l§", "刘欣怡", 6, "研讨课", "良"),
+        # tab instead of enter after the teacher takes the top match too
+        ("zsy⇥⏎5⏎圆的认识⏎gkk⇥动手操作充分⇥时间偏紧⇥精简导入⇥d§", "曾思远", 5, "公开课", "待改进"),
+    ]
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        await send_burst(app, "".join(keys for keys, *_ in lessons))
+        for _ in range(5):
+            await pilot.pause()
+        assert form.problem_text == ""
+        assert form.query_one("#teacher").value == ""  # a fresh form after the third save
+    records = sorted(stored(demo_db), key=lambda o: o.id)
+    assert len(records) == before + 3
+    topics = [("秋天的雨", "朗读指导到位", "提问偏多", "多留等待时间"), ("坐井观天", "情境创设好", "板书略乱", "板书结合发言"),
+              ("圆的认识", "动手操作充分", "时间偏紧", "精简导入")]
+    for record, (_, name, period, kind, rating), texts in zip(records[-3:], lessons, topics):
+        teacher = teacher_named(demo_db, name)
+        assert (record.teacher_id, record.period, record.lesson_type, record.rating) == (
+            teacher.id, period, kind, rating)
+        assert (record.topic, record.strengths, record.shortcomings, record.suggestions) == texts
+        assert record.subject == teacher.subjects[0]  # filled from the teacher before the save
+
+
 async def test_the_count_in_the_confirmation(make_test_app, demo_db):
     app = make_test_app(login="zhangmin", start_area="observations")
     done = sum(1 for o in stored(demo_db) if o.observer_id == teacher_named(demo_db, "张敏").id

@@ -143,3 +143,43 @@ def test_export_blanks_what_the_viewer_may_not_read(demo_store, tmp_path):
     sheet = load_workbook(xlsx).active
     assert sheet.freeze_panes == "A2" and sheet["A1"].value == "日期" and sheet["A1"].font.bold
     assert sheet.column_dimensions["G"].width == 24 and sheet.max_row == len(rows) + 1
+
+
+def test_undo_gives_the_record_its_own_id_back_and_keeps_follow_up_links(demo_db):
+    """张敏 deletes her lesson and undoes it; 陈思远's later record that followed up its
+    suggestion still points at it — though 张敏 may not change 陈思远's record."""
+    from models.observations import delete_observation, restore_observation
+    from models.permissions import PermissionDenied, make_guard
+    from models.storage import Store
+
+    admin = Store(demo_db, actor="tester", guard=make_guard())
+    zhang, chen, liu = (person(admin, n) for n in ("张敏", "陈思远", "刘欣怡"))
+    earlier = save_observation(Store(demo_db, actor="zhangmin", guard=make_guard()), check_entry(
+        admin, entry(admin, date_text="2025-11-03", suggestions="多留等待时间"), TODAY)[0])
+    later, problems = check_entry(admin, entry(admin, observer=chen, teacher=liu, date_text="2025-11-05",
+                                               followed_up_ids=[earlier.id]), TODAY)
+    assert not problems
+    later = save_observation(Store(demo_db, actor="chensiyuan", guard=make_guard()), later)
+
+    mine = Store(demo_db, actor="zhangmin", guard=make_guard())
+    delete_observation(mine, mine.get(Observation, earlier.id))
+    assert mine.get(Observation, earlier.id) is None
+    restored = restore_observation(mine, earlier)
+    assert restored.id == earlier.id
+    check = Store(demo_db, actor="check")
+    back = check.get(Observation, earlier.id)
+    assert (back.topic, back.suggestions, back.observer_id) == (earlier.topic, "多留等待时间", zhang.id)
+    assert back.version == earlier.version + 1 and back.created_by == earlier.created_by
+    assert check.get(Observation, later.id).followed_up_ids == [earlier.id]
+    # A new record still gets a fresh id: the restored one never collides.
+    newer = save_observation(mine, check_entry(mine, entry(mine, date_text="2025-11-04"), TODAY)[0])
+    assert newer.id > later.id
+    # Restoring twice is refused (the id is taken), and so is restoring someone else's record.
+    from models.storage import ConflictError
+
+    with pytest.raises(ConflictError):
+        restore_observation(mine, earlier)
+    theirs = check.get(Observation, later.id)
+    delete_observation(Store(demo_db, actor="chensiyuan", guard=make_guard()), theirs)
+    with pytest.raises(PermissionDenied):
+        restore_observation(mine, theirs)
