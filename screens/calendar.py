@@ -25,8 +25,6 @@ from models.records import Activity, Group, Term
 from models.storage import ConflictError, DataFileError, ValidationFailed
 from models.term_days import toggle_school_day, uncovered_years
 from screens.base import AreaScreen
-from screens.widgets.fitted_footer import FittedFooter
-from screens.widgets.header import AppHeader
 from screens.calendar_views.agenda import AgendaTable, agenda_activities
 from screens.calendar_views.common import CalendarData, may
 from screens.calendar_views.month import MonthGrid
@@ -80,11 +78,6 @@ class CalendarScreen(AreaScreen):
         self.group_filter = 0
         self.mine_only = False
         self.swap_from: int | None = None
-
-    def compose(self) -> ComposeResult:
-        yield AppHeader()
-        yield from self.compose_body()
-        yield FittedFooter()  # at 80 columns the app's keys would run under ^p otherwise
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="calendar-title")

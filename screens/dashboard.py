@@ -313,17 +313,9 @@ class DashboardScreen(AreaScreen):
 
     def open_observation_form(self, teacher_id: int, lesson_type: str | None) -> None:
         """The observation form with the teacher to observe (and the lesson type) filled in."""
-        import inspect
-
         from screens.observation_form import ObservationForm
 
-        wanted = {"teacher_id": teacher_id}
-        if lesson_type:
-            wanted["lesson_type"] = lesson_type
-        # The observations area adds these parameters; until that branch is merged the form
-        # opens empty rather than failing.
-        accepted = inspect.signature(ObservationForm.__init__).parameters
-        form = ObservationForm(**{k: v for k, v in wanted.items() if k in accepted})
+        form = ObservationForm(teacher_id=teacher_id, lesson_type=lesson_type or None)
         self.app.push_screen(form, lambda _: self.data_changed())
 
     def action_sort(self) -> None:

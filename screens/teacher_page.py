@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from models.records import Teacher
 from screens.teacher_sections import section_modules
+from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 
@@ -30,7 +31,7 @@ class TeacherPage(Screen):
         yield AppHeader()
         with VerticalScroll(id="teacher-page"):
             yield Static(id="teacher-page-body")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.refresh_data()
