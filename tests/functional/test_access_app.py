@@ -216,3 +216,23 @@ def test_audit_screen_snapshot(snap_compare, make_test_app, demo_db):
     demo_db.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     app = make_test_app()
     assert snap_compare(app, terminal_size=(80, 24), press=["f2"])
+
+
+async def test_a_form_keeps_what_the_user_typed_when_another_session_saves(make_test_app, demo_db):
+    from screens.observation_form import ObservationForm
+
+    app = make_test_app(login="zhangmin", start_area="observations")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ObservationForm)
+        await pilot.press(*"cy", "enter")
+        await pilot.pause()
+        app.screen.query_one("#topic").value = "秋天的雨"
+        generation = app.store.generation
+        save_in_another_process(demo_db, "zhangmin", OBSERVATION_BY_ZHANGMIN)
+        assert await wait_for(pilot, lambda: app.store.generation != generation)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ObservationForm)
+        assert app.screen.query_one("#topic").value == "秋天的雨"
+        assert app.screen.query_one("#teacher").teacher.name == "陈颖"
