@@ -3,9 +3,7 @@ Excel (CSV with BOM, XLSX)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,6 +12,7 @@ from models.activities import attendance_counts
 from models.dates import format_period, period_times
 from models.i18n import t
 from models.records import Activity, Group, Policy, Teacher, Term
+from models.spreadsheets import Sheet, csv_bytes, save, xlsx_bytes
 
 SCHOOL_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -115,34 +114,15 @@ def activity_rows(activities: list[Activity], *, groups: dict[int, Group], teach
 def write_csv(path: Path | None, header: list[str], rows: list[list[object]]) -> bytes:
     """UTF-8 with BOM so Excel opens the Chinese right; returns the bytes (also written
     to ``path`` when given)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    data = buffer.getvalue().encode("utf-8-sig")
+    data = csv_bytes(header, rows)
     if path is not None:
-        path.write_bytes(data)
+        save(path, data)
     return data
 
 
-def write_xlsx(path: Path, header: list[str], rows: list[list[object]], title: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+_XLSX_WIDTHS = {"date": 12, "period": 12, "group": 16, "kind": 10, "topic": 30, "place": 12, "host": 10,
+                "speaker": 10, "present": 6, "leave": 6, "absent": 6, "status": 14, "minutes": 60}
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    widths = {"date": 12, "period": 12, "group": 16, "kind": 10, "topic": 30, "place": 12, "host": 10,
-              "speaker": 10, "present": 6, "leave": 6, "absent": 6, "status": 14, "minutes": 60}
-    for index, column in enumerate(EXPORT_COLUMNS, 1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = widths[column]
-    for row in sheet.iter_rows(min_row=2, min_col=len(EXPORT_COLUMNS), max_col=len(EXPORT_COLUMNS)):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    book.save(path)
+
+def write_xlsx(path: Path, header: list[str], rows: list[list[object]], title: str) -> None:
+    save(path, xlsx_bytes([Sheet(title, header, rows, widths=[_XLSX_WIDTHS[c] for c in EXPORT_COLUMNS])]))

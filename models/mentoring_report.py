@@ -6,9 +6,7 @@ when allowed, exactly as on screen.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from models.mentoring import (
 )
 from models.permissions import readable
 from models.records import MentorMeeting, Observation, Pairing, Teacher, Term
+from models.spreadsheets import Sheet, csv_bytes, save, xlsx_bytes
 
 EXPORT_COLUMNS = (
     "id", "mentor", "mentee", "subject", "from_term", "to_term", "status", "held", "expected",
@@ -55,34 +54,16 @@ def export_rows(store, term: Term, today: dt.date) -> list[list[object]]:
 
 def write_csv(rows: list[list[object]], target: Path | None) -> str:
     """UTF-8 with a BOM so that Excel opens it; returns the text when there is no target."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    data = csv_bytes(rows[0], rows[1:])
     if target is None:
-        return buffer.getvalue()
-    target.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
+        return data.decode("utf-8-sig")
+    save(target, data)
     return ""
 
 
 def write_xlsx(rows: list[list[object]], target: Path, title: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    for row in rows:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "B2"
-    for index, column in enumerate(zip(*rows), 1):
-        widest = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value)) for value in column)
-        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(6, widest + 2))
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    book.save(target)
+    """The first column (the pairing's id) stays in view when scrolling right."""
+    save(target, xlsx_bytes([Sheet(title, rows[0], rows[1:], frozen_columns=1)]))
 
 
 # -- one pairing's term record ------------------------------------------------------------

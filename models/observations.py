@@ -8,7 +8,6 @@ always goes through :mod:`models.permissions` (``readable``), never around it.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import io
@@ -27,6 +26,7 @@ from models.pinyin import full_pinyin, match_score
 from models.records import (
     LESSON_TYPES, RATINGS, Activity, Group, Observation, Policy, Problem, Teacher, Term,
 )
+from models.spreadsheets import Sheet, csv_bytes, save, xlsx_bytes
 from models.storage import ValidationFailed
 from models.terms import term_of, week_of, weeks_in
 
@@ -444,46 +444,18 @@ def export_table(store, viewer: Teacher | None, term_id: str = "") -> tuple[list
     return header, rows
 
 
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ is a formula to Excel; a typed topic must stay text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def write_csv(path: Path | io.TextIOBase, header: list[str], rows: list[list[str]]) -> None:
     """UTF-8 with a BOM, so Excel on a school PC opens the Chinese right."""
-    def write(handle) -> None:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_csv_safe(str(v)) for v in row])
+    data = csv_bytes(header, rows)
     if isinstance(path, Path):
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            write(handle)
+        save(path, data)
     else:
-        path.write("\ufeff")
-        write(path)
+        path.write(data.decode("utf-8"))  # the BOM stays, as a character
 
 
 def write_xlsx(path: Path, header: list[str], rows: list[list[str]], sheet: str) -> None:
     """A header row in bold, frozen below it, columns wide enough for their Chinese."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    table = book.active
-    table.title = sheet[:31]
-    table.append(header)
-    for cell in table[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        table.append([_csv_safe(str(v)) for v in row])
-    table.freeze_panes = "A2"
-    for index, (_, width) in enumerate(EXPORT_COLUMNS, 1):
-        table.column_dimensions[get_column_letter(index)].width = width
-        for cell in table[get_column_letter(index)][1:]:
-            cell.alignment = Alignment(wrap_text=width >= 24, vertical="top")
-    book.save(path)
+    save(path, xlsx_bytes([Sheet(sheet, header, rows, widths=[width for _, width in EXPORT_COLUMNS])]))
 
 
 def visible_count(store, viewer: Teacher | None, records: Iterable[Observation]) -> int:

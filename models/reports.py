@@ -18,6 +18,7 @@ from pathlib import Path
 from models.dashboard import build_dashboard
 from models.i18n import t
 from models.permissions import readable
+from models.spreadsheets import cell_width
 from models.records import (
     OUTCOME_KINDS, Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term,
 )
@@ -315,7 +316,7 @@ def to_xlsx(report: Report) -> bytes:
             sheet.freeze_panes = "A2"
             weights = widths or [1] * len(headers)
             for column, header in enumerate(headers, 1):
-                longest = max([_width(header)] + [_width(_cell(r[column - 1])) for r in rows[:200]])
+                longest = max([cell_width(header)] + [cell_width(_cell(r[column - 1])) for r in rows[:200]])
                 sheet.column_dimensions[get_column_letter(column)].width = max(6, min(60, longest + 2,
                                                                                  weights[column - 1] * 12 + 6))
             for row in sheet.iter_rows(min_row=2):
@@ -336,10 +337,6 @@ def to_xlsx(report: Report) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

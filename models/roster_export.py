@@ -6,11 +6,10 @@ file can be edited in Excel and imported again.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from pathlib import Path
 
+from models import spreadsheets
 from models.i18n import t
 from models.records import Group, Teacher
 from models.rosters import group_names_by_teacher
@@ -34,35 +33,12 @@ def roster_rows(teachers: Iterable[Teacher], groups: Iterable[Group] = ()) -> li
 
 
 def csv_bytes(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    # Read back by `jiaoyan import teachers`, so names are written exactly as they are.
+    return spreadsheets.csv_bytes(HEADERS, rows, protect_formulas=False)
 
 
 def xlsx_bytes(rows: list[list[str]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = t("roster.export.sheet")
-    sheet.append(list(HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # a name like "=1+1" stays text, never a formula
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(XLSX_WIDTHS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes([spreadsheets.Sheet(t("roster.export.sheet"), HEADERS, rows, widths=XLSX_WIDTHS)])
 
 
 def export_roster(store, fmt: str) -> bytes:
@@ -72,6 +48,4 @@ def export_roster(store, fmt: str) -> bytes:
 
 def write_export(path: Path, payload: bytes) -> None:
     """Write through a temporary file so a half-written export never replaces a good one."""
-    from models.storage import atomic_write
-
-    atomic_write(Path(path), payload)
+    spreadsheets.save(path, payload)

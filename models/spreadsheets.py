@@ -30,13 +30,15 @@ def csv_safe(value: object) -> object:
     return value
 
 
-def csv_bytes(header: Sequence[object], rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 with a BOM and CRLF line ends, as Excel on a Chinese Windows PC expects."""
+def csv_bytes(header: Sequence[object], rows: Iterable[Sequence[object]], *,
+              protect_formulas: bool = True) -> bytes:
+    """UTF-8 with a BOM and CRLF line ends, as Excel on a Chinese Windows PC expects.
+    ``protect_formulas=False`` is for files meant to be read back by jiaoyan itself."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([csv_safe(v) for v in row])
+        writer.writerow([csv_safe(v) for v in row] if protect_formulas else list(row))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -49,6 +51,7 @@ class Sheet:
     rows: list[Sequence[object]] = field(default_factory=list)
     widths: Sequence[float] | None = None  # None: measured from the content
     heading: str = ""  # an optional title line above the header (the header then starts on row 2)
+    frozen_columns: int = 0  # columns kept in view when scrolling right (e.g. an id)
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
@@ -72,7 +75,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
             for cell in table[table.max_row]:
                 if isinstance(cell.value, str) and cell.value[:1] in FORMULA_STARTS:
                     cell.data_type = "s"  # shown as typed, never calculated
-        table.freeze_panes = f"A{header_row + 1}"
+        table.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}{header_row + 1}"
         widths = sheet.widths or _measured_widths(sheet)
         for index, width in enumerate(widths, 1):
             letter = get_column_letter(index)
