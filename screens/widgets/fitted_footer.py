@@ -18,7 +18,7 @@ from textual.widgets._footer import FooterKey
 
 class FittedFooter(Footer):
     DEFAULT_CSS = """
-    FittedFooter > #footer-keys { width: 1fr; height: 1; overflow: hidden hidden; }
+    FittedFooter > .footer-keys { width: 1fr; height: 1; overflow: hidden hidden; }
     """
 
     def compose(self) -> ComposeResult:
@@ -26,7 +26,7 @@ class FittedFooter(Footer):
             return
         active_bindings = self.screen.active_bindings
         seen_actions: set[str] = set()
-        with Horizontal(id="footer-keys"):
+        with Horizontal(classes="footer-keys"):
             for _node, binding, enabled, tooltip in active_bindings.values():
                 if not binding.show or binding.action in seen_actions:
                     continue
