@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.screen import Screen
+from textual.widgets import DataTable
 
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
@@ -24,6 +26,23 @@ class AreaScreen(Screen):
         super().__init__()
         translate_bindings(self)
         self._seen_generation = -1
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys in force, for the footer and F1. A focused DataTable's own enter is
+        hidden and would hide the screen's "enter opens" with it; the table's enter posts
+        RowSelected, which every area screen answers by opening the row, so the screen's
+        key is the one to show."""
+        bindings = super().active_bindings
+        enter = bindings.get("enter")
+        if (enter is not None and isinstance(enter.node, DataTable)
+                and enter.binding.action == "select_cursor" and not enter.binding.show):
+            for mine in self._bindings.key_to_bindings.get("enter", []):
+                state = self.app._check_action_state(mine.action, self)
+                if state is not False:
+                    bindings["enter"] = ActiveBinding(self, mine, bool(state), mine.tooltip)
+                break
+        return bindings
 
     def compose(self) -> ComposeResult:
         yield AppHeader()

@@ -13,6 +13,17 @@ from models.i18n import t
 from screens.widgets.keys import translate_bindings
 
 
+# Textual's own keys (focus, copy, quit) carry English descriptions; say them in the
+# user's language, and show each action once (super+c is ctrl+c on a Mac).
+BUILTIN_DESCRIPTIONS = {
+    "app.focus_next": "help.builtin.focus_next",
+    "app.focus_previous": "help.builtin.focus_previous",
+    "screen.copy_text": "help.builtin.copy_text",
+    "copy_text": "help.builtin.copy_text",
+    "quit": "help.builtin.quit",
+}
+
+
 class HelpScreen(ModalScreen[None]):
     """Lists the keys of the app and of the screen underneath, read from their bindings."""
 
@@ -40,10 +51,17 @@ class HelpScreen(ModalScreen[None]):
         text.append(t("help.title") + "\n", style="bold")
         for title, bindings in self.sections:
             text.append("\n" + title + "\n", style="bold underline")
+            seen: set[str] = set()
             for binding in bindings:
-                key = binding.key_display or binding.key
+                if binding.action in seen:
+                    continue
+                seen.add(binding.action)
+                key = self.app.get_key_display(binding)
+                description = binding.description
+                if binding.action in BUILTIN_DESCRIPTIONS:
+                    description = t(BUILTIN_DESCRIPTIONS[binding.action])
                 text.append(f"  {key:<10}", style="bold")
-                text.append(binding.description + "\n")
+                text.append(description + "\n")
         text.append("\n" + t("help.footer"))
         with VerticalScroll():
             yield Static(text, id="help-text")

@@ -44,7 +44,7 @@ MESSAGES = {
     "observations.placeholder.topic": ("如《秋天的雨》", "e.g. Unit 3"),
     "observations.choice.none": ("（无）", "(none)"),
     "observations.choice.any": ("（全部）", "(any)"),
-    "observations.choice.hint": ("首字母或 ←→", "initials or ←→"),
+    "observations.choice.hint": ("←→首字母", "←→ initials"),
     "observations.earlier.title": ("此前的建议（本学期，最近的在前；空格勾选“已跟进”）：", "Earlier suggestions this term (newest first; space marks followed up):"),
     "observations.earlier.none": ("本学期还没有给这位老师的建议。", "No earlier suggestions for this teacher this term."),
     "observations.earlier.item": ("{date} {observer}：{suggestion}", "{date} {observer}: {suggestion}"),

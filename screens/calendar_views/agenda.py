@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 from models.activities import attendees_of
 from models.dates import format_period
 from models.i18n import t
 from screens.calendar_views.common import CalendarData, activity_style
+from screens.widgets.keys import translate_bindings
 
 
 def activity_label(activity, data: CalendarData) -> str:
@@ -56,6 +58,14 @@ def agenda_activities(data: CalendarData, since: dt.date, *, group_id: int = 0, 
 
 class AgendaTable(DataTable):
     """Rows keyed by activity id."""
+
+    # DataTable's own enter is hidden, and as the focused widget's key it hides the
+    # screen's "enter opens" from the footer; show it here instead.
+    BINDINGS = [Binding("enter", "select_cursor", "key.open", id="agenda.open")]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)
 
     def show(self, activities: list, data: CalendarData) -> None:
         keep = self.cursor_row

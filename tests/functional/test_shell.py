@@ -135,3 +135,18 @@ def test_jiaoyan_keys_lists_binding_ids(capsys):
     assert main(["keys"]) == 0
     out = capsys.readouterr().out
     assert "area.mentoring" in out and "observations.new" in out and "keys.toml" in out
+
+
+async def test_f1_says_textuals_own_keys_in_the_users_language_once_each(make_test_app):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-text").render())
+        for english in ("Focus Next", "Focus Previous", "Copy selected text", "Quit", "super+c", "slash"):
+            assert english not in text
+        assert "下一栏" in text and "复制选中的文字" in text and text.count("复制选中的文字") == 1
+        # The list's enter opens the record: the key shows in the footer and in F1.
+        assert "⏎" in text and "查看" in text
