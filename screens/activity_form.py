@@ -43,7 +43,7 @@ class ActivityForm(Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="activity.save"),
         Binding("ctrl+t", "attendance", "calendar.key.attendance", id="activity.attendance"),
-        Binding("escape", "app.pop_screen", "key.back", id="activity.back"),
+        Binding("escape", "back", "key.back", id="activity.back"),
     ]
     DEFAULT_CSS = """
     ActivityForm VerticalScroll { padding: 0 1; }
@@ -158,6 +158,32 @@ class ActivityForm(Screen):
             self.query_one("#activity-form").focus()  # arrows scroll the whole record
         else:
             self.query_one("#activity-date", Input).focus()
+        self.call_after_refresh(self._mark_clean)
+
+    def _typed(self) -> tuple:
+        """Everything the user can change in the form, to tell whether escape loses typing."""
+        values = [w.value for w in self.query("#activity-form Input")]
+        values += [w.value for w in self.query("#activity-form Select")]
+        values.append(self.query_one("#activity-minutes", TextArea).text)
+        values.append(sorted(self.marks.items()))
+        return tuple(str(v) for v in values)
+
+    def _mark_clean(self) -> None:
+        self._clean = self._typed()
+
+    def action_back(self) -> None:
+        """Back to the calendar; typed minutes are not thrown away without asking."""
+        if self.read_only or self._typed() == getattr(self, "_clean", None):
+            self.app.pop_screen()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.app.pop_screen()
+
+        from screens.confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(t("calendar.confirm.discard")), answered)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("save", "attendance"):
@@ -335,3 +361,4 @@ class ActivityForm(Screen):
             self.app.notify(t("calendar.gone"), severity="warning")
             return
         self._fill(theirs)
+        self.call_after_refresh(self._mark_clean)

@@ -262,3 +262,37 @@ def test_teacher_page_section_lists_speaker_and_host_turns(demo_store):
     text = str(section_module.section(SimpleNamespace(store=demo_store), leader, term))
     assert "本学期教研活动" in text and "主持人" in text and "主持" in text
     assert section_module.ORDER == 30
+
+
+async def test_escape_on_typed_minutes_asks_before_throwing_them_away(make_test_app, demo_db):
+    from screens.confirm import ConfirmScreen
+
+    app = make_test_app(start_area="calendar")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("l", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ActivityForm)
+        await pilot.press("escape")  # nothing typed: straight back
+        await pilot.pause()
+        assert isinstance(app.screen, DayScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#activity-minutes").focus()
+        await type_text(pilot, "讨论了单元教学目标")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep typing
+        await pilot.pause()
+        assert isinstance(app.screen, ActivityForm)
+        assert "讨论了单元教学目标" in app.screen.query_one("#activity-minutes").text
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, DayScreen)
+    stored = _activity_on(Store(demo_db), _chinese_group(Store(demo_db)), "2025-11-06")
+    assert "讨论了单元教学目标" not in stored.minutes
