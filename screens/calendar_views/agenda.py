@@ -86,7 +86,7 @@ class AgendaTable(DataTable):
                 Text(format_period(activity.period, data.policy)),
                 Text(activity_label(activity, data)),
                 status,
-                Text(data.teacher_name(activity.speaker_id)),
+                _cut(data.teacher_name(activity.speaker_id), 8),
                 Text(activity.topic),
                 Text(activity.place),
                 key=str(activity.id),
@@ -99,3 +99,10 @@ class AgendaTable(DataTable):
             return None
         key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
         return int(key.value) if key and key.value else None
+
+
+def _cut(value: str, cells: int) -> Text:
+    """A name cut to ``cells`` terminal cells with …, so one long name cannot push the topic off an 80-column screen."""
+    text = Text(value)
+    text.truncate(cells, overflow="ellipsis")
+    return text
