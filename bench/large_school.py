@@ -10,7 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from models.records import Activity, Group, Observation, Pairing, Teacher, Term  # noqa: E402
-from models.storage import Store  # noqa: E402
+from models.store.storage import Store  # noqa: E402
 
 SUBJECTS = ["语文", "数学", "英语", "科学", "音乐", "美术", "体育", "信息技术"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程苏魏吕丁任沈姚卢"

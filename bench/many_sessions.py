@@ -67,7 +67,7 @@ def _session(db: str, login: str, index: int, seconds: float, counter_id: int, s
     os.environ.setdefault("JIAOYAN_TODAY", "2025-11-05")
     from models.permissions import check_change, teacher_by_login
     from models.records import Outcome, Teacher
-    from models.storage import Store
+    from models.store.storage import Store
 
     try:
         store = Store(db, actor=login, guard=check_change)
@@ -110,7 +110,7 @@ def prepare(db: Path) -> tuple[list[str], int]:
     """The logins the sessions act as, and the id of the teacher whose note is the counter."""
     from models.permissions import check_change
     from models.records import Group, Teacher
-    from models.storage import Store
+    from models.store.storage import Store
 
     store = Store(db, actor=ADMIN, guard=check_change)
     leaders = {g.leader_id for g in store.all(Group)}
@@ -123,7 +123,7 @@ def prepare(db: Path) -> tuple[list[str], int]:
 
 def run_sessions(db: Path, processes: int, seconds: float) -> SessionsResult:
     from models.records import Outcome, Teacher
-    from models.storage import Store
+    from models.store.storage import Store
 
     logins, counter_id = prepare(db)
     context = mp.get_context("spawn")  # a fresh interpreter per session, as SSH logins are

@@ -46,7 +46,7 @@ def build(path: Path) -> None:
     from models.records import (
         Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Policy, Teacher, Term,
     )
-    from models.storage import Store
+    from models.store.storage import Store
 
     rng = random.Random(7)
     store = Store(path, actor="bench", create=True)
@@ -83,7 +83,7 @@ def build(path: Path) -> None:
 
 def median_save(path: Path, saves: int) -> float:
     from models.records import Observation
-    from models.storage import Store
+    from models.store.storage import Store
 
     store = Store(path, actor="bench")
     store.backup("bench")  # so the daily backup does not land in the timings
@@ -102,7 +102,7 @@ def main() -> int:
     parser.add_argument("--saves", type=int, default=30)
     args = parser.parse_args()
     os.environ["JIAOYAN_TODAY"] = TODAY.isoformat()
-    from models.archive import close_term
+    from models.store.archive import close_term
 
     folder = Path(tempfile.mkdtemp(prefix="jiaoyan-bench-"))
     try:
@@ -113,7 +113,7 @@ def main() -> int:
         build(single)
         built = time.perf_counter() - started
         shutil.copy(single, archived)
-        from models.storage import Store
+        from models.store.storage import Store
 
         store = Store(archived, actor="bench")
         for term_id in term_ids()[:-1]:

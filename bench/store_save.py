@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.large_school import build_large_school  # noqa: E402
-from models import jsonio  # noqa: E402
+from models.store import jsonio  # noqa: E402
 from models.records import Observation  # noqa: E402
-from models.storage import atomic_write  # noqa: E402
+from models.store.storage import atomic_write  # noqa: E402
 
 ROUNDS = 40
 

@@ -1,6 +1,6 @@
 """The term's figures, computed from the records every time (never stored counters).
 
-Everything reads from a *source*: the Store, or an :class:`models.archive.ArchiveView`
+Everything reads from a *source*: the Store, or an :class:`models.store.archive.ArchiveView`
 when the term is archived; both answer ``all(cls)`` and ``policy()``.
 
 Pace counts school weeks, not calendar weeks: a week closed for a holiday (国庆)

@@ -22,7 +22,7 @@ from models.records import (
     LESSON_TYPES, Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Policy, Teacher, Term,
     term_display_name,
 )
-from models.storage import Store
+from models.store.storage import Store
 from models.terms import is_school_day, suggest_term_id, term_of
 
 SCHOOL_NAME = "育才实验小学"

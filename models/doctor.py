@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.i18n import t
-from models.paths import backup_dir, default_data_dir, lock_path
+from models.store.paths import backup_dir, default_data_dir, lock_path
 
 OK, PROBLEM, NOTE = "ok", "problem", "note"
 MIN_COLUMNS, MIN_ROWS = 80, 24
@@ -127,7 +127,7 @@ def check_directory(db: Path, user: str) -> list[Check]:
 def check_file(db: Path) -> list[Check]:
     if not db.exists():
         return [Check(PROBLEM, t("access.doctor.file_missing", path=db))]
-    from models.storage import DataFileError, parse_file
+    from models.store.storage import DataFileError, parse_file
 
     checks, folder_st, st = [], os.stat(db.parent), os.stat(db)
     try:
@@ -176,7 +176,7 @@ def check_lock(db: Path, wait: float = LOCK_WAIT_SECONDS) -> Check:
 
 
 def check_backups(db: Path) -> Check:
-    from models.storage import list_backups
+    from models.store.storage import list_backups
 
     folder = backup_dir(db)
     backups = list_backups(db)
@@ -200,7 +200,7 @@ def check_disk(db: Path) -> Check:
 def check_identity(db: Path, login: str) -> list[Check]:
     from models.identity import shared_account
     from models.permissions import teacher_by_login
-    from models.storage import DataFileError, Store
+    from models.store.storage import DataFileError, Store
 
     checks = []
     account, _why = shared_account()

@@ -15,7 +15,7 @@ from models.i18n import t
 from models.records import (
     EVALUATION_GRADES, MEETING_KINDS, MentorMeeting, Observation, Pairing, Policy, Problem, Teacher, Term,
 )
-from models.storage import ValidationFailed
+from models.store.storage import ValidationFailed
 from models.terms import school_days, term_of, week_of
 
 # Roles whose holders are usually chosen as mentors; anyone else gets a gentle note, not a refusal.
@@ -363,8 +363,8 @@ def progress_of(pairing: Pairing, term: Term, meetings: Iterable[MentorMeeting],
 
 def records_for_term(store, term: Term | None):
     """Where a term's meetings and observations are read from: the active file, plus the
-    term's archive once it is closed (models.archive.view_for)."""
-    from models.archive import view_for
+    term's archive once it is closed (models.store.archive.view_for)."""
+    from models.store.archive import view_for
 
     return view_for(store, term)
 
@@ -420,7 +420,7 @@ __all__ = [
 
 def describe_failure(error: BaseException) -> str:
     """The sentence a user sees when a save fails (nothing was saved)."""
-    from models.storage import ConflictError, DataFileError
+    from models.store.storage import ConflictError, DataFileError
 
     if isinstance(error, ValidationFailed):
         return "\n".join(str(problem) for problem in error.problems)
@@ -435,6 +435,6 @@ def describe_failure(error: BaseException) -> str:
 
 # What a save may raise that the user should read as a sentence (never a traceback).
 def save_failures() -> tuple[type[BaseException], ...]:
-    from models.storage import ConflictError, DataFileError
+    from models.store.storage import ConflictError, DataFileError
 
     return (ValidationFailed, ConflictError, DataFileError, PermissionError)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.archive import ArchiveView, view_for
+from models.store.archive import ArchiveView, view_for
 from models.dates import BadInput, format_period, parse_date, parse_period
 from models.i18n import t
 from models.pace import expected_by_week
@@ -26,8 +26,8 @@ from models.pinyin import full_pinyin, match_score
 from models.records import (
     LESSON_TYPES, RATINGS, Activity, Group, Observation, Policy, Problem, Teacher, Term,
 )
-from models.spreadsheets import Sheet, csv_bytes, save, xlsx_bytes
-from models.storage import ValidationFailed
+from models.exports.spreadsheets import Sheet, csv_bytes, save, xlsx_bytes
+from models.store.storage import ValidationFailed
 from models.terms import term_of, week_of, weeks_in
 
 

@@ -31,7 +31,7 @@ from models.i18n import t
 from models.people import leaders_of
 from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Record,
                             Teacher)
-from models.storage import DataFileError
+from models.store.storage import DataFileError
 
 ACTIONS = ("insert", "update", "delete")
 # What a teacher may change in their own profile; the rest is the admin's.

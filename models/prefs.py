@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from models.storage import atomic_write
+from models.store.storage import atomic_write
 
 
 def prefs_dir(db: Path) -> Path:

@@ -56,7 +56,7 @@ def demo_db(demo_template, tmp_path) -> Path:
 
 @pytest.fixture
 def demo_store(demo_db):
-    from models.storage import Store
+    from models.store.storage import Store
 
     return Store(demo_db, actor=TEST_LOGIN)
 

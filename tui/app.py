@@ -15,16 +15,16 @@ from textual.screen import Screen
 from models import clock
 from models.i18n import set_language, t
 from models.records import Teacher, Term
-from models.storage import DataFileError, Store
+from models.store.storage import DataFileError, Store
 from models.terms import current_term, week_of
-from screens.audit import AuditScreen
+from screens.dialogs.change_log import AuditScreen
 from screens.base import AreaScreen
-from screens.calendar import CalendarScreen
-from screens.dashboard import DashboardScreen
-from screens.help import HelpScreen
-from screens.mentoring import MentoringScreen
-from screens.observations import ObservationsScreen
-from screens.rosters import RostersScreen
+from screens.calendar.screen import CalendarScreen
+from screens.dashboard.screen import DashboardScreen
+from screens.dialogs.help import HelpScreen
+from screens.mentoring.screen import MentoringScreen
+from screens.observations.screen import ObservationsScreen
+from screens.rosters.screen import RostersScreen
 from screens.widgets.keys import translate_bindings
 
 AREAS = ("calendar", "rosters", "observations", "mentoring", "dashboard")

@@ -53,10 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["JIAOYAN_LANG"] = lang
     parser = build_parser()
     args = parser.parse_args(argv)
-    from models import storage
+    from models.store import storage
     from models.identity import IdentityRefused
     from models.permissions import check_change
-    from models.storage import DataFileError
+    from models.store.storage import DataFileError
 
     # Every Store a command opens checks who may change what (models/permissions.py).
     previous_guard = storage.install_default_guard(check_change)

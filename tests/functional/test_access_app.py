@@ -15,11 +15,11 @@ import pytest
 from models.conflicts import keep_mine
 from models.permissions import PermissionDenied
 from models.records import Observation, Pairing, Teacher
-from models.storage import ConflictError, Store
-from screens.audit import AuditScreen
-from screens.dashboard import DashboardScreen
-from screens.observations import ObservationsScreen
-from screens.widgets.conflict import MINE, THEIRS, ConflictDialog, resolve_conflict
+from models.store.storage import ConflictError, Store
+from screens.dialogs.change_log import AuditScreen
+from screens.dashboard.screen import DashboardScreen
+from screens.observations.screen import ObservationsScreen
+from screens.dialogs.conflict import MINE, THEIRS, ConflictDialog, resolve_conflict
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def save_in_another_process(db: Path, login: str, code: str) -> None:
     """Run ``code`` (with ``store`` open as ``login``) in a separate Python process."""
     script = textwrap.dedent(f"""
-        from models.storage import Store
+        from models.store.storage import Store
         from models.permissions import check_change
         from models.records import *
         store = Store({str(db)!r}, actor={login!r}, guard=check_change)
@@ -219,7 +219,7 @@ def test_audit_screen_snapshot(snap_compare, make_test_app, demo_db):
 
 
 async def test_a_form_keeps_what_the_user_typed_when_another_session_saves(make_test_app, demo_db):
-    from screens.observation_form import ObservationForm
+    from screens.observations.form import ObservationForm
 
     app = make_test_app(login="zhangmin", start_area="observations")
     async with app.run_test(size=(80, 24)) as pilot:

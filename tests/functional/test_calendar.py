@@ -4,11 +4,11 @@ moving a skipped week; closing a day; a new term; the month, week and agenda vie
 from __future__ import annotations
 
 from models.records import Activity, Group, Term
-from models.storage import Store
-from screens.activity_form import ActivityForm
-from screens.attendance import AttendanceScreen
-from screens.calendar import CalendarScreen
-from screens.calendar_day import DayScreen
+from models.store.storage import Store
+from screens.calendar.activity_form import ActivityForm
+from screens.calendar.attendance import AttendanceScreen
+from screens.calendar.screen import CalendarScreen
+from screens.calendar.day import DayScreen
 
 MINUTES = "本次活动围绕“阅读策略”展开。\n林杰老师作中心发言，大家交流了课例。"
 
@@ -255,7 +255,7 @@ def test_teacher_page_section_lists_speaker_and_host_turns(demo_store):
     from types import SimpleNamespace
 
     from models.records import Teacher
-    from screens.teacher_sections import calendar as section_module
+    from screens.teacher.sections import calendar as section_module
 
     term = next(t for t in demo_store.all(Term) if t.term_id == "2025-2026-1")
     leader = next(t for t in demo_store.all(Teacher) if t.name == "郑娟")
@@ -265,7 +265,7 @@ def test_teacher_page_section_lists_speaker_and_host_turns(demo_store):
 
 
 async def test_escape_on_typed_minutes_asks_before_throwing_them_away(make_test_app, demo_db):
-    from screens.confirm import ConfirmScreen
+    from screens.dialogs.confirm import ConfirmScreen
 
     app = make_test_app(start_area="calendar")
     async with app.run_test(size=(80, 24)) as pilot:

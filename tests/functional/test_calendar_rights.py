@@ -8,15 +8,15 @@ from __future__ import annotations
 from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 
-from models.archive import close_term
+from models.store.archive import close_term
 from models.conflicts import differing_fields
 from models.permissions import check_change
 from models.records import Activity, Group, Term
-from models.storage import Store
-from screens.activity_form import ActivityForm
-from screens.calendar import CalendarScreen
-from screens.calendar_day import DayScreen
-from screens.widgets.conflict import ConflictDialog
+from models.store.storage import Store
+from screens.calendar.activity_form import ActivityForm
+from screens.calendar.screen import CalendarScreen
+from screens.calendar.day import DayScreen
+from screens.dialogs.conflict import ConflictDialog
 
 ADMIN, MATH_LEADER, TEACHER = "tester", "zengsiyuan", "liuxinyi"
 CHANGE_KEYS = {"n", "x", "r", "T", "N"}
@@ -331,7 +331,7 @@ def test_teacher_page_section_reads_an_archived_term(demo_db):
     from types import SimpleNamespace
 
     from models.records import Teacher
-    from screens.teacher_sections.calendar import section
+    from screens.teacher.sections.calendar import section
 
     close_term(Store(demo_db, actor=ADMIN, guard=check_change), "2024-2025-2")
     store = Store(demo_db)

@@ -8,11 +8,11 @@ import datetime as dt
 from textual.widgets import DataTable, Input
 
 from models.records import Outcome, Term
-from models.storage import Store
-from screens.dashboard import TEACHER_COLUMNS, DashboardScreen
-from screens.outcomes import OutcomesScreen
-from screens.policy import PolicyScreen
-from screens.teacher_page import TeacherPage
+from models.store.storage import Store
+from screens.dashboard.screen import TEACHER_COLUMNS, DashboardScreen
+from screens.dashboard.outcomes import OutcomesScreen
+from screens.dashboard.policy import PolicyScreen
+from screens.teacher.page import TeacherPage
 
 TODAY = dt.date(2025, 11, 5)
 
@@ -253,7 +253,7 @@ def test_column_set_is_what_the_issue_names():
 
 
 async def test_term_over_term_and_the_teacher_outcomes_section(make_test_app):
-    from screens.term_over_term import TermOverTermScreen
+    from screens.dashboard.term_over_term import TermOverTermScreen
 
     app = make_test_app(start_area="dashboard")
     async with app.run_test(size=(80, 24)) as pilot:

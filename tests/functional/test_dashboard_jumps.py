@@ -9,9 +9,9 @@ from __future__ import annotations
 from textual.widgets import Input, OptionList
 
 from models.records import Group, Teacher, Term
-from models.storage import Store
-from screens.dashboard import DashboardScreen
-from screens.observation_form import ObservationForm
+from models.store.storage import Store
+from screens.dashboard.screen import DashboardScreen
+from screens.observations.form import ObservationForm
 
 
 
@@ -32,7 +32,7 @@ async def _attention(pilot, kind: str, nth: int = 0):
 
 
 async def test_behind_pace_opens_that_teachers_page(make_test_app):
-    from screens.teacher_page import TeacherPage
+    from screens.teacher.page import TeacherPage
 
     app = make_test_app(start_area="dashboard")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -82,7 +82,7 @@ async def test_missing_demo_lesson_opens_the_form_with_the_teacher_and_展示课
 
 
 async def test_pairing_behind_opens_the_pairing_page(make_test_app):
-    from screens.pairing_page import PairingPage
+    from screens.mentoring.pairing_page import PairingPage
 
     app = make_test_app(start_area="dashboard")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -97,7 +97,7 @@ async def test_pairing_behind_opens_the_pairing_page(make_test_app):
 
 
 async def test_group_without_theme_opens_its_theme_and_the_line_goes(make_test_app, demo_db):
-    from screens.group_form import GroupForm
+    from screens.rosters.group_form import GroupForm
 
     app = make_test_app(start_area="dashboard")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -12,11 +12,11 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input
 
 from models.records import Outcome, Policy, Term
-from models.storage import Store
-from screens.dashboard import DashboardScreen
-from screens.outcomes import OutcomesScreen
-from screens.policy import PolicyScreen
-from screens.widgets.conflict import ConflictDialog
+from models.store.storage import Store
+from screens.dashboard.screen import DashboardScreen
+from screens.dashboard.outcomes import OutcomesScreen
+from screens.dashboard.policy import PolicyScreen
+from screens.dialogs.conflict import ConflictDialog
 
 ZHANGMIN_OUTCOME = 19  # 张敏's 读书笔记 in the demo
 OTHER_OUTCOME = 20  # 吴文博's

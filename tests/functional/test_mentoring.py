@@ -4,11 +4,11 @@ rules refuse with their messages; each step checked in the stored data."""
 from __future__ import annotations
 
 from models.records import MentorMeeting, Pairing, Teacher
-from models.storage import Store
-from screens.meetings import MeetingsScreen
-from screens.mentoring import MentoringScreen
-from screens.pairing_form import PairingForm
-from screens.pairing_page import PairingPage
+from models.store.storage import Store
+from screens.mentoring.meetings import MeetingsScreen
+from screens.mentoring.screen import MentoringScreen
+from screens.mentoring.pairing_form import PairingForm
+from screens.mentoring.pairing_page import PairingPage
 
 
 def stored(demo_db, cls):
@@ -232,7 +232,7 @@ def test_pairing_page_snapshot(snap_compare, demo_db):
 
 
 async def test_teacher_page_has_a_mentoring_section_with_progress(make_test_app, demo_db):
-    from screens.teacher_page import TeacherPage
+    from screens.teacher.page import TeacherPage
 
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-from models.archive import close_term
+from models.store.archive import close_term
 from models.permissions import make_guard
 from models.records import MentorMeeting, Pairing, Teacher
-from models.storage import Store
-from screens.meetings import MeetingsScreen
-from screens.mentoring import MentoringScreen
-from screens.pairing_evaluation import EvaluationForm
-from screens.pairing_form import PairingForm
-from screens.pairing_page import PairingPage
-from screens.widgets.conflict import ConflictDialog
+from models.store.storage import Store
+from screens.mentoring.meetings import MeetingsScreen
+from screens.mentoring.screen import MentoringScreen
+from screens.mentoring.pairing_evaluation import EvaluationForm
+from screens.mentoring.pairing_form import PairingForm
+from screens.mentoring.pairing_page import PairingPage
+from screens.dialogs.conflict import ConflictDialog
 
 PREVIOUS = "2024-2025-2"
 

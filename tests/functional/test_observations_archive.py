@@ -7,14 +7,14 @@ import csv
 
 import pytest
 
-from models.archive import archived_records, close_term
+from models.store.archive import archived_records, close_term
 from models.permissions import make_guard
 from models.records import Observation, Teacher
-from models.storage import Store
-from screens.observation_detail import ObservationDetail
-from screens.observation_filters import ObservationFilters
-from screens.observations import ObservationsScreen
-from screens.teacher_page import TeacherPage
+from models.store.storage import Store
+from screens.observations.detail import ObservationDetail
+from screens.observations.filters import ObservationFilters
+from screens.observations.screen import ObservationsScreen
+from screens.teacher.page import TeacherPage
 from tui import cli
 
 PREVIOUS = "2024-2025-2"  # the demo's previous term; it ended 2025-07-10

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from models.records import Observation, Teacher
-from models.storage import Store
+from models.store.storage import Store
 from tui import cli
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from models.records import Observation, Teacher
-from models.storage import Store
-from screens.observation_form import ObservationForm
-from screens.observations import ObservationsScreen
+from models.store.storage import Store
+from screens.observations.form import ObservationForm
+from screens.observations.screen import ObservationsScreen
 
 
 async def type_text(pilot, text: str) -> None:

@@ -8,10 +8,10 @@ import pytest
 
 from models.prefs import prefs_path
 from models.records import Observation, Teacher
-from models.storage import Store
-from screens.observation_detail import ObservationDetail
-from screens.observation_filters import ObservationFilters
-from screens.observations import ObservationsScreen
+from models.store.storage import Store
+from screens.observations.detail import ObservationDetail
+from screens.observations.filters import ObservationFilters
+from screens.observations.screen import ObservationsScreen
 
 
 def store_of(demo_db) -> Store:
@@ -204,7 +204,7 @@ async def test_edit_from_the_log(make_test_app, demo_db):
 
 
 async def test_teacher_page_section(make_test_app, demo_db):
-    from screens.teacher_page import TeacherPage
+    from screens.teacher.page import TeacherPage
 
     zhang = by_name(demo_db, "张敏")
     app = make_test_app(start_area="observations")

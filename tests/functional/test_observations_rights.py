@@ -9,11 +9,11 @@ import pytest
 
 from models.permissions import make_guard
 from models.records import Observation, Teacher
-from models.storage import Store
-from screens.observation_detail import ObservationDetail
-from screens.observation_form import ObservationForm
-from screens.observations import ObservationsScreen
-from screens.widgets.conflict import ConflictDialog
+from models.store.storage import Store
+from screens.observations.detail import ObservationDetail
+from screens.observations.form import ObservationForm
+from screens.observations.screen import ObservationsScreen
+from screens.dialogs.conflict import ConflictDialog
 from screens.widgets.teacher_field import TeacherField
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.records import Activity, Group, Teacher
-from models.storage import Store
-from screens.group_delete import GroupDeleteDialog
-from screens.group_form import GroupForm
-from screens.group_tree import GroupTreeScreen
-from screens.import_preview import ImportPreviewScreen
-from screens.member_picker import MemberPicker
-from screens.rosters import RostersScreen
-from screens.teacher_form import TeacherForm
-from screens.teacher_page import TeacherPage
+from models.store.storage import Store
+from screens.rosters.group_delete import GroupDeleteDialog
+from screens.rosters.group_form import GroupForm
+from screens.rosters.group_tree import GroupTreeScreen
+from screens.rosters.import_preview import ImportPreviewScreen
+from screens.rosters.member_picker import MemberPicker
+from screens.rosters.screen import RostersScreen
+from screens.rosters.teacher_form import TeacherForm
+from screens.teacher.page import TeacherPage
 
 SAMPLE = Path(__file__).parent.parent / "data" / "roster.csv"
 

@@ -8,15 +8,15 @@ import csv
 import datetime as dt
 
 from models.records import Activity, Group, Teacher
-from models.storage import Store
-from screens.export_path import ExportPathScreen
-from screens.group_form import GroupForm
-from screens.group_tree import GroupTreeScreen
-from screens.member_picker import MemberPicker
-from screens.rosters import RostersScreen
-from screens.teacher_form import TeacherForm
-from screens.teacher_page import TeacherPage
-from screens.widgets.conflict import ConflictDialog
+from models.store.storage import Store
+from screens.rosters.export_path import ExportPathScreen
+from screens.rosters.group_form import GroupForm
+from screens.rosters.group_tree import GroupTreeScreen
+from screens.rosters.member_picker import MemberPicker
+from screens.rosters.screen import RostersScreen
+from screens.rosters.teacher_form import TeacherForm
+from screens.teacher.page import TeacherPage
+from screens.dialogs.conflict import ConflictDialog
 
 LEADER = "zengsiyuan"  # 曾思远, leads 数学教研组 (and so the 数学 备课组 under it)
 PLAIN = "chenying"  # 陈颖, a 语文 teacher who leads nothing and is no admin

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from screens.calendar import CalendarScreen
-from screens.dashboard import DashboardScreen
-from screens.help import HelpScreen
-from screens.mentoring import MentoringScreen
-from screens.observations import ObservationsScreen
-from screens.rosters import RostersScreen
+from screens.calendar.screen import CalendarScreen
+from screens.dashboard.screen import DashboardScreen
+from screens.dialogs.help import HelpScreen
+from screens.mentoring.screen import MentoringScreen
+from screens.observations.screen import ObservationsScreen
+from screens.rosters.screen import RostersScreen
 
 
 async def test_keys_one_to_five_switch_areas(make_test_app):
@@ -87,7 +87,7 @@ async def test_markup_in_names_is_shown_literally_and_does_nothing(make_test_app
         table.move_cursor(row=row)
         await pilot.press("enter")
         await pilot.pause()
-        from screens.teacher_page import TeacherPage
+        from screens.teacher.page import TeacherPage
 
         assert isinstance(app.screen, TeacherPage)
         body = app.screen.query_one("#teacher-page-body").render()

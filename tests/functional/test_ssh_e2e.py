@@ -22,7 +22,7 @@ import pytest
 
 from models.identity import os_login
 from models.records import Observation, Teacher
-from models.storage import Store
+from models.store.storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
@@ -148,7 +148,7 @@ import sys
 from models.identity import resolve_login, IdentityRefused
 from models.permissions import PermissionDenied, check_change, teacher_by_login
 from models.records import Pairing
-from models.storage import Store
+from models.store.storage import Store
 login = resolve_login(sys.argv[2])  # the same --as check the app makes: from sshd's forced command only
 store = Store(sys.argv[1], actor=login, guard=check_change)
 me = teacher_by_login(store, login)

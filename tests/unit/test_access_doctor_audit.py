@@ -12,7 +12,7 @@ import pytest
 
 from models.doctor import NOTE, OK, PROBLEM, check_directory, check_file, check_lock, run_checks
 from models.records import Teacher
-from models.storage import Store
+from models.store.storage import Store
 from tui.cli import main
 from tui.launcher import launch_environment
 
@@ -68,7 +68,7 @@ def test_locale_and_umask_and_colour_system(server_dir):
 def test_a_held_lock_is_reported(server_dir):
     import fcntl
 
-    from models.paths import lock_path
+    from models.store.paths import lock_path
 
     fd = os.open(lock_path(server_dir), os.O_RDWR | os.O_CREAT, 0o660)
     fcntl.flock(fd, fcntl.LOCK_EX)

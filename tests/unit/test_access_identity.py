@@ -166,7 +166,7 @@ def test_cli_someone_not_set_up_gets_a_sentence_and_nothing_opens(demo_db):
 def test_cli_commands_are_guarded_too(demo_db):
     # `restore`-like file commands aside, a command's changes go through the guard: here `init`
     # refuses to overwrite and the demo file is unchanged; a stranger's Store refuses changes.
-    from models import storage
+    from models.store import storage
     from models.permissions import PermissionDenied, check_change
     from models.records import Policy
 

@@ -9,7 +9,7 @@ import pytest
 from models.permissions import PermissionDenied, can, check_change
 from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Policy, Teacher,
                             Term)
-from models.storage import Store
+from models.store.storage import Store
 
 ADMIN, LEADER = "tester", "zengsiyuan"
 

@@ -13,7 +13,7 @@ from models.activities import (
     regenerate_group_activities, swap_speakers,
 )
 from models.records import Activity, Group, Teacher, Term
-from models.storage import Store
+from models.store.storage import Store
 from models.term_days import toggle_school_day, uncovered_years
 from models.terms import is_makeup_workday, is_school_day
 

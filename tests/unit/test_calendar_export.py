@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from models.records import Activity, Group, Term
-from models.storage import Store
+from models.store.storage import Store
 from tui.cli import main
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -88,7 +88,7 @@ def test_activities_csv_with_bom_and_xlsx(demo_db, demo_store, tmp_path):
 
 
 def test_an_archived_terms_activities_still_export(demo_db, tmp_path):
-    from models.archive import close_term
+    from models.store.archive import close_term
     from models.permissions import check_change
 
     close_term(Store(demo_db, actor="tester", guard=check_change), "2024-2025-2")

@@ -8,10 +8,10 @@ import datetime as dt
 
 import pytest
 
-from models import archive
-from models.archive import archive_path, archived_audit_entries, audit_entries, close_term
+from models.store import archive
+from models.store.archive import archive_path, archived_audit_entries, audit_entries, close_term
 from models.records import Observation, Term
-from models.storage import Store
+from models.store.storage import Store
 
 PREVIOUS, CURRENT = "2024-2025-2", "2025-2026-1"
 
@@ -65,7 +65,7 @@ def test_a_second_close_after_a_half_done_one_keeps_the_log(changed_school, monk
     """If removing the records fails after the archive was written, the next close writes
     the archive again from both and the log entries are neither lost nor doubled."""
     store, edited, _, _ = changed_school
-    from models.storage import Transaction, WriteFailed
+    from models.store.storage import Transaction, WriteFailed
 
     def broken(self, ids):
         raise OSError("disk full")

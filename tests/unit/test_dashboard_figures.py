@@ -18,7 +18,7 @@ from models.dashboard import (
 from models.records import (
     Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Policy, Teacher, Term,
 )
-from models.storage import Store
+from models.store.storage import Store
 
 D = dt.date.fromisoformat
 HOLIDAY_WEEK = [f"2025-09-{d}" for d in range(15, 20)]

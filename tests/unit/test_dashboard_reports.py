@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from models.archive import (
+from models.store.archive import (
     ArchiveView, CannotClose, archive_path, archived_records, close_term, view_for,
 )
 from models.dashboard import build_dashboard
 from models.records import Activity, Observation, Outcome, Teacher, Term
-from models.reports import outcomes_booklet, render, term_report
-from models.storage import Store
+from models.exports.term_report import outcomes_booklet, render, term_report
+from models.store.storage import Store
 
 TODAY = dt.date(2025, 11, 5)
 PREVIOUS = "2024-2025-2"

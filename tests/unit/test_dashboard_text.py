@@ -13,7 +13,7 @@ from models.dashboard import build_dashboard, name_sort_key
 from models.dashboard_text import pad, render_text, wrap
 from models.i18n import set_language
 from models.records import Teacher, Term
-from models.storage import Store
+from models.store.storage import Store
 
 
 def cells(line: str) -> int:

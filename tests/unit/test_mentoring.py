@@ -11,7 +11,7 @@ from models.mentoring import (
     save_meeting, save_pairing, set_evaluation,
 )
 from models.records import MentorMeeting, Observation, Pairing, Policy, Teacher, Term
-from models.storage import Store, ValidationFailed
+from models.store.storage import Store, ValidationFailed
 
 AUTUMN = Term(term_id="2025-2026-1", name="2025—2026学年第一学期", start="2025-09-01", end="2026-01-22")
 TODAY = dt.date(2025, 11, 5)  # Wednesday of week 10

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from models.mentoring_report import export_rows, pairing_record, to_markdown, write_docx
+from models.exports.pairing_report import export_rows, pairing_record, to_markdown, write_docx
 from models.records import Pairing, Teacher, Term
-from models.storage import Store
+from models.store.storage import Store
 from tui.cli import main
 
 TODAY = dt.date(2025, 11, 5)

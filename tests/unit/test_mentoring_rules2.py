@@ -7,15 +7,15 @@ import datetime as dt
 
 import pytest
 
-from models.archive import close_term
+from models.store.archive import close_term
 from models.mentoring import (
     can_grade, can_write_summary, check_meeting, progress_for_store, save_meeting, set_evaluation,
     short_term_label,
 )
-from models.mentoring_report import pairing_record, to_markdown
+from models.exports.pairing_report import pairing_record, to_markdown
 from models.permissions import PermissionDenied, make_guard
 from models.records import MentorMeeting, Observation, Pairing, Teacher, Term
-from models.storage import Store, ValidationFailed
+from models.store.storage import Store, ValidationFailed
 from tui.cli import main
 
 TODAY = dt.date(2025, 11, 5)
@@ -132,7 +132,7 @@ def named_id(store, teacher_id) -> str:
 def test_observations_between_the_pair_survive_archiving(archived):
     pairing = pair_of(archived, "余梦瑶")
     assert not [o for o in archived.all(Observation) if o.term_id == PREVIOUS]
-    from models.archive import view_for
+    from models.store.archive import view_for
 
     view = view_for(archived, term(archived, PREVIOUS))
     assert [o for o in view.all(Observation) if {o.observer_id, o.teacher_id} == {pairing.mentor_id,

@@ -14,7 +14,7 @@ from models.observations import (
 )
 from models.prefs import load_prefs, save_prefs
 from models.records import LESSON_TYPES, RATINGS, Observation, Teacher
-from models.storage import ValidationFailed
+from models.store.storage import ValidationFailed
 
 TODAY = dt.date(2025, 11, 5)
 
@@ -150,7 +150,7 @@ def test_undo_gives_the_record_its_own_id_back_and_keeps_follow_up_links(demo_db
     suggestion still points at it — though 张敏 may not change 陈思远's record."""
     from models.observations import delete_observation, restore_observation
     from models.permissions import PermissionDenied, make_guard
-    from models.storage import Store
+    from models.store.storage import Store
 
     admin = Store(demo_db, actor="tester", guard=make_guard())
     zhang, chen, liu = (person(admin, n) for n in ("张敏", "陈思远", "刘欣怡"))
@@ -175,7 +175,7 @@ def test_undo_gives_the_record_its_own_id_back_and_keeps_follow_up_links(demo_db
     newer = save_observation(mine, check_entry(mine, entry(mine, date_text="2025-11-04"), TODAY)[0])
     assert newer.id > later.id
     # Restoring twice is refused (the id is taken), and so is restoring someone else's record.
-    from models.storage import ConflictError
+    from models.store.storage import ConflictError
 
     with pytest.raises(ConflictError):
         restore_observation(mine, earlier)

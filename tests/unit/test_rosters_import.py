@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from models.records import Policy, Teacher
-from models.roster_export import HEADERS, csv_bytes, roster_rows, xlsx_bytes
+from models.exports.roster import HEADERS, csv_bytes, roster_rows, xlsx_bytes
 from models.roster_import import (
     RosterFileError, apply_preview, build_preview, generate_login, normalise_grade, normalise_role,
     preview_file, read_roster, split_values,
 )
-from models.storage import Store
+from models.store.storage import Store
 from tui.cli import main
 
 SAMPLE = Path(__file__).parent.parent / "data" / "roster.csv"
@@ -245,7 +245,7 @@ def test_failed_write_leaves_the_data_file_unchanged(tmp_path, demo_store):
     preview = preview_file(SAMPLE, Store(tmp_path / "x.json", actor="a", create=True))
     preview.to_add[5].teacher = preview.to_add[5].teacher.copy(roles=["不存在的职务"])
     before = demo_store.path.read_bytes()
-    from models.storage import ValidationFailed
+    from models.store.storage import ValidationFailed
 
     with pytest.raises(ValidationFailed):
         apply_preview(demo_store, preview)

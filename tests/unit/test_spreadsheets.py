@@ -5,7 +5,7 @@ import io
 
 from openpyxl import load_workbook
 
-from models.spreadsheets import Sheet, cell_width, csv_bytes, save, xlsx_bytes
+from models.exports.spreadsheets import Sheet, cell_width, csv_bytes, save, xlsx_bytes
 
 
 def test_csv_has_a_bom_crlf_and_keeps_formulas_as_text():

@@ -10,10 +10,10 @@ import stat
 
 import pytest
 
-from models import storage
-from models.paths import backup_dir
+from models.store import storage
+from models.store.paths import backup_dir
 from models.records import Observation, Teacher
-from models.storage import (
+from models.store.storage import (
     BACKUPS_KEPT, ConflictError, CorruptDataFile, MissingDataFile, NewerSchema, Store, ValidationFailed,
     WriteFailed, restore_from,
 )

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from models.records import Observation, Teacher
-from models.storage import Store
+from models.store.storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,7 +49,7 @@ def test_eight_processes_inserting_at_once_lose_nothing(tmp_path):
 WRITER = """
 import sys
 from models.records import Teacher
-from models.storage import Store
+from models.store.storage import Store
 store = Store(sys.argv[1], actor="writer")
 ack = open(sys.argv[2], "a")
 n = 0

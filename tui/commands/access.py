@@ -26,8 +26,8 @@ def register(tree: CommandTree) -> None:
 
 def run_audit(args: argparse.Namespace) -> int:
     from models import clock
-    from models.archive import audit_entries
-    from models.audit import as_text_lines, describe, select
+    from models.store.archive import audit_entries
+    from models.store.audit import as_text_lines, describe, select
     from models.dates import BadInput, parse_date
     from tui.commands.core import command_viewer, open_store
 

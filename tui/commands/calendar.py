@@ -72,8 +72,8 @@ def _lookups(store):
 
 
 def run_export_calendar(args: argparse.Namespace) -> int:
-    from models.archive import view_for
-    from models.calendar_export import build_ics, select_activities
+    from models.store.archive import view_for
+    from models.exports.ics import build_ics, select_activities
     from models.records import Activity
 
     try:
@@ -93,8 +93,8 @@ def run_export_calendar(args: argparse.Namespace) -> int:
 
 
 def run_export_activities(args: argparse.Namespace) -> int:
-    from models.archive import view_for
-    from models.calendar_export import activity_rows, select_activities, write_csv, write_xlsx
+    from models.store.archive import view_for
+    from models.exports.ics import activity_rows, select_activities, write_csv, write_xlsx
     from models.records import Activity
 
     try:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from models import clock
 from models.i18n import t
-from models.paths import resolve_db_path
-from models.storage import without_default_guard
+from models.store.paths import resolve_db_path
+from models.store.storage import without_default_guard
 from tui.commands.tree import CommandTree
 
 
@@ -54,7 +54,7 @@ def command_login() -> str:
 def open_store(args: argparse.Namespace):
     """The data file named by --db / JIAOYAN_DB, opened for the command's user (the
     permission guard is installed by tui/cli.py for every command)."""
-    from models.storage import Store
+    from models.store.storage import Store
 
     return Store(db_path(args), actor=command_login())
 
@@ -82,7 +82,7 @@ def open_app(args: argparse.Namespace) -> int:
     from models.demo import build_demo
     from models.identity import resolve_login
     from models.permissions import teacher_by_login
-    from models.storage import Store
+    from models.store.storage import Store
     from tui.app import make_app
 
     login = resolve_login(getattr(args, "as_login", None))
@@ -115,7 +115,7 @@ def _run(app, *, mouse: bool = True) -> int:
 def run_init(args: argparse.Namespace) -> int:
     from models.demo import build_demo
     from models.records import Policy, Teacher, Term, term_display_name
-    from models.storage import Store
+    from models.store.storage import Store
     from models.terms import suggest_term_id
 
     path = db_path(args)
@@ -154,8 +154,8 @@ def run_keys(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from models.integrity import check_file
-    from models.storage import MissingDataFile
+    from models.store.integrity import check_file
+    from models.store.storage import MissingDataFile
 
     path = db_path(args)
     if not path.exists():
@@ -171,7 +171,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from models.storage import Store, parse_file
+    from models.store.storage import Store, parse_file
 
     path = db_path(args)
     store = Store(path, actor=command_login())
@@ -182,7 +182,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from models.storage import restore_from
+    from models.store.storage import restore_from
 
     path = db_path(args)
     source = Path(args.file).expanduser().absolute()

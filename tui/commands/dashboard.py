@@ -87,7 +87,7 @@ def _viewer(store):
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
-    from models.archive import view_for
+    from models.store.archive import view_for
     from models.dashboard import build_dashboard
     from models.dashboard_text import render_text
     from models.records import Teacher
@@ -104,7 +104,7 @@ def run_dashboard(args: argparse.Namespace) -> int:
 
 
 def _write(args, kind: str, term, fmt: str, payload: bytes) -> int:
-    from models.reports import default_report_name, write_report
+    from models.exports.term_report import default_report_name, write_report
 
     target = Path(args.output) if args.output else Path.cwd() / default_report_name(kind, term.term_id, fmt)
     try:
@@ -117,8 +117,8 @@ def _write(args, kind: str, term, fmt: str, payload: bytes) -> int:
 
 
 def run_report_term(args: argparse.Namespace) -> int:
-    from models.archive import view_for
-    from models.reports import render, term_report
+    from models.store.archive import view_for
+    from models.exports.term_report import render, term_report
 
     store = _open(args)
     term = _term(store, args.term)
@@ -129,8 +129,8 @@ def run_report_term(args: argparse.Namespace) -> int:
 
 
 def run_report_outcomes(args: argparse.Namespace) -> int:
-    from models.archive import view_for
-    from models.reports import outcomes_booklet, render
+    from models.store.archive import view_for
+    from models.exports.term_report import outcomes_booklet, render
 
     store = _open(args)
     term = _term(store, args.term)
@@ -141,7 +141,7 @@ def run_report_outcomes(args: argparse.Namespace) -> int:
 
 
 def run_term_close(args: argparse.Namespace) -> int:
-    from models.archive import CannotClose, close_term
+    from models.store.archive import CannotClose, close_term
 
     store = _open(args)
     viewer = _viewer(store)

@@ -64,7 +64,7 @@ def _write(target: Path, write) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from models.mentoring_report import export_rows, write_csv, write_xlsx
+    from models.exports.pairing_report import export_rows, write_csv, write_xlsx
 
     store = _store_for(args)
     term = _term(store, args.term)
@@ -82,7 +82,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     from models.mentoring import covers_term, span_label
-    from models.mentoring_report import pairing_record, to_markdown, write_docx
+    from models.exports.pairing_report import pairing_record, to_markdown, write_docx
     from models.records import Pairing
     from tui.commands.core import command_viewer
 

@@ -58,7 +58,7 @@ def run_observe_add(args: argparse.Namespace) -> int:
         Entry, check_entry, count_message, match_choice, resolve_teacher, save_observation,
     )
     from models.records import LESSON_TYPES, RATINGS, Problem, Teacher
-    from models.storage import ConflictError, Store, ValidationFailed
+    from models.store.storage import ConflictError, Store, ValidationFailed
 
     login = _actor()
     store = Store(db_path(args), actor=login)
@@ -111,7 +111,7 @@ def run_export(args: argparse.Namespace) -> int:
     from models import clock
     from models.observations import export_table, write_csv, write_xlsx
     from models.records import Teacher, Term
-    from models.storage import MissingDataFile, Store
+    from models.store.storage import MissingDataFile, Store
     from models.terms import current_term
 
     path = db_path(args)

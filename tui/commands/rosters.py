@@ -30,7 +30,7 @@ def run_import_teachers(args: argparse.Namespace) -> int:
     """Print the preview; write the good rows only with --yes (never with --dry-run).
     Exit 0 when every row was fine, 1 when the file or some rows were not."""
     from models.roster_import import RosterFileError, apply_preview, preview_file, preview_lines
-    from models.storage import ConflictError, ValidationFailed
+    from models.store.storage import ConflictError, ValidationFailed
     from tui.commands.core import open_store
 
     store = open_store(args)
@@ -61,7 +61,7 @@ def run_import_teachers(args: argparse.Namespace) -> int:
 
 def run_export_teachers(args: argparse.Namespace) -> int:
     from models.records import Teacher
-    from models.roster_export import export_roster, write_export
+    from models.exports.roster import export_roster, write_export
     from tui.commands.core import open_store
 
     store = open_store(args)

@@ -1,0 +1,51 @@
+"""Exporting the staff roster: CSV (UTF-8 with BOM, so Excel opens it right) or XLSX.
+
+The columns are the ones :mod:`models.roster_import` reads back, so an exported
+file can be edited in Excel and imported again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from models.exports import spreadsheets
+from models.i18n import t
+from models.records import Group, Teacher
+from models.rosters import group_names_by_teacher
+
+HEADERS = ("姓名", "性别", "任教学科", "任教年级", "职务", "登录名", "所在组", "状态", "备注")
+# Readable column widths in Excel, in characters.
+XLSX_WIDTHS = (12, 6, 14, 14, 20, 16, 30, 8, 30)
+
+
+def roster_rows(teachers: Iterable[Teacher], groups: Iterable[Group] = ()) -> list[list[str]]:
+    """One row per teacher (active first, then by id), cells as plain text."""
+    group_names = group_names_by_teacher(groups)
+    rows = []
+    for teacher in sorted(teachers, key=lambda x: (not x.active, x.id)):
+        rows.append([
+            teacher.name, teacher.gender, "、".join(teacher.subjects), "、".join(teacher.grades),
+            "、".join(teacher.roles), teacher.login, "、".join(group_names.get(teacher.id, [])),
+            t("roster.state.active") if teacher.active else t("roster.state.inactive"), teacher.note,
+        ])
+    return rows
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    # Read back by `jiaoyan import teachers`, so names are written exactly as they are.
+    return spreadsheets.csv_bytes(HEADERS, rows, protect_formulas=False)
+
+
+def xlsx_bytes(rows: list[list[str]]) -> bytes:
+    return spreadsheets.xlsx_bytes([spreadsheets.Sheet(t("roster.export.sheet"), HEADERS, rows, widths=XLSX_WIDTHS)])
+
+
+def export_roster(store, fmt: str) -> bytes:
+    rows = roster_rows(store.all(Teacher), store.all(Group))
+    return xlsx_bytes(rows) if fmt == "xlsx" else csv_bytes(rows)
+
+
+def write_export(path: Path, payload: bytes) -> None:
+    """Write through a temporary file so a half-written export never replaces a good one."""
+    spreadsheets.save(path, payload)

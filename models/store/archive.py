@@ -1,0 +1,237 @@
+"""The term archive: a closed term's records live in their own file beside the data file.
+
+Closing a term moves its activities, observations, mentor meetings and outcomes to
+``<data file>.archive/<term id>.json`` so that every later save rewrites only the
+open terms (DESIGN.md, storage contract 7). The Term record stays in the active
+file with status ``archived``; the roster, groups, pairings and policy stay too.
+
+The change log goes with them: the audit entries about the records that move (their
+inserts, edits and deletions, and batch inserts whose records all moved) are copied
+into the archive's ``audit`` table and removed from the active file, so its log stays
+small too. :func:`audit_entries` reads the active log and the archives' together, for
+``jiaoyan audit``. The close itself (who archived what, and when) stays in the active log.
+
+Archived records stay readable: :func:`archived_records` reads one term's file,
+and :class:`ArchiveView` answers ``all(cls)`` / ``get(cls, id)`` like the store,
+over the active file and the archives together, read-only.
+
+The archive is written first, under the store's lock, and only then are the
+records removed from the active file in one transaction. If that transaction
+fails the records are in both places; the view prefers the active copy and a
+second ``close_term`` writes the archive again from both, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, TypeVar
+
+from models import clock
+from models.store import jsonio
+from models.i18n import t
+from models.store.paths import archive_dir
+from models.records import Activity, MentorMeeting, Observation, Outcome, Policy, Record, Term
+from models.store.storage import CorruptDataFile, atomic_write
+
+R = TypeVar("R", bound=Record)
+
+ARCHIVE_FORMAT = 1
+# The records that belong to one term and move with it.
+TERM_RECORD_TYPES: tuple[type[Record], ...] = (Activity, Observation, MentorMeeting, Outcome)
+
+
+class CannotClose(ValueError):
+    """The term cannot be closed; the message says why (in the user's language)."""
+
+
+def archive_path(db_path: str | os.PathLike, term_id: str) -> Path:
+    return archive_dir(Path(db_path)) / f"{term_id}.json"
+
+
+def archived_term_ids(db_path: str | os.PathLike) -> list[str]:
+    """Term ids that have an archive file, oldest first."""
+    folder = archive_dir(Path(db_path))
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.json") if not p.name.startswith("."))
+
+
+AUDIT_TABLE = "audit"  # the archive's share of the change log, beside the record tables
+
+# path → (file identity, parsed file); archives never change once written, except by
+# a second close, which the identity catches.
+_cache: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+
+
+def _read_tables(path: Path) -> dict[str, dict[str, Any]]:
+    return _read_archive(path).get("tables", {})
+
+
+def _read_archive(path: Path) -> dict[str, Any]:
+    """The whole archive file ({} when there is none); its ``tables`` are checked to be a dict."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return {}
+    identity = (st.st_ino, st.st_size, st.st_mtime_ns)
+    cached = _cache.get(path)
+    if cached and cached[0] == identity:
+        return cached[1]
+    raw = path.read_bytes()
+    try:
+        data = jsonio.loads(raw)
+    except jsonio.JSONDecodeError as error:
+        raise CorruptDataFile(path, str(error).splitlines()[0][:120] if str(error) else "JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("tables", {}), dict):
+        raise CorruptDataFile(path, t("store.reason_shape"))
+    _cache[path] = (identity, data)
+    return data
+
+
+def archived_records(db_path: str | os.PathLike, term_id: str, cls: type[R]) -> list[R]:
+    """The records of one type that ``term_id``'s archive holds (empty when there is none)."""
+    table = _read_tables(archive_path(db_path, term_id)).get(cls.TABLE, {})
+    records = [cls.from_dict(doc, int(doc_id)) for doc_id, doc in table.items()]
+    records.sort(key=lambda r: r.id)
+    return records
+
+
+def term_audit_entries(entries: list[dict[str, Any]], term_id: str,
+                       moved: dict[str, set[int]]) -> list[dict[str, Any]]:
+    """The audit entries about a term's records: ``moved`` maps a table to the ids that
+    leave the active file. An entry about one record belongs to the term when that record
+    moves, or when the record it shows (before or after) was of the term (one deleted
+    before the close); a batch insert when every record of it moves. Batch deletions
+    stay: closing a term is one, and it belongs to the active log."""
+    chosen = []
+    for entry in entries:
+        table = entry.get("table")
+        if table not in moved:
+            continue
+        if entry.get("action") == "insert_many":
+            ids = entry.get("record_ids") or []
+            if ids and all(int(i) in moved[table] for i in ids):
+                chosen.append(entry)
+            continue
+        if entry.get("action") not in ("insert", "update", "delete"):
+            continue
+        shown = entry.get("after") or entry.get("before") or {}
+        if int(entry.get("record_id") or 0) in moved[table] or shown.get("term_id") == term_id:
+            chosen.append(entry)
+    return chosen
+
+
+def archived_audit_entries(db_path: str | os.PathLike, term_id: str) -> list[dict[str, Any]]:
+    """The audit entries ``term_id``'s archive holds, oldest first, each with its ``id``."""
+    table = _read_tables(archive_path(db_path, term_id)).get(AUDIT_TABLE, {})
+    return [dict(doc, id=int(k)) for k, doc in sorted(table.items(), key=lambda kv: int(kv[0]))]
+
+
+def audit_entries(store, since=None) -> list[dict[str, Any]]:
+    """The whole change log: the active file's entries and those moved into the term
+    archives, oldest first (ids are never reused, so they order it). With ``since`` (a
+    date) an archive made before that day is not even opened: all it holds is older."""
+    entries = {int(e["id"]): e for e in store.audit_entries()}
+    for term_id in archived_term_ids(store.path):
+        path = archive_path(store.path, term_id)
+        if since is not None and str(_read_archive(path).get("archived_at", ""))[:10] < since.isoformat():
+            continue
+        for entry in archived_audit_entries(store.path, term_id):
+            entries.setdefault(entry["id"], entry)  # after a half-done close both hold it
+    return [entries[k] for k in sorted(entries)]
+
+
+def term_records(store, term_id: str) -> dict[type[Record], list[Record]]:
+    """The active file's records that belong to ``term_id``."""
+    return {cls: [r for r in store.all(cls) if r.term_id == term_id] for cls in TERM_RECORD_TYPES}
+
+
+def close_term(store, term_id: str, *, today=None) -> dict[str, int]:
+    """Archive a finished term: write its archive file, then remove its records from the
+    active file and mark the Term archived, in one transaction. Returns the count moved
+    per table. Raises :class:`CannotClose` with a readable reason."""
+    today = today or clock.today()
+    with store.transaction() as tx:
+        term = next((x for x in store.all(Term) if x.term_id == term_id), None)
+        if term is None:
+            raise CannotClose(t("dashboard.close_no_term", term=term_id))
+        if term.status == "archived":
+            raise CannotClose(t("dashboard.close_already", term=term_id))
+        if term.end_date >= today:
+            raise CannotClose(t("dashboard.close_not_ended", term=term_id, end=term.end))
+        moving = term_records(store, term_id)
+        moved_ids = {cls.TABLE: {r.id for r in records} for cls, records in moving.items()}
+        log = term_audit_entries(store.audit_entries(), term_id, moved_ids)
+        path = archive_path(store.path, term_id)
+        # A close that failed half-way left an archive behind: keep what it holds.
+        earlier = _read_tables(path)
+        tables: dict[str, dict[str, Any]] = {}
+        for cls, records in moving.items():
+            table = dict(earlier.get(cls.TABLE, {}))
+            for record in records:
+                table[str(record.id)] = record.to_dict()
+            tables[cls.TABLE] = table
+        audit = dict(earlier.get(AUDIT_TABLE, {}))
+        for entry in log:
+            audit[str(entry["id"])] = {k: v for k, v in entry.items() if k != "id"}
+        tables[AUDIT_TABLE] = audit
+        payload = {"format": ARCHIVE_FORMAT, "term_id": term_id, "archived_at": clock.stamp(),
+                   "archived_by": store.actor, "tables": tables}
+        path.parent.mkdir(exist_ok=True)
+        atomic_write(path, jsonio.dumps(payload))  # first: the records are safe before they leave
+        for records in moving.values():
+            tx.delete_many(records)
+        tx.remove_audit_entries([entry["id"] for entry in log])
+        tx.update(term.copy(status="archived"))
+    return {cls.TABLE: len(records) for cls, records in moving.items()}
+
+
+class ArchiveView:
+    """Read-only view of the active file and the term archives together.
+
+    ``term_ids`` limits which archives are read (None: every archived term); the
+    dashboard of an open term passes ``[]`` and costs nothing extra.
+    """
+
+    def __init__(self, store, term_ids: list[str] | None = None):
+        self.store = store
+        self.path = store.path
+        self._term_ids = term_ids
+
+    def archived_ids(self) -> list[str]:
+        if self._term_ids is not None:
+            return [x for x in self._term_ids if archive_path(self.path, x).exists()]
+        return archived_term_ids(self.path)
+
+    def all(self, cls: type[R]) -> list[R]:
+        records = list(self.store.all(cls))
+        if cls not in TERM_RECORD_TYPES:
+            return records
+        seen = {r.id for r in records}
+        for term_id in self.archived_ids():
+            for record in archived_records(self.path, term_id, cls):
+                if record.id not in seen:  # the active copy wins after a half-done close
+                    seen.add(record.id)
+                    records.append(record)
+        records.sort(key=lambda r: r.id)
+        return records
+
+    def get(self, cls: type[R], record_id: int) -> R | None:
+        found = self.store.get(cls, record_id)
+        if found is not None or cls not in TERM_RECORD_TYPES:
+            return found
+        return next((r for r in self.all(cls) if r.id == int(record_id or 0)), None)
+
+    def policy(self) -> Policy:
+        return self.store.policy()
+
+    def meta(self) -> dict[str, Any]:
+        return self.store.meta()
+
+
+def view_for(store, term: Term | None) -> ArchiveView:
+    """What to read a term's figures from: the active file, plus its archive when archived."""
+    if term is not None and term.status == "archived":
+        return ArchiveView(store, [term.term_id])
+    return ArchiveView(store, [])

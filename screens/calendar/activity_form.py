@@ -1,0 +1,362 @@
+"""One activity: the four fixed (date and period, place, attendees, topic and content),
+its kind, host, central speaker, attendance, minutes and status. Also makes one-off
+school events (专家讲座, 座谈会 …) with the whole staff or a group as attendees.
+
+Who may change it is models/permissions.py's rule (the admin; a group's leader for the
+group's activities); anyone else, and everyone for an archived term, sees it read-only
+with no save key. When someone else saved it meanwhile, ctrl+s opens the conflict
+dialog: k keeps mine, t takes theirs into the form, escape keeps editing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets.select import InvalidSelectValueError
+
+from models.activities import SCHOOL_EVENTS, attendance_counts, conflicts_with
+from models.dates import BadInput, format_date, format_period, parse_date, parse_period
+from models.i18n import t
+from models.records import ACTIVITY_KINDS, Activity, Group, Teacher, Term
+from models.permissions import refusal
+from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.terms import term_of
+from screens.calendar.attendance import field_labels, show_activity_value
+from screens.calendar.common import CalendarData, conflict_text, may, read_activity, term_is_archived
+from screens.dialogs.conflict import resolve_conflict
+from screens.widgets.header import AppHeader
+from screens.widgets.keys import translate_bindings
+from screens.widgets.teacher_field import TeacherField
+
+KEEP = "keep"
+WHOLE_STAFF = "all"
+
+
+class ActivityForm(Screen):
+    """``ActivityForm(activity_id=…)`` edits; ``ActivityForm(new_on=day)`` makes a school event."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", id="activity.save"),
+        Binding("ctrl+t", "attendance", "calendar.key.attendance", id="activity.attendance"),
+        Binding("escape", "back", "key.back", id="activity.back"),
+    ]
+    DEFAULT_CSS = """
+    ActivityForm VerticalScroll { padding: 0 1; }
+    ActivityForm .row { height: auto; }
+    ActivityForm .row > Label { width: 12; padding: 0 1 0 0; }
+    ActivityForm Input { border: none; height: 1; padding: 0 1; width: 1fr; background: $boost; }
+    ActivityForm Input:focus { background: $primary 30%; border: none; }
+    ActivityForm TeacherField { width: 1fr; }
+    ActivityForm Select { width: 1fr; }
+    ActivityForm TextArea { height: 6; }
+    ActivityForm #activity-error { color: $error; height: auto; }
+    ActivityForm #activity-conflicts { color: $warning; height: auto; }
+    """
+
+    def __init__(self, *, activity_id: int = 0, new_on: dt.date | None = None):
+        super().__init__()
+        translate_bindings(self)
+        self.activity_id = activity_id
+        self.new_on = new_on
+
+    # -- building ------------------------------------------------------------------
+
+    def _load(self) -> Activity:
+        store = self.app.store
+        if self.activity_id:
+            activity = read_activity(store, self.activity_id)
+            if activity is not None:
+                return activity
+        day = self.new_on or self.app.today
+        term = term_of(store.all(Term), day)
+        user = self.app.user
+        return Activity(term_id=term.term_id if term else "", group_id=0, date=day.isoformat(), period=7,
+                        kind="专家讲座", event=SCHOOL_EVENTS[0], host_id=user.id if user else 0,
+                        attendee_ids=[x.id for x in store.all(Teacher) if x.active])
+
+    def compose(self) -> ComposeResult:
+        store = self.app.store
+        self.activity = self._load()
+        activity = self.activity
+        self.read_only = not may(self.app, "update" if activity.id else "insert", activity)
+        self.marks = dict(activity.attendance)
+        policy = store.policy()
+        groups = [g for g in store.all(Group) if g.active]
+        group = store.get(Group, activity.group_id)
+        teachers = lambda: store.all(Teacher)  # noqa: E731 - the field asks each time it searches
+        yield AppHeader()
+        with VerticalScroll(id="activity-form"):
+            yield Static(id="activity-title")
+            with Horizontal(classes="row"):
+                yield Label(t("calendar.field.date"))
+                yield Input(activity.date, placeholder=t("calendar.date_hint"), id="activity-date")
+                yield Label(t("calendar.field.period"))
+                yield Input(format_period(activity.period, policy), placeholder=t("calendar.period_hint"),
+                            id="activity-period")
+            with Horizontal(classes="row"):
+                yield Label(t("calendar.field.place"))
+                yield Input(activity.place, id="activity-place")
+            attendee_options = [(t("calendar.attendees_keep", count=len(activity.attendee_ids)), KEEP),
+                                (t("calendar.attendees_all"), WHOLE_STAFF)]
+            attendee_options += [(t("calendar.attendees_group", name=g.name, count=len(g.member_ids)), f"group:{g.id}")
+                                 for g in groups if g.kind != "office" or g.member_ids]
+            with Horizontal(classes="row"):
+                yield Label(t("calendar.field.attendees"))
+                yield Select(attendee_options, value=KEEP, allow_blank=False, compact=True, id="activity-attendees")
+            if group is None:
+                with Horizontal(classes="row"):
+                    yield Label(t("calendar.field.event"))
+                    yield Input(activity.event, placeholder="、".join(SCHOOL_EVENTS[:4]) + "…", id="activity-event")
+            with Horizontal(classes="row"):
+                yield Label(t("calendar.field.kind"))
+                yield Select([(k, k) for k in ACTIVITY_KINDS], value=activity.kind if activity.kind in ACTIVITY_KINDS
+                             else "其他", allow_blank=False, compact=True, id="activity-kind")
+            with Horizontal(classes="row"):
+                yield Label(t("calendar.field.topic"))
+                yield Input(activity.topic, id="activity-topic")
+            with Horizontal(classes="row"):
+                yield Label(t("calendar.field.content"))
+                yield Input(activity.content, id="activity-content")
+            with Horizontal(classes="row"):
+                yield Label(t("calendar.field.host"))
+                yield TeacherField(teachers, groups=lambda: groups, id="activity-host")
+            with Horizontal(classes="row"):
+                yield Label(t("calendar.field.speaker"))
+                yield TeacherField(teachers, groups=lambda: groups, id="activity-speaker")
+            statuses = ["planned", "held", "cancelled"] + (["skipped"] if activity.status == "skipped" else [])
+            with Horizontal(classes="row"):
+                yield Label(t("calendar.field.status"))
+                yield Select([(t(f"status.{s}"), s) for s in statuses], value=activity.status, allow_blank=False,
+                             compact=True, id="activity-status")
+            with Horizontal(classes="row"):
+                yield Label(t("calendar.field.cancel_reason"))
+                yield Input(activity.cancel_reason, placeholder=t("calendar.cancel_reason_hint"),
+                            id="activity-reason")
+            yield Static(id="activity-attendance")
+            yield Label(t("calendar.field.minutes"))
+            yield TextArea(activity.minutes, soft_wrap=True, id="activity-minutes")
+            yield Static(id="activity-error")
+            yield Static(id="activity-conflicts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        store = self.app.store
+        self.query_one("#activity-host", TeacherField).set_teacher(store.get(Teacher, self.activity.host_id))
+        self.query_one("#activity-speaker", TeacherField).set_teacher(store.get(Teacher, self.activity.speaker_id))
+        self._show_title()
+        self._show_attendance()
+        self._show_conflicts(conflicts_with(self.activity, store.all(Activity)) if self.activity.id else [])
+        if self.read_only:
+            for widget in self.query("#activity-form Input, #activity-form Select, #activity-form TeacherField"):
+                widget.disabled = True
+            self.query_one("#activity-minutes", TextArea).read_only = True
+            self.query_one("#activity-form").focus()  # arrows scroll the whole record
+        else:
+            self.query_one("#activity-date", Input).focus()
+        self.call_after_refresh(self._mark_clean)
+
+    def _typed(self) -> tuple:
+        """Everything the user can change in the form, to tell whether escape loses typing."""
+        values = [w.value for w in self.query("#activity-form Input")]
+        values += [w.value for w in self.query("#activity-form Select")]
+        values.append(self.query_one("#activity-minutes", TextArea).text)
+        values.append(sorted(self.marks.items()))
+        return tuple(str(v) for v in values)
+
+    def _mark_clean(self) -> None:
+        self._clean = self._typed()
+
+    def action_back(self) -> None:
+        """Back to the calendar; typed minutes are not thrown away without asking."""
+        if self.read_only or self._typed() == getattr(self, "_clean", None):
+            self.app.pop_screen()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.app.pop_screen()
+
+        from screens.dialogs.confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(t("calendar.confirm.discard")), answered)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("save", "attendance"):
+            return not getattr(self, "read_only", True)
+        return True
+
+    def _show_title(self) -> None:
+        store = self.app.store
+        group = store.get(Group, self.activity.group_id)
+        title = Text(group.name if group else t("calendar.school_event"), style="bold")
+        if self.activity.id:
+            title.append("  " + format_date(self.activity.date, store.all(Term)))
+        else:
+            title.append("  " + t("calendar.new_event_title"))
+        if self.read_only:
+            if term_is_archived(store, self.activity.term_id):
+                reason = t("calendar.archived_read_only", term=self.activity.term_id)
+            else:
+                reason = t("calendar.read_only", who=refusal(store, self.app.user or self.app.login,
+                                                               "update", self.activity))
+            title.append("\n" + reason, style="yellow")
+        self.query_one("#activity-title", Static).update(title)
+
+    def _fill(self, activity: Activity) -> None:
+        """Put a version of the record in the form (the other session's, after t)."""
+        store = self.app.store
+        policy = store.policy()
+        self.activity = activity
+        self.marks = dict(activity.attendance)
+        for field_id, value in (("#activity-date", activity.date),
+                                ("#activity-period", format_period(activity.period, policy)),
+                                ("#activity-place", activity.place), ("#activity-topic", activity.topic),
+                                ("#activity-content", activity.content), ("#activity-reason", activity.cancel_reason)):
+            self.query_one(field_id, Input).value = value
+        if not activity.group_id:
+            self.query_one("#activity-event", Input).value = activity.event
+        self.query_one("#activity-attendees", Select).value = KEEP
+        for field_id, value in (("#activity-kind", activity.kind if activity.kind in ACTIVITY_KINDS else "其他"),
+                                ("#activity-status", activity.status)):
+            try:
+                self.query_one(field_id, Select).value = value
+            except InvalidSelectValueError:
+                pass  # a status the form does not offer (skipped): keep the choice shown
+        self.query_one("#activity-host", TeacherField).set_teacher(store.get(Teacher, activity.host_id))
+        self.query_one("#activity-speaker", TeacherField).set_teacher(store.get(Teacher, activity.speaker_id))
+        self.query_one("#activity-minutes", TextArea).text = activity.minutes
+        self.query_one("#activity-error", Static).update("")
+        self._show_title()
+        self._show_attendance()
+
+    def _show_attendance(self) -> None:
+        counts = attendance_counts(self.activity.copy(attendance=self.marks))
+        text = Text(t("calendar.field.attendance") + "：", style="bold")
+        text.append(t("calendar.attendance_short", **counts) if self.marks else t("calendar.attendance_none"))
+        self.query_one("#activity-attendance", Static).update(text)
+
+    def _show_conflicts(self, conflicts) -> None:
+
+        data = CalendarData.load(self.app.store)
+        text = Text()
+        for conflict in conflicts:
+            text.append(("\n" if text else "") + "⚠ " + conflict_text(conflict, data))
+        self.query_one("#activity-conflicts", Static).update(text)
+
+    # -- attendance and saving ------------------------------------------------------------
+
+    def action_attendance(self) -> None:
+        from screens.calendar.attendance import AttendanceScreen
+
+        draft = self.activity.copy(attendance=self.marks, attendee_ids=self._attendees())
+
+        def done(marks: dict[str, str] | None) -> None:
+            if marks is not None:
+                self.marks = marks
+                self._show_attendance()
+
+        self.app.push_screen(AttendanceScreen(draft), done)
+
+    def _attendees(self) -> list[int]:
+        store = self.app.store
+        choice = self.query_one("#activity-attendees", Select).value
+        if choice == WHOLE_STAFF:
+            return [x.id for x in store.all(Teacher) if x.active]
+        if isinstance(choice, str) and choice.startswith("group:"):
+            group = store.get(Group, int(choice.split(":", 1)[1]))
+            return list(group.member_ids) if group else []
+        return list(self.activity.attendee_ids)
+
+    def _picked(self, field_id: str, label_key: str) -> int:
+        field = self.query_one(field_id, TeacherField)
+        if field.teacher is not None and field.value == field.teacher.name:
+            return field.teacher.id
+        if not field.value.strip():
+            return 0
+        raise BadInput(t("calendar.error.teacher", field=t(label_key), value=field.value.strip()))
+
+    def _build(self) -> Activity:
+        store = self.app.store
+        today = self.app.today
+        policy = store.policy()
+        day = parse_date(self.query_one("#activity-date", Input).value, today)
+        period = parse_period(self.query_one("#activity-period", Input).value, policy)
+        term = term_of(store.all(Term), day)
+        if term is None:
+            raise BadInput(t("calendar.error.no_term_for", day=day.isoformat()))
+        activity = self.activity
+        changes = dict(
+            date=day.isoformat(), period=period, term_id=term.term_id,
+            place=self.query_one("#activity-place", Input).value.strip(),
+            attendee_ids=self._attendees(),
+            kind=str(self.query_one("#activity-kind", Select).value),
+            topic=self.query_one("#activity-topic", Input).value.strip(),
+            content=self.query_one("#activity-content", Input).value.strip(),
+            host_id=self._picked("#activity-host", "calendar.field.host"),
+            speaker_id=self._picked("#activity-speaker", "calendar.field.speaker"),
+            status=str(self.query_one("#activity-status", Select).value),
+            cancel_reason=self.query_one("#activity-reason", Input).value.strip(),
+            minutes=self.query_one("#activity-minutes", TextArea).text.rstrip(),
+            attendance=dict(self.marks), touched=True,
+        )
+        if not activity.group_id:
+            changes["event"] = self.query_one("#activity-event", Input).value.strip()
+            if not changes["event"] and not changes["topic"]:
+                raise BadInput(t("calendar.error.event_name"))
+        if activity.generated and changes["date"] != activity.date and not activity.moved_from:
+            changes["moved_from"] = activity.date
+        if changes["status"] == "skipped" and changes["date"] != activity.date:
+            changes["status"] = "planned"
+        return activity.copy(**changes)
+
+    def action_save(self) -> None:
+        if self.read_only:
+            return
+        error = self.query_one("#activity-error", Static)
+        try:
+            record = self._build()
+        except BadInput as problem:
+            error.update(Text(str(problem)))
+            return
+        self._store(record)
+
+    def _store(self, record: Activity) -> None:
+        """Save ``record`` (insert when it has no id); on a conflict, ask whose version wins."""
+        error = self.query_one("#activity-error", Static)
+        store = self.app.store
+        clashes = conflicts_with(record, store.all(Activity))
+        try:
+            with store.transaction() as tx:
+                saved = tx.update(record) if record.id else tx.insert(record)
+        except ValidationFailed as failed:
+            error.update(Text("\n".join(str(p) for p in failed.problems)))
+            return
+        except ConflictError as conflict:
+            resolve_conflict(self.app, conflict, save_mine=self._store, take_theirs=self._take_theirs,
+                             labels=field_labels(), show=lambda name, value: show_activity_value(store, name, value))
+            return
+        except DataFileError as failed:  # PermissionDenied too: its message says who may
+            error.update(Text(str(failed)))
+            return
+        self.activity = saved
+        message = t("calendar.saved", day=format_date(saved.date, store.all(Term)))
+        if clashes:
+            data = CalendarData.load(store)
+    
+            message += "\n" + "\n".join("⚠ " + conflict_text(c, data) for c in clashes)
+        self.app.pop_screen()
+        self.app.notify(message, severity="warning" if clashes else "information", markup=False,
+                        timeout=8 if clashes else 3)
+
+    def _take_theirs(self, theirs: Activity | None) -> None:
+        if theirs is None:  # they deleted it: nothing left to edit
+            self.app.pop_screen()
+            self.app.notify(t("calendar.gone"), severity="warning")
+            return
+        self._fill(theirs)
+        self.call_after_refresh(self._mark_clean)

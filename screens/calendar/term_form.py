@@ -1,0 +1,140 @@
+"""A term: its id (2025-2026-1), name and first and last day. A new term gets every
+group's weekly activities generated from the slots in the same save."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from models.activities import generate_for_term
+from models.dates import BadInput, parse_date
+from models.i18n import t
+from models.records import Term, term_display_name
+from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.term_days import uncovered_years
+from models.terms import school_weeks, suggest_term_id, weeks_in
+from screens.widgets.header import AppHeader
+from screens.widgets.keys import translate_bindings
+
+
+class TermForm(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", id="term.save"),
+        Binding("escape", "app.pop_screen", "key.back", id="term.back"),
+    ]
+    DEFAULT_CSS = """
+    TermForm VerticalScroll { padding: 0 1; }
+    TermForm .row { height: auto; }
+    TermForm .row > Label { width: 12; }
+    TermForm Input { border: none; height: 1; padding: 0 1; width: 1fr; background: $boost; }
+    TermForm Input:focus { background: $primary 30%; border: none; }
+    TermForm #term-error { color: $error; height: auto; }
+    TermForm #term-notes { height: auto; }
+    """
+
+    def __init__(self, term_record_id: int = 0):
+        super().__init__()
+        translate_bindings(self)
+        self.term_record_id = term_record_id
+
+    def compose(self) -> ComposeResult:
+        store = self.app.store
+        self.term = store.get(Term, self.term_record_id) if self.term_record_id else None
+        term = self.term
+        if term is None:
+            suggested = suggest_term_id(self.app.today)
+            taken = {x.term_id for x in store.all(Term)}
+            if suggested in taken:
+                first, second, half = (int(x) for x in suggested.split("-"))
+                suggested = f"{first}-{second}-2" if half == 1 else f"{second}-{second + 1}-1"
+            term = Term(term_id=suggested, name=term_display_name(suggested))
+        yield AppHeader()
+        with VerticalScroll():
+            yield Static(Text(t("calendar.term_edit_title") if self.term else t("calendar.term_new_title"),
+                              style="bold"))
+            for key, field_id, value, hint in (
+                ("calendar.field.term_id", "term-id", term.term_id, "2025-2026-1"),
+                ("calendar.field.term_name", "term-name", term.name, ""),
+                ("calendar.field.first_day", "term-start", term.start, "2025-09-01"),
+                ("calendar.field.last_day", "term-end", term.end, "2026-01-22"),
+            ):
+                with Horizontal(classes="row"):
+                    yield Label(t(key))
+                    yield Input(value, placeholder=hint, id=field_id, disabled=bool(self.term) and field_id == "term-id")
+            yield Static(id="term-error")
+            yield Static(id="term-notes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#term-name" if self.term else "#term-id", Input).focus()
+        self._notes(self.term)
+
+    def _notes(self, term: Term | None) -> None:
+        text = Text()
+        if term is not None and term.start and term.end:
+            text.append(t("calendar.term_weeks", weeks=weeks_in(term), school_weeks=school_weeks(term)) + "\n")
+            for year in uncovered_years(term):
+                text.append(t("calendar.uncovered", year=year) + "\n", style="yellow")
+            manual = len(term.holidays) + len(term.workdays) + len(term.not_holidays) + len(term.not_workdays)
+            if manual:
+                text.append(t("calendar.term_manual_days", count=manual) + "\n")
+        text.append(t("calendar.term_help"), style="dim")
+        self.query_one("#term-notes", Static).update(text)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "term-id" and not self.term:
+            try:
+                self.query_one("#term-name", Input).value = term_display_name(event.value.strip())
+            except (ValueError, KeyError):
+                pass
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "term-end":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        error = self.query_one("#term-error", Static)
+        store = self.app.store
+        today = self.app.today
+        try:
+            start = parse_date(self.query_one("#term-start", Input).value, today)
+            end = parse_date(self.query_one("#term-end", Input).value, today)
+        except BadInput as problem:
+            error.update(Text(str(problem)))
+            return
+        term_id = self.query_one("#term-id", Input).value.strip()
+        base = self.term or Term()
+        record = base.copy(term_id=term_id, name=self.query_one("#term-name", Input).value.strip(),
+                           start=start.isoformat(), end=end.isoformat())
+        others = [x for x in store.all(Term) if x.id != base.id]
+        if any(x.term_id == term_id for x in others):
+            error.update(Text(t("calendar.error.term_taken", term=term_id)))
+            return
+        overlapping = next((x for x in others if x.start_date <= end and start <= x.end_date), None)
+        if overlapping is not None:
+            error.update(Text(t("calendar.error.term_overlap", term=overlapping.term_id,
+                                start=overlapping.start, end=overlapping.end)))
+            return
+        added = 0
+        try:
+            with store.transaction() as tx:
+                if self.term:
+                    saved = tx.update(record)
+                else:
+                    saved = tx.insert(record)
+                    added = generate_for_term(tx, saved, saved.start_date)
+        except ValidationFailed as failed:
+            error.update(Text("\n".join(str(p) for p in failed.problems)))
+            return
+        except (ConflictError, DataFileError) as failed:
+            error.update(Text(str(failed)))
+            return
+        self.app.pop_screen()
+        self.app.notify(t("calendar.term_saved", term=saved.term_id, added=added), markup=False)

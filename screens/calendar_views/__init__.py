@@ -1,1 +1,0 @@
-"""The calendar's three views (month, week, agenda) and what they share."""

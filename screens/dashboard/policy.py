@@ -1,0 +1,222 @@
+"""教研制度: the school's own numbers, for the admin. The dashboard follows a save at once.
+
+A role's quota left empty means the default quota applies to it. Periods of the
+school day are one per line, ``上午 08:00-08:40``.
+
+The form remembers the policy as it was read; if another session saved the policy
+meanwhile, ctrl+s opens the conflict dialog (``k`` keeps what is typed, ``t`` fills
+the form with theirs) rather than overwriting it unseen.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static, TextArea
+
+from models.i18n import t
+from models.permissions import can
+from models.records import OUTCOME_KINDS, ROLES, Policy
+from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from screens.dialogs.conflict import resolve_conflict
+from screens.widgets.header import AppHeader
+from screens.widgets.keys import translate_bindings
+
+NUMBERS = ("observation_quota", "research_lessons_per_term", "talks_per_term", "mentor_meetings_every_weeks",
+           "mentees_per_mentor", "demo_lesson_deadline_weeks")
+POINT_KEYS = (*OUTCOME_KINDS, "award_bonus")
+PERIOD_LINE = re.compile(r"^\s*(\S+)\s+(\d{1,2}:\d{2})\s*[-–—~～]\s*(\d{1,2}:\d{2})\s*$")
+
+
+def periods_text(policy: Policy) -> str:
+    return "\n".join(f"{p.get('half', '')} {p.get('start', '')}-{p.get('end', '')}" for p in policy.periods)
+
+
+def parse_periods(text: str) -> tuple[list[dict[str, str]], list[str]]:
+    periods, problems = [], []
+    for number, line in enumerate((x for x in text.splitlines() if x.strip()), 1):
+        match = PERIOD_LINE.match(line)
+        if not match:
+            problems.append(t("dashboard.policy.bad_period_line", number=number, line=line.strip()))
+            continue
+        half, start, end = match.groups()
+        periods.append({"half": half, "start": start.zfill(5), "end": end.zfill(5)})
+    return periods, problems
+
+
+class PolicyScreen(Screen):
+    CSS_PATH = "dashboard.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", id="policy.save", priority=True),
+        Binding("escape", "app.pop_screen", "key.back", id="policy.back"),
+    ]
+    DEFAULT_CSS = """
+    PolicyScreen #policy-form { padding: 0 1; }
+    PolicyScreen .policy-row { height: 1; }
+    PolicyScreen .policy-row Label { width: 24; }
+    PolicyScreen .policy-row Input { width: 12; }
+    PolicyScreen .policy-heading { text-style: bold; margin-top: 1; }
+    PolicyScreen #policy-periods { height: 9; }
+    PolicyScreen #policy-error { color: $error; height: auto; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.loaded: Policy | None = None  # the policy as read into the form (its version decides conflicts)
+
+    def may_edit(self) -> bool:
+        return can(self.app.store, self.app.user or self.app.login, "update", self.app.store.policy())
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "save":
+            return self.may_edit()
+        return True
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        if not self.may_edit():
+            yield Static(Text(t("dashboard.admin_only")), id="policy-denied")
+            yield Footer()
+            return
+        policy = self.loaded = self.app.store.policy()
+        yield Static(id="policy-error")
+        with VerticalScroll(id="policy-form"):
+            yield Static(t("dashboard.policy.quotas"), classes="policy-heading")
+            for name in NUMBERS:
+                with Horizontal(classes="policy-row"):
+                    yield Label(t(f"dashboard.policy.{name}"))
+                    yield Input(str(getattr(policy, name)), id=f"policy-{name}", compact=True)
+            yield Static(t("dashboard.policy.by_role"), classes="policy-heading")
+            for index, role in enumerate(ROLES):
+                value = policy.observation_quota_by_role.get(role)
+                with Horizontal(classes="policy-row"):
+                    yield Label(role)
+                    yield Input("" if value is None else str(value), id=f"policy-role-{index}", compact=True,
+                                placeholder=t("dashboard.policy.role_default"))
+            yield Static(t("dashboard.policy.points"), classes="policy-heading")
+            for index, key in enumerate(POINT_KEYS):
+                label = t("dashboard.policy.award_bonus") if key == "award_bonus" else key
+                with Horizontal(classes="policy-row"):
+                    yield Label(label)
+                    yield Input(f"{policy.points.get(key, 0):g}", id=f"policy-points-{index}", compact=True)
+            yield Static(t("dashboard.policy.periods"), classes="policy-heading")
+            yield TextArea(periods_text(policy), id="policy-periods")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        inputs = self.query(Input)
+        if inputs:
+            inputs.first().focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def data_changed(self) -> None:
+        """Another session saved: the form keeps what the user typed."""
+
+    def fill(self, policy: Policy) -> None:
+        """Show ``policy`` in the form (after "take theirs" in a conflict)."""
+        self.loaded = policy
+        for name in NUMBERS:
+            self.query_one(f"#policy-{name}", Input).value = str(getattr(policy, name))
+        for index, role in enumerate(ROLES):
+            value = policy.observation_quota_by_role.get(role)
+            self.query_one(f"#policy-role-{index}", Input).value = "" if value is None else str(value)
+        for index, key in enumerate(POINT_KEYS):
+            self.query_one(f"#policy-points-{index}", Input).value = f"{policy.points.get(key, 0):g}"
+        self.query_one("#policy-periods", TextArea).text = periods_text(policy)
+
+    def field_labels(self) -> dict[str, str]:
+        labels = {name: t(f"dashboard.policy.{name}") for name in NUMBERS}
+        labels.update(observation_quota_by_role=t("dashboard.policy.by_role"), points=t("dashboard.policy.points"),
+                      periods=t("dashboard.policy.periods"))
+        return labels
+
+    def read_form(self) -> tuple[Policy | None, list[str]]:
+        """The policy as typed, or the problems (each naming its field)."""
+        policy = self.loaded or self.app.store.policy()
+        problems: list[str] = []
+
+        def number(widget_id: str, label: str, *, allow_empty: bool = False, fraction: bool = False):
+            raw = self.query_one(f"#{widget_id}", Input).value.strip()
+            if not raw and allow_empty:
+                return None
+            try:
+                value = float(raw) if fraction else int(raw)
+            except ValueError:
+                problems.append(t("dashboard.policy.not_a_number" if fraction else "dashboard.policy.not_whole",
+                                  field=label, value=raw))
+                return None
+            if value < 0:
+                problems.append(t("dashboard.policy.negative", field=label))
+                return None
+            return value
+
+        values = {name: number(f"policy-{name}", t(f"dashboard.policy.{name}")) for name in NUMBERS}
+        by_role = {}
+        for index, role in enumerate(ROLES):
+            value = number(f"policy-role-{index}", role, allow_empty=True)
+            if value is not None:
+                by_role[role] = value
+        points = {}
+        for index, key in enumerate(POINT_KEYS):
+            label = t("dashboard.policy.award_bonus") if key == "award_bonus" else key
+            value = number(f"policy-points-{index}", label, fraction=True)
+            if value is not None:
+                points[key] = value
+        periods, period_problems = parse_periods(self.query_one("#policy-periods", TextArea).text)
+        problems += period_problems
+        if problems:
+            return None, problems
+        changed = policy.copy(observation_quota_by_role=by_role, points=points, periods=periods, **values)
+        labels = {name: t(f"dashboard.policy.{name}") for name in NUMBERS}
+        labels.update({role: role for role in ROLES})
+        validation = []
+        for problem in changed.validate():
+            label = labels.get(problem.field)
+            message = str(problem)
+            if label and problem.field in message:
+                message = message.replace(problem.field, label, 1)
+            validation.append(message)
+        return (None, validation) if validation else (changed, [])
+
+    def action_save(self) -> None:
+        if not self.query(Input):
+            return
+        error = self.query_one("#policy-error", Static)
+        policy, problems = self.read_form()
+        if policy is None:
+            error.update(Text("\n".join(problems)))
+            return
+        self.save(policy)
+
+    def save(self, policy: Policy) -> None:
+        error = self.query_one("#policy-error", Static)
+        try:
+            with self.app.store.transaction() as tx:
+                saved = tx.save_policy(policy)
+        except ValidationFailed as failure:
+            error.update(Text("\n".join(str(p) for p in failure.problems)))
+            return
+        except ConflictError as conflict:
+            error.update("")
+            resolve_conflict(self.app, conflict, save_mine=self.save, take_theirs=self._take_theirs,
+                             labels=self.field_labels())
+            return
+        except DataFileError as failure:  # PermissionDenied among them: it says who may
+            error.update(Text(str(failure)))
+            return
+        self.loaded = saved
+        error.update("")
+        self.notify(t("dashboard.policy.saved"), markup=False)
+
+    def _take_theirs(self, theirs: Policy | None) -> None:
+        self.fill(theirs or self.app.store.policy())
+        self.notify(t("dashboard.policy.took_theirs"), markup=False)

@@ -1,0 +1,428 @@
+"""Quick entry of a 听课记录: right after the lesson, type it and go.
+
+The cursor starts on the observed teacher. The tab order is the order of the work
+(teacher, date, period, topic, type, the three ones, rating), so a full record costs
+the text itself plus about 14 keys; subject and class fill themselves in from the
+teacher and come after. ctrl+s saves and leaves a fresh form with the same observer
+and date, for the next lesson of the day.
+
+Keys that arrive in one burst over SSH land where they belong: every field acts on a
+key before the next one is read (screens/widgets/ordered_keys.py).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
+
+from models.store.audit import show_value
+from models.dates import BadInput, format_period, parse_date
+from models.i18n import t
+from models.observations import (
+    Entry, activities_on, activity_label, check_entry, count_message, earlier_suggestions, save_observation,
+)
+from models.permissions import can
+from models.records import LESSON_TYPES, RATINGS, Activity, Group, Observation, Problem, Teacher
+from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from screens.dialogs.confirm import ConfirmScreen
+from screens.widgets.choice_field import ChoiceField
+from screens.dialogs.conflict import resolve_conflict
+from screens.widgets.header import AppHeader
+from screens.widgets.keys import translate_bindings
+from screens.widgets.ordered_keys import OrderedInput, OrderedTeacherField, OrderedTextArea
+from screens.widgets.teacher_field import TeacherField
+
+# Which error line shows the problems of which field: each sits under its row.
+ERROR_LINES = {
+    "teacher": "err-who", "date": "err-who", "period": "err-who",
+    "topic": "err-topic", "lesson_type": "err-topic",
+    "strengths": "err-comments", "shortcomings": "err-comments", "suggestions": "err-comments",
+    "rating": "err-rating", "subject": "err-rating", "grade_class": "err-rating",
+    "observer": "err-extra", "activity": "err-extra", "duplicate": "err-extra",
+}
+FIELD_WIDGETS = {
+    "teacher": "#teacher", "date": "#date", "period": "#period", "topic": "#topic",
+    "lesson_type": "#lesson_type", "rating": "#rating", "observer": "#observer", "duplicate": "#period",
+}
+
+
+class ObservationForm(Screen[Observation | None]):
+    """A new record (``observation`` None) or an edit of one; dismisses with the last
+    record saved, or None."""
+
+    CSS_PATH = "observations.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "observations.key.save", id="observations.form.save", priority=True),
+        Binding("escape", "back", "observations.key.back", id="observations.form.back"),
+    ]
+
+    def __init__(self, observation: Observation | None = None, *, teacher_id: int | None = None,
+                 lesson_type: str | None = None):
+        """``observation`` to edit one; otherwise a new record, optionally pre-filled with
+        the observed teacher and the lesson type (the dashboard opens 推门课 for a teacher
+        who has had none this way)."""
+        super().__init__()
+        translate_bindings(self)
+        self.editing = observation
+        self.prefill_teacher_id = teacher_id or 0
+        self.prefill_lesson_type = lesson_type if lesson_type in LESSON_TYPES else ""
+        self.last_saved: Observation | None = None
+        self._clean: tuple = ()
+        self._auto_subject = ""
+        self._auto_grade = ""
+
+    # -- layout ----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        store = self.app.store
+        teachers = lambda: store.all(Teacher)  # noqa: E731 - read fresh every time the field searches
+        groups = lambda: store.all(Group)  # noqa: E731
+        yield AppHeader()
+        with VerticalScroll(id="obs-form"):
+            yield Static(id="form-title")
+            with Horizontal(classes="form-row"):
+                yield Label(t("observations.field.teacher"), classes="form-label")
+                yield OrderedTeacherField(teachers, groups=groups, placeholder=t("observations.placeholder.teacher"),
+                                          id="teacher", on_pick=self._teacher_chosen)
+                yield Label(t("observations.field.date"), classes="form-label short")
+                yield OrderedInput(placeholder=t("observations.placeholder.date"), id="date", compact=True)
+                yield Label(t("observations.field.period"), classes="form-label short")
+                yield OrderedInput(placeholder=t("observations.placeholder.period"), id="period", compact=True)
+            yield Static(id="err-who", classes="form-error")
+            with Horizontal(classes="form-row"):
+                yield Label(t("observations.field.topic"), classes="form-label")
+                yield OrderedInput(placeholder=t("observations.placeholder.topic"), id="topic", compact=True)
+                yield Label(t("observations.field.lesson_type"), classes="form-label short")
+                yield ChoiceField([(x, x) for x in LESSON_TYPES], "常态课", hint=t("observations.choice.hint"),
+                                  id="lesson_type")
+            yield Static(id="err-topic", classes="form-error")
+            for name in ("strengths", "shortcomings", "suggestions"):
+                with Horizontal(classes="form-row comment-row"):
+                    yield Label(t(f"observations.field.{name}"), classes="form-label")
+                    yield OrderedTextArea(id=name, compact=True, soft_wrap=True, show_line_numbers=False)
+            yield Static(id="err-comments", classes="form-error")
+            with Horizontal(classes="form-row"):
+                yield Label(t("observations.field.rating"), classes="form-label")
+                yield ChoiceField([("", t("observations.choice.none"))] + [(r, r) for r in RATINGS], "",
+                                  hint=t("observations.choice.hint"), id="rating")
+                yield Label(t("observations.field.subject"), classes="form-label short")
+                yield OrderedInput(id="subject", compact=True)
+                yield Label(t("observations.field.grade_class"), classes="form-label short")
+                yield OrderedInput(id="grade_class", compact=True)
+            yield Static(id="err-rating", classes="form-error")
+            with Horizontal(classes="form-row"):
+                yield Label(t("observations.field.observer"), classes="form-label")
+                yield OrderedTeacherField(teachers, groups=groups, placeholder=t("observations.placeholder.teacher"),
+                                          id="observer")
+                yield Label(t("observations.field.activity"), classes="form-label short")
+                yield ChoiceField([("0", t("observations.choice.none"))], "0", id="activity")
+            yield Static(id="err-extra", classes="form-error")
+            yield Static(id="earlier-title")
+            yield SelectionList[int](id="earlier")
+            yield Static(id="form-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for field in self.query(TeacherField):
+            field.input.compact = True
+        self.reset(keep_people=False)
+        # Only someone who may log lessons for another observer (the admin) changes the
+        # observer; for everyone else the field shows who they are and tab skips it.
+        self.query_one("#observer", TeacherField).disabled = not self.may_choose_observer()
+        if self.editing is None and self._apply_prefill():
+            self.query_one("#period", Input).focus()
+        else:
+            self.query_one("#teacher", TeacherField).focus()
+
+    def may_choose_observer(self) -> bool:
+        """May this user save a record whose observer is someone else? Asked of the
+        permission rules with a record observed by nobody in particular."""
+        return can(self.app.store, self.app.user or self.app.login, "insert", Observation(observer_id=-1))
+
+    def _apply_prefill(self) -> bool:
+        """Put the teacher and lesson type the caller asked for into a new form; True
+        when a teacher was filled in."""
+        if self.prefill_lesson_type:
+            self.query_one("#lesson_type", ChoiceField).value = self.prefill_lesson_type
+        teacher = self.app.store.get(Teacher, self.prefill_teacher_id) if self.prefill_teacher_id else None
+        if teacher is not None:
+            self.query_one("#teacher", TeacherField).set_teacher(teacher)
+            self._teacher_chosen(teacher)
+        self._clean = self._snapshot()  # a pre-filled form is not a change to discard
+        return teacher is not None
+
+    # -- filling and reading -------------------------------------------------------------
+
+    def reset(self, *, keep_people: bool) -> None:
+        """A fresh form; after a save the observer and the date stay."""
+        record = self.editing
+        store = self.app.store
+        observer_field = self.query_one("#observer", TeacherField)
+        date_input = self.query_one("#date", Input)
+        if record is not None:
+            observer_field.set_teacher(store.get(Teacher, record.observer_id))
+            date_input.value = record.date
+        elif not keep_people:
+            observer_field.set_teacher(self.app.user)
+            date_input.value = self.app.today.isoformat()
+        teacher = store.get(Teacher, record.teacher_id) if record else None
+        self.query_one("#teacher", TeacherField).set_teacher(teacher)
+        self.query_one("#period", Input).value = str(record.period) if record else ""
+        self.query_one("#topic", Input).value = record.topic if record else ""
+        self.query_one("#lesson_type", ChoiceField).value = record.lesson_type if record else "常态课"
+        for name in ("strengths", "shortcomings", "suggestions"):
+            self.query_one(f"#{name}", TextArea).text = getattr(record, name) if record else ""
+        self.query_one("#rating", ChoiceField).value = record.rating if record else ""
+        self.query_one("#subject", Input).value = record.subject if record else ""
+        self.query_one("#grade_class", Input).value = record.grade_class if record else ""
+        self._auto_subject = self._auto_grade = ""
+        self._update_activities(record.activity_id if record else 0)
+        self._update_earlier(teacher, record.followed_up_ids if record else [])
+        self.show_problems([])
+        self._update_title()
+        self._clean = self._snapshot()
+
+    def _snapshot(self) -> tuple:
+        return (
+            self.query_one("#observer", TeacherField).value, self.query_one("#teacher", TeacherField).value,
+            *(self.query_one(f"#{n}", Input).value for n in ("date", "period", "topic", "subject", "grade_class")),
+            *(self.query_one(f"#{n}", TextArea).text for n in ("strengths", "shortcomings", "suggestions")),
+            *(self.query_one(f"#{n}", ChoiceField).value for n in ("lesson_type", "rating", "activity")),
+            tuple(self.query_one("#earlier", SelectionList).selected),
+        )
+
+    @property
+    def changed(self) -> bool:
+        return self._snapshot() != self._clean
+
+    def entry(self) -> Entry:
+        observer = self.query_one("#observer", TeacherField)
+        teacher = self.query_one("#teacher", TeacherField)
+        text = lambda name: self.query_one(f"#{name}", Input).value  # noqa: E731
+        return Entry(
+            observer=observer.teacher, teacher=teacher.teacher, observer_text=observer.value,
+            teacher_text=teacher.value, date_text=text("date"), period_text=text("period"),
+            subject=text("subject"), grade_class=text("grade_class"), topic=text("topic"),
+            lesson_type=self.query_one("#lesson_type", ChoiceField).value,
+            strengths=self.query_one("#strengths", TextArea).text,
+            shortcomings=self.query_one("#shortcomings", TextArea).text,
+            suggestions=self.query_one("#suggestions", TextArea).text,
+            rating=self.query_one("#rating", ChoiceField).value,
+            activity_id=int(self.query_one("#activity", ChoiceField).value or 0),
+            followed_up_ids=list(self.query_one("#earlier", SelectionList).selected),
+        )
+
+    def _update_title(self) -> None:
+        title = Text(t("observations.form.edit_title" if self.editing else "observations.form.title"), style="bold")
+        observer = self.query_one("#observer", TeacherField).teacher
+        term = self.app.term
+        if observer is not None and term is not None and not self.editing:
+            title.append("    " + count_message(self.app.store, observer, term.term_id), style="dim")
+        self.query_one("#form-title", Static).update(title)
+
+    def _update_activities(self, keep: int | None = None) -> None:
+        field = self.query_one("#activity", ChoiceField)
+        options = [("0", t("observations.choice.none"))]
+        try:
+            day = parse_date(self.query_one("#date", Input).value, self.app.today)
+        except BadInput:
+            day = None
+        if day is not None:
+            options += [(str(a.id), activity_label(self.app.store, a)) for a in activities_on(self.app.store, day)]
+        field.set_options(options, str(keep) if keep is not None else None)
+
+    def _update_earlier(self, teacher: Teacher | None, followed: list[int] | None = None) -> None:
+        """The suggestions earlier observers made to this teacher, so this observer can
+        look for them; ticking one marks it as followed up in this record."""
+        chooser = self.query_one("#earlier", SelectionList)
+        keep = set(chooser.selected) if followed is None else set(followed)
+        chooser.clear_options()
+        title = self.query_one("#earlier-title", Static)
+        term = self.app.term
+        if teacher is None or term is None:
+            title.update("")
+            chooser.display = False
+            return
+        store = self.app.store
+        names = {x.id: x.name for x in store.all(Teacher)}
+        earlier = earlier_suggestions(store, self.app.user, teacher.id, term.term_id,
+                                      except_id=self.editing.id if self.editing else 0)
+        if not earlier:
+            title.update(Text(t("observations.earlier.none"), style="dim"))
+            chooser.display = False
+            return
+        title.update(Text(t("observations.earlier.title"), style="bold"))
+        chooser.add_options([
+            Selection(Text(t("observations.earlier.item", date=o.date[5:], observer=names.get(o.observer_id, "?"),
+                             suggestion=o.suggestions.replace("\n", " "))), o.id, o.id in keep)
+            for o in earlier
+        ])
+        # So that space ticks the newest at once. Without its message: the list may be
+        # rebuilt before the message is read (a burst of keys), and Textual would then
+        # look up an option that is gone.
+        with chooser.prevent(OptionList.OptionHighlighted):
+            chooser.highlighted = 0
+        chooser.display = True
+
+    # -- reacting to the user ------------------------------------------------------------
+
+    def on_teacher_field_picked(self, event: TeacherField.Picked) -> None:
+        if event.field.id == "observer":
+            self._update_title()
+            return
+        now = event.field.teacher
+        # A pick read after a burst went on (saved, next teacher chosen) is out of date.
+        if event.teacher is not None and now is not None and now.id == event.teacher.id:
+            self._teacher_chosen(event.teacher)
+
+    def _teacher_chosen(self, teacher: Teacher) -> None:
+        subject, grade = self.query_one("#subject", Input), self.query_one("#grade_class", Input)
+        # Defaults follow the teacher until the user types their own.
+        if subject.value in ("", self._auto_subject):
+            self._auto_subject = subject.value = "".join(teacher.subjects[:1])
+        if grade.value in ("", self._auto_grade):
+            self._auto_grade = grade.value = "".join(teacher.grades[:1])
+        self._update_earlier(teacher)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "date":
+            self._update_activities()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def data_changed(self) -> None:
+        """Another session saved: the counts and earlier suggestions may have changed."""
+        self.query_one(AppHeader).update_header()
+        self._update_title()
+        self._update_activities()
+        self._update_earlier(self.query_one("#teacher", TeacherField).teacher)
+
+    # -- errors ------------------------------------------------------------------------------
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        lines: dict[str, list[str]] = {}
+        for problem in problems:
+            lines.setdefault(ERROR_LINES.get(problem.field, "err-extra"), []).append(problem.message)
+        for line_id in set(ERROR_LINES.values()):
+            widget = self.query_one(f"#{line_id}", Static)
+            messages = lines.get(line_id, [])
+            widget.update(Text("\n".join(messages)))
+            widget.display = bool(messages)
+        wrong = {FIELD_WIDGETS[p.field] for p in problems if p.field in FIELD_WIDGETS}
+        for selector in set(FIELD_WIDGETS.values()):
+            self.query_one(selector).set_class(selector in wrong, "-invalid")
+        if problems:
+            self.query_one("#form-status", Static).update(
+                Text(t("observations.error.fix_first", count=len(problems)), style="bold red"))
+            first = next((p for p in problems if p.field in FIELD_WIDGETS), None)
+            if first is not None:
+                self.focus_now(self.query_one(FIELD_WIDGETS[first.field]))
+
+    def focus_now(self, widget) -> None:
+        """Move the cursor before the next key is read (``widget.focus()`` waits a turn,
+        and keys typed ahead would land in the field the cursor is leaving)."""
+        self.set_focus(widget.input if isinstance(widget, TeacherField) else widget)
+
+    @property
+    def problem_text(self) -> str:
+        """Every message on show, for tests and for screen readers' sake in one place."""
+        return "\n".join(str(self.query_one(f"#{i}", Static).render()) for i in sorted(set(ERROR_LINES.values()))
+                         if self.query_one(f"#{i}", Static).display)
+
+    # -- saving and leaving ------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        store = self.app.store
+        observation, problems = check_entry(store, self.entry(), self.app.today, editing=self.editing)
+        if problems:
+            self.show_problems(problems)
+            return
+        self._store_and_report(observation)
+
+    def _store_and_report(self, observation: Observation) -> None:
+        """Save a checked record; a conflict with another session's save opens the dialog."""
+        store = self.app.store
+        try:
+            saved = save_observation(store, observation)
+        except ValidationFailed as error:
+            self.show_problems(error.problems)
+            return
+        except ConflictError as conflict:
+            resolve_conflict(self.app, conflict, save_mine=self._keep_mine, take_theirs=self._take_theirs,
+                             labels=self.conflict_labels(), show=self._show_value)
+            return
+        except DataFileError as error:  # PermissionDenied included: its message says who may
+            self.show_problems([Problem("duplicate", t("observations.save_failed", reason=str(error)))])
+            return
+        self.last_saved = saved
+        teacher = store.get(Teacher, saved.teacher_id)
+        observer = store.get(Teacher, saved.observer_id)
+        teacher_name = teacher.name if teacher else "?"
+        if self.editing is not None:
+            self.app.notify(t("observations.updated", teacher=teacher_name, topic=saved.topic), markup=False)
+            self.dismiss(saved)
+            return
+        message = t("observations.saved", teacher=teacher_name, topic=saved.topic,
+                    count=count_message(store, observer, saved.term_id) if observer else "")
+        self.reset(keep_people=True)
+        self.query_one("#form-status", Static).update(Text(message, style="bold green"))
+        self.app.notify(message, markup=False, timeout=4)
+        self.focus_now(self.query_one("#teacher", TeacherField))
+
+    # -- someone else saved the same record meanwhile ----------------------------------------
+
+    def conflict_labels(self) -> dict[str, str]:
+        names = ("date", "period", "observer", "teacher", "subject", "grade_class", "topic", "lesson_type",
+                 "strengths", "shortcomings", "suggestions", "rating", "activity")
+        labels = {f"{n}_id" if n in ("observer", "teacher", "activity") else n: t(f"observations.field.{n}")
+                  for n in names}
+        labels["term_id"] = t("observations.filters.term")
+        labels["followed_up_ids"] = t("observations.conflict.followed_up")
+        return labels
+
+    def _show_value(self, field: str, value) -> str:
+        """Names instead of ids, and periods as the school says them, in the dialog."""
+        store = self.app.store
+        if field in ("observer_id", "teacher_id") and value:
+            teacher = store.get(Teacher, int(value))
+            return teacher.name if teacher else str(value)
+        if field == "period" and value:
+            return format_period(int(value), store.policy())
+        if field == "activity_id":
+            activity = store.get(Activity, int(value)) if value else None
+            return activity_label(store, activity) if activity else "—"
+        return show_value(value)
+
+    def _keep_mine(self, mine: Observation) -> None:
+        """k: my version overwrites theirs (it carries their version number now); if they
+        deleted the record, mine comes back as a new one."""
+        self.editing = mine
+        self._store_and_report(mine)
+
+    def _take_theirs(self, theirs: Observation | None) -> None:
+        """t: the form shows what they saved; nothing is stored."""
+        if theirs is None:
+            self.app.notify(t("observations.conflict.deleted"), severity="warning")
+            self.dismiss(self.last_saved)
+            return
+        self.editing = theirs
+        self.reset(keep_people=False)
+        self.query_one("#form-status", Static).update(Text(t("observations.conflict.took_theirs"), style="bold"))
+
+    def action_back(self) -> None:
+        if not self.changed:
+            self.dismiss(self.last_saved)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(self.last_saved)
+
+        self.app.push_screen(ConfirmScreen(t("observations.confirm.discard")), answered)

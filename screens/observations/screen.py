@@ -1,0 +1,334 @@
+"""听课: the log of observations. ``n`` opens the quick-entry form.
+
+The log is the area's default view (not the form) so that the keys 1–5 still switch
+areas when you arrive here; one ``n`` puts the cursor in the form's teacher field.
+Filters, search and sort are the user's own and are kept for their next visit in
+``<data file>.prefs/<login>.json`` (see models/prefs.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
+
+from models.i18n import t
+from models.observations import (
+    LogFilters, delete_observation, is_archived_term, log_records, observation_reader, restore_observation,
+    short_period,
+)
+from models.permissions import can_read_comments
+from models.prefs import load_prefs, save_prefs
+from models.records import Group, Observation, Teacher, Term
+from models.store.storage import ConflictError, DataFileError
+from screens.base import AreaScreen
+from screens.observations.detail import ObservationDetail
+from screens.observations.filters import ObservationFilters
+from screens.observations.form import ObservationForm
+
+PREFS_SECTION = "observations_log"
+# (sort key, column label key, width in cells): fits 80 columns with the cell padding.
+LOG_COLUMNS = (
+    ("date", "observations.col.date", 10), ("period", "observations.col.period", 6),
+    ("observer", "observations.col.observer", 8), ("teacher", "observations.col.teacher", 8),
+    ("topic", "observations.col.topic", 16), ("lesson_type", "observations.col.lesson_type", 6),
+    ("rating", "observations.col.rating", 6),
+)
+
+
+class ObservationsScreen(AreaScreen):
+    AREA = "observations"
+    CSS_PATH = "observations.tcss"
+    BINDINGS = [
+        Binding("n", "new", "observations.key.new", id="observations.new"),
+        Binding("enter", "open", "observations.key.open", id="observations.open"),
+        Binding("e", "edit", "observations.key.edit", id="observations.edit"),
+        Binding("d", "delete", "observations.key.delete", id="observations.delete"),
+        Binding("u", "undo", "observations.key.undo", id="observations.undo"),
+        Binding("slash", "search", "observations.key.search", id="observations.search"),
+        Binding("f", "filter", "observations.key.filter", id="observations.filter"),
+        Binding("s", "sort", "observations.key.sort", id="observations.sort"),
+        Binding("r", "reverse", "observations.key.reverse", id="observations.reverse", show=False),
+        Binding("escape", "cancel_search", show=False),
+        Binding("x", "clear", "observations.key.clear", id="observations.clear", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters = LogFilters()
+        self.records: list[Observation] = []
+        self.source = None  # what the shown term's records are read from (the store or an archive view)
+        self.deleted: list[Observation] = []  # this session's deletions, newest last, for undo
+        self._prefs_loaded = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="log-filters")
+        yield Input(placeholder=t("observations.log.search_placeholder"), id="log-search", compact=True)
+        yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
+        yield Static(Text(t("observations.log.empty")), id="log-empty")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#log", DataTable)
+        for _, label, width in LOG_COLUMNS:
+            table.add_column(t(label), width=width)
+        super().on_mount()
+        table.focus()
+
+    # -- preferences -----------------------------------------------------------------
+
+    def _load_prefs(self) -> None:
+        if not self._prefs_loaded:
+            self._prefs_loaded = True
+            self.filters = LogFilters.from_dict(load_prefs(self.app.store.path, self.app.login, PREFS_SECTION))
+
+    def _remember(self) -> None:
+        save_prefs(self.app.store.path, self.app.login, PREFS_SECTION, self.filters.to_dict())
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def shown_term_id(self) -> str:
+        """The term the log shows ("" for every term)."""
+        if self.filters.term_id is None:
+            return self.app.term.term_id if self.app.term else ""
+        return self.filters.term_id
+
+    def refresh_data(self) -> None:
+        self._load_prefs()
+        store, viewer = self.app.store, self.app.user
+        term_id = self.shown_term_id()
+        self.records = log_records(store, viewer, self.filters, term_id)
+        # An archived term's records come from its archive: read them (and their readers'
+        # rights) from there too.
+        source = self.source = observation_reader(store, term_id)
+        names = {x.id: x.name for x in store.all(Teacher)}
+        policy = store.policy()
+        table = self.query_one("#log", DataTable)
+        current = table.cursor_row
+        table.clear()
+        for record in self.records:
+            day = dt.date.fromisoformat(record.date)
+            readable = can_read_comments(source, viewer, record)
+            # Text, never str: DataTable reads plain strings as markup, and names are data.
+            table.add_row(
+                Text(f"{record.date[5:]} {t(f'weekday.{day.weekday()}')}"),
+                Text(short_period(record.period, policy)),
+                Text(names.get(record.observer_id, "?")), Text(names.get(record.teacher_id, "?")),
+                Text(record.topic), Text(record.lesson_type),
+                Text(record.rating) if readable else Text("·", style="dim"),
+                key=str(record.id))
+        if self.records:
+            table.move_cursor(row=min(current, len(self.records) - 1))
+        self.query_one("#log-empty", Static).display = not self.records
+        self._describe_filters()
+        self.refresh_bindings()
+
+    def _describe_filters(self) -> None:
+        store, f = self.app.store, self.filters
+        names = {x.id: x.name for x in store.all(Teacher)}
+        parts: list[str] = []
+        if f.term_id is None:
+            term = self.app.term
+            parts.append(term.name if term else t("observations.log.all_terms"))
+        elif f.term_id == "":
+            parts.append(t("observations.log.all_terms"))
+        else:
+            term = next((x for x in store.all(Term) if x.term_id == f.term_id), None)
+            parts.append(term.name if term else f.term_id)
+        if f.week:
+            parts.append(t("observations.filters.week_label", week=f.week))
+        if f.observer_id:
+            parts.append(f"{t('observations.col.observer')}={names.get(f.observer_id, '?')}")
+        if f.teacher_id:
+            parts.append(f"{t('observations.col.teacher')}={names.get(f.teacher_id, '?')}")
+        if f.group_id:
+            group = store.get(Group, f.group_id)
+            parts.append(group.name if group else "?")
+        if f.lesson_type:
+            parts.append(f.lesson_type)
+        if f.rating:
+            parts.append(f"{t('observations.col.rating')}={f.rating}")
+        if f.search.strip():
+            parts.append(f"“{f.search.strip()}”")
+        label = dict((key, t(label)) for key, label, _ in LOG_COLUMNS).get(f.sort, f.sort)
+        direction = t("observations.log.descending" if f.reverse else "observations.log.ascending")
+        line = Text(t("observations.log.filters", filters=" · ".join(parts)))
+        shown = self.shown_term_id()
+        if shown and is_archived_term(store, shown):
+            line.append("  " + t("observations.log.archived"), style="bold yellow")
+        line.append("  " + t("observations.log.count", count=len(self.records)), style="bold")
+        line.append("  " + t("observations.log.sorted", column=label, direction=direction))
+        self.query_one("#log-filters", Static).update(line)
+
+    # -- the record under the cursor -----------------------------------------------------
+
+    def current_record(self) -> Observation | None:
+        table = self.query_one("#log", DataTable)
+        if not self.records or table.cursor_row < 0 or table.cursor_row >= len(self.records):
+            return None
+        return self.records[table.cursor_row]
+
+    def _stored(self, record: Observation) -> Observation | None:
+        # The log holds what the viewer may read; changes start from the stored record.
+        # An archived term's records are not in the store: they cannot be changed.
+        return self.app.store.get(Observation, record.id)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Show only the keys this user may use on the highlighted record."""
+        if action in ("edit", "delete"):
+            record = self.current_record()
+            stored = self._stored(record) if record is not None else None
+            return stored is not None and self.can("update" if action == "edit" else "delete", stored)
+        if action == "undo":
+            return bool(self.deleted)
+        if action == "new":
+            user = self.app.user
+            return self.can("insert", Observation(observer_id=user.id if user else 0))
+        return True
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        self.sort_by(LOG_COLUMNS[event.column_index][0])
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_new(self) -> None:
+        self.app.push_screen(ObservationForm(), lambda _: self.data_changed())
+
+    def action_open(self) -> None:
+        record = self.current_record()
+        if record is None:
+            return
+
+        def after(choice: str | None) -> None:
+            if choice == "edit":
+                self.action_edit()
+            elif choice == "delete":
+                self.action_delete()
+
+        self.app.push_screen(ObservationDetail(record.id, source=self.source), after)
+
+    def _changeable(self, action: str) -> Observation | None:
+        record = self.current_record()
+        if record is None:
+            return None
+        stored = self._stored(record)
+        if stored is None:
+            if is_archived_term(self.app.store, record.term_id):
+                self.notify(t("observations.error.archived"), severity="warning")
+            else:
+                self.data_changed()
+            return None
+        if not self.can("update" if action == "edit" else "delete", stored):
+            self.refuse("update" if action == "edit" else "delete", stored)
+            return None
+        return stored
+
+    def action_edit(self) -> None:
+        stored = self._changeable("edit")
+        if stored is not None:
+            self.app.push_screen(ObservationForm(stored), lambda _: self.data_changed())
+
+    def action_delete(self) -> None:
+        stored = self._changeable("delete")
+        if stored is None:
+            return
+        try:
+            delete_observation(self.app.store, stored)
+        except (ConflictError, DataFileError) as error:
+            self.notify(t("observations.save_failed", reason=str(error)), severity="error", markup=False)
+            return
+        self.deleted.append(stored)
+        self.refresh_bindings()
+        teacher = self.app.store.get(Teacher, stored.teacher_id)
+        self.notify(t("observations.log.deleted", teacher=teacher.name if teacher else "?", topic=stored.topic),
+                    markup=False)
+        self.data_changed()
+
+    def action_undo(self) -> None:
+        if not self.deleted:
+            self.notify(t("observations.log.nothing_to_undo"))
+            return
+        record = self.deleted.pop()
+        self.refresh_bindings()
+        try:
+            restored = restore_observation(self.app.store, record)
+        except (ConflictError, DataFileError) as error:
+            self.deleted.append(record)
+            self.notify(t("observations.save_failed", reason=str(error)), severity="error", markup=False)
+            return
+        teacher = self.app.store.get(Teacher, restored.teacher_id)
+        self.notify(t("observations.log.undone", teacher=teacher.name if teacher else "?", topic=restored.topic),
+                    markup=False)
+        self.data_changed()
+        if restored.id in [r.id for r in self.records]:
+            self.query_one("#log", DataTable).move_cursor(row=[r.id for r in self.records].index(restored.id))
+
+    def action_search(self) -> None:
+        search = self.query_one("#log-search", Input)
+        search.value = self.filters.search
+        search.add_class("-open")
+        search.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "log-search":
+            return
+        event.stop()
+        self.filters.search = event.value.strip()
+        self._close_search()
+        self._remember()
+        self.refresh_data()
+
+    def _close_search(self) -> None:
+        self.query_one("#log-search", Input).remove_class("-open")
+        self.query_one("#log", DataTable).focus()
+
+    def action_cancel_search(self) -> None:
+        # Escape in the search line cancels it, leaving the earlier search as it was.
+        if self.query_one("#log-search", Input).has_class("-open"):
+            self._close_search()
+
+    def action_filter(self) -> None:
+        def apply(filters: LogFilters | None) -> None:
+            if filters is not None:
+                self.filters = filters
+                self._remember()
+                self.refresh_data()
+
+        self.app.push_screen(ObservationFilters(self.filters), apply)
+
+    def action_sort(self) -> None:
+        """Sort by the next column each time (r turns the direction round)."""
+        keys = [key for key, _, _ in LOG_COLUMNS]
+        index = keys.index(self.filters.sort) if self.filters.sort in keys else -1
+        self.filters.sort = keys[(index + 1) % len(keys)]
+        self._remember()
+        self.refresh_data()
+
+    def action_reverse(self) -> None:
+        self.filters.reverse = not self.filters.reverse
+        self._remember()
+        self.refresh_data()
+
+    def sort_by(self, column: str) -> None:
+        """Sort by a column; choosing the same column again reverses it."""
+        if self.filters.sort == column:
+            self.filters.reverse = not self.filters.reverse
+        else:
+            self.filters.sort, self.filters.reverse = column, False
+        self._remember()
+        self.refresh_data()
+
+    def action_clear(self) -> None:
+        self.filters = LogFilters(sort=self.filters.sort, reverse=self.filters.reverse)
+        self._remember()
+        self.refresh_data()

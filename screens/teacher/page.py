@@ -1,0 +1,58 @@
+"""A teacher's page: who they are and, per area, what they did this term."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from models.records import Teacher
+from screens.teacher.sections import section_modules
+from screens.widgets.fitted_footer import FittedFooter
+from screens.widgets.header import AppHeader
+from screens.widgets.keys import translate_bindings
+
+
+class TeacherPage(Screen):
+    """Pushed from any list of teachers (名册, 看板 …); escape goes back."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "key.back", id="teacher_page.back")]
+
+    def __init__(self, teacher_id: int, term_id: str | None = None):
+        super().__init__()
+        translate_bindings(self)
+        self.teacher_id = teacher_id
+        self.term_id = term_id
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        with VerticalScroll(id="teacher-page"):
+            yield Static(id="teacher-page-body")
+        yield FittedFooter()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def data_changed(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        store = self.app.store
+        teacher = store.get(Teacher, self.teacher_id)
+        body = Text()
+        if teacher is None:
+            self.query_one("#teacher-page-body", Static).update(body)
+            return
+        term = self.app.term
+        if self.term_id:
+            from models.records import Term
+            term = next((x for x in store.all(Term) if x.term_id == self.term_id), term)
+        for module in section_modules():
+            part = module.section(self.app, teacher, term)
+            if part:
+                body.append_text(part)
+                body.append("\n")
+        self.query_one("#teacher-page-body", Static).update(body)
