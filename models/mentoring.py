@@ -241,7 +241,7 @@ def check_meeting(meeting: MentorMeeting, pairing: Pairing | None, terms: Iterab
     if term is None:
         problems.append(Problem("date", t("mentoring.error.meeting_no_term", date=meeting.date)))
     elif term.status == "archived":
-        # Its records live in the archive file now, read-only (models/archive.py).
+        # Its records live in the archive file now, read-only (models/store/archive.py).
         problems.append(Problem("date", t("mentoring.error.meeting_archived", date=meeting.date, term=term.name)))
     elif not covers_term(pairing, term.term_id) or (pairing.started and meeting.date < pairing.started) \
             or (pairing.ended and meeting.date > pairing.ended):

@@ -335,7 +335,7 @@ SORT_COLUMNS = ("date", "period", "observer", "teacher", "subject", "topic", "le
 
 def observation_reader(store, term_id: str = ""):
     """What to read one term's observations from: the store, plus the term's archive
-    when the term is archived (read-only, models/archive.py); every archive for ""
+    when the term is archived (read-only, models/store/archive.py); every archive for ""
     (all terms). It answers ``all`` / ``get`` / ``policy`` like the store."""
     if not term_id:
         return ArchiveView(store)

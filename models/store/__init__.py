@@ -1,0 +1,1 @@
+"""The data file: locked atomic storage, JSON I/O, integrity, archives, the change log, paths."""

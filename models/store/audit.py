@@ -1,7 +1,7 @@
 """Reading the change log: who changed what, when, before → after.
 
 The store writes one entry per change inside the same transaction
-(models/storage.py ``Transaction._audit``); this module only reads them.
+(models/store/storage.py ``Transaction._audit``); this module only reads them.
 The log holds observation comments, so only the admin reads it (the
 comment-visibility rule, models/permissions.py).
 """

@@ -630,7 +630,7 @@ class Transaction:
     def remove_audit_entries(self, entry_ids: list[int]) -> None:
         """Drop audit entries from the active file. Only for entries already kept elsewhere:
         closing a term copies the entries about its records into the term's archive first
-        (models/archive.py), so the active file's log stays small."""
+        (models/store/archive.py), so the active file's log stays small."""
         if entry_ids:
             self.store.db.table(AUDIT_TABLE).remove(doc_ids=[int(i) for i in entry_ids])
 

@@ -19,7 +19,7 @@ from models.terms import is_school_day, official_holiday_name, term_of
 class CalendarData:
     """A snapshot of the store for drawing: activities by day, lookups, conflicts.
 
-    Activities of archived terms come from their archive files (models/archive.py), so a
+    Activities of archived terms come from their archive files (models/store/archive.py), so a
     closed term still shows; they are read-only (:meth:`is_archived`)."""
 
     terms: list[Term]

@@ -1,0 +1,1 @@
+"""师徒 mentoring area: pairings, meetings, evaluations and the pairing page."""

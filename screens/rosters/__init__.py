@@ -1,0 +1,1 @@
+"""名册 rosters area: teachers, groups and their tree, members, import and export."""

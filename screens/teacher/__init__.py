@@ -1,0 +1,1 @@
+"""The teacher's page, with one section per area (sections/)."""
