@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from models.i18n import t
+from models.errors import InputError
 from models.records import Policy, Term
 from models.terms import term_of, week_of
 
@@ -19,7 +20,7 @@ _RELATIVE_WORDS = {"今天": 0, "今日": 0, "today": 0, "昨天": -1, "yesterda
                    "前天": -2, "明天": 1, "tomorrow": 1, "后天": 2}
 
 
-class BadInput(ValueError):
+class BadInput(InputError, ValueError):
     """Input that cannot be understood; the message says what to type instead."""
 
 

@@ -41,6 +41,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.errors import PermissionDenied
 from models.i18n import t
 
 SHARED_ACCOUNT_FILE = Path("/etc/jiaoyan/shared-account")
@@ -49,10 +50,8 @@ SHELL_NAMES = frozenset({"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "bus
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
-class IdentityRefused(Exception):
+class IdentityRefused(PermissionDenied):
     """The process may not act as the login it asked for. The message is for the user."""
-
-    exit_code = 1
 
 
 def os_login() -> str:

@@ -420,21 +420,19 @@ __all__ = [
 
 def describe_failure(error: BaseException) -> str:
     """The sentence a user sees when a save fails (nothing was saved)."""
-    from models.store.storage import ConflictError, DataFileError
+    from models.store.storage import ConflictError
 
     if isinstance(error, ValidationFailed):
         return "\n".join(str(problem) for problem in error.problems)
     if isinstance(error, ConflictError):
         return t("mentoring.error.conflict")
-    if isinstance(error, DataFileError):
-        return str(error)
     if isinstance(error, PermissionError):
         return t("mentoring.error.not_allowed", reason=str(error))
-    return str(error)
+    return str(error)  # the data file's or the permission check's own sentence
 
 
 # What a save may raise that the user should read as a sentence (never a traceback).
 def save_failures() -> tuple[type[BaseException], ...]:
-    from models.store.storage import ConflictError, DataFileError
+    from models.errors import JiaoyanError
 
-    return (ValidationFailed, ConflictError, DataFileError, PermissionError)
+    return (JiaoyanError, PermissionError)

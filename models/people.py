@@ -28,6 +28,14 @@ def search_teachers(teachers: Iterable[Teacher], query: str, *, groups: Iterable
     return [teacher for _, _, teacher in scored]
 
 
+def teacher_by_login(store, login: str) -> Teacher | None:
+    """The active teacher whose ``login`` this is, or None: the one way a login (the
+    session's, a command's, a change's actor) becomes a Teacher."""
+    if not login:
+        return None
+    return next((x for x in store.all(Teacher) if x.login == login and x.active), None)
+
+
 def namesakes(teachers: Iterable[Teacher], name: str, *, except_id: int = 0) -> list[Teacher]:
     return [t for t in teachers if t.name == name and t.id != except_id]
 

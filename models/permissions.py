@@ -28,10 +28,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from models.i18n import t
-from models.people import leaders_of
+from models.people import leaders_of, teacher_by_login  # teacher_by_login: imported from here too
 from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Record,
                             Teacher)
-from models.store.storage import DataFileError
+from models.errors import PermissionDenied
 
 ACTIONS = ("insert", "update", "delete")
 # What a teacher may change in their own profile; the rest is the admin's.
@@ -40,16 +40,6 @@ GROUP_LEADER_FIELDS = frozenset({"themes"})  # a leader sets the theme; the admi
 PAIRING_PARTNER_FIELDS = frozenset({"goals"})
 MENTOR_EVALUATION_KEYS = frozenset({"summary"})  # everything else in an evaluation is the admin's
 _STAMPS = frozenset({"id", "created_by", "created_at", "updated_by", "updated_at", "version"})
-
-
-class PermissionDenied(DataFileError):
-    """A change the user may not make. The message says who may make it; nothing was saved."""
-
-    exit_code = 1
-
-    def __init__(self, message: str):
-        self.reason = message
-        super().__init__(message)
 
 
 # -- reading ------------------------------------------------------------------------
@@ -77,13 +67,6 @@ def readable(store, viewer: Teacher | None, observation: Observation) -> Observa
 
 
 # -- who is who ------------------------------------------------------------------------
-
-
-def teacher_by_login(store, login: str) -> Teacher | None:
-    """The active teacher whose ``login`` this is, or None."""
-    if not login:
-        return None
-    return next((x for x in store.all(Teacher) if x.login == login and x.active), None)
 
 
 def has_admin(store) -> bool:

@@ -60,11 +60,23 @@ def is_iso_date(value: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A field that names another record (by its table's key): ``jiaoyan check`` reports
+    one that names nothing. ``optional``: 0 or "" means "none" and is fine."""
+
+    field: str
+    table: str
+    optional: bool = False
+
+
 @dataclass
 class Record:
     """What every stored record has: an id and who made and last changed it."""
 
     TABLE: ClassVar[str] = ""
+    KEY: ClassVar[str] = "id"  # what other records name it by
+    REFERENCES: ClassVar[tuple[Reference, ...]] = ()
 
     id: int = 0
     created_by: str = ""
@@ -115,6 +127,7 @@ class Term(Record):
     """学期: ``2025-2026-1`` is the first term of the 2025—2026 school year."""
 
     TABLE: ClassVar[str] = "terms"
+    KEY: ClassVar[str] = "term_id"
 
     term_id: str = ""
     name: str = ""
@@ -202,6 +215,9 @@ class Group(Record):
     """教研组 (kind research) or 备课组 (kind prep); the 教导处 is the office at the root."""
 
     TABLE: ClassVar[str] = "groups"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("member_ids", "teachers"), Reference("leader_id", "teachers", optional=True),
+        Reference("parent_id", "groups", optional=True))
 
     name: str = ""
     kind: str = "research"
@@ -230,6 +246,8 @@ class Activity(Record):
     """教研活动: one meeting of a group (or a school-wide event when group_id is 0)."""
 
     TABLE: ClassVar[str] = "activities"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("term_id", "terms"), Reference("group_id", "groups", optional=True))
 
     term_id: str = ""
     group_id: int = 0
@@ -268,6 +286,8 @@ class Observation(Record):
     """听课记录, with the "three ones" of its evaluation."""
 
     TABLE: ClassVar[str] = "observations"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("observer_id", "teachers"), Reference("teacher_id", "teachers"), Reference("term_id", "terms"))
 
     term_id: str = ""
     date: str = ""
@@ -306,6 +326,7 @@ class Pairing(Record):
     """师徒结对: one mentor, one mentee, from one term to another."""
 
     TABLE: ClassVar[str] = "pairings"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("mentor_id", "teachers"), Reference("mentee_id", "teachers"))
 
     mentor_id: int = 0
     mentee_id: int = 0
@@ -347,6 +368,7 @@ class MentorMeeting(Record):
     """带教记录: one guidance meeting of a pairing."""
 
     TABLE: ClassVar[str] = "meetings"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("pairing_id", "pairings"),)
 
     pairing_id: int = 0
     term_id: str = ""
@@ -372,6 +394,7 @@ class Outcome(Record):
     """教研成果: counts toward the teacher's points (积分)."""
 
     TABLE: ClassVar[str] = "outcomes"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("teacher_id", "teachers"),)
 
     teacher_id: int = 0
     term_id: str = ""
@@ -481,6 +504,8 @@ def _is_hhmm(value: str) -> bool:
     return len(value) == 5
 
 
+# The one list of record types: the store's tables, what `jiaoyan check` validates and
+# follows references in (models/store/integrity.py). A new record type is one entry here.
 RECORD_TYPES: tuple[type[Record], ...] = (
     Term, Teacher, Group, Activity, Observation, Pairing, MentorMeeting, Outcome, Policy,
 )

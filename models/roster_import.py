@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.errors import InputError
 from models.i18n import t
 from models.pinyin import full_pinyin
 from models.records import ROLES, Policy, Teacher
@@ -45,7 +46,7 @@ CHINESE_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "�
                   "七": "7", "八": "8", "九": "9"}
 
 
-class RosterFileError(ValueError):
+class RosterFileError(InputError, ValueError):
     """The file as a whole cannot be read as a roster; the message says why and what to do."""
 
 

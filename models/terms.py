@@ -95,6 +95,13 @@ def week_dates(term: Term, week: int) -> list[dt.date]:
     return [monday + dt.timedelta(days=n) for n in range(7)]
 
 
+def term_by_id(terms: Iterable[Term], term_id: str | None) -> Term | None:
+    """The term called ``term_id`` (like ``2025-2026-1``), or None."""
+    if not term_id:
+        return None
+    return next((term for term in terms if term.term_id == term_id), None)
+
+
 def term_of(terms: Iterable[Term], day: dt.date) -> Term | None:
     """The term that contains ``day``."""
     for term in terms:

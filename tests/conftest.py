@@ -63,10 +63,14 @@ def demo_store(demo_db):
 
 @pytest.fixture
 def make_test_app(demo_db):
-    """Build the real app on the demo school, as the CLI does, for a given login."""
-    from tui.app import make_app
+    """Build the real app on the demo school, as the CLI does, for a given login: the
+    session (its store guarded, the fixed day, the language) first, then the App over it."""
+    from models.session import open_session
+    from tui.app import app_for
 
-    def build(login: str = TEST_LOGIN, **kwargs):
-        return make_app(demo_db, login=login, **kwargs)
+    def build(login: str = TEST_LOGIN, *, today=FIXED_TODAY, lang: str | None = None,
+              start_area: str | None = None):
+        session = open_session(demo_db, login=login, today=today, language=lang)
+        return app_for(session, start_area=start_area)
 
     return build

@@ -1,4 +1,5 @@
-"""The one App: five areas on keys 1–5, help on F1, the store polled for other sessions' saves."""
+"""The one App: the areas of models/areas.py on keys 1, 2, …, help on F1, the store polled
+for other sessions' saves."""
 
 from __future__ import annotations
 
@@ -12,43 +13,31 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from models import clock
+from models.areas import AREA_NAMES, AREAS
+from models.errors import DataFileError
 from models.i18n import set_language, t
 from models.records import Teacher, Term
-from models.store.storage import DataFileError, Store
+from models.session import Session, open_session
+from models.store.storage import Store
 from models.terms import current_term, week_of
-from screens.dialogs.change_log import AuditScreen
+from screens.areas import area_screens
 from screens.base import AreaScreen
-from screens.calendar.screen import CalendarScreen
-from screens.dashboard.screen import DashboardScreen
+from screens.dialogs.change_log import AuditScreen
 from screens.dialogs.help import HelpScreen
-from screens.mentoring.screen import MentoringScreen
-from screens.observations.screen import ObservationsScreen
-from screens.rosters.screen import RostersScreen
 from screens.widgets.keys import translate_bindings
-
-AREAS = ("calendar", "rosters", "observations", "mentoring", "dashboard")
 
 
 class JiaoyanApp(App[int]):
-    """教研. Holds the store, who is using it, and the clock; screens read through it."""
+    """教研. Holds the session (the store, who is using it, today, the language); screens
+    read it through ``app.store``, ``app.login``, ``app.user`` and ``app.today``."""
 
     CSS_PATH = "app.tcss"
     TITLE = "jiaoyan 教研"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {
-        "calendar": CalendarScreen,
-        "rosters": RostersScreen,
-        "observations": ObservationsScreen,
-        "mentoring": MentoringScreen,
-        "dashboard": DashboardScreen,
-    }
+    MODES = area_screens()  # models/areas.py: one mode per area, keys 1, 2, … in its order
     BINDINGS = [
-        Binding("1", "area('calendar')", "area.calendar", id="area.calendar"),
-        Binding("2", "area('rosters')", "area.rosters", id="area.rosters"),
-        Binding("3", "area('observations')", "area.observations", id="area.observations"),
-        Binding("4", "area('mentoring')", "area.mentoring", id="area.mentoring"),
-        Binding("5", "area('dashboard')", "area.dashboard", id="area.dashboard"),
+        *(Binding(area.key, f"area('{area.name}')", f"area.{area.name}", id=f"area.{area.name}")
+          for area in AREAS),
         Binding("f1", "help", "key.help", id="app.help"),
         Binding("f2", "audit", "access.audit.key", id="app.audit"),
         Binding("q", "quit", "key.quit", id="app.quit"),
@@ -56,11 +45,10 @@ class JiaoyanApp(App[int]):
     ]
     POLL_SECONDS = 1.0
 
-    def __init__(self, store: Store, *, login: str, start_area: str | None = None):
+    def __init__(self, session: Session, *, start_area: str | None = None):
         super().__init__()
         translate_bindings(self)
-        self.store = store
-        self.login = login
+        self.session = session
         self.start_area = start_area
         self.crash_log: Path | None = None
         self._warned_about_file = False
@@ -68,8 +56,16 @@ class JiaoyanApp(App[int]):
     # -- what screens read ---------------------------------------------------------
 
     @property
+    def store(self) -> Store:
+        return self.session.store
+
+    @property
+    def login(self) -> str:
+        return self.session.login
+
+    @property
     def today(self) -> dt.date:
-        return clock.today()
+        return self.session.today
 
     @property
     def term(self) -> Term | None:
@@ -77,7 +73,7 @@ class JiaoyanApp(App[int]):
 
     @property
     def user(self) -> Teacher | None:
-        return next((x for x in self.store.all(Teacher) if x.login == self.login and x.active), None)
+        return self.session.teacher
 
     def school_name(self) -> str:
         return self.store.policy().school_name or self.store.meta().get("school_name", "")
@@ -98,7 +94,7 @@ class JiaoyanApp(App[int]):
 
     def on_mount(self) -> None:
         area = self.start_area
-        if area not in AREAS:
+        if area not in AREA_NAMES:
             user = self.user
             area = "dashboard" if user is not None and user.is_admin else "observations"
         self.switch_mode(area)
@@ -121,7 +117,7 @@ class JiaoyanApp(App[int]):
             self.notify(problem, severity="warning", timeout=10, markup=False)
 
     def action_area(self, area: str) -> None:
-        if area in AREAS:
+        if area in AREA_NAMES:
             self.switch_mode(area)
 
     def action_help(self) -> None:
@@ -148,9 +144,9 @@ class JiaoyanApp(App[int]):
             self.push_screen(CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for number, area in enumerate(AREAS, 1):
-            yield SystemCommand(f"{number} {t(f'area.{area}')}", t(f"area.{area}.help"),
-                                lambda area=area: self.action_area(area))
+        for area in AREAS:
+            yield SystemCommand(f"{area.key} {t(f'area.{area.name}')}", t(f"area.{area.name}.help"),
+                                lambda name=area.name: self.action_area(name))
         yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
         if self.user is not None and self.user.is_admin:
             yield SystemCommand(t("access.audit.title"), t("access.audit.palette_help"), self.action_audit)
@@ -192,17 +188,17 @@ class JiaoyanApp(App[int]):
             # Under Pilot the test must see the real exception.
             super()._handle_exception(error)
             return
-        self.crash_log = write_crash_log(self.store.path, error)
+        self.crash_log = write_crash_log(self.store.path, error, self.session.clock.now())
         self._return_code = 3
         self.exit(3)
 
 
-def write_crash_log(db: Path, error: BaseException) -> Path:
+def write_crash_log(db: Path, error: BaseException, when: dt.datetime) -> Path:
     """Keep the traceback for whoever maintains the server; the user sees a sentence."""
     folder = db.with_name(db.name + ".logs")
     try:
         folder.mkdir(exist_ok=True)
-        path = folder / f"crash-{clock.now().strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+        path = folder / f"crash-{when.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
         path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
     except OSError:
         path = Path(f"/tmp/jiaoyan-crash-{os.getpid()}.log")
@@ -212,15 +208,17 @@ def write_crash_log(db: Path, error: BaseException) -> Path:
 
 def make_app(db: str | os.PathLike, *, login: str | None = None, lang: str | None = None,
              today: dt.date | str | None = None, start_area: str | None = None) -> JiaoyanApp:
-    """The one factory the CLI and the tests use."""
+    """The one factory the CLI and the tests use: builds the session (with the permission
+    check on its store) and the App over it. ``today`` None means ``JIAOYAN_TODAY``, else
+    the machine's date; ``login`` None means the process's own login."""
     from models.identity import os_login
 
-    set_language(lang)
-    if today is not None:
-        os.environ["JIAOYAN_TODAY"] = str(today)
-    from models.permissions import check_change
+    session = open_session(db, login=login or os_login(), today=today, language=lang)
+    return app_for(session, start_area=start_area)
 
-    login = login or os_login()
-    # Every change the app makes is checked against who may make it (models/permissions.py).
-    store = Store(db, actor=login, guard=check_change)
-    return JiaoyanApp(store, login=login, start_area=start_area)
+
+def app_for(session: Session, *, start_area: str | None = None) -> JiaoyanApp:
+    """The App over a session someone else built (the command line's, a test's)."""
+    # The catalog serves one language per process; the session chose it.
+    set_language(session.language)
+    return JiaoyanApp(session, start_area=start_area)

@@ -1,8 +1,9 @@
 """The ``jiaoyan`` command: opens the app, or runs one of its commands.
 
-Expected problems (a missing or damaged data file, bad input) become a clear
-message and an exit code: 1 for input the user can fix, 2 when the data file
-cannot be used. Unexpected ones keep their traceback in a log file.
+Expected problems (models/errors.py: a missing or damaged data file, a change the
+user may not make, bad input) become a clear message and an exit code in one place,
+:func:`main`: 1 for what the user can fix, 2 when the data file cannot be used.
+Unexpected ones keep their traceback in a log file.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from models.areas import AREA_NAMES
 from models.i18n import set_language, t
 from tui import __version__
 from tui.commands import COMMAND_MODULES
@@ -34,8 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiaoyan", description=t("cli.description"), parents=[common])
     parser.add_argument("--version", action="version", version=f"jiaoyan {__version__}")
     parser.add_argument("--demo", action="store_true", help=t("cli.opt.demo"))
-    parser.add_argument("--area", choices=("calendar", "rosters", "observations", "mentoring", "dashboard"),
-                        help=t("cli.opt.area"))
+    parser.add_argument("--area", choices=AREA_NAMES, help=t("cli.opt.area"))
     parser.add_argument("--as", dest="as_login", metavar="LOGIN", help=t("access.cli.as"))
     parser.add_argument("--no-mouse", action="store_true", help=t("access.cli.no_mouse"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"))
@@ -47,19 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    lang = _language_from(argv)
-    set_language(lang)
-    if lang:
-        os.environ["JIAOYAN_LANG"] = lang
+    from models.errors import JiaoyanError
+    from models.session import language_of
+
+    # Read once, here: --lang, else JIAOYAN_LANG; the session carries it from now on.
+    language = language_of(_language_from(argv) or os.environ.get("JIAOYAN_LANG"))
+    set_language(language)  # before the parser: its help text is in this language
     parser = build_parser()
     args = parser.parse_args(argv)
-    from models.store import storage
-    from models.identity import IdentityRefused
-    from models.permissions import check_change
-    from models.store.storage import DataFileError
-
-    # Every Store a command opens checks who may change what (models/permissions.py).
-    previous_guard = storage.install_default_guard(check_change)
+    args.language = language
     try:
         if args.command is None:
             from tui.commands.core import open_app
@@ -70,7 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(t("access.as_refused", reason=t("access.as_reason.no_ssh")), file=sys.stderr)
             return 1
         return int(args.handler(args) or 0)
-    except (DataFileError, IdentityRefused) as error:
+    except JiaoyanError as error:
+        # The one place an expected problem becomes its sentence and exit code
+        # (models/errors.py: 2 for a data file that cannot be used, 1 for the rest).
         print(str(error), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
@@ -80,5 +79,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    finally:
-        storage.install_default_guard(previous_guard)

@@ -23,25 +23,29 @@ second ``close_term`` writes the archive again from both, so nothing is lost.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Any, TypeVar
 
-from models import clock
+from models.errors import InputError
 from models.store import jsonio
 from models.i18n import t
 from models.store.paths import archive_dir
-from models.records import Activity, MentorMeeting, Observation, Outcome, Policy, Record, Term
+from models.records import RECORD_TYPES, Policy, Record, Term
 from models.store.storage import CorruptDataFile, atomic_write
 
 R = TypeVar("R", bound=Record)
 
 ARCHIVE_FORMAT = 1
-# The records that belong to one term and move with it.
-TERM_RECORD_TYPES: tuple[type[Record], ...] = (Activity, Observation, MentorMeeting, Outcome)
+# The records that belong to one term and move with it: every type of the one record
+# list (models/records.py) with a ``term_id`` of its own (the Term itself stays).
+TERM_RECORD_TYPES: tuple[type[Record], ...] = tuple(
+    cls for cls in RECORD_TYPES
+    if cls is not Term and "term_id" in {f.name for f in dataclasses.fields(cls)})
 
 
-class CannotClose(ValueError):
+class CannotClose(InputError, ValueError):
     """The term cannot be closed; the message says why (in the user's language)."""
 
 
@@ -151,7 +155,7 @@ def close_term(store, term_id: str, *, today=None) -> dict[str, int]:
     """Archive a finished term: write its archive file, then remove its records from the
     active file and mark the Term archived, in one transaction. Returns the count moved
     per table. Raises :class:`CannotClose` with a readable reason."""
-    today = today or clock.today()
+    today = today or store.clock.today()
     with store.transaction() as tx:
         term = next((x for x in store.all(Term) if x.term_id == term_id), None)
         if term is None:
@@ -176,7 +180,7 @@ def close_term(store, term_id: str, *, today=None) -> dict[str, int]:
         for entry in log:
             audit[str(entry["id"])] = {k: v for k, v in entry.items() if k != "id"}
         tables[AUDIT_TABLE] = audit
-        payload = {"format": ARCHIVE_FORMAT, "term_id": term_id, "archived_at": clock.stamp(),
+        payload = {"format": ARCHIVE_FORMAT, "term_id": term_id, "archived_at": store.clock.stamp(),
                    "archived_by": store.actor, "tables": tables}
         path.parent.mkdir(exist_ok=True)
         atomic_write(path, jsonio.dumps(payload))  # first: the records are safe before they leave

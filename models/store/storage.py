@@ -34,6 +34,8 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from models import clock
+from models.clock import Clock
+from models.errors import DataFileError, InputError
 from models.store import jsonio
 from models.i18n import t
 from models.store.paths import backup_dir, lock_path
@@ -46,36 +48,6 @@ BACKUPS_KEPT = 14
 META_TABLE = "meta"
 AUDIT_TABLE = "audit"
 _META_ID = "1"
-
-# The guard a Store gets when none is passed. The command line installs the
-# permission check here (tui/cli.py), so every command's changes are checked
-# even when it opens its own Store; library code and tests choose for themselves.
-_default_guard: Callable[..., None] | None = None
-
-
-def install_default_guard(guard: Callable[..., None] | None) -> Callable[..., None] | None:
-    """Make ``guard`` the one every new Store gets by default; returns the previous one."""
-    global _default_guard
-    previous, _default_guard = _default_guard, guard
-    return previous
-
-
-@contextlib.contextmanager
-def without_default_guard() -> Iterator[None]:
-    """Build a file from nothing (the demo school) without the user-facing checks: it
-    writes every person's records, the mentors' summaries included."""
-    previous = install_default_guard(None)
-    try:
-        yield
-    finally:
-        install_default_guard(previous)
-
-
-class DataFileError(Exception):
-    """A problem with the data file that the user can fix; the message says how."""
-
-    exit_code = 2
-
 
 class MissingDataFile(DataFileError):
     exit_code = 1
@@ -113,7 +85,7 @@ class WriteFailed(DataFileError):
         super().__init__(t("store.write_failed", path=path, reason=error.strerror or str(error)))
 
 
-class ConflictError(Exception):
+class ConflictError(InputError):
     """The record was changed by someone else since it was read."""
 
     def __init__(self, mine: Record, theirs: Record | None):
@@ -123,7 +95,7 @@ class ConflictError(Exception):
         super().__init__(t("store.conflict", who=who))
 
 
-class ValidationFailed(Exception):
+class ValidationFailed(InputError):
     """A record did not validate; ``problems`` says what to fix. Nothing was saved."""
 
     def __init__(self, problems: list):
@@ -287,15 +259,19 @@ class Store:
     """The school's data: typed reads from memory, changes in locked transactions.
 
     ``actor`` is the login that every change is stamped with. ``guard`` is the
-    permission check (``models.permissions``) called for every change as
-    ``guard(store, action, before, after)``; it raises to refuse.
+    permission check (``models.permissions.check_change``) called for every change as
+    ``guard(store, actor, action, before, after)``; it raises to refuse. Without one
+    nothing is checked: the session (models/session.py) opens the store with it, and
+    only builders of a file from nothing (the demo school) and tests go without.
+    ``clock`` stamps changes and dates backups (the environment's clock when not given).
     """
 
     def __init__(self, path: str | os.PathLike, actor: str = "", *, create: bool = False,
-                 guard: Callable[..., None] | None = None):
+                 guard: Callable[..., None] | None = None, clock: Clock | None = None):
         self.path = Path(path)
         self.actor = actor
-        self.guard = guard if guard is not None else _default_guard
+        self.guard = guard
+        self.clock = clock if clock is not None else Clock.from_environment()
         self._lock_path = lock_path(self.path)
         if not self.path.exists():
             if not create:
@@ -318,7 +294,7 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._locked():
             if not self.path.exists():
-                meta = {"schema_version": SCHEMA_VERSION, "created_at": clock.stamp(), "next_ids": {}}
+                meta = {"schema_version": SCHEMA_VERSION, "created_at": self.clock.stamp(), "next_ids": {}}
                 atomic_write(self.path, jsonio.dumps({META_TABLE: {_META_ID: meta}}))
 
     # -- locking ---------------------------------------------------------------
@@ -421,7 +397,7 @@ class Store:
         """Copy the data file to a dated backup and keep the newest BACKUPS_KEPT."""
         folder = backup_dir(self.path)
         folder.mkdir(exist_ok=True)
-        stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+        stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
         target = folder / f"{self.path.stem}-{stamp}-{reason}.json"
         counter = 1
         while target.exists():
@@ -434,7 +410,7 @@ class Store:
         return target
 
     def _backup_before_first_change_of_day(self) -> None:
-        today = clock.today().strftime("%Y%m%d")
+        today = self.clock.today().strftime("%Y%m%d")
         if not any(b.name.startswith(f"{self.path.stem}-{today}") for b in list_backups(self.path)):
             self.backup("daily")
 
@@ -514,7 +490,7 @@ class Transaction:
             before = {k: before.get(k) for k in sorted(changed)}
             after = {k: after.get(k) for k in sorted(changed)}
         entry = {
-            "at": clock.stamp(), "who": self.actor, "action": action,
+            "at": self.store.clock.stamp(), "who": self.actor, "action": action,
             "table": cls.TABLE, "record_id": record_id, "before": before, "after": after,
         }
         self.store.db.table(AUDIT_TABLE).insert(Document(entry, doc_id=self._next_id(AUDIT_TABLE)))
@@ -528,7 +504,7 @@ class Transaction:
 
     def insert(self, record: R) -> R:
         """Store a new record; returns it with its id and stamps."""
-        when = clock.stamp()
+        when = self.store.clock.stamp()
         record = record.copy(created_by=self.actor, created_at=when,
                              updated_by=self.actor, updated_at=when, version=1)
         self._check("insert", None, record)
@@ -549,7 +525,7 @@ class Transaction:
         current = self.get(type(record), record.id)
         if current is not None:
             raise ConflictError(record, current)
-        record = record.copy(updated_by=self.actor, updated_at=clock.stamp(), version=record.version + 1)
+        record = record.copy(updated_by=self.actor, updated_at=self.store.clock.stamp(), version=record.version + 1)
         self._check("insert", None, record)
         data = record.to_dict()
         self._table(type(record)).insert(Document(data, doc_id=record.id))
@@ -560,7 +536,7 @@ class Transaction:
         """Insert many records of one type in one pass (the demo, imports)."""
         if not records:
             return []
-        when = clock.stamp()
+        when = self.store.clock.stamp()
         cls = type(records[0])
         stamped = []
         for record in records:
@@ -593,7 +569,7 @@ class Transaction:
         if check_version and current.version != record.version:
             raise ConflictError(record, current)
         record = record.copy(created_by=current.created_by, created_at=current.created_at,
-                             updated_by=self.actor, updated_at=clock.stamp(), version=current.version + 1)
+                             updated_by=self.actor, updated_at=self.store.clock.stamp(), version=current.version + 1)
         self._check("update", current, record)
         data = record.to_dict()
         self._table(type(record)).update(_replace_with(data), doc_ids=[record.id])
@@ -623,7 +599,7 @@ class Transaction:
         if not present:
             return
         self._table(cls).remove(doc_ids=present)
-        entry = {"at": clock.stamp(), "who": self.actor, "action": "delete_many", "table": cls.TABLE,
+        entry = {"at": self.store.clock.stamp(), "who": self.actor, "action": "delete_many", "table": cls.TABLE,
                  "record_ids": present, "before": None, "after": None}
         self.store.db.table(AUDIT_TABLE).insert(Document(entry, doc_id=self._next_id(AUDIT_TABLE)))
 

@@ -13,7 +13,8 @@ from textual.binding import Binding
 
 from models.i18n import t
 from models.records import Activity, Group
-from models.store.storage import ConflictError, DataFileError
+from models.errors import JiaoyanError
+from models.store.storage import ConflictError
 from screens.dialogs.confirm import ConfirmScreen
 
 
@@ -57,7 +58,7 @@ def delete_activity(screen, activity: Activity, done: Callable[[], None]) -> Non
             app.notify(message, severity="warning", markup=False)
             done()
             return
-        except DataFileError as error:  # PermissionDenied among them: its message says who may
+        except JiaoyanError as error:  # PermissionDenied among them: its message says who may
             app.notify(str(error), severity="error", markup=False)
             return
         app.notify(t("calendar.deleted", day=activity.date, what=what), markup=False)

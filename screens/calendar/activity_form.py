@@ -24,7 +24,8 @@ from models.dates import BadInput, format_date, format_period, parse_date, parse
 from models.i18n import t
 from models.records import ACTIVITY_KINDS, Activity, Group, Teacher, Term
 from models.permissions import refusal
-from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.errors import JiaoyanError
+from models.store.storage import ConflictError, ValidationFailed
 from models.terms import term_of
 from screens.calendar.attendance import field_labels, show_activity_value
 from screens.calendar.common import CalendarData, conflict_text, may, read_activity, term_is_archived
@@ -340,7 +341,7 @@ class ActivityForm(Screen):
             resolve_conflict(self.app, conflict, save_mine=self._store, take_theirs=self._take_theirs,
                              labels=field_labels(), show=lambda name, value: show_activity_value(store, name, value))
             return
-        except DataFileError as failed:  # PermissionDenied too: its message says who may
+        except JiaoyanError as failed:  # PermissionDenied too: its message says who may
             error.update(Text(str(failed)))
             return
         self.activity = saved

@@ -15,7 +15,8 @@ from textual.widgets import DataTable, Footer, Static
 from models.activities import attendance_counts, attendees_of
 from models.i18n import t
 from models.records import Activity, Teacher
-from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.errors import JiaoyanError
+from models.store.storage import ConflictError, ValidationFailed
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 
@@ -110,7 +111,7 @@ class AttendanceScreen(Screen[dict[str, str] | None]):
         except ValidationFailed as failed:
             error.update(Text("\n".join(str(p) for p in failed.problems)))
             return
-        except DataFileError as failed:  # PermissionDenied too: its message says who may
+        except JiaoyanError as failed:  # PermissionDenied too: its message says who may
             error.update(Text(str(failed)))
             return
         self.activity = saved

@@ -16,7 +16,8 @@ from models.activities import NOT_MEETING, conflicts_with, move_activity
 from models.dates import format_date
 from models.i18n import t
 from models.records import Activity, Term
-from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.errors import JiaoyanError
+from models.store.storage import ConflictError, ValidationFailed
 from screens.calendar.agenda import AgendaTable
 from models.terms import term_of
 from screens.calendar.common import CalendarData, conflict_text, may, read_activity
@@ -188,7 +189,7 @@ class DayScreen(Screen):
             self.notify(t("calendar.changed_meanwhile"), severity="warning", markup=False)
             self.refresh_data()
             return False
-        except DataFileError as error:
+        except JiaoyanError as error:
             self.notify(str(error), severity="error", markup=False)
             return False
         self.refresh_data()

@@ -22,7 +22,8 @@ from textual.widgets import ContentSwitcher, DataTable, Static
 from models.activities import follow_day_status, regenerate_group_activities, swap_speakers
 from models.i18n import t
 from models.records import Activity, Group, Term
-from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.errors import JiaoyanError
+from models.store.storage import ConflictError, ValidationFailed
 from models.term_days import toggle_school_day, uncovered_years
 from screens.base import AreaScreen
 from screens.calendar.agenda import AgendaTable, agenda_activities
@@ -395,7 +396,7 @@ class CalendarScreen(AreaScreen):
             self.notify(t("calendar.changed_meanwhile"), severity="warning")
             self.data_changed()
             return False
-        except DataFileError as error:
+        except JiaoyanError as error:
             self.notify(str(error), severity="error", markup=False)
             return False
         self.data_changed()

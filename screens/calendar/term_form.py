@@ -14,7 +14,8 @@ from models.activities import generate_for_term
 from models.dates import BadInput, parse_date
 from models.i18n import t
 from models.records import Term, term_display_name
-from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.errors import JiaoyanError
+from models.store.storage import ValidationFailed
 from models.term_days import uncovered_years
 from models.terms import school_weeks, suggest_term_id, weeks_in
 from screens.widgets.header import AppHeader
@@ -133,7 +134,7 @@ class TermForm(Screen):
         except ValidationFailed as failed:
             error.update(Text("\n".join(str(p) for p in failed.problems)))
             return
-        except (ConflictError, DataFileError) as failed:
+        except JiaoyanError as failed:
             error.update(Text(str(failed)))
             return
         self.app.pop_screen()

@@ -26,7 +26,8 @@ from models.dates import BadInput, parse_date
 from models.i18n import t
 from models.records import OUTCOME_KINDS, OUTCOME_LEVELS, Group, Outcome, Teacher, Term
 from models.permissions import can
-from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.errors import JiaoyanError
+from models.store.storage import ConflictError, ValidationFailed
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
@@ -259,7 +260,7 @@ class OutcomesScreen(Screen):
             resolve_conflict(self.app, conflict, save_mine=self.save, take_theirs=self._take_theirs,
                              labels=self.field_labels())
             return
-        except DataFileError as failure:  # PermissionDenied among them: it says who may
+        except JiaoyanError as failure:  # PermissionDenied among them: it says who may
             self._show_problems([str(failure)])
             return
         self._show_problems([])
@@ -332,7 +333,7 @@ class OutcomesScreen(Screen):
         try:
             with self.app.store.transaction() as tx:
                 tx.delete(outcome)
-        except (ConflictError, DataFileError) as failure:
+        except JiaoyanError as failure:
             self.notify(str(failure), severity="error", markup=False)
             return
         self._deleted = outcome
@@ -347,7 +348,7 @@ class OutcomesScreen(Screen):
         try:
             with self.app.store.transaction() as tx:
                 tx.insert(self._deleted.copy(id=0))
-        except (ValidationFailed, ConflictError, DataFileError) as failure:
+        except JiaoyanError as failure:
             self.notify(str(failure), severity="error", markup=False)
             return
         self._deleted = None

@@ -22,7 +22,8 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 from models.i18n import t
 from models.permissions import can
 from models.records import OUTCOME_KINDS, ROLES, Policy
-from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.errors import JiaoyanError
+from models.store.storage import ConflictError, ValidationFailed
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
@@ -210,7 +211,7 @@ class PolicyScreen(Screen):
             resolve_conflict(self.app, conflict, save_mine=self.save, take_theirs=self._take_theirs,
                              labels=self.field_labels())
             return
-        except DataFileError as failure:  # PermissionDenied among them: it says who may
+        except JiaoyanError as failure:  # PermissionDenied among them: it says who may
             error.update(Text(str(failure)))
             return
         self.loaded = saved

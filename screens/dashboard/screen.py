@@ -430,14 +430,14 @@ class DashboardScreen(AreaScreen):
         self.app.push_screen(CloseTermDialog(term.term_id), self._close_confirmed)
 
     def _close_confirmed(self, term_id: str | None) -> None:
-        from models.store.archive import CannotClose, close_term
-        from models.store.storage import ConflictError, DataFileError
+        from models.errors import JiaoyanError
+        from models.store.archive import close_term
 
         if not term_id:
             return
         try:
             moved = close_term(self.app.store, term_id, today=self.app.today)
-        except (CannotClose, ConflictError, DataFileError) as error:
+        except JiaoyanError as error:
             self.notify(str(error), severity="error", markup=False)
             return
         self.notify(t("dashboard.closed", term=term_id, count=sum(moved.values())), markup=False)

@@ -28,7 +28,8 @@ from models.observations import (
 )
 from models.permissions import can
 from models.records import LESSON_TYPES, RATINGS, Activity, Group, Observation, Problem, Teacher
-from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.errors import JiaoyanError
+from models.store.storage import ConflictError, ValidationFailed
 from screens.dialogs.confirm import ConfirmScreen
 from screens.widgets.choice_field import ChoiceField
 from screens.dialogs.conflict import resolve_conflict
@@ -358,7 +359,7 @@ class ObservationForm(Screen[Observation | None]):
             resolve_conflict(self.app, conflict, save_mine=self._keep_mine, take_theirs=self._take_theirs,
                              labels=self.conflict_labels(), show=self._show_value)
             return
-        except DataFileError as error:  # PermissionDenied included: its message says who may
+        except JiaoyanError as error:  # the file, or PermissionDenied: its message says who may
             self.show_problems([Problem("duplicate", t("observations.save_failed", reason=str(error)))])
             return
         self.last_saved = saved

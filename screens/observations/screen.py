@@ -23,7 +23,7 @@ from models.observations import (
 from models.permissions import can_read_comments
 from models.prefs import load_prefs, save_prefs
 from models.records import Group, Observation, Teacher, Term
-from models.store.storage import ConflictError, DataFileError
+from models.errors import JiaoyanError
 from screens.base import AreaScreen
 from screens.observations.detail import ObservationDetail
 from screens.observations.filters import ObservationFilters
@@ -244,7 +244,7 @@ class ObservationsScreen(AreaScreen):
             return
         try:
             delete_observation(self.app.store, stored)
-        except (ConflictError, DataFileError) as error:
+        except JiaoyanError as error:
             self.notify(t("observations.save_failed", reason=str(error)), severity="error", markup=False)
             return
         self.deleted.append(stored)
@@ -262,7 +262,7 @@ class ObservationsScreen(AreaScreen):
         self.refresh_bindings()
         try:
             restored = restore_observation(self.app.store, record)
-        except (ConflictError, DataFileError) as error:
+        except JiaoyanError as error:
             self.deleted.append(record)
             self.notify(t("observations.save_failed", reason=str(error)), severity="error", markup=False)
             return

@@ -27,7 +27,8 @@ from models.permissions import can
 from models.records import GROUP_KINDS, Group, Teacher, term_display_name
 from models.rosters import (descendants, earlier_themes, edited_fields, group_problems, rebase_edit, set_theme,
                             slot_changed, with_leader_as_member)
-from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.errors import JiaoyanError
+from models.store.storage import ConflictError, ValidationFailed
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import TeacherField
@@ -265,7 +266,7 @@ class GroupForm(ModalScreen[int | None]):
                 return
             self.resolve(group, conflict)
             return
-        except DataFileError as error:  # PermissionDenied included: its message says who may
+        except JiaoyanError as error:  # the file, or PermissionDenied: its message says who may
             self.show_message(str(error))
             return
         self.app.notify(t("roster.saved", name=saved.name), markup=False)

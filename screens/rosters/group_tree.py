@@ -22,7 +22,8 @@ from models.i18n import t
 from models.permissions import can, refusal
 from models.records import Activity, Group, Teacher, term_display_name
 from models.rosters import can_delete_group, earlier_themes, group_tree
-from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.errors import JiaoyanError
+from models.store.storage import ValidationFailed
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 
@@ -250,7 +251,7 @@ class GroupTreeScreen(Screen):
         try:
             with self.app.store.transaction() as tx:
                 tx.update(group.copy(active=active))
-        except (ValidationFailed, ConflictError, DataFileError) as error:
+        except JiaoyanError as error:
             self.notify(str(error), severity="error", markup=False)
         else:
             key = "roster.group.restored" if active else "roster.group.archived_done"
@@ -286,7 +287,7 @@ class GroupTreeScreen(Screen):
                 if not check.allowed:
                     raise ValidationFailed([check.reason])
                 tx.delete(group)
-        except (ValidationFailed, ConflictError, DataFileError) as error:
+        except JiaoyanError as error:
             self.notify(str(error), severity="error", markup=False)
         else:
             self.notify(t("roster.group.deleted", name=group.name), markup=False)

@@ -17,8 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from models.i18n import t
-from models.roster_import import RosterFileError, preview_file
-from models.store.storage import DataFileError
+from models.roster_import import preview_file
+from models.errors import JiaoyanError
 from screens.widgets.keys import translate_bindings
 
 
@@ -58,7 +58,7 @@ class ImportPathScreen(ModalScreen[tuple | None]):
     def read_file(self, path: Path) -> None:
         try:
             preview = preview_file(path, self.app.store)
-        except (RosterFileError, DataFileError) as error:
+        except JiaoyanError as error:
             self.app.call_from_thread(self.show_message, str(error))
             return
         self.app.call_from_thread(self.dismiss, (path, preview))

@@ -21,7 +21,8 @@ from models.i18n import t
 from models.people import search_teachers
 from models.records import Group, Teacher
 from models.rosters import with_leader_as_member
-from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.errors import JiaoyanError
+from models.store.storage import ConflictError
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import teacher_choice_label
@@ -122,7 +123,7 @@ class MemberPicker(ModalScreen[int | None]):
         except ConflictError as conflict:
             self.resolve(group, conflict)
             return
-        except (ValidationFailed, DataFileError) as error:  # PermissionDenied: says who may
+        except JiaoyanError as error:  # PermissionDenied: says who may
             self.notify(str(error), severity="error", markup=False)
             return
         self.app.notify(t("roster.picker.saved", name=saved.name, count=len(saved.member_ids)), markup=False)

@@ -19,7 +19,7 @@ from models.i18n import t
 from models.people import search_teachers
 from models.records import Group, Teacher
 from models.rosters import group_names_by_teacher
-from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.errors import JiaoyanError
 from screens.base import AreaScreen
 
 
@@ -266,7 +266,7 @@ class RostersScreen(AreaScreen):
         try:
             with self.app.store.transaction() as tx:
                 tx.update(changed)
-        except (ValidationFailed, ConflictError, DataFileError) as error:
+        except JiaoyanError as error:
             self.notify(str(error), severity="error", markup=False)
             self.data_changed()
             return

@@ -26,7 +26,8 @@ from models.permissions import can
 from models.records import ROLES, Teacher
 from models.roster_import import generate_login
 from models.rosters import namesake_warning, rebase_edit, teacher_problems
-from models.store.storage import ConflictError, DataFileError, ValidationFailed
+from models.errors import JiaoyanError
+from models.store.storage import ConflictError, ValidationFailed
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.keys import translate_bindings
 
@@ -215,7 +216,7 @@ class TeacherForm(ModalScreen[int | None]):
                              show=lambda _name, value: show_value(value),
                              save_mine=keep_mine, take_theirs=self.take_theirs)
             return
-        except DataFileError as error:  # PermissionDenied included: its message says who may
+        except JiaoyanError as error:  # the file, or PermissionDenied: its message says who may
             self.show_message(str(error))
             return
         self.app.notify(t("roster.saved", name=saved.name), markup=False)

@@ -163,19 +163,21 @@ def test_cli_someone_not_set_up_gets_a_sentence_and_nothing_opens(demo_db):
     assert demo_db.read_bytes() == before
 
 
-def test_cli_commands_are_guarded_too(demo_db):
-    # `restore`-like file commands aside, a command's changes go through the guard: here `init`
-    # refuses to overwrite and the demo file is unchanged; a stranger's Store refuses changes.
-    from models.store import storage
-    from models.permissions import PermissionDenied, check_change
-    from models.records import Policy
+def test_cli_commands_are_guarded_too(demo_db, monkeypatch):
+    # A command opens its store through the session (tui/commands/common.py), which carries
+    # the permission check: a stranger's change is refused. A bare Store checks nothing,
+    # and no module-global guard changes that.
+    import argparse
 
-    previous = storage.install_default_guard(check_change)
-    try:
-        store = storage.Store(demo_db, actor="stranger")
-        with pytest.raises(PermissionDenied):
-            with store.transaction() as tx:
-                tx.save_policy(Policy(school_name="x"))
-    finally:
-        storage.install_default_guard(previous)
-    assert storage.Store(demo_db).guard is previous
+    from models.permissions import PermissionDenied
+    from models.records import Policy
+    from models.store import storage
+    from tui.commands.common import open_store
+
+    monkeypatch.setattr("models.identity.os_login", lambda: "stranger")
+    store = open_store(argparse.Namespace(db=str(demo_db)))
+    with pytest.raises(PermissionDenied):
+        with store.transaction() as tx:
+            tx.save_policy(Policy(school_name="x"))
+    assert storage.Store(demo_db).guard is None
+    assert not hasattr(storage, "install_default_guard")

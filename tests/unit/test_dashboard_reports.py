@@ -164,7 +164,7 @@ def test_dashboard_command_prints_the_figures(demo_db, capsys, as_admin):
     assert "第10周 / 共21周" in out and "== 教师 ==" in out and "[bold]x[/bold]" in out
     assert out.isascii() is False and "█" not in out  # ASCII pictures with --plain
     assert main(["dashboard", "--db", str(demo_db), "--term", "2030-2031-1"]) == 1
-    assert "没有学期 2030-2031-1" in capsys.readouterr().err
+    assert "没有学期“2030-2031-1”" in capsys.readouterr().err  # the one sentence every --term uses
 
 
 def test_report_and_close_commands(demo_db, tmp_path, capsys, as_admin):

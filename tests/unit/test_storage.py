@@ -158,9 +158,11 @@ def test_a_damaged_file_is_refused_and_names_the_newest_good_backup(store):
     assert store.path.read_bytes() == damaged
 
 
-def test_first_change_of_each_day_is_backed_up_and_backups_rotate(store, monkeypatch):
+def test_first_change_of_each_day_is_backed_up_and_backups_rotate(store):
+    from models.clock import Clock
+
     for day in range(1, BACKUPS_KEPT + 4):
-        monkeypatch.setenv("JIAOYAN_TODAY", f"2025-10-{day:02d}")
+        store.clock = Clock.fixed_on(f"2025-10-{day:02d}")  # the store's clock, as a session sets it
         with store.transaction() as tx:
             tx.insert(Teacher(name=f"师{day}"))
         with store.transaction() as tx:

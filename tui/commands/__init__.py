@@ -1,6 +1,19 @@
-"""Subcommands of ``jiaoyan``, one module per area; each has ``register(subparsers, common)``
-and sets ``handler`` on its parsers."""
+"""Subcommands of ``jiaoyan``: ``core`` (init, check, backup, restore, keys), one module
+per area that has commands (``tui/commands/NAME.py`` for an area of models/areas.py,
+found by its name), and ``access`` (audit, doctor). Each module has
+``register(tree: CommandTree)`` and sets ``handler`` on its parsers; ``common`` holds
+what they share (the session, --term, writing the output)."""
 
-from tui.commands import access, calendar, core, dashboard, mentoring, observations, rosters
+import importlib
+import importlib.util
 
-COMMAND_MODULES = [core, rosters, calendar, observations, mentoring, dashboard, access]
+from models.areas import AREA_NAMES
+from tui.commands import access, core
+
+
+def _area_modules() -> list:
+    names = [f"tui.commands.{name}" for name in AREA_NAMES]
+    return [importlib.import_module(name) for name in names if importlib.util.find_spec(name) is not None]
+
+
+COMMAND_MODULES = [core, *_area_modules(), access]

@@ -25,21 +25,20 @@ def register(tree: CommandTree) -> None:
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    from models import clock
+    from models.dates import BadInput, parse_date
     from models.store.archive import audit_entries
     from models.store.audit import as_text_lines, describe, select
-    from models.dates import BadInput, parse_date
-    from tui.commands.core import command_viewer, open_store
+    from tui.commands.common import open_session
 
+    session = open_session(args)
     since = None
     if args.since:
         try:
-            since = parse_date(args.since, clock.today())
+            since = parse_date(args.since, session.today)
         except BadInput as error:
             print(t("access.audit.cli.bad_date", reason=error), file=sys.stderr)
             return 1
-    store = open_store(args)
-    reader = command_viewer(store)
+    store, reader = session.store, session.teacher
     # The log holds every observation's comments: it is the admin's to read.
     if reader is None or not reader.is_admin:
         print(t("access.audit.admin_only"), file=sys.stderr)
@@ -58,7 +57,8 @@ def run_audit(args: argparse.Namespace) -> int:
 
 def run_doctor(args: argparse.Namespace) -> int:
     from models.doctor import NOTE, OK, PROBLEM, run_checks
-    from tui.commands.core import command_login, db_path, mouse_wanted
+    from tui.commands.common import command_login, db_path
+    from tui.commands.core import mouse_wanted
 
     checks = run_checks(db_path(args), login=command_login(), mouse=mouse_wanted(args))
     labels = {OK: t("access.doctor.ok"), PROBLEM: t("access.doctor.problem"), NOTE: t("access.doctor.note")}

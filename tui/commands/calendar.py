@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from models.i18n import t
+from tui.commands.common import open_session, resolve_term, write_output
 from tui.commands.tree import CommandTree
 
 
@@ -29,27 +30,14 @@ def register(tree: CommandTree) -> None:
     records.set_defaults(handler=run_export_activities)
 
 
-class _BadInput(Exception):
-    pass
-
-
 def _open(args: argparse.Namespace):
-    from models import clock
-    from models.records import Group, Term
-    from models.terms import current_term
-    from tui.commands.core import open_store
+    """The store, the term (--term) and the group (--group) a calendar command is about."""
+    from models.errors import InputError
+    from models.records import Group
 
-    store = open_store(args)
-    terms = store.all(Term)
-    if args.term:
-        term = next((x for x in terms if x.term_id == args.term), None)
-        if term is None:
-            known = "、".join(x.term_id for x in terms) or "—"
-            raise _BadInput(t("calendar.cli.no_term", term=args.term, known=known))
-    else:
-        term = current_term(terms, clock.today())
-        if term is None:
-            raise _BadInput(t("calendar.no_term"))
+    session = open_session(args)
+    store = session.store
+    term = resolve_term(session, args.term)
     group = None
     if args.group:
         wanted = args.group.strip()
@@ -61,7 +49,7 @@ def _open(args: argparse.Namespace):
                 group = matches[0]
             else:
                 names = "、".join(g.name for g in (matches or groups))
-                raise _BadInput(t("calendar.cli.no_group", group=wanted, known=names))
+                raise InputError(t("calendar.cli.no_group", group=wanted, known=names))
     return store, term, group
 
 
@@ -76,11 +64,7 @@ def run_export_calendar(args: argparse.Namespace) -> int:
     from models.exports.ics import build_ics, select_activities
     from models.records import Activity
 
-    try:
-        store, term, group = _open(args)
-    except _BadInput as error:
-        print(str(error), file=sys.stderr)
-        return 1
+    store, term, group = _open(args)
     groups, teachers = _lookups(store)
     # An archived term's activities are in its archive file.
     source = view_for(store, term).all(Activity)
@@ -89,7 +73,7 @@ def run_export_calendar(args: argparse.Namespace) -> int:
     data = build_ics(activities, groups=groups, teachers=teachers, policy=store.policy(),
                      school_id=str(meta.get("created_at", "")).replace(" ", "T").replace(":", ""),
                      school_name=store.policy().school_name)
-    return _write(args.output, data, t("calendar.cli.wrote_ics", count=len(activities)))
+    return write_output(args.output, data, t("calendar.cli.wrote_ics", count=len(activities)))
 
 
 def run_export_activities(args: argparse.Namespace) -> int:
@@ -97,11 +81,7 @@ def run_export_activities(args: argparse.Namespace) -> int:
     from models.exports.ics import activity_rows, select_activities, write_csv, write_xlsx
     from models.records import Activity
 
-    try:
-        store, term, group = _open(args)
-    except _BadInput as error:
-        print(str(error), file=sys.stderr)
-        return 1
+    store, term, group = _open(args)
     groups, teachers = _lookups(store)
     activities = select_activities(view_for(store, term).all(Activity), term, group)
     header, rows = activity_rows(activities, groups=groups, teachers=teachers, policy=store.policy())
@@ -115,19 +95,4 @@ def run_export_activities(args: argparse.Namespace) -> int:
             return 1
         print(done + f" → {output}", file=sys.stderr)
         return 0
-    return _write(args.output, write_csv(None, header, rows), done)
-
-
-def _write(output: str | None, data: bytes, done: str) -> int:
-    if not output or output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        print(done, file=sys.stderr)
-        return 0
-    try:
-        Path(output).write_bytes(data)
-    except OSError as error:
-        print(t("calendar.cli.write_failed", path=output, reason=error.strerror or error), file=sys.stderr)
-        return 1
-    print(done + f" → {output}", file=sys.stderr)
-    return 0
+    return write_output(args.output, write_csv(None, header, rows), done)

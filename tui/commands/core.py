@@ -9,10 +9,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from models import clock
+from models.clock import Clock
 from models.i18n import t
-from models.store.paths import resolve_db_path
-from models.store.storage import without_default_guard
+from tui.commands.common import command_login, db_path, open_session
 from tui.commands.tree import CommandTree
 
 
@@ -39,34 +38,6 @@ def register(tree: CommandTree) -> None:
     keys.set_defaults(handler=run_keys)
 
 
-def db_path(args: argparse.Namespace) -> Path:
-    return resolve_db_path(getattr(args, "db", None))
-
-
-def command_login() -> str:
-    """Who runs a command: the login of the process's real uid (``--as`` is for the app only).
-    Looked up at call time so that tests can stand in for a teacher."""
-    from models import identity
-
-    return identity.os_login()
-
-
-def open_store(args: argparse.Namespace):
-    """The data file named by --db / JIAOYAN_DB, opened for the command's user (the
-    permission guard is installed by tui/cli.py for every command)."""
-    from models.store.storage import Store
-
-    return Store(db_path(args), actor=command_login())
-
-
-def command_viewer(store):
-    """The active teacher running the command (None if the login is not on the roster):
-    whose eyes the visibility rule for observation comments uses in exports and reports."""
-    from models.permissions import teacher_by_login
-
-    return teacher_by_login(store, command_login())
-
-
 def mouse_wanted(args: argparse.Namespace) -> bool:
     """Mouse reports cost a round trip per move on a slow link: --no-mouse or JIAOYAN_MOUSE=0 turn them off."""
     if getattr(args, "no_mouse", False):
@@ -81,27 +52,27 @@ def open_app(args: argparse.Namespace) -> int:
     school has not put on the roster gets a sentence and the app does not open."""
     from models.demo import build_demo
     from models.identity import resolve_login
-    from models.permissions import teacher_by_login
-    from models.store.storage import Store
-    from tui.app import make_app
+    from models.session import open_session as open_file
+    from tui.app import app_for
 
     login = resolve_login(getattr(args, "as_login", None))
-    lang = getattr(args, "lang", None)
+    language = getattr(args, "language", None)
     mouse = mouse_wanted(args)
     if args.demo:
         folder = Path(tempfile.mkdtemp(prefix="jiaoyan-demo-"))
         try:
             path = folder / "demo.json"
-            with without_default_guard():
-                build_demo(path, login, clock.today())
-            return _run(make_app(path, login=login, lang=lang, start_area=args.area), mouse=mouse)
+            build_demo(path, login, Clock.from_environment().today())
+            session = open_file(path, login=login, language=language)
+            return _run(app_for(session, start_area=args.area), mouse=mouse)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     path = db_path(args)
-    if teacher_by_login(Store(path, actor=login), login) is None:
+    session = open_file(path, login=login, language=language)
+    if session.teacher is None:
         print(t("access.not_set_up", login=login, path=path), file=sys.stderr)
         return 1
-    return _run(make_app(path, login=login, lang=lang, start_area=args.area), mouse=mouse)
+    return _run(app_for(session, start_area=args.area), mouse=mouse)
 
 
 def _run(app, *, mouse: bool = True) -> int:
@@ -115,7 +86,6 @@ def _run(app, *, mouse: bool = True) -> int:
 def run_init(args: argparse.Namespace) -> int:
     from models.demo import build_demo
     from models.records import Policy, Teacher, Term, term_display_name
-    from models.store.storage import Store
     from models.terms import suggest_term_id
 
     path = db_path(args)
@@ -124,12 +94,12 @@ def run_init(args: argparse.Namespace) -> int:
         return 1
     login = command_login()
     if args.demo:
-        with without_default_guard():
-            build_demo(path, login, clock.today())
+        build_demo(path, login, Clock.from_environment().today())
         print(t("cli.init.demo_done", path=path, login=login))
         return 0
-    store = Store(path, actor=login, create=True)
-    today = clock.today()
+    # Guarded like every command: a file with no admin yet lets its first one in.
+    session = open_session(args, create=True)
+    store, today = session.store, session.today
     term_id = suggest_term_id(today)
     first, second, half = (int(x) for x in term_id.split("-"))
     start, end = ((f"{first}-09-01", f"{second}-01-22") if half == 1 else (f"{second}-03-01", f"{second}-07-10"))
@@ -171,10 +141,10 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from models.store.storage import Store, parse_file
+    from models.store.storage import parse_file
 
     path = db_path(args)
-    store = Store(path, actor=command_login())
+    store = open_session(args).store
     parse_file(path)
     target = store.backup("manual")
     print(t("cli.backup.done", path=target))

@@ -12,8 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from models import clock
 from models.i18n import t
+from tui.commands.common import open_session, resolve_term
 from tui.commands.tree import CommandTree
 
 
@@ -56,48 +56,16 @@ def _term_subcommands(tree: CommandTree) -> argparse._SubParsersAction:
     return parser.add_subparsers(dest="term_what", metavar="WHAT", required=True)
 
 
-def _open(args):
-    from tui.commands.core import open_store
-
-    return open_store(args)
-
-
-def _term(store, term_id: str | None):
-    """The term asked for, else the current one; None (after a message) when there is none."""
-    from models.records import Term
-    from models.terms import current_term
-
-    terms = store.all(Term)
-    if term_id:
-        term = next((x for x in terms if x.term_id == term_id), None)
-        if term is None:
-            known = "、".join(sorted(x.term_id for x in terms)) or "—"
-            print(t("dashboard.cli.dashboard.no_such_term", term=term_id, known=known), file=sys.stderr)
-        return term
-    term = current_term(terms, clock.today())
-    if term is None:
-        print(t("dashboard.no_term"), file=sys.stderr)
-    return term
-
-
-def _viewer(store):
-    from tui.commands.core import command_viewer
-
-    return command_viewer(store)
-
-
 def run_dashboard(args: argparse.Namespace) -> int:
     from models.store.archive import view_for
     from models.dashboard import build_dashboard
     from models.dashboard_text import render_text
     from models.records import Teacher
 
-    store = _open(args)
-    term = _term(store, args.term)
-    if term is None:
-        return 1
+    session = open_session(args)
+    store, term = session.store, resolve_term(session, args.term)
     source = view_for(store, term)
-    dash = build_dashboard(source, term, clock.today())
+    dash = build_dashboard(source, term, session.today)
     names = {x.id: x.name for x in store.all(Teacher)}
     sys.stdout.write(render_text(dash, names, plain=args.plain))
     return 0
@@ -120,11 +88,9 @@ def run_report_term(args: argparse.Namespace) -> int:
     from models.store.archive import view_for
     from models.exports.term_report import render, term_report
 
-    store = _open(args)
-    term = _term(store, args.term)
-    if term is None:
-        return 1
-    report = term_report(view_for(store, term), term, clock.today(), _viewer(store))
+    session = open_session(args)
+    store, term = session.store, resolve_term(session, args.term)
+    report = term_report(view_for(store, term), term, session.today, session.teacher)
     return _write(args, "term", term, args.format, render(report, args.format))
 
 
@@ -132,26 +98,20 @@ def run_report_outcomes(args: argparse.Namespace) -> int:
     from models.store.archive import view_for
     from models.exports.term_report import outcomes_booklet, render
 
-    store = _open(args)
-    term = _term(store, args.term)
-    if term is None:
-        return 1
+    session = open_session(args)
+    store, term = session.store, resolve_term(session, args.term)
     report = outcomes_booklet(view_for(store, term), term)
     return _write(args, "outcomes", term, args.format, render(report, args.format))
 
 
 def run_term_close(args: argparse.Namespace) -> int:
-    from models.store.archive import CannotClose, close_term
+    from models.store.archive import close_term
 
-    store = _open(args)
-    viewer = _viewer(store)
+    session = open_session(args)
+    viewer = session.teacher
     if viewer is None or not viewer.is_admin:
         print(t("dashboard.admin_only"), file=sys.stderr)
         return 1
-    try:
-        moved = close_term(store, args.term_id)
-    except CannotClose as error:
-        print(str(error), file=sys.stderr)
-        return 1
+    moved = close_term(session.store, args.term_id, today=session.today)  # CannotClose: tui/cli.py says why
     print(t("dashboard.closed", term=args.term_id, count=sum(moved.values())))
     return 0

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from models import clock
 from models.i18n import t
+from tui.commands.common import open_session, resolve_term
 from tui.commands.tree import CommandTree
 
 
@@ -29,30 +29,6 @@ def register(tree: CommandTree) -> None:
     report.set_defaults(handler=run_report)
 
 
-def _store_for(args: argparse.Namespace):
-    from tui.commands.core import open_store
-
-    return open_store(args)
-
-
-def _term(store, wanted: str | None):
-    """The term asked for, else the current one; None (message printed) when there is no such term."""
-    from models.records import Term
-    from models.terms import current_term
-
-    terms = store.all(Term)
-    if wanted:
-        term = next((x for x in terms if x.term_id == wanted.strip()), None)
-        if term is None:
-            print(t("mentoring.cli.no_term", value=wanted, choices="、".join(sorted(x.term_id for x in terms))),
-                  file=sys.stderr)
-        return term
-    term = current_term(terms, clock.today())
-    if term is None:
-        print(t("header.no_term"), file=sys.stderr)
-    return term
-
-
 def _write(target: Path, write) -> int:
     try:
         write(target)
@@ -66,11 +42,9 @@ def _write(target: Path, write) -> int:
 def run_export(args: argparse.Namespace) -> int:
     from models.exports.pairing_report import export_rows, write_csv, write_xlsx
 
-    store = _store_for(args)
-    term = _term(store, args.term)
-    if term is None:
-        return 1
-    rows = export_rows(store, term, clock.today())
+    session = open_session(args)
+    store, term = session.store, resolve_term(session, args.term)
+    rows = export_rows(store, term, session.today)
     if args.format == "csv":
         if not args.output:
             sys.stdout.write(write_csv(rows, None))
@@ -84,23 +58,20 @@ def run_report(args: argparse.Namespace) -> int:
     from models.mentoring import covers_term, span_label
     from models.exports.pairing_report import pairing_record, to_markdown, write_docx
     from models.records import Pairing
-    from tui.commands.core import command_viewer
 
-    store = _store_for(args)
+    session = open_session(args)
+    store = session.store
     pairing = store.get(Pairing, args.id)
     if pairing is None:
         print(t("mentoring.cli.no_pairing", id=args.id), file=sys.stderr)
         return 1
-    term = _term(store, args.term)
-    if term is None:
-        return 1
+    term = resolve_term(session, args.term)
     if not covers_term(pairing, term.term_id):
         print(t("mentoring.cli.not_in_term", id=pairing.id, term=term.term_id, span=span_label(pairing)),
               file=sys.stderr)
         return 1
     # Comments of observations follow the visibility rule for whoever runs the command.
-    viewer = command_viewer(store)
-    record = pairing_record(store, pairing, term, viewer, clock.today())
+    record = pairing_record(store, pairing, term, session.teacher, session.today)
     if args.format == "md":
         text = to_markdown(record)
         if not args.output:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from models.i18n import t
-from tui.commands.core import db_path
+from tui.commands.common import open_session, resolve_term
 from tui.commands.tree import CommandTree
 
 
@@ -45,29 +45,22 @@ def register(tree: CommandTree) -> None:
     export.set_defaults(handler=run_export)
 
 
-def _actor():
-    from tui.commands.core import command_login
-
-    return command_login()
-
-
 def run_observe_add(args: argparse.Namespace) -> int:
-    from models import clock
     from models.dates import BadInput, format_period
     from models.observations import (
         Entry, check_entry, count_message, match_choice, resolve_teacher, save_observation,
     )
     from models.records import LESSON_TYPES, RATINGS, Problem, Teacher
-    from models.store.storage import ConflictError, Store, ValidationFailed
+    from models.store.storage import ConflictError, ValidationFailed
 
-    login = _actor()
-    store = Store(db_path(args), actor=login)
+    session = open_session(args)
+    store, login = session.store, session.login
     teachers = store.all(Teacher)
     problems: list[Problem] = []
     people = {}
     for key, text, label in (("observer", args.observer, "field.observer"), ("teacher", args.teacher, "field.teacher")):
         if key == "observer" and not text.strip():
-            people[key] = next((x for x in teachers if x.login == login and x.active), None)
+            people[key] = session.teacher
             if people[key] is None:
                 problems.append(Problem("observer", t("observations.cli.no_user", login=login)))
             continue
@@ -85,7 +78,7 @@ def run_observe_add(args: argparse.Namespace) -> int:
         grade_class=args.grade_class if args.grade_class is not None else "".join(teacher.grades[:1]) if teacher else "",
         topic=args.topic, lesson_type=lesson_type, strengths=args.strength, shortcomings=args.shortcoming,
         suggestions=args.suggestion, rating=rating)
-    observation, more = check_entry(store, entry, clock.today())
+    observation, more = check_entry(store, entry, session.today)
     # People were resolved here, with their own messages; check_entry's "no teacher" would repeat them.
     problems += [p for p in more if p.field not in {p.field for p in problems}]
     if not problems:
@@ -108,31 +101,21 @@ def run_observe_add(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from models import clock
+    from models.errors import InputError
     from models.observations import export_table, write_csv, write_xlsx
-    from models.records import Teacher, Term
-    from models.store.storage import MissingDataFile, Store
-    from models.terms import current_term
 
-    path = db_path(args)
-    if not path.exists():
-        raise MissingDataFile(path)
-    login = _actor()
-    store = Store(path, actor=login)
-    terms = store.all(Term)
-    if args.term in (None, ""):
-        term = current_term(terms, clock.today())
-        term_id = term.term_id if term else ""
-    elif args.term == "all":
+    session = open_session(args)
+    store = session.store
+    if args.term == "all":
         term_id = ""
     else:
-        term_id = args.term
-        if not any(x.term_id == term_id for x in terms):
-            listed = "、".join(x.term_id for x in terms) or "—"
-            print(t("observations.cli.no_such_term", value=term_id, terms=listed), file=sys.stderr)
-            return 1
-    viewer = next((x for x in store.all(Teacher) if x.login == login and x.active), None)
-    header, rows = export_table(store, viewer, term_id)
+        try:
+            term_id = resolve_term(session, args.term).term_id
+        except InputError:
+            if args.term:
+                raise  # a term that does not exist: the sentence lists those that do
+            term_id = ""  # no term yet: every observation there is
+    header, rows = export_table(store, session.teacher, term_id)
     if args.format == "xlsx" and not args.output:
         print(t("observations.cli.xlsx_needs_file"), file=sys.stderr)
         return 1

@@ -31,7 +31,7 @@ def run_import_teachers(args: argparse.Namespace) -> int:
     Exit 0 when every row was fine, 1 when the file or some rows were not."""
     from models.roster_import import RosterFileError, apply_preview, preview_file, preview_lines
     from models.store.storage import ConflictError, ValidationFailed
-    from tui.commands.core import open_store
+    from tui.commands.common import open_store
 
     store = open_store(args)
     try:
@@ -62,7 +62,7 @@ def run_import_teachers(args: argparse.Namespace) -> int:
 def run_export_teachers(args: argparse.Namespace) -> int:
     from models.records import Teacher
     from models.exports.roster import export_roster, write_export
-    from tui.commands.core import open_store
+    from tui.commands.common import open_store
 
     store = open_store(args)
     payload = export_roster(store, args.format)

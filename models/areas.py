@@ -1,0 +1,44 @@
+"""The one list of the app's areas, in key order (1 日历 … 5 看板).
+
+Everything that goes by area reads this list: the App (its modes, keys 1–5 and palette
+entries, tui/app.py), the command line's ``--area`` choices (tui/cli.py) and its
+command modules (tui/commands/__init__.py). An area called ``NAME`` lives in
+
+* ``screens/NAME/`` — its screens; ``screens/NAME/screen.py`` holds the
+  :class:`screens.base.AreaScreen` whose ``AREA`` is ``NAME``;
+* ``models/`` — its domain module(s) and its record types (``models/records.py``'s
+  ``RECORD_TYPES``, which ``jiaoyan check`` and the archive read);
+* ``tui/commands/NAME.py`` — its commands, if it has any (``register(tree)``);
+* ``models/i18n/`` — its messages, at least ``area.NAME`` and ``area.NAME.help``;
+* ``models/permissions.py`` — who may change its records (the admin alone, unless a
+  rule there says otherwise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Policy, Record,
+                            Teacher, Term)
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str  # the mode's name, the package's name, and the key of its messages
+    records: tuple[type[Record], ...]  # the record types whose screens live in this area
+
+    @property
+    def key(self) -> str:
+        """The key that opens it: its place in the list, from 1."""
+        return str(AREAS.index(self) + 1)
+
+
+AREAS: tuple[Area, ...] = (
+    Area("calendar", (Term, Activity)),
+    Area("rosters", (Teacher, Group)),
+    Area("observations", (Observation,)),
+    Area("mentoring", (Pairing, MentorMeeting)),
+    Area("dashboard", (Outcome, Policy)),
+)
+
+AREA_NAMES: tuple[str, ...] = tuple(area.name for area in AREAS)

@@ -1,0 +1,26 @@
+"""Each area's screen, found from the one area list (models/areas.py).
+
+The screen of area ``NAME`` is the :class:`screens.base.AreaScreen` in
+``screens/NAME/screen.py`` whose ``AREA`` is ``NAME``; adding an area to the list and
+its package under ``screens/`` is all the App needs.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from models.areas import AREAS
+from screens.base import AreaScreen
+
+
+def area_screen(name: str) -> type[AreaScreen]:
+    module = importlib.import_module(f"screens.{name}.screen")
+    for value in vars(module).values():
+        if isinstance(value, type) and issubclass(value, AreaScreen) and value.AREA == name:
+            return value
+    raise LookupError(f"screens/{name}/screen.py has no AreaScreen with AREA = {name!r}")
+
+
+def area_screens() -> dict[str, type[AreaScreen]]:
+    """Area name → its screen class, in the list's (key) order."""
+    return {area.name: area_screen(area.name) for area in AREAS}
