@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.actions import parse
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding
 from textual.screen import Screen
@@ -9,7 +10,7 @@ from textual.widgets import DataTable
 
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
-from screens.widgets.keys import translate_bindings
+from screens.widgets.keys import bindings_of, translate_bindings
 
 
 class AreaScreen(Screen):
@@ -37,8 +38,9 @@ class AreaScreen(Screen):
         enter = bindings.get("enter")
         if (enter is not None and isinstance(enter.node, DataTable)
                 and enter.binding.action == "select_cursor" and not enter.binding.show):
-            for mine in self._bindings.key_to_bindings.get("enter", []):
-                state = self.app._check_action_state(mine.action, self)
+            for mine in bindings_of(self, "enter"):
+                namespace, name, parameters = parse(mine.action)
+                state = (self.app if namespace == "app" else self).check_action(name, parameters)
                 if state is not False:
                     bindings["enter"] = ActiveBinding(self, mine, bool(state), mine.tooltip)
                 break

@@ -184,13 +184,14 @@ class JiaoyanApp(App[int]):
     # -- failures ------------------------------------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:
+        # Private Textual API: the one hook every unhandled error of the app passes through
+        # (there is no public one). tests/unit/test_textual_private.py pins it.
         if self.is_headless:
             # Under Pilot the test must see the real exception.
             super()._handle_exception(error)
             return
         self.crash_log = write_crash_log(self.store.path, error, self.session.clock.now())
-        self._return_code = 3
-        self.exit(3)
+        self.exit(3, return_code=3)
 
 
 def write_crash_log(db: Path, error: BaseException, when: dt.datetime) -> Path:

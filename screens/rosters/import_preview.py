@@ -5,7 +5,6 @@ something was imported."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from rich.text import Text
@@ -17,8 +16,9 @@ from textual.widgets import Footer, Static
 
 from models.i18n import t
 from models.roster_import import RosterPreview, apply_preview
-from models.store.storage import ConflictError, DataFileError, ValidationFailed
-from screens.widgets.keys import translate_bindings
+from models.errors import JiaoyanError
+from models.store.storage import ValidationFailed
+from screens.widgets.keys import describe_binding, translate_bindings
 
 
 def preview_text(preview: RosterPreview) -> Text:
@@ -77,11 +77,7 @@ class ImportPreviewScreen(ModalScreen[bool]):
         self.preview = preview
         if preview.errors:
             # The footer says plainly that only the good rows will go in.
-            for key, bindings in self._bindings.key_to_bindings.items():
-                self._bindings.key_to_bindings[key] = [
-                    b if b.id != "import_preview.confirm" else
-                    dataclasses.replace(b, description=t("roster.key.import_good_rows"))
-                    for b in bindings]
+            describe_binding(self, "import_preview.confirm", t("roster.key.import_good_rows"))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -110,7 +106,7 @@ class ImportPreviewScreen(ModalScreen[bool]):
             self.query_one("#preview-message", Static).update(
                 Text(t("roster.import.failed", message="；".join(str(p) for p in error.problems))))
             return
-        except (ConflictError, DataFileError) as error:
+        except JiaoyanError as error:
             self.query_one("#preview-message", Static).update(Text(t("roster.import.failed", message=str(error))))
             return
         message = t("roster.import.done", added=added, updated=updated)

@@ -6,6 +6,11 @@ Textual's Footer lays its keys out in one scrolling row and docks the palette ke
 straddles the palette key's edge garbles it at 80 columns. Here the keys sit in a
 box that ends where the palette key begins and clips what does not fit, so the
 palette key always reads whole; F1 lists every key in force anyway.
+
+Private Textual API, because Footer offers no public way to lay out its keys:
+``FooterKey`` (not exported from ``textual.widgets``) is the key widget Footer itself
+composes, and ``Footer._bindings_ready`` is what its own ``compose`` waits for.
+tests/unit/test_textual_private.py fails if a Textual upgrade moves either.
 """
 
 from __future__ import annotations

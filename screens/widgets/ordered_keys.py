@@ -13,9 +13,15 @@ the next key is looked at, so the next key goes to the field that now has the fo
 Keys the field does not know (escape, F1, the area digits of a choice field …) take
 Textual's ordinary way.
 
-It relies on ``Widget._forward_event``, the one place the app gives a key to the
-focused widget; a test in tests/functional/test_observations_form.py sends a whole
-burst without pauses and fails if a Textual upgrade changes that.
+Private Textual API, because there is no public way (tests/unit/test_textual_private.py
+pins each; tests/functional/test_observations_form.py sends a whole burst without
+pauses and fails if a Textual upgrade changes the behaviour):
+
+* ``Widget._forward_event`` is the one place the app gives a key to the focused
+  widget, before its message queue; ``Key._set_forwarded`` marks the key as handled
+  there, as Textual itself does, so it is not handled twice.
+* ``Input._restart_blink`` / ``TextArea._restart_blink`` keep the cursor visible while
+  typing, as Textual's own key handlers do (no public method restarts the blink).
 """
 
 from __future__ import annotations
@@ -141,7 +147,7 @@ class OrderedTextArea(KeysInOrder, TextArea):
             return False
         self._restart_blink()
         start, end = self.selection
-        self._replace_via_keyboard(text, start, end)
+        self.replace(text, start, end, maintain_selection_offset=False)  # as TextArea does for a typed key
         return True
 
 

@@ -1,0 +1,58 @@
+"""The few private parts of Textual jiaoyan relies on, because Textual has no public
+way (each use carries a comment saying why). If an upgrade moves one, this fails first,
+with its name, instead of a key or a footer going quietly wrong.
+
+    grep -rnE "\\._[a-z]" screens tui   # every use; this list must name each Textual one
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import textual
+from textual import events
+from textual.app import App
+from textual.binding import BindingsMap
+from textual.dom import DOMNode
+from textual.widget import Widget
+from textual.widgets import Footer, Input, TextArea
+
+
+def test_textual_is_the_major_version_pyproject_allows():
+    assert textual.__version__.split(".")[0] == "8"
+
+
+def test_bindings_map_of_a_node():
+    # screens/widgets/keys.py: translating and relabelling one instance's bindings.
+    node = DOMNode()
+    assert isinstance(node._bindings, BindingsMap)
+    assert isinstance(node._bindings.key_to_bindings, dict)
+
+
+def test_the_focused_widget_gets_keys_through_forward_event():
+    # screens/widgets/ordered_keys.py: a key handled the moment the app hands it over.
+    assert list(inspect.signature(Widget._forward_event).parameters) == ["self", "event"]
+    key = events.Key("a", "a")
+    assert not key.is_forwarded
+    key._set_forwarded()
+    assert key.is_forwarded
+
+
+def test_typing_restarts_the_cursor_blink():
+    # screens/widgets/ordered_keys.py: the cursor stays visible while keys arrive.
+    for widget in (Input, TextArea):
+        assert list(inspect.signature(widget._restart_blink).parameters) == ["self"]
+
+
+def test_footer_key_widget_and_its_readiness_flag():
+    # screens/widgets/fitted_footer.py: the footer's own key widget and compose guard.
+    from textual.widgets._footer import FooterKey
+
+    assert list(inspect.signature(FooterKey.__init__).parameters)[:5] == [
+        "self", "key", "key_display", "description", "action"]
+    assert hasattr(Footer(), "_bindings_ready")
+
+
+def test_the_app_hook_for_unhandled_errors():
+    # tui/app.py: an unexpected error goes to the crash log, the user gets a sentence.
+    assert list(inspect.signature(App._handle_exception).parameters) == ["self", "error"]
