@@ -6,29 +6,25 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.i18n import t
 from models.records import Group
-from screens.widgets.keys import translate_bindings
+from screens.dialogs.base import Dialog
 
 
-class GroupPicker(ModalScreen[int | None]):
+class GroupPicker(Dialog[int | None]):
     """Dismisses with the group's id, 0 for "all groups", None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "key.back", id="group_picker.cancel")]
     DEFAULT_CSS = """
-    GroupPicker { align: center middle; }
-    GroupPicker > Vertical { width: 50; max-width: 100%; height: auto; max-height: 90%;
-        border: round $primary; background: $surface; padding: 0 1; }
+    GroupPicker > Vertical { width: 50; max-height: 90%; }
     GroupPicker OptionList { height: auto; max-height: 16; }
     """
 
     def __init__(self, groups: list[Group], title: str):
         super().__init__()
-        translate_bindings(self)
         self.groups = groups
         self.title_text = title
 

@@ -8,17 +8,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from models.dates import BadInput, format_period, parse_date, parse_period
 from models.i18n import t
 from models.records import Activity, Term
 from models.terms import is_school_day
-from screens.widgets.keys import translate_bindings
+from screens.dialogs.base import Dialog
 
 
-class MoveDialog(ModalScreen[tuple[dt.date, int] | None]):
+class MoveDialog(Dialog[tuple[dt.date, int] | None]):
     """Asks for a date and a period; says inline what is wrong; dismisses with both."""
 
     BINDINGS = [
@@ -26,15 +25,12 @@ class MoveDialog(ModalScreen[tuple[dt.date, int] | None]):
         Binding("escape", "cancel", "key.back", id="move.cancel"),
     ]
     DEFAULT_CSS = """
-    MoveDialog { align: center middle; }
-    MoveDialog > Vertical { width: 60; max-width: 100%; height: auto; border: round $primary;
-        background: $surface; padding: 0 1; }
+    MoveDialog > Vertical { width: 60; }
     MoveDialog #move-error { color: $error; height: auto; }
     """
 
     def __init__(self, activity: Activity, term: Term, today: dt.date, policy):
         super().__init__()
-        translate_bindings(self)
         self.activity = activity
         self.term = term
         self.today = today

@@ -6,14 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from models.i18n import t
-from screens.widgets.keys import translate_bindings
+from screens.dialogs.base import Dialog
 
 
-class CloseTermDialog(ModalScreen[str | None]):
+class CloseTermDialog(Dialog[str | None]):
     """``y`` closes the term (returns its id), ``n`` or escape keeps it open."""
 
     BINDINGS = [
@@ -21,14 +20,11 @@ class CloseTermDialog(ModalScreen[str | None]):
         Binding("n,escape", "cancel", "key.back", id="close_term.cancel"),
     ]
     DEFAULT_CSS = """
-    CloseTermDialog { align: center middle; }
-    CloseTermDialog > Vertical { width: 64; max-width: 100%; height: auto; border: round $error;
-                                 background: $surface; padding: 0 1; }
+    CloseTermDialog > Vertical { width: 64; border: round $error; }
     """
 
     def __init__(self, term_id: str):
         super().__init__()
-        translate_bindings(self)
         self.term_id = term_id
 
     def compose(self) -> ComposeResult:

@@ -8,28 +8,24 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from models.i18n import t
 from models.exports.term_report import FORMATS, default_report_name
-from screens.widgets.keys import translate_bindings
+from screens.dialogs.base import Dialog
 
 
-class ReportDialog(ModalScreen[tuple[str, str] | None]):
+class ReportDialog(Dialog[tuple[str, str] | None]):
     """Returns (path, format), or None when the user backs out."""
 
     BINDINGS = [Binding("escape", "cancel", "key.back", id="report_dialog.cancel")]
     DEFAULT_CSS = """
-    ReportDialog { align: center middle; }
-    ReportDialog > Vertical { width: 76; max-width: 100%; height: auto; border: round $primary;
-                              background: $surface; padding: 0 1; }
+    ReportDialog > Vertical { width: 76; }
     ReportDialog #report-error { color: $error; }
     """
 
     def __init__(self, term_id: str):
         super().__init__()
-        translate_bindings(self)
         self.term_id = term_id
 
     def compose(self) -> ComposeResult:

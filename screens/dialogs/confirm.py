@@ -6,13 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from screens.widgets.keys import translate_bindings
+from screens.dialogs.base import Dialog
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """Dismisses with True for y (or enter), False for n or escape."""
 
     BINDINGS = [
@@ -20,15 +19,11 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "observations.key.keep", id="confirm.no"),
     ]
     DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 60; max-width: 100%; height: auto; border: round $warning; background: $surface; padding: 0 1;
-    }
+    ConfirmScreen > Vertical { width: 60; border: round $warning; }
     """
 
     def __init__(self, question: str):
         super().__init__()
-        translate_bindings(self)
         self.question = question
 
     def compose(self) -> ComposeResult:

@@ -29,14 +29,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from models.store.audit import show_value
 from models.conflicts import differing_fields, keep_mine
 from models.i18n import t
 from models.records import Record
-from screens.widgets.keys import translate_bindings
+from screens.dialogs.base import Dialog
 
 MINE, THEIRS = "mine", "theirs"
 
@@ -50,7 +49,7 @@ class ConflictChoice:
     record: Record | None
 
 
-class ConflictDialog(ModalScreen[ConflictChoice | None]):
+class ConflictDialog(Dialog[ConflictChoice | None]):
     """Both versions side by side. Dismisses with a :class:`ConflictChoice`, or None (back to editing)."""
 
     BINDINGS = [
@@ -59,11 +58,7 @@ class ConflictDialog(ModalScreen[ConflictChoice | None]):
         Binding("escape", "back", "access.conflict.back", id="conflict.back"),
     ]
     DEFAULT_CSS = """
-    ConflictDialog { align: center middle; }
-    ConflictDialog > Vertical {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: round $warning; background: $surface; padding: 0 1;
-    }
+    ConflictDialog > Vertical { width: 78; max-height: 100%; border: round $warning; }
     ConflictDialog #conflict-title { text-style: bold; }
     ConflictDialog VerticalScroll { height: auto; max-height: 16; }
     """
@@ -71,7 +66,6 @@ class ConflictDialog(ModalScreen[ConflictChoice | None]):
     def __init__(self, mine: Record, theirs: Record | None, *, labels: Mapping[str, str] | None = None,
                  show: Callable[[str, Any], str] | None = None):
         super().__init__()
-        translate_bindings(self)
         if theirs is None:  # "keep mine" saves it again as a new record
             self._bindings.key_to_bindings["k"] = [
                 dataclasses.replace(b, description=t("access.conflict.keep_mine_deleted"))

@@ -6,11 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from models.i18n import t
-from screens.widgets.keys import translate_bindings
+from screens.dialogs.base import Dialog
 
 
 # Textual's own keys (focus, copy, quit) carry English descriptions; say them in the
@@ -24,7 +23,7 @@ BUILTIN_DESCRIPTIONS = {
 }
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Lists the keys of the app and of the screen underneath, read from their bindings."""
 
     BINDINGS = [
@@ -34,16 +33,11 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 72; max-width: 100%; height: auto; max-height: 90%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
+    HelpScreen > VerticalScroll { width: 72; max-height: 90%; }
     """
 
     def __init__(self, sections: list[tuple[str, list[Binding]]]):
         super().__init__()
-        translate_bindings(self)
         self.sections = sections
 
     def compose(self) -> ComposeResult:

@@ -7,16 +7,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from models.i18n import t
 from models.mentoring import describe_failure, end_pairing, save_failures
 from models.records import Pairing, Teacher
-from screens.widgets.keys import translate_bindings
+from screens.dialogs.base import Dialog
 
 
-class EndPairingDialog(ModalScreen[int | None]):
+class EndPairingDialog(Dialog[int | None]):
     """Dismisses with the pairing's id once ended, or None when cancelled."""
 
     BINDINGS = [
@@ -25,10 +24,7 @@ class EndPairingDialog(ModalScreen[int | None]):
     ]
 
     DEFAULT_CSS = """
-    EndPairingDialog { align: center middle; }
-    EndPairingDialog > Vertical {
-        width: 64; max-width: 100%; height: auto; border: round $warning; background: $panel; padding: 0 1;
-    }
+    EndPairingDialog > Vertical { width: 64; border: round $warning; background: $panel; }
     EndPairingDialog .title { text-style: bold; }
     EndPairingDialog Horizontal { height: 1; margin-top: 1; }
     EndPairingDialog Label { width: auto; padding-right: 1; }
@@ -39,7 +35,6 @@ class EndPairingDialog(ModalScreen[int | None]):
 
     def __init__(self, pairing_id: int):
         super().__init__()
-        translate_bindings(self)
         self.pairing_id = pairing_id
 
     def compose(self) -> ComposeResult:

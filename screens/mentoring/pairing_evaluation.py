@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from models.i18n import t
@@ -23,10 +22,10 @@ from models.mentoring import (
 from models.records import EVALUATION_GRADES, Pairing, Teacher
 from models.store.storage import ConflictError
 from screens.dialogs.conflict import resolve_conflict
-from screens.widgets.keys import translate_bindings
+from screens.dialogs.base import Dialog
 
 
-class EvaluationForm(ModalScreen[int | None]):
+class EvaluationForm(Dialog[int | None]):
     """Fields the viewer may not fill are shown read-only."""
 
     BINDINGS = [
@@ -35,11 +34,7 @@ class EvaluationForm(ModalScreen[int | None]):
     ]
 
     DEFAULT_CSS = """
-    EvaluationForm { align: center middle; }
-    EvaluationForm > Vertical {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $panel; padding: 0 1;
-    }
+    EvaluationForm > Vertical { width: 76; max-height: 100%; background: $panel; }
     EvaluationForm .title { text-style: bold; }
     EvaluationForm Horizontal { height: 1; }
     EvaluationForm Label { width: auto; padding-right: 1; }
@@ -53,7 +48,6 @@ class EvaluationForm(ModalScreen[int | None]):
 
     def __init__(self, pairing_id: int, term_id: str | None = None):
         super().__init__()
-        translate_bindings(self)
         self.pairing_id = pairing_id
         self.term_id = term_id
         self.pairing: Pairing | None = None  # as opened, with its version

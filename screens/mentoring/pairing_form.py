@@ -12,7 +12,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
 from models.dates import BadInput, parse_date
@@ -23,11 +22,11 @@ from models.permissions import can
 from models.records import Group, Pairing, Teacher, Term
 from models.store.storage import ConflictError
 from screens.dialogs.conflict import resolve_conflict
-from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import TeacherField
+from screens.dialogs.base import Dialog
 
 
-class PairingForm(ModalScreen[int | None]):
+class PairingForm(Dialog[int | None]):
     """Dismisses with the saved pairing's id, or None when cancelled."""
 
     BINDINGS = [
@@ -36,11 +35,7 @@ class PairingForm(ModalScreen[int | None]):
     ]
 
     DEFAULT_CSS = """
-    PairingForm { align: center middle; }
-    PairingForm > Vertical {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $panel; padding: 0 1;
-    }
+    PairingForm > Vertical { width: 78; max-height: 100%; background: $panel; }
     PairingForm .title { text-style: bold; }
     PairingForm .row { height: auto; }
     PairingForm Label { width: 9; }
@@ -56,7 +51,6 @@ class PairingForm(ModalScreen[int | None]):
 
     def __init__(self, pairing_id: int | None):
         super().__init__()
-        translate_bindings(self)
         self.pairing_id = pairing_id
         self.loaded: Pairing | None = None  # as opened, with its version: a later save by someone else conflicts
 

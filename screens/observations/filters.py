@@ -8,20 +8,19 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from models.i18n import t
 from models.observations import LogFilters
 from models.records import LESSON_TYPES, RATINGS, Group, Teacher, Term
 from screens.widgets.choice_field import ChoiceField
-from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import TeacherField
+from screens.dialogs.base import Dialog
 
 CURRENT = "@current"  # the term choice meaning "whatever term is current when I look"
 
 
-class ObservationFilters(ModalScreen[LogFilters | None]):
+class ObservationFilters(Dialog[LogFilters | None]):
     """Dismisses with the new filters (ctrl+s), or None (escape)."""
 
     CSS_PATH = "observations.tcss"
@@ -32,7 +31,6 @@ class ObservationFilters(ModalScreen[LogFilters | None]):
 
     def __init__(self, filters: LogFilters):
         super().__init__()
-        translate_bindings(self)
         self.filters = dataclasses.replace(filters)
 
     def compose(self) -> ComposeResult:

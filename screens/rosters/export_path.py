@@ -14,13 +14,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from models.i18n import t
 from models.records import Group, Teacher
 from models.exports.roster import csv_bytes, roster_rows, write_export, xlsx_bytes
-from screens.widgets.keys import translate_bindings
+from screens.dialogs.base import Dialog
 
 FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
 
@@ -30,7 +29,7 @@ def export_format(path: Path) -> str | None:
     return FORMATS.get(path.suffix.lower())
 
 
-class ExportPathScreen(ModalScreen[Path | None]):
+class ExportPathScreen(Dialog[Path | None]):
     CSS_PATH = "rosters.tcss"
     DEFAULT_CLASSES = "roster-modal"
     BINDINGS = [
@@ -41,7 +40,6 @@ class ExportPathScreen(ModalScreen[Path | None]):
 
     def __init__(self, teacher_ids: list[int], filtered: bool = False) -> None:
         super().__init__()
-        translate_bindings(self)
         self.teacher_ids = list(teacher_ids)
         self.filtered = filtered
         self._confirmed_overwrite: Path | None = None

@@ -8,14 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from models.i18n import t
-from screens.widgets.keys import translate_bindings
+from screens.dialogs.base import Dialog
 
 
-class GroupDeleteDialog(ModalScreen[str | None]):
+class GroupDeleteDialog(Dialog[str | None]):
     CSS_PATH = "rosters.tcss"
     DEFAULT_CLASSES = "roster-modal"
     BINDINGS = [
@@ -26,7 +25,6 @@ class GroupDeleteDialog(ModalScreen[str | None]):
 
     def __init__(self, name: str, allowed: bool, reason: str, active: bool):
         super().__init__()
-        translate_bindings(self)
         self.group_name = name
         self.allowed = allowed
         self.reason = reason

@@ -16,7 +16,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, SelectionList, Static
 
 from models.activities import regenerate_group_activities
@@ -30,8 +29,8 @@ from models.rosters import (descendants, earlier_themes, edited_fields, group_pr
 from models.errors import JiaoyanError
 from models.store.storage import ConflictError, ValidationFailed
 from screens.dialogs.conflict import resolve_conflict
-from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import TeacherField
+from screens.dialogs.base import Dialog
 
 # Everything a leader who may only set the theme finds disabled.
 SHAPE_WIDGETS = ("#gf-name", "#gf-kind", "#gf-parent", "#gf-subject", "#gf-grades", "#gf-leader", "#gf-weekday",
@@ -44,7 +43,7 @@ def default_kind_under(parent: Group | None) -> str:
     return {"office": "research", "research": "prep"}.get(parent.kind, "prep")
 
 
-class GroupForm(ModalScreen[int | None]):
+class GroupForm(Dialog[int | None]):
     CSS_PATH = "rosters.tcss"
     DEFAULT_CLASSES = "roster-modal"
     BINDINGS = [
@@ -54,7 +53,6 @@ class GroupForm(ModalScreen[int | None]):
 
     def __init__(self, group_id: int | None, *, parent_id: int = 0, focus: str = ""):
         super().__init__()
-        translate_bindings(self)
         self.group_id = group_id
         self.parent_id = parent_id
         self.focus_field = focus

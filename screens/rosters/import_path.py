@@ -13,16 +13,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from models.i18n import t
 from models.roster_import import preview_file
 from models.errors import JiaoyanError
-from screens.widgets.keys import translate_bindings
+from screens.dialogs.base import Dialog
 
 
-class ImportPathScreen(ModalScreen[tuple | None]):
+class ImportPathScreen(Dialog[tuple | None]):
     CSS_PATH = "rosters.tcss"
     DEFAULT_CLASSES = "roster-modal"
     BINDINGS = [
@@ -33,7 +32,6 @@ class ImportPathScreen(ModalScreen[tuple | None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

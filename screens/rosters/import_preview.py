@@ -11,14 +11,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from models.i18n import t
 from models.roster_import import RosterPreview, apply_preview
 from models.errors import JiaoyanError
 from models.store.storage import ValidationFailed
-from screens.widgets.keys import describe_binding, translate_bindings
+from screens.widgets.keys import describe_binding
+from screens.dialogs.base import Dialog
 
 
 def preview_text(preview: RosterPreview) -> Text:
@@ -62,7 +62,7 @@ def _change_line(text: Text, change, fields: str = "") -> None:
     text.append("\n")
 
 
-class ImportPreviewScreen(ModalScreen[bool]):
+class ImportPreviewScreen(Dialog[bool]):
     CSS_PATH = "rosters.tcss"
     DEFAULT_CLASSES = "roster-modal"
     BINDINGS = [
@@ -72,7 +72,6 @@ class ImportPreviewScreen(ModalScreen[bool]):
 
     def __init__(self, path: Path, preview: RosterPreview):
         super().__init__()
-        translate_bindings(self)
         self.path = Path(path)
         self.preview = preview
         if preview.errors:

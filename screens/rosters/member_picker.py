@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, SelectionList, Static
 
 from models.store.audit import show_value
@@ -24,11 +23,11 @@ from models.rosters import with_leader_as_member
 from models.errors import JiaoyanError
 from models.store.storage import ConflictError
 from screens.dialogs.conflict import resolve_conflict
-from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import teacher_choice_label
+from screens.dialogs.base import Dialog
 
 
-class MemberPicker(ModalScreen[int | None]):
+class MemberPicker(Dialog[int | None]):
     CSS_PATH = "rosters.tcss"
     DEFAULT_CLASSES = "roster-modal"
     BINDINGS = [
@@ -40,7 +39,6 @@ class MemberPicker(ModalScreen[int | None]):
 
     def __init__(self, group_id: int):
         super().__init__()
-        translate_bindings(self)
         self.group_id = group_id
         self.group: Group | None = None
         self.chosen: list[int] = []

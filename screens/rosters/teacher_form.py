@@ -16,7 +16,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
 
 from models.store.audit import show_value
@@ -29,7 +28,7 @@ from models.rosters import namesake_warning, rebase_edit, teacher_problems
 from models.errors import JiaoyanError
 from models.store.storage import ConflictError, ValidationFailed
 from screens.dialogs.conflict import resolve_conflict
-from screens.widgets.keys import translate_bindings
+from screens.dialogs.base import Dialog
 
 GENDERS = ("男", "女")
 # Each field of the form and the widget that holds it.
@@ -51,7 +50,7 @@ def same_order(chosen: list[str], before: list[str]) -> list[str]:
     return list(before) if set(chosen) == set(before) and len(chosen) == len(before) else chosen
 
 
-class TeacherForm(ModalScreen[int | None]):
+class TeacherForm(Dialog[int | None]):
     CSS_PATH = "rosters.tcss"
     DEFAULT_CLASSES = "roster-modal"
     BINDINGS = [
@@ -61,7 +60,6 @@ class TeacherForm(ModalScreen[int | None]):
 
     def __init__(self, teacher_id: int | None):
         super().__init__()
-        translate_bindings(self)
         self.teacher_id = teacher_id
         self.original: Teacher | None = None
         self._confirmed_namesake = ""
