@@ -34,6 +34,7 @@ from models.i18n import t
 from models.store.paths import archive_dir
 from models.records import RECORD_TYPES, Policy, Record, Term
 from models.store.storage import CorruptDataFile, atomic_write
+from models.terms import term_by_id
 
 R = TypeVar("R", bound=Record)
 
@@ -157,7 +158,7 @@ def close_term(store, term_id: str, *, today=None) -> dict[str, int]:
     per table. Raises :class:`CannotClose` with a readable reason."""
     today = today or store.clock.today()
     with store.transaction() as tx:
-        term = next((x for x in store.all(Term) if x.term_id == term_id), None)
+        term = term_by_id(store.all(Term), term_id)
         if term is None:
             raise CannotClose(t("dashboard.close_no_term", term=term_id))
         if term.status == "archived":

@@ -19,7 +19,7 @@ from models.records import Activity, Term
 from models.errors import JiaoyanError
 from models.store.storage import ConflictError, ValidationFailed
 from screens.calendar.agenda import AgendaTable
-from models.terms import term_of
+from models.terms import term_by_id, term_of
 from screens.calendar.common import CalendarData, conflict_text, may, read_activity
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
@@ -160,7 +160,7 @@ class DayScreen(Screen):
         activity = self._selected()
         if activity is None:
             return
-        term = next((x for x in self.app.store.all(Term) if x.term_id == activity.term_id), None) or self.app.term
+        term = term_by_id(self.app.store.all(Term), activity.term_id) or self.app.term
         if term is None:
             return
 

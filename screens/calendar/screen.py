@@ -25,6 +25,7 @@ from models.records import Activity, Group, Term
 from models.errors import JiaoyanError
 from models.store.storage import ConflictError, ValidationFailed
 from models.term_days import toggle_school_day, uncovered_years
+from models.terms import term_by_id
 from screens.base import AreaScreen
 from screens.calendar.agenda import AgendaTable, agenda_activities
 from screens.calendar.common import CalendarData, may
@@ -350,7 +351,7 @@ class CalendarScreen(AreaScreen):
             self.refuse("update", activity)
             return
         group = store.get(Group, activity.group_id)
-        term = next((x for x in store.all(Term) if x.term_id == activity.term_id), None)
+        term = term_by_id(store.all(Term), activity.term_id)
         if group is None or term is None:
             return
         if self._save(lambda tx: swap_speakers(tx, first, activity, group, term, self.app.today)):

@@ -28,10 +28,12 @@ from models.records import OUTCOME_KINDS, OUTCOME_LEVELS, Group, Outcome, Teache
 from models.permissions import can
 from models.errors import JiaoyanError
 from models.store.storage import ConflictError, ValidationFailed
+from models.terms import term_by_id
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import TeacherField
+from screens.widgets.table_cursor import restore_cursor
 
 
 class OutcomesScreen(Screen):
@@ -164,7 +166,7 @@ class OutcomesScreen(Screen):
 
     def _term(self) -> Term | None:
         wanted = self.query_one("#outcome-term", Input).value.strip() or self.term_id
-        return next((x for x in self.app.store.all(Term) if x.term_id == wanted), None)
+        return term_by_id(self.app.store.all(Term), wanted)
 
     def refresh_data(self) -> None:
         term = self._term() or self.app.term
@@ -184,8 +186,7 @@ class OutcomesScreen(Screen):
         for o in rows:
             table.add_row(Text(names.get(o.teacher_id, "?")), Text(o.kind), Text(o.title), Text(o.level),
                           Text(o.award), Text(o.date), Text(f"{o.points:g}", justify="right"), key=str(o.id))
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+        restore_cursor(table, row=keep)
         self.refresh_bindings()
 
     # -- the form --------------------------------------------------------------------------

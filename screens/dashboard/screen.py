@@ -25,7 +25,9 @@ from models.dashboard import (DEMO_LESSON, Dashboard, TeacherFigures, build_dash
 from models.dashboard_text import attention_lines, top_line_text
 from models.i18n import t
 from models.records import ROLES, Teacher, Term
+from models.terms import term_by_id
 from screens.base import AreaScreen
+from screens.widgets.table_cursor import restore_cursor
 
 PACE_STYLES = {"✔": "green", "○": "", "▼": "bold red"}
 # Where each attention line is fixed (shown after the line as "→ …"; see DashboardScreen.jump).
@@ -116,7 +118,7 @@ class DashboardScreen(AreaScreen):
     def viewed_term(self) -> Term | None:
         terms = self.app.store.all(Term)
         if self.term_id:
-            found = next((x for x in terms if x.term_id == self.term_id), None)
+            found = term_by_id(terms, self.term_id)
             if found:
                 return found
         return self.app.term
@@ -205,8 +207,7 @@ class DashboardScreen(AreaScreen):
             table.add_row(Text(g.group.name), Text(f"{g.held}/{g.planned_so_far}", justify="right"),
                           Text(str(g.cancelled), justify="right"), Text(rate, justify="right"),
                           Text(f"{g.speakers}/{g.members}", justify="right"), theme, key=str(g.group.id))
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+        restore_cursor(table, row=keep)
 
     def _fill_attention(self) -> None:
         assert self.dashboard is not None

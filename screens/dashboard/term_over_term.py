@@ -12,6 +12,7 @@ from models.store.archive import ArchiveView
 from models.dashboard import quota_bar, term_over_term_group, term_over_term_teacher, terms_up_to
 from models.i18n import t
 from models.records import Group, Teacher, Term
+from models.terms import term_by_id
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 
@@ -45,7 +46,7 @@ class TermOverTermScreen(Screen):
     def refresh_data(self) -> None:
         store = self.app.store
         terms = store.all(Term)
-        anchor = next((x for x in terms if x.term_id == self.term_id), None) or self.app.term
+        anchor = term_by_id(terms, self.term_id) or self.app.term
         if anchor is None:
             return
         terms = terms_up_to(terms, anchor)

@@ -12,6 +12,7 @@ from models.mentoring import Progress, behind_first, progress_of, short_term_lab
 from models.pinyin import match_score, name_syllables
 from models.records import MentorMeeting, Observation, Pairing, Teacher
 from screens.base import AreaScreen
+from screens.widgets.table_cursor import cursor_key, restore_cursor
 
 
 def behind_mark(progress: Progress | None, pairing: Pairing) -> Text:
@@ -173,18 +174,12 @@ class MentoringScreen(AreaScreen):
                 Text(short_term_label(pairing.from_term)), status_cell(pairing),
                 key=str(pairing.id),
             )
-        if selected is not None and str(selected) in {str(p.id) for p in shown}:
-            table.move_cursor(row=table.get_row_index(str(selected)))
+        restore_cursor(table, key=None if selected is None else str(selected))
         self.refresh_bindings()
 
     def selected_pairing_id(self) -> int | None:
-        table = self.query_one("#pairings", DataTable)
-        if not table.row_count:
-            return None
-        if not table.is_valid_row_index(table.cursor_row):
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return int(key.value) if key and key.value else None
+        key = cursor_key(self.query_one("#pairings", DataTable))
+        return int(key) if key else None
 
     def selected_pairing(self) -> Pairing | None:
         pairing_id = self.selected_pairing_id()

@@ -24,9 +24,11 @@ from models.permissions import can_read_comments
 from models.prefs import load_prefs, save_prefs
 from models.records import Group, Observation, Teacher, Term
 from models.errors import JiaoyanError
+from models.terms import term_by_id
 from screens.base import AreaScreen
 from screens.observations.detail import ObservationDetail
 from screens.observations.filters import ObservationFilters
+from screens.widgets.table_cursor import restore_cursor
 from screens.observations.form import ObservationForm
 
 PREFS_SECTION = "observations_log"
@@ -119,8 +121,7 @@ class ObservationsScreen(AreaScreen):
                 Text(record.topic), Text(record.lesson_type),
                 Text(record.rating) if readable else Text("·", style="dim"),
                 key=str(record.id))
-        if self.records:
-            table.move_cursor(row=min(current, len(self.records) - 1))
+        restore_cursor(table, row=current)
         self.query_one("#log-empty", Static).display = not self.records
         self._describe_filters()
         self.refresh_bindings()
@@ -135,7 +136,7 @@ class ObservationsScreen(AreaScreen):
         elif f.term_id == "":
             parts.append(t("observations.log.all_terms"))
         else:
-            term = next((x for x in store.all(Term) if x.term_id == f.term_id), None)
+            term = term_by_id(store.all(Term), f.term_id)
             parts.append(term.name if term else f.term_id)
         if f.week:
             parts.append(t("observations.filters.week_label", week=f.week))

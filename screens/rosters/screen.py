@@ -21,6 +21,7 @@ from models.records import Group, Teacher
 from models.rosters import group_names_by_teacher
 from models.errors import JiaoyanError
 from screens.base import AreaScreen
+from screens.widgets.table_cursor import restore_cursor
 
 
 # (column, width in cells); None takes what is left. The login only shows on wide terminals:
@@ -140,8 +141,7 @@ class RostersScreen(AreaScreen):
             cells = self.cells_of(teacher, group_names)
             # Text, never str: DataTable reads plain strings as markup.
             table.add_row(*(fitted(cells[key], width, style) for key, width in self._layout), key=str(teacher.id))
-        if current is not None and any(x.id == current for x in teachers):
-            table.move_cursor(row=table.get_row_index(str(current)), animate=False)
+        restore_cursor(table, key=None if current is None else str(current), animate=False)
         everyone = self.app.store.all(Teacher)
         active = sum(1 for x in everyone if x.active)
         status = "roster.status" if self.can("insert", Teacher()) else "roster.status_plain"

@@ -1,0 +1,29 @@
+"""The cursor of a DataTable across a refill, and the row it is on.
+
+Every list refills its table from the store when the data changes; the cursor should
+stay on the same record (by row key) or, when that is gone, near where it was (by row
+number). Rows are keyed by the record's id as a string.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import DataTable
+
+
+def cursor_key(table: DataTable) -> str | None:
+    """The key of the row under the cursor; None when the table is empty."""
+    if not table.row_count or not table.is_valid_row_index(table.cursor_row):
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def restore_cursor(table: DataTable, *, key: str | None = None, row: int | None = None, **move: Any) -> None:
+    """Put the cursor back after a refill: on the row keyed ``key`` if it is still there,
+    else (when ``row`` is given) on row number ``row``, or the last row if fewer are left.
+    ``move`` goes to DataTable.move_cursor (e.g. ``animate=False``)."""
+    if key is not None and key in {k.value for k in table.rows}:
+        table.move_cursor(row=table.get_row_index(key), **move)
+    elif row is not None and table.row_count:
+        table.move_cursor(row=min(max(row, 0), table.row_count - 1), **move)
