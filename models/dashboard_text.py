@@ -120,10 +120,6 @@ def table(columns: list[tuple[str, int]], rows: list[list[str]], *, cut: str) ->
     return lines
 
 
-def ascii_sparkline(values: list[int]) -> str:
-    top = max(values, default=0)
-    digits = "0123456789"
-    return "".join(digits[0] if top <= 0 else digits[round(v / top * 9)] for v in values)
 
 
 def top_line_text(dash: Dashboard) -> str:

@@ -21,14 +21,14 @@ from models.dates import BadInput, format_period, parse_date, parse_period
 from models.i18n import t
 from models.pace import expected_by_week
 from models.people import search_teachers
-from models.permissions import can_read_comments, readable
+from models.permissions import readable
 from models.pinyin import full_pinyin, match_score
 from models.records import (
     LESSON_TYPES, RATINGS, Activity, Group, Observation, Policy, Problem, Teacher, Term,
 )
 from models.exports.spreadsheets import Sheet, csv_bytes, save, xlsx_bytes
 from models.store.storage import ValidationFailed
-from models.terms import term_of, week_of, weeks_in
+from models.terms import term_by_id, term_of, week_of, weeks_in
 
 
 # -- choosing from a short list by first letters ------------------------------------------
@@ -187,9 +187,6 @@ def restore_observation(store, observation: Observation) -> Observation:
         return tx.restore(observation)
 
 
-def can_change(viewer: Teacher | None, observation: Observation) -> bool:
-    """Editing and deleting a record is for the one who wrote it, and the admin."""
-    return viewer is not None and (viewer.is_admin or viewer.id == observation.observer_id)
 
 
 # -- counting --------------------------------------------------------------------------------
@@ -339,7 +336,7 @@ def observation_reader(store, term_id: str = ""):
     (all terms). It answers ``all`` / ``get`` / ``policy`` like the store."""
     if not term_id:
         return ArchiveView(store)
-    return view_for(store, next((x for x in store.all(Term) if x.term_id == term_id), None))
+    return view_for(store, term_by_id(store.all(Term), term_id))
 
 
 def is_archived_term(store, term_id: str) -> bool:
@@ -457,7 +454,3 @@ def write_xlsx(path: Path, header: list[str], rows: list[list[str]], sheet: str)
     """A header row in bold, frozen below it, columns wide enough for their Chinese."""
     save(path, xlsx_bytes([Sheet(sheet, header, rows, widths=[width for _, width in EXPORT_COLUMNS])]))
 
-
-def visible_count(store, viewer: Teacher | None, records: Iterable[Observation]) -> int:
-    """How many of ``records`` the viewer may read in full."""
-    return sum(1 for o in records if can_read_comments(store, viewer, o))

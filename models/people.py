@@ -40,8 +40,6 @@ def namesakes(teachers: Iterable[Teacher], name: str, *, except_id: int = 0) -> 
     return [t for t in teachers if t.name == name and t.id != except_id]
 
 
-def groups_of(groups: Iterable[Group], teacher_id: int) -> list[Group]:
-    return [g for g in groups if teacher_id in g.member_ids and g.active]
 
 
 def leaders_of(groups: Iterable[Group], teacher_id: int) -> set[int]:

@@ -71,9 +71,6 @@ def is_makeup_workday(term: Term, day: dt.date) -> bool:
     return day.weekday() >= 5 and is_school_day(term, day)
 
 
-def is_closed_weekday(term: Term, day: dt.date) -> bool:
-    """A Monday–Friday the school is closed (a holiday)."""
-    return day.weekday() < 5 and term.start_date <= day <= term.end_date and not is_school_day(term, day)
 
 
 def week_one_monday(term: Term) -> dt.date:
@@ -90,9 +87,6 @@ def weeks_in(term: Term) -> int:
     return week_of(term, term.end_date)
 
 
-def week_dates(term: Term, week: int) -> list[dt.date]:
-    monday = week_one_monday(term) + dt.timedelta(weeks=week - 1)
-    return [monday + dt.timedelta(days=n) for n in range(7)]
 
 
 def term_by_id(terms: Iterable[Term], term_id: str | None) -> Term | None:
