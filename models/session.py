@@ -22,10 +22,20 @@ from models.store.storage import Store
 
 @dataclass(frozen=True)
 class Session:
+    """Who is signed in and which day it is are kept once, on the store (its ``actor``
+    stamps every change, its ``clock`` dates them); the session reads them from there."""
+
     store: Store
-    login: str  # as the operating system says (models/identity.py), never as the user types
-    clock: Clock
     language: str = "zh"
+
+    @property
+    def login(self) -> str:
+        """As the operating system says (models/identity.py), never as the user types."""
+        return self.store.actor
+
+    @property
+    def clock(self) -> Clock:
+        return self.store.clock
 
     @property
     def today(self) -> dt.date:
@@ -39,16 +49,16 @@ class Session:
 
 
 def open_session(db: str | os.PathLike, *, login: str, today: dt.date | str | None = None,
-                 language: str | None = None, create: bool = False, guarded: bool = True) -> Session:
+                 language: str | None = None, create: bool = False) -> Session:
     """Open ``db`` for ``login``. ``today`` fixes the day (None: ``JIAOYAN_TODAY``, else the
     machine's date); ``language`` is ``zh`` or ``en`` (None: Chinese). Every change made
-    through the session's store is checked against who may make it (models/permissions.py)
-    unless ``guarded`` is False, which only builders of a new file (the demo school) use."""
+    through the session's store is checked against who may make it (models/permissions.py);
+    only builders of a new file (the demo school) open a bare, unchecked Store."""
     from models.permissions import check_change
 
     clock = Clock.fixed_on(today)
-    store = Store(db, actor=login, create=create, guard=check_change if guarded else None, clock=clock)
-    return Session(store=store, login=login, clock=clock, language=language_of(language))
+    store = Store(db, actor=login, create=create, guard=check_change, clock=clock)
+    return Session(store=store, language=language_of(language))
 
 
 def language_of(value: str | None) -> str:

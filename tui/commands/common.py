@@ -33,13 +33,13 @@ def command_login() -> str:
     return identity.os_login()
 
 
-def open_session(args: argparse.Namespace, *, create: bool = False, guarded: bool = True) -> Session:
+def open_session(args: argparse.Namespace, *, create: bool = False) -> Session:
     """The session of whoever runs the command, on the data file of ``args``; the
     language is the one tui/cli.py chose (``args.language``)."""
     from models.session import open_session as open_file
 
     return open_file(db_path(args), login=command_login(), language=getattr(args, "language", None),
-                     create=create, guarded=guarded)
+                     create=create)
 
 
 def open_store(args: argparse.Namespace):
