@@ -178,7 +178,9 @@ async def test_evaluation_is_stored_per_term(make_test_app, demo_db):
     # The mentor (刘春梅, first in the list) writes the summary; the admin grades it.
     app = make_test_app(login="liuchunmei")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("4", "v")
+        await pilot.press("4")
+        await pilot.pause()  # the list is filled (and v enabled) once the area has mounted
+        await pilot.press("v")
         await pilot.pause()
         assert app.screen.query_one("#eval-grade").disabled  # the grade is the admin's
         await type_text(pilot, "进步很大")
@@ -189,7 +191,9 @@ async def test_evaluation_is_stored_per_term(make_test_app, demo_db):
     assert Store(demo_db).get(Pairing, pairing_id).evaluations["2025-2026-1"]["summary"] == "进步很大"
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("4", "v")
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("v")
         await pilot.pause()
         assert app.screen.query_one("#eval-summary").read_only  # nobody rewrites the mentor's summary
         app.screen.query_one("#eval-grade").value = "优秀"

@@ -11,8 +11,12 @@ from pathlib import Path
 
 from models.clock import Clock
 from models.i18n import t
+from tui.commands import common
 from tui.commands.common import command_login, db_path, open_session
 from tui.commands.tree import CommandTree
+
+# Commands written before tui/commands/common.py import these from here; they live there.
+open_store = common.open_store
 
 
 def register(tree: CommandTree) -> None:
