@@ -257,6 +257,35 @@ def check_change(store, actor_login: str, action: str, before: Record | None, af
     _check_last_admin(store, before, after)
 
 
+def require_admin(store, actor_login: str, what: str) -> Teacher:
+    """The admin on the roster running this, or :class:`PermissionDenied` naming ``what``."""
+    actor = teacher_by_login(store, actor_login)
+    if actor is None or not actor.is_admin:
+        raise PermissionDenied(t("access.admin_only_action", what=what, login=actor_login or "?"))
+    return actor
+
+
+def check_restore(db, source, actor_login: str) -> None:
+    """Only an admin restores a backup (it replaces everyone's data, the roster included).
+    Admin of the file being replaced; when that file cannot be read any more (the reason
+    to restore), admin of the backup being put back."""
+    from models.store.storage import DataFileError, Store
+
+    what = t("access.action.restore")
+    try:
+        store = Store(db, actor=actor_login, guard=None)
+    except DataFileError:
+        store = None
+    if store is not None:
+        require_admin(store, actor_login, what)
+        return
+    try:
+        backup = Store(source, actor=actor_login, guard=None)
+    except DataFileError:
+        raise PermissionDenied(t("access.admin_only_action", what=what, login=actor_login or "?")) from None
+    require_admin(backup, actor_login, what)
+
+
 def make_guard():
     """The guard to put on a Store (``Store(path, actor, guard=make_guard())``)."""
     return check_change

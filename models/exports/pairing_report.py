@@ -219,4 +219,10 @@ def write_docx(record: PairingRecord, target: Path) -> None:
     document.add_paragraph("")
     document.add_paragraph(t("mentoring.report.signatures"))
     document.add_paragraph(record.printed)
-    document.save(target)
+    import io
+
+    from models.store.outputs import write_output
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    write_output(target, buffer.getvalue())

@@ -20,9 +20,10 @@ The contract (DESIGN.md, "Storage contract"):
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
-import shutil
+import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -34,7 +35,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from models import clock
-from models.store import jsonio
+from models.store import faults, jsonio
 from models.i18n import t
 from models.store.paths import backup_dir, lock_path
 from models.records import Policy, Record
@@ -106,11 +107,34 @@ class NewerSchema(DataFileError):
 
 
 class WriteFailed(DataFileError):
-    """The disk refused the write (full, read-only, no permission); the file is as it was."""
+    """The disk refused the write (full, read-only, no permission); the file is as it was.
+    The message says which file, why, and the command that fixes it (models/store/faults.py)."""
 
-    def __init__(self, path: Path, error: OSError):
+    def __init__(self, path: Path, error: OSError, kind: str = "file"):
         self.error = error
-        super().__init__(t("store.write_failed", path=path, reason=error.strerror or str(error)))
+        self.path = path
+        super().__init__(t("store.save_failed", reason=faults.explain(path, error, faults.WRITE, kind)))
+
+
+class AccessDenied(DataFileError):
+    """The operating system refused one of the store's files (not in the group, a mode
+    that shuts the group out, a read-only folder, a lock that is a folder …). The
+    message says who is refused what, and the exact fix."""
+
+    def __init__(self, path: Path, error: OSError | None = None, action: str = faults.READ,
+                 kind: str = "file", message: str | None = None):
+        self.path = path
+        self.error = error
+        super().__init__(message or faults.explain(path, error, action, kind))
+
+
+class BackupFailed(DataFileError):
+    """A backup could not be written (full disk, unwritable folder); nothing was replaced."""
+
+    def __init__(self, target: Path, error: OSError, kind: str = "backup"):
+        self.target = target
+        self.error = error
+        super().__init__(faults.explain(target, error, faults.CREATE, kind))
 
 
 class ConflictError(Exception):
@@ -145,8 +169,14 @@ def _parse(raw: bytes) -> dict[str, Any]:
 
 
 def parse_file(path: Path) -> dict[str, Any]:
-    """The file's tables, or :class:`CorruptDataFile` if it is not our JSON."""
-    raw = path.read_bytes()
+    """The file's tables, or :class:`CorruptDataFile` if it is not our JSON
+    (:class:`AccessDenied` when the system will not let us read it)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise MissingDataFile(path) from None
+    except OSError as error:
+        raise AccessDenied(path, error, faults.READ, "file") from None
     try:
         return _parse(raw)
     except jsonio.JSONDecodeError as error:
@@ -157,9 +187,40 @@ def parse_file(path: Path) -> dict[str, Any]:
 def list_backups(db: Path) -> list[Path]:
     """Backups of ``db``, newest first."""
     folder = backup_dir(db)
-    if not folder.is_dir():
+    try:
+        names = [entry.name for entry in os.scandir(folder)]
+    except OSError:
         return []
-    return sorted(folder.glob(f"{db.stem}-*.json"), reverse=True)
+    pattern = re.compile(re.escape(db.stem) + r"-\d{8}-\d{6}-")
+    return sorted((folder / name for name in names if pattern.match(name) and name.endswith(".json")),
+                  key=_backup_order, reverse=True)
+
+
+def _backup_order(backup: Path) -> tuple[str, int, int]:
+    # By the stamp in the name, then (two in one second) by when each was written.
+    match = _BACKUP_NAME.match(backup.name)
+    try:
+        written = os.stat(backup).st_mtime_ns
+    except OSError:
+        written = 0
+    if not match:
+        return ("", written, 0)
+    return (match.group("stamp"), written, int(match.group("counter") or 1))
+
+
+# <stem>-YYYYmmdd-HHMMSS-<reason>[-n].json; n makes two backups of one second distinct.
+_BACKUP_NAME = re.compile(r".*-(?P<stamp>\d{8}-\d{6})-(?P<reason>.+?)(?:-(?P<counter>\d+))?\.json$")
+MANUAL = "manual"
+
+
+def backup_reason(backup: Path) -> str:
+    """The reason a backup was made (daily, manual, before-restore, before-v2 …)."""
+    match = _BACKUP_NAME.search(backup.name)
+    return match.group("reason") if match else ""
+
+
+def is_manual_backup(backup: Path) -> bool:
+    return backup_reason(backup) == MANUAL
 
 
 def newest_good_backup(db: Path) -> Path | None:
@@ -177,7 +238,113 @@ def _file_identity(path: Path) -> tuple[int, int, int] | None:
         st = os.stat(path)
     except FileNotFoundError:
         return None
+    except OSError as error:
+        raise AccessDenied(path, error, faults.READ, "file") from None
     return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _print_warning(message: str) -> None:
+    import sys
+
+    print(message, file=sys.stderr)
+
+
+def _open_lock(path: Path) -> int:
+    """The lock file's descriptor. Never through a symbolic link (a link would make us
+    create files at its target); read-only when the file exists but is not ours to write
+    (a lock left 0644 by a umask of 022): ``flock`` works on either."""
+    flags = os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | flags, 0o666)
+    except PermissionError as error:
+        try:
+            fd = os.open(path, os.O_RDONLY | flags)
+        except OSError:
+            raise AccessDenied(path, error, faults.CREATE, "lock") from None
+    except OSError as error:  # a folder (EISDIR), a symbolic link (ELOOP), a read-only mount …
+        raise AccessDenied(path, error, faults.CREATE, "lock") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise AccessDenied(path, message=t("fault.lock_not_file", path=path))
+    return fd
+
+
+@contextlib.contextmanager
+def hold_lock(db: Path) -> Iterator[int]:
+    """Hold the exclusive lock of the data file ``db`` (the sidecar ``.lock`` file).
+
+    After ``flock`` returns, the lock file must still be the one at the path (same device
+    and inode): someone may have deleted or replaced it while we waited, and a lock on a
+    file nobody else can open again excludes nobody. Then it is taken again."""
+    path = lock_path(db)
+    for _attempt in range(50):
+        fd = _open_lock(path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            held = os.fstat(fd)
+            try:
+                now = os.lstat(path)
+            except FileNotFoundError:
+                now = None
+        except BaseException:
+            os.close(fd)
+            raise
+        if now is not None and (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
+            break
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    else:
+        raise AccessDenied(path, message=t("fault.lock_not_file", path=path))
+    try:
+        yield fd
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def make_backup(db: Path, reason: str, payload: bytes | None = None) -> Path:
+    """Write a copy of ``db`` (or ``payload``) as a new dated backup and prune the old ones.
+
+    Names are unique: two backups in the same second get ``-2``, ``-3`` …, and a backup is
+    never written over another (hard link of a complete temporary file). A full disk or an
+    unwritable folder raises :class:`BackupFailed` and leaves no half-written backup."""
+    folder = backup_dir(db)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as error:
+        raise BackupFailed(folder, error, "backups") from None
+    if payload is None:
+        try:
+            payload = db.read_bytes()
+        except OSError as error:
+            raise AccessDenied(db, error, faults.READ, "file") from None
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    counter = 1
+    while True:
+        suffix = f"-{counter}" if counter > 1 else ""
+        target = folder / f"{db.stem}-{stamp}-{reason}{suffix}.json"
+        try:
+            write_new_file(target, payload)
+            break
+        except FileExistsError:
+            counter += 1
+        except OSError as error:
+            raise BackupFailed(target, error) from None
+    prune_backups(db)
+    return target
+
+
+def prune_backups(db: Path, keep: int = BACKUPS_KEPT) -> list[Path]:
+    """Keep the newest ``keep`` automatic backups and, separately, the newest ``keep``
+    manual ones: however often someone runs ``jiaoyan backup``, the daily copies stay."""
+    removed = []
+    backups = list_backups(db)
+    for group in ([b for b in backups if is_manual_backup(b)], [b for b in backups if not is_manual_backup(b)]):
+        for old in group[keep:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+                removed.append(old)
+    return removed
 
 
 def _current_umask() -> int:
@@ -186,13 +353,28 @@ def _current_umask() -> int:
     return mask
 
 
+class NotARegularFile(OSError):
+    """Atomic replacement is for regular files: a device, FIFO, folder or symbolic link
+    at the path is never replaced by a file (it would break whatever uses it)."""
+
+
 def atomic_write(path: Path, payload: bytes) -> None:
     """Write ``payload`` to a temporary file beside ``path``, fsync it and move it over
-    ``path``. The old file's mode and group are kept; a new file follows the umask."""
+    ``path``. The old file's mode and group are kept; a new file follows the umask.
+
+    Only a regular file (or nothing) may be at ``path``: anything else raises
+    :class:`NotARegularFile`. A file the caller may not write (a root-owned 0444 file,
+    say) is not replaced either, although the folder would allow the rename: the
+    owner's intent holds (``PermissionError``)."""
     try:
-        old = os.stat(path)
+        old = os.lstat(path)
     except FileNotFoundError:
         old = None
+    if old is not None:
+        if not stat.S_ISREG(old.st_mode):
+            raise NotARegularFile(errno.EEXIST, t("store.not_regular", path=path), str(path))
+        if not os.access(path, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -211,12 +393,72 @@ def atomic_write(path: Path, payload: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
     # The rename itself must reach the disk, or a crash could bring back the old file.
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def write_new_file(path: Path, payload: bytes) -> None:
+    """Write ``payload`` as a new file at ``path`` (temporary file, fsync, then a hard link
+    that fails if the name is taken): a reader never sees half of it, and an existing file
+    is never overwritten (``FileExistsError``)."""
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o666 & ~_current_umask())
+        try:
+            os.link(tmp_name, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: check, then rename
+            if os.path.lexists(path):
+                raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
+            os.rename(tmp_name, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+    _fsync_folder(path.parent)
+
+
+def stale_temporary_files(db: Path) -> list[Path]:
+    """Temporary files a killed writer left beside the data file (``.school.json.*.tmp``)
+    and in its backups folder. Only safe to remove under the store's lock."""
+    found = []
+    for folder, prefix in ((db.parent, f".{db.name}."), (backup_dir(db), f".{db.stem}-")):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        found.extend(Path(e.path) for e in entries
+                     if e.name.startswith(prefix) and e.name.endswith(".tmp") and e.is_file(follow_symlinks=False))
+    return sorted(found)
+
+
+def resolve_data_path(path: str | os.PathLike) -> Path:
+    """The data file to use for ``path``. A symbolic link is followed on purpose, once, here:
+    the lock, backups and change log then live beside the real file, and a save replaces
+    the real file instead of turning the link into a copy that leaves its target stale."""
+    path = Path(path).absolute()
+    try:
+        is_link = path.is_symlink()
+    except OSError:
+        return path
+    if not is_link:
+        return path
+    target = Path(os.path.realpath(path))
+    if not target.exists():
+        raise AccessDenied(path, message=t("fault.data_symlink_broken", path=path, target=os.readlink(path)))
+    return target
 
 
 class _UncachedTable(Table):
@@ -293,21 +535,30 @@ class Store:
 
     def __init__(self, path: str | os.PathLike, actor: str = "", *, create: bool = False,
                  guard: Callable[..., None] | None = None):
-        self.path = Path(path)
+        self.path = resolve_data_path(path)
         self.actor = actor
         self.guard = guard if guard is not None else _default_guard
         self._lock_path = lock_path(self.path)
-        if not self.path.exists():
-            if not create:
-                raise MissingDataFile(self.path)
-            self._create()
-        self._storage_holder: list[LockedJSONStorage] = []
-        self.db = TinyDB(self.path, storage=self._make_storage)
-        self.db.table_class = _UncachedTable
-        self.storage: LockedJSONStorage = self._storage_holder[0]
-        self.storage.refresh()
-        self._cache: dict[str, tuple[int, list[Record], dict[int, Record]]] = {}
-        self._migrate_if_needed()
+        # Called with a sentence when a save went through but something beside it did not
+        # (today's backup): the app shows it, a command prints it.
+        self.on_warning: Callable[[str], None] = _print_warning
+        self.warnings: list[str] = []
+        try:
+            if not self.path.exists():
+                if not create:
+                    raise MissingDataFile(self.path)
+                self._create()
+            if self.path.is_dir():
+                raise AccessDenied(self.path, None, faults.READ, "file")
+            self._storage_holder: list[LockedJSONStorage] = []
+            self.db = TinyDB(self.path, storage=self._make_storage)
+            self.db.table_class = _UncachedTable
+            self.storage: LockedJSONStorage = self._storage_holder[0]
+            self.storage.refresh()
+            self._cache: dict[str, tuple[int, list[Record], dict[int, Record]]] = {}
+            self._migrate_if_needed()
+        except OSError as error:
+            raise AccessDenied(self.path, error, faults.READ, "file") from None
 
     def _make_storage(self, path: Path) -> LockedJSONStorage:
         storage = LockedJSONStorage(path)
@@ -315,23 +566,32 @@ class Store:
         return storage
 
     def _create(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise AccessDenied(self.path.parent, error, faults.CREATE, "folder") from None
         with self._locked():
             if not self.path.exists():
                 meta = {"schema_version": SCHEMA_VERSION, "created_at": clock.stamp(), "next_ids": {}}
-                atomic_write(self.path, jsonio.dumps({META_TABLE: {_META_ID: meta}}))
+                try:
+                    atomic_write(self.path, jsonio.dumps({META_TABLE: {_META_ID: meta}}))
+                except OSError as error:
+                    raise WriteFailed(self.path, error) from None
 
     # -- locking ---------------------------------------------------------------
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with hold_lock(self.path):
+            self._remove_stale_temporary_files()
             yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+
+    def _remove_stale_temporary_files(self) -> None:
+        # Under the lock no writer is between its temporary file and its rename, so every
+        # temporary file left here belongs to a writer that was killed.
+        for leftover in stale_temporary_files(self.path):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -346,8 +606,13 @@ class Store:
                 tx = Transaction(self)
                 yield tx
                 if self.storage.dirty:
-                    self._backup_before_first_change_of_day()
+                    backup_problem = self._backup_before_first_change_of_day()
                     self.storage.commit()
+                    if backup_problem:
+                        self._warn(backup_problem)
+            except DataFileError:
+                self._abandon()
+                raise
             except OSError as error:
                 self._abandon()
                 raise WriteFailed(self.path, error) from error
@@ -417,26 +682,29 @@ class Store:
 
     # -- backups and migrations -----------------------------------------------------
 
-    def backup(self, reason: str = "manual") -> Path:
-        """Copy the data file to a dated backup and keep the newest BACKUPS_KEPT."""
-        folder = backup_dir(self.path)
-        folder.mkdir(exist_ok=True)
-        stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-        target = folder / f"{self.path.stem}-{stamp}-{reason}.json"
-        counter = 1
-        while target.exists():
-            counter += 1
-            target = folder / f"{self.path.stem}-{stamp}-{reason}-{counter}.json"
-        shutil.copy2(self.path, target)
-        for old in list_backups(self.path)[BACKUPS_KEPT:]:
-            with contextlib.suppress(OSError):
-                old.unlink()
-        return target
+    def backup(self, reason: str = MANUAL) -> Path:
+        """Copy the data file to a new dated backup (:func:`make_backup`)."""
+        return make_backup(self.path, reason)
 
-    def _backup_before_first_change_of_day(self) -> None:
+    def _backup_before_first_change_of_day(self) -> str:
+        """Back up before the day's first change; the sentence to show once the save is
+        done when the backup could not be made ("" when all went well)."""
         today = clock.today().strftime("%Y%m%d")
-        if not any(b.name.startswith(f"{self.path.stem}-{today}") for b in list_backups(self.path)):
+        if any(b.name.startswith(f"{self.path.stem}-{today}") and not is_manual_backup(b)
+               for b in list_backups(self.path)):
+            return ""
+        try:
             self.backup("daily")
+        except BackupFailed as error:
+            # The save matters more than its copy: it goes ahead, and the message names
+            # the backups folder (not the data file) so the right thing gets fixed.
+            return t("fault.backup_failed_save_done", reason=str(error))
+        return ""
+
+    def _warn(self, message: str) -> None:
+        self.warnings.append(message)
+        with contextlib.suppress(Exception):
+            self.on_warning(message)
 
     def _migrate_if_needed(self) -> None:
         version = int(self.meta().get("schema_version", 0))
@@ -450,7 +718,7 @@ class Store:
             version = int(data.get(META_TABLE, {}).get(_META_ID, {}).get("schema_version", 0))
             if version >= SCHEMA_VERSION:
                 return
-            self.backup(f"before-v{SCHEMA_VERSION}")
+            make_backup(self.path, f"before-v{SCHEMA_VERSION}")
             while version < SCHEMA_VERSION:
                 MIGRATIONS[version](data)
                 version += 1
@@ -663,7 +931,9 @@ class BadRestoreSource(DataFileError):
 
 def restore_from(db: Path, source: Path) -> Path | None:
     """Put ``source`` (a backup) in place of ``db``. What it replaces is kept in the backup
-    folder first, even if it is damaged. Returns that copy's path, if there was a file."""
+    folder first, even if it is damaged, under a name no other backup has. Returns that
+    copy's path, if there was a file. Who may restore is the caller's question
+    (``models.permissions.check_restore``)."""
     try:
         raw = source.read_bytes()
     except OSError as error:
@@ -672,18 +942,17 @@ def restore_from(db: Path, source: Path) -> Path | None:
         _parse(raw)
     except jsonio.JSONDecodeError as error:
         raise BadRestoreSource(source, str(error).splitlines()[0][:120] if str(error) else "JSON") from None
-    db.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path(db), os.O_RDWR | os.O_CREAT, 0o666)
+    db = resolve_data_path(db)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise AccessDenied(db.parent, error, faults.CREATE, "folder") from None
+    with hold_lock(db):
         kept = None
         if db.exists():
-            folder = backup_dir(db)
-            folder.mkdir(exist_ok=True)
-            kept = folder / f"{db.stem}-{clock.now().strftime('%Y%m%d-%H%M%S')}-before-restore.json"
-            shutil.copy2(db, kept)
-        atomic_write(db, raw)
+            kept = make_backup(db, "before-restore")
+        try:
+            atomic_write(db, raw)
+        except OSError as error:
+            raise WriteFailed(db, error) from None
         return kept
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)

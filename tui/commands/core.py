@@ -155,12 +155,9 @@ def run_keys(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from models.store.integrity import check_file
-    from models.store.storage import MissingDataFile
 
     path = db_path(args)
-    if not path.exists():
-        raise MissingDataFile(path)
-    problems = check_file(path)
+    problems = check_file(path)  # a missing or closed file raises with its sentence
     if problems:
         print(t("cli.check.problems", path=path, count=len(problems)))
         for problem in problems:
@@ -171,21 +168,26 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from models.permissions import require_admin
     from models.store.storage import Store, parse_file
 
     path = db_path(args)
     store = Store(path, actor=command_login())
     parse_file(path)
+    # A manual backup prunes older manual ones: the admin's, like every other housekeeping.
+    require_admin(store, store.actor, t("access.action.backup"))
     target = store.backup("manual")
     print(t("cli.backup.done", path=target))
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    from models.permissions import check_restore
     from models.store.storage import restore_from
 
     path = db_path(args)
     source = Path(args.file).expanduser().absolute()
+    check_restore(path, source, command_login())
     kept = restore_from(path, source)
     print(t("cli.restore.done", path=path, source=source))
     if kept:
