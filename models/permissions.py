@@ -35,7 +35,9 @@ from models.store.storage import DataFileError
 
 ACTIONS = ("insert", "update", "delete")
 # What a teacher may change in their own profile; the rest is the admin's.
-SELF_EDITABLE_TEACHER_FIELDS = frozenset({"name", "gender", "subjects", "grades", "joined", "note"})
+# `joined` is not here: it sets the observation quota of a teacher who joined mid-term,
+# so a teacher who could set it could cut her own quota (issue 12). The admin sets it.
+SELF_EDITABLE_TEACHER_FIELDS = frozenset({"name", "gender", "subjects", "grades", "note"})
 GROUP_LEADER_FIELDS = frozenset({"themes"})  # a leader sets the theme; the admin shapes the group
 PAIRING_PARTNER_FIELDS = frozenset({"goals"})
 MENTOR_EVALUATION_KEYS = frozenset({"summary"})  # everything else in an evaluation is the admin's
@@ -65,6 +67,16 @@ def can_read_comments(store, viewer: Teacher | None, observation: Observation) -
     if viewer.id in (observation.observer_id, observation.teacher_id):
         return True
     return viewer.id in leaders_of(store.all(Group), observation.teacher_id)
+
+
+def can_read_evaluation(store, viewer: Teacher | None, pairing: Pairing) -> bool:
+    """The office's grade and comment on a pairing are for the mentor, the mentee, the
+    mentee's group leaders and the admin, like an observation's comments."""
+    if viewer is None:
+        return False
+    if viewer.is_admin or viewer.id in (pairing.mentor_id, pairing.mentee_id):
+        return True
+    return viewer.id in leaders_of(store.all(Group), pairing.mentee_id)
 
 
 def redacted(observation: Observation) -> Observation:

@@ -38,7 +38,7 @@ from models import clock
 from models.store import faults, jsonio
 from models.i18n import t
 from models.store.paths import backup_dir, lock_path
-from models.records import Policy, Record
+from models.records import Policy, Problem, Record, Teacher
 
 R = TypeVar("R", bound=Record)
 
@@ -771,8 +771,19 @@ class Transaction:
             problems = after.validate()
             if problems:
                 raise ValidationFailed(problems)
+            if isinstance(after, Teacher) and after.login:
+                self._check_login_free(after)
         if self.store.guard is not None:
             self.store.guard(self.store, self.actor, action, before, after)
+
+    def _check_login_free(self, teacher: Teacher, batch: list[Record] = ()) -> None:
+        """A login names one teacher, whatever the caller checked before the lock: two
+        imports side by side must not both add ``zhangsan``."""
+        owner = next((x for x in self.store.all(Teacher) if x.login == teacher.login and x.id != teacher.id),
+                     None) or next((x for x in batch if x.login == teacher.login and x is not teacher), None)
+        if owner is not None:
+            raise ValidationFailed([Problem("login", t("roster.error.login_taken", value=teacher.login,
+                                                       name=owner.name))])
 
     def _audit(self, action: str, cls: type[Record], record_id: int,
                before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
@@ -835,6 +846,8 @@ class Transaction:
             record = record.copy(created_by=self.actor, created_at=when,
                                  updated_by=self.actor, updated_at=when, version=1)
             self._check("insert", None, record)
+            if isinstance(record, Teacher) and record.login:
+                self._check_login_free(record, stamped)
             stamped.append(record)
         first = self._next_id(cls.TABLE)
         self._reserve_ids(cls.TABLE, first + len(stamped))

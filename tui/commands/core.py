@@ -54,9 +54,18 @@ def command_login() -> str:
 def open_store(args: argparse.Namespace):
     """The data file named by --db / JIAOYAN_DB, opened for the command's user (the
     permission guard is installed by tui/cli.py for every command)."""
+    return open_checked(db_path(args), command_login())
+
+
+def open_checked(path: Path, login: str):
+    """The data file opened for ``login``, refused (with every problem and the restore
+    hint) when a hand edit left records jiaoyan did not write (models/store/integrity.py)."""
+    from models.store.integrity import refuse_if_unsound
     from models.store.storage import Store
 
-    return Store(db_path(args), actor=command_login())
+    store = Store(path, actor=login)
+    refuse_if_unsound(store)
+    return store
 
 
 def command_viewer(store):
@@ -98,7 +107,7 @@ def open_app(args: argparse.Namespace) -> int:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     path = db_path(args)
-    if teacher_by_login(Store(path, actor=login), login) is None:
+    if teacher_by_login(open_checked(path, login), login) is None:
         print(t("access.not_set_up", login=login, path=path), file=sys.stderr)
         return 1
     return _run(make_app(path, login=login, lang=lang, start_area=args.area), mouse=mouse)

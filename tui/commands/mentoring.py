@@ -70,7 +70,9 @@ def run_export(args: argparse.Namespace) -> int:
     term = _term(store, args.term)
     if term is None:
         return 1
-    rows = export_rows(store, term, clock.today())
+    from tui.commands.core import command_viewer
+
+    rows = export_rows(store, term, clock.today(), command_viewer(store))
     if args.format == "csv":
         if not args.output:
             sys.stdout.write(write_csv(rows, None))
