@@ -150,7 +150,9 @@ def check_file(db: Path) -> list[Check]:
     lock = lock_path(db)
     if os.path.isdir(lock) or os.path.islink(lock):
         checks.append(Check(PROBLEM, faults.explain(lock, None, faults.WRITE, "lock")))
-    for path in (db, lock):
+    from models.store.paths import changelog_path
+
+    for path in (db, lock, changelog_path(db)):
         if not path.is_file() or path.is_symlink():
             continue
         pst = os.stat(path)

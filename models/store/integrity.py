@@ -22,6 +22,7 @@ from models.i18n import has, t
 from models.records import (
     RECORD_TYPES, TABLES, Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Record, Teacher, Term,
 )
+from models.store.changelog import ChangeLog
 from models.store.storage import (
     AUDIT_TABLE, META_TABLE, SCHEMA_VERSION, DataFileError, Store, newest_good_backup, parse_file, restore_command,
 )
@@ -172,6 +173,15 @@ def check_file(path: Path) -> list[str]:
     """Problems in the data file; raises CorruptDataFile when it does not parse at all."""
     data = parse_file(path)  # the raw file first: a damaged file must not be opened (or migrated)
     problems = structure_problems(data)
+    # The change log's chain: the first line edited or removed by hand is named, and a log
+    # shorter than the data file says (cut, or deleted) too.
+    log = ChangeLog(path)
+    chain = log.verify()
+    problems.extend(chain)
+    meta = data.get(META_TABLE, {}).get("1") if isinstance(data.get(META_TABLE), dict) else None
+    landed = meta.get("log_seq", 0) if isinstance(meta, dict) else 0
+    if not chain and isinstance(landed, int) and landed > log.tail().seq:
+        problems.append(t("changes.missing", path=log.path, seq=log.tail().seq, landed=landed))
     if problems:
         return problems  # the records cannot be built safely: the list says what to fix first
     store = Store(path, actor="check")

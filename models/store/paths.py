@@ -34,3 +34,8 @@ def backup_dir(db: Path) -> Path:
 
 def archive_dir(db: Path) -> Path:
     return db.with_name(db.name + ".archive")
+
+
+def changelog_path(db: Path) -> Path:
+    """The change log beside the data file: append-only JSON lines (models/store/changelog.py)."""
+    return db.with_name(db.name + ".changes")

@@ -36,16 +36,17 @@ from tinydb.table import Document, Table
 
 from models import clock
 from models.store import faults, jsonio
+from models.store.changelog import ChangeLog, Tail, unlanded
 from models.i18n import t
 from models.store.paths import backup_dir, lock_path
 from models.records import Policy, Problem, Record, Teacher
 
 R = TypeVar("R", bound=Record)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the change log left the data file for <file>.changes
 BACKUPS_KEPT = 14
 META_TABLE = "meta"
-AUDIT_TABLE = "audit"
+AUDIT_TABLE = "audit"  # the change log inside the data file, up to schema 1
 _META_ID = "1"
 
 # The guard a Store gets when none is passed. The command line installs the
@@ -607,7 +608,7 @@ class Store:
                 yield tx
                 if self.storage.dirty:
                     backup_problem = self._backup_before_first_change_of_day()
-                    self.storage.commit()
+                    self._log_then_commit(tx)
                     if backup_problem:
                         self._warn(backup_problem)
             except DataFileError:
@@ -677,14 +678,62 @@ class Store:
         return policies[0] if policies else Policy()
 
     def audit_entries(self) -> list[dict[str, Any]]:
-        table = self.storage.read().get(AUDIT_TABLE, {})
-        return [dict(doc, id=int(k)) for k, doc in sorted(table.items(), key=lambda kv: int(kv[0]))]
+        """The change log (models/store/changelog.py), oldest first; each entry's ``id``
+        is its number in the log."""
+        legacy = self.storage.read().get(AUDIT_TABLE, {})  # a file not yet migrated (read-only user)
+        entries = [dict(doc, id=int(k)) for k, doc in sorted(legacy.items(), key=lambda kv: int(kv[0]))]
+        return entries + self.changelog.entries()
+
+    @property
+    def changelog(self) -> ChangeLog:
+        return ChangeLog(self.path)
+
+    def changes_since(self, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """The change feed: log entries appended after byte ``offset`` (every session's
+        saves) and the offset to pass next time. A session that keeps the offset learns
+        which tables and records changed without re-reading the data file."""
+        return self.changelog.read_since(offset)
+
+    def _log_then_commit(self, tx: Transaction) -> None:
+        """Append the transaction's lines to the change log, then replace the data file
+        (whose meta record then names the last line it holds). A data file that could
+        not be written leaves lines behind that the next save marks abandoned."""
+        log = self.changelog
+        tail = log.tail()
+        landed = int(self.meta().get("log_seq", 0) or 0)
+        if tail.seq < landed:
+            # Lines the data file knows of are gone (the log was cut or deleted): number on
+            # from the data file's count, so the gap stays visible to `jiaoyan check`.
+            tail = Tail(landed, tail.hash, tail.end)
+        entries = list(tx.log_entries)
+        if tail.seq > landed:
+            lost = unlanded(log.read_since(0)[0], landed)
+            if lost:
+                entries.insert(0, {"action": "abandoned", "seqs": [min(lost), max(lost)],
+                                   "at": clock.real_now().isoformat(sep=" "), "uid": faults.login_name()})
+        if entries:
+            last = tail.seq + len(entries)
+            tx.set_meta(log_seq=last)
+            try:
+                log.append(entries, tail)
+            except OSError as error:
+                raise WriteFailed(log.path, error, "log") from None
+        self.storage.commit()
 
     # -- backups and migrations -----------------------------------------------------
 
     def backup(self, reason: str = MANUAL) -> Path:
-        """Copy the data file to a new dated backup (:func:`make_backup`)."""
-        return make_backup(self.path, reason)
+        """Copy the data file to a new dated backup (:func:`make_backup`). A manual one
+        (which prunes older manual ones) leaves a line in the change log."""
+        if reason != MANUAL:
+            return make_backup(self.path, reason)
+        with self._locked():
+            target = make_backup(self.path, reason)
+            with contextlib.suppress(OSError):
+                self.changelog.append([{"at": clock.real_now().isoformat(sep=" "), "uid": faults.login_name(),
+                                        "who": self.actor, "action": "backup", "table": "",
+                                        "path": str(target)}])
+        return target
 
     def _backup_before_first_change_of_day(self) -> str:
         """Back up before the day's first change; the sentence to show once the save is
@@ -720,7 +769,7 @@ class Store:
                 return
             make_backup(self.path, f"before-v{SCHEMA_VERSION}")
             while version < SCHEMA_VERSION:
-                MIGRATIONS[version](data)
+                MIGRATIONS[version](data, self.path)
                 version += 1
                 data[META_TABLE][_META_ID]["schema_version"] = version
             atomic_write(self.path, jsonio.dumps(data))
@@ -728,7 +777,7 @@ class Store:
         self._drop_tinydb_caches()
 
 
-def _migrate_0_to_1(data: dict[str, Any]) -> None:
+def _migrate_0_to_1(data: dict[str, Any], db: Path) -> None:
     """A plain TinyDB file (no meta): add the meta record and id counters."""
     next_ids = {}
     for name, table in data.items():
@@ -739,7 +788,27 @@ def _migrate_0_to_1(data: dict[str, Any]) -> None:
     }
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {0: _migrate_0_to_1}
+def _migrate_1_to_2(data: dict[str, Any], db: Path) -> None:
+    """The change log leaves the data file: the ``audit`` table's entries are appended, in
+    order, to ``<file>.changes`` (chained like every new line; ``uid`` is unknown for
+    them, ``legacy_id`` keeps their old number) and the table is dropped. Run under the
+    lock, after a backup. Entries a crashed earlier run already moved are not moved twice."""
+    table = data.get(AUDIT_TABLE, {})
+    log = ChangeLog(db)
+    moved = {e.get("legacy_id") for e in log.read_since(0)[0] if "legacy_id" in e}
+    entries = []
+    for key, entry in sorted(table.items(), key=lambda kv: int(kv[0])):
+        if int(key) in moved or not isinstance(entry, dict):
+            continue
+        entries.append({**{k: v for k, v in entry.items() if k != "id"}, "uid": "", "legacy_id": int(key)})
+    written = log.append(entries)
+    data.pop(AUDIT_TABLE, None)
+    meta = data.setdefault(META_TABLE, {}).setdefault(_META_ID, {})
+    meta.get("next_ids", {}).pop(AUDIT_TABLE, None)
+    meta["log_seq"] = written[-1]["seq"] if written else log.tail().seq
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any], Path], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
 class Transaction:
@@ -748,6 +817,13 @@ class Transaction:
     def __init__(self, store: Store):
         self.store = store
         self.actor = store.actor
+        self.log_entries: list[dict[str, Any]] = []  # the change log's lines, appended at commit
+
+    def _log(self, entry: dict[str, Any]) -> None:
+        # The real clock and the real uid: JIAOYAN_TODAY and a script's actor cannot backdate
+        # or rename a line (models/store/changelog.py).
+        self.log_entries.append({"at": clock.real_now().isoformat(sep=" "), "uid": faults.login_name(),
+                                 "who": self.actor, **entry})
 
     def _table(self, cls: type[Record]) -> Table:
         return self.store.db.table(cls.TABLE)
@@ -792,11 +868,7 @@ class Transaction:
                        if before.get(k) != after.get(k) and k not in ("updated_at", "updated_by", "version")]
             before = {k: before.get(k) for k in sorted(changed)}
             after = {k: after.get(k) for k in sorted(changed)}
-        entry = {
-            "at": clock.stamp(), "who": self.actor, "action": action,
-            "table": cls.TABLE, "record_id": record_id, "before": before, "after": after,
-        }
-        self.store.db.table(AUDIT_TABLE).insert(Document(entry, doc_id=self._next_id(AUDIT_TABLE)))
+        self._log({"action": action, "table": cls.TABLE, "record_id": record_id, "before": before, "after": after})
 
     def get(self, cls: type[R], record_id: int) -> R | None:
         doc = self._table(cls).get(doc_id=int(record_id))
@@ -853,10 +925,9 @@ class Transaction:
         self._reserve_ids(cls.TABLE, first + len(stamped))
         stamped = [r.copy(id=first + n) for n, r in enumerate(stamped)]
         self._table(cls).insert_multiple(Document(r.to_dict(), doc_id=r.id) for r in stamped)
-        # One audit line for the batch: a copy of every record would double the file.
-        entry = {"at": when, "who": self.actor, "action": "insert_many", "table": cls.TABLE,
-                 "record_ids": [r.id for r in stamped], "before": None, "after": None}
-        self.store.db.table(AUDIT_TABLE).insert(Document(entry, doc_id=self._next_id(AUDIT_TABLE)))
+        # One line for the batch: a copy of every record would double the log.
+        self._log({"action": "insert_many", "table": cls.TABLE, "record_ids": [r.id for r in stamped],
+                   "before": None, "after": None})
         return stamped
 
     def _reserve_ids(self, table_name: str, next_free: int) -> None:
@@ -904,15 +975,12 @@ class Transaction:
         if not present:
             return
         self._table(cls).remove(doc_ids=present)
-        entry = {"at": clock.stamp(), "who": self.actor, "action": "delete_many", "table": cls.TABLE,
-                 "record_ids": present, "before": None, "after": None}
-        self.store.db.table(AUDIT_TABLE).insert(Document(entry, doc_id=self._next_id(AUDIT_TABLE)))
+        self._log({"action": "delete_many", "table": cls.TABLE, "record_ids": present, "before": None, "after": None})
 
     def remove_audit_entries(self, entry_ids: list[int]) -> None:
-        """Drop audit entries from the active file. Only for entries already kept elsewhere:
-        closing a term copies the entries about its records into the term's archive first
-        (models/store/archive.py), so the active file's log stays small."""
-        if entry_ids:
+        """Drop entries of a schema-1 ``audit`` table from the data file (only a file not
+        yet migrated has one; the change log itself is append-only)."""
+        if entry_ids and AUDIT_TABLE in self.store.storage.read():
             self.store.db.table(AUDIT_TABLE).remove(doc_ids=[int(i) for i in entry_ids])
 
     def set_meta(self, **values: Any) -> None:
@@ -942,17 +1010,17 @@ class BadRestoreSource(DataFileError):
         super().__init__(t("store.restore_bad_source", source=source, reason=reason))
 
 
-def restore_from(db: Path, source: Path) -> Path | None:
+def restore_from(db: Path, source: Path, actor: str = "") -> Path | None:
     """Put ``source`` (a backup) in place of ``db``. What it replaces is kept in the backup
-    folder first, even if it is damaged, under a name no other backup has. Returns that
-    copy's path, if there was a file. Who may restore is the caller's question
-    (``models.permissions.check_restore``)."""
+    folder first, even if it is damaged, under a name no other backup has, and the change
+    log gets a line saying who restored what. Returns the kept copy's path, if there was a
+    file. Who may restore is the caller's question (``models.permissions.check_restore``)."""
     try:
         raw = source.read_bytes()
     except OSError as error:
         raise BadRestoreSource(source, error.strerror or str(error)) from None
     try:
-        _parse(raw)
+        data = _parse(raw)
     except jsonio.JSONDecodeError as error:
         raise BadRestoreSource(source, str(error).splitlines()[0][:120] if str(error) else "JSON") from None
     db = resolve_data_path(db)
@@ -964,6 +1032,18 @@ def restore_from(db: Path, source: Path) -> Path | None:
         kept = None
         if db.exists():
             kept = make_backup(db, "before-restore")
+        log = ChangeLog(db)
+        try:
+            written = log.append([{"at": clock.real_now().isoformat(sep=" "), "uid": faults.login_name(),
+                                   "who": actor, "action": "restore", "table": "", "source": str(source),
+                                   "kept": str(kept or "")}])
+        except OSError as error:
+            raise WriteFailed(log.path, error, "log") from None
+        meta = data.get(META_TABLE, {}).get(_META_ID)
+        if isinstance(meta, dict) and int(meta.get("schema_version", 0) or 0) >= 2:
+            # The restored file holds the log up to here: earlier lines are not "abandoned".
+            meta["log_seq"] = written[-1]["seq"]
+            raw = jsonio.dumps(data)
         try:
             atomic_write(db, raw)
         except OSError as error:

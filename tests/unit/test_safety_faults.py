@@ -42,10 +42,11 @@ def server(demo_template):
     data.mkdir()
     db = data / "school.json"
     shutil.copy(demo_template, db)
+    shutil.copy(demo_template.with_name(demo_template.name + ".changes"), db.with_name(db.name + ".changes"))
     with Store(db, actor="tester").transaction() as tx:
         tx.insert(Teacher(name="无名", login="nobody"))
         tx.insert(Teacher(name="信息老师", login="root", is_admin=True))  # who runs the server's commands
-    for path in (db, lock_path(db)):
+    for path in (db, lock_path(db), db.with_name(db.name + ".changes")):
         path.touch()
         path.chmod(0o660)
     backup_dir(db).mkdir(exist_ok=True)

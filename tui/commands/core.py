@@ -197,7 +197,7 @@ def run_restore(args: argparse.Namespace) -> int:
     path = db_path(args)
     source = Path(args.file).expanduser().absolute()
     check_restore(path, source, command_login())
-    kept = restore_from(path, source)
+    kept = restore_from(path, source, command_login())
     print(t("cli.restore.done", path=path, source=source))
     if kept:
         print(t("cli.restore.kept", kept=kept))
