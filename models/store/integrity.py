@@ -24,7 +24,8 @@ from models.records import (
 )
 from models.store.changelog import ChangeLog
 from models.store.storage import (
-    AUDIT_TABLE, META_TABLE, SCHEMA_VERSION, DataFileError, Store, newest_good_backup, parse_file, restore_command,
+    AUDIT_TABLE, META_TABLE, SCHEMA_VERSION, DataFileError, Store, newest_good_backup, parse_file, read_verdict,
+    restore_command, write_verdict,
 )
 
 LISTED = 20  # problems shown when the app refuses to open a file
@@ -163,10 +164,20 @@ def structure_problems(data: dict[str, Any]) -> list[str]:
 
 
 def refuse_if_unsound(store: Store) -> None:
-    """Raise :class:`UnsoundDataFile` when the store's file has structure problems."""
-    problems = structure_problems(store.storage.read())
+    """Raise :class:`UnsoundDataFile` when the store's file has structure problems.
+
+    The version of the file last found sound is remembered beside it (``.checked``: its
+    inode, size and mtime; the store carries it over its own saves, which validate every
+    record they write), so only a file changed outside jiaoyan is checked in full."""
+    data = store.storage.read()
+    identity = store.storage.identity
+    if identity is not None and read_verdict(store.path) == identity:
+        return
+    problems = structure_problems(data)
     if problems:
         raise UnsoundDataFile(store.path, problems)
+    if identity is not None:
+        write_verdict(store.path, identity)
 
 
 def check_file(path: Path) -> list[str]:

@@ -38,7 +38,7 @@ from models import clock
 from models.store import faults, jsonio
 from models.store.changelog import ChangeLog, Tail, unlanded
 from models.i18n import t
-from models.store.paths import backup_dir, lock_path
+from models.store.paths import backup_dir, lock_path, verdict_path
 from models.records import Policy, Problem, Record, Teacher
 
 R = TypeVar("R", bound=Record)
@@ -242,6 +242,21 @@ def _file_identity(path: Path) -> tuple[int, int, int] | None:
     except OSError as error:
         raise AccessDenied(path, error, faults.READ, "file") from None
     return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def read_verdict(db: Path) -> tuple[int, int, int] | None:
+    """The identity of the data file as last found sound (models/store/integrity.py)."""
+    try:
+        parts = verdict_path(db).read_text(encoding="ascii").split()
+        return (int(parts[0]), int(parts[1]), int(parts[2]))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def write_verdict(db: Path, identity: tuple[int, int, int]) -> None:
+    """Remember that this version of the file is sound; a cache, so failures are ignored."""
+    with contextlib.suppress(OSError):
+        atomic_write(verdict_path(db), " ".join(str(x) for x in identity).encode("ascii") + b"\n")
 
 
 def _print_warning(message: str) -> None:
@@ -516,6 +531,11 @@ class LockedJSONStorage(Storage):
         self._identity = _file_identity(self.path)
         self.dirty = False
 
+    @property
+    def identity(self) -> tuple[int, int, int] | None:
+        """(inode, size, mtime_ns) of the file the memory copy was read from."""
+        return self._identity
+
     def forget(self) -> None:
         """Drop what is in memory; the next read comes from the file."""
         self._data = None
@@ -718,7 +738,11 @@ class Store:
                 log.append(entries, tail)
             except OSError as error:
                 raise WriteFailed(log.path, error, "log") from None
+        was_sound = read_verdict(self.path) == self.storage.identity
         self.storage.commit()
+        if was_sound and self.storage.identity is not None:
+            # A sound file plus records validated on the way in is still sound.
+            write_verdict(self.path, self.storage.identity)
 
     # -- backups and migrations -----------------------------------------------------
 

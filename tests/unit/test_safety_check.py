@@ -138,3 +138,19 @@ def test_a_csv_with_an_unclosed_quote_is_refused_with_its_line(tmp_path):
     with pytest.raises(RosterFileError) as info:
         read_roster(path)
     assert "第 3 行" in str(info.value) and "引号" in str(info.value)
+
+
+def test_a_file_found_sound_is_not_checked_again_until_it_changes_outside_jiaoyan(demo_store, monkeypatch):
+    from models.store import integrity
+
+    integrity.refuse_if_unsound(demo_store)  # checked in full, and remembered
+    with demo_store.transaction() as tx:  # the store's own save keeps the verdict
+        tx.insert(Teacher(name="新同事"))
+    calls = []
+    monkeypatch.setattr(integrity, "structure_problems", lambda data: calls.append(1) or [])
+    integrity.refuse_if_unsound(Store(demo_store.path, actor="tester"))
+    assert calls == []
+    monkeypatch.undo()
+    _edit(demo_store.path, _set("teachers", "roles", None))  # a hand edit: checked again, refused
+    with pytest.raises(integrity.UnsoundDataFile):
+        integrity.refuse_if_unsound(Store(demo_store.path, actor="tester"))
