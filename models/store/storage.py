@@ -13,8 +13,15 @@ The contract (DESIGN.md, "Storage contract"):
    mtime_ns) is unchanged.
 4. UTF-8 JSON, indented, Chinese unescaped.
 5. A schema version with forward migrations, applied after a backup.
-6. Rotating dated backups before the first change of each day; a file that
+6. Rotating dated backups before the first change of each day (unique names,
+   written whole; manual ones rotate apart from the automatic ones); a file that
    does not parse is never overwritten (:class:`CorruptDataFile`).
+8. The change log is its own append-only file (models/store/changelog.py),
+   appended under the lock before the data file is replaced.
+9. Only regular files are replaced; the lock is opened without following links
+   and checked to still be the file at its path once held; a symbolic link to the
+   data file is followed on purpose; a file the user may not write is not replaced.
+   A file the system refuses becomes one sentence with the fix (models/store/faults.py).
 """
 
 from __future__ import annotations
