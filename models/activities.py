@@ -230,6 +230,41 @@ def activities_of_teacher(activities: Iterable[Activity], teacher_id: int) -> li
     return [a for a in activities if teacher_id in attendees_of(a)]
 
 
+# -- held means held ---------------------------------------------------------------------
+
+MARK_HELD = "held"  # mark it held with the save
+ASK_HELD = "ask"  # the school wants to confirm: ask "标记为已开展？"
+NEEDS_ATTENDANCE = "needs_attendance"  # minutes written but no attendance: it stays planned until taken
+
+
+def is_taken(activity: Activity) -> bool:
+    """Attendance taken or minutes written: the meeting evidently took place."""
+    return bool(activity.attendance) or bool(activity.minutes.strip())
+
+
+def held_on_save(activity: Activity, today: dt.date, policy) -> str:
+    """What saving ``activity`` should do with its status (issue 16).
+
+    A planned activity whose date has come, with attendance taken or minutes written,
+    is held: :data:`MARK_HELD`, or :data:`ASK_HELD` when the policy wants to confirm.
+    With minutes but no attendance it cannot be held yet (a held activity needs its
+    attendance): :data:`NEEDS_ATTENDANCE`. Anything else: ``""``, the status stays."""
+    if activity.status != "planned" or activity.date > today.isoformat() or not is_taken(activity):
+        return ""
+    if not activity.attendance:
+        return NEEDS_ATTENDANCE
+    return ASK_HELD if getattr(policy, "confirm_held", False) else MARK_HELD
+
+
+def recorder_for(before: Activity | None, after: Activity, writer_id: int) -> int:
+    """记录人: the one chosen, else whoever first writes the minutes."""
+    if after.recorder_id or not after.minutes.strip():
+        return after.recorder_id
+    if before is not None and before.minutes.strip() and before.recorder_id:
+        return before.recorder_id
+    return writer_id
+
+
 # -- conflicts --------------------------------------------------------------------------
 
 

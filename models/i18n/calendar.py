@@ -175,4 +175,14 @@ MESSAGES = {
     "calendar.cli.wrote_ics": ("已导出 {count} 个日历事件", "Exported {count} events"),
     "calendar.cli.wrote_rows": ("已导出 {count} 条活动记录", "Exported {count} activity records"),
     "calendar.confirm.discard": ("这项活动有没保存的修改（例如记录），确定放弃吗？", "This activity has unsaved changes (e.g. the minutes). Discard them?"),
+    # held means held (issue 16)
+    "error.held_in_future": ("{date} 还没到，活动不能标记为“已开展”：到了那天再记考勤和记录。", "{date} has not come yet: an activity cannot be held before its day."),
+    "error.held_without_attendance": ("“已开展”的活动需要考勤：请按 ctrl+t 记考勤后再保存。", "A held activity needs its attendance: press ctrl+t to take it, then save."),
+    "field.leave_request": ("请假审批", "Leave approval"),
+    "calendar.field.recorder": ("记录人", "Recorder"),
+    "calendar.confirm.mark_held": ("已记考勤或活动记录。标记为已开展？", "Attendance or minutes are in. Mark it held?"),
+    "calendar.key.mark_held": ("标记已开展", "Mark held"),
+    "calendar.key.keep_planned": ("仍为计划", "Keep planned"),
+    "calendar.saved_held": ("已保存，活动已标记为已开展：{day}", "Saved and marked held: {day}"),
+    "calendar.saved_needs_attendance": ("记录已保存，但还没有考勤，活动仍为“计划”。按 ctrl+t 记考勤后保存，即标记为已开展。", "Minutes saved, but no attendance yet: it stays planned. Take attendance (ctrl+t) and save to mark it held."),
 }

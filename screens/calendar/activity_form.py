@@ -19,7 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
-from models.activities import SCHOOL_EVENTS, attendance_counts, conflicts_with
+from models.activities import (ASK_HELD, MARK_HELD, NEEDS_ATTENDANCE, SCHOOL_EVENTS, attendance_counts,
+                               conflicts_with, held_on_save, recorder_for)
 from models.dates import BadInput, format_date, format_period, parse_date, parse_period
 from models.i18n import t
 from models.records import ACTIVITY_KINDS, Activity, Group, Teacher, Term
@@ -128,6 +129,9 @@ class ActivityForm(Screen):
             with Horizontal(classes="row"):
                 yield Label(t("calendar.field.speaker"))
                 yield TeacherField(teachers, groups=lambda: groups, id="activity-speaker")
+            with Horizontal(classes="row"):
+                yield Label(t("calendar.field.recorder"))
+                yield TeacherField(teachers, groups=lambda: groups, id="activity-recorder")
             statuses = ["planned", "held", "cancelled"] + (["skipped"] if activity.status == "skipped" else [])
             with Horizontal(classes="row"):
                 yield Label(t("calendar.field.status"))
@@ -148,6 +152,7 @@ class ActivityForm(Screen):
         store = self.app.store
         self.query_one("#activity-host", TeacherField).set_teacher(store.get(Teacher, self.activity.host_id))
         self.query_one("#activity-speaker", TeacherField).set_teacher(store.get(Teacher, self.activity.speaker_id))
+        self.query_one("#activity-recorder", TeacherField).set_teacher(store.get(Teacher, self.activity.recorder_id))
         self._show_title()
         self._show_attendance()
         self._show_conflicts(conflicts_with(self.activity, store.all(Activity)) if self.activity.id else [])
@@ -229,6 +234,7 @@ class ActivityForm(Screen):
                 pass  # a status the form does not offer (skipped): keep the choice shown
         self.query_one("#activity-host", TeacherField).set_teacher(store.get(Teacher, activity.host_id))
         self.query_one("#activity-speaker", TeacherField).set_teacher(store.get(Teacher, activity.speaker_id))
+        self.query_one("#activity-recorder", TeacherField).set_teacher(store.get(Teacher, activity.recorder_id))
         self.query_one("#activity-minutes", TextArea).text = activity.minutes
         self.query_one("#activity-error", Static).update("")
         self._show_title()
@@ -299,6 +305,7 @@ class ActivityForm(Screen):
             content=self.query_one("#activity-content", Input).value.strip(),
             host_id=self._picked("#activity-host", "calendar.field.host"),
             speaker_id=self._picked("#activity-speaker", "calendar.field.speaker"),
+            recorder_id=self._picked("#activity-recorder", "calendar.field.recorder"),
             status=str(self.query_one("#activity-status", Select).value),
             cancel_reason=self.query_one("#activity-reason", Input).value.strip(),
             minutes=self.query_one("#activity-minutes", TextArea).text.rstrip(),
@@ -312,7 +319,9 @@ class ActivityForm(Screen):
             changes["moved_from"] = activity.date
         if changes["status"] == "skipped" and changes["date"] != activity.date:
             changes["status"] = "planned"
-        return activity.copy(**changes)
+        record = activity.copy(**changes)
+        user = self.app.user
+        return record.copy(recorder_id=recorder_for(activity if activity.id else None, record, user.id if user else 0))
 
     def action_save(self) -> None:
         if self.read_only:
@@ -323,7 +332,23 @@ class ActivityForm(Screen):
         except BadInput as problem:
             error.update(Text(str(problem)))
             return
-        self._store(record)
+        # Held means held (issue 16): a meeting whose day has come, with attendance taken
+        # or minutes written, is held — or the school confirms it first.
+        decision = held_on_save(record, self.app.today, self.app.store.policy())
+        self._decision = decision
+        if decision == MARK_HELD:
+            self._store(record.copy(status="held"))
+        elif decision == ASK_HELD and not getattr(self, "_asked_held", False):
+            from screens.calendar.held_question import HeldQuestion
+
+            def answered(yes: bool | None) -> None:
+                self._asked_held = True  # asked once: a "no" is not asked again in this form
+                self._decision = MARK_HELD if yes else ""
+                self._store(record.copy(status="held") if yes else record)
+
+            self.app.push_screen(HeldQuestion(), answered)
+        else:
+            self._store(record)
 
     def _store(self, record: Activity) -> None:
         """Save ``record`` (insert when it has no id); on a conflict, ask whose version wins."""
@@ -344,14 +369,21 @@ class ActivityForm(Screen):
             error.update(Text(str(failed)))
             return
         self.activity = saved
-        message = t("calendar.saved", day=format_date(saved.date, store.all(Term)))
+        decision = getattr(self, "_decision", "")
+        day = format_date(saved.date, store.all(Term))
+        if decision == MARK_HELD and saved.status == "held":
+            message = t("calendar.saved_held", day=day)
+        elif decision == NEEDS_ATTENDANCE:
+            message = t("calendar.saved_needs_attendance")
+        else:
+            message = t("calendar.saved", day=day)
         if clashes:
             data = CalendarData.load(store)
     
             message += "\n" + "\n".join("⚠ " + conflict_text(c, data) for c in clashes)
         self.app.pop_screen()
-        self.app.notify(message, severity="warning" if clashes else "information", markup=False,
-                        timeout=8 if clashes else 3)
+        self.app.notify(message, severity="warning" if clashes or decision == NEEDS_ATTENDANCE else "information",
+                        markup=False, timeout=8 if clashes or decision == NEEDS_ATTENDANCE else 3)
 
     def _take_theirs(self, theirs: Activity | None) -> None:
         if theirs is None:  # they deleted it: nothing left to edit

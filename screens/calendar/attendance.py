@@ -94,7 +94,20 @@ class AttendanceScreen(Screen[dict[str, str] | None]):
         if not self.save:
             self.dismiss(dict(self.marks))
             return
-        self._save(self.activity.copy(attendance=dict(self.marks), touched=True))
+        from models.activities import ASK_HELD, MARK_HELD, held_on_save
+
+        record = self.activity.copy(attendance=dict(self.marks), touched=True)
+        # Held means held (issue 16): attendance taken on or after the day marks it held.
+        decision = held_on_save(record, self.app.today, self.app.store.policy())
+        if decision == MARK_HELD:
+            self._save(record.copy(status="held"))
+        elif decision == ASK_HELD:
+            from screens.calendar.held_question import HeldQuestion
+
+            self.app.push_screen(HeldQuestion(),
+                                 lambda yes: self._save(record.copy(status="held") if yes else record))
+        else:
+            self._save(record)
 
     def _save(self, record: Activity) -> None:
         error = self.query_one("#attendance-error", Static)
@@ -140,6 +153,7 @@ def field_labels() -> dict[str, str]:
     labels = {name: t(f"calendar.field.{name}") for name in (
         "date", "period", "place", "kind", "topic", "content", "event", "status", "minutes", "attendance")}
     labels.update(host_id=t("calendar.field.host"), speaker_id=t("calendar.field.speaker"),
+                  recorder_id=t("calendar.field.recorder"), leave_requests=t("field.leave_request"),
                   attendee_ids=t("calendar.field.attendees"), cancel_reason=t("calendar.field.cancel_reason"),
                   moved_from=t("calendar.field.moved_from"), touched=t("calendar.field.touched"))
     return labels
@@ -150,7 +164,7 @@ def show_activity_value(store, field: str, value) -> str:
     from models.store.audit import show_value
     from models.dates import format_period
 
-    if field in ("host_id", "speaker_id"):
+    if field in ("host_id", "speaker_id", "recorder_id"):
         teacher = store.get(Teacher, value) if value else None
         return teacher.name if teacher else "—"
     if field == "attendee_ids":
