@@ -243,10 +243,15 @@ def _build_groups(tx, teachers: list[Teacher], current: Term, previous: Term) ->
                 continue
             grade_leader = next((t for t in grade_members if "备课组长" in t.roles), grade_members[0])
             weekday, period = PREP_SLOTS[subject]
+            # 备课组 set a theme too (issue 16); the 数学 6年级 group has not yet this term.
+            prep_theme = f"{grade}{subject}单元作业设计"
+            prep_themes = {previous.term_id: prep_theme}
+            if (subject, grade) != ("数学", "6年级"):
+                prep_themes[current.term_id] = prep_theme
             groups.append(tx.insert(Group(
                 name=f"{subject}{grade}备课组", kind="prep", parent_id=research.id, subject=subject,
                 grades=[grade], leader_id=grade_leader.id, member_ids=[t.id for t in grade_members],
-                slot_weekday=weekday, slot_period=period, slot_place=_grade_office(grade))))
+                slot_weekday=weekday, slot_period=period, slot_place=_grade_office(grade), themes=prep_themes)))
     return groups
 
 
@@ -276,7 +281,7 @@ def _build_term_history(tx, rng: random.Random, term: Term, today: dt.date, teac
             weeks.append(activity)
         # Speakers by the app's own rotation (models/activities.py), as a new term gets them:
         # everyone speaks before anyone twice; cancelled weeks take no turn; nobody on leave speaks.
-        activities.extend(assign_speakers(weeks, group, teachers))
+        activities.extend(assign_speakers(weeks, group, teachers, grace_weeks=policy.new_teacher_speaker_weeks))
     # a school-wide event each term
     event_day = next(d for d in (term.start_date + dt.timedelta(days=n) for n in range(40, 80))
                      if d.weekday() == 2 and is_school_day(term, d))
@@ -284,7 +289,9 @@ def _build_term_history(tx, rng: random.Random, term: Term, today: dt.date, teac
         term_id=term.term_id, group_id=0, date=event_day.isoformat(), period=7, place="学校报告厅",
         kind="专家讲座", event="专家讲座", topic="新课标下的作业设计", host_id=teachers[0].id,
         attendee_ids=[t.id for t in teachers], status="held" if event_day < today else "planned",
-        attendance={str(t.id): "present" for t in teachers} if event_day < today else {}, touched=True))
+        attendance={str(t.id): "present" for t in teachers} if event_day < today else {},
+        minutes="专家结合新课标解读作业设计的原则，各组交流了本学期的作业案例。" if event_day < today else "",
+        recorder_id=teachers[0].id if event_day < today else 0, touched=True))
     tx.insert_many(activities)
 
     # observations: each teacher at their own pace, so the dashboard has people ahead and behind

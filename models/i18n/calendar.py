@@ -185,4 +185,21 @@ MESSAGES = {
     "calendar.key.keep_planned": ("仍为计划", "Keep planned"),
     "calendar.saved_held": ("已保存，活动已标记为已开展：{day}", "Saved and marked held: {day}"),
     "calendar.saved_needs_attendance": ("记录已保存，但还没有考勤，活动仍为“计划”。按 ctrl+t 记考勤后保存，即标记为已开展。", "Minutes saved, but no attendance yet: it stays planned. Take attendance (ctrl+t) and save to mark it held."),
+    # the dashboard's attention lines about activities (issue 16)
+    "dashboard.att.not_held": ("{what} {day} 的活动仍为“计划”：记考勤即为已开展，没开成请改为已取消", "{what} on {day} is still planned: take attendance to mark it held, or cancel it"),
+    "dashboard.att.minutes": ("{what} {day} 已开展 {days} 天，还没有活动记录", "{what} on {day} was held {days} days ago and has no minutes"),
+    "dashboard.jump.activity": ("打开活动", "open the activity"),
+    "dashboard.jump.minutes": ("写记录", "write the minutes"),
+    # the speaker's coming turn (issue 16)
+    "calendar.when.today": ("今天", "today "),
+    "calendar.when.tomorrow": ("明天", "tomorrow "),
+    "calendar.when.this_week": ("本{weekday}", "this {weekday} "),
+    "calendar.when.next_week": ("下{weekday}", "next {weekday} "),
+    "calendar.your_turn": ("{when} 你是{group}中心发言人：{topic}", "{when}: you are the {group} central speaker: {topic}"),
+    "calendar.topic_to_come": ("（主题待定）", "(topic to come)"),
+    "calendar.no_turn": ("本学期接下来没有轮到你做中心发言。", "No turn as central speaker ahead this term."),
+    "calendar.turns_ahead": ("（之后还有 {count} 次）", "({count} more after that)"),
+    "calendar.rotation_skipped": ("轮换跳过：{names}", "Rotation skipped: {names}"),
+    "calendar.skip.leave": ("{name}（请假）", "{name} (on leave)"),
+    "calendar.skip.new": ("{name}（新入校，{day} 起轮到发言）", "{name} (new; speaks from {day})"),
 }

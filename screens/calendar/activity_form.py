@@ -19,8 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
-from models.activities import (ASK_HELD, MARK_HELD, NEEDS_ATTENDANCE, SCHOOL_EVENTS, attendance_counts,
-                               conflicts_with, held_on_save, recorder_for)
+from models.activities import (ASK_HELD, MARK_HELD, NEEDS_ATTENDANCE, NOT_MEETING, SCHOOL_EVENTS,
+                               attendance_counts, conflicts_with, held_on_save, recorder_for, skipped_for)
 from models.dates import BadInput, format_date, format_period, parse_date, parse_period
 from models.i18n import t
 from models.records import ACTIVITY_KINDS, Activity, Group, Teacher, Term
@@ -57,13 +57,16 @@ class ActivityForm(Screen):
     ActivityForm TextArea { height: 6; }
     ActivityForm #activity-error { color: $error; height: auto; }
     ActivityForm #activity-conflicts { color: $warning; height: auto; }
+    ActivityForm #activity-rotation { height: auto; padding: 0 0 0 12; }
     """
 
-    def __init__(self, *, activity_id: int = 0, new_on: dt.date | None = None):
+    def __init__(self, *, activity_id: int = 0, new_on: dt.date | None = None, focus: str | None = None):
+        """``focus="minutes"`` puts the cursor in the minutes (the dashboard's jump)."""
         super().__init__()
         translate_bindings(self)
         self.activity_id = activity_id
         self.new_on = new_on
+        self.focus_on = focus
 
     # -- building ------------------------------------------------------------------
 
@@ -129,6 +132,7 @@ class ActivityForm(Screen):
             with Horizontal(classes="row"):
                 yield Label(t("calendar.field.speaker"))
                 yield TeacherField(teachers, groups=lambda: groups, id="activity-speaker")
+            yield Static(id="activity-rotation")
             with Horizontal(classes="row"):
                 yield Label(t("calendar.field.recorder"))
                 yield TeacherField(teachers, groups=lambda: groups, id="activity-recorder")
@@ -161,6 +165,10 @@ class ActivityForm(Screen):
                 widget.disabled = True
             self.query_one("#activity-minutes", TextArea).read_only = True
             self.query_one("#activity-form").focus()  # arrows scroll the whole record
+        elif self.focus_on == "minutes":
+            minutes = self.query_one("#activity-minutes", TextArea)
+            minutes.focus()
+            self.call_after_refresh(minutes.scroll_visible)
         else:
             self.query_one("#activity-date", Input).focus()
         self.call_after_refresh(self._mark_clean)
@@ -245,6 +253,21 @@ class ActivityForm(Screen):
         text = Text(t("calendar.field.attendance") + "：", style="bold")
         text.append(t("calendar.attendance_short", **counts) if self.marks else t("calendar.attendance_none"))
         self.query_one("#activity-attendance", Static).update(text)
+        self._show_rotation()
+
+    def _show_rotation(self) -> None:
+        """Who the speaker rotation passes over for this meeting, and why (issue 16)."""
+        store = self.app.store
+        group = store.get(Group, self.activity.group_id)
+        line = Text()
+        if group is not None and self.activity.status not in NOT_MEETING:
+            names = {x.id: x.name for x in store.all(Teacher)}
+            skipped = skipped_for(self.activity.copy(attendance=self.marks), group, store.all(Teacher),
+                                  store.policy().new_teacher_speaker_weeks)
+            parts = [t(f"calendar.skip.{s.reason}", name=names.get(s.teacher_id, "?"), day=s.until) for s in skipped]
+            if parts:
+                line.append(t("calendar.rotation_skipped", names="、".join(parts)), style="dim")
+        self.query_one("#activity-rotation", Static).update(line)
 
     def _show_conflicts(self, conflicts) -> None:
 

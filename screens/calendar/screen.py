@@ -19,7 +19,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Static
 
-from models.activities import follow_day_status, regenerate_group_activities, swap_speakers
+from models.activities import (coming_turns, follow_day_status, regenerate_group_activities, speaker_turn_text,
+                               swap_speakers)
 from models.i18n import t
 from models.records import Activity, Group, Term
 from models.store.storage import ConflictError, DataFileError, ValidationFailed
@@ -110,7 +111,7 @@ class CalendarScreen(AreaScreen):
             user = self.app.user
             mine = user.id if (self.mine_only and user) else 0
             rows = agenda_activities(data, today, group_id=self.group_filter, mine=mine)
-            self.query_one(AgendaTable).show(rows, data)
+            self.query_one(AgendaTable).show(rows, data, me=mine)
 
     def _title(self, data: CalendarData, cursor: dt.date) -> Text:
         title = Text()
@@ -121,6 +122,8 @@ class CalendarScreen(AreaScreen):
             title.append("  " + t("calendar.filter", group=group.name if group else t("calendar.all_groups")))
             if self.mine_only:
                 title.append("  " + t("calendar.mine_on"), style="bold yellow")
+                title.append("\n")
+                title.append_text(self._coming_turn(data))
         else:
             title.append(t("calendar.month_title", year=cursor.year, month=cursor.month), style="bold")
             title.append("  " + (term.name if term else t("calendar.outside_term")))
@@ -134,6 +137,18 @@ class CalendarScreen(AreaScreen):
                 title.append("\n" + t("calendar.uncovered", year=year), style="yellow")
         title.truncate(self.size.width * 2 or 160)
         return title
+
+    def _coming_turn(self, data: CalendarData) -> Text:
+        """The user's next turn as central speaker, where they look for it (issue 16)."""
+        user, today = self.app.user, self.app.today
+        turns = coming_turns(data.activities, user.id, today) if user else []
+        if not turns:
+            return Text(t("calendar.no_turn"), style="dim")
+        line = Text("★ " + speaker_turn_text(turns[0], data.groups.get(turns[0].group_id), today, data.policy),
+                    style="bold")
+        if len(turns) > 1:
+            line.append(t("calendar.turns_ahead", count=len(turns) - 1), style="dim")
+        return line
 
     # -- keys ------------------------------------------------------------------------
 

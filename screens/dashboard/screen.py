@@ -30,7 +30,8 @@ from screens.base import AreaScreen
 PACE_STYLES = {"✔": "green", "○": "", "▼": "bold red"}
 # Where each attention line is fixed (shown after the line as "→ …"; see DashboardScreen.jump).
 JUMPS = {"behind": "dashboard.jump.teacher_page", "not_observed": "dashboard.jump.observe",
-         "demo": "dashboard.jump.demo", "pairing": "dashboard.jump.pairing", "theme": "dashboard.jump.theme"}
+         "demo": "dashboard.jump.demo", "pairing": "dashboard.jump.pairing", "theme": "dashboard.jump.theme",
+         "not_held": "dashboard.jump.activity", "minutes": "dashboard.jump.minutes"}
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,8 @@ class DashboardScreen(AreaScreen):
         options = self.query_one("#dash-attention", OptionList)
         keep = options.highlighted
         options.clear_options()
-        symbols = {"behind": "▼", "not_observed": "○", "demo": "◆", "pairing": "◇", "theme": "✘"}
+        symbols = {"behind": "▼", "not_observed": "○", "demo": "◆", "pairing": "◇", "theme": "✘",
+                   "not_held": "□", "minutes": "✎"}
         for index, (kind, line, _) in enumerate(self._attention):
             label = Text(symbols[kind] + " ", style="bold red")
             label.append(line)
@@ -310,6 +312,15 @@ class DashboardScreen(AreaScreen):
                 self.refuse("update", group)
                 return
             self.app.push_screen(GroupForm(record_id, focus="theme"), lambda _: self.data_changed())
+        elif kind in ("not_held", "minutes"):
+            self.open_activity(record_id, kind)
+
+    def open_activity(self, activity_id: int, kind: str) -> None:
+        """The activity's form: attendance to take (ctrl+t) or minutes to write; the
+        dashboard reads again when it comes back (on_screen_resume)."""
+        from screens.calendar.activity_form import ActivityForm
+
+        self.app.push_screen(ActivityForm(activity_id=activity_id, focus="minutes" if kind == "minutes" else None))
 
     def open_observation_form(self, teacher_id: int, lesson_type: str | None) -> None:
         """The observation form with the teacher to observe (and the lesson type) filled in."""
