@@ -63,7 +63,9 @@ def speaker_candidates(group: Group, teachers: Iterable[Teacher] = ()) -> list[i
 
 
 def _on_leave(activity: Activity) -> set[int]:
-    return {int(k) for k, mark in activity.attendance.items() if mark == "leave"}
+    """Marked on leave, or granted leave beforehand (an approved request)."""
+    marked = {int(k) for k, mark in activity.attendance.items() if mark == "leave"}
+    return marked | {int(k) for k, answer in activity.leave_requests.items() if answer == "approved"}
 
 
 def too_new_to_speak(teacher: Teacher, day: str, grace_weeks: int) -> bool:
@@ -269,6 +271,21 @@ def attendance_counts(activity: Activity) -> dict[str, int]:
     return counts
 
 
+def attendance_names(activity: Activity, teachers) -> dict[str, list[str]]:
+    """The names of those present, on leave and absent (in that order), in the order
+    they are expected (:func:`attendees_of`), then anyone else marked. ``teachers`` maps
+    id → Teacher (or is a list of them)."""
+    by_id = teachers if isinstance(teachers, dict) else {x.id: x for x in teachers}
+    order = attendees_of(activity) + [int(k) for k in activity.attendance if int(k) not in attendees_of(activity)]
+    names: dict[str, list[str]] = {"present": [], "leave": [], "absent": []}
+    for person in order:
+        mark = activity.attendance.get(str(person))
+        if mark in names:
+            teacher = by_id.get(person)
+            names[mark].append(teacher.name if teacher else f"#{person}")
+    return names
+
+
 def activities_of_teacher(activities: Iterable[Activity], teacher_id: int) -> list[Activity]:
     return [a for a in activities if teacher_id in attendees_of(a)]
 
@@ -325,6 +342,47 @@ def next_turn_text(source, teacher_id: int, today: dt.date) -> str:
         return ""
     groups = {g.id: g for g in source.all(Group)}
     return speaker_turn_text(turns[0], groups.get(turns[0].group_id), today, source.policy())
+
+
+# -- leave asked for beforehand (policy leave_needs_approval) -----------------------------------
+
+
+def ask_leave(activity: Activity, teacher_id: int) -> Activity:
+    """The teacher asks the office for leave from this activity."""
+    return activity.copy(leave_requests={**activity.leave_requests, str(teacher_id): "pending"})
+
+
+def withdraw_leave(activity: Activity, teacher_id: int) -> Activity:
+    requests = dict(activity.leave_requests)
+    requests.pop(str(teacher_id), None)
+    return activity.copy(leave_requests=requests)
+
+
+def decide_leave(activity: Activity, teacher_id: int, approve: bool) -> Activity:
+    """The office's answer to a teacher's request."""
+    return activity.copy(leave_requests={**activity.leave_requests,
+                                         str(teacher_id): "approved" if approve else "refused"})
+
+
+def leave_state(activity: Activity, teacher_id: int) -> str:
+    """``pending``, ``approved``, ``refused``, or ``""`` when the teacher did not ask."""
+    return activity.leave_requests.get(str(teacher_id), "")
+
+
+def may_ask_leave(activity: Activity, teacher_id: int, today: dt.date) -> bool:
+    """An expected attendee of a meeting still ahead (today included) that is not cancelled."""
+    return (activity.status == "planned" and activity.date >= today.isoformat()
+            and teacher_id in attendees_of(activity))
+
+
+def pending_leave(activities: Iterable[Activity]) -> list[tuple[Activity, int]]:
+    """(activity, teacher id) of every request waiting for the office, in date order."""
+    out = []
+    for activity in sorted(activities, key=lambda a: (a.date, a.period, a.id)):
+        for key, answer in sorted(activity.leave_requests.items()):
+            if answer == "pending" and activity.status not in NOT_MEETING:
+                out.append((activity, int(key)))
+    return out
 
 
 # -- held means held ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from models.activities import pending_leave
 from models.pace import expected_by_week
 from models.pinyin import name_syllables
 from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term
@@ -114,11 +115,12 @@ class Attention:
     # and held ones still without minutes the policy's days after.
     activities_not_closed: list[Activity] = field(default_factory=list)
     minutes_missing: list[Activity] = field(default_factory=list)
+    leave_asked: list[tuple[Activity, int]] = field(default_factory=list)  # (activity, teacher id) to answer
 
     def count(self) -> int:
         return (len(self.behind_pace) + len(self.not_observed) + len(self.demo_missing)
                 + len(self.pairings_behind) + len(self.groups_without_theme)
-                + len(self.activities_not_closed) + len(self.minutes_missing))
+                + len(self.activities_not_closed) + len(self.minutes_missing) + len(self.leave_asked))
 
 
 @dataclass
@@ -276,6 +278,7 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
         groups_without_theme=[g for g in groups if not g.themes.get(tid, "").strip()],
         activities_not_closed=activities_not_closed(activities, as_of),
         minutes_missing=minutes_missing(activities, as_of, policy.minutes_due_days),
+        leave_asked=pending_leave(activities),
     )
     attention.behind_pace.sort(key=lambda f: (f.given - f.expected, f.teacher.id))
 

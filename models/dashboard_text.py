@@ -210,6 +210,10 @@ def attention_lines(dash: Dashboard, names: dict[int, str]) -> list[tuple[str, s
         days = (dash.as_of - _day(a.date)).days
         out.append(("minutes", t("dashboard.att.minutes", what=_activity_name(a, groups), day=_short_day(a.date),
                                  days=days), a.id))
+    for a, teacher_id in att.leave_asked:
+        # the record id of a leave line is the activity's; the teacher is named in the line
+        out.append(("leave", t("dashboard.att.leave", name=names.get(teacher_id, "?"), what=_activity_name(a, groups),
+                                day=_short_day(a.date)), a.id))
     return out
 
 

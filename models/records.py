@@ -252,6 +252,7 @@ class Activity(Record):
     touched: bool = False  # a person changed it, so regeneration leaves it alone
     moved_from: str = ""  # the slot's date when a skipped week was moved to another day
     recorder_id: int = 0  # 记录人: who took the minutes
+    summary: str = ""  # 小结: the activity's conclusion, under the minutes on the 活动记录表
     # 请假 asked for when the policy wants the office to approve leave: teacher id → pending/approved/refused
     leave_requests: dict[str, str] = field(default_factory=dict)
 

@@ -87,7 +87,10 @@ class ActivityForm(Screen):
         store = self.app.store
         self.activity = self._load()
         activity = self.activity
-        self.read_only = not may(self.app, "update" if activity.id else "insert", activity)
+        # A field only the group's leaders (and the admin) change: a teacher who may only
+        # ask for leave (leave_requests) sees the form read-only.
+        self.read_only = not (may(self.app, "update", activity, "topic") if activity.id
+                              else may(self.app, "insert", activity))
         self.marks = dict(activity.attendance)
         policy = store.policy()
         groups = [g for g in store.all(Group) if g.active]
@@ -148,6 +151,9 @@ class ActivityForm(Screen):
             yield Static(id="activity-attendance")
             yield Label(t("calendar.field.minutes"))
             yield TextArea(activity.minutes, soft_wrap=True, id="activity-minutes")
+            with Horizontal(classes="row"):
+                yield Label(t("calendar.field.summary"))
+                yield Input(activity.summary, id="activity-summary")
             yield Static(id="activity-error")
             yield Static(id="activity-conflicts")
         yield Footer()
@@ -229,7 +235,8 @@ class ActivityForm(Screen):
         for field_id, value in (("#activity-date", activity.date),
                                 ("#activity-period", format_period(activity.period, policy)),
                                 ("#activity-place", activity.place), ("#activity-topic", activity.topic),
-                                ("#activity-content", activity.content), ("#activity-reason", activity.cancel_reason)):
+                                ("#activity-content", activity.content), ("#activity-reason", activity.cancel_reason),
+                                ("#activity-summary", activity.summary)):
             self.query_one(field_id, Input).value = value
         if not activity.group_id:
             self.query_one("#activity-event", Input).value = activity.event
@@ -332,6 +339,7 @@ class ActivityForm(Screen):
             status=str(self.query_one("#activity-status", Select).value),
             cancel_reason=self.query_one("#activity-reason", Input).value.strip(),
             minutes=self.query_one("#activity-minutes", TextArea).text.rstrip(),
+            summary=self.query_one("#activity-summary", Input).value.strip(),
             attendance=dict(self.marks), touched=True,
         )
         if not activity.group_id:
