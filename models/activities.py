@@ -216,6 +216,20 @@ def regenerate_group_activities(tx, group: Group, term: Term, today: dt.date) ->
     return Regenerated(removed=len(replaceable), added=len(fresh))
 
 
+def later_terms_to_follow(source, group: Group, today: dt.date) -> list[tuple[Term, int]]:
+    """Open terms that start after today in which the group already has generated meetings
+    nobody touched, with how many: a changed weekly slot offers to move them too."""
+    out = []
+    for term in sorted(source.all(Term), key=lambda x: x.start):
+        if term.status != "open" or term.start_date <= today:
+            continue
+        count = sum(1 for a in source.all(Activity) if a.group_id == group.id and a.term_id == term.term_id
+                    and is_future_untouched(a, term.start_date))
+        if count:
+            out.append((term, count))
+    return out
+
+
 def generate_for_term(tx, term: Term, since: dt.date) -> int:
     """Generate (or refresh) every active group's weekly activities of a term from
     ``since`` on (a new term: its first day); returns how many were added."""

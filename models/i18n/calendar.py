@@ -230,4 +230,10 @@ MESSAGES = {
     "calendar.key.yes": ("是", "Yes"),
     "calendar.key.no": ("否", "No"),
     "calendar.leave.decide_short": ("批准吗？（y 批准 · n 不批准 · Esc 稍后）", "Approve? (y approve · n refuse · Esc later)"),
+    # days nobody could check (issue 16)
+    "calendar.unchecked.question": ("这个学期所在年份的法定节假日还没有官方数据，无法核对。下面 {count} 天看起来是节假日（已勾选）：按空格取消勾选仍上课的日子，ctrl+s 把勾选的日子设为停课，再生成活动。调休上班的周末请之后在月视图中按 x 添加。", "The official holidays of this term's year are not published in the data yet. These {count} days look like holidays (ticked): untick with space the ones school stays open, ctrl+s closes the ticked ones before the activities are made. Add make-up weekend workdays later with x in the month view."),
+    "calendar.key.close_days": ("设为停课", "Close them"),
+    "calendar.term_saved_closed": ("已保存学期 {term}，设停课 {closed} 天，生成 {added} 次活动。", "Saved term {term}: {closed} days closed, {added} activities generated."),
+    "calendar.later_term.question": ("{term}已生成本组 {count} 次活动（按原来的时间）。也按新时间重排吗？", "{term} already has {count} of this group's activities at the old time. Move them to the new slot too?"),
+    "calendar.later_term.moved": ("{term}的活动已按新时间重排（{added} 次）。", "{term}: activities moved to the new slot ({added})."),
 }

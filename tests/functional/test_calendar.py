@@ -182,12 +182,26 @@ async def test_new_term_in_2027_says_holidays_are_missing_and_generates(make_tes
         await pilot.press("ctrl+a", "ctrl+k", *"2026-2027-2", "enter", "enter")
         await pilot.press(*"2027-03-01", "enter", *"2027-07-09", "enter")
         await pilot.pause()
+        # Issue 16: the days that look official but cannot be checked, ticked; keep 端午 open.
+        from screens.calendar.unchecked_days import UncheckedDays
+
+        assert isinstance(app.screen, UncheckedDays)
+        listed = app.screen.query_one("#unchecked-days")
+        assert [str(listed.get_option_at_index(n).prompt) for n in range(listed.option_count)] == [
+            "2027-04-05 周一  清明节", "2027-05-03 周一  劳动节", "2027-05-04 周二  劳动节",
+            "2027-05-05 周三  劳动节", "2027-06-09 周三  端午节"]
+        await pilot.press("down", "down", "down", "down", "space", "ctrl+s")
+        await pilot.pause()
         assert isinstance(app.screen, CalendarScreen)
     store = Store(demo_db)
     term = next(t for t in store.all(Term) if t.term_id == "2026-2027-2")
     assert term.name == "2026—2027学年第二学期"
+    assert term.holidays == ["2027-04-05", "2027-05-03", "2027-05-04", "2027-05-05"]
     generated = [a for a in store.all(Activity) if a.term_id == "2026-2027-2"]
     assert len(generated) > 100 and all(a.generated for a in generated)
+    # no meeting on a day the admin closed; 端午 stays a school day
+    assert {a.status for a in generated if a.date in term.holidays} == {"skipped"}
+    assert {a.status for a in generated if a.date == "2027-06-09"} == {"planned"}
     app = make_test_app(start_area="calendar", today="2027-03-03")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
