@@ -199,7 +199,7 @@ def build_demo(path: str | Path, admin_login: str, today: dt.date | None = None)
     rng = random.Random(SEED)
     store = Store(path, actor=admin_login, create=True)
     current, previous = demo_terms(today)
-    with store.transaction() as tx:
+    with clock.as_of(today), store.transaction() as tx:
         tx.save_policy(Policy(school_name=SCHOOL_NAME))
         tx.set_meta(school_name=SCHOOL_NAME, demo=True)
         policy = store.policy()
@@ -277,7 +277,7 @@ def _build_term_history(tx, rng: random.Random, term: Term, today: dt.date, teac
                         roll = rng.random()
                         attendance[str(member)] = "absent" if roll < 0.03 else "leave" if roll < 0.1 else "present"
                     activity = activity.copy(status="held", attendance=attendance, minutes=rng.choice(MINUTES),
-                                             touched=True)
+                                             recorder_id=activity.host_id, touched=True)
             weeks.append(activity)
         # Speakers by the app's own rotation (models/activities.py), as a new term gets them:
         # everyone speaks before anyone twice; cancelled weeks take no turn; nobody on leave speaks.

@@ -306,6 +306,9 @@ def can(store, actor: Teacher | str | None, action: str, record: Record, field: 
             return any(x.is_admin and x.active and x.id != teacher.id for x in store.all(Teacher))
         return True
     allowed = editable_fields(store, teacher, record)
+    if isinstance(record, Activity) and field is None:
+        # Asking for one's own leave is not editing the activity: only asked by its field name.
+        allowed = allowed - ACTIVITY_ATTENDEE_FIELDS
     if isinstance(record, Pairing) and record.mentor_id == teacher.id:
         allowed = allowed | {"evaluations"}
     return field in allowed if field is not None else bool(allowed)
