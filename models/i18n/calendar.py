@@ -291,4 +291,12 @@ MESSAGES = {
     "calendar.record.bad_path": ("请写一个以 .docx 结尾的文件路径（现在是“{value}”）。", "Give a path ending in .docx (not “{value}”)."),
     "calendar.record.no_folder": ("没有文件夹 {folder}，请先建好或换一个路径。", "There is no folder {folder}: make it or choose another path."),
     "calendar.record.done": ("记录表已写入 {path}", "Record sheet written to {path}"),
+    # 教研制度: the activity rules (issue 16)
+    "dashboard.policy.activities": ("教研活动", "Research activities"),
+    "dashboard.policy.confirm_held": ("记考勤后先问再标已开展", "Ask before marking held"),
+    "dashboard.policy.leave_needs_approval": ("请假需教导处批准", "Leave needs approval"),
+    "dashboard.policy.minutes_due_days": ("活动记录应在几天内补齐", "Minutes due within days"),
+    "dashboard.policy.new_teacher_speaker_weeks": ("新教师前几周不排中心发言", "New teachers' weeks off speaking"),
+    "dashboard.policy.yes": ("是", "yes"),
+    "dashboard.policy.no": ("否", "no"),
 }

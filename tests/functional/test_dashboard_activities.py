@@ -98,3 +98,29 @@ async def test_a_prep_group_without_a_theme_is_flagged(make_test_app, demo_db):
     app = make_test_app(start_area="dashboard")
     async with app.run_test(size=(80, 24)) as pilot:
         assert await _attention(pilot, "theme", prep.id) == prep.id
+
+
+async def test_the_policy_screen_edits_the_activity_rules(make_test_app, demo_db):
+    from textual.widgets import Input, Select
+
+    from screens.dashboard.policy import PolicyScreen
+
+    app = make_test_app(start_area="dashboard")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PolicyScreen)
+        app.screen.query_one("#policy-leave_needs_approval", Select).value = True
+        app.screen.query_one("#policy-confirm_held", Select).value = True
+        app.screen.query_one("#policy-minutes_due_days", Input).value = "5"
+        app.screen.query_one("#policy-new_teacher_speaker_weeks", Input).value = "x"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "不是整数" in str(app.screen.query_one("#policy-error").render())
+        app.screen.query_one("#policy-new_teacher_speaker_weeks", Input).value = "3"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    policy = Store(demo_db).policy()
+    assert (policy.leave_needs_approval, policy.confirm_held, policy.minutes_due_days,
+            policy.new_teacher_speaker_weeks) == (True, True, 5, 3)
