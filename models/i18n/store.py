@@ -104,4 +104,5 @@ MESSAGES = {
     "access.audit.action.backup": ("手动备份", "manual backup"),
     "changes.missing": ("修改记录 {path} 只到第 {seq} 条，而数据文件记着第 {landed} 条：后面的记录被删掉了。",
                         "The change log {path} ends at entry {seq}, but the data file counts {landed}: later entries were removed."),
+    "check.bad_date": ("“{value}”不是有效日期，应写成 2025-10-16", "“{value}” is not a valid date; write it like 2025-10-16"),
 }

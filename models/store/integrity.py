@@ -20,7 +20,7 @@ from typing import Any
 
 from models.i18n import has, t
 from models.records import (
-    RECORD_TYPES, TABLES, Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Record, Teacher, Term,
+    RECORD_TYPES, TABLES, is_iso_date, Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Record, Teacher, Term,
 )
 from models.store.changelog import ChangeLog
 from models.store.storage import (
@@ -101,8 +101,15 @@ def _table_label(table: str) -> str:
     return t("check.table", label=t(key), table=table) if has(key) else table
 
 
-def record_problems(cls: type[Record], doc_id: str, doc: Any) -> list[str]:
-    """What is wrong with one stored record, each with its table, id and field."""
+# Fields that hold a date: a value that does not parse crashes whatever computes with it.
+DATE_FIELDS = frozenset({"start", "end", "date", "joined", "started", "ended"})
+
+
+def record_problems(cls: type[Record], doc_id: str, doc: Any, full: bool = True) -> list[str]:
+    """What is wrong with one stored record, each with its table, id and field. ``full``
+    adds the record's own rules (choices, required fields, rules that change with the
+    versions); without it only what would break the program is looked at: shape, types
+    and dates."""
     if not (isinstance(doc_id, str) and doc_id.isdigit() and int(doc_id) > 0):
         return [t("check.bad_id", table=_table_label(cls.TABLE), id=doc_id)]
     if not isinstance(doc, dict):
@@ -113,6 +120,12 @@ def record_problems(cls: type[Record], doc_id: str, doc: Any) -> list[str]:
             problems.append(t("check.bad_type", table=_table_label(cls.TABLE), id=doc_id, field=name,
                               value=_short(doc[name]), kind=_type_name(field_types(cls)[name])))
     if problems:
+        return problems
+    if not full:
+        for name in DATE_FIELDS & doc.keys():
+            if doc[name] and not is_iso_date(doc[name]):
+                problems.append(t("check.bad_field", table=_table_label(cls.TABLE), id=doc_id, field=name,
+                                  problem=t("check.bad_date", value=doc[name])))
         return problems
     try:
         record = cls.from_dict(doc, int(doc_id))
@@ -137,8 +150,9 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def structure_problems(data: dict[str, Any]) -> list[str]:
-    """Problems of the raw tables: the meta record, and every record's shape and types."""
+def structure_problems(data: dict[str, Any], full: bool = True) -> list[str]:
+    """Problems of the raw tables: the meta record, and every record's shape and types
+    (and, when ``full``, each record's own rules)."""
     problems: list[str] = []
     meta = data.get(META_TABLE, {}).get("1") if isinstance(data.get(META_TABLE), dict) else None
     if not isinstance(meta, dict):
@@ -155,12 +169,14 @@ def structure_problems(data: dict[str, Any]) -> list[str]:
             problems.append(t("check.bad_table", table=_table_label(name)))
             continue
         for doc_id, doc in table.items():
-            problems.extend(record_problems(cls, doc_id, doc))
+            problems.extend(record_problems(cls, doc_id, doc, full))
     return problems
 
 
 def refuse_if_unsound(store: Store) -> None:
-    """Raise :class:`UnsoundDataFile` when the store's file has structure problems.
+    """Raise :class:`UnsoundDataFile` when the store's file has problems that would break
+    the program (shape, types, dates); the rules of each record, which change from version
+    to version, are `jiaoyan check`'s to list, not a reason to refuse a school its file.
 
     The version of the file last found sound is remembered beside it (``.checked``: its
     inode, size and mtime; the store carries it over its own saves, which validate every
@@ -169,7 +185,7 @@ def refuse_if_unsound(store: Store) -> None:
     identity = store.storage.identity
     if identity is not None and read_verdict(store.path) == identity:
         return
-    problems = structure_problems(data)
+    problems = structure_problems(data, full=False)
     if problems:
         raise UnsoundDataFile(store.path, problems)
     if identity is not None:

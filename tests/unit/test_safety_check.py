@@ -147,7 +147,7 @@ def test_a_file_found_sound_is_not_checked_again_until_it_changes_outside_jiaoya
     with demo_store.transaction() as tx:  # the store's own save keeps the verdict
         tx.insert(Teacher(name="新同事"))
     calls = []
-    monkeypatch.setattr(integrity, "structure_problems", lambda data: calls.append(1) or [])
+    monkeypatch.setattr(integrity, "structure_problems", lambda data, full=True: calls.append(1) or [])
     integrity.refuse_if_unsound(Store(demo_store.path, actor="tester"))
     assert calls == []
     monkeypatch.undo()
