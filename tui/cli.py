@@ -58,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.language = language
     try:
+        from models import clock
+
+        clock.today()  # a JIAOYAN_TODAY that is not a date is refused before anything runs
         if args.command is None:
             from tui.commands.core import open_app
 

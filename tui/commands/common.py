@@ -33,18 +33,34 @@ def command_login() -> str:
     return identity.os_login()
 
 
-def open_session(args: argparse.Namespace, *, create: bool = False) -> Session:
+def open_session(args: argparse.Namespace, *, create: bool = False, checked: bool = True) -> Session:
     """The session of whoever runs the command, on the data file of ``args``; the
-    language is the one tui/cli.py chose (``args.language``)."""
+    language is the one tui/cli.py chose (``args.language``). ``checked``: a file whose
+    records jiaoyan did not write (a hand edit) is refused, with every problem and the
+    restore hint (models/store/integrity.py)."""
     from models.session import open_session as open_file
+    from models.store.integrity import refuse_if_unsound
 
-    return open_file(db_path(args), login=command_login(), language=getattr(args, "language", None),
-                     create=create)
+    session = open_file(db_path(args), login=command_login(), language=getattr(args, "language", None),
+                        create=create)
+    if checked:
+        refuse_if_unsound(session.store)
+    return session
 
 
 def open_store(args: argparse.Namespace):
     """The session's store: every change is checked against who runs the command."""
     return open_session(args).store
+
+
+def open_checked(path: Path, login: str):
+    """The data file at ``path`` opened (guarded, checked) for ``login``."""
+    from models.session import open_session as open_file
+    from models.store.integrity import refuse_if_unsound
+
+    store = open_file(path, login=login).store
+    refuse_if_unsound(store)
+    return store
 
 
 class UnknownTerm(InputError):
@@ -81,8 +97,10 @@ def write_output(output: str | None, data: bytes, done: str) -> int:
         sys.stdout.flush()
         print(done, file=sys.stderr)
         return 0
+    from models.store.outputs import write_output as write_file  # never over the data file or its kin
+
     try:
-        Path(output).write_bytes(data)
+        write_file(Path(output), data)
     except OSError as error:
         print(t("cli.write_failed", path=output, reason=error.strerror or error), file=sys.stderr)
         return 1

@@ -17,6 +17,7 @@ from tui.commands.tree import CommandTree
 
 # Commands written before tui/commands/common.py import these from here; they live there.
 open_store = common.open_store
+open_checked = common.open_checked
 
 
 def register(tree: CommandTree) -> None:
@@ -57,6 +58,7 @@ def open_app(args: argparse.Namespace) -> int:
     from models.demo import build_demo
     from models.identity import resolve_login
     from models.session import open_session as open_file
+    from models.store.integrity import refuse_if_unsound
     from tui.app import app_for
 
     login = resolve_login(getattr(args, "as_login", None))
@@ -73,6 +75,7 @@ def open_app(args: argparse.Namespace) -> int:
             shutil.rmtree(folder, ignore_errors=True)
     path = db_path(args)
     session = open_file(path, login=login, language=language)
+    refuse_if_unsound(session.store)  # a hand-edited file that would break the app is refused, with why
     if session.teacher is None:
         print(t("access.not_set_up", login=login, path=path), file=sys.stderr)
         return 1
@@ -129,12 +132,9 @@ def run_keys(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from models.store.integrity import check_file
-    from models.store.storage import MissingDataFile
 
     path = db_path(args)
-    if not path.exists():
-        raise MissingDataFile(path)
-    problems = check_file(path)
+    problems = check_file(path)  # a missing or closed file raises with its sentence
     if problems:
         print(t("cli.check.problems", path=path, count=len(problems)))
         for problem in problems:
@@ -145,22 +145,27 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from models.permissions import require_admin
     from models.store.storage import parse_file
 
     path = db_path(args)
-    store = open_session(args).store
+    store = open_session(args, checked=False).store  # a file with problems may be backed up too
     parse_file(path)
+    # A manual backup prunes older manual ones: the admin's, like every other housekeeping.
+    require_admin(store, store.actor, t("access.action.backup"))
     target = store.backup("manual")
     print(t("cli.backup.done", path=target))
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    from models.permissions import check_restore
     from models.store.storage import restore_from
 
     path = db_path(args)
     source = Path(args.file).expanduser().absolute()
-    kept = restore_from(path, source)
+    check_restore(path, source, command_login())
+    kept = restore_from(path, source, command_login())
     print(t("cli.restore.done", path=path, source=source))
     if kept:
         print(t("cli.restore.kept", kept=kept))

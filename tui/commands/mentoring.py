@@ -44,7 +44,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     session = open_session(args)
     store, term = session.store, resolve_term(session, args.term)
-    rows = export_rows(store, term, session.today)
+    rows = export_rows(store, term, session.today, session.teacher)
     if args.format == "csv":
         if not args.output:
             sys.stdout.write(write_csv(rows, None))
@@ -77,6 +77,8 @@ def run_report(args: argparse.Namespace) -> int:
         if not args.output:
             sys.stdout.write(text)
             return 0
-        return _write(Path(args.output), lambda path: path.write_text(text, encoding="utf-8"))
+        from models.store.outputs import write_output
+
+        return _write(Path(args.output), lambda path: write_output(path, text.encode("utf-8")))
     target = Path(args.output or f"pairing-{pairing.id}-{term.term_id}.docx")
     return _write(target, lambda path: write_docx(record, path))
