@@ -90,7 +90,6 @@ def test_the_app_and_commands_refuse_a_hand_damaged_file_with_the_list_and_the_r
     Store(demo_db, actor="tester").backup("manual")
     _edit(demo_db, _set("teachers", "roles", None))
     before = demo_db.read_bytes()
-    monkeypatch.setattr("tui.commands.core.command_login", lambda: "tester")
     monkeypatch.setattr("models.identity.os_login", lambda: "tester")
     for argv in ([], ["dashboard", "--plain"], ["export", "teachers", "--format", "csv"]):
         code = main([*argv, "--db", str(demo_db)])

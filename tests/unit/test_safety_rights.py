@@ -30,7 +30,7 @@ def ordinary(store) -> Teacher:
 @pytest.fixture
 def as_login(monkeypatch):
     def switch(login):
-        monkeypatch.setattr("tui.commands.core.command_login", lambda: login)
+        monkeypatch.setattr("models.identity.os_login", lambda: login)
     return switch
 
 
