@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.exports.spreadsheets import unguard
 from models.i18n import t
 from models.pinyin import full_pinyin
 from models.records import ROLES, Policy, Teacher
@@ -169,7 +170,8 @@ def _csv_rows(text: str) -> list[SourceRow]:
     try:
         start = 1
         for cells in reader:
-            rows.append(SourceRow(start, [c.strip() for c in cells]))
+            # jiaoyan's own export guards formula-like text with a leading ': undo it.
+            rows.append(SourceRow(start, [unguard(c.strip()).strip() for c in cells]))
             start = reader.line_num + 1
     except csv.Error as error:
         raise RosterFileError(t("roster.import.bad_csv", line=reader.line_num, reason=error)) from None

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from models.records import Policy, Teacher
-from models.exports.roster import HEADERS, csv_bytes, roster_rows, xlsx_bytes
+from models.exports.registry import render
+from models.exports.roster import HEADERS, roster_report, roster_rows
 from models.roster_import import (
     RosterFileError, apply_preview, build_preview, generate_login, normalise_grade, normalise_role,
     preview_file, read_roster, split_values,
@@ -272,17 +273,25 @@ def test_export_xlsx_has_header_frozen_panes_and_widths(tmp_path, demo_db):
     sheet = load_workbook(out).active
     assert [c.value for c in sheet[1]] == list(HEADERS)
     assert sheet.freeze_panes == "A2"
-    assert sheet.column_dimensions["A"].width == 12
+    assert sheet.column_dimensions["A"].width >= 6
     assert sheet.max_row == 45
 
 
-def test_export_keeps_formula_like_names_as_text():
+def test_export_keeps_formula_like_names_as_text_and_the_import_reads_them_back(tmp_path):
     from openpyxl import load_workbook
 
-    rows = roster_rows([Teacher(id=1, name="=1+1", subjects=["语文"])])
-    sheet = load_workbook(io.BytesIO(xlsx_bytes(rows))).active
+    from models.roster_import import read_roster
+
+    rows = roster_rows([Teacher(id=1, name="=1+1", subjects=["语文"]), Teacher(id=2, name="@李", subjects=["数学"])])
+    sheet = load_workbook(io.BytesIO(render(roster_report(rows), "xlsx"))).active
     assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
-    assert csv_bytes(rows).decode("utf-8-sig").splitlines()[1].startswith("=1+1,")
+    data = render(roster_report(rows), "csv")
+    assert data.decode("utf-8-sig").splitlines()[1].startswith("'=1+1,")
+    assert data.decode("utf-8-sig").splitlines()[2].startswith("'@李,")
+    target = tmp_path / "back.csv"
+    target.write_bytes(data)
+    table = read_roster(target)
+    assert [row.cells[0] for row in table.rows] == ["=1+1", "@李"]
 
 
 # -- the small pieces ------------------------------------------------------------------------
