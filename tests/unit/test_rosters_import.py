@@ -187,12 +187,25 @@ def test_same_name_and_subject_updates_the_existing_teacher(tmp_path, demo_store
     ("photo.csv", bytes(range(256)) * 20, "不是文本格式"),
     ("noheader.csv", "张三,语文\n李四,数学\n".encode(), "找不到表头行"),
     ("fake.xlsx", "姓名\n张三\n".encode(), "不是 Excel 文件"),
-    ("old.xls", "姓名\n张三\n".encode(), "旧版 Excel"),
+    ("old.xls", "姓名\n张三\n".encode(), "不是 Excel 文件"),
+    ("damaged.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "无法作为旧版 Excel"),
 ])
 def test_files_that_are_not_rosters_get_a_clear_error(tmp_path, empty_store, name, data, word):
     with pytest.raises(RosterFileError) as caught:
         read_roster(write(tmp_path, name, data))
     assert word in str(caught.value)
+
+
+def test_an_old_xls_roster_reads_like_an_xlsx():
+    """Excel 97–2003 files (made here by LibreOffice from an .xlsx): a merged title row above
+    the header, a date column, an empty cell."""
+    from pathlib import Path
+
+    table = read_roster(Path(__file__).parents[1] / "data" / "roster-old.xls")
+    assert table.columns == {"name": 0, "subjects": 1, "login": 2}
+    assert [row.cells for row in table.rows] == [
+        ["张三", "语文", "zhangsan", "2020-09-01"], ["李四", "数学", "lisi", "2024-09-01"], ["王五", "英语", "wangwu", ""]]
+    assert [row.line for row in table.rows] == [3, 4, 5]
 
 
 def test_missing_file(tmp_path):
