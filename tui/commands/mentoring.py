@@ -73,7 +73,9 @@ def run_export(args: argparse.Namespace) -> int:
     term = _term(store, args.term)
     if term is None:
         return 1
-    rows = export_rows(store, term, clock.today())
+    from tui.commands.core import command_viewer
+
+    rows = export_rows(store, term, clock.today(), command_viewer(store))
     payload = render(export_report(rows, term, store.policy().school_name), args.format)
     fmt = FORMATS[args.format]
     if fmt.text and not args.output:
