@@ -1,6 +1,6 @@
 """Subcommands of ``jiaoyan``: ``core`` (init, check, backup, restore, keys), one module
 per area that has commands (``tui/commands/NAME.py`` for an area of models/areas.py,
-found by its name), and ``access`` (audit, doctor). Each module has
+found by its name), ``access`` (audit, doctor) and ``templates`` (Word templates). Each has
 ``register(tree: CommandTree)`` and sets ``handler`` on its parsers; ``common`` holds
 what they share (the session, --term, writing the output)."""
 
@@ -8,7 +8,7 @@ import importlib
 import importlib.util
 
 from models.areas import AREA_NAMES
-from tui.commands import access, core
+from tui.commands import access, core, templates
 
 
 def _area_modules() -> list:
@@ -16,4 +16,5 @@ def _area_modules() -> list:
     return [importlib.import_module(name) for name in names if importlib.util.find_spec(name) is not None]
 
 
-COMMAND_MODULES = [core, *_area_modules(), access]
+# templates: the school's own Word templates for reports (not an area).
+COMMAND_MODULES = [core, *_area_modules(), access, templates]
