@@ -64,4 +64,25 @@ def check_file(path: Path) -> list[str]:
     for outcome in store.all(Outcome):
         if outcome.teacher_id not in teachers:
             bad_ref("Outcome", outcome.id, "teacher_id", outcome.teacher_id)
+    problems += _documents_problems(store, teachers, groups, bad_ref)
+    return problems
+
+
+def _documents_problems(store, teachers: set[int], groups: set[int], bad_ref) -> list[str]:
+    """Documents and 集体备课 (models/documents.py, models/prep.py)."""
+    from models import documents, prep
+
+    problems: list[str] = []
+    for cls in (*documents.RECORD_TYPES, *prep.RECORD_TYPES):
+        for record in store.all(cls):
+            for problem in record.validate():
+                problems.append(t("check.invalid", kind=cls.__name__, id=record.id, problem=problem))
+    for document in store.all(documents.Document):
+        if document.author_id not in teachers:
+            bad_ref("Document", document.id, "author_id", document.author_id)
+        if document.group_id and document.group_id not in groups:
+            bad_ref("Document", document.id, "group_id", document.group_id)
+    for plan in store.all(prep.PrepPlan):
+        if plan.group_id not in groups:
+            bad_ref("PrepPlan", plan.id, "group_id", plan.group_id)
     return problems
