@@ -38,6 +38,7 @@ class DocumentsScreen(AreaScreen):
         Binding("v", "review", "doc.key.review", id="documents.review"),
         Binding("d", "delete", "key.delete", id="documents.delete"),
         Binding("h", "due", "doc.key.due", id="documents.due"),
+        Binding("b", "prep", "doc.key.prep", id="documents.prep"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -208,6 +209,11 @@ class DocumentsScreen(AreaScreen):
             self.data_changed()
 
         self.app.push_screen(ConfirmScreen(t("doc.confirm_delete", title=document.title)), answered)
+
+    def action_prep(self) -> None:
+        from screens.documents.prep import PrepScreen
+
+        self.app.push_screen(PrepScreen(), lambda _result: self.data_changed())
 
     def action_due(self) -> None:
         from screens.documents.due import DueScreen

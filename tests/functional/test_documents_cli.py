@@ -84,3 +84,31 @@ def test_doc_due_lists_what_i_owe(demo_db, as_login, capsys):
     assert "语文1年级备课组" not in out  # the seed rules ask plans of 教研组, not 备课组
     assert "陈思远 学习心得" in out and "陈思远 个人总结" in out
     assert "2025-11-07\t将到期\t陈思远 学习心得" in out
+
+
+def test_admin_sets_hand_ins_and_reading_leader_schedules_prep(demo_db, as_login, capsys):
+    from models.documents import HandIn, Reading
+    from models.prep import PrepPlan
+
+    assert run(demo_db, "doc", "handins", "--add", "个人计划", "--due", "09-19") == 1  # not the admin
+    assert "教导处" in capsys.readouterr().err
+    assert stored(demo_db, HandIn) == []
+    as_login("tester")
+    assert run(demo_db, "doc", "handins", "--add", "个人计划", "--due", "09-19") == 0
+    out = capsys.readouterr().out
+    assert "个人计划\t每位教师\t2025-09-19" in out and "教研计划\t各教研组\t2025-09-12" in out
+    assert len(stored(demo_db, HandIn)) == 6  # the seed rules became the term's own, plus one
+    assert run(demo_db, "doc", "handins", "--add", "个人计划", "--due", "下周") == 1
+    assert "日期" in capsys.readouterr().err
+    assert run(demo_db, "doc", "reading", "--add", "给教师的建议", "--author", "苏霍姆林斯基") == 0
+    assert "《给教师的建议》" in capsys.readouterr().out
+    assert [r.title for r in stored(demo_db, Reading)] == ["给教师的建议"]
+
+    as_login("chensiyuan")
+    assert run(demo_db, "doc", "prep", "--group", "语文1年级备课组", "--add", "识字一;识字二", "--week", "11") == 0
+    out = capsys.readouterr().out
+    assert "识字一\t主备人：陈颖" in out and "识字二\t主备人：刘欣怡" in out
+    assert len(stored(demo_db, PrepPlan)) == 1
+    as_login("zhangmin")  # not in that 备课组
+    assert run(demo_db, "doc", "prep", "--group", "语文1年级备课组", "--add", "课文一") == 1
+    assert "备课组长" in capsys.readouterr().err

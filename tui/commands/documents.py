@@ -50,6 +50,31 @@ def register(tree: CommandTree) -> None:
     due.add_argument("--all", action="store_true", help=t("doc.cli.due.all"))
     due.set_defaults(handler=run_due)
 
+    handins = family.add_parser("handins", parents=[tree.common], help=t("doc.cli.handins.help"),
+                                description=t("doc.cli.handins.help"))
+    handins.add_argument("--term", metavar="T", help=t("doc.cli.term"))
+    handins.add_argument("--add", metavar="KIND", help=t("doc.cli.handins.add"))
+    handins.add_argument("--audience", choices=("research_groups", "prep_groups", "teachers", "research_lessons"),
+                         default="teachers", help=t("doc.cli.handins.audience"))
+    handins.add_argument("--due", metavar="DATE", help=t("doc.cli.handins.due"))
+    handins.add_argument("--remove", type=int, metavar="ID", help=t("doc.cli.handins.remove"))
+    handins.set_defaults(handler=run_handins)
+
+    reading = family.add_parser("reading", parents=[tree.common], help=t("doc.cli.reading.help"),
+                                description=t("doc.cli.reading.help"))
+    reading.add_argument("--term", metavar="T", help=t("doc.cli.term"))
+    reading.add_argument("--add", metavar="TITLE", help=t("doc.cli.reading.add"))
+    reading.add_argument("--author", metavar="NAME", default="", help=t("doc.cli.reading.author"))
+    reading.set_defaults(handler=run_reading)
+
+    prep = family.add_parser("prep", parents=[tree.common], help=t("doc.cli.prep.help"),
+                             description=t("doc.cli.prep.help"))
+    prep.add_argument("--group", required=True, metavar="G", help=t("doc.cli.group"))
+    prep.add_argument("--term", metavar="T", help=t("doc.cli.term"))
+    prep.add_argument("--add", metavar="UNITS", help=t("doc.cli.prep.add"))
+    prep.add_argument("--week", type=int, default=0, metavar="N", help=t("doc.cli.prep.week"))
+    prep.set_defaults(handler=run_prep)
+
     show = family.add_parser("show", parents=[tree.common], help=t("doc.cli.show.help"),
                              description=t("doc.cli.show.help"))
     show.add_argument("id", type=int, metavar="ID")
@@ -198,4 +223,93 @@ def run_show(args: argparse.Namespace) -> int:
         print()
         for line in lines:
             print(line)
+    return 0
+
+
+def _handin_line(handin) -> str:
+    due = handin.due or t("doc.due.before_lesson")
+    return f"{handin.id or '-'}\t{handin.kind}\t{t('doc.audience.' + handin.audience)}\t{due}"
+
+
+def run_handins(args: argparse.Namespace) -> int:
+    from models import documents as docs
+    from models.dates import BadInput, parse_date
+    from models.store.storage import ValidationFailed
+
+    store, _me = _open(args)
+    term = _term(store, args.term)
+    if term is None:
+        return 1
+    try:
+        if args.add or args.remove:
+            stored = docs.adopt_defaults(store, term)  # the seed rules become the term's own list first
+            if args.remove:
+                target = next((h for h in stored if h.id == args.remove), None)
+                if target is None:
+                    return _fail(t("doc.cli.handins.no_such", id=args.remove))
+                with store.transaction() as tx:
+                    tx.delete(target)
+            if args.add:
+                if docs.kind_named(store, args.add) is None:
+                    return _fail(t("doc.error.unknown_kind", value=args.add, choices="、".join(docs.kind_names(store))))
+                due = ""
+                if args.audience != "research_lessons":
+                    if not args.due:
+                        return _fail(t("doc.cli.handins.need_due"))
+                    due = parse_date(args.due, clock.today()).isoformat()
+                with store.transaction() as tx:
+                    tx.insert(docs.HandIn(term_id=term.term_id, kind=args.add.strip(), audience=args.audience, due=due))
+    except BadInput as error:
+        return _fail(str(error))
+    except ValidationFailed as error:
+        return _fail(str(error))
+    for handin in docs.handins_for(store, term):
+        print(_handin_line(handin))
+    return 0
+
+
+def run_reading(args: argparse.Namespace) -> int:
+    from models import documents as docs
+    from models.store.storage import ValidationFailed
+
+    store, _me = _open(args)
+    term = _term(store, args.term)
+    if term is None:
+        return 1
+    if args.add:
+        try:
+            with store.transaction() as tx:
+                tx.insert(docs.Reading(term_id=term.term_id, title=args.add.strip(), author=args.author.strip()))
+        except ValidationFailed as error:
+            return _fail(str(error))
+    for reading in docs.readings_of(store, term.term_id):
+        print(f"{reading.id}\t《{reading.title}》\t{reading.author}")
+    return 0
+
+
+def run_prep(args: argparse.Namespace) -> int:
+    import re
+
+    from models import prep
+    from models.records import Group, Teacher
+
+    store, _me = _open(args)
+    term = _term(store, args.term)
+    if term is None:
+        return 1
+    group = next((g for g in store.all(Group) if g.name == args.group.strip()), None)
+    if group is None:
+        return _fail(t("doc.error.unknown_group", value=args.group))
+    if args.add:
+        titles = [x.strip() for x in re.split(r"[;；\n]", args.add) if x.strip()]
+        prep.schedule(store, term, group, titles, first_week=args.week)
+    plan = prep.plan_for(store, term.term_id, group.id)
+    names = {x.id: x.name for x in store.all(Teacher)}
+    from models.records import Activity
+
+    for unit in plan.units if plan else []:
+        activity = store.get(Activity, unit.get("activity_id", 0)) if unit.get("activity_id") else None
+        week = t("week.number", week=unit["week"]) if unit.get("week") else "—"
+        print(f"{unit['uid']}\t{week}\t{unit['title']}\t{t('prep.lead')}：{names.get(unit.get('lead_id'), '—')}\t"
+              f"{activity.date if activity else '—'}")
     return 0
