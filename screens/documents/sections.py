@@ -39,3 +39,16 @@ def group_section(app, group, term) -> Text | None:
     text.append("\n")
     _lines(text, store, found)
     return text
+
+
+def prep_lines(store, activities) -> list[str]:
+    """``集体备课 识字一（主备人 陈颖）`` for each unit a meeting of the day discusses."""
+    from models.prep import units_for_activity
+    from models.records import Teacher
+
+    lines = []
+    for activity in activities:
+        for _plan, unit in units_for_activity(store, activity.id):
+            lead = store.get(Teacher, unit.get("lead_id", 0)) if unit.get("lead_id") else None
+            lines.append(t("prep.day_line", unit=unit.get("title", ""), lead=lead.name if lead else "—"))
+    return lines

@@ -72,3 +72,23 @@ async def test_leader_schedules_lead_writes_member_comments(make_test_app, demo_
     assert plan.units[0]["comments"][0]["text"] == "可以加识字游戏"
     kinds = sorted(d.kind for d in Store(demo_db).all(Document))
     assert kinds == ["个案", "共案"]
+
+
+async def test_the_prep_meeting_shows_what_it_discusses(make_test_app, demo_db):
+    from models.prep import schedule
+    from models.records import Activity, Group, Term
+    from screens.calendar.day import DayScreen
+    import datetime as dt
+
+    store = Store(demo_db, actor="tester")
+    group = next(g for g in store.all(Group) if g.name == "语文1年级备课组")
+    term = next(x for x in store.all(Term) if x.term_id == "2025-2026-1")
+    plan = schedule(store, term, group, ["识字一"], first_week=11)
+    meeting = store.get(Activity, plan.units[0]["activity_id"])
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        app.push_screen(DayScreen(dt.date.fromisoformat(meeting.date)))
+        await pilot.pause()
+        assert "集体备课：识字一（主备人 陈颖）" in str(app.screen.query_one("#day-title").render())
