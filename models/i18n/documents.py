@@ -245,4 +245,11 @@ MESSAGES = {
     "doc.key.print": ("打印", "Print"),
     "doc.print.path_prompt": ("保存为 Word 文件（回车保存，esc 取消）：", "Save as a Word file (enter saves, esc cancels):"),
     "prep.day_line": ("集体备课：{unit}（主备人 {lead}）", "Collective prep: {unit} (lead {lead})"),
+    "handins.col.audience": ("由谁交", "From"),
+    "handins.title.seed": ("{term} 的上交要求（学校制度的默认规则；教导处按 n 增加、d 删除）",
+                           "{term}: what is due (the seed rules; the office adds with n, removes with d)"),
+    "handins.title.own": ("{term} 的上交要求（教导处已设定）", "{term}: what is due (set by the office)"),
+    "handins.due_hint": ("截止日期：12-31、+14 …", "due: 12-31, +14 …"),
+    "handins.keys": ("ctrl+s 保存 · esc 取消", "ctrl+s save · esc cancel"),
+    "doc.key.rules": ("要求", "Rules"),
 }

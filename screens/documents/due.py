@@ -24,6 +24,7 @@ class DueScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "key.back", id="doc_due.back"),
         Binding("enter", "write", "doc.key.write", id="doc_due.write"),
+        Binding("r", "rules", "doc.key.rules", id="doc_due.rules"),
     ]
     DEFAULT_CSS = """
     DueScreen #due-rules { height: auto; padding: 0 1; }
@@ -74,6 +75,11 @@ class DueScreen(Screen):
             self.lines[key] = due
             table.add_row(Text(due.due.isoformat()[5:]), Text(t(f"doc.status.{status}"), style=STATUS_STYLES[status]),
                           Text(due.label), key=key)
+
+    def action_rules(self) -> None:
+        from screens.documents.handins import HandInsScreen
+
+        self.app.push_screen(HandInsScreen())
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

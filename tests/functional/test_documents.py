@@ -127,7 +127,9 @@ async def test_write_paste_submit_return_approve(make_test_app, demo_db):
 async def test_a_colleague_neither_sees_nor_edits(make_test_app, demo_db):
     app = make_test_app("chenying")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("6", "n")
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("n")
         await pilot.pause()
         await type_text(pilot, "我的总结")
         await pilot.press("ctrl+s", "escape")
@@ -144,7 +146,9 @@ async def test_a_colleague_neither_sees_nor_edits(make_test_app, demo_db):
 async def test_search_and_escape_asks_before_losing_text(make_test_app, demo_db):
     app = make_test_app("chenying")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("6", "n")
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("n")
         await pilot.pause()
         await type_text(pilot, "未保存的字")
         await pilot.press("escape")
@@ -165,3 +169,48 @@ async def test_search_and_escape_asks_before_losing_text(make_test_app, demo_db)
         await type_text(pilot, "chy")  # 陈颖 by initials
         await pilot.pause()
         assert app.screen.query_one("#documents").row_count == 1
+
+
+async def test_the_office_sets_what_is_due(make_test_app, demo_db):
+    from models.documents import HandIn
+    from screens.documents.due import DueScreen
+    from screens.documents.handins import HandInDialog, HandInsScreen
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, DueScreen)
+        assert app.screen.query_one("#due-lines").row_count > 40  # everyone's lines, for the office
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, HandInsScreen)
+        assert app.screen.query_one("#handins").row_count == 5
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, HandInDialog)
+        app.screen.query_one("#handin-kind").value = "个人计划"
+        app.screen.query_one("#handin-due").value = "09-19"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HandInsScreen)
+        assert app.screen.query_one("#handins").row_count == 6
+    rules = Store(demo_db).all(HandIn)
+    assert ("个人计划", "teachers", "2025-09-19") in {(h.kind, h.audience, h.due) for h in rules}
+
+    # A teacher sees only her own lines and no keys to change the rules.
+    app = make_test_app("chenying")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        labels = [str(app.screen.query_one("#due-lines").get_row_at(i)[2])
+                  for i in range(app.screen.query_one("#due-lines").row_count)]
+        assert labels and all(label.startswith("陈颖") for label in labels)
+        assert "陈颖 个人计划" in labels
+        await pilot.press("r")
+        await pilot.pause()
+        assert not {"n", "d"} & {b.binding.key for b in app.screen.active_bindings.values() if b.enabled}

@@ -23,7 +23,9 @@ def names(demo_db) -> dict[int, str]:
 async def test_leader_schedules_lead_writes_member_comments(make_test_app, demo_db):
     app = make_test_app("chensiyuan")  # 语文1年级备课组长
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("6", "b")
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("b")
         await pilot.pause()
         assert isinstance(app.screen, PrepScreen)
         await pilot.press("n")
@@ -41,7 +43,9 @@ async def test_leader_schedules_lead_writes_member_comments(make_test_app, demo_
 
     app = make_test_app("chenying")  # 主备人 of 识字一
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("6", "b")
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("b")
         await pilot.pause()
         assert "n" not in {b.binding.key for b in app.screen.active_bindings.values() if b.enabled}
         await pilot.press("w")
@@ -55,7 +59,9 @@ async def test_leader_schedules_lead_writes_member_comments(make_test_app, demo_
 
     app = make_test_app("liuxinyi")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("6", "b")
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("b")
         await pilot.pause()
         await pilot.press("c")
         await pilot.pause()
