@@ -30,7 +30,7 @@ MESSAGES = {
     "doc.audience.research_groups": ("各教研组", "each research group"),
     "doc.audience.prep_groups": ("各备课组", "each prep group"),
     "doc.audience.teachers": ("每位教师", "every teacher"),
-    "doc.audience.research_lessons": ("每节组内研讨课（上课前）", "each in-group research lesson (before it)"),
+    "doc.audience.research_lessons": ("每节组内研讨课", "each in-group research lesson"),
 
     # errors
     "doc.error.kind_name": ("请填写文档种类的名称，例如：读书笔记。", "Name the kind, e.g. 读书笔记."),
@@ -148,7 +148,8 @@ MESSAGES = {
     "doc.due.more": ("……还有 {count} 项，按 h 查看全部", "… {count} more: press h"),
     "doc.due.none": ("近期没有要交的文档。", "Nothing due soon."),
     "doc.due.rule": ("{kind}：{audience}，{due}前", "{kind}: {audience}, by {due}"),
-    "doc.due.before_lesson": ("上课", "the lesson"),
+    "doc.due.before_lesson": ("上课前", "before the lesson"),
+    "doc.due.rule_lesson": ("{kind}：{audience}，上课前", "{kind}: {audience}, before it"),
     "doc.due.not_yours": ("这一项由别人来写。", "Someone else writes this one."),
     "doc.empty": ("本学期还没有文档。按 n 新建。", "No documents this term yet. Press n to write one."),
     "doc.no_match": ("没有符合搜索的文档。", "No document matches the search."),

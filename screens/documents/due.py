@@ -42,8 +42,9 @@ class DueScreen(Screen):
         yield FittedFooter()
 
     def on_mount(self) -> None:
-        self.refresh_data()
         self.query_one("#due-lines", DataTable).focus()
+        # Filled after the first refresh: measured before layout, the columns come out too narrow.
+        self.call_after_refresh(self.refresh_data)
 
     def data_changed(self) -> None:
         self.refresh_data()
@@ -63,9 +64,10 @@ class DueScreen(Screen):
             self.query_one("#due-rules", Static).update(Text(t("header.no_term"), style="dim"))
             return
         for handin in docs.handins_for(store, term):
-            when = handin.due[5:] if handin.due else t("doc.due.before_lesson")
-            rules.append(t("doc.due.rule", kind=handin.kind, audience=t(f"doc.audience.{handin.audience}"),
-                           due=when) + "  ", style="dim")
+            audience = t(f"doc.audience.{handin.audience}")
+            line = t("doc.due.rule", kind=handin.kind, audience=audience, due=handin.due[5:]) if handin.due \
+                else t("doc.due.rule_lesson", kind=handin.kind, audience=audience)
+            rules.append(line + "  ", style="dim")
         self.query_one("#due-rules", Static).update(rules)
         for n, due in enumerate(docs.dues(store, term)):
             if not me.is_admin and due.teacher_id != me.id:

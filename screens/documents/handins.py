@@ -42,8 +42,9 @@ class HandInsScreen(Screen):
         yield FittedFooter()
 
     def on_mount(self) -> None:
-        self.refresh_data()
         self.query_one("#handins", DataTable).focus()
+        # Filled after the first refresh: measured before layout, the columns come out too narrow.
+        self.call_after_refresh(self.refresh_data)
 
     def data_changed(self) -> None:
         self.refresh_data()
