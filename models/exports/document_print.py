@@ -29,8 +29,10 @@ def _reviewed(store, document: Document) -> str:
     last = next((s for s in reversed(document.history) if s.get("action") in ("returned", "approved")), None)
     if last is None:
         return docs.reviewer_label(store, document) + " · " + t(f"doc.state.{document.state}")
+    from models.exports.word import cn_date
+
     who = store.get(Teacher, last.get("by", 0)) if last.get("by") else None
-    return f"{who.name if who else '?'} · {t('doc.action.' + last['action'])} · {str(last.get('at', ''))[:10]}"
+    return f"{who.name if who else '?'} · {t('doc.action.' + last['action'])} · {cn_date(str(last.get('at', ''))[:10])}"
 
 
 def _write_body(doc, document: Document) -> None:
