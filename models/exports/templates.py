@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.errors import InputError
 from models.i18n import t
 
 FOLDER = "templates"  # beside the data file
@@ -50,7 +51,7 @@ FORMS: dict[str, Form] = {f.name: f for f in (
 )}
 
 
-class TemplateError(ValueError):
+class TemplateError(InputError, ValueError):
     """A template that cannot be used; the message says which placeholder or where."""
 
 
