@@ -23,10 +23,9 @@ from models.pace import expected_by_week
 from models.people import search_teachers
 from models.permissions import can_read_comments, readable
 from models.pinyin import full_pinyin, match_score
-from models.records import (
-    LESSON_TYPES, RATINGS, Activity, Group, Observation, Policy, Problem, Teacher, Term,
-)
+from models.records import Activity, Group, Observation, Policy, Problem, Teacher, Term
 from models.exports.spreadsheets import Sheet, csv_bytes, save, xlsx_bytes
+from models.rubrics import derived_rating, read_scores, rubric_for_entry
 from models.store.storage import ValidationFailed
 from models.terms import term_of, week_of, weeks_in
 
@@ -74,6 +73,24 @@ class Entry:
     rating: str = ""
     activity_id: int = 0
     followed_up_ids: list[int] = field(default_factory=list)
+    process: str = ""
+    scores: dict[str, str] = field(default_factory=dict)  # criterion name → the score as typed ("" = none)
+
+
+def lesson_type_choices(policy: Policy, keep: str = "") -> list[str]:
+    """The lesson types a record may take: the school's current ones, plus ``keep`` (the
+    value an edited record already has, even if the type was retired or renamed since)."""
+    choices = list(policy.lesson_types)
+    if keep and keep not in choices:
+        choices.append(keep)
+    return choices
+
+
+def rating_choices(policy: Policy, keep: str = "") -> list[str]:
+    choices = list(policy.ratings)
+    if keep and keep not in choices:
+        choices.append(keep)
+    return choices
 
 
 def _teacher_problem(field_name: str, person: Teacher | None, typed: str, label_key: str) -> Problem | None:
@@ -120,26 +137,40 @@ def check_entry(store, entry: Entry, today: dt.date, *,
 
     if not entry.topic.strip():
         problems.append(Problem("topic", t("error.required", field=t("field.topic"))))
-    if entry.lesson_type not in LESSON_TYPES:
+    types = lesson_type_choices(policy, editing.lesson_type if editing else "")
+    if entry.lesson_type not in types:
         problems.append(Problem("lesson_type", t("error.bad_choice", field=t("field.lesson_type"),
-                                                  value=entry.lesson_type, choices="、".join(LESSON_TYPES))))
-    if entry.rating and entry.rating not in RATINGS:
+                                                  value=entry.lesson_type, choices="、".join(policy.lesson_types))))
+    ratings = rating_choices(policy, editing.rating if editing else "")
+    if entry.rating and entry.rating not in ratings:
         problems.append(Problem("rating", t("error.bad_choice", field=t("field.rating"), value=entry.rating,
-                                             choices="、".join(RATINGS))))
+                                             choices="、".join(policy.ratings))))
+    rubric = rubric_for_entry(store, entry.lesson_type, entry.subject.strip(), editing)
+    scores, score_problems = read_scores(rubric, entry.scores)
+    problems += score_problems
     if problems:
         return None, problems
 
+    rating = entry.rating or derived_rating(policy, rubric, scores)
     base = editing or Observation()
     observation = base.copy(
         term_id=term.term_id, date=day.isoformat(), period=period, observer_id=entry.observer.id,
         teacher_id=entry.teacher.id, subject=entry.subject.strip(), grade_class=entry.grade_class.strip(),
         topic=entry.topic.strip(), lesson_type=entry.lesson_type, strengths=entry.strengths.strip(),
-        shortcomings=entry.shortcomings.strip(), suggestions=entry.suggestions.strip(), rating=entry.rating,
-        activity_id=entry.activity_id, followed_up_ids=list(entry.followed_up_ids))
+        shortcomings=entry.shortcomings.strip(), suggestions=entry.suggestions.strip(), rating=rating,
+        activity_id=entry.activity_id, followed_up_ids=list(entry.followed_up_ids),
+        process=clean_process(entry.process), rubric=rubric if scores else {}, scores=scores)
     duplicate = find_duplicate(store.all(Observation), observation)
     if duplicate is not None:
         return None, [duplicate_problem(store, observation)]
     return observation, []
+
+
+def clean_process(text: str) -> str:
+    """The 教学过程 notes as pasted: Windows and old-Mac line ends become one kind, trailing
+    spaces and blank lines at either end go, the lines themselves stay as typed."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip("\n")
 
 
 def find_duplicate(observations: Iterable[Observation], observation: Observation) -> Observation | None:
@@ -380,7 +411,7 @@ def log_records(store, viewer: Teacher | None, filters: LogFilters, current_term
         if filters.rating and visible.rating != filters.rating:
             continue
         if needle and not any(needle in text.lower() for text in (
-                visible.topic, visible.strengths, visible.shortcomings, visible.suggestions)):
+                visible.topic, visible.strengths, visible.shortcomings, visible.suggestions, visible.process)):
             continue
         shown.append(visible)
     return sort_records(store, shown, filters.sort, filters.reverse)
@@ -388,8 +419,9 @@ def log_records(store, viewer: Teacher | None, filters: LogFilters, current_term
 
 def sort_records(store, records: list[Observation], column: str, reverse: bool) -> list[Observation]:
     names = {x.id: full_pinyin(x.name) for x in store.all(Teacher)}
-    rating_order = {r: n for n, r in enumerate(RATINGS)}
-    type_order = {r: n for n, r in enumerate(LESSON_TYPES)}
+    policy = store.policy()
+    rating_order = {r: n for n, r in enumerate(policy.ratings)}
+    type_order = {r: n for n, r in enumerate(policy.lesson_types + policy.retired_lesson_types)}
     keys = {
         "date": lambda o: (o.date, o.period),
         "period": lambda o: (o.period, o.date),
@@ -419,32 +451,51 @@ EXPORT_COLUMNS = (
     ("date", 12), ("period", 12), ("observer", 10), ("teacher", 10), ("subject", 10), ("grade_class", 14),
     ("topic", 24), ("lesson_type", 8), ("strengths", 36), ("shortcomings", 36), ("suggestions", 36),
     ("rating", 8), ("activity", 24),
+    # issue 15, after the columns scripts already read by position
+    ("process", 48), ("rubric", 16),
 )
+SCORE_WIDTH = 10  # each criterion's column, and the total's
 
 
-def export_table(store, viewer: Teacher | None, term_id: str = "") -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the export, with the comments and rating blank wherever the
-    viewer may not read them."""
+def score_columns(records: Iterable[Observation]) -> list[str]:
+    """The criteria of every rubric the records were scored on, in the order first met:
+    one column each in the export."""
+    names: list[str] = []
+    for observation in records:
+        for criterion in observation.rubric.get("criteria", []) if observation.scores else []:
+            if criterion.get("name") and criterion["name"] not in names:
+                names.append(criterion["name"])
+    return names
+
+
+def export_table(store, viewer: Teacher | None, term_id: str = "") -> tuple[list[str], list[list[object]]]:
+    """Header and rows of the export, with the comments, process notes, scores and rating
+    blank wherever the viewer may not read them. Scores and the total are numbers."""
     names = {x.id: x.name for x in store.all(Teacher)}
     policy = store.policy()
-    header = [t(f"observations.col.{key}") for key, _ in EXPORT_COLUMNS]
     store = observation_reader(store, term_id)  # an archived term exports from its archive
     activities = {a.id: a for a in store.all(Activity)}
+    records = sorted((o for o in store.all(Observation) if not term_id or o.term_id == term_id),
+                     key=lambda o: (o.date, o.period, o.id))
+    criteria = score_columns(records)
+    header = [t(f"observations.col.{key}") for key, _ in EXPORT_COLUMNS] + criteria + [t("observations.col.total")]
     rows = []
-    records = [o for o in store.all(Observation) if not term_id or o.term_id == term_id]
-    for observation in sorted(records, key=lambda o: (o.date, o.period, o.id)):
+    for observation in records:
         visible = readable(store, viewer, observation)
         activity = activities.get(visible.activity_id)
         rows.append([
             visible.date, format_period(visible.period, policy), names.get(visible.observer_id, ""),
             names.get(visible.teacher_id, ""), visible.subject, visible.grade_class, visible.topic,
-            visible.lesson_type, visible.strengths, visible.shortcomings, visible.suggestions, visible.rating,
-            activity_label(store, activity) if activity else "",
+            visible.lesson_type, visible.strengths, visible.shortcomings, visible.suggestions,
+            visible.rating, activity_label(store, activity) if activity else "", visible.process,
+            visible.rubric.get("name", "") if visible.scores else "",
+            *(visible.scores.get(name, "") for name in criteria),
+            visible.total if visible.total is not None else "",
         ])
     return header, rows
 
 
-def write_csv(path: Path | io.TextIOBase, header: list[str], rows: list[list[str]]) -> None:
+def write_csv(path: Path | io.TextIOBase, header: list[str], rows: list[list[object]]) -> None:
     """UTF-8 with a BOM, so Excel on a school PC opens the Chinese right."""
     data = csv_bytes(header, rows)
     if isinstance(path, Path):
@@ -453,9 +504,12 @@ def write_csv(path: Path | io.TextIOBase, header: list[str], rows: list[list[str
         path.write(data.decode("utf-8"))  # the BOM stays, as a character
 
 
-def write_xlsx(path: Path, header: list[str], rows: list[list[str]], sheet: str) -> None:
-    """A header row in bold, frozen below it, columns wide enough for their Chinese."""
-    save(path, xlsx_bytes([Sheet(sheet, header, rows, widths=[width for _, width in EXPORT_COLUMNS])]))
+def write_xlsx(path: Path, header: list[str], rows: list[list[object]], sheet: str) -> None:
+    """A header row in bold, frozen below it, columns wide enough for their Chinese;
+    scores are number cells."""
+    widths = [width for _, width in EXPORT_COLUMNS]
+    widths += [SCORE_WIDTH] * (len(header) - len(widths))
+    save(path, xlsx_bytes([Sheet(sheet, header, rows, widths=widths)]))
 
 
 def visible_count(store, viewer: Teacher | None, records: Iterable[Observation]) -> int:

@@ -16,8 +16,35 @@ from models.i18n import t
 from models.observations import activity_label
 from models.permissions import can, can_read_comments, readable
 from models.records import Activity, Observation, Teacher, Term
+from models.exports.spreadsheets import cell_width
+from models.rubrics import criteria_of, full_marks_of, show_number
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+
+
+LINE_CELLS = 74  # what an 80-column screen holds beside the indent and the scroll bar
+
+
+def score_lines(record: Observation) -> Text:
+    """The rubric the lesson was scored on, as it was then: each criterion's score
+    against its maximum, and the total."""
+    text = Text()
+    text.append(f"{t('observations.col.rubric')}：", style="bold")
+    text.append(record.rubric.get("name", "") + "\n")
+    line = ""
+    for criterion in criteria_of(record.rubric):
+        score = record.scores.get(criterion["name"])
+        part = f"{criterion['name']} {show_number(score) or '—'}/{show_number(criterion['max'])}"
+        # Whole criteria per line, so none is split at the edge of an 80-column screen.
+        if line and cell_width(line) + 2 + cell_width(part) > LINE_CELLS:
+            text.append(f"  {line}\n")
+            line = ""
+        line = f"{line}  {part}" if line else part
+    if line:
+        text.append(f"  {line}\n")
+    text.append(f"{t('observations.col.total')}：", style="bold")
+    text.append(f"{show_number(record.total)}/{show_number(full_marks_of(record.rubric))}\n")
+    return text
 
 
 class ObservationDetail(Screen[str | None]):
@@ -85,8 +112,14 @@ class ObservationDetail(Screen[str | None]):
         if activity is not None:
             row("observations.field.activity", activity_label(store, activity))
         if can_read_comments(store, viewer, stored):
+            if record.process:
+                text.append(f"{t('observations.field.process')}：\n", style="bold")
+                for line in record.process.splitlines():
+                    text.append(f"  {line}\n")
             for name in ("strengths", "shortcomings", "suggestions"):
                 row(f"observations.field.{name}", getattr(record, name))
+            if record.scores:
+                text.append_text(score_lines(record))
             row("observations.field.rating", record.rating)
             followed = [store.get(Observation, i) for i in record.followed_up_ids]
             followed = [readable(store, viewer, o) for o in followed if o is not None]
