@@ -515,3 +515,88 @@ def write_xlsx(path: Path, header: list[str], rows: list[list[object]], sheet: s
 def visible_count(store, viewer: Teacher | None, records: Iterable[Observation]) -> int:
     """How many of ``records`` the viewer may read in full."""
     return sum(1 for o in records if can_read_comments(store, viewer, o))
+
+
+# -- one lesson, many evaluators (issue 15) ---------------------------------------------------
+
+
+@dataclass
+class CriterionFigures:
+    """One criterion over every evaluation that scored it."""
+
+    name: str
+    maximum: float
+    scores: list[float]
+
+    @property
+    def average(self) -> float:
+        return sum(self.scores) / len(self.scores)
+
+    @property
+    def lowest(self) -> float:
+        return min(self.scores)
+
+    @property
+    def highest(self) -> float:
+        return max(self.scores)
+
+    @property
+    def spread(self) -> float:
+        """极差: the highest score minus the lowest."""
+        return self.highest - self.lowest
+
+
+@dataclass
+class LessonEvaluations:
+    """The evaluations of one lesson (a teacher's lesson in an activity) the viewer may read."""
+
+    teacher_id: int
+    topic: str
+    lesson_type: str
+    records: list[Observation]
+    hidden: int  # evaluations of this lesson whose comments the viewer may not read
+    rubric_name: str = ""
+    criteria: list[CriterionFigures] = field(default_factory=list)
+    totals: CriterionFigures | None = None
+
+    @property
+    def ratings(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for record in self.records:
+            if record.rating:
+                counts[record.rating] = counts.get(record.rating, 0) + 1
+        return counts
+
+
+def evaluations_of_activity(store, viewer: Teacher | None, activity_id: int) -> list[LessonEvaluations]:
+    """Every lesson observed in an activity (usually one 研讨课; two for 同课异构), with the
+    evaluations the viewer may read, each criterion's average and spread, and the totals'.
+    Scores are compared only between records scored on the same rubric (its name and
+    criteria as they were); the first rubric met is the one summed up."""
+    source = ArchiveView(store)  # an archived term's activity keeps its lessons
+    linked = sorted((o for o in source.all(Observation) if o.activity_id == activity_id),
+                    key=lambda o: (o.date, o.period, o.id))
+    lessons: dict[tuple[int, str], list[Observation]] = {}
+    for observation in linked:
+        lessons.setdefault((observation.teacher_id, observation.topic), []).append(observation)
+    found = []
+    for (teacher_id, topic), records in lessons.items():
+        visible = [o for o in records if can_read_comments(source, viewer, o)]
+        lesson = LessonEvaluations(teacher_id=teacher_id, topic=topic, lesson_type=records[0].lesson_type,
+                                   records=visible, hidden=len(records) - len(visible))
+        scored = [o for o in visible if o.scores]
+        if scored:
+            rubric = scored[0].rubric
+            same = [o for o in scored if o.rubric.get("name") == rubric.get("name")
+                    and o.rubric.get("criteria") == rubric.get("criteria")]
+            lesson.rubric_name = rubric.get("name", "")
+            for criterion in rubric.get("criteria", []):
+                values = [o.scores[criterion["name"]] for o in same if criterion["name"] in o.scores]
+                if values:
+                    lesson.criteria.append(CriterionFigures(criterion["name"], criterion["max"], values))
+            full = sum(c.get("max", 0) for c in rubric.get("criteria", []))
+            totals = [o.total for o in same if len(o.scores) == len(rubric.get("criteria", []))]
+            if totals:
+                lesson.totals = CriterionFigures(t("observations.col.total"), full, totals)
+        found.append(lesson)
+    return found

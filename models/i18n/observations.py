@@ -249,4 +249,16 @@ MESSAGES = {
     "policy.ratings": ("评价等级与分数线（每行：等级 最低分%，最后一行不写分数）", "Ratings and thresholds (a line each: rating minimum %; the last has none)"),
     "policy.error.type_in_use": ("课型“{value}”已有 {count} 条听课记录在用，不能删除：请把它移到“已停用的课型”。", "The lesson type “{value}” is used by {count} records and cannot be deleted: move it to the retired types."),
     "policy.error.rating_line": ("评价等级第 {line} 行“{text}”看不懂：请写成 等级 分数，如 优 90。", "Rating line {line} “{text}” is unclear: write rating minimum, e.g. 优 90."),
+    # one lesson, many evaluators
+    "observations.evaluations.title": ("集体评议 · 本次活动的听课评价", "Joint evaluation · this activity's observations"),
+    "observations.evaluations.none": ("还没有与这次活动关联的听课记录：听课时在“活动”一栏选上它。", "No observations are linked to this activity yet: choose it in the Activity field when recording."),
+    "observations.evaluations.lesson": ("{teacher}《{topic}》{lesson_type} · 评价 {count} 份", "{teacher} “{topic}” {lesson_type} · {count} evaluations"),
+    "observations.evaluations.hidden": ("（另有 {count} 份你无权查看）", " ({count} more you may not read)"),
+    "observations.evaluations.rubric": ("评课量表：{name}", "Rubric: {name}"),
+    "observations.evaluations.criterion": ("项目/满分", "Criterion/max"),
+    "observations.evaluations.figures_header": ("平均    最低  最高  极差  份数", "mean    low   high  range n"),
+    "observations.evaluations.figures": ("{average:<7} {lowest:<5} {highest:<5} {spread:<5} {count}", "{average:<7} {lowest:<5} {highest:<5} {spread:<5} {count}"),
+    "observations.evaluations.ratings": ("等级：{ratings}", "Ratings: {ratings}"),
+    "observations.evaluations.total": ("总分 {total}", "total {total}"),
+    "observations.key.evaluations": ("同课评价", "All evaluations"),
 }

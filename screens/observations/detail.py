@@ -55,6 +55,7 @@ class ObservationDetail(Screen[str | None]):
         Binding("escape", "dismiss_with(None)", "observations.key.back", id="observations.detail.back"),
         Binding("e", "dismiss_with('edit')", "observations.key.edit", id="observations.detail.edit"),
         Binding("d", "dismiss_with('delete')", "observations.key.delete", id="observations.detail.delete"),
+        Binding("a", "evaluations", "observations.key.evaluations", id="observations.detail.evaluations"),
     ]
 
     def __init__(self, observation_id: int, *, source=None):
@@ -78,6 +79,9 @@ class ObservationDetail(Screen[str | None]):
         self.refresh_data()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "evaluations":
+            record = (self.source or self.app.store).get(Observation, self.observation_id)
+            return record is not None and bool(record.activity_id)
         if action == "dismiss_with" and parameters and parameters[0] in ("edit", "delete"):
             stored = self.app.store.get(Observation, self.observation_id)
             change = "update" if parameters[0] == "edit" else "delete"
@@ -134,6 +138,14 @@ class ObservationDetail(Screen[str | None]):
         text.append(t("observations.detail.by", who=record.updated_by, when=record.updated_at) + "\n", style="dim")
         body.update(text)
         self.refresh_bindings()
+
+    def action_evaluations(self) -> None:
+        """Every evaluation of this lesson's activity, side by side (集体评议)."""
+        from screens.observations.evaluations import ActivityEvaluations
+
+        record = (self.source or self.app.store).get(Observation, self.observation_id)
+        if record is not None and record.activity_id:
+            self.app.push_screen(ActivityEvaluations(record.activity_id))
 
     def action_dismiss_with(self, choice: str | None) -> None:
         self.dismiss(choice)

@@ -100,3 +100,30 @@ async def test_a_teacher_cannot_edit_rubrics(make_test_app, demo_db):
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, RubricListScreen)  # no key for them
+
+
+async def test_the_record_page_opens_every_evaluation_of_its_activity(make_test_app, demo_db):
+    from models.rubrics import Rubric as RubricRecord, save_rubric
+    from screens.observations.detail import ObservationDetail
+    from screens.observations.evaluations import ActivityEvaluations
+    from tests.unit.test_rubrics import CRITERIA, linked_lesson
+
+    store = Store(demo_db, actor="tester")
+    rubric = save_rubric(store, RubricRecord(name="课堂教学评价表", criteria=CRITERIA, lesson_types=["研讨课"]))
+    activity, observers = linked_lesson(store, rubric)
+    record = next(o for o in Store(demo_db).all(Observation) if o.activity_id == activity.id and o.scores)
+    app = make_test_app(start_area="observations")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(ObservationDetail(record.id))
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ActivityEvaluations)
+        body = str(app.screen.query_one("#evaluations-body").render())
+        assert "刘欣怡《落花生》研讨课 · 评价 4 份" in body
+        assert "教学目标/15   14      13    15    2     3" in body  # average, lowest, highest, spread, count
+        assert "总分/100      88.7    85    92    7     3" in body
+        assert "等级：良 4" in body
+        for observer in observers:
+            assert observer.name in body

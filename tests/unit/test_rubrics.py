@@ -264,3 +264,48 @@ def test_files_that_are_no_rubric(tmp_path):
         read_rubric_file(write(tmp_path, [""]))
     with pytest.raises(RubricFileError, match="找不到文件"):
         read_rubric_file(tmp_path / "nope.csv")
+
+
+# -- one lesson, many evaluators ------------------------------------------------------------
+
+
+def linked_lesson(store, rubric):
+    """Three observers score 刘欣怡's lesson in one held activity; a fourth leaves it unscored."""
+    from models.records import Activity
+    from models.rubrics import snapshot
+
+    activity = next(a for a in store.all(Activity) if a.status == "held" and a.term_id == "2025-2026-1"
+                    and a.date <= "2025-11-05")
+    teacher = person(store, "刘欣怡")
+    observers = [x for x in store.all(Teacher) if x.id != teacher.id and x.active][:4]
+    sheets = [
+        {"教学目标": 14, "教学内容": 18, "教学方法": 17, "学生活动": 22, "教学效果": 18},  # 89
+        {"教学目标": 13, "教学内容": 19, "教学方法": 18, "学生活动": 23, "教学效果": 19},  # 92
+        {"教学目标": 15, "教学内容": 16, "教学方法": 16, "学生活动": 20, "教学效果": 18},  # 85
+        {},
+    ]
+    for period, (observer, scores) in enumerate(zip(observers, sheets), 1):
+        save_observation(store, Observation(
+            term_id="2025-2026-1", date=activity.date, period=activity.period or period, observer_id=observer.id,
+            teacher_id=teacher.id, subject="语文", topic="落花生", lesson_type="研讨课", strengths=f"好{period}",
+            rubric=snapshot(rubric) if scores else {}, scores=scores, rating="良", activity_id=activity.id))
+    return activity, observers
+
+
+def test_an_activity_shows_every_evaluation_with_averages_and_spread(demo_store, rubric):
+    from models.observations import evaluations_of_activity
+
+    activity, observers = linked_lesson(demo_store, rubric)
+    [lesson] = [x for x in evaluations_of_activity(demo_store, person(demo_store, "郑娟"), activity.id)
+                if x.topic == "落花生"]
+    assert len(lesson.records) == 4 and lesson.hidden == 0 and lesson.rubric_name == "课堂教学评价表"
+    goal = lesson.criteria[0]
+    assert (goal.name, goal.average, goal.lowest, goal.highest, goal.spread) == ("教学目标", 14, 13, 15, 2)
+    assert lesson.totals.scores == [89, 92, 85] and lesson.totals.spread == 7
+    assert round(lesson.totals.average, 2) == 88.67
+    assert lesson.ratings == {"良": 4}
+    # Someone outside (not the observers, the teacher, her leaders or the admin) reads none of it.
+    outsider = person(demo_store, "曾思远")
+    assert outsider.id not in [o.id for o in observers]
+    [hidden] = [x for x in evaluations_of_activity(demo_store, outsider, activity.id) if x.topic == "落花生"]
+    assert hidden.records == [] and hidden.hidden == 4 and hidden.criteria == []
