@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from models.i18n import t
+from models.activities import attendees_of
 from models.people import leaders_of
 from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Record,
                             Teacher)
@@ -38,6 +39,7 @@ ACTIONS = ("insert", "update", "delete")
 SELF_EDITABLE_TEACHER_FIELDS = frozenset({"name", "gender", "subjects", "grades", "joined", "note"})
 GROUP_LEADER_FIELDS = frozenset({"themes"})  # a leader sets the theme; the admin shapes the group
 PAIRING_PARTNER_FIELDS = frozenset({"goals"})
+ACTIVITY_ATTENDEE_FIELDS = frozenset({"leave_requests"})  # an attendee asks for leave; the office answers
 MENTOR_EVALUATION_KEYS = frozenset({"summary"})  # everything else in an evaluation is the admin's
 _STAMPS = frozenset({"id", "created_by", "created_at", "updated_by", "updated_at", "version"})
 
@@ -159,7 +161,22 @@ def editable_fields(store, actor: Teacher, record: Record) -> frozenset[str]:
         return GROUP_LEADER_FIELDS
     if isinstance(record, Pairing) and actor.id in (record.mentor_id, record.mentee_id):
         return PAIRING_PARTNER_FIELDS
+    if isinstance(record, Activity) and actor.id in attendees_of(record):
+        return ACTIVITY_ATTENDEE_FIELDS  # their own leave request only (_check_leave_requests)
     return frozenset()
+
+
+def _check_leave_requests(store, actor: Teacher, before: Record | None, after: Record | None) -> None:
+    """Leave asked for beforehand (issue 16): a teacher asks for (or withdraws) their own
+    leave; only the office (the admin) answers it — not even the group's leader."""
+    if not isinstance(before, Activity) or not isinstance(after, Activity) or actor.is_admin:
+        return
+    old, new = before.leave_requests, after.leave_requests
+    for key in set(old) | set(new):
+        if old.get(key) == new.get(key):
+            continue
+        if key != str(actor.id) or new.get(key) not in (None, "pending") or old.get(key) not in (None, "pending"):
+            raise PermissionDenied(t("access.who.leave_answer"))
 
 
 def who_may(store, record: Record, action: str = "update") -> str:
@@ -256,6 +273,7 @@ def check_change(store, actor_login: str, action: str, before: Record | None, af
     if isinstance(record, Pairing):
         _check_evaluations(store, actor, before if isinstance(before, Pairing) else None,
                            after if isinstance(after, Pairing) else None)
+    _check_leave_requests(store, actor, before, after)
     _check_last_admin(store, before, after)
 
 
@@ -290,6 +308,9 @@ def can(store, actor: Teacher | str | None, action: str, record: Record, field: 
             return any(x.is_admin and x.active and x.id != teacher.id for x in store.all(Teacher))
         return True
     allowed = editable_fields(store, teacher, record)
+    if isinstance(record, Activity) and field is None:
+        # Asking for one's own leave is not editing the activity: only asked by its field name.
+        allowed = allowed - ACTIVITY_ATTENDEE_FIELDS
     if isinstance(record, Pairing) and record.mentor_id == teacher.id:
         allowed = allowed | {"evaluations"}
     return field in allowed if field is not None else bool(allowed)
