@@ -56,6 +56,7 @@ class ObservationDetail(Screen[str | None]):
         Binding("e", "dismiss_with('edit')", "observations.key.edit", id="observations.detail.edit"),
         Binding("d", "dismiss_with('delete')", "observations.key.delete", id="observations.detail.delete"),
         Binding("a", "evaluations", "observations.key.evaluations", id="observations.detail.evaluations"),
+        Binding("w", "word", "observations.key.word", id="observations.detail.word"),
     ]
 
     def __init__(self, observation_id: int, *, source=None):
@@ -79,6 +80,10 @@ class ObservationDetail(Screen[str | None]):
         self.refresh_data()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "word":  # no page of a record whose comments the user may not read
+            source = self.source or self.app.store
+            record = source.get(Observation, self.observation_id)
+            return record is not None and can_read_comments(source, self.app.user, record)
         if action == "evaluations":
             record = (self.source or self.app.store).get(Observation, self.observation_id)
             return record is not None and bool(record.activity_id)
@@ -138,6 +143,16 @@ class ObservationDetail(Screen[str | None]):
         text.append(t("observations.detail.by", who=record.updated_by, when=record.updated_at) + "\n", style="dim")
         body.update(text)
         self.refresh_bindings()
+
+    def action_word(self) -> None:
+        """The lesson's 听课记录表 as a Word file (A4), written where the user says."""
+        from models.exports.observation_pages import observation_docx
+        from screens.observations.word_dialog import WordDialog
+
+        store, viewer, record_id = self.app.store, self.app.user, self.observation_id
+        self.app.push_screen(WordDialog(
+            t("observations.word.record_title"), t("observations.word.record_file", id=record_id),
+            lambda: observation_docx(store, viewer, record_id, store.path)))
 
     def action_evaluations(self) -> None:
         """Every evaluation of this lesson's activity, side by side (集体评议)."""

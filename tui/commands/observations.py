@@ -40,6 +40,20 @@ def register(tree: CommandTree) -> None:
     add.add_argument("--score", metavar="NAME=N", action="append", default=[], help=t("observations.cli.score"))
     add.set_defaults(handler=run_observe_add)
 
+    page = tree.report.add_parser("observation", parents=[tree.common], help=t("observations.cli.report_observation"),
+                                  description=t("observations.cli.report_observation"))
+    page.add_argument("id", metavar="ID", help=t("observations.cli.id"))
+    page.add_argument("-o", "--output", metavar="FILE", default=None,
+                      help=t("observations.cli.word_output", name="听课记录表-ID.docx"))
+    page.set_defaults(handler=run_report_observation)
+    notebook = tree.report.add_parser("notebook", parents=[tree.common], help=t("observations.cli.report_notebook"),
+                                      description=t("observations.cli.report_notebook"))
+    notebook.add_argument("--teacher", metavar="LOGIN", required=True, help=t("observations.cli.notebook_teacher"))
+    notebook.add_argument("--term", metavar="T", default=None, help=t("observations.cli.term"))
+    notebook.add_argument("-o", "--output", metavar="FILE", default=None,
+                          help=t("observations.cli.word_output", name="听课本-NAME-TERM.docx"))
+    notebook.set_defaults(handler=run_report_notebook)
+
     rubric = tree.import_.add_parser("rubric", parents=[tree.common], help=t("rubric.cli.help"),
                                      description=t("rubric.cli.help"))
     rubric.add_argument("file", metavar="FILE", help=t("rubric.cli.file"))
@@ -265,4 +279,73 @@ def run_export(args: argparse.Namespace) -> int:
         print(t("observations.cli.write_failed", path=args.output, reason=error.strerror or error), file=sys.stderr)
         return 1
     print(t("observations.cli.exported", count=len(rows), path=output))
+    return 0
+
+
+def _write_docx(output: Path, payload: bytes) -> int:
+    from models.exports.spreadsheets import save
+
+    try:
+        save(output, payload)
+    except OSError as error:
+        print(t("observations.cli.write_failed", path=output, reason=error.strerror or error), file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_report_observation(args: argparse.Namespace) -> int:
+    """``jiaoyan report observation ID -o F.docx``: one A4 听课记录表, for whoever may read it."""
+    from models.exports.observation_pages import observation_docx
+    from tui.commands.core import command_viewer, open_store
+
+    if not args.id.strip().lstrip("#").isdigit():
+        print(t("observations.cli.bad_id", value=args.id), file=sys.stderr)
+        return 1
+    record_id = int(args.id.strip().lstrip("#"))
+    store = open_store(args)
+    payload = observation_docx(store, command_viewer(store), record_id, store.path)  # PermissionDenied: exit 1
+    output = Path(args.output or t("observations.word.record_file", id=record_id)).expanduser()
+    if _write_docx(output, payload):
+        return 1
+    print(t("observations.cli.written", path=output))
+    return 0
+
+
+def run_report_notebook(args: argparse.Namespace) -> int:
+    """``jiaoyan report notebook --teacher LOGIN [--term T]``: the teacher's 听课本 for the term."""
+    from models import clock
+    from models.dates import BadInput
+    from models.exports.observation_pages import notebook_docx, notebook_of
+    from models.observations import resolve_teacher
+    from models.records import Teacher, Term
+    from models.terms import current_term
+    from tui.commands.core import command_viewer, open_store
+
+    store = open_store(args)
+    terms = store.all(Term)
+    if args.term:
+        term = next((x for x in terms if x.term_id == args.term), None)
+        if term is None:
+            listed = "、".join(x.term_id for x in terms) or "—"
+            print(t("observations.cli.no_such_term", value=args.term, terms=listed), file=sys.stderr)
+            return 1
+    else:
+        term = current_term(terms, clock.today())
+        if term is None:
+            print(t("observations.word.no_term"), file=sys.stderr)
+            return 1
+    try:
+        teacher = resolve_teacher(store.all(Teacher), args.teacher, "field.observer")
+    except BadInput as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    viewer = command_viewer(store)
+    book = notebook_of(store, viewer, teacher, term)
+    payload = notebook_docx(store, viewer, teacher, term)
+    output = Path(args.output or t("observations.word.notebook_file", name=teacher.name, term=term.term_id))
+    output = output.expanduser()
+    if _write_docx(output, payload):
+        return 1
+    print(t("observations.cli.notebook_written", path=output, name=teacher.name, pages=len(book.pages),
+            count=book.given))
     return 0
