@@ -246,6 +246,9 @@ class ObservationForm(Screen[Observation | None]):
         self.query_one("#subject", Input).value = record.subject if record else ""
         self.query_one("#grade_class", Input).value = record.grade_class if record else ""
         self._auto_subject = self._auto_grade = self._auto_rating = ""
+        if record is not None and record.scores and record.rating == derived_rating(
+                self.app.store.policy(), record.rubric, record.scores):
+            self._auto_rating = record.rating  # it came from the scores: it follows them again
         self._update_rubric(scores=record.scores if record else {})
         self._update_activities(record.activity_id if record else 0)
         self._update_earlier(teacher, record.followed_up_ids if record else [])

@@ -444,3 +444,37 @@ def test_snapshot_record_page(snap_compare, demo_db, monkeypatch):
 
     assert snap_compare(make_app(demo_db, login="tester", start_area="observations"), terminal_size=(80, 24),
                         run_before=open_record)
+
+
+async def test_editing_a_scored_record_keeps_its_rubric_and_the_rating_follows(make_test_app, demo_db):
+    import datetime as dt
+
+    from models.observations import Entry, check_entry, save_observation
+    from models.rubrics import Rubric, save_rubric
+
+    rubric = add_rubric(demo_db)
+    store = Store(demo_db, actor="tester")
+    entry = Entry(observer=teacher_named(demo_db, "郑娟"), teacher=teacher_named(demo_db, "刘欣怡"), date_text="今天",
+                  period_text="2", subject="语文", topic="落花生", lesson_type="研讨课",
+                  scores={"教学目标": "14", "教学内容": "18", "教学方法": "17", "学生活动": "22", "教学效果": "18"})
+    saved = save_observation(store, check_entry(store, entry, dt.date(2025, 11, 5))[0])
+    assert saved.rating == "良"
+    # The school changes its rubric afterwards: the record keeps the one it was scored on.
+    save_rubric(store, store.get(Rubric, rubric.id).copy(criteria=[{"name": "板书", "max": 100, "descriptor": ""}]))
+    app = make_test_app(start_area="observations")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(ObservationForm(Store(demo_db).get(Observation, saved.id)))
+        await pilot.pause()
+        form = app.screen
+        assert "教学目标/15" in str(form.query_one("#score-label-0").render())
+        assert form.query_one("#score-3").value == "22"
+        form.query_one("#score-3").focus()
+        await pilot.press("backspace", "backspace", *"25")
+        await pilot.pause()
+        assert "合计 92/100" in str(form.query_one("#score-total").render())
+        assert form.query_one("#rating").value == "优"  # it came from the scores, so it follows them
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    again = Store(demo_db).get(Observation, saved.id)
+    assert again.total == 92 and again.rating == "优" and again.rubric["criteria"] == RUBRIC
