@@ -155,7 +155,7 @@ def test_policy_lists_are_checked():
     assert Policy().rating_for(74.5, 100) == "中" and Policy().rating_for(45, 50) == "优"
 
 
-def test_exports_carry_process_notes_scores_and_total_as_numbers(demo_store, rubric, tmp_path):
+def test_exports_carry_process_notes_scores_and_total_as_numbers(demo_store, rubric, tmp_path, monkeypatch):
     scores = {"教学目标": "14", "教学内容": "18", "教学方法": "17", "学生活动": "22", "教学效果": "18.5"}
     observation, _ = check_entry(demo_store, entry(demo_store, scores=scores, process="导入：谈话\r\n新授：朗读"), TODAY)
     saved = save_observation(demo_store, observation)
@@ -170,16 +170,21 @@ def test_exports_carry_process_notes_scores_and_total_as_numbers(demo_store, rub
     _, rows = export_table(demo_store, outsider, "2025-2026-1")
     hidden = next(r for r in rows if r[6] == "秋天的雨" and r[2] == "张敏")
     assert hidden[at["教学过程"]] == "" and hidden[at["教学目标"]] == "" and hidden[at["总分"]] == ""
-    from models.observations import write_xlsx
+    # Through the command, whichever writer it uses: the total is a number cell in Excel.
     from openpyxl import load_workbook
 
+    from tui import cli
+
     path = tmp_path / "o.xlsx"
-    write_xlsx(path, *export_table(demo_store, admin, "2025-2026-1"), "听课记录")
+    monkeypatch.setattr("models.identity.os_login", lambda: "tester")
+    assert cli.main(["export", "observations", "--format", "xlsx", "-o", str(path), "--db", str(demo_store.path)]) == 0
     sheet = load_workbook(path).active
-    cells = {sheet.cell(1, c).value: c for c in range(1, sheet.max_column + 1)}
-    line = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 7).value == "秋天的雨"
+    header_row = next(r for r in range(1, 4) if sheet.cell(r, 1).value == "日期")
+    cells = {sheet.cell(header_row, c).value: c for c in range(1, sheet.max_column + 1)}
+    line = next(r for r in range(header_row + 1, sheet.max_row + 1) if sheet.cell(r, 7).value == "秋天的雨"
                 and sheet.cell(r, 3).value == "张敏")
     assert sheet.cell(line, cells["总分"]).value == 89.5 and sheet.cell(line, cells["总分"]).data_type == "n"
+    assert sheet.cell(line, cells["教学目标"]).value == 14
 
 
 # -- the editor's lines ---------------------------------------------------------------------
