@@ -127,3 +127,59 @@ async def test_the_record_page_opens_every_evaluation_of_its_activity(make_test_
         assert "等级：良 4" in body
         for observer in observers:
             assert observer.name in body
+
+
+async def test_w_prints_the_record_page_and_the_teacher_s_notebook_from_the_app(make_test_app, demo_db, tmp_path):
+    import io
+
+    from docx import Document
+
+    from screens.observations.detail import ObservationDetail
+    from screens.observations.word_dialog import WordDialog
+    from screens.teacher.page import TeacherPage
+    from tests.unit.test_observation_pages import all_text, person, scored_record
+
+    store = Store(demo_db, actor="tester")
+    record = scored_record(store)
+    app = make_test_app(start_area="observations")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(ObservationDetail(record.id))
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, WordDialog)
+        target = tmp_path / "记录表.docx"
+        app.screen.query_one("#word-path").value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ObservationDetail)
+        assert "良（总分 89/100）" in all_text(Document(io.BytesIO(target.read_bytes())))
+        await pilot.press("escape")
+        app.push_screen(TeacherPage(person(store, "张敏").id))
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        book = tmp_path / "听课本.docx"
+        app.screen.query_one("#word-path").value = str(book)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "姓名：张敏" in all_text(Document(io.BytesIO(book.read_bytes())))
+
+
+async def test_no_w_key_on_a_record_the_user_may_not_read(make_test_app, demo_db):
+    from screens.observations.detail import ObservationDetail
+    from tests.unit.test_observation_pages import person, scored_record
+
+    store = Store(demo_db, actor="tester")
+    record = scored_record(store)
+    outsider = person(store, "曾思远")
+    app = make_test_app(login=outsider.login, start_area="observations")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(ObservationDetail(record.id))
+        await pilot.pause()
+        assert app.screen.check_action("word", ()) is False
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ObservationDetail)
