@@ -28,6 +28,12 @@ def register(tree: CommandTree) -> None:
     records.add_argument("-o", "--output", metavar="FILE", help=t("calendar.cli.output"))
     records.set_defaults(handler=run_export_activities)
 
+    record = tree.report.add_parser("activity", parents=[tree.common], help=t("calendar.cli.record.help"),
+                                    description=t("calendar.cli.record.help"))
+    record.add_argument("id", type=int, metavar="ID", help=t("calendar.cli.record.id"))
+    record.add_argument("-o", "--output", metavar="FILE", help=t("calendar.cli.record.output"))
+    record.set_defaults(handler=run_report_activity)
+
 
 class _BadInput(Exception):
     pass
@@ -116,6 +122,55 @@ def run_export_activities(args: argparse.Namespace) -> int:
         print(done + f" → {output}", file=sys.stderr)
         return 0
     return _write(args.output, write_csv(None, header, rows), done)
+
+
+def run_report_activity(args: argparse.Namespace) -> int:
+    """``jiaoyan report activity ID -o F.docx``: the activity's 教研活动记录表 (issue 16)."""
+    from models.exports.activity_record import Lookups, activity_record_docx, default_record_name
+    from models.records import Activity, Term
+    from models.store.archive import ArchiveView
+    from models.store.storage import atomic_write
+    from tui.commands.core import open_store
+
+    store = open_store(args)
+    archived = [x.term_id for x in store.all(Term) if x.status == "archived"]
+    source = ArchiveView(store, archived) if archived else store
+    activity = source.get(Activity, args.id)
+    if activity is None:
+        print(t("calendar.cli.record.no_such", id=args.id), file=sys.stderr)
+        return 1
+    target = Path(args.output or default_record_name(activity, Lookups.of(source))).expanduser().absolute()
+    try:
+        atomic_write(target, activity_record_docx(source, activity))
+    except OSError as error:
+        print(t("calendar.cli.write_failed", path=target, reason=error.strerror or error), file=sys.stderr)
+        return 1
+    print(t("calendar.cli.record.done", path=target))
+    return 0
+
+
+def run_report_binder(args: argparse.Namespace) -> int:
+    """``jiaoyan report term --group NAME``: one group's term records for its binder (issue 16)."""
+    from models.exports.activity_record import default_binder_name, group_binder_docx
+    from models.store.archive import view_for
+    from models.store.storage import atomic_write
+
+    if args.format not in (None, "docx"):
+        print(t("calendar.cli.binder.group_docx"), file=sys.stderr)
+        return 2
+    try:
+        store, term, group = _open(args)
+    except _BadInput as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    target = Path(args.output or default_binder_name(term, group)).expanduser().absolute()
+    try:
+        atomic_write(target, group_binder_docx(view_for(store, term), term, group))
+    except OSError as error:
+        print(t("calendar.cli.write_failed", path=target, reason=error.strerror or error), file=sys.stderr)
+        return 1
+    print(t("calendar.cli.record.done", path=target))
+    return 0
 
 
 def _write(output: str | None, data: bytes, done: str) -> int:

@@ -27,8 +27,10 @@ def register(tree: CommandTree) -> None:
     term_report = tree.report.add_parser("term", parents=[tree.common], help=t("dashboard.cli.report_term.help"),
                                          description=t("dashboard.cli.report_term.help"))
     term_report.add_argument("--term", metavar="T", help=t("dashboard.cli.dashboard.term"))
-    term_report.add_argument("--format", choices=("docx", "xlsx", "md"), required=True, help=t("dashboard.cli.report.format"))
+    term_report.add_argument("--format", choices=("docx", "xlsx", "md"), help=t("dashboard.cli.report.format"))
     term_report.add_argument("-o", "--output", metavar="FILE", help=t("dashboard.cli.report.output"))
+    # One group's records for its binder (issue 16): models/exports/activity_record.py.
+    term_report.add_argument("--group", metavar="NAME", help=t("calendar.cli.binder.group"))
     term_report.set_defaults(handler=run_report_term)
 
     booklet = tree.report.add_parser("outcomes", parents=[tree.common], help=t("dashboard.cli.report_outcomes.help"),
@@ -120,6 +122,13 @@ def run_report_term(args: argparse.Namespace) -> int:
     from models.store.archive import view_for
     from models.exports.term_report import render, term_report
 
+    if args.group:
+        from tui.commands.calendar import run_report_binder
+
+        return run_report_binder(args)
+    if not args.format:
+        print(t("dashboard.cli.report.format_needed"), file=sys.stderr)
+        return 2
     store = _open(args)
     term = _term(store, args.term)
     if term is None:
