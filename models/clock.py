@@ -23,9 +23,23 @@ def as_of(day: dt.date) -> Iterator[None]:
         _as_of.reset(token)
 
 
+class InvalidToday(ValueError):
+    """JIAOYAN_TODAY is set to something that is not a date. The message says how to fix it."""
+
+    exit_code = 1
+
+    def __init__(self, value: str):
+        from models.i18n import t
+
+        self.value = value
+        super().__init__(t("fault.today_bad", value=value))
+
+
 def today() -> dt.date:
     """Today's date: the day of an :func:`as_of` block, else JIAOYAN_TODAY (YYYY-MM-DD)
-    when it is set, else the machine's."""
+    when it is set, else the machine's. A JIAOYAN_TODAY that is not a date raises
+    :class:`InvalidToday`: silently using the real date would file records under a day
+    nobody chose."""
     pinned = _as_of.get()
     if pinned is not None:
         return pinned
@@ -34,8 +48,14 @@ def today() -> dt.date:
         try:
             return dt.date.fromisoformat(fixed)
         except ValueError:
-            pass  # a bad value falls back to the real date rather than crash start-up
+            raise InvalidToday(fixed) from None
     return dt.date.today()
+
+
+def real_now() -> dt.datetime:
+    """The machine's clock, to the second, whatever JIAOYAN_TODAY says: the change log's
+    time, which a setting must not backdate."""
+    return dt.datetime.now().replace(microsecond=0)
 
 
 def now() -> dt.datetime:

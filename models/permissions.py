@@ -36,7 +36,9 @@ from models.store.storage import DataFileError
 
 ACTIONS = ("insert", "update", "delete")
 # What a teacher may change in their own profile; the rest is the admin's.
-SELF_EDITABLE_TEACHER_FIELDS = frozenset({"name", "gender", "subjects", "grades", "joined", "note"})
+# `joined` is not here: it sets the observation quota of a teacher who joined mid-term,
+# so a teacher who could set it could cut her own quota (issue 12). The admin sets it.
+SELF_EDITABLE_TEACHER_FIELDS = frozenset({"name", "gender", "subjects", "grades", "note"})
 GROUP_LEADER_FIELDS = frozenset({"themes"})  # a leader sets the theme; the admin shapes the group
 PAIRING_PARTNER_FIELDS = frozenset({"goals"})
 ACTIVITY_ATTENDEE_FIELDS = frozenset({"leave_requests"})  # an attendee asks for leave; the office answers
@@ -67,6 +69,16 @@ def can_read_comments(store, viewer: Teacher | None, observation: Observation) -
     if viewer.id in (observation.observer_id, observation.teacher_id):
         return True
     return viewer.id in leaders_of(store.all(Group), observation.teacher_id)
+
+
+def can_read_evaluation(store, viewer: Teacher | None, pairing: Pairing) -> bool:
+    """The office's grade and comment on a pairing are for the mentor, the mentee, the
+    mentee's group leaders and the admin, like an observation's comments."""
+    if viewer is None:
+        return False
+    if viewer.is_admin or viewer.id in (pairing.mentor_id, pairing.mentee_id):
+        return True
+    return viewer.id in leaders_of(store.all(Group), pairing.mentee_id)
 
 
 def redacted(observation: Observation) -> Observation:
@@ -273,6 +285,35 @@ def check_change(store, actor_login: str, action: str, before: Record | None, af
                            after if isinstance(after, Pairing) else None)
     _check_leave_requests(store, actor, before, after)
     _check_last_admin(store, before, after)
+
+
+def require_admin(store, actor_login: str, what: str) -> Teacher:
+    """The admin on the roster running this, or :class:`PermissionDenied` naming ``what``."""
+    actor = teacher_by_login(store, actor_login)
+    if actor is None or not actor.is_admin:
+        raise PermissionDenied(t("access.admin_only_action", what=what, login=actor_login or "?"))
+    return actor
+
+
+def check_restore(db, source, actor_login: str) -> None:
+    """Only an admin restores a backup (it replaces everyone's data, the roster included).
+    Admin of the file being replaced; when that file cannot be read any more (the reason
+    to restore), admin of the backup being put back."""
+    from models.store.storage import DataFileError, Store
+
+    what = t("access.action.restore")
+    try:
+        store = Store(db, actor=actor_login, guard=None)
+    except DataFileError:
+        store = None
+    if store is not None:
+        require_admin(store, actor_login, what)
+        return
+    try:
+        backup = Store(source, actor=actor_login, guard=None)
+    except DataFileError:
+        raise PermissionDenied(t("access.admin_only_action", what=what, login=actor_login or "?")) from None
+    require_admin(backup, actor_login, what)
 
 
 def make_guard():

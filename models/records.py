@@ -81,9 +81,13 @@ class Record:
 
     @classmethod
     def from_dict(cls: type[R], data: dict[str, Any], record_id: int = 0) -> R:
-        """Build from stored data, ignoring keys this version does not know."""
-        names = {f.name for f in dataclasses.fields(cls)}
+        """Build from stored data, ignoring keys this version does not know. A flag that
+        is not a real ``true`` (``"false"``, ``1``, ``"yes"``) is false: a hand-edited
+        file never grants anything (``jiaoyan check`` lists such values)."""
+        names, flags = _field_names(cls)
         values = {k: v for k, v in data.items() if k in names}
+        for flag in flags & values.keys():
+            values[flag] = values[flag] is True
         values["id"] = int(record_id or data.get("id", 0) or 0)
         return cls(**values)
 
@@ -92,6 +96,20 @@ class Record:
 
     def copy(self: R, **changes: Any) -> R:
         return dataclasses.replace(self, **changes)
+
+
+_FIELD_NAMES: dict[type, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _field_names(cls: type) -> tuple[frozenset[str], frozenset[str]]:
+    """(every field's name, the boolean fields' names) of a record class, worked out once."""
+    known = _FIELD_NAMES.get(cls)
+    if known is None:
+        fields = dataclasses.fields(cls)
+        known = (frozenset(f.name for f in fields),
+                 frozenset(f.name for f in fields if f.type in ("bool", bool)))
+        _FIELD_NAMES[cls] = known
+    return known
 
 
 def _required(problems: list[Problem], field_name: str, value: object, label_key: str) -> None:

@@ -376,6 +376,6 @@ def default_report_name(kind: str, term_id: str, fmt: str) -> str:
 
 
 def write_report(path: Path, payload: bytes) -> None:
-    from models.store.storage import atomic_write
+    from models.store.outputs import write_output
 
-    atomic_write(Path(path), payload)
+    write_output(Path(path), payload)

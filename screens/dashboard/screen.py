@@ -454,11 +454,15 @@ class DashboardScreen(AreaScreen):
         from pathlib import Path
 
         from models.exports.term_report import render, term_report, write_report
+        from models.store.storage import DataFileError
 
         term = self.viewed_term()
         try:
             report = term_report(self.source(term), term, self.app.today, self.app.user)
             write_report(Path(path), render(report, fmt))
+        except DataFileError as error:  # the output rule refused the path (models/store/outputs.py)
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
         except OSError as error:
             self.app.call_from_thread(self.notify, t("dashboard.cli.report.write_failed", path=path,
                                                      reason=error.strerror or str(error)),
