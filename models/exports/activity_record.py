@@ -122,15 +122,41 @@ def add_record(doc, activity: Activity, lookups: Lookups, *, heading: bool = Fal
     doc.signatures([t("record.sign_leader"), t("record.sign_office"), t("record.sign_date")])
 
 
-def activity_record_docx(source, activity: Activity) -> bytes:
-    """``jiaoyan report activity ID``: one A4 教研活动记录表."""
+def record_context(activity: Activity, lookups: Lookups) -> dict[str, object]:
+    """The placeholders of a school's own 教研活动记录表 (models/exports/templates.py)."""
+    import datetime as dt
+
+    group = lookups.groups.get(activity.group_id)
+    term = next((x for x in lookups.terms if x.term_id == activity.term_id), None)
+    names = attendance_names(activity, lookups.teachers)
+    return {
+        "学校": lookups.policy.school_name, "学期": term.name if term else "",
+        "教研组": group.name if group else (activity.event or t("calendar.school_wide")),
+        "日期": dt.date.fromisoformat(activity.date), "节次": format_period(activity.period, lookups.policy),
+        "地点": activity.place, "主持人": lookups.name(activity.host_id),
+        "中心发言人": lookups.name(activity.speaker_id), "记录人": lookups.name(activity.recorder_id),
+        "主题": activity.topic or activity.event, "内容": activity.content,
+        "出席": "、".join(names["present"]), "请假": "、".join(names["leave"]), "缺席": "、".join(names["absent"]),
+        "应到": len(attendees_of(activity)), "实到": len(names["present"]) if activity.attendance else "",
+        "记录": activity.minutes, "小结": activity.summary,
+    }
+
+
+def activity_record_docx(source, activity: Activity, db_path=None) -> bytes:
+    """``jiaoyan report activity ID``: one A4 教研活动记录表 — the school's own form when it
+    put one in its templates folder (``db_path`` is the data file), else the builder's page."""
+    from models.exports.templates import render_record
     from models.exports.word import WordDocument
 
     lookups = Lookups.of(source)
-    term = next((x for x in lookups.terms if x.term_id == activity.term_id), None)
-    doc = WordDocument(t("record.title"), school=lookups.policy.school_name, term=term.name if term else "")
-    add_record(doc, activity, lookups)
-    return doc.to_bytes()
+
+    def build() -> bytes:
+        term = next((x for x in lookups.terms if x.term_id == activity.term_id), None)
+        doc = WordDocument(t("record.title"), school=lookups.policy.school_name, term=term.name if term else "")
+        add_record(doc, activity, lookups)
+        return doc.to_bytes()
+
+    return render_record("activity", record_context(activity, lookups), db_path, build=build)
 
 
 def default_record_name(activity: Activity, lookups: Lookups) -> str:

@@ -228,16 +228,19 @@ class ActivityForm(Screen):
 
     @work(thread=True, exclusive=True, group="record")
     def write_record(self, activity: Activity, path: str) -> None:
-        from pathlib import Path
-
         from models.exports.activity_record import activity_record_docx
+        from models.exports.templates import TemplateError
         from models.store.archive import view_for
-        from models.store.storage import atomic_write
+        from models.store.outputs import write_output
+        from models.store.storage import DataFileError
 
         store = self.app.store
         term = next((x for x in store.all(Term) if x.term_id == activity.term_id), None)
         try:
-            atomic_write(Path(path), activity_record_docx(view_for(store, term) if term else store, activity))
+            write_output(path, activity_record_docx(view_for(store, term), activity, store.path), store.path)
+        except (TemplateError, DataFileError) as error:  # a broken school form; a path that is refused
+            self.app.call_from_thread(self.app.notify, str(error), severity="error", markup=False)
+            return
         except OSError as error:
             self.app.call_from_thread(self.app.notify, t("calendar.cli.write_failed", path=path,
                                                          reason=error.strerror or str(error)),

@@ -89,3 +89,22 @@ def test_the_commands_write_the_record_and_the_binder(demo_db, demo_store, tmp_p
     assert main(["report", "activity", "999999", "--db", str(demo_db)]) == 1
     assert "没有编号为 999999 的教研活动" in capsys.readouterr().err
     assert main(["report", "term", "--group", "不存在的组", "--db", str(demo_db)]) == 1
+    before = demo_db.read_bytes()  # the school's own files are never written over
+    assert main(["report", "activity", str(activity.id), "--db", str(demo_db), "-o", str(demo_db)]) == 1
+    assert demo_db.read_bytes() == before
+
+
+def test_a_schools_own_form_is_filled_when_it_has_one(demo_db, demo_store, tmp_path):
+    """A 教研活动记录表.docx in the templates folder beside the data file is used instead."""
+    from models.exports.templates import copy_out, templates_dir
+
+    activity = _with_everything(demo_store)
+    folder = templates_dir(demo_db)
+    folder.mkdir()
+    copy_out("activity", folder)
+    target = tmp_path / "own.docx"
+    assert main(["report", "activity", str(activity.id), "--db", str(demo_db), "-o", str(target)]) == 0
+    text = _text(target.read_bytes())
+    names = {x.id: x.name for x in demo_store.all(Teacher)}
+    assert names[activity.recorder_id] in text and "下周继续打磨课例" not in text  # the school's form has no 小结
+    assert "{{" not in text and "一、说课。" in text

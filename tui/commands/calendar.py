@@ -24,7 +24,9 @@ def register(tree: CommandTree) -> None:
                                      description=t("calendar.cli.activities.help"))
     records.add_argument("--term", metavar="T", help=t("calendar.cli.term"))
     records.add_argument("--group", metavar="G", help=t("calendar.cli.group"))
-    records.add_argument("--format", choices=("csv", "xlsx"), default="csv", help=t("calendar.cli.format"))
+    from models.exports.registry import formats_for
+
+    records.add_argument("--format", choices=formats_for("table"), default="csv", help=t("calendar.cli.format"))
     records.add_argument("-o", "--output", metavar="FILE", help=t("calendar.cli.output"))
     records.set_defaults(handler=run_export_activities)
 
@@ -78,9 +80,10 @@ def _lookups(store):
 
 
 def run_export_calendar(args: argparse.Namespace) -> int:
-    from models.store.archive import view_for
-    from models.exports.ics import build_ics, select_activities
+    from models.exports.ics import CalendarFeed, select_activities
+    from models.exports.registry import render
     from models.records import Activity
+    from models.store.archive import view_for
 
     try:
         store, term, group = _open(args)
@@ -92,16 +95,17 @@ def run_export_calendar(args: argparse.Namespace) -> int:
     source = view_for(store, term).all(Activity)
     activities = [a for a in select_activities(source, term, group) if a.status != "skipped"]
     meta = store.meta()
-    data = build_ics(activities, groups=groups, teachers=teachers, policy=store.policy(),
-                     school_id=str(meta.get("created_at", "")).replace(" ", "T").replace(":", ""),
-                     school_name=store.policy().school_name)
+    data = render(CalendarFeed(activities, groups=groups, teachers=teachers, policy=store.policy(),
+                               school_id=str(meta.get("created_at", "")).replace(" ", "T").replace(":", ""),
+                               school_name=store.policy().school_name), "ics")
     return _write(args.output, data, t("calendar.cli.wrote_ics", count=len(activities)))
 
 
 def run_export_activities(args: argparse.Namespace) -> int:
-    from models.store.archive import view_for
-    from models.exports.ics import activity_rows, select_activities, write_csv, write_xlsx
+    from models.exports.ics import activity_report, activity_rows, select_activities
+    from models.exports.registry import FORMATS, render, save
     from models.records import Activity
+    from models.store.archive import view_for
 
     try:
         store, term, group = _open(args)
@@ -112,24 +116,27 @@ def run_export_activities(args: argparse.Namespace) -> int:
     activities = select_activities(view_for(store, term).all(Activity), term, group)
     header, rows = activity_rows(activities, groups=groups, teachers=teachers, policy=store.policy())
     done = t("calendar.cli.wrote_rows", count=len(rows))
-    if args.format == "xlsx":
-        output = args.output or f"activities-{term.term_id}.xlsx"
+    report = activity_report(header, rows, title=term.term_id, school=store.policy().school_name, term=term.name)
+    payload = render(report, args.format)
+    if not FORMATS[args.format].text:
+        output = args.output or f"activities-{term.term_id}{FORMATS[args.format].suffix}"
         try:
-            write_xlsx(Path(output), header, rows, term.term_id)
+            save(Path(output), payload)
         except OSError as error:
             print(t("calendar.cli.write_failed", path=output, reason=error.strerror or error), file=sys.stderr)
             return 1
         print(done + f" → {output}", file=sys.stderr)
         return 0
-    return _write(args.output, write_csv(None, header, rows), done)
+    return _write(args.output, payload, done)
 
 
 def run_report_activity(args: argparse.Namespace) -> int:
-    """``jiaoyan report activity ID -o F.docx``: the activity's 教研活动记录表 (issue 16)."""
+    """``jiaoyan report activity ID -o F.docx``: the activity's 教研活动记录表 (issue 16); the
+    school's own form from its templates folder when it has one."""
     from models.exports.activity_record import Lookups, activity_record_docx, default_record_name
+    from models.exports.templates import TemplateError
     from models.records import Activity, Term
     from models.store.archive import ArchiveView
-    from models.store.storage import atomic_write
     from tui.commands.core import open_store
 
     store = open_store(args)
@@ -139,21 +146,18 @@ def run_report_activity(args: argparse.Namespace) -> int:
     if activity is None:
         print(t("calendar.cli.record.no_such", id=args.id), file=sys.stderr)
         return 1
-    target = Path(args.output or default_record_name(activity, Lookups.of(source))).expanduser().absolute()
     try:
-        atomic_write(target, activity_record_docx(source, activity))
-    except OSError as error:
-        print(t("calendar.cli.write_failed", path=target, reason=error.strerror or error), file=sys.stderr)
+        payload = activity_record_docx(source, activity, store.path)
+    except TemplateError as error:  # the school's own form is broken: the sentence says where
+        print(str(error), file=sys.stderr)
         return 1
-    print(t("calendar.cli.record.done", path=target))
-    return 0
+    return _write_document(store, args.output or default_record_name(activity, Lookups.of(source)), payload)
 
 
 def run_report_binder(args: argparse.Namespace) -> int:
     """``jiaoyan report term --group NAME``: one group's term records for its binder (issue 16)."""
     from models.exports.activity_record import default_binder_name, group_binder_docx
     from models.store.archive import view_for
-    from models.store.storage import atomic_write
 
     if args.format not in (None, "docx"):
         print(t("calendar.cli.binder.group_docx"), file=sys.stderr)
@@ -163,13 +167,23 @@ def run_report_binder(args: argparse.Namespace) -> int:
     except _BadInput as error:
         print(str(error), file=sys.stderr)
         return 1
-    target = Path(args.output or default_binder_name(term, group)).expanduser().absolute()
+    payload = group_binder_docx(view_for(store, term), term, group)
+    return _write_document(store, args.output or default_binder_name(term, group), payload)
+
+
+def _write_document(store, output: str, payload: bytes) -> int:
+    """A Word document through the one output rule (models/store/outputs.py): never over the
+    school's own files; a refusal (OutputRefused) is the CLI's sentence and exit code."""
+    from models.store.outputs import write_output
+
+    target = output if output == "-" else Path(output).expanduser().absolute()
     try:
-        atomic_write(target, group_binder_docx(view_for(store, term), term, group))
+        write_output(target, payload, store.path)
     except OSError as error:
         print(t("calendar.cli.write_failed", path=target, reason=error.strerror or error), file=sys.stderr)
         return 1
-    print(t("calendar.cli.record.done", path=target))
+    if output != "-":
+        print(t("calendar.cli.record.done", path=target), file=sys.stderr)
     return 0
 
 
