@@ -46,6 +46,7 @@ class ActivityForm(Screen):
         Binding("ctrl+s", "save", "key.save", id="activity.save"),
         Binding("ctrl+t", "attendance", "calendar.key.attendance", id="activity.attendance"),
         Binding("ctrl+r", "record", "calendar.key.record", id="activity.record"),
+        Binding("ctrl+e", "evaluations", "observations.key.evaluations", id="activity.evaluations"),
         Binding("escape", "back", "key.back", id="activity.back"),
     ]
     DEFAULT_CSS = """
@@ -211,7 +212,14 @@ class ActivityForm(Screen):
             return not getattr(self, "read_only", True)
         if action == "record":
             return bool(getattr(self, "activity", None) and self.activity.id)
+        if action == "evaluations":  # the 听课 records linked to this activity (issue 15)
+            return bool(getattr(self, "activity", None) and self.activity.id)
         return True
+
+    def action_evaluations(self) -> None:
+        from screens.observations.evaluations import ActivityEvaluations
+
+        self.app.push_screen(ActivityEvaluations(self.activity.id))
 
     # -- the 教研活动记录表 (issue 16) ------------------------------------------------------
 

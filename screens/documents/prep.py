@@ -281,15 +281,16 @@ class LineDialog(ModalScreen[str | None]):
                             background: $panel; padding: 0 1; }
     """
 
-    def __init__(self, prompt: str):
+    def __init__(self, prompt: str, value: str = ""):
         super().__init__()
         translate_bindings(self)
         self.prompt = prompt
+        self.value = value
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self.prompt))
-            yield Input(id="line-input", compact=True)
+            yield Input(self.value, id="line-input", compact=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

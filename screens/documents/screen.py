@@ -39,6 +39,7 @@ class DocumentsScreen(AreaScreen):
         Binding("d", "delete", "key.delete", id="documents.delete"),
         Binding("h", "due", "doc.key.due", id="documents.due"),
         Binding("b", "prep", "doc.key.prep", id="documents.prep"),
+        Binding("p", "print", "doc.key.print", id="documents.print"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -59,13 +60,13 @@ class DocumentsScreen(AreaScreen):
         if action == "new":
             term = self.app.term
             return self.me() is not None and term is not None and term.status != "archived"
-        if action not in ("open", "edit", "submit", "review", "delete"):
+        if action not in ("open", "edit", "submit", "review", "delete", "print"):
             return True
         document = self.highlighted()
         if document is None:
             return False
         store, me = self.app.store, self.me()
-        if action == "open":
+        if action in ("open", "print"):
             return True
         if action == "edit":
             return docs.may_edit(store, me, document)
@@ -209,6 +210,13 @@ class DocumentsScreen(AreaScreen):
             self.data_changed()
 
         self.app.push_screen(ConfirmScreen(t("doc.confirm_delete", title=document.title)), answered)
+
+    def action_print(self) -> None:
+        from screens.documents.view import print_document
+
+        document = self.highlighted()
+        if document is not None:
+            print_document(self, document)
 
     def action_prep(self) -> None:
         from screens.documents.prep import PrepScreen

@@ -68,6 +68,7 @@ class DocumentView(Screen[int | None]):
         Binding("e", "edit", "key.edit", id="doc_view.edit"),
         Binding("s", "submit", "doc.key.submit", id="doc_view.submit"),
         Binding("v", "review", "doc.key.review", id="doc_view.review"),
+        Binding("p", "print", "doc.key.print", id="doc_view.print"),
     ]
     DEFAULT_CSS = """
     DocumentView #doc-page { height: 1fr; padding: 0 1; }
@@ -135,3 +136,39 @@ class DocumentView(Screen[int | None]):
         from screens.documents.review import ReviewDialog
 
         self.app.push_screen(ReviewDialog(self.document_id), lambda _id: self.refresh_data())
+
+    def action_print(self) -> None:
+        document = self.document()
+        if document is not None:
+            print_document(self, document)
+
+
+def print_document(screen, document: Document) -> None:
+    """Ask where to save the Word file (the home folder by default), then write it."""
+    from pathlib import Path
+
+    from models.exports.document_print import default_document_name
+    from screens.documents.prep import LineDialog
+
+    app = screen.app
+
+    def chosen(path: str | None) -> None:
+        if path:
+            screen.run_worker(lambda: _write(app, document, Path(path).expanduser()), thread=True,
+                              exclusive=True, group="doc-print")
+
+    default = str(Path.home() / default_document_name(document))
+    app.push_screen(LineDialog(t("doc.print.path_prompt"), value=default), chosen)
+
+
+def _write(app, document: Document, path) -> None:
+    from models.exports.document_print import document_docx
+    from models.exports.spreadsheets import save
+
+    try:
+        save(path, document_docx(app.store, document))
+    except OSError as error:
+        app.call_from_thread(app.notify, t("doc.cli.write_failed", path=path, error=error.strerror or error),
+                             severity="error", markup=False)
+        return
+    app.call_from_thread(app.notify, t("doc.cli.written", path=path), markup=False)

@@ -214,3 +214,42 @@ async def test_the_office_sets_what_is_due(make_test_app, demo_db):
         await pilot.press("r")
         await pilot.pause()
         assert not {"n", "d"} & {b.binding.key for b in app.screen.active_bindings.values() if b.enabled}
+
+
+async def test_print_from_the_list_writes_a_word_file(make_test_app, demo_db, tmp_path):
+    import docx
+
+    from screens.documents.prep import LineDialog
+
+    app = make_test_app("chenying")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "学习心得正文")
+        await pilot.press("ctrl+s", "escape")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, LineDialog)
+        assert app.screen.query_one("#line-input").value.endswith("个人计划.docx")
+        target = tmp_path / "我的计划.docx"
+        app.screen.query_one("#line-input").value = str(target)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert "学习心得正文" in [p.text for p in docx.Document(str(target)).paragraphs]
+
+
+async def test_the_palette_and_key_6_reach_documents(make_test_app):
+    app = make_test_app("chenying")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"文档")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentsScreen)
+        assert "6" in {b.binding.key for b in app.screen.active_bindings.values() if b.binding.show}

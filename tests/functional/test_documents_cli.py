@@ -112,3 +112,16 @@ def test_admin_sets_hand_ins_and_reading_leader_schedules_prep(demo_db, as_login
     as_login("zhangmin")  # not in that 备课组
     assert run(demo_db, "doc", "prep", "--group", "语文1年级备课组", "--add", "课文一") == 1
     assert "备课组长" in capsys.readouterr().err
+
+
+def test_doc_print_writes_word_for_a_reader_only(demo_db, as_login, tmp_path, capsys):
+    source = tmp_path / "plan.md"
+    source.write_text("# 计划\n第一条", encoding="utf-8")
+    assert run(demo_db, "doc", "add", "--kind", "教研计划", "--group", "语文1年级备课组", "--file", str(source)) == 0
+    new = stored(demo_db)[-1]
+    target = tmp_path / "out.docx"
+    assert run(demo_db, "doc", "print", str(new.id), "-o", str(target)) == 0
+    assert "第一条" in [p.text for p in docx.Document(str(target)).paragraphs]
+    as_login("zengsiyuan")  # another subject's leader may not read it
+    assert run(demo_db, "doc", "print", str(new.id), "-o", str(tmp_path / "x.docx")) == 1
+    assert not (tmp_path / "x.docx").exists()

@@ -6,6 +6,9 @@
     jiaoyan doc due [--term T] [--all]
     jiaoyan doc show ID
     jiaoyan doc print ID [-o FILE.docx]
+    jiaoyan doc handins [--term T] [--add KIND --audience A --due DATE] [--remove ID]
+    jiaoyan doc reading [--term T] [--add TITLE --author NAME]
+    jiaoyan doc prep --group G [--add "第一单元;第二单元" --week N]
 """
 
 from __future__ import annotations
@@ -74,6 +77,12 @@ def register(tree: CommandTree) -> None:
     prep.add_argument("--add", metavar="UNITS", help=t("doc.cli.prep.add"))
     prep.add_argument("--week", type=int, default=0, metavar="N", help=t("doc.cli.prep.week"))
     prep.set_defaults(handler=run_prep)
+
+    printing = family.add_parser("print", parents=[tree.common], help=t("doc.cli.print.help"),
+                                 description=t("doc.cli.print.help"))
+    printing.add_argument("id", type=int, metavar="ID")
+    printing.add_argument("-o", "--output", metavar="FILE", help=t("doc.cli.output"))
+    printing.set_defaults(handler=run_print)
 
     show = family.add_parser("show", parents=[tree.common], help=t("doc.cli.show.help"),
                              description=t("doc.cli.show.help"))
@@ -312,4 +321,22 @@ def run_prep(args: argparse.Namespace) -> int:
         week = t("week.number", week=unit["week"]) if unit.get("week") else "—"
         print(f"{unit['uid']}\t{week}\t{unit['title']}\t{t('prep.lead')}：{names.get(unit.get('lead_id'), '—')}\t"
               f"{activity.date if activity else '—'}")
+    return 0
+
+
+def run_print(args: argparse.Namespace) -> int:
+    from models import documents as docs
+    from models.exports.document_print import default_document_name, document_docx
+    from models.exports.spreadsheets import save
+
+    store, me = _open(args)
+    document = store.get(docs.Document, args.id)
+    if document is None or not docs.can_read(store, me, document):
+        return _fail(t("doc.error.no_document", id=args.id))
+    target = Path(args.output or default_document_name(document)).expanduser()
+    try:
+        save(target, document_docx(store, document))
+    except OSError as error:
+        return _fail(t("doc.cli.write_failed", path=target, error=error.strerror or error))
+    print(t("doc.cli.written", path=target))
     return 0
