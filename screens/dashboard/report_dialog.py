@@ -77,12 +77,17 @@ class ReportDialog(ModalScreen[str | None]):
         if not path.parent.is_dir():
             error.update(Text(t("dashboard.report_no_folder", folder=str(path.parent))))
             return
-        if path.is_dir():
-            error.update(Text(t("roster.export.is_folder", path=str(path))))
+        from models.store.outputs import OutputRefused, check_output, needs_confirmation
+
+        try:
+            check_output(path)
+        except OutputRefused as refused:
+            error.update(Text(str(refused)))
             return
-        if path.exists() and self._confirmed != path:
+        if needs_confirmation(path) and self._confirmed != path:
+            # An existing file is replaced only after a second enter on the same path.
             self._confirmed = path
-            error.update(Text(t("roster.export.exists", path=str(path))))
+            error.update(Text(t("output.replace_confirm", path=str(path))))
             return
         error.update(Text(t("dashboard.report_running")))
         self.add_class("-writing")

@@ -296,7 +296,7 @@ async def test_the_report_dialog_shows_progress_and_asks_before_replacing(make_t
         dialog.query_one("#report-path").value = str(target)
         await pilot.press("enter")
         await pilot.pause()
-        assert "已存在" in str(dialog.query_one("#report-error").render()) and target.read_bytes() == b"old"
+        assert "已经存在" in str(dialog.query_one("#report-error").render()) and target.read_bytes() == b"old"
         await pilot.press("enter")  # the second enter replaces it
         await pilot.pause()
         assert dialog.has_class("-writing") or target.read_bytes() != b"old"
