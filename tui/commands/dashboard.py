@@ -104,8 +104,12 @@ def run_report_term(args: argparse.Namespace) -> int:
         return 2
     session = open_session(args)
     store, term = session.store, resolve_term(session, args.term)
+    from tui.commands.progress import progress_line
+
     report = term_report(view_for(store, term), term, session.today, session.teacher)
-    return _write(args, "term", term, args.format, render(report, args.format))
+    with progress_line(t("exports.progress.report")) as progress:
+        payload = render(report, args.format, progress)
+    return _write(args, "term", term, args.format, payload)
 
 
 def run_report_outcomes(args: argparse.Namespace) -> int:
@@ -115,8 +119,12 @@ def run_report_outcomes(args: argparse.Namespace) -> int:
 
     session = open_session(args)
     store, term = session.store, resolve_term(session, args.term)
+    from tui.commands.progress import progress_line
+
     report = outcomes_booklet(view_for(store, term), term)
-    return _write(args, "outcomes", term, args.format, render(report, args.format))
+    with progress_line(t("exports.progress.report")) as progress:
+        payload = render(report, args.format, progress)
+    return _write(args, "outcomes", term, args.format, payload)
 
 
 def run_term_close(args: argparse.Namespace) -> int:

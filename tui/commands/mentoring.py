@@ -47,8 +47,11 @@ def run_export(args: argparse.Namespace) -> int:
 
     session = open_session(args)
     store, term = session.store, resolve_term(session, args.term)
+    from tui.commands.progress import progress_line
+
     rows = export_rows(store, term, session.today, session.teacher)
-    payload = render(export_report(rows, term, store.policy().school_name), args.format)
+    with progress_line(t("exports.progress.export")) as progress:
+        payload = render(export_report(rows, term, store.policy().school_name), args.format, progress)
     fmt = FORMATS[args.format]
     if fmt.text and not args.output:
         sys.stdout.buffer.write(payload)
