@@ -21,6 +21,28 @@ MIN_COLUMNS, MIN_ROWS = 80, 24
 COLOR_SYSTEMS = ("auto", "standard", "256", "truecolor", "windows")
 LOCK_WAIT_SECONDS = 5.0
 MIN_FREE_BYTES = 100 * 1024 * 1024
+LAUNCH_UMASK = 0o007
+UTF8_FALLBACK = "C.UTF-8"
+
+
+def _is_utf8(value: str) -> bool:
+    return "utf-8" in value.lower() or "utf8" in value.lower()
+
+
+def launch_environment(env: Mapping[str, str]) -> tuple[dict[str, str], bool]:
+    """The environment the launcher ``jiaoyan-ssh`` gives the app, and whether Python must
+    restart for it (a new locale). Doctor checks this environment, so its verdict is the
+    same whether it is started as ``jiaoyan doctor`` or ``jiaoyan-ssh doctor``."""
+    env = dict(env)
+    restart = False
+    current = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
+    if not _is_utf8(current):
+        env["LC_ALL"] = UTF8_FALLBACK
+        env["LANG"] = UTF8_FALLBACK
+        restart = True
+    if env.get("TERM", "") in ("", "dumb", "unknown"):
+        env["TERM"] = "xterm-256color"
+    return env, restart
 
 
 @dataclass(frozen=True)
@@ -48,10 +70,13 @@ def human_size(size: float) -> str:
     return f"{size:.1f} TB"
 
 
-def check_locale(env: Mapping[str, str]) -> Check:
+def check_locale(env: Mapping[str, str], launched: bool = False) -> Check:
+    """``launched``: judge the environment the launcher makes (it falls back to C.UTF-8)."""
     value = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or "C"
-    if "utf-8" in value.lower() or "utf8" in value.lower():
+    if _is_utf8(value):
         return Check(OK, t("access.doctor.locale_ok", value=value))
+    if launched:
+        return Check(OK, t("ssh.doctor.locale_fallback", value=value))
     return Check(PROBLEM, t("access.doctor.locale_bad", value=value))
 
 
@@ -78,14 +103,17 @@ def check_terminal(env: Mapping[str, str], fd: int = 1) -> list[Check]:
     return checks
 
 
-def check_umask() -> Check:
-    mask = os.umask(0)
-    os.umask(mask)
-    value = f"{mask:03o}"
+def check_umask(mask: int | None = None) -> list[Check]:
+    """The app runs with the launcher's umask 007; the shell's own matters only for
+    commands run by hand, so a different one is a note, not a problem."""
+    if mask is None:
+        mask = os.umask(0)
+        os.umask(mask)
+    checks = [Check(OK, t("access.doctor.umask_ok", value=f"{LAUNCH_UMASK:03o}"))]
     # The group must be able to write what we create (the lock, backups); others must see nothing.
     if mask & 0o060 or (mask & 0o007) != 0o007:
-        return Check(PROBLEM, t("access.doctor.umask_bad", value=value))
-    return Check(OK, t("access.doctor.umask_ok", value=value))
+        checks.append(Check(NOTE, t("ssh.doctor.umask_shell", value=f"{mask:03o}")))
+    return checks
 
 
 def _personal(folder: Path) -> bool:
@@ -154,8 +182,11 @@ def check_file(db: Path) -> list[Check]:
 def check_lock(db: Path, wait: float = LOCK_WAIT_SECONDS) -> Check:
     path = lock_path(db)
     started = time.monotonic()
+    existed = path.exists()
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        if not existed:  # made here: as the app would make it, whatever this shell's umask
+            os.fchmod(fd, 0o666 & ~LAUNCH_UMASK)
     except OSError as error:
         return Check(PROBLEM, t("access.doctor.lock_bad", path=path, reason=error.strerror or str(error)))
     try:
@@ -198,7 +229,7 @@ def check_disk(db: Path) -> Check:
 
 
 def check_identity(db: Path, login: str) -> list[Check]:
-    from models.identity import shared_account
+    from models.identity import inactive_teacher_by_login, roster_holding_shared_account, shared_account
     from models.permissions import teacher_by_login
     from models.store.storage import DataFileError, Store
 
@@ -208,27 +239,43 @@ def check_identity(db: Path, login: str) -> list[Check]:
         checks.append(Check(NOTE, t("access.doctor.shared_account", account=account.name, path=account.path)))
     if db.exists():
         try:
-            teacher = teacher_by_login(Store(db, actor=login), login)
+            store = Store(db, actor=login)
+            teacher = teacher_by_login(store, login)
+            wrong = roster_holding_shared_account(store, account.name) if account is not None else []
+            inactive = inactive_teacher_by_login(store, login)
         except DataFileError:
             return checks
-        if teacher is None:
-            # The IT teacher who runs doctor need not be on the roster: a note, not a problem.
-            checks.append(Check(NOTE, t("access.doctor.identity_unknown", login=login)))
-        else:
+        if wrong:
+            checks.append(Check(PROBLEM, t("ssh.doctor.shared_on_roster", account=account.name,
+                                           names="、".join(x.name for x in wrong))))
+        if account is not None and login == account.name:
+            checks.append(Check(NOTE, t("ssh.doctor.you_are_shared", account=account.name)))
+        elif teacher is not None:
             checks.append(Check(OK, t("access.doctor.identity_ok", name=teacher.name, login=login,
                                       admin=t("header.admin") if teacher.is_admin else "")))
+        elif inactive is not None:
+            checks.append(Check(NOTE, t("ssh.doctor.deactivated", login=login, name=inactive.name)))
+        else:
+            # The IT teacher who runs doctor need not be on the roster: a note, not a problem.
+            checks.append(Check(NOTE, t("access.doctor.identity_unknown", login=login)))
     return checks
 
 
 def run_checks(db: Path, *, login: str, env: Mapping[str, str] | None = None, fd: int = 1,
-               mouse: bool = True) -> list[Check]:
-    env = os.environ if env is None else env
-    checks = [check_locale(env), *check_terminal(env, fd),
-              Check(NOTE, t("access.doctor.mouse", state=t("access.doctor.mouse_on" if mouse else "access.doctor.mouse_off"))),
-              check_umask(), *check_directory(db, login), *check_file(db)]
+               mouse: bool = True, umask: int | None = None) -> list[Check]:
+    """Every check, on the environment the launcher gives the app (``launch_environment``):
+    the same verdict however doctor is started."""
+    from models.downloads import exports_root
+
+    env, _restart = launch_environment(os.environ if env is None else env)
+    state = t("access.doctor.mouse_on" if mouse else "access.doctor.mouse_off")
+    checks = [Check(NOTE, t("ssh.doctor.launcher")), check_locale(env, launched=True), *check_terminal(env, fd),
+              Check(NOTE, t("ssh.doctor.mouse", state=state)),
+              *check_umask(umask), *check_directory(db, login), *check_file(db)]
     if db.parent.is_dir():
         checks.append(check_lock(db))
         checks.append(check_backups(db))
+        checks.append(Check(NOTE, t("ssh.doctor.exports", path=exports_root(db))))
     checks.append(check_disk(db))
     checks.extend(check_identity(db, login))
     return checks

@@ -1,0 +1,68 @@
+"""Issue 21 in the running app: the mouse toggle (saved per person), Ctrl+C's prompt and
+Textual's own palette words in the user's language."""
+
+from __future__ import annotations
+
+from models.mouse import saved_choice
+from models.i18n import set_language
+
+
+def _messages(app) -> list[tuple[str, str]]:
+    return [(n.title, n.message) for n in app._notifications]
+
+
+async def test_ctrl_o_turns_the_mouse_off_and_on_and_remembers(make_test_app, demo_db):
+    app = make_test_app(login="zhangmin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert saved_choice(demo_db, "zhangmin") is None
+        was_on = bool(app._driver._mouse)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert saved_choice(demo_db, "zhangmin") is (not was_on)
+        assert any(("鼠标已关闭" if was_on else "鼠标已打开") in m for _t, m in _messages(app))
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert saved_choice(demo_db, "zhangmin") is was_on
+        assert saved_choice(demo_db, "tester") is None  # one person's choice only
+        # The palette lists it too, and F1 shows its key.
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "鼠标开/关" in titles
+
+
+async def test_ctrl_c_says_how_to_quit_in_chinese(make_test_app):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert ("要退出吗？", "按 Ctrl+Q 退出教研系统（不在输入框里时按 q 也行）；Ctrl+C 在输入框里是复制。") in _messages(app)
+        assert not any("Press" in m for _t, m in _messages(app))
+
+
+async def test_ctrl_c_in_english(make_test_app):
+    app = make_test_app(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert ("Do you want to quit?", "Press Ctrl+Q to quit jiaoyan (q outside a text field); in a text field Ctrl+C copies.") in _messages(app)
+    set_language("zh")
+
+
+async def test_textuals_palette_commands_speak_chinese(make_test_app):
+    from textual.command import CommandList
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "配色" in titles and "退出" in titles
+        assert not {"Theme", "Quit", "Keys", "Screenshot"} & set(titles)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"qqqzzz")
+        shown = ""
+        for _ in range(40):
+            await pilot.pause(0.1)
+            options = app.screen.query_one(CommandList)
+            shown = " ".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
+            if "没有找到" in shown:
+                break
+        assert "没有找到匹配的功能" in shown and "No matches" not in shown
