@@ -245,6 +245,10 @@ def check_identity(db: Path, login: str) -> list[Check]:
             inactive = inactive_teacher_by_login(store, login)
         except DataFileError:
             return checks
+        if account is not None:
+            forced = check_shared_account_forced(account.name, sshd_forced_command(account.name))
+            if forced is not None:
+                checks.append(forced)
         if wrong:
             checks.append(Check(PROBLEM, t("ssh.doctor.shared_on_roster", account=account.name,
                                            names="、".join(x.name for x in wrong))))
@@ -259,6 +263,34 @@ def check_identity(db: Path, login: str) -> list[Check]:
             # The IT teacher who runs doctor need not be on the roster: a note, not a problem.
             checks.append(Check(NOTE, t("access.doctor.identity_unknown", login=login)))
     return checks
+
+
+def sshd_forced_command(account: str, sshd: str | None = None, config: Path | None = None) -> str | None:
+    """The ForceCommand sshd_config (or ``config``) gives ``account``; None when there is
+    none, or sshd cannot say (it needs root to read its configuration)."""
+    import subprocess
+
+    sshd = sshd or shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
+    if sshd is None or os.geteuid() != 0:
+        return None
+    try:
+        result = subprocess.run([sshd, "-T", *(["-f", str(config)] if config else []),
+                                 "-C", f"user={account},host=localhost,addr=127.0.0.1"],
+                                capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in result.stdout.splitlines():
+        name, _, value = line.partition(" ")
+        if name.lower() == "forcecommand" and value.strip() and value.strip() != "none":
+            return value.strip()
+    return None
+
+
+def check_shared_account_forced(account: str, forced: str | None) -> Check | None:
+    """A ForceCommand for the shared account overrides every key's ``--as``."""
+    if forced is None:
+        return None
+    return Check(PROBLEM, t("ssh.doctor.forcecommand_shared", account=account, command=forced))
 
 
 def run_checks(db: Path, *, login: str, env: Mapping[str, str] | None = None, fd: int = 1,

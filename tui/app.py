@@ -198,6 +198,38 @@ class JiaoyanApp(App[int]):
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen())
 
+    # -- files to the person's PC ---------------------------------------------------------
+
+    @property
+    def export_folder(self) -> Path:
+        """Where this person's exports and reports go unless they type another path: their own
+        folder beside the data file, which scp and sftp through the forced command can fetch
+        (models/downloads.py). Their home folder when it cannot be made."""
+        from models.downloads import export_folder
+
+        folder = export_folder(self.store.path, self.login)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return Path.home()
+        return folder
+
+    def announce_download(self, path: Path) -> None:
+        """After an export over SSH: the exact command that fetches the file to the PC, or why
+        it cannot be fetched (it was written outside the person's export folder)."""
+        from models.downloads import download_command, export_folder, resolve_inside
+        from models.identity import os_login
+
+        if not os.environ.get("SSH_CONNECTION"):
+            return  # at the server's own terminal the file is already where the person is
+        folder = export_folder(self.store.path, self.login)
+        path = Path(path).absolute()
+        if resolve_inside(folder, str(path)) != Path(os.path.realpath(path)):
+            self.notify(t("ssh.download.outside", folder=str(folder)), severity="warning", timeout=30, markup=False)
+            return
+        command = download_command(path, account=os_login(), env=os.environ)
+        self.notify(t("ssh.download.hint", command=command), timeout=120, markup=False)
+
     def action_toggle_mouse(self) -> None:
         """Mouse reporting on or off now, and remembered for this person's next login."""
         from models.mouse import save_choice

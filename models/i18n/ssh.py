@@ -19,6 +19,7 @@ MESSAGES = {
     "ssh.download.no_upload": ("教研系统的服务器只提供下载（你自己导出的文件），不接收上传。", "The jiaoyan server only serves downloads (of your own exports); it takes no uploads."),
     "ssh.download.sftp_read_only": ("只读：只能下载你自己导出文件夹里的文件", "read-only: only files in your own export folder"),
     "ssh.download.refused_person": ("不能下载：{reason}", "Cannot download: {reason}"),
+    "ssh.download.outside": ("这个文件不在你的导出文件夹里，不能用 scp 取回电脑；要取回请导出到 {folder}", "This file is outside your export folder and cannot be fetched with scp; to fetch it, export to {folder}"),
     "ssh.download.hint": ("在你的电脑上运行（Windows 命令提示符、PowerShell 或 macOS 终端）：{command}", "On your PC run (Windows cmd, PowerShell or macOS Terminal): {command}"),
     # the mouse
     "ssh.cli.mouse": ("使用鼠标（本机默认开；SSH 登录默认关，可在应用里切换并记住）", "use the mouse (on locally; off over SSH unless you turn it on in the app, which is remembered)"),
@@ -36,6 +37,8 @@ MESSAGES = {
     "ssh.doctor.locale_fallback": ("语言编码：这里没有 UTF-8（{value}），jiaoyan-ssh 会改用 C.UTF-8", "Locale: no UTF-8 here ({value}); jiaoyan-ssh switches to C.UTF-8"),
     "ssh.doctor.shared_on_roster": ("名册里 {names} 的登录名是共用账号 {account}：钥匙的 --as 一旦被 ForceCommand 盖过，所有钥匙都会变成这位老师。请在 名册 里把它改回这位老师自己的登录名；共用账号不能出现在名册里。",
                                     "{names} has the shared account's name {account} as login: whenever a ForceCommand overrides a key's --as, every key holder becomes this teacher. Change it back to the teacher's own login in Rosters; the shared account must never be on the roster."),
+    "ssh.doctor.forcecommand_shared": ("sshd_config 给共用账号 {account} 设了 ForceCommand（{command}）：它会盖过每把钥匙的 --as，谁都登不进来。请把共用账号排除在外：Match Group jiaoyan User *,!{account}，然后 systemctl reload ssh",
+                                       "sshd_config gives the shared account {account} a ForceCommand ({command}): it overrides every key's --as, so nobody gets in. Leave the account out: Match Group jiaoyan User *,!{account}, then systemctl reload ssh"),
     "ssh.doctor.you_are_shared": ("你是共用账号 {account}：这里没有谁的身份，钥匙行的 --as 才决定是谁", "You are the shared account {account}: it is nobody; each key's --as says who"),
     "ssh.doctor.deactivated": ("登录名 {login} 属于已停用的 {name}：请管理员在名册里重新启用", "The login {login} belongs to {name}, who is deactivated: an admin can reactivate them in Rosters"),
     "ssh.doctor.mouse": ("鼠标：{state}（SSH 登录默认关；在应用里按 ctrl+o 或用命令面板切换，会记住；强制命令里也可加 --mouse 或 --no-mouse）",

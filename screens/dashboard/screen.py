@@ -417,6 +417,7 @@ class DashboardScreen(AreaScreen):
                                       severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, t("dashboard.cli.report.done", path=path), markup=False)
+        self.app.call_from_thread(self.app.announce_download, Path(path))
 
     def action_close_term(self) -> None:
         from screens.dashboard.close_term_dialog import CloseTermDialog

@@ -66,3 +66,35 @@ async def test_textuals_palette_commands_speak_chinese(make_test_app):
             if "没有找到" in shown:
                 break
         assert "没有找到匹配的功能" in shown and "No matches" not in shown
+
+
+async def test_after_an_export_over_ssh_the_app_tells_the_exact_command(make_test_app, demo_db, monkeypatch):
+    from screens.rosters.export_path import ExportPathScreen
+
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.9 50000 192.0.2.1 2222")
+    monkeypatch.setattr("models.identity.os_login", lambda: "jiaoyan")
+    app = make_test_app(login="chenying", start_area="rosters")
+    folder = demo_db.with_name("school.json.exports") / "chenying"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportPathScreen)
+        target = folder / "教师名册-2025-11-05.xlsx"
+        assert app.screen.query_one("#export-path").value == str(target)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert target.exists()
+        hint = f"在你的电脑上运行（Windows 命令提示符、PowerShell 或 macOS 终端）：scp -P 2222 jiaoyan@192.0.2.1:{target} ."
+        assert hint in [m for _t, m in _messages(app)]
+        # Written elsewhere: the app says it cannot be fetched, and where to export instead.
+        await pilot.press("x")
+        await pilot.pause()
+        elsewhere = demo_db.parent / "名册.xlsx"
+        app.screen.query_one("#export-path").value = str(elsewhere)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert elsewhere.exists()
+        assert any("不在你的导出文件夹里" in m and str(folder) in m for _t, m in _messages(app))

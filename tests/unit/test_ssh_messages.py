@@ -241,3 +241,29 @@ def test_the_download_command_a_person_types():
         "scp -P 2222 jiaoyan@192.0.2.1:/srv/jiaoyan/school.json.exports/zhangmin/报告.docx .")
     spaced = Path("/srv/a b/x.csv")
     assert download_command(spaced, account="j", env={"SSH_CONNECTION": "1 2 h 22"}) == 'scp "j@h:/srv/a b/x.csv" .'
+
+
+def test_doctor_reads_sshds_forcecommand_for_the_shared_account(tmp_path):
+    import shutil as sh
+    import subprocess
+
+    from models.doctor import check_shared_account_forced, sshd_forced_command
+
+    assert check_shared_account_forced("jiaoyan", None) is None
+    problem = check_shared_account_forced("jiaoyan", "jiaoyan-ssh --db /srv/jiaoyan/school.json")
+    assert problem.status == PROBLEM and "Match Group jiaoyan User *,!jiaoyan" in problem.message
+    sshd = sh.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
+    if sshd is None or os.geteuid() != 0 or not sh.which("ssh-keygen"):
+        pytest.skip("reading sshd's configuration needs sshd and root")
+    key = tmp_path / "host_key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True, timeout=30)
+    config = tmp_path / "sshd_config"
+    # `daemon` stands for a teacher's account and `root` for the shared one (both exist everywhere).
+    block = f"HostKey {key}\nUsePAM no\nMatch Group root,daemon User {{users}}\n    ForceCommand jiaoyan-ssh\n"
+    config.write_text(block.format(users="*,!root"))  # the README's block
+    assert sshd_forced_command("root", sshd, config) is None
+    assert sshd_forced_command("daemon", sshd, config) == "jiaoyan-ssh"
+    config.write_text(block.format(users="*"))  # the mistake: the shared account is not left out
+    assert sshd_forced_command("root", sshd, config) == "jiaoyan-ssh"
+    config.write_text(block.format(users="!root"))  # `!root` alone matches nobody in sshd
+    assert sshd_forced_command("daemon", sshd, config) is None
