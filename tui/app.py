@@ -179,6 +179,7 @@ class JiaoyanApp(App[int]):
         yield SystemCommand(t("ssh.mouse.palette"), t("ssh.mouse.palette_help"), self.action_toggle_mouse)
         if self.user is not None and self.user.is_admin:
             yield SystemCommand(t("access.audit.title"), t("access.audit.palette_help"), self.action_audit)
+            yield SystemCommand(t("ssh.restore.title"), t("ssh.restore.palette_help"), self.action_restore)
         for command in super().get_system_commands(screen):
             keys = TEXTUAL_COMMANDS.get(command.title)
             if keys is not None:  # Textual's own, said in the user's language; Keys and Screenshot left out
@@ -197,6 +198,35 @@ class JiaoyanApp(App[int]):
             return
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen())
+
+    def action_restore(self) -> None:
+        """从备份恢复 (admins): the one way set-up B's admin, who has no Unix account, restores."""
+        from models.store.storage import list_backups
+        from screens.dialogs.restore import RestoreScreen
+
+        user = self.user
+        if user is None or not user.is_admin:
+            self.notify(t("ssh.restore.admin_only"), severity="warning", markup=False)
+            return
+        self.push_screen(RestoreScreen(list_backups(self.store.path)), self._restore_chosen)
+
+    def _restore_chosen(self, path: Path | None) -> None:
+        from models.store.storage import restore_from
+        from screens.dialogs.restore import backup_label
+
+        user = self.user
+        if path is None or user is None or not user.is_admin:
+            return
+        try:
+            kept = restore_from(self.store.path, path)
+        except (DataFileError, OSError) as error:
+            self.notify(str(error), severity="error", timeout=30, markup=False)
+            return
+        self.store.refresh()
+        self.notify(t("ssh.restore.done", label=backup_label(path), kept=str(kept or "-")), timeout=30,
+                    markup=False)
+        if hasattr(self.screen, "data_changed"):
+            self.screen.data_changed()
 
     # -- files to the person's PC ---------------------------------------------------------
 

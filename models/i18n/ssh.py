@@ -72,3 +72,21 @@ MESSAGES.update({
     "textual.minimize_help": ("把放大的区域还原", "Restore the maximized widget"),
     "textual.no_matches": ("没有找到匹配的功能", "No matches found"),
 })
+
+# 从备份恢复 (screens/dialogs/restore.py)
+MESSAGES.update({
+    "ssh.restore.title": ("从备份恢复", "Restore from a backup"),
+    "ssh.restore.palette_help": ("把全校数据恢复到某份备份的样子（仅管理员）", "Put the whole school back as a backup holds it (admins only)"),
+    "ssh.restore.key_open": ("恢复", "Restore"),
+    "ssh.restore.key": ("恢复", "Restore"),
+    "ssh.restore.intro": ("恢复会把所有人的数据换成所选备份里的样子；现在的数据会先另存一份。", "Restoring replaces everyone's data with the chosen backup; the current data is kept first."),
+    "ssh.restore.none": ("还没有备份。", "No backups yet."),
+    "ssh.restore.confirm": ("再按一次 enter，用 {label} 恢复全校数据。", "Press enter again to restore the whole school from {label}."),
+    "ssh.restore.done": ("已用 {label} 恢复全校数据；原来的数据另存在 {kept}", "Restored the school from {label}; the data it replaced is kept at {kept}"),
+    "ssh.restore.admin_only": ("只有教导处（管理员）可以从备份恢复。", "Only the office (an admin) may restore from a backup."),
+    "ssh.restore.kind.daily": ("每天第一次修改前", "before the day's first change"),
+    "ssh.restore.kind.manual": ("手动备份", "made by hand"),
+    "ssh.restore.kind.init": ("新建时", "when created"),
+    "ssh.restore.kind.before-restore": ("恢复前", "before a restore"),
+    "ssh.restore.kind.migration": ("升级前", "before an upgrade"),
+})

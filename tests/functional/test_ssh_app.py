@@ -111,3 +111,46 @@ async def test_after_an_export_over_ssh_the_app_tells_the_exact_command(make_tes
         await pilot.pause()
         assert elsewhere.exists()
         assert any("不在你的导出文件夹里" in m and str(folder) in m for _t, m in _messages(app))
+
+
+async def test_the_admin_restores_a_backup_from_inside_jiaoyan(make_test_app, demo_db):
+    from models.store.storage import Store, list_backups
+    from screens.dialogs.restore import RestoreScreen
+
+    store = Store(demo_db, actor="tester")
+    before = store.policy().school_name
+    good = store.backup("manual")
+    with store.transaction() as tx:
+        tx.save_policy(store.policy().copy(school_name="改错了的校名"))
+    app = _record(make_test_app())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RestoreScreen)
+        assert app.screen.backups == list_backups(demo_db) and app.screen.backups[0] == good
+        await pilot.press("enter")  # the first enter only asks
+        await pilot.pause()
+        assert Store(demo_db).policy().school_name == "改错了的校名"
+        assert "再按一次 enter" in str(app.screen.query_one("#restore-message").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, RestoreScreen)
+    assert Store(demo_db).policy().school_name == before
+    kept = [p for p in list_backups(demo_db) if "before-restore" in p.name]
+    assert len(kept) == 1 and "改错了的校名" in kept[0].read_text(encoding="utf-8")
+    assert any("已用" in m and "恢复全校数据" in m for _t, m in _messages(app))
+
+
+async def test_only_the_admin_may_restore(make_test_app):
+    from screens.dialogs.restore import RestoreScreen
+
+    app = _record(make_test_app(login="zhangmin"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "从备份恢复" not in titles
+        app.action_restore()
+        await pilot.pause()
+        assert not isinstance(app.screen, RestoreScreen)
+        assert ("", "只有教导处（管理员）可以从备份恢复。") in _messages(app)
