@@ -32,8 +32,8 @@ MESSAGES = {
     # doctor
     "ssh.doctor.launcher": ("启动脚本 jiaoyan-ssh 会设置：umask 007（新文件组内可写、其他人不可见）、UTF-8 语言环境（没有时用 C.UTF-8）、TERM（客户端没发时用 xterm-256color）；以下按它设置后的环境检查。",
                             "The launcher jiaoyan-ssh sets umask 007 (new files group-writable, hidden from others), a UTF-8 locale (C.UTF-8 when there is none) and TERM (xterm-256color when the client sent none); the checks below use the environment it sets."),
-    "ssh.doctor.umask_shell": ("这个 shell 的 umask 是 {value}：jiaoyan-ssh 打开的应用不受影响；你亲手运行 jiaoyan 命令（如 jiaoyan backup）前请先 umask 007，或用 jiaoyan-ssh 运行。",
-                               "This shell's umask is {value}: the app opened by jiaoyan-ssh is not affected; before running jiaoyan commands by hand (like jiaoyan backup) run umask 007, or run them with jiaoyan-ssh."),
+    "ssh.doctor.umask_shell": ("这个 shell 的 umask 是 {value}：不影响教研系统，jiaoyan 和 jiaoyan-ssh 运行时都改用 007。",
+                               "This shell's umask is {value}: it does not matter to jiaoyan, which (like jiaoyan-ssh) runs with 007."),
     "ssh.doctor.locale_fallback": ("语言编码：这里没有 UTF-8（{value}），jiaoyan-ssh 会改用 C.UTF-8", "Locale: no UTF-8 here ({value}); jiaoyan-ssh switches to C.UTF-8"),
     "ssh.doctor.shared_on_roster": ("名册里 {names} 的登录名是共用账号 {account}：钥匙的 --as 一旦被 ForceCommand 盖过，所有钥匙都会变成这位老师。请在 名册 里把它改回这位老师自己的登录名；共用账号不能出现在名册里。",
                                     "{names} has the shared account's name {account} as login: whenever a ForceCommand overrides a key's --as, every key holder becomes this teacher. Change it back to the teacher's own login in Rosters; the shared account must never be on the roster."),

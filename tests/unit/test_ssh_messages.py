@@ -108,7 +108,7 @@ def test_doctor_gives_the_same_verdict_however_started(tmp_path, demo_template):
     assert [c.message for c in by_hand if c.status == PROBLEM] == []
     assert [c.message for c in launched if c.status == PROBLEM] == []
     assert any("jiaoyan-ssh 会设置：umask 007" in c.message for c in by_hand)
-    assert any("umask 是 022" in c.message and c.status == NOTE for c in by_hand)
+    assert any("umask 是 022" in c.message and "改用 007" in c.message and c.status == NOTE for c in by_hand)
     assert not any("umask 是" in c.message for c in launched)
     assert any(c.status == OK and "umask 007" in c.message for c in launched)
 
