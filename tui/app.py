@@ -73,6 +73,8 @@ class JiaoyanApp(App[int]):
         self.start_area = start_area
         self.crash_log: Path | None = None
         self._warned_about_file = False
+        # A save that went through with a problem beside it (today's backup) says so on screen.
+        store.on_warning = lambda message: self.notify(message, severity="warning", timeout=15, markup=False)
 
     # -- what screens read ---------------------------------------------------------
 
@@ -218,7 +220,7 @@ class JiaoyanApp(App[int]):
         if path is None or user is None or not user.is_admin:
             return
         try:
-            kept = restore_from(self.store.path, path)
+            kept = restore_from(self.store.path, path, self.login)  # the change log says who
         except (DataFileError, OSError) as error:
             self.notify(str(error), severity="error", timeout=30, markup=False)
             return

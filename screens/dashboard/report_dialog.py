@@ -12,7 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from models.i18n import t
-from models.exports.term_report import FORMATS, default_report_name
+from models.exports.registry import format_for_path
+from models.exports.term_report import KIND, default_report_name
 from screens.widgets.keys import translate_bindings
 
 
@@ -31,6 +32,7 @@ class ReportDialog(ModalScreen[tuple[str, str] | None]):
         super().__init__()
         translate_bindings(self)
         self.term_id = term_id
+        self._confirmed_overwrite: Path | None = None  # the existing file a second enter replaces
 
     def compose(self) -> ComposeResult:
         # The person's export folder: over SSH, the one place scp and sftp can fetch from.
@@ -47,19 +49,31 @@ class ReportDialog(ModalScreen[tuple[str, str] | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = event.value.strip()
-        fmt = Path(value).suffix.lower().lstrip(".")
+        fmt = format_for_path(value, KIND)
         error = self.query_one("#report-error", Static)
         if not value:
             error.update(Text(t("dashboard.report_no_path")))
             return
-        if fmt not in FORMATS:
+        if fmt is None:
             error.update(Text(t("dashboard.report_bad_format", value=value)))
             return
-        path = Path(value).expanduser()
+        path = Path(value).expanduser().absolute()
         if not path.parent.is_dir():
             error.update(Text(t("dashboard.report_no_folder", folder=str(path.parent))))
             return
-        self.dismiss((str(path.absolute()), fmt))
+        from models.store.outputs import OutputRefused, check_output, needs_confirmation
+
+        try:
+            check_output(path)
+        except OutputRefused as refused:
+            error.update(Text(str(refused)))
+            return
+        if needs_confirmation(path) and self._confirmed_overwrite != path:
+            # An existing file is replaced only after a second enter on the same path.
+            self._confirmed_overwrite = path
+            error.update(Text(t("output.replace_confirm", path=str(path))))
+            return
+        self.dismiss((str(path), fmt))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -149,7 +149,8 @@ def test_init_refuses_the_shared_account_as_admin(tmp_path, capsys, shared):
 
 
 def test_backup_to_a_folder_off_the_server(demo_db, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("models.identity.os_login", lambda: "tester")
+    # root's cron job: on no roster, and it needs to be on none to copy the file away.
+    monkeypatch.setattr("models.identity.os_login", lambda: "root")
     archive = demo_db.with_name("school.json.archive")
     archive.mkdir()
     (archive / "2024-2025-2.json").write_text("{}", encoding="utf-8")
@@ -159,11 +160,13 @@ def test_backup_to_a_folder_off_the_server(demo_db, tmp_path, capsys, monkeypatc
     nas.mkdir()
     assert main(["backup", "--db", str(demo_db), "--to", str(nas)]) == 0
     out = capsys.readouterr().out
-    [copy] = nas.glob("school-*.json")
+    [copy] = nas.glob("school-*-offsite.json")
     assert copy.read_bytes() == demo_db.read_bytes()
+    assert not list(demo_db.with_name("school.json.backups").glob("*manual*"))  # nothing changed at home
     assert (nas / (copy.stem + ".archive") / "2024-2025-2.json").read_text() == "{}"
     assert f"已另存到 {copy}（2 个文件）" in out
-    # It restores like any backup.
+    # It restores like any backup (restoring is the admin's).
+    monkeypatch.setattr("models.identity.os_login", lambda: "tester")
     assert main(["restore", str(copy), "--db", str(demo_db)]) == 0
 
 

@@ -56,9 +56,18 @@ def command_login() -> str:
 def open_store(args: argparse.Namespace):
     """The data file named by --db / JIAOYAN_DB, opened for the command's user (the
     permission guard is installed by tui/cli.py for every command)."""
+    return open_checked(db_path(args), command_login())
+
+
+def open_checked(path: Path, login: str):
+    """The data file opened for ``login``, refused (with every problem and the restore
+    hint) when a hand edit left records jiaoyan did not write (models/store/integrity.py)."""
+    from models.store.integrity import refuse_if_unsound
     from models.store.storage import Store
 
-    return Store(db_path(args), actor=command_login())
+    store = Store(path, actor=login)
+    refuse_if_unsound(store)
+    return store
 
 
 def command_viewer(store):
@@ -91,7 +100,6 @@ def open_app(args: argparse.Namespace) -> int:
     from models.demo import build_demo
     from models.downloads import parse_request
     from models.identity import resolve_login, sign_in_problem
-    from models.store.storage import Store
     from tui.app import make_app
     from tui.hangup import has_terminal
 
@@ -113,7 +121,7 @@ def open_app(args: argparse.Namespace) -> int:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     path = db_path(args)
-    problem = sign_in_problem(Store(path, actor=login), login, by_key=bool(as_login))
+    problem = sign_in_problem(open_checked(path, login), login, by_key=bool(as_login))
     if request is not None and request.kind != "other":
         if problem is not None:
             print(t("ssh.download.refused_person", reason=problem), file=sys.stderr)
@@ -221,12 +229,9 @@ def run_keys(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from models.store.integrity import check_file
-    from models.store.storage import MissingDataFile
 
     path = db_path(args)
-    if not path.exists():
-        raise MissingDataFile(path)
-    problems = check_file(path)
+    problems = check_file(path)  # a missing or closed file raises with its sentence
     if problems:
         print(t("cli.check.problems", path=path, count=len(problems)))
         for problem in problems:
@@ -237,28 +242,34 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from models.permissions import require_admin
     from models.store.storage import Store, parse_file
 
     path = db_path(args)
+    if getattr(args, "to", None):
+        parse_file(path)  # a damaged file is named, never copied as if it were good
+        return backup_elsewhere(path, Path(args.to).expanduser().absolute())
     store = Store(path, actor=command_login())
     parse_file(path)
+    # A manual backup prunes older manual ones: the admin's, like every other housekeeping.
+    require_admin(store, store.actor, t("access.action.backup"))
     target = store.backup("manual")
     print(t("cli.backup.done", path=target))
-    if getattr(args, "to", None):
-        return backup_elsewhere(path, target, Path(args.to).expanduser().absolute())
     return 0
 
 
-def backup_elsewhere(path: Path, copy: Path, folder: Path) -> int:
-    """``backup --to DIR``: the backup just made, and the closed terms' archives, into DIR
-    (a NAS or USB mount), so the school survives the server's disk."""
+def backup_elsewhere(path: Path, folder: Path) -> int:
+    """``backup --to DIR``: a consistent copy of the data file, and the closed terms'
+    archives, into DIR (a NAS or USB mount), so the school survives the server's disk.
+    It changes nothing beside the data file, so whoever can read the file (root's nightly
+    cron job, who is on no roster) may run it."""
     from models.store.backup_to import copy_backup_to
 
     if not folder.is_dir():
         print(t("ssh.backup.to_missing", path=folder), file=sys.stderr)
         return 1
     try:
-        target, count = copy_backup_to(path, copy, folder)
+        target, count = copy_backup_to(path, folder)
     except OSError as error:
         print(t("ssh.backup.to_failed", path=folder, reason=error.strerror or str(error)), file=sys.stderr)
         return 1
@@ -267,11 +278,13 @@ def backup_elsewhere(path: Path, copy: Path, folder: Path) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    from models.permissions import check_restore
     from models.store.storage import restore_from
 
     path = db_path(args)
     source = Path(args.file).expanduser().absolute()
-    kept = restore_from(path, source)
+    check_restore(path, source, command_login())
+    kept = restore_from(path, source, command_login())
     print(t("cli.restore.done", path=path, source=source))
     if kept:
         print(t("cli.restore.kept", kept=kept))
