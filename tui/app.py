@@ -21,13 +21,14 @@ from screens.dialogs.change_log import AuditScreen
 from screens.base import AreaScreen
 from screens.calendar.screen import CalendarScreen
 from screens.dashboard.screen import DashboardScreen
+from screens.documents.screen import DocumentsScreen
 from screens.dialogs.help import HelpScreen
 from screens.mentoring.screen import MentoringScreen
 from screens.observations.screen import ObservationsScreen
 from screens.rosters.screen import RostersScreen
 from screens.widgets.keys import translate_bindings
 
-AREAS = ("calendar", "rosters", "observations", "mentoring", "dashboard")
+AREAS = ("calendar", "rosters", "observations", "mentoring", "dashboard", "documents")
 # Textual's palette commands by their English title: what to call them instead.
 TEXTUAL_COMMANDS = {
     "Theme": ("textual.theme", "textual.theme_help"),
@@ -49,6 +50,7 @@ class JiaoyanApp(App[int]):
         "observations": ObservationsScreen,
         "mentoring": MentoringScreen,
         "dashboard": DashboardScreen,
+        "documents": DocumentsScreen,
     }
     BINDINGS = [
         Binding("1", "area('calendar')", "area.calendar", id="area.calendar"),
@@ -56,6 +58,7 @@ class JiaoyanApp(App[int]):
         Binding("3", "area('observations')", "area.observations", id="area.observations"),
         Binding("4", "area('mentoring')", "area.mentoring", id="area.mentoring"),
         Binding("5", "area('dashboard')", "area.dashboard", id="area.dashboard"),
+        Binding("6", "area('documents')", "area.documents", id="area.documents"),
         Binding("f1", "help", "key.help", id="app.help"),
         Binding("f2", "audit", "access.audit.key", id="app.audit"),
         Binding("q", "quit", "key.quit", id="app.quit"),
