@@ -44,6 +44,7 @@ class ActivityForm(Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="activity.save"),
         Binding("ctrl+t", "attendance", "calendar.key.attendance", id="activity.attendance"),
+        Binding("ctrl+e", "evaluations", "observations.key.evaluations", id="activity.evaluations"),
         Binding("escape", "back", "key.back", id="activity.back"),
     ]
     DEFAULT_CSS = """
@@ -207,7 +208,14 @@ class ActivityForm(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("save", "attendance"):
             return not getattr(self, "read_only", True)
+        if action == "evaluations":  # the 听课 records linked to this activity (issue 15)
+            return bool(getattr(self, "activity", None) and self.activity.id)
         return True
+
+    def action_evaluations(self) -> None:
+        from screens.observations.evaluations import ActivityEvaluations
+
+        self.app.push_screen(ActivityEvaluations(self.activity.id))
 
     def _show_title(self) -> None:
         store = self.app.store

@@ -240,3 +240,16 @@ async def test_print_from_the_list_writes_a_word_file(make_test_app, demo_db, tm
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert "学习心得正文" in [p.text for p in docx.Document(str(target)).paragraphs]
+
+
+async def test_the_palette_and_key_6_reach_documents(make_test_app):
+    app = make_test_app("chenying")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"文档")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentsScreen)
+        assert "6" in {b.binding.key for b in app.screen.active_bindings.values() if b.binding.show}
