@@ -177,7 +177,7 @@ def structure_problems(data: dict[str, Any], full: bool = True) -> list[str]:
     for name, table in data.items():
         if name in (META_TABLE, AUDIT_TABLE):
             continue
-        cls = tables.get(name) or _area_tables().get(name)
+        cls = tables.get(name)
         if cls is None:
             continue  # a table of a newer version's; kept as it is
         if not isinstance(table, dict):
@@ -271,15 +271,6 @@ def check_file(path: Path) -> list[str]:
             bad_ref("Outcome", outcome.id, "teacher_id", outcome.teacher_id)
     problems += _documents_problems(store, teachers, groups, bad_ref)
     return problems
-
-
-@functools.cache
-def _area_tables() -> dict[str, type[Record]]:
-    """Record types that live beside their area's rules (documents, 集体备课): checked like
-    the rest. (Until models.records' one list can name them without an import cycle.)"""
-    from models import documents, prep
-
-    return {cls.TABLE: cls for cls in (*documents.RECORD_TYPES, *prep.RECORD_TYPES)}
 
 
 def _documents_problems(store, teachers: set[int], groups: set[int], bad_ref) -> list[str]:
