@@ -203,6 +203,11 @@ def group_binder_docx(source, term: Term, group: Group) -> bytes:
                 (t("record.leader"), lookups.name(group.leader_id)),
                 (t("record.members"), "、".join(members)),
                 (t("record.slot"), _slot(group, lookups))], headers=())
+    # The binder's order (issue 17): plan, activity records, research-lesson designs, summary.
+    from models.exports.document_print import add_designs, add_plan, add_summary
+
+    add_plan(doc, source, term, group)
+    doc.page_break()
     records = binder_activities(source, term, group)
     doc.heading(t("record.list_heading"), level=1)
     overview = []
@@ -228,6 +233,8 @@ def group_binder_docx(source, term: Term, group: Group) -> bytes:
                   [[dt.date.fromisoformat(r[0]), *r[1:]] for r in lessons], widths=[2.2, 1.8, 5, 1.6, 2.4])
     else:
         doc.paragraph(t("record.no_lessons"))
+    add_designs(doc, source, term, group)
+    add_summary(doc, source, term, group)
     return doc.to_bytes()
 
 

@@ -365,7 +365,7 @@ async def test_the_page_and_the_meetings_open_from_the_dashboard_by_id(make_test
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, MeetingsScreen)
-        assert "4/10" in str(app.screen.query_one("#meet-title").render())
+        assert "4/9" in str(app.screen.query_one("#meet-title").render())
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("escape")

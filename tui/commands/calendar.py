@@ -117,7 +117,10 @@ def run_export_activities(args: argparse.Namespace) -> int:
     header, rows = activity_rows(activities, groups=groups, teachers=teachers, policy=store.policy())
     done = t("calendar.cli.wrote_rows", count=len(rows))
     report = activity_report(header, rows, title=term.term_id, school=store.policy().school_name, term=term.name)
-    payload = render(report, args.format)
+    from tui.commands.progress import progress_line
+
+    with progress_line(t("exports.progress.export")) as progress:
+        payload = render(report, args.format, progress)
     if not FORMATS[args.format].text:
         output = args.output or f"activities-{term.term_id}{FORMATS[args.format].suffix}"
         try:

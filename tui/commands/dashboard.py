@@ -138,8 +138,12 @@ def run_report_term(args: argparse.Namespace) -> int:
     term = _term(store, args.term)
     if term is None:
         return 1
+    from tui.commands.progress import progress_line
+
     report = term_report(view_for(store, term), term, clock.today(), _viewer(store))
-    return _write(args, "term", term, args.format, render(report, args.format))
+    with progress_line(t("exports.progress.report")) as progress:
+        payload = render(report, args.format, progress)
+    return _write(args, "term", term, args.format, payload)
 
 
 def run_report_outcomes(args: argparse.Namespace) -> int:
@@ -151,8 +155,12 @@ def run_report_outcomes(args: argparse.Namespace) -> int:
     term = _term(store, args.term)
     if term is None:
         return 1
+    from tui.commands.progress import progress_line
+
     report = outcomes_booklet(view_for(store, term), term)
-    return _write(args, "outcomes", term, args.format, render(report, args.format))
+    with progress_line(t("exports.progress.report")) as progress:
+        payload = render(report, args.format, progress)
+    return _write(args, "outcomes", term, args.format, payload)
 
 
 def run_term_close(args: argparse.Namespace) -> int:

@@ -265,7 +265,10 @@ def run_export(args: argparse.Namespace) -> int:
     chosen = next((x for x in terms if x.term_id == term_id), None)
     report = export_report(header, rows, title=t("observations.sheet"), school=store.policy().school_name,
                            term=chosen.name if chosen else "")
-    payload = render(report, args.format)
+    from tui.commands.progress import progress_line
+
+    with progress_line(t("exports.progress.export")) as progress:
+        payload = render(report, args.format, progress)
     if args.output is None:
         try:
             sys.stdout.buffer.write(payload)
