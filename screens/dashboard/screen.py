@@ -449,7 +449,10 @@ class DashboardScreen(AreaScreen):
 
     def _report_written(self, path: str | None) -> None:
         if path:
+            from pathlib import Path
+
             self.notify(t("dashboard.cli.report.done", path=path), markup=False)
+            self.app.announce_download(Path(path))  # over SSH: the scp command that fetches it
 
     def action_close_term(self) -> None:
         from screens.dashboard.close_term_dialog import CloseTermDialog

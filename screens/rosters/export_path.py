@@ -48,7 +48,8 @@ class ExportPathScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         title_key = "roster.export.title_filtered" if self.filtered else "roster.export.title"
-        suggested = f"~/{t('roster.export.file_name')}-{self.app.today.isoformat()}.xlsx"
+        # The person's export folder: over SSH, the one place scp and sftp can fetch from.
+        suggested = str(self.app.export_folder / f"{t('roster.export.file_name')}-{self.app.today.isoformat()}.xlsx")
         with Vertical(classes="dialog"):
             yield Static(Text(t(title_key, count=len(self.teacher_ids))), classes="title")
             yield Input(suggested, placeholder=t("roster.export.path_placeholder"), id="export-path", compact=True)
@@ -112,6 +113,7 @@ class ExportPathScreen(ModalScreen[Path | None]):
 
     def finished(self, path: Path, count: int) -> None:
         self.app.notify(t("roster.export.done", count=count, path=str(path)), markup=False)
+        self.app.announce_download(path)
         self.dismiss(path)
 
     def show_message(self, text: str, warning: bool = False) -> None:
