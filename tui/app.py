@@ -22,12 +22,14 @@ from screens.base import AreaScreen
 from screens.calendar.screen import CalendarScreen
 from screens.dashboard.screen import DashboardScreen
 from screens.dialogs.help import HelpScreen
+from screens.home.screen import HomeScreen
 from screens.mentoring.screen import MentoringScreen
 from screens.observations.screen import ObservationsScreen
 from screens.rosters.screen import RostersScreen
 from screens.widgets.keys import translate_bindings
 
 AREAS = ("calendar", "rosters", "observations", "mentoring", "dashboard")
+HOME = "home"  # 我的, on key 0: where a teacher (not the admin) lands
 
 
 class JiaoyanApp(App[int]):
@@ -42,6 +44,7 @@ class JiaoyanApp(App[int]):
         "observations": ObservationsScreen,
         "mentoring": MentoringScreen,
         "dashboard": DashboardScreen,
+        HOME: HomeScreen,
     }
     BINDINGS = [
         Binding("1", "area('calendar')", "area.calendar", id="area.calendar"),
@@ -49,6 +52,7 @@ class JiaoyanApp(App[int]):
         Binding("3", "area('observations')", "area.observations", id="area.observations"),
         Binding("4", "area('mentoring')", "area.mentoring", id="area.mentoring"),
         Binding("5", "area('dashboard')", "area.dashboard", id="area.dashboard"),
+        Binding("0", "area('home')", "area.home", id="area.home"),
         Binding("f1", "help", "key.help", id="app.help"),
         Binding("f2", "audit", "access.audit.key", id="app.audit"),
         Binding("q", "quit", "key.quit", id="app.quit"),
@@ -98,9 +102,9 @@ class JiaoyanApp(App[int]):
 
     def on_mount(self) -> None:
         area = self.start_area
-        if area not in AREAS:
+        if area not in AREAS and area != HOME:
             user = self.user
-            area = "dashboard" if user is not None and user.is_admin else "observations"
+            area = "dashboard" if user is not None and user.is_admin else HOME
         self.switch_mode(area)
         self.set_interval(self.POLL_SECONDS, self.check_for_changes)
         self.apply_user_keymap()
@@ -121,7 +125,7 @@ class JiaoyanApp(App[int]):
             self.notify(problem, severity="warning", timeout=10, markup=False)
 
     def action_area(self, area: str) -> None:
-        if area in AREAS:
+        if area in AREAS or area == HOME:
             self.switch_mode(area)
 
     def action_help(self) -> None:
@@ -151,6 +155,7 @@ class JiaoyanApp(App[int]):
         for number, area in enumerate(AREAS, 1):
             yield SystemCommand(f"{number} {t(f'area.{area}')}", t(f"area.{area}.help"),
                                 lambda area=area: self.action_area(area))
+        yield SystemCommand(f"0 {t('area.home')}", t("area.home.help"), lambda: self.action_area(HOME))
         yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
         if self.user is not None and self.user.is_admin:
             yield SystemCommand(t("access.audit.title"), t("access.audit.palette_help"), self.action_audit)
