@@ -30,6 +30,9 @@ from screens.widgets.keys import translate_bindings
 
 AREAS = ("calendar", "rosters", "observations", "mentoring", "dashboard")
 HOME = "home"  # 我的, on key 0: where a teacher (not the admin) lands
+TEXTUAL_COMMANDS = {"Theme": "palette.builtin.theme", "Quit": "palette.builtin.quit", "Keys": "palette.builtin.keys",
+                    "Maximize": "palette.builtin.maximize", "Minimize": "palette.builtin.minimize",
+                    "Screenshot": "palette.builtin.screenshot"}
 
 
 class JiaoyanApp(App[int]):
@@ -38,6 +41,7 @@ class JiaoyanApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "jiaoyan 教研"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {lambda: __import__("tui.palette", fromlist=["JiaoyanCommands"]).JiaoyanCommands}
     MODES = {
         "calendar": CalendarScreen,
         "rosters": RostersScreen,
@@ -148,8 +152,10 @@ class JiaoyanApp(App[int]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
+        from tui.palette import JiaoyanPalette
+
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette"))
+            self.push_screen(JiaoyanPalette(placeholder=t("palette.placeholder"), id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for number, area in enumerate(AREAS, 1):
@@ -159,7 +165,12 @@ class JiaoyanApp(App[int]):
         yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
         if self.user is not None and self.user.is_admin:
             yield SystemCommand(t("access.audit.title"), t("access.audit.palette_help"), self.action_audit)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's own commands (theme, keys, screenshot …) in the user's language
+            key = TEXTUAL_COMMANDS.get(command.title)
+            if key:
+                command = SystemCommand(t(key), t(key + ".help"), command.callback, command.discover)
+            yield command
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "audit":  # the change log is the admin's: others do not see the key
