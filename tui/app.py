@@ -165,6 +165,8 @@ class JiaoyanApp(App[int]):
         yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
         if self.user is not None and self.user.is_admin:
             yield SystemCommand(t("access.audit.title"), t("access.audit.palette_help"), self.action_audit)
+            yield SystemCommand(t("remind.screen.title_short"), t("remind.screen.palette_help"),
+                                self.action_remind_settings)
         for command in super().get_system_commands(screen):
             # Textual's own commands (theme, keys, screenshot …) in the user's language
             key = TEXTUAL_COMMANDS.get(command.title)
@@ -177,6 +179,12 @@ class JiaoyanApp(App[int]):
             user = self.user
             return user is not None and user.is_admin
         return True
+
+    def action_remind_settings(self) -> None:
+        from screens.dashboard.remind_settings import RemindSettingsScreen
+
+        if self.user is not None and self.user.is_admin and not isinstance(self.screen, RemindSettingsScreen):
+            self.push_screen(RemindSettingsScreen())
 
     def action_audit(self) -> None:
         user = self.user

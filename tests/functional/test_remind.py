@@ -310,3 +310,48 @@ def test_setup_is_the_admins_and_writes_the_settings(demo_db, monkeypatch, capsy
     monkeypatch.setattr("models.identity.os_login", lambda: "zhangmin")
     assert run(demo_db, "--setup") == 1
     assert "只有管理员" in capsys.readouterr().err
+
+
+async def test_the_admin_sets_a_robot_up_in_the_app_and_tries_it(make_test_app, demo_db, robot):
+    from textual.widgets import Input
+
+    from models.remind import load_targets
+    from screens.dashboard.remind_settings import RemindSettingsScreen
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_remind_settings()
+        await pilot.pause()
+        assert isinstance(app.screen, RemindSettingsScreen)
+        app.screen.query_one("#f-name", Input).value = "语文组群"
+        app.screen.query_one("#f-url", Input).focus()
+        await pilot.press(*"not-a-url")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert load_targets(demo_db) == []  # refused, with the reason on screen
+        assert "机器人地址" in str(app.screen.query_one("#remind-message").render())
+        app.screen.query_one("#f-url", Input).value = robot.url("/send?key=k")
+        app.screen.query_one("#f-groups", Input).value = "语文教研组"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        targets = load_targets(demo_db)
+        assert [(x.kind, x.name, x.groups) for x in targets] == [("wecom", "语文组群", ["语文教研组"])]
+        await pilot.press("ctrl+t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(robot.requests) == 1
+        assert "语文教研组" in robot.requests[0]["body"]["markdown"]["content"]
+
+
+async def test_a_teacher_is_not_offered_the_reminder_settings(make_test_app):
+    from screens.dashboard.remind_settings import RemindSettingsScreen
+
+    app = make_test_app(login="zhangmin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "提醒设置" not in titles
+        app.action_remind_settings()
+        await pilot.pause()
+        assert not isinstance(app.screen, RemindSettingsScreen)
