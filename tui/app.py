@@ -112,6 +112,23 @@ class JiaoyanApp(App[int]):
         self.switch_mode(area)
         self.set_interval(self.POLL_SECONDS, self.check_for_changes)
         self.apply_user_keymap()
+        self.call_after_refresh(self.check_size)
+
+    def _check_resize(self) -> None:
+        # Textual hands a terminal resize to the screen in view; the app checks the size too.
+        super()._check_resize()
+        self.call_after_refresh(self.check_size)
+
+    def check_size(self) -> None:
+        """Below 80×24 the screens cut fields and wrap the month grid: say the size needed."""
+        from screens.dialogs.too_small import TooSmallScreen, too_small
+
+        small = too_small(*self.size)
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            self.push_screen(TooSmallScreen())
+        elif not small and showing:
+            self.pop_screen()
 
     def apply_user_keymap(self) -> None:
         """Keys the user rebound in keys.toml (by binding id); bad lines are named, not fatal."""

@@ -57,3 +57,9 @@ MESSAGES = {
     "cli.argparse.options": ("选项", "options"),
     "cli.argparse.positional": ("参数", "positional arguments"),
 }
+MESSAGES.update({
+    "shell.too_small.title": ("窗口太小：jiaoyan 需要至少 {width}×{height}", "The window is too small: jiaoyan needs {width}×{height}"),
+    "shell.too_small.now": ("现在是 {width}×{height}。请把终端窗口拉大（或调小字体）。",
+                            "It is {width}×{height} now. Make the terminal larger (or the font smaller)."),
+    "shell.too_small.hint": ("窗口够大后这里自动消失；q 退出。", "This goes away once the window is large enough; q quits."),
+})
