@@ -180,6 +180,7 @@ class JiaoyanApp(App[int]):
                                 lambda area=area: self.action_area(area))
         yield SystemCommand(f"0 {t('area.home')}", t("area.home.help"), lambda: self.action_area(HOME))
         yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
+        yield SystemCommand(t("delivery.ics.palette"), t("delivery.ics.palette_help"), self.action_export_ics)
         if self.user is not None and self.user.is_admin:
             yield SystemCommand(t("access.audit.title"), t("access.audit.palette_help"), self.action_audit)
             yield SystemCommand(t("remind.screen.title_short"), t("remind.screen.palette_help"),
@@ -196,6 +197,12 @@ class JiaoyanApp(App[int]):
             user = self.user
             return user is not None and user.is_admin
         return True
+
+    def action_export_ics(self) -> None:
+        from screens.dialogs.ics_export import IcsExportDialog
+
+        if not isinstance(self.screen, IcsExportDialog):
+            self.push_screen(IcsExportDialog())
 
     def action_remind_settings(self) -> None:
         from screens.dashboard.remind_settings import RemindSettingsScreen

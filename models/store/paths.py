@@ -34,3 +34,10 @@ def backup_dir(db: Path) -> Path:
 
 def archive_dir(db: Path) -> Path:
     return db.with_name(db.name + ".archive")
+
+
+def exports_dir(db: Path, login: str) -> Path:
+    """A person's folder for the files they export: ``<data dir>/exports/<login>/``.
+    The app writes there by default, and the SSH door serves downloads from it."""
+    safe = "".join(c for c in login if c.isalnum() or c in "._-") or "unknown"
+    return db.parent / "exports" / safe

@@ -33,7 +33,10 @@ class ReportDialog(ModalScreen[tuple[str, str] | None]):
         self.term_id = term_id
 
     def compose(self) -> ComposeResult:
-        default = Path.home() / default_report_name("term", self.term_id, "docx")
+        from models.delivery import personal_export_path
+
+        default = personal_export_path(self.app.store.path, self.app.login,
+                                       default_report_name("term", self.term_id, "docx"))
         with Vertical():
             yield Static(Text(t("dashboard.report_title", term=self.term_id), style="bold"))
             yield Static(t("dashboard.report_hint"))

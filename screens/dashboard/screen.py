@@ -416,7 +416,14 @@ class DashboardScreen(AreaScreen):
                                                      reason=error.strerror or str(error)),
                                       severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, t("dashboard.cli.report.done", path=path), markup=False)
+        from models.delivery import fetch_command
+        from models.identity import os_login
+
+        message = t("dashboard.cli.report.done", path=path)
+        command = fetch_command(Path(path), os_login())
+        if command:
+            message += "\n" + t("delivery.fetch", command=command)
+        self.app.call_from_thread(self.notify, message, markup=False, timeout=30 if command else 5)
 
     def action_close_term(self) -> None:
         from screens.dashboard.close_term_dialog import CloseTermDialog
