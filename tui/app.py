@@ -94,7 +94,8 @@ class JiaoyanApp(App[int]):
         term = self.term
         if term is None:
             return t("header.no_term")
-        return f"{term.name} · " + t("week.number", week=week_of(term, self.today))
+        week = week_of(term, self.today)
+        return f"{term.name} · " + (t("week.number", week=week) if week > 0 else t("header.not_begun"))
 
     def user_label(self) -> str:
         user = self.user

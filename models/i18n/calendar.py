@@ -174,5 +174,5 @@ MESSAGES = {
     "calendar.cli.write_failed": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
     "calendar.cli.wrote_ics": ("已导出 {count} 个日历事件", "Exported {count} events"),
     "calendar.cli.wrote_rows": ("已导出 {count} 条活动记录", "Exported {count} activity records"),
-    "calendar.confirm.discard": ("这项活动有没保存的修改（例如记录），确定放弃吗？", "This activity has unsaved changes (e.g. the minutes). Discard them?"),
+    "calendar.confirm.discard": ("这项活动有未保存的修改（例如记录），确定放弃吗？", "This activity has unsaved changes (e.g. the minutes). Discard them?"),
 }

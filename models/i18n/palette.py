@@ -63,3 +63,38 @@ MESSAGES.update({
                             "It is {width}×{height} now. Make the terminal larger (or the font smaller)."),
     "shell.too_small.hint": ("窗口够大后这里自动消失；q 退出。", "This goes away once the window is large enough; q quits."),
 })
+MESSAGES.update({
+    "dashboard.top_line_before": ("{term} · 未开学（共{weeks}周）· {days} 天后开学",
+                                  "{term} · not begun ({weeks} weeks) · starts in {days} days"),
+    "header.not_begun": ("未开学", "not begun"),
+})
+MESSAGES.update({
+    "calendar.hint.term_id": ("学年-学年-1或2", "year-year-1 or 2"),
+    "calendar.hint.term_date": ("年-月-日", "yyyy-mm-dd"),
+    "mentoring.meet.minutes_hint": ("选填", "optional"),
+})
+# the change log (F2, jiaoyan audit): fields by their names, ids as people
+MESSAGES.update({
+    "audit.mark.leave": ("请假", "on leave"), "audit.mark.absent": ("缺席", "absent"),
+    **{f"audit.field.{k}": v for k, v in {
+        "name": ("姓名", "name"), "login": ("登录名", "login"), "gender": ("性别", "gender"),
+        "subjects": ("学科", "subjects"), "grades": ("年级", "grades"), "roles": ("职务", "roles"),
+        "is_admin": ("管理员", "admin"), "joined": ("入职日期", "joined"), "active": ("在职", "active"),
+        "note": ("备注", "note"), "speaker_id": ("中心发言人", "speaker"), "host_id": ("主持人", "host"),
+        "observer_id": ("听课人", "observer"), "teacher_id": ("教师", "teacher"), "mentor_id": ("师傅", "mentor"),
+        "mentee_id": ("徒弟", "mentee"), "leader_id": ("组长", "leader"), "attendee_ids": ("参加人员", "attendees"),
+        "member_ids": ("成员", "members"), "group_id": ("组", "group"), "parent_id": ("上级组", "parent group"),
+        "attendance": ("考勤", "attendance"), "themes": ("研究主题", "themes"), "minutes": ("活动记录", "minutes"),
+        "topic": ("主题", "topic"), "content": ("内容", "content"), "date": ("日期", "date"),
+        "period": ("节次", "period"), "place": ("地点", "place"), "status": ("状态", "status"),
+        "kind": ("类型", "kind"), "event": ("活动", "event"), "cancel_reason": ("取消原因", "cancel reason"),
+        "lesson_type": ("课型", "lesson type"), "strengths": ("优点", "strengths"),
+        "shortcomings": ("不足", "shortcomings"), "suggestions": ("建议", "suggestions"), "rating": ("等级", "rating"),
+        "grade_class": ("班级", "class"), "subject": ("学科", "subject"), "term_id": ("学期", "term"),
+        "goals": ("目标", "goals"), "evaluations": ("考核", "evaluations"), "title": ("标题", "title"),
+        "points": ("积分", "points"), "level": ("级别", "level"), "award": ("获奖", "award"),
+        "slot_weekday": ("每周星期", "weekday"), "slot_period": ("每周节次", "slot period"),
+        "slot_place": ("每周地点", "slot place"), "followed_up_ids": ("已跟进的建议", "followed up"),
+        "duration_minutes": ("分钟", "minutes"), "start": ("第一天", "first day"), "end": ("最后一天", "last day"),
+    }.items()},
+})

@@ -58,7 +58,10 @@ class AuditScreen(Screen):
         """Another session saved (the app polls): reload, keeping the filter and the row."""
         self.query_one(AppHeader).update_header()
         entries = self.app.store.audit_entries()[-ROWS_SHOWN:]
-        self.lines = [describe(e) for e in reversed(entries)]
+        from models.store.audit import Names
+
+        names = Names.of(self.app.store)
+        self.lines = [describe(e, names) for e in reversed(entries)]
         self.show_rows()
 
     def show_rows(self) -> None:

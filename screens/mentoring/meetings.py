@@ -90,7 +90,7 @@ class MeetingsScreen(Screen):
             yield Select([(kind, kind) for kind in MEETING_KINDS], id="meet-kind", compact=True,
                          allow_blank=False, value=DEFAULT_KIND)
             yield Label(t("mentoring.meet.minutes"))
-            yield Input(id="meet-minutes", compact=True, placeholder="40")
+            yield Input(id="meet-minutes", compact=True, placeholder=t("mentoring.meet.minutes_hint"))
         yield TextArea(id="meet-content", compact=True, tab_behavior="focus",
                        placeholder=t("mentoring.meet.content_hint"))
         yield Static(id="meet-message")

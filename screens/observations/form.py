@@ -276,8 +276,16 @@ class ObservationForm(Screen[Observation | None]):
             self._update_title()
             return
         now = event.field.teacher
+        error = self.query_one("#err-who", Static)
+        if event.teacher is None:
+            # enter on a name nobody has: say so where the eye is (it used to do nothing)
+            typed = event.field.input.value.strip()
+            if typed:
+                error.update(Text(t("observations.error.unknown_teacher", field=t("field.teacher"), value=typed)))
+            return
         # A pick read after a burst went on (saved, next teacher chosen) is out of date.
-        if event.teacher is not None and now is not None and now.id == event.teacher.id:
+        if now is not None and now.id == event.teacher.id:
+            error.update("")  # the name is right now: the old message goes
             self._teacher_chosen(event.teacher)
 
     def _teacher_chosen(self, teacher: Teacher) -> None:

@@ -93,8 +93,8 @@ def test_audit_lists_changes_with_before_and_after(demo_db, monkeypatch, capsys)
         tx.update(teacher.copy(note="[bold]备注[/bold]"))
     assert main(["audit", "--db", str(demo_db), "--since", "今天", "--who", "tester"]) == 0
     out = capsys.readouterr().out
-    assert f"tester  修改  教师名册 #{teacher.id}" in out
-    assert "note: （空） → [bold]备注[/bold]" in out
+    assert f"郑娟（tester）  修改  教师名册 #{teacher.id}" in out  # the name people know, and the login
+    assert "备注: （空） → [bold]备注[/bold]" in out  # the field by its label
     assert main(["audit", "--db", str(demo_db), "--who", "nobody"]) == 0
     assert "没有符合条件" in capsys.readouterr().out
     assert main(["audit", "--db", str(demo_db), "--since", "明年"]) == 1
