@@ -128,6 +128,9 @@ class ObservationForm(Screen[Observation | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        from models.i18n import language
+
+        self.set_class(language() == "en", "-lang-en")
         for field in self.query(TeacherField):
             field.input.compact = True
         self.reset(keep_people=False)

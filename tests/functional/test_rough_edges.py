@@ -69,3 +69,21 @@ async def test_the_conflict_dialog_names_the_teacher_not_the_unix_login(make_tes
         await pilot.pause()
         title = str(dialog.query_one("#conflict-title").render())
         assert "张敏" in title and "zhangmin" not in title
+
+
+async def test_english_form_labels_are_whole_words(make_test_app):
+    app = make_test_app(login="zhangmin", start_area="observations", lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        for label in app.screen.query(".form-label.short"):
+            assert label.size.height == 1, str(label.render())  # one line: no "Peri/od"
+            assert label.size.width >= len(str(label.render()).strip())
+
+
+def test_english_form_snapshot_80x24(snap_compare, demo_db):
+    from tui.app import make_app
+
+    assert snap_compare(make_app(demo_db, login="zhangmin", lang="en", start_area="observations"),
+                        terminal_size=(80, 24), press=["n"])
