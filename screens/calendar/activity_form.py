@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from models.activities import SCHOOL_EVENTS, attendance_counts, conflicts_with
@@ -32,6 +32,7 @@ from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import TeacherField
+from screens.widgets.fitted_footer import FittedFooter
 
 KEEP = "keep"
 WHOLE_STAFF = "all"
@@ -142,7 +143,7 @@ class ActivityForm(Screen):
             yield TextArea(activity.minutes, soft_wrap=True, id="activity-minutes")
             yield Static(id="activity-error")
             yield Static(id="activity-conflicts")
-        yield Footer()
+        yield FittedFooter()  # keys stop at the palette key instead of running under it
 
     def on_mount(self) -> None:
         store = self.app.store

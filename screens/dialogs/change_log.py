@@ -7,12 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from models.store.audit import AuditLine, change_text, describe
 from models.i18n import t
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.fitted_footer import FittedFooter
 
 ROWS_SHOWN = 2000  # the newest; older ones are in `jiaoyan audit`
 
@@ -48,7 +49,7 @@ class AuditScreen(Screen):
         table.add_column(t("access.audit.col_change"), width=22, key="change")
         yield table
         yield Static(id="audit-detail")
-        yield Footer()
+        yield FittedFooter()  # keys stop at the palette key instead of running under it
 
     def on_mount(self) -> None:
         self.data_changed()

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from models.store.audit import show_value
@@ -36,6 +36,7 @@ from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.ordered_keys import OrderedInput, OrderedTeacherField, OrderedTextArea
 from screens.widgets.teacher_field import TeacherField
+from screens.widgets.fitted_footer import FittedFooter
 
 # Which error line shows the problems of which field: each sits under its row.
 ERROR_LINES = {
@@ -125,7 +126,7 @@ class ObservationForm(Screen[Observation | None]):
             yield Static(id="earlier-title")
             yield SelectionList[int](id="earlier")
             yield Static(id="form-status")
-        yield Footer()
+        yield FittedFooter()  # keys stop at the palette key instead of running under it
 
     def on_mount(self) -> None:
         from models.i18n import language
