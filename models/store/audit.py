@@ -35,6 +35,7 @@ class AuditLine:
     action: str  # the translated action: 新建 / 修改 / 删除 / 批量新建
     record: str  # 教师 #12, 听课记录 ×30
     changes: tuple[Change, ...]
+    name: str = ""  # who, as the teacher's name (the table's narrow column); empty when unknown
 
     def search_text(self) -> str:
         return " ".join([self.at, self.who, self.action, self.record,
@@ -154,7 +155,7 @@ def describe(entry: dict[str, Any], names: Names | None = None) -> AuditLine:
                            show_field(k, after.get(k), names) if action != "delete" else "") for k in fields)
     who = str(entry.get("who", ""))
     return AuditLine(int(entry.get("id", 0)), str(entry.get("at", "")), names.who(who) if names else who,
-                     label, record, changes)
+                     label, record, changes, name=(names.logins or {}).get(who, "") if names else "")
 
 
 def change_text(change: Change) -> str:

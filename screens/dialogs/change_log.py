@@ -75,7 +75,7 @@ class AuditScreen(Screen):
             first = change_text(line.changes[0]) if line.changes else ""
             more = f" (+{len(line.changes) - 1})" if len(line.changes) > 1 else ""
             # Everything here may be user text: Text cells, never markup.
-            table.add_row(Text(line.at[:16]), Text(line.who), Text(line.action), Text(line.record),
+            table.add_row(Text(line.at[:16]), Text(line.name or line.who), Text(line.action), Text(line.record),
                           Text(first + more), key=str(line.id))
         if keep is not None:
             row = next((n for n, line in enumerate(self.shown) if line.id == keep), 0)
