@@ -157,9 +157,15 @@ def suggestions_to_follow_up(observations: list[Observation], teacher_id: int, t
 
 
 def documents_owed(store, teacher: Teacher, term: Term, today: dt.date) -> list[HomeLine]:
-    """Documents (plans, summaries …) the teacher owes. Documents are not kept yet:
-    this is where their due and overdue lines join the home view."""
-    return []
+    """Documents (plans, summaries …) the teacher owes, due soon or overdue, from the
+    documents model (models/documents.py) once the school keeps documents in jiaoyan."""
+    try:
+        from models.documents import due_line_text, due_lines
+    except ImportError:  # a version without documents: nothing to owe
+        return []
+    return [HomeLine("term", "document", due_line_text(due, today),
+                     OVERDUE if due.status(today) == "overdue" else DUE, Jump("document", due.document_id))
+            for due in due_lines(store, term, today, teacher.id)]
 
 
 def build_home(store, teacher: Teacher, today: dt.date, term: Term | None = None) -> Home:

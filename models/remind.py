@@ -315,8 +315,13 @@ def build_digest(store, today: dt.date, group_names: list[str] | None = None) ->
 
 
 def documents_overdue(store, term: Term, today: dt.date, members: set[int] | None) -> list[str]:
-    """Overdue documents (plans, summaries): documents are not kept yet; their lines join here."""
-    return []
+    """Overdue documents (plans, summaries) from the documents model, once there is one."""
+    try:
+        from models.documents import due_line_text, due_lines
+    except ImportError:
+        return []
+    return [due_line_text(due, today) for due in due_lines(store, term, today)
+            if due.status(today) == "overdue" and (members is None or due.teacher_id in members)]
 
 
 # -- formats ------------------------------------------------------------------------------

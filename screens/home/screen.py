@@ -172,3 +172,8 @@ class HomeScreen(AreaScreen):
             self.app.push_screen(MeetingsScreen(record_id), done)
         elif place == "observations":
             self.app.switch_mode("observations")
+        elif place == "document":
+            if "documents" in getattr(self.app, "MODES", {}):
+                self.app.switch_mode("documents")
+            else:
+                self.notify(t("home.gone"), severity="warning", markup=False)
