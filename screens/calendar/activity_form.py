@@ -91,7 +91,7 @@ class ActivityForm(Screen):
         group = store.get(Group, activity.group_id)
         teachers = lambda: store.all(Teacher)  # noqa: E731 - the field asks each time it searches
         yield AppHeader()
-        with VerticalScroll(id="activity-form"):
+        with VerticalScroll(id="activity-form", can_focus=False):  # no invisible tab stop
             yield Static(id="activity-title")
             with Horizontal(classes="row"):
                 yield Label(t("calendar.field.date"))
@@ -156,7 +156,9 @@ class ActivityForm(Screen):
             for widget in self.query("#activity-form Input, #activity-form Select, #activity-form TeacherField"):
                 widget.disabled = True
             self.query_one("#activity-minutes", TextArea).read_only = True
-            self.query_one("#activity-form").focus()  # arrows scroll the whole record
+            scroll = self.query_one("#activity-form")
+            scroll.can_focus = True  # read-only: the record itself takes the arrows and scrolls
+            scroll.focus()
         else:
             self.query_one("#activity-date", Input).focus()
         self.call_after_refresh(self._mark_clean)

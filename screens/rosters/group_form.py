@@ -79,7 +79,7 @@ class GroupForm(ModalScreen[int | None]):
             title = t("roster.group_form.edit_title", name=group.name) if self.original \
                 else t("roster.group_form.new_title")
             yield Static(Text(title), classes="title")
-            with VerticalScroll(id="group-form-body"):
+            with VerticalScroll(id="group-form-body", can_focus=False):  # no invisible tab stop
                 with Horizontal(classes="row"):
                     yield Label(t("field.group_name"), classes="label")
                     yield Input(group.name, id="gf-name", compact=True, placeholder=t("roster.group_form.name_hint"))

@@ -87,3 +87,29 @@ def test_english_form_snapshot_80x24(snap_compare, demo_db):
 
     assert snap_compare(make_app(demo_db, login="zhangmin", lang="en", start_area="observations"),
                         terminal_size=(80, 24), press=["n"])
+
+
+async def test_no_invisible_tab_stops_in_the_group_and_activity_forms(make_test_app):
+    from textual.containers import VerticalScroll
+
+    app = make_test_app(start_area="rosters")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause(0.5)
+        await pilot.press("e")
+        await pilot.pause(0.5)
+        chain = app.screen.focus_chain
+        assert not any(isinstance(w, VerticalScroll) for w in chain)
+        ids = [w.id for w in chain]
+        assert ids.index("gf-weekday") <= 6  # name, kind, parent, subject, grades, leader, 星期
+    app = make_test_app(start_area="calendar")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.8)
+        chain = app.screen.focus_chain
+        assert chain[0].id == "activity-date"
+        assert not any(isinstance(w, VerticalScroll) for w in chain)
