@@ -16,6 +16,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from models.activities import pending_leave
 from models.pace import expected_by_week
 from models.pinyin import name_syllables
 from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term
@@ -109,11 +110,17 @@ class Attention:
     not_observed: list[TeacherFigures] = field(default_factory=list)
     demo_missing: list[TeacherFigures] = field(default_factory=list)
     pairings_behind: list[PairingFigures] = field(default_factory=list)
-    groups_without_theme: list[Group] = field(default_factory=list)
+    groups_without_theme: list[Group] = field(default_factory=list)  # 教研组 and 备课组 alike
+    # Issue 16: nothing slips through. Past activities still 计划 (attendance never taken),
+    # and held ones still without minutes the policy's days after.
+    activities_not_closed: list[Activity] = field(default_factory=list)
+    minutes_missing: list[Activity] = field(default_factory=list)
+    leave_asked: list[tuple[Activity, int]] = field(default_factory=list)  # (activity, teacher id) to answer
 
     def count(self) -> int:
         return (len(self.behind_pace) + len(self.not_observed) + len(self.demo_missing)
-                + len(self.pairings_behind) + len(self.groups_without_theme))
+                + len(self.pairings_behind) + len(self.groups_without_theme)
+                + len(self.activities_not_closed) + len(self.minutes_missing) + len(self.leave_asked))
 
 
 @dataclass
@@ -268,7 +275,10 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
         not_observed=[f for f in teacher_figures if f.received == 0 and _present_by(f.teacher, as_of)],
         demo_missing=[f for f in teacher_figures if _demo_due(f, term, as_of, policy.demo_lesson_deadline_weeks)],
         pairings_behind=[p for p in pairing_figures if p.behind],
-        groups_without_theme=[g for g in groups if g.kind == "research" and not g.themes.get(tid, "").strip()],
+        groups_without_theme=[g for g in groups if not g.themes.get(tid, "").strip()],
+        activities_not_closed=activities_not_closed(activities, as_of),
+        minutes_missing=minutes_missing(activities, as_of, policy.minutes_due_days),
+        leave_asked=pending_leave(activities),
     )
     attention.behind_pace.sort(key=lambda f: (f.given - f.expected, f.teacher.id))
 
@@ -281,6 +291,21 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
 
     return Dashboard(term=term, as_of=as_of, top=top, groups=group_figures, teachers=teacher_figures,
                      pairings=pairing_figures, attention=attention, weekly_held=weekly)
+
+
+def _in_order(activities: list[Activity]) -> list[Activity]:
+    return sorted(activities, key=lambda a: (a.date, a.period, a.group_id, a.id))
+
+
+def activities_not_closed(activities: list[Activity], as_of: dt.date) -> list[Activity]:
+    """Activities whose day has passed and that are still 计划: neither held nor cancelled."""
+    return _in_order([a for a in activities if a.status == "planned" and a.date < as_of.isoformat()])
+
+
+def minutes_missing(activities: list[Activity], as_of: dt.date, due_days: int) -> list[Activity]:
+    """Held activities without minutes ``due_days`` days (or more) after their day."""
+    last = (as_of - dt.timedelta(days=max(0, due_days))).isoformat()
+    return _in_order([a for a in activities if a.status == "held" and not a.minutes.strip() and a.date <= last])
 
 
 def _present_by(teacher: Teacher, as_of: dt.date) -> bool:

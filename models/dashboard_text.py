@@ -206,4 +206,32 @@ def attention_lines(dash: Dashboard, names: dict[int, str]) -> list[tuple[str, s
                                  expected=p.expected), p.pairing.id))
     for g in att.groups_without_theme:
         out.append(("theme", t("dashboard.att.theme", group=g.name), g.id))
+    groups = {g.group.id: g.group.name for g in dash.groups}
+    for a in att.activities_not_closed:
+        out.append(("not_held", t("dashboard.att.not_held", what=_activity_name(a, groups), day=_short_day(a.date)),
+                    a.id))
+    for a in att.minutes_missing:
+        days = (dash.as_of - _day(a.date)).days
+        out.append(("minutes", t("dashboard.att.minutes", what=_activity_name(a, groups), day=_short_day(a.date),
+                                 days=days), a.id))
+    for a, teacher_id in att.leave_asked:
+        # the record id of a leave line is the activity's; the teacher is named in the line
+        out.append(("leave", t("dashboard.att.leave", name=names.get(teacher_id, "?"), what=_activity_name(a, groups),
+                                day=_short_day(a.date)), a.id))
     return out
+
+
+def _day(iso: str):
+    import datetime as dt
+
+    return dt.date.fromisoformat(iso)
+
+
+def _short_day(iso: str) -> str:
+    """``11-06 周四``."""
+    day = _day(iso)
+    return f"{day.month:02}-{day.day:02} {t(f'weekday.{day.weekday()}')}"
+
+
+def _activity_name(activity, groups: dict[int, str]) -> str:
+    return groups.get(activity.group_id) or activity.event or activity.topic or t("calendar.school_wide")

@@ -199,7 +199,7 @@ def build_demo(path: str | Path, admin_login: str, today: dt.date | None = None)
     rng = random.Random(SEED)
     store = Store(path, actor=admin_login, create=True)
     current, previous = demo_terms(today)
-    with store.transaction() as tx:
+    with clock.as_of(today), store.transaction() as tx:
         tx.save_policy(Policy(school_name=SCHOOL_NAME))
         tx.set_meta(school_name=SCHOOL_NAME, demo=True)
         policy = store.policy()
@@ -243,10 +243,15 @@ def _build_groups(tx, teachers: list[Teacher], current: Term, previous: Term) ->
                 continue
             grade_leader = next((t for t in grade_members if "备课组长" in t.roles), grade_members[0])
             weekday, period = PREP_SLOTS[subject]
+            # 备课组 set a theme too (issue 16); the 数学 6年级 group has not yet this term.
+            prep_theme = f"{grade}{subject}单元作业设计"
+            prep_themes = {previous.term_id: prep_theme}
+            if (subject, grade) != ("数学", "6年级"):
+                prep_themes[current.term_id] = prep_theme
             groups.append(tx.insert(Group(
                 name=f"{subject}{grade}备课组", kind="prep", parent_id=research.id, subject=subject,
                 grades=[grade], leader_id=grade_leader.id, member_ids=[t.id for t in grade_members],
-                slot_weekday=weekday, slot_period=period, slot_place=_grade_office(grade))))
+                slot_weekday=weekday, slot_period=period, slot_place=_grade_office(grade), themes=prep_themes)))
     return groups
 
 
@@ -272,11 +277,11 @@ def _build_term_history(tx, rng: random.Random, term: Term, today: dt.date, teac
                         roll = rng.random()
                         attendance[str(member)] = "absent" if roll < 0.03 else "leave" if roll < 0.1 else "present"
                     activity = activity.copy(status="held", attendance=attendance, minutes=rng.choice(MINUTES),
-                                             touched=True)
+                                             recorder_id=activity.host_id, touched=True)
             weeks.append(activity)
         # Speakers by the app's own rotation (models/activities.py), as a new term gets them:
         # everyone speaks before anyone twice; cancelled weeks take no turn; nobody on leave speaks.
-        activities.extend(assign_speakers(weeks, group, teachers))
+        activities.extend(assign_speakers(weeks, group, teachers, grace_weeks=policy.new_teacher_speaker_weeks))
     # a school-wide event each term
     event_day = next(d for d in (term.start_date + dt.timedelta(days=n) for n in range(40, 80))
                      if d.weekday() == 2 and is_school_day(term, d))
@@ -284,7 +289,9 @@ def _build_term_history(tx, rng: random.Random, term: Term, today: dt.date, teac
         term_id=term.term_id, group_id=0, date=event_day.isoformat(), period=7, place="学校报告厅",
         kind="专家讲座", event="专家讲座", topic="新课标下的作业设计", host_id=teachers[0].id,
         attendee_ids=[t.id for t in teachers], status="held" if event_day < today else "planned",
-        attendance={str(t.id): "present" for t in teachers} if event_day < today else {}, touched=True))
+        attendance={str(t.id): "present" for t in teachers} if event_day < today else {},
+        minutes="专家结合新课标解读作业设计的原则，各组交流了本学期的作业案例。" if event_day < today else "",
+        recorder_id=teachers[0].id if event_day < today else 0, touched=True))
     tx.insert_many(activities)
 
     # observations: each teacher at their own pace, so the dashboard has people ahead and behind

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.i18n import t
+from models.store import faults
 from models.store.paths import backup_dir, default_data_dir, lock_path
 
 OK, PROBLEM, NOTE = "ok", "problem", "note"
@@ -116,7 +117,11 @@ def check_directory(db: Path, user: str) -> list[Check]:
         fine = False
     if shared and group == user:
         checks.append(Check(NOTE, t("access.doctor.dir_personal_group", path=folder, group=group)))
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if shared and os.getuid() not in (0, st.st_uid) and not faults.in_group(st.st_gid):
+        # The first thing a new staff account meets: the folder is the group's, and they are not in it.
+        checks.append(Check(PROBLEM, t("access.doctor.not_in_group", login=user, group=group, path=folder)))
+        fine = False
+    elif not os.access(folder, os.W_OK | os.X_OK):
         checks.append(Check(PROBLEM, t("access.doctor.not_writable", path=folder, user=user, group=group)))
         fine = False
     if fine:
@@ -125,18 +130,30 @@ def check_directory(db: Path, user: str) -> list[Check]:
 
 
 def check_file(db: Path) -> list[Check]:
-    if not db.exists():
+    try:
+        exists = db.exists()
+        folder_st = os.stat(db.parent)
+    except OSError as error:
+        return [Check(PROBLEM, faults.explain(db, error, faults.READ, "file"))]
+    if not exists:
         return [Check(PROBLEM, t("access.doctor.file_missing", path=db))]
     from models.store.storage import DataFileError, parse_file
 
-    checks, folder_st, st = [], os.stat(db.parent), os.stat(db)
+    checks, st = [], os.stat(db)
     try:
         parse_file(db)
     except (DataFileError, OSError) as error:
         checks.append(Check(PROBLEM, t("access.doctor.file_unreadable", path=db, reason=str(error).splitlines()[0])))
+    if os.access(db, os.R_OK) and not os.access(db, os.W_OK):
+        checks.append(Check(PROBLEM, faults.explain(db, None, faults.WRITE, "file")))
     shared = not _personal(db.parent)
-    for path in (db, lock_path(db)):
-        if not path.exists():
+    lock = lock_path(db)
+    if os.path.isdir(lock) or os.path.islink(lock):
+        checks.append(Check(PROBLEM, faults.explain(lock, None, faults.WRITE, "lock")))
+    from models.store.paths import changelog_path
+
+    for path in (db, lock, changelog_path(db)):
+        if not path.is_file() or path.is_symlink():
             continue
         pst = os.stat(path)
         mode = stat.S_IMODE(pst.st_mode)
@@ -152,10 +169,14 @@ def check_file(db: Path) -> list[Check]:
 
 
 def check_lock(db: Path, wait: float = LOCK_WAIT_SECONDS) -> Check:
+    from models.store.storage import DataFileError, _open_lock
+
     path = lock_path(db)
     started = time.monotonic()
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        fd = _open_lock(path)  # exactly as a save opens it
+    except DataFileError as error:
+        return Check(PROBLEM, str(error))
     except OSError as error:
         return Check(PROBLEM, t("access.doctor.lock_bad", path=path, reason=error.strerror or str(error)))
     try:
@@ -182,15 +203,37 @@ def check_backups(db: Path) -> Check:
     backups = list_backups(db)
     if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
         return Check(PROBLEM, t("access.doctor.backup_not_writable", path=folder))
+    if not folder.exists() and not os.access(db.parent, os.W_OK | os.X_OK):
+        return Check(PROBLEM, t("access.doctor.backup_not_writable", path=folder))
     if not backups:
         return Check(NOTE, t("access.doctor.backup_none", path=folder))
     return Check(OK, t("access.doctor.backup_ok", path=folder, count=len(backups), newest=backups[0].name))
 
 
+def check_leftovers(db: Path) -> Check | None:
+    """Temporary files of writers that were killed; the next save removes them."""
+    from models.store.storage import stale_temporary_files
+
+    leftovers = stale_temporary_files(db)
+    if not leftovers:
+        return None
+    size = 0
+    for path in leftovers:
+        try:
+            size += path.stat().st_size
+        except OSError:
+            pass
+    return Check(PROBLEM, t("access.doctor.leftovers", count=len(leftovers), size=human_size(size),
+                            folder=db.parent))
+
+
 def check_disk(db: Path) -> Check:
     folder = db.parent if db.parent.is_dir() else Path("/")
     free = shutil.disk_usage(folder).free
-    size = db.stat().st_size if db.exists() else 0
+    try:
+        size = db.stat().st_size
+    except OSError:
+        size = 0
     need = max(MIN_FREE_BYTES, 20 * size)  # 14 backups, a temp copy per save, and room to grow
     if free < need:
         return Check(PROBLEM, t("access.doctor.disk_low", free=human_size(free), need=human_size(need)))
@@ -206,7 +249,11 @@ def check_identity(db: Path, login: str) -> list[Check]:
     account, _why = shared_account()
     if account is not None:
         checks.append(Check(NOTE, t("access.doctor.shared_account", account=account.name, path=account.path)))
-    if db.exists():
+    try:
+        exists = db.exists()
+    except OSError:
+        return checks  # check_file has said why
+    if exists:
         try:
             teacher = teacher_by_login(Store(db, actor=login), login)
         except DataFileError:
@@ -226,9 +273,12 @@ def run_checks(db: Path, *, login: str, env: Mapping[str, str] | None = None, fd
     checks = [check_locale(env), *check_terminal(env, fd),
               Check(NOTE, t("access.doctor.mouse", state=t("access.doctor.mouse_on" if mouse else "access.doctor.mouse_off"))),
               check_umask(), *check_directory(db, login), *check_file(db)]
-    if db.parent.is_dir():
+    if db.parent.is_dir() and os.access(db.parent, os.X_OK):
         checks.append(check_lock(db))
         checks.append(check_backups(db))
+        leftovers = check_leftovers(db)
+        if leftovers is not None:
+            checks.append(leftovers)
     checks.append(check_disk(db))
     checks.extend(check_identity(db, login))
     return checks

@@ -314,11 +314,14 @@ class LogFilters:
             if key not in names:
                 continue
             default = getattr(cls(), key)
+            # A hand-edited preferences file holds anything: keep only values of the
+            # field's own type ({"search": null} once crashed the area on every visit).
             if isinstance(default, bool):
-                values[key] = bool(value)
+                if isinstance(value, bool):
+                    values[key] = value
             elif isinstance(default, int):
                 values[key] = int(value) if str(value).lstrip("-").isdigit() else 0
-            elif value is None or isinstance(value, str):
+            elif isinstance(value, str) or (value is None and default is None):
                 values[key] = value
         filters = cls(**values)
         if filters.sort not in SORT_COLUMNS:

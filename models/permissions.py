@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from models.i18n import t
+from models.activities import attendees_of
 from models.people import leaders_of
 from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Record,
                             Teacher)
@@ -35,9 +36,12 @@ from models.store.storage import DataFileError
 
 ACTIONS = ("insert", "update", "delete")
 # What a teacher may change in their own profile; the rest is the admin's.
-SELF_EDITABLE_TEACHER_FIELDS = frozenset({"name", "gender", "subjects", "grades", "joined", "note"})
+# `joined` is not here: it sets the observation quota of a teacher who joined mid-term,
+# so a teacher who could set it could cut her own quota (issue 12). The admin sets it.
+SELF_EDITABLE_TEACHER_FIELDS = frozenset({"name", "gender", "subjects", "grades", "note"})
 GROUP_LEADER_FIELDS = frozenset({"themes"})  # a leader sets the theme; the admin shapes the group
 PAIRING_PARTNER_FIELDS = frozenset({"goals"})
+ACTIVITY_ATTENDEE_FIELDS = frozenset({"leave_requests"})  # an attendee asks for leave; the office answers
 MENTOR_EVALUATION_KEYS = frozenset({"summary"})  # everything else in an evaluation is the admin's
 _STAMPS = frozenset({"id", "created_by", "created_at", "updated_by", "updated_at", "version"})
 
@@ -65,6 +69,16 @@ def can_read_comments(store, viewer: Teacher | None, observation: Observation) -
     if viewer.id in (observation.observer_id, observation.teacher_id):
         return True
     return viewer.id in leaders_of(store.all(Group), observation.teacher_id)
+
+
+def can_read_evaluation(store, viewer: Teacher | None, pairing: Pairing) -> bool:
+    """The office's grade and comment on a pairing are for the mentor, the mentee, the
+    mentee's group leaders and the admin, like an observation's comments."""
+    if viewer is None:
+        return False
+    if viewer.is_admin or viewer.id in (pairing.mentor_id, pairing.mentee_id):
+        return True
+    return viewer.id in leaders_of(store.all(Group), pairing.mentee_id)
 
 
 def redacted(observation: Observation) -> Observation:
@@ -157,7 +171,22 @@ def editable_fields(store, actor: Teacher, record: Record) -> frozenset[str]:
         return GROUP_LEADER_FIELDS
     if isinstance(record, Pairing) and actor.id in (record.mentor_id, record.mentee_id):
         return PAIRING_PARTNER_FIELDS
+    if isinstance(record, Activity) and actor.id in attendees_of(record):
+        return ACTIVITY_ATTENDEE_FIELDS  # their own leave request only (_check_leave_requests)
     return frozenset()
+
+
+def _check_leave_requests(store, actor: Teacher, before: Record | None, after: Record | None) -> None:
+    """Leave asked for beforehand (issue 16): a teacher asks for (or withdraws) their own
+    leave; only the office (the admin) answers it — not even the group's leader."""
+    if not isinstance(before, Activity) or not isinstance(after, Activity) or actor.is_admin:
+        return
+    old, new = before.leave_requests, after.leave_requests
+    for key in set(old) | set(new):
+        if old.get(key) == new.get(key):
+            continue
+        if key != str(actor.id) or new.get(key) not in (None, "pending") or old.get(key) not in (None, "pending"):
+            raise PermissionDenied(t("access.who.leave_answer"))
 
 
 def who_may(store, record: Record, action: str = "update") -> str:
@@ -254,7 +283,37 @@ def check_change(store, actor_login: str, action: str, before: Record | None, af
     if isinstance(record, Pairing):
         _check_evaluations(store, actor, before if isinstance(before, Pairing) else None,
                            after if isinstance(after, Pairing) else None)
+    _check_leave_requests(store, actor, before, after)
     _check_last_admin(store, before, after)
+
+
+def require_admin(store, actor_login: str, what: str) -> Teacher:
+    """The admin on the roster running this, or :class:`PermissionDenied` naming ``what``."""
+    actor = teacher_by_login(store, actor_login)
+    if actor is None or not actor.is_admin:
+        raise PermissionDenied(t("access.admin_only_action", what=what, login=actor_login or "?"))
+    return actor
+
+
+def check_restore(db, source, actor_login: str) -> None:
+    """Only an admin restores a backup (it replaces everyone's data, the roster included).
+    Admin of the file being replaced; when that file cannot be read any more (the reason
+    to restore), admin of the backup being put back."""
+    from models.store.storage import DataFileError, Store
+
+    what = t("access.action.restore")
+    try:
+        store = Store(db, actor=actor_login, guard=None)
+    except DataFileError:
+        store = None
+    if store is not None:
+        require_admin(store, actor_login, what)
+        return
+    try:
+        backup = Store(source, actor=actor_login, guard=None)
+    except DataFileError:
+        raise PermissionDenied(t("access.admin_only_action", what=what, login=actor_login or "?")) from None
+    require_admin(backup, actor_login, what)
 
 
 def make_guard():
@@ -288,6 +347,9 @@ def can(store, actor: Teacher | str | None, action: str, record: Record, field: 
             return any(x.is_admin and x.active and x.id != teacher.id for x in store.all(Teacher))
         return True
     allowed = editable_fields(store, teacher, record)
+    if isinstance(record, Activity) and field is None:
+        # Asking for one's own leave is not editing the activity: only asked by its field name.
+        allowed = allowed - ACTIVITY_ATTENDEE_FIELDS
     if isinstance(record, Pairing) and record.mentor_id == teacher.id:
         allowed = allowed | {"evaluations"}
     return field in allowed if field is not None else bool(allowed)

@@ -30,6 +30,7 @@ GROUP_KINDS = ("office", "research", "prep")
 ACTIVITY_KINDS = ("集体备课", "主题研讨", "课例研讨", "理论学习", "专家讲座", "其他")
 ACTIVITY_STATUSES = ("planned", "held", "cancelled", "skipped")
 ATTENDANCE_MARKS = ("present", "leave", "absent")
+LEAVE_ANSWERS = ("pending", "approved", "refused")
 PAIRING_STATUSES = ("active", "ended")
 MEETING_KINDS = ("分析教材", "指导备课", "说课", "听课指导", "评课", "其他")
 OUTCOME_KINDS = (
@@ -80,9 +81,13 @@ class Record:
 
     @classmethod
     def from_dict(cls: type[R], data: dict[str, Any], record_id: int = 0) -> R:
-        """Build from stored data, ignoring keys this version does not know."""
-        names = {f.name for f in dataclasses.fields(cls)}
+        """Build from stored data, ignoring keys this version does not know. A flag that
+        is not a real ``true`` (``"false"``, ``1``, ``"yes"``) is false: a hand-edited
+        file never grants anything (``jiaoyan check`` lists such values)."""
+        names, flags = _field_names(cls)
         values = {k: v for k, v in data.items() if k in names}
+        for flag in flags & values.keys():
+            values[flag] = values[flag] is True
         values["id"] = int(record_id or data.get("id", 0) or 0)
         return cls(**values)
 
@@ -91,6 +96,20 @@ class Record:
 
     def copy(self: R, **changes: Any) -> R:
         return dataclasses.replace(self, **changes)
+
+
+_FIELD_NAMES: dict[type, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _field_names(cls: type) -> tuple[frozenset[str], frozenset[str]]:
+    """(every field's name, the boolean fields' names) of a record class, worked out once."""
+    known = _FIELD_NAMES.get(cls)
+    if known is None:
+        fields = dataclasses.fields(cls)
+        known = (frozenset(f.name for f in fields),
+                 frozenset(f.name for f in fields if f.type in ("bool", bool)))
+        _FIELD_NAMES[cls] = known
+    return known
 
 
 def _required(problems: list[Problem], field_name: str, value: object, label_key: str) -> None:
@@ -250,6 +269,10 @@ class Activity(Record):
     generated: bool = False  # made from the group's weekly slot
     touched: bool = False  # a person changed it, so regeneration leaves it alone
     moved_from: str = ""  # the slot's date when a skipped week was moved to another day
+    recorder_id: int = 0  # 记录人: who took the minutes
+    summary: str = ""  # 小结: the activity's conclusion, under the minutes on the 活动记录表
+    # 请假 asked for when the policy wants the office to approve leave: teacher id → pending/approved/refused
+    leave_requests: dict[str, str] = field(default_factory=dict)
 
     def validate(self) -> list[Problem]:
         problems: list[Problem] = []
@@ -258,8 +281,18 @@ class Activity(Record):
         _choice(problems, "status", self.status, ACTIVITY_STATUSES, "field.status")
         for mark in self.attendance.values():
             _choice(problems, "attendance", mark, ATTENDANCE_MARKS, "field.attendance")
+        for answer in self.leave_requests.values():
+            _choice(problems, "leave_requests", answer, LEAVE_ANSWERS, "field.leave_request")
         if self.status == "cancelled" and not self.cancel_reason.strip():
             problems.append(Problem("cancel_reason", t("error.cancel_reason")))
+        if self.status == "held" and not problems:
+            # Held means held: it has taken place (not later than today) and its attendance was taken.
+            from models import clock
+
+            if self.date > clock.today().isoformat():
+                problems.append(Problem("status", t("error.held_in_future", date=self.date)))
+            elif not self.attendance:
+                problems.append(Problem("attendance", t("error.held_without_attendance")))
         return problems
 
 
@@ -436,6 +469,11 @@ class Policy(Record):
         default_factory=lambda: ["语文", "数学", "英语", "科学", "音乐", "美术", "体育", "信息技术", "道德与法治"]
     )
     grades: list[str] = field(default_factory=lambda: [f"{n}年级" for n in range(1, 7)])
+    # -- 教研活动 (issue 16) --
+    confirm_held: bool = False  # ask "标记为已开展？" instead of marking a taken activity held by itself
+    minutes_due_days: int = 3  # a held activity without minutes is flagged this many days after
+    new_teacher_speaker_weeks: int = 2  # a teacher new to the school is not made speaker in their first weeks
+    leave_needs_approval: bool = False  # leave from an activity is asked for and the office approves it
 
     def quota_for(self, roles: list[str]) -> int:
         """A teacher's observation quota: the highest of their roles', else the default."""
@@ -458,6 +496,8 @@ class Policy(Record):
             "talks_per_term": self.talks_per_term,
             "mentees_per_mentor": self.mentees_per_mentor,
             "demo_lesson_deadline_weeks": self.demo_lesson_deadline_weeks,
+            "minutes_due_days": self.minutes_due_days,
+            "new_teacher_speaker_weeks": self.new_teacher_speaker_weeks,
         }
         for name, value in {**numbers, **self.observation_quota_by_role}.items():
             if not isinstance(value, int) or value < 0 or value > 500:

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.store.storage import ValidationFailed
 from models.i18n import t
 from models.pinyin import full_pinyin
 from models.records import ROLES, Group, Policy, Teacher
@@ -108,10 +109,23 @@ class RosterPreview:
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     encoding: str = ""
+    table: "RosterTable | None" = None  # what the preview was built from, to re-check it at commit
 
     @property
     def has_changes(self) -> bool:
         return bool(self.to_add or self.to_update)
+
+    def signature(self) -> list[tuple]:
+        """What the import would write: compared with a fresh preview under the lock."""
+        return sorted((c.teacher.id, c.teacher.name, tuple(c.teacher.subjects), c.teacher.login,
+                       tuple(c.changed_fields)) for c in (*self.to_add, *self.to_update))
+
+
+class PreviewOutdated(ValidationFailed):
+    """The roster changed between the preview and the import; nothing was written."""
+
+    def __init__(self):
+        super().__init__([t("roster.import.outdated")])
 
 
 # -- reading the file ---------------------------------------------------------------
@@ -176,14 +190,18 @@ def _csv_rows(text: str) -> list[SourceRow]:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",\t").delimiter
     except csv.Error:
         pass
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote that is never closed would otherwise swallow the rest of the file
+    # into one cell (one teacher with a multi-line name); refuse it with its line instead.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = []
+    start = 1
     try:
-        start = 1
         for cells in reader:
             rows.append(SourceRow(start, [c.strip() for c in cells]))
             start = reader.line_num + 1
     except csv.Error as error:
+        if "end of data" in str(error):
+            raise RosterFileError(t("roster.import.unclosed_quote", line=start)) from None
         raise RosterFileError(t("roster.import.bad_csv", line=reader.line_num, reason=error)) from None
     return rows
 
@@ -213,19 +231,24 @@ def _xlsx_rows(raw: bytes, path: Path) -> list[SourceRow]:
     sheet = book.worksheets[0] if book.worksheets else None
     if sheet is None:
         raise RosterFileError(t("roster.import.empty", path=path))
-    merged_values = {}
+    # Only the cells that hold something: one stray cell at A1048576 must not make us
+    # walk (and build) a million empty rows (it took 44 s and 768 MB).
+    used: dict[int, dict[int, object]] = {}
+    for (row, column), cell in sheet._cells.items():  # openpyxl keeps only real cells here
+        if cell.value is not None and not (isinstance(cell.value, str) and not cell.value.strip()):
+            used.setdefault(row, {})[column] = cell.value
     for merged in sheet.merged_cells.ranges:
         value = sheet.cell(merged.min_row, merged.min_col).value
-        for row in range(merged.min_row, merged.max_row + 1):
-            for column in range(merged.min_col, merged.max_col + 1):
-                merged_values[(row, column)] = value
+        if value is None:
+            continue
+        for row in [r for r in used if merged.min_row <= r <= merged.max_row] or [merged.min_row]:
+            for column in range(merged.min_col, min(merged.max_col, merged.min_col + 200) + 1):
+                used.setdefault(row, {})[column] = value
     rows = []
-    for row_number, row in enumerate(sheet.iter_rows(), 1):
-        cells = []
-        for column, cell in enumerate(row, 1):
-            value = merged_values.get((row_number, column), cell.value)
-            cells.append(_cell_text(value))
-        rows.append(SourceRow(row_number, cells))
+    for row_number in sorted(used):
+        values = used[row_number]
+        width = min(max(values), 200)
+        rows.append(SourceRow(row_number, [_cell_text(values.get(column)) for column in range(1, width + 1)]))
     return rows
 
 
@@ -324,7 +347,7 @@ def build_preview(table: RosterTable, existing: Iterable[Teacher], policy: Polic
     existing = list(existing)
     active_groups = [g for g in groups if g.active]
     group_by_name = {g.name: g for g in active_groups}
-    preview = RosterPreview(ignored_columns=list(table.ignored_columns), encoding=table.encoding)
+    preview = RosterPreview(ignored_columns=list(table.ignored_columns), encoding=table.encoding, table=table)
     taken_logins = {teacher.login for teacher in existing if teacher.login}
     seen_rows: dict[tuple[str, tuple[str, ...]], int] = {}
     seen_logins: dict[str, int] = {}
@@ -475,6 +498,14 @@ def apply_preview(store, preview: RosterPreview) -> tuple[int, int]:
     """Write the good rows in one transaction: all of them reach the file, or none.
     Returns (added, updated). Raises ConflictError if a teacher changed since the preview."""
     with store.transaction() as tx:
+        if preview.table is not None:
+            # Someone may have imported or edited the roster since this preview was shown:
+            # what is written must be what the user saw, checked against the file as it is now.
+            from models.records import Teacher as TeacherRecord
+
+            fresh = build_preview(preview.table, tx.all(TeacherRecord), store.policy(), tx.all(Group))
+            if fresh.signature() != preview.signature():
+                raise PreviewOutdated()
         added = tx.insert_many([change.teacher for change in preview.to_add])
         for change in preview.to_update:
             tx.update(change.teacher)

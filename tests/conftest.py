@@ -51,6 +51,9 @@ def demo_db(demo_template, tmp_path) -> Path:
     folder.mkdir()
     path = folder / "school.json"
     shutil.copy(demo_template, path)
+    log = demo_template.with_name(demo_template.name + ".changes")  # the change log beside it
+    if log.exists():
+        shutil.copy(log, path.with_name(path.name + ".changes"))
     return path
 
 

@@ -72,6 +72,8 @@ class JiaoyanApp(App[int]):
         self.start_area = start_area
         self.crash_log: Path | None = None
         self._warned_about_file = False
+        # A save that went through with a problem beside it (today's backup) says so on screen.
+        store.on_warning = lambda message: self.notify(message, severity="warning", timeout=15, markup=False)
 
     # -- what screens read ---------------------------------------------------------
 

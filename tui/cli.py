@@ -63,6 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["JIAOYAN_LANG"] = lang
     parser = build_parser()
     args = parser.parse_args(argv)
+    from models import clock
+
+    try:
+        clock.today()  # a JIAOYAN_TODAY that is not a date is refused before anything runs
+    except clock.InvalidToday as error:
+        print(str(error), file=sys.stderr)
+        return error.exit_code
     from models.store import storage
     from models.identity import IdentityRefused
     from models.permissions import check_change

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from models.activities import attendance_counts
+from models.activities import attendance_counts, attendance_names
 from models.dates import format_period, period_times
 from models.i18n import t
 from models.records import Activity, Group, Policy, Teacher, Term
@@ -82,14 +82,18 @@ def _description(activity: Activity, teachers: dict[int, Teacher], policy: Polic
     ]
     if activity.content:
         lines.append(f"{t('calendar.field.content')}：{activity.content}")
+    if activity.attendance:
+        for mark, names in attendance_names(activity, teachers).items():
+            if names:
+                lines.append(f"{t('calendar.column.' + mark)}：{'、'.join(names)}")
     if activity.status != "planned":
         lines.append(f"{t('calendar.field.status')}：{t('status.' + activity.status)}"
                      + (f"（{activity.cancel_reason}）" if activity.cancel_reason else ""))
     return "\n".join(lines)
 
 
-EXPORT_COLUMNS = ("date", "period", "group", "kind", "topic", "place", "host", "speaker", "present", "leave",
-                  "absent", "status", "minutes")
+EXPORT_COLUMNS = ("date", "period", "group", "kind", "topic", "place", "host", "speaker", "recorder", "present",
+                  "leave", "absent", "present_names", "leave_names", "absent_names", "status", "minutes")
 
 
 def activity_rows(activities: list[Activity], *, groups: dict[int, Group], teachers: dict[int, Teacher],
@@ -106,7 +110,10 @@ def activity_rows(activities: list[Activity], *, groups: dict[int, Group], teach
             activity.date, format_period(activity.period, policy),
             group.name if group else t("calendar.school_wide"), activity.event or activity.kind, activity.topic,
             activity.place, _name(teachers, activity.host_id), _name(teachers, activity.speaker_id),
-            counts["present"], counts["leave"], counts["absent"], status, activity.minutes,
+            _name(teachers, activity.recorder_id),
+            counts["present"], counts["leave"], counts["absent"],
+            *("、".join(names) for names in attendance_names(activity, teachers).values()),
+            status, activity.minutes,
         ])
     return header, rows
 
@@ -121,7 +128,8 @@ def write_csv(path: Path | None, header: list[str], rows: list[list[object]]) ->
 
 
 _XLSX_WIDTHS = {"date": 12, "period": 12, "group": 16, "kind": 10, "topic": 30, "place": 12, "host": 10,
-                "speaker": 10, "present": 6, "leave": 6, "absent": 6, "status": 14, "minutes": 60}
+                "speaker": 10, "recorder": 10, "present": 6, "leave": 6, "absent": 6, "present_names": 40,
+                "leave_names": 16, "absent_names": 16, "status": 14, "minutes": 60}
 
 
 def write_xlsx(path: Path, header: list[str], rows: list[list[object]], title: str) -> None:

@@ -29,9 +29,11 @@ def _names(store) -> dict[int, str]:
     return {teacher.id: teacher.name for teacher in store.all(Teacher)}
 
 
-def export_rows(store, term: Term, today: dt.date) -> list[list[object]]:
-    """A header row and one row per pairing that ran in ``term``."""
+def export_rows(store, term: Term, today: dt.date, viewer: Teacher | None = None) -> list[list[object]]:
+    """A header row and one row per pairing that ran in ``term``. The office's grade and
+    comment show only where ``viewer`` may read them (models.permissions)."""
     from models.mentoring import covers_term
+    from models.permissions import can_read_evaluation
 
     names = _names(store)
     rows: list[list[object]] = [[t(f"mentoring.export.{column}") for column in EXPORT_COLUMNS]]
@@ -40,6 +42,8 @@ def export_rows(store, term: Term, today: dt.date) -> list[list[object]]:
             continue
         progress = progress_for_store(store, pairing, term, today)
         evaluation = evaluation_of(pairing, term.term_id)
+        if not can_read_evaluation(store, viewer, pairing):
+            evaluation = {**evaluation, "grade": "", "comment": ""}
         rows.append([
             pairing.id, names.get(pairing.mentor_id, "?"), names.get(pairing.mentee_id, "?"), pairing.subject,
             pairing.from_term, pairing.to_term, t(f"pairing.{pairing.status}"),
@@ -119,6 +123,10 @@ def pairing_record(store, pairing: Pairing, term: Term, viewer: Teacher | None, 
                              names.get(observation.teacher_id, "?"), observation.topic, observation.lesson_type,
                              shown.rating, comments])
     evaluation = evaluation_of(pairing, term.term_id)
+    from models.permissions import can_read_evaluation
+
+    if not can_read_evaluation(store, viewer, pairing):
+        evaluation = {**evaluation, "grade": t("mentoring.report.hidden"), "comment": t("mentoring.report.hidden")}
     return PairingRecord(
         school=store.policy().school_name, title=t("mentoring.report.title"), term_name=term.name,
         basics=basics, goals=pairing.goals, progress=figures, meetings=meetings, observations=observations,
@@ -219,4 +227,10 @@ def write_docx(record: PairingRecord, target: Path) -> None:
     document.add_paragraph("")
     document.add_paragraph(t("mentoring.report.signatures"))
     document.add_paragraph(record.printed)
-    document.save(target)
+    import io
+
+    from models.store.outputs import write_output
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    write_output(target, buffer.getvalue())

@@ -107,7 +107,8 @@ def _sheet_title(title: str, taken: list[str]) -> str:
 
 
 def save(path: str | Path, payload: bytes) -> None:
-    """Write an export through a temporary file, so a half-written one never replaces a good one."""
-    from models.store.storage import atomic_write
+    """Write an export through the one output rule (models/store/outputs.py): a temporary
+    file for a regular file, directly to a device or FIFO, never over the school's data."""
+    from models.store.outputs import write_output
 
-    atomic_write(Path(path), payload)
+    write_output(Path(path), payload)

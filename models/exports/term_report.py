@@ -57,11 +57,26 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
+def attendance_cell(activity: Activity, teachers: dict[int, Teacher]) -> str:
+    """``12/14`` with the names of those on leave and absent (issue 16: names, not only counts)."""
+    from models.activities import attendance_names
+
+    if not activity.attendance:
+        return "—"
+    names = attendance_names(activity, teachers)
+    cell = f"{len(names['present'])}/{len(activity.attendance)}"
+    for mark in ("leave", "absent"):
+        if names[mark]:
+            cell += f"\n{t('calendar.column.' + mark)}：{'、'.join(names[mark])}"
+    return cell
+
+
 def term_report(source, term: Term, today: dt.date, viewer: Teacher | None) -> Report:
     """The term's hand-in materials as tables."""
     dash = build_dashboard(source, term, today)
     names = _names(source)
     groups = {g.id: g for g in source.all(Group)}
+    teachers = {x.id: x for x in source.all(Teacher)}
     tid = term.term_id
     parts: list[Part] = []
 
@@ -83,8 +98,7 @@ def term_report(source, term: Term, today: dt.date, viewer: Teacher | None) -> R
         title = groups[group_id].name if group_id in groups else t("dashboard.school_events")
         rows = []
         for a in mine:
-            present = sum(1 for m in a.attendance.values() if m == "present")
-            attendance = f"{present}/{len(a.attendance)}" if a.attendance else "—"
+            attendance = attendance_cell(a, teachers)
             minutes = a.minutes if a.status == "held" else t("dashboard.cancelled_because", reason=a.cancel_reason)
             rows.append([a.date, a.topic or a.event, names.get(a.host_id, ""), names.get(a.speaker_id, ""),
                          attendance, minutes])
@@ -362,6 +376,6 @@ def default_report_name(kind: str, term_id: str, fmt: str) -> str:
 
 
 def write_report(path: Path, payload: bytes) -> None:
-    from models.store.storage import atomic_write
+    from models.store.outputs import write_output
 
-    atomic_write(Path(path), payload)
+    write_output(Path(path), payload)

@@ -129,17 +129,24 @@ def archived_audit_entries(db_path: str | os.PathLike, term_id: str) -> list[dic
 
 
 def audit_entries(store, since=None) -> list[dict[str, Any]]:
-    """The whole change log: the active file's entries and those moved into the term
-    archives, oldest first (ids are never reused, so they order it). With ``since`` (a
-    date) an archive made before that day is not even opened: all it holds is older."""
-    entries = {int(e["id"]): e for e in store.audit_entries()}
+    """The whole change log, oldest first: the log file beside the data file
+    (models/store/changelog.py) and the entries that terms closed before schema 2 moved
+    into their archives. With ``since`` (a date) an archive made before that day is not
+    even opened: all it holds is older."""
+    archived: dict[int, dict[str, Any]] = {}
     for term_id in archived_term_ids(store.path):
         path = archive_path(store.path, term_id)
         if since is not None and str(_read_archive(path).get("archived_at", ""))[:10] < since.isoformat():
             continue
         for entry in archived_audit_entries(store.path, term_id):
-            entries.setdefault(entry["id"], entry)  # after a half-done close both hold it
-    return [entries[k] for k in sorted(entries)]
+            archived.setdefault(entry["id"], entry)
+    current = store.audit_entries()
+    # A schema-1 file's own entries became log lines with their old number as legacy_id;
+    # after a half-done close the same entry may also sit in an archive: show it once.
+    moved = {e.get("legacy_id") for e in current if e.get("legacy_id") is not None}
+    # Their old numbers may equal log numbers: negative ids keep the two apart.
+    older = [dict(archived[k], id=-k) for k in sorted(archived) if k not in moved]
+    return older + current
 
 
 def term_records(store, term_id: str) -> dict[type[Record], list[Record]]:
@@ -162,7 +169,10 @@ def close_term(store, term_id: str, *, today=None) -> dict[str, int]:
             raise CannotClose(t("dashboard.close_not_ended", term=term_id, end=term.end))
         moving = term_records(store, term_id)
         moved_ids = {cls.TABLE: {r.id for r in records} for cls, records in moving.items()}
-        log = term_audit_entries(store.audit_entries(), term_id, moved_ids)
+        # Only a schema-1 file keeps its log inside (its "audit" table); since schema 2 the
+        # log is its own file beside the data file and nothing of it moves.
+        legacy = store.storage.read().get(AUDIT_TABLE, {})
+        log = term_audit_entries([dict(doc, id=int(k)) for k, doc in legacy.items()], term_id, moved_ids)
         path = archive_path(store.path, term_id)
         # A close that failed half-way left an archive behind: keep what it holds.
         earlier = _read_tables(path)

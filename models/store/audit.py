@@ -1,7 +1,8 @@
 """Reading the change log: who changed what, when, before → after.
 
-The store writes one entry per change inside the same transaction
-(models/store/storage.py ``Transaction._audit``); this module only reads them.
+The store appends one entry per change to the change log beside the data file, under
+the same lock, before the data file is replaced (models/store/changelog.py); this
+module only turns entries into lines for people.
 The log holds observation comments, so only the admin reads it (the
 comment-visibility rule, models/permissions.py).
 """
@@ -48,7 +49,7 @@ def select(entries: Iterable[dict[str, Any]], *, since: dt.date | None = None, w
     for entry in entries:
         if since is not None and str(entry.get("at", ""))[:10] < since.isoformat():
             continue
-        if who and entry.get("who") != who:
+        if who and who not in (entry.get("who"), entry.get("uid")):
             continue
         chosen.append(entry)
     return chosen
@@ -139,12 +140,21 @@ def describe(entry: dict[str, Any], names: Names | None = None) -> AuditLine:
     action = str(entry.get("action", ""))
     key = f"access.audit.action.{action}"
     label = t(key) if has(key) else action
+    raw_who = who = str(entry.get("who", ""))
+    uid = str(entry.get("uid") or "")
+    if uid and uid != who:  # the system account that ran it, when it is not the teacher's own
+        who = f"{who}（{uid}）" if who else uid
+    name = (names.logins or {}).get(raw_who, "") if names else ""
+    if name:  # the name people know, with the login(s) the log keeps
+        who = f"{name}（{raw_who}）" if who == raw_who else f"{name}（{raw_who}，{uid}）"
+    if action in ("restore", "backup"):
+        return AuditLine(int(entry.get("id", 0) or 0), str(entry.get("at", "")), who, label,
+                         str(entry.get("source") or entry.get("path") or ""), ())
     before, after = entry.get("before") or {}, entry.get("after") or {}
     if action == "insert_many":
         ids = entry.get("record_ids") or []
         record = f"{table_label(entry.get('table', ''))} " + t("access.audit.many", count=len(ids))
-        return AuditLine(int(entry.get("id", 0)), str(entry.get("at", "")), str(entry.get("who", "")),
-                         label, record, ())
+        return AuditLine(int(entry.get("id", 0)), str(entry.get("at", "")), who, label, record, ())
     record = f"{table_label(entry.get('table', ''))} #{entry.get('record_id', '?')}"
     fields = [k for k in sorted(set(before) | set(after)) if k not in _STAMPS]
     if action != "update":  # a whole record: show what it held, not every empty field
@@ -153,9 +163,7 @@ def describe(entry: dict[str, Any], names: Names | None = None) -> AuditLine:
     label_of = field_label if names is not None else (lambda k: k)
     changes = tuple(Change(label_of(k), show_field(k, before.get(k), names) if action != "insert" else "",
                            show_field(k, after.get(k), names) if action != "delete" else "") for k in fields)
-    who = str(entry.get("who", ""))
-    return AuditLine(int(entry.get("id", 0)), str(entry.get("at", "")), names.who(who) if names else who,
-                     label, record, changes, name=(names.logins or {}).get(who, "") if names else "")
+    return AuditLine(int(entry.get("id", 0)), str(entry.get("at", "")), who, label, record, changes, name=name)
 
 
 def change_text(change: Change) -> str:

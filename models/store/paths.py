@@ -36,6 +36,17 @@ def archive_dir(db: Path) -> Path:
     return db.with_name(db.name + ".archive")
 
 
+def verdict_path(db: Path) -> Path:
+    """Which version of the data file was last found sound (its inode, size and mtime):
+    a cache, so that opening the file does not re-check 8,000 records every time."""
+    return db.with_name(db.name + ".checked")
+
+
+def changelog_path(db: Path) -> Path:
+    """The change log beside the data file: append-only JSON lines (models/store/changelog.py)."""
+    return db.with_name(db.name + ".changes")
+
+
 def exports_dir(db: Path, login: str) -> Path:
     """A person's folder for the files they export: ``<data dir>/exports/<login>/``.
     The app writes there by default, and the SSH door serves downloads from it."""

@@ -13,16 +13,24 @@ The contract (DESIGN.md, "Storage contract"):
    mtime_ns) is unchanged.
 4. UTF-8 JSON, indented, Chinese unescaped.
 5. A schema version with forward migrations, applied after a backup.
-6. Rotating dated backups before the first change of each day; a file that
+6. Rotating dated backups before the first change of each day (unique names,
+   written whole; manual ones rotate apart from the automatic ones); a file that
    does not parse is never overwritten (:class:`CorruptDataFile`).
+8. The change log is its own append-only file (models/store/changelog.py),
+   appended under the lock before the data file is replaced.
+9. Only regular files are replaced; the lock is opened without following links
+   and checked to still be the file at its path once held; a symbolic link to the
+   data file is followed on purpose; a file the user may not write is not replaced.
+   A file the system refuses becomes one sentence with the fix (models/store/faults.py).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
-import shutil
+import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -34,17 +42,18 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from models import clock
-from models.store import jsonio
+from models.store import faults, jsonio
+from models.store.changelog import ChangeLog, Tail, unlanded
 from models.i18n import t
-from models.store.paths import backup_dir, lock_path
-from models.records import Policy, Record
+from models.store.paths import backup_dir, lock_path, verdict_path
+from models.records import Policy, Problem, Record, Teacher
 
 R = TypeVar("R", bound=Record)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the change log left the data file for <file>.changes
 BACKUPS_KEPT = 14
 META_TABLE = "meta"
-AUDIT_TABLE = "audit"
+AUDIT_TABLE = "audit"  # the change log inside the data file, up to schema 1
 _META_ID = "1"
 
 # The guard a Store gets when none is passed. The command line installs the
@@ -106,11 +115,34 @@ class NewerSchema(DataFileError):
 
 
 class WriteFailed(DataFileError):
-    """The disk refused the write (full, read-only, no permission); the file is as it was."""
+    """The disk refused the write (full, read-only, no permission); the file is as it was.
+    The message says which file, why, and the command that fixes it (models/store/faults.py)."""
 
-    def __init__(self, path: Path, error: OSError):
+    def __init__(self, path: Path, error: OSError, kind: str = "file"):
         self.error = error
-        super().__init__(t("store.write_failed", path=path, reason=error.strerror or str(error)))
+        self.path = path
+        super().__init__(t("store.save_failed", reason=faults.explain(path, error, faults.WRITE, kind)))
+
+
+class AccessDenied(DataFileError):
+    """The operating system refused one of the store's files (not in the group, a mode
+    that shuts the group out, a read-only folder, a lock that is a folder …). The
+    message says who is refused what, and the exact fix."""
+
+    def __init__(self, path: Path, error: OSError | None = None, action: str = faults.READ,
+                 kind: str = "file", message: str | None = None):
+        self.path = path
+        self.error = error
+        super().__init__(message or faults.explain(path, error, action, kind))
+
+
+class BackupFailed(DataFileError):
+    """A backup could not be written (full disk, unwritable folder); nothing was replaced."""
+
+    def __init__(self, target: Path, error: OSError, kind: str = "backup"):
+        self.target = target
+        self.error = error
+        super().__init__(faults.explain(target, error, faults.CREATE, kind))
 
 
 class ConflictError(Exception):
@@ -145,8 +177,14 @@ def _parse(raw: bytes) -> dict[str, Any]:
 
 
 def parse_file(path: Path) -> dict[str, Any]:
-    """The file's tables, or :class:`CorruptDataFile` if it is not our JSON."""
-    raw = path.read_bytes()
+    """The file's tables, or :class:`CorruptDataFile` if it is not our JSON
+    (:class:`AccessDenied` when the system will not let us read it)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise MissingDataFile(path) from None
+    except OSError as error:
+        raise AccessDenied(path, error, faults.READ, "file") from None
     try:
         return _parse(raw)
     except jsonio.JSONDecodeError as error:
@@ -157,9 +195,40 @@ def parse_file(path: Path) -> dict[str, Any]:
 def list_backups(db: Path) -> list[Path]:
     """Backups of ``db``, newest first."""
     folder = backup_dir(db)
-    if not folder.is_dir():
+    try:
+        names = [entry.name for entry in os.scandir(folder)]
+    except OSError:
         return []
-    return sorted(folder.glob(f"{db.stem}-*.json"), reverse=True)
+    pattern = re.compile(re.escape(db.stem) + r"-\d{8}-\d{6}-")
+    return sorted((folder / name for name in names if pattern.match(name) and name.endswith(".json")),
+                  key=_backup_order, reverse=True)
+
+
+def _backup_order(backup: Path) -> tuple[str, int, int]:
+    # By the stamp in the name, then (two in one second) by when each was written.
+    match = _BACKUP_NAME.match(backup.name)
+    try:
+        written = os.stat(backup).st_mtime_ns
+    except OSError:
+        written = 0
+    if not match:
+        return ("", written, 0)
+    return (match.group("stamp"), written, int(match.group("counter") or 1))
+
+
+# <stem>-YYYYmmdd-HHMMSS-<reason>[-n].json; n makes two backups of one second distinct.
+_BACKUP_NAME = re.compile(r".*-(?P<stamp>\d{8}-\d{6})-(?P<reason>.+?)(?:-(?P<counter>\d+))?\.json$")
+MANUAL = "manual"
+
+
+def backup_reason(backup: Path) -> str:
+    """The reason a backup was made (daily, manual, before-restore, before-v2 …)."""
+    match = _BACKUP_NAME.search(backup.name)
+    return match.group("reason") if match else ""
+
+
+def is_manual_backup(backup: Path) -> bool:
+    return backup_reason(backup) == MANUAL
 
 
 def newest_good_backup(db: Path) -> Path | None:
@@ -177,7 +246,128 @@ def _file_identity(path: Path) -> tuple[int, int, int] | None:
         st = os.stat(path)
     except FileNotFoundError:
         return None
+    except OSError as error:
+        raise AccessDenied(path, error, faults.READ, "file") from None
     return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def read_verdict(db: Path) -> tuple[int, int, int] | None:
+    """The identity of the data file as last found sound (models/store/integrity.py)."""
+    try:
+        parts = verdict_path(db).read_text(encoding="ascii").split()
+        return (int(parts[0]), int(parts[1]), int(parts[2]))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def write_verdict(db: Path, identity: tuple[int, int, int]) -> None:
+    """Remember that this version of the file is sound; a cache, so failures are ignored."""
+    with contextlib.suppress(OSError):
+        atomic_write(verdict_path(db), " ".join(str(x) for x in identity).encode("ascii") + b"\n")
+
+
+def _print_warning(message: str) -> None:
+    import sys
+
+    print(message, file=sys.stderr)
+
+
+def _open_lock(path: Path) -> int:
+    """The lock file's descriptor. Never through a symbolic link (a link would make us
+    create files at its target); read-only when the file exists but is not ours to write
+    (a lock left 0644 by a umask of 022): ``flock`` works on either."""
+    flags = os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | flags, 0o666)
+    except PermissionError as error:
+        try:
+            fd = os.open(path, os.O_RDONLY | flags)
+        except OSError:
+            raise AccessDenied(path, error, faults.CREATE, "lock") from None
+    except OSError as error:  # a folder (EISDIR), a symbolic link (ELOOP), a read-only mount …
+        raise AccessDenied(path, error, faults.CREATE, "lock") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise AccessDenied(path, message=t("fault.lock_not_file", path=path))
+    return fd
+
+
+@contextlib.contextmanager
+def hold_lock(db: Path) -> Iterator[int]:
+    """Hold the exclusive lock of the data file ``db`` (the sidecar ``.lock`` file).
+
+    After ``flock`` returns, the lock file must still be the one at the path (same device
+    and inode): someone may have deleted or replaced it while we waited, and a lock on a
+    file nobody else can open again excludes nobody. Then it is taken again."""
+    path = lock_path(db)
+    for _attempt in range(50):
+        fd = _open_lock(path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            held = os.fstat(fd)
+            try:
+                now = os.lstat(path)
+            except FileNotFoundError:
+                now = None
+        except BaseException:
+            os.close(fd)
+            raise
+        if now is not None and (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
+            break
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    else:
+        raise AccessDenied(path, message=t("fault.lock_not_file", path=path))
+    try:
+        yield fd
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def make_backup(db: Path, reason: str, payload: bytes | None = None) -> Path:
+    """Write a copy of ``db`` (or ``payload``) as a new dated backup and prune the old ones.
+
+    Names are unique: two backups in the same second get ``-2``, ``-3`` …, and a backup is
+    never written over another (hard link of a complete temporary file). A full disk or an
+    unwritable folder raises :class:`BackupFailed` and leaves no half-written backup."""
+    folder = backup_dir(db)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as error:
+        raise BackupFailed(folder, error, "backups") from None
+    if payload is None:
+        try:
+            payload = db.read_bytes()
+        except OSError as error:
+            raise AccessDenied(db, error, faults.READ, "file") from None
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    counter = 1
+    while True:
+        suffix = f"-{counter}" if counter > 1 else ""
+        target = folder / f"{db.stem}-{stamp}-{reason}{suffix}.json"
+        try:
+            write_new_file(target, payload)
+            break
+        except FileExistsError:
+            counter += 1
+        except OSError as error:
+            raise BackupFailed(target, error) from None
+    prune_backups(db)
+    return target
+
+
+def prune_backups(db: Path, keep: int = BACKUPS_KEPT) -> list[Path]:
+    """Keep the newest ``keep`` automatic backups and, separately, the newest ``keep``
+    manual ones: however often someone runs ``jiaoyan backup``, the daily copies stay."""
+    removed = []
+    backups = list_backups(db)
+    for group in ([b for b in backups if is_manual_backup(b)], [b for b in backups if not is_manual_backup(b)]):
+        for old in group[keep:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+                removed.append(old)
+    return removed
 
 
 def _current_umask() -> int:
@@ -186,13 +376,28 @@ def _current_umask() -> int:
     return mask
 
 
+class NotARegularFile(OSError):
+    """Atomic replacement is for regular files: a device, FIFO, folder or symbolic link
+    at the path is never replaced by a file (it would break whatever uses it)."""
+
+
 def atomic_write(path: Path, payload: bytes) -> None:
     """Write ``payload`` to a temporary file beside ``path``, fsync it and move it over
-    ``path``. The old file's mode and group are kept; a new file follows the umask."""
+    ``path``. The old file's mode and group are kept; a new file follows the umask.
+
+    Only a regular file (or nothing) may be at ``path``: anything else raises
+    :class:`NotARegularFile`. A file the caller may not write (a root-owned 0444 file,
+    say) is not replaced either, although the folder would allow the rename: the
+    owner's intent holds (``PermissionError``)."""
     try:
-        old = os.stat(path)
+        old = os.lstat(path)
     except FileNotFoundError:
         old = None
+    if old is not None:
+        if not stat.S_ISREG(old.st_mode):
+            raise NotARegularFile(errno.EEXIST, t("store.not_regular", path=path), str(path))
+        if not os.access(path, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -211,12 +416,72 @@ def atomic_write(path: Path, payload: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
     # The rename itself must reach the disk, or a crash could bring back the old file.
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def write_new_file(path: Path, payload: bytes) -> None:
+    """Write ``payload`` as a new file at ``path`` (temporary file, fsync, then a hard link
+    that fails if the name is taken): a reader never sees half of it, and an existing file
+    is never overwritten (``FileExistsError``)."""
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o666 & ~_current_umask())
+        try:
+            os.link(tmp_name, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: check, then rename
+            if os.path.lexists(path):
+                raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
+            os.rename(tmp_name, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+    _fsync_folder(path.parent)
+
+
+def stale_temporary_files(db: Path) -> list[Path]:
+    """Temporary files a killed writer left beside the data file (``.school.json.*.tmp``)
+    and in its backups folder. Only safe to remove under the store's lock."""
+    found = []
+    for folder, prefix in ((db.parent, f".{db.name}."), (backup_dir(db), f".{db.stem}-")):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        found.extend(Path(e.path) for e in entries
+                     if e.name.startswith(prefix) and e.name.endswith(".tmp") and e.is_file(follow_symlinks=False))
+    return sorted(found)
+
+
+def resolve_data_path(path: str | os.PathLike) -> Path:
+    """The data file to use for ``path``. A symbolic link is followed on purpose, once, here:
+    the lock, backups and change log then live beside the real file, and a save replaces
+    the real file instead of turning the link into a copy that leaves its target stale."""
+    path = Path(path).absolute()
+    try:
+        is_link = path.is_symlink()
+    except OSError:
+        return path
+    if not is_link:
+        return path
+    target = Path(os.path.realpath(path))
+    if not target.exists():
+        raise AccessDenied(path, message=t("fault.data_symlink_broken", path=path, target=os.readlink(path)))
+    return target
 
 
 class _UncachedTable(Table):
@@ -273,6 +538,11 @@ class LockedJSONStorage(Storage):
         self._identity = _file_identity(self.path)
         self.dirty = False
 
+    @property
+    def identity(self) -> tuple[int, int, int] | None:
+        """(inode, size, mtime_ns) of the file the memory copy was read from."""
+        return self._identity
+
     def forget(self) -> None:
         """Drop what is in memory; the next read comes from the file."""
         self._data = None
@@ -293,21 +563,30 @@ class Store:
 
     def __init__(self, path: str | os.PathLike, actor: str = "", *, create: bool = False,
                  guard: Callable[..., None] | None = None):
-        self.path = Path(path)
+        self.path = resolve_data_path(path)
         self.actor = actor
         self.guard = guard if guard is not None else _default_guard
         self._lock_path = lock_path(self.path)
-        if not self.path.exists():
-            if not create:
-                raise MissingDataFile(self.path)
-            self._create()
-        self._storage_holder: list[LockedJSONStorage] = []
-        self.db = TinyDB(self.path, storage=self._make_storage)
-        self.db.table_class = _UncachedTable
-        self.storage: LockedJSONStorage = self._storage_holder[0]
-        self.storage.refresh()
-        self._cache: dict[str, tuple[int, list[Record], dict[int, Record]]] = {}
-        self._migrate_if_needed()
+        # Called with a sentence when a save went through but something beside it did not
+        # (today's backup): the app shows it, a command prints it.
+        self.on_warning: Callable[[str], None] = _print_warning
+        self.warnings: list[str] = []
+        try:
+            if not self.path.exists():
+                if not create:
+                    raise MissingDataFile(self.path)
+                self._create()
+            if self.path.is_dir():
+                raise AccessDenied(self.path, None, faults.READ, "file")
+            self._storage_holder: list[LockedJSONStorage] = []
+            self.db = TinyDB(self.path, storage=self._make_storage)
+            self.db.table_class = _UncachedTable
+            self.storage: LockedJSONStorage = self._storage_holder[0]
+            self.storage.refresh()
+            self._cache: dict[str, tuple[int, list[Record], dict[int, Record]]] = {}
+            self._migrate_if_needed()
+        except OSError as error:
+            raise AccessDenied(self.path, error, faults.READ, "file") from None
 
     def _make_storage(self, path: Path) -> LockedJSONStorage:
         storage = LockedJSONStorage(path)
@@ -315,23 +594,32 @@ class Store:
         return storage
 
     def _create(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise AccessDenied(self.path.parent, error, faults.CREATE, "folder") from None
         with self._locked():
             if not self.path.exists():
                 meta = {"schema_version": SCHEMA_VERSION, "created_at": clock.stamp(), "next_ids": {}}
-                atomic_write(self.path, jsonio.dumps({META_TABLE: {_META_ID: meta}}))
+                try:
+                    atomic_write(self.path, jsonio.dumps({META_TABLE: {_META_ID: meta}}))
+                except OSError as error:
+                    raise WriteFailed(self.path, error) from None
 
     # -- locking ---------------------------------------------------------------
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with hold_lock(self.path):
+            self._remove_stale_temporary_files()
             yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+
+    def _remove_stale_temporary_files(self) -> None:
+        # Under the lock no writer is between its temporary file and its rename, so every
+        # temporary file left here belongs to a writer that was killed.
+        for leftover in stale_temporary_files(self.path):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -346,8 +634,13 @@ class Store:
                 tx = Transaction(self)
                 yield tx
                 if self.storage.dirty:
-                    self._backup_before_first_change_of_day()
-                    self.storage.commit()
+                    backup_problem = self._backup_before_first_change_of_day()
+                    self._log_then_commit(tx)
+                    if backup_problem:
+                        self._warn(backup_problem)
+            except DataFileError:
+                self._abandon()
+                raise
             except OSError as error:
                 self._abandon()
                 raise WriteFailed(self.path, error) from error
@@ -412,31 +705,86 @@ class Store:
         return policies[0] if policies else Policy()
 
     def audit_entries(self) -> list[dict[str, Any]]:
-        table = self.storage.read().get(AUDIT_TABLE, {})
-        return [dict(doc, id=int(k)) for k, doc in sorted(table.items(), key=lambda kv: int(kv[0]))]
+        """The change log (models/store/changelog.py), oldest first; each entry's ``id``
+        is its number in the log."""
+        legacy = self.storage.read().get(AUDIT_TABLE, {})  # a file not yet migrated (read-only user)
+        entries = [dict(doc, id=int(k)) for k, doc in sorted(legacy.items(), key=lambda kv: int(kv[0]))]
+        return entries + self.changelog.entries()
+
+    @property
+    def changelog(self) -> ChangeLog:
+        return ChangeLog(self.path)
+
+    def changes_since(self, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """The change feed: log entries appended after byte ``offset`` (every session's
+        saves) and the offset to pass next time. A session that keeps the offset learns
+        which tables and records changed without re-reading the data file."""
+        return self.changelog.read_since(offset)
+
+    def _log_then_commit(self, tx: Transaction) -> None:
+        """Append the transaction's lines to the change log, then replace the data file
+        (whose meta record then names the last line it holds). A data file that could
+        not be written leaves lines behind that the next save marks abandoned."""
+        log = self.changelog
+        tail = log.tail()
+        landed = int(self.meta().get("log_seq", 0) or 0)
+        if tail.seq < landed:
+            # Lines the data file knows of are gone (the log was cut or deleted): number on
+            # from the data file's count, so the gap stays visible to `jiaoyan check`.
+            tail = Tail(landed, tail.hash, tail.end)
+        entries = list(tx.log_entries)
+        if tail.seq > landed:
+            lost = unlanded(log.read_since(0)[0], landed)
+            if lost:
+                entries.insert(0, {"action": "abandoned", "seqs": [min(lost), max(lost)],
+                                   "at": clock.real_now().isoformat(sep=" "), "uid": faults.login_name()})
+        if entries:
+            last = tail.seq + len(entries)
+            tx.set_meta(log_seq=last)
+            try:
+                log.append(entries, tail)
+            except OSError as error:
+                raise WriteFailed(log.path, error, "log") from None
+        was_sound = read_verdict(self.path) == self.storage.identity
+        self.storage.commit()
+        if was_sound and self.storage.identity is not None:
+            # A sound file plus records validated on the way in is still sound.
+            write_verdict(self.path, self.storage.identity)
 
     # -- backups and migrations -----------------------------------------------------
 
-    def backup(self, reason: str = "manual") -> Path:
-        """Copy the data file to a dated backup and keep the newest BACKUPS_KEPT."""
-        folder = backup_dir(self.path)
-        folder.mkdir(exist_ok=True)
-        stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-        target = folder / f"{self.path.stem}-{stamp}-{reason}.json"
-        counter = 1
-        while target.exists():
-            counter += 1
-            target = folder / f"{self.path.stem}-{stamp}-{reason}-{counter}.json"
-        shutil.copy2(self.path, target)
-        for old in list_backups(self.path)[BACKUPS_KEPT:]:
+    def backup(self, reason: str = MANUAL) -> Path:
+        """Copy the data file to a new dated backup (:func:`make_backup`). A manual one
+        (which prunes older manual ones) leaves a line in the change log."""
+        if reason != MANUAL:
+            return make_backup(self.path, reason)
+        with self._locked():
+            target = make_backup(self.path, reason)
             with contextlib.suppress(OSError):
-                old.unlink()
+                self.changelog.append([{"at": clock.real_now().isoformat(sep=" "), "uid": faults.login_name(),
+                                        "who": self.actor, "action": "backup", "table": "",
+                                        "path": str(target)}])
         return target
 
-    def _backup_before_first_change_of_day(self) -> None:
+    def _backup_before_first_change_of_day(self) -> str:
+        """Back up before the day's first change; the sentence to show once the save is
+        done when the backup could not be made ("" when all went well)."""
         today = clock.today().strftime("%Y%m%d")
-        if not any(b.name.startswith(f"{self.path.stem}-{today}") for b in list_backups(self.path)):
+        if any(b.name.startswith(f"{self.path.stem}-{today}") and not is_manual_backup(b)
+               for b in list_backups(self.path)):
+            return ""
+        try:
             self.backup("daily")
+        except BackupFailed as error:
+            # The save matters more than its copy: it goes ahead, and the message names
+            # the backups folder (not the data file) so the right thing gets fixed.
+            return t("fault.backup_failed_save_done", reason=str(error))
+        return ""
+
+    def _warn(self, message: str) -> None:
+        self.warnings.append(message)
+        with contextlib.suppress(Exception):
+            self.on_warning(message)
 
     def _migrate_if_needed(self) -> None:
         version = int(self.meta().get("schema_version", 0))
@@ -450,9 +798,9 @@ class Store:
             version = int(data.get(META_TABLE, {}).get(_META_ID, {}).get("schema_version", 0))
             if version >= SCHEMA_VERSION:
                 return
-            self.backup(f"before-v{SCHEMA_VERSION}")
+            make_backup(self.path, f"before-v{SCHEMA_VERSION}")
             while version < SCHEMA_VERSION:
-                MIGRATIONS[version](data)
+                MIGRATIONS[version](data, self.path)
                 version += 1
                 data[META_TABLE][_META_ID]["schema_version"] = version
             atomic_write(self.path, jsonio.dumps(data))
@@ -460,7 +808,7 @@ class Store:
         self._drop_tinydb_caches()
 
 
-def _migrate_0_to_1(data: dict[str, Any]) -> None:
+def _migrate_0_to_1(data: dict[str, Any], db: Path) -> None:
     """A plain TinyDB file (no meta): add the meta record and id counters."""
     next_ids = {}
     for name, table in data.items():
@@ -471,7 +819,27 @@ def _migrate_0_to_1(data: dict[str, Any]) -> None:
     }
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {0: _migrate_0_to_1}
+def _migrate_1_to_2(data: dict[str, Any], db: Path) -> None:
+    """The change log leaves the data file: the ``audit`` table's entries are appended, in
+    order, to ``<file>.changes`` (chained like every new line; ``uid`` is unknown for
+    them, ``legacy_id`` keeps their old number) and the table is dropped. Run under the
+    lock, after a backup. Entries a crashed earlier run already moved are not moved twice."""
+    table = data.get(AUDIT_TABLE, {})
+    log = ChangeLog(db)
+    moved = {e.get("legacy_id") for e in log.read_since(0)[0] if "legacy_id" in e}
+    entries = []
+    for key, entry in sorted(table.items(), key=lambda kv: int(kv[0])):
+        if int(key) in moved or not isinstance(entry, dict):
+            continue
+        entries.append({**{k: v for k, v in entry.items() if k != "id"}, "uid": "", "legacy_id": int(key)})
+    written = log.append(entries)
+    data.pop(AUDIT_TABLE, None)
+    meta = data.setdefault(META_TABLE, {}).setdefault(_META_ID, {})
+    meta.get("next_ids", {}).pop(AUDIT_TABLE, None)
+    meta["log_seq"] = written[-1]["seq"] if written else log.tail().seq
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any], Path], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
 class Transaction:
@@ -480,6 +848,13 @@ class Transaction:
     def __init__(self, store: Store):
         self.store = store
         self.actor = store.actor
+        self.log_entries: list[dict[str, Any]] = []  # the change log's lines, appended at commit
+
+    def _log(self, entry: dict[str, Any]) -> None:
+        # The real clock and the real uid: JIAOYAN_TODAY and a script's actor cannot backdate
+        # or rename a line (models/store/changelog.py).
+        self.log_entries.append({"at": clock.real_now().isoformat(sep=" "), "uid": faults.login_name(),
+                                 "who": self.actor, **entry})
 
     def _table(self, cls: type[Record]) -> Table:
         return self.store.db.table(cls.TABLE)
@@ -503,8 +878,19 @@ class Transaction:
             problems = after.validate()
             if problems:
                 raise ValidationFailed(problems)
+            if isinstance(after, Teacher) and after.login:
+                self._check_login_free(after)
         if self.store.guard is not None:
             self.store.guard(self.store, self.actor, action, before, after)
+
+    def _check_login_free(self, teacher: Teacher, batch: list[Record] = ()) -> None:
+        """A login names one teacher, whatever the caller checked before the lock: two
+        imports side by side must not both add ``zhangsan``."""
+        owner = next((x for x in self.store.all(Teacher) if x.login == teacher.login and x.id != teacher.id),
+                     None) or next((x for x in batch if x.login == teacher.login and x is not teacher), None)
+        if owner is not None:
+            raise ValidationFailed([Problem("login", t("roster.error.login_taken", value=teacher.login,
+                                                       name=owner.name))])
 
     def _audit(self, action: str, cls: type[Record], record_id: int,
                before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
@@ -513,11 +899,7 @@ class Transaction:
                        if before.get(k) != after.get(k) and k not in ("updated_at", "updated_by", "version")]
             before = {k: before.get(k) for k in sorted(changed)}
             after = {k: after.get(k) for k in sorted(changed)}
-        entry = {
-            "at": clock.stamp(), "who": self.actor, "action": action,
-            "table": cls.TABLE, "record_id": record_id, "before": before, "after": after,
-        }
-        self.store.db.table(AUDIT_TABLE).insert(Document(entry, doc_id=self._next_id(AUDIT_TABLE)))
+        self._log({"action": action, "table": cls.TABLE, "record_id": record_id, "before": before, "after": after})
 
     def get(self, cls: type[R], record_id: int) -> R | None:
         doc = self._table(cls).get(doc_id=int(record_id))
@@ -567,15 +949,16 @@ class Transaction:
             record = record.copy(created_by=self.actor, created_at=when,
                                  updated_by=self.actor, updated_at=when, version=1)
             self._check("insert", None, record)
+            if isinstance(record, Teacher) and record.login:
+                self._check_login_free(record, stamped)
             stamped.append(record)
         first = self._next_id(cls.TABLE)
         self._reserve_ids(cls.TABLE, first + len(stamped))
         stamped = [r.copy(id=first + n) for n, r in enumerate(stamped)]
         self._table(cls).insert_multiple(Document(r.to_dict(), doc_id=r.id) for r in stamped)
-        # One audit line for the batch: a copy of every record would double the file.
-        entry = {"at": when, "who": self.actor, "action": "insert_many", "table": cls.TABLE,
-                 "record_ids": [r.id for r in stamped], "before": None, "after": None}
-        self.store.db.table(AUDIT_TABLE).insert(Document(entry, doc_id=self._next_id(AUDIT_TABLE)))
+        # One line for the batch: a copy of every record would double the log.
+        self._log({"action": "insert_many", "table": cls.TABLE, "record_ids": [r.id for r in stamped],
+                   "before": None, "after": None})
         return stamped
 
     def _reserve_ids(self, table_name: str, next_free: int) -> None:
@@ -623,15 +1006,12 @@ class Transaction:
         if not present:
             return
         self._table(cls).remove(doc_ids=present)
-        entry = {"at": clock.stamp(), "who": self.actor, "action": "delete_many", "table": cls.TABLE,
-                 "record_ids": present, "before": None, "after": None}
-        self.store.db.table(AUDIT_TABLE).insert(Document(entry, doc_id=self._next_id(AUDIT_TABLE)))
+        self._log({"action": "delete_many", "table": cls.TABLE, "record_ids": present, "before": None, "after": None})
 
     def remove_audit_entries(self, entry_ids: list[int]) -> None:
-        """Drop audit entries from the active file. Only for entries already kept elsewhere:
-        closing a term copies the entries about its records into the term's archive first
-        (models/store/archive.py), so the active file's log stays small."""
-        if entry_ids:
+        """Drop entries of a schema-1 ``audit`` table from the data file (only a file not
+        yet migrated has one; the change log itself is append-only)."""
+        if entry_ids and AUDIT_TABLE in self.store.storage.read():
             self.store.db.table(AUDIT_TABLE).remove(doc_ids=[int(i) for i in entry_ids])
 
     def set_meta(self, **values: Any) -> None:
@@ -661,29 +1041,42 @@ class BadRestoreSource(DataFileError):
         super().__init__(t("store.restore_bad_source", source=source, reason=reason))
 
 
-def restore_from(db: Path, source: Path) -> Path | None:
+def restore_from(db: Path, source: Path, actor: str = "") -> Path | None:
     """Put ``source`` (a backup) in place of ``db``. What it replaces is kept in the backup
-    folder first, even if it is damaged. Returns that copy's path, if there was a file."""
+    folder first, even if it is damaged, under a name no other backup has, and the change
+    log gets a line saying who restored what. Returns the kept copy's path, if there was a
+    file. Who may restore is the caller's question (``models.permissions.check_restore``)."""
     try:
         raw = source.read_bytes()
     except OSError as error:
         raise BadRestoreSource(source, error.strerror or str(error)) from None
     try:
-        _parse(raw)
+        data = _parse(raw)
     except jsonio.JSONDecodeError as error:
         raise BadRestoreSource(source, str(error).splitlines()[0][:120] if str(error) else "JSON") from None
-    db.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path(db), os.O_RDWR | os.O_CREAT, 0o666)
+    db = resolve_data_path(db)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise AccessDenied(db.parent, error, faults.CREATE, "folder") from None
+    with hold_lock(db):
         kept = None
         if db.exists():
-            folder = backup_dir(db)
-            folder.mkdir(exist_ok=True)
-            kept = folder / f"{db.stem}-{clock.now().strftime('%Y%m%d-%H%M%S')}-before-restore.json"
-            shutil.copy2(db, kept)
-        atomic_write(db, raw)
+            kept = make_backup(db, "before-restore")
+        log = ChangeLog(db)
+        try:
+            written = log.append([{"at": clock.real_now().isoformat(sep=" "), "uid": faults.login_name(),
+                                   "who": actor, "action": "restore", "table": "", "source": str(source),
+                                   "kept": str(kept or "")}])
+        except OSError as error:
+            raise WriteFailed(log.path, error, "log") from None
+        meta = data.get(META_TABLE, {}).get(_META_ID)
+        if isinstance(meta, dict) and int(meta.get("schema_version", 0) or 0) >= 2:
+            # The restored file holds the log up to here: earlier lines are not "abandoned".
+            meta["log_seq"] = written[-1]["seq"]
+            raw = jsonio.dumps(data)
+        try:
+            atomic_write(db, raw)
+        except OSError as error:
+            raise WriteFailed(db, error) from None
         return kept
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)

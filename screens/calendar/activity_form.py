@@ -19,7 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
-from models.activities import SCHOOL_EVENTS, attendance_counts, conflicts_with
+from models.activities import (ASK_HELD, MARK_HELD, NEEDS_ATTENDANCE, NOT_MEETING, SCHOOL_EVENTS,
+                               attendance_counts, conflicts_with, held_on_save, recorder_for, skipped_for)
 from models.dates import BadInput, format_date, format_period, parse_date, parse_period
 from models.i18n import t
 from models.records import ACTIVITY_KINDS, Activity, Group, Teacher, Term
@@ -57,13 +58,16 @@ class ActivityForm(Screen):
     ActivityForm TextArea { height: 6; }
     ActivityForm #activity-error { color: $error; height: auto; }
     ActivityForm #activity-conflicts { color: $warning; height: auto; }
+    ActivityForm #activity-rotation { height: auto; padding: 0 0 0 12; }
     """
 
-    def __init__(self, *, activity_id: int = 0, new_on: dt.date | None = None):
+    def __init__(self, *, activity_id: int = 0, new_on: dt.date | None = None, focus: str | None = None):
+        """``focus="minutes"`` puts the cursor in the minutes (the dashboard's jump)."""
         super().__init__()
         translate_bindings(self)
         self.activity_id = activity_id
         self.new_on = new_on
+        self.focus_on = focus
 
     # -- building ------------------------------------------------------------------
 
@@ -84,7 +88,10 @@ class ActivityForm(Screen):
         store = self.app.store
         self.activity = self._load()
         activity = self.activity
-        self.read_only = not may(self.app, "update" if activity.id else "insert", activity)
+        # A field only the group's leaders (and the admin) change: a teacher who may only
+        # ask for leave (leave_requests) sees the form read-only.
+        self.read_only = not (may(self.app, "update", activity, "topic") if activity.id
+                              else may(self.app, "insert", activity))
         self.marks = dict(activity.attendance)
         policy = store.policy()
         groups = [g for g in store.all(Group) if g.active]
@@ -129,6 +136,10 @@ class ActivityForm(Screen):
             with Horizontal(classes="row"):
                 yield Label(t("calendar.field.speaker"))
                 yield TeacherField(teachers, groups=lambda: groups, id="activity-speaker")
+            yield Static(id="activity-rotation")
+            with Horizontal(classes="row"):
+                yield Label(t("calendar.field.recorder"))
+                yield TeacherField(teachers, groups=lambda: groups, id="activity-recorder")
             statuses = ["planned", "held", "cancelled"] + (["skipped"] if activity.status == "skipped" else [])
             with Horizontal(classes="row"):
                 yield Label(t("calendar.field.status"))
@@ -141,6 +152,9 @@ class ActivityForm(Screen):
             yield Static(id="activity-attendance")
             yield Label(t("calendar.field.minutes"))
             yield TextArea(activity.minutes, soft_wrap=True, id="activity-minutes")
+            with Horizontal(classes="row"):
+                yield Label(t("calendar.field.summary"))
+                yield Input(activity.summary, id="activity-summary")
             yield Static(id="activity-error")
             yield Static(id="activity-conflicts")
         yield FittedFooter()  # keys stop at the palette key instead of running under it
@@ -149,6 +163,7 @@ class ActivityForm(Screen):
         store = self.app.store
         self.query_one("#activity-host", TeacherField).set_teacher(store.get(Teacher, self.activity.host_id))
         self.query_one("#activity-speaker", TeacherField).set_teacher(store.get(Teacher, self.activity.speaker_id))
+        self.query_one("#activity-recorder", TeacherField).set_teacher(store.get(Teacher, self.activity.recorder_id))
         self._show_title()
         self._show_attendance()
         self._show_conflicts(conflicts_with(self.activity, store.all(Activity)) if self.activity.id else [])
@@ -159,6 +174,10 @@ class ActivityForm(Screen):
             scroll = self.query_one("#activity-form")
             scroll.can_focus = True  # read-only: the record itself takes the arrows and scrolls
             scroll.focus()
+        elif self.focus_on == "minutes":
+            minutes = self.query_one("#activity-minutes", TextArea)
+            minutes.focus()
+            self.call_after_refresh(minutes.scroll_visible)
         else:
             self.query_one("#activity-date", Input).focus()
         self.call_after_refresh(self._mark_clean)
@@ -219,7 +238,8 @@ class ActivityForm(Screen):
         for field_id, value in (("#activity-date", activity.date),
                                 ("#activity-period", format_period(activity.period, policy)),
                                 ("#activity-place", activity.place), ("#activity-topic", activity.topic),
-                                ("#activity-content", activity.content), ("#activity-reason", activity.cancel_reason)):
+                                ("#activity-content", activity.content), ("#activity-reason", activity.cancel_reason),
+                                ("#activity-summary", activity.summary)):
             self.query_one(field_id, Input).value = value
         if not activity.group_id:
             self.query_one("#activity-event", Input).value = activity.event
@@ -232,6 +252,7 @@ class ActivityForm(Screen):
                 pass  # a status the form does not offer (skipped): keep the choice shown
         self.query_one("#activity-host", TeacherField).set_teacher(store.get(Teacher, activity.host_id))
         self.query_one("#activity-speaker", TeacherField).set_teacher(store.get(Teacher, activity.speaker_id))
+        self.query_one("#activity-recorder", TeacherField).set_teacher(store.get(Teacher, activity.recorder_id))
         self.query_one("#activity-minutes", TextArea).text = activity.minutes
         self.query_one("#activity-error", Static).update("")
         self._show_title()
@@ -242,6 +263,21 @@ class ActivityForm(Screen):
         text = Text(t("calendar.field.attendance") + "：", style="bold")
         text.append(t("calendar.attendance_short", **counts) if self.marks else t("calendar.attendance_none"))
         self.query_one("#activity-attendance", Static).update(text)
+        self._show_rotation()
+
+    def _show_rotation(self) -> None:
+        """Who the speaker rotation passes over for this meeting, and why (issue 16)."""
+        store = self.app.store
+        group = store.get(Group, self.activity.group_id)
+        line = Text()
+        if group is not None and self.activity.status not in NOT_MEETING:
+            names = {x.id: x.name for x in store.all(Teacher)}
+            skipped = skipped_for(self.activity.copy(attendance=self.marks), group, store.all(Teacher),
+                                  store.policy().new_teacher_speaker_weeks)
+            parts = [t(f"calendar.skip.{s.reason}", name=names.get(s.teacher_id, "?"), day=s.until) for s in skipped]
+            if parts:
+                line.append(t("calendar.rotation_skipped", names="、".join(parts)), style="dim")
+        self.query_one("#activity-rotation", Static).update(line)
 
     def _show_conflicts(self, conflicts) -> None:
 
@@ -302,9 +338,11 @@ class ActivityForm(Screen):
             content=self.query_one("#activity-content", Input).value.strip(),
             host_id=self._picked("#activity-host", "calendar.field.host"),
             speaker_id=self._picked("#activity-speaker", "calendar.field.speaker"),
+            recorder_id=self._picked("#activity-recorder", "calendar.field.recorder"),
             status=str(self.query_one("#activity-status", Select).value),
             cancel_reason=self.query_one("#activity-reason", Input).value.strip(),
             minutes=self.query_one("#activity-minutes", TextArea).text.rstrip(),
+            summary=self.query_one("#activity-summary", Input).value.strip(),
             attendance=dict(self.marks), touched=True,
         )
         if not activity.group_id:
@@ -315,7 +353,9 @@ class ActivityForm(Screen):
             changes["moved_from"] = activity.date
         if changes["status"] == "skipped" and changes["date"] != activity.date:
             changes["status"] = "planned"
-        return activity.copy(**changes)
+        record = activity.copy(**changes)
+        user = self.app.user
+        return record.copy(recorder_id=recorder_for(activity if activity.id else None, record, user.id if user else 0))
 
     def action_save(self) -> None:
         if self.read_only:
@@ -326,7 +366,23 @@ class ActivityForm(Screen):
         except BadInput as problem:
             error.update(Text(str(problem)))
             return
-        self._store(record)
+        # Held means held (issue 16): a meeting whose day has come, with attendance taken
+        # or minutes written, is held — or the school confirms it first.
+        decision = held_on_save(record, self.app.today, self.app.store.policy())
+        self._decision = decision
+        if decision == MARK_HELD:
+            self._store(record.copy(status="held"))
+        elif decision == ASK_HELD and not getattr(self, "_asked_held", False):
+            from screens.calendar.held_question import HeldQuestion
+
+            def answered(yes: bool | None) -> None:
+                self._asked_held = True  # asked once: a "no" is not asked again in this form
+                self._decision = MARK_HELD if yes else ""
+                self._store(record.copy(status="held") if yes else record)
+
+            self.app.push_screen(HeldQuestion(), answered)
+        else:
+            self._store(record)
 
     def _store(self, record: Activity) -> None:
         """Save ``record`` (insert when it has no id); on a conflict, ask whose version wins."""
@@ -347,14 +403,21 @@ class ActivityForm(Screen):
             error.update(Text(str(failed)))
             return
         self.activity = saved
-        message = t("calendar.saved", day=format_date(saved.date, store.all(Term)))
+        decision = getattr(self, "_decision", "")
+        day = format_date(saved.date, store.all(Term))
+        if decision == MARK_HELD and saved.status == "held":
+            message = t("calendar.saved_held", day=day)
+        elif decision == NEEDS_ATTENDANCE:
+            message = t("calendar.saved_needs_attendance")
+        else:
+            message = t("calendar.saved", day=day)
         if clashes:
             data = CalendarData.load(store)
     
             message += "\n" + "\n".join("⚠ " + conflict_text(c, data) for c in clashes)
         self.app.pop_screen()
-        self.app.notify(message, severity="warning" if clashes else "information", markup=False,
-                        timeout=8 if clashes else 3)
+        self.app.notify(message, severity="warning" if clashes or decision == NEEDS_ATTENDANCE else "information",
+                        markup=False, timeout=8 if clashes or decision == NEEDS_ATTENDANCE else 3)
 
     def _take_theirs(self, theirs: Activity | None) -> None:
         if theirs is None:  # they deleted it: nothing left to edit

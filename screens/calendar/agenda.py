@@ -67,7 +67,8 @@ class AgendaTable(DataTable):
         super().__init__(*args, **kwargs)
         translate_bindings(self)
 
-    def show(self, activities: list, data: CalendarData) -> None:
+    def show(self, activities: list, data: CalendarData, *, me: int = 0) -> None:
+        """``me``: the user's id when only their activities show; their turns as speaker get a ★."""
         keep = self.cursor_row
         self.clear(columns=True)
         # Status (with the conflict flag) before the long topic, so 80 columns show it.
@@ -86,7 +87,7 @@ class AgendaTable(DataTable):
                 Text(format_period(activity.period, data.policy)),
                 Text(activity_label(activity, data)),
                 status,
-                _cut(data.teacher_name(activity.speaker_id), 8),
+                _speaker_cell(data.teacher_name(activity.speaker_id), mine=bool(me) and activity.speaker_id == me),
                 Text(activity.topic),
                 Text(activity.place),
                 key=str(activity.id),
@@ -99,6 +100,14 @@ class AgendaTable(DataTable):
             return None
         key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
         return int(key.value) if key and key.value else None
+
+
+def _speaker_cell(name: str, *, mine: bool) -> Text:
+    if not mine:
+        return _cut(name, 8)
+    cell = _cut("★" + name, 8)
+    cell.stylize("bold yellow")
+    return cell
 
 
 def _cut(value: str, cells: int) -> Text:

@@ -41,6 +41,8 @@ class AttendanceScreen(Screen[dict[str, str] | None]):
         translate_bindings(self)
         self.activity = activity
         self.marks = dict(activity.attendance)
+        if not self.marks:  # leave the office approved beforehand is marked already (issue 16)
+            self.marks = {key: "leave" for key, answer in activity.leave_requests.items() if answer == "approved"}
         self.save = save
 
     def compose(self) -> ComposeResult:
@@ -57,14 +59,29 @@ class AttendanceScreen(Screen[dict[str, str] | None]):
         table = self.query_one(DataTable)
         table.add_column(t("field.name"), key="name")
         table.add_column(t("field.attendance"), key="mark")
+        # With leave asked for beforehand, the office's answer shows beside each mark.
+        requests = bool(self.activity.leave_requests) or bool(store.policy().leave_needs_approval)
+        if requests:
+            table.add_column(t("field.leave_request"), key="request")
         for person in self.people:
-            table.add_row(Text(person.name), self._mark_text(str(person.id)), key=str(person.id))
+            cells = [Text(person.name), self._mark_text(str(person.id))]
+            if requests:
+                cells.append(self._request_text(person.id))
+            table.add_row(*cells, key=str(person.id))
         self._update_title()
         table.focus()
 
     def _mark_text(self, person_id: str) -> Text:
         mark = self.marks.get(person_id, "")
         return Text(t(f"calendar.mark_{mark}") if mark else t("calendar.mark_none"), style=MARK_STYLES[mark])
+
+    def _request_text(self, person_id: int) -> Text:
+        from models.activities import leave_state
+
+        state = leave_state(self.activity, person_id)
+        if not state:
+            return Text(t("leave.none") if self.marks.get(str(person_id)) == "leave" else "", style="dim")
+        return Text(t(f"leave.{state}"), style={"approved": "green", "refused": "red"}.get(state, "yellow"))
 
     def _update_title(self) -> None:
         counts = attendance_counts(self.activity.copy(attendance=self.marks))
@@ -74,7 +91,10 @@ class AttendanceScreen(Screen[dict[str, str] | None]):
 
     def _set(self, person_id: str, mark: str) -> None:
         self.marks[person_id] = mark
-        self.query_one(DataTable).update_cell(person_id, "mark", self._mark_text(person_id))
+        table = self.query_one(DataTable)
+        table.update_cell(person_id, "mark", self._mark_text(person_id))
+        if any(column.key.value == "request" for column in table.columns.values()):
+            table.update_cell(person_id, "request", self._request_text(int(person_id)))
 
     def action_mark(self, mark: str) -> None:
         table = self.query_one(DataTable)
@@ -94,7 +114,20 @@ class AttendanceScreen(Screen[dict[str, str] | None]):
         if not self.save:
             self.dismiss(dict(self.marks))
             return
-        self._save(self.activity.copy(attendance=dict(self.marks), touched=True))
+        from models.activities import ASK_HELD, MARK_HELD, held_on_save
+
+        record = self.activity.copy(attendance=dict(self.marks), touched=True)
+        # Held means held (issue 16): attendance taken on or after the day marks it held.
+        decision = held_on_save(record, self.app.today, self.app.store.policy())
+        if decision == MARK_HELD:
+            self._save(record.copy(status="held"))
+        elif decision == ASK_HELD:
+            from screens.calendar.held_question import HeldQuestion
+
+            self.app.push_screen(HeldQuestion(),
+                                 lambda yes: self._save(record.copy(status="held") if yes else record))
+        else:
+            self._save(record)
 
     def _save(self, record: Activity) -> None:
         error = self.query_one("#attendance-error", Static)
@@ -138,8 +171,10 @@ class AttendanceScreen(Screen[dict[str, str] | None]):
 def field_labels() -> dict[str, str]:
     """The conflict dialog's names for an activity's fields."""
     labels = {name: t(f"calendar.field.{name}") for name in (
-        "date", "period", "place", "kind", "topic", "content", "event", "status", "minutes", "attendance")}
+        "date", "period", "place", "kind", "topic", "content", "event", "status", "minutes", "attendance",
+        "summary")}
     labels.update(host_id=t("calendar.field.host"), speaker_id=t("calendar.field.speaker"),
+                  recorder_id=t("calendar.field.recorder"), leave_requests=t("field.leave_request"),
                   attendee_ids=t("calendar.field.attendees"), cancel_reason=t("calendar.field.cancel_reason"),
                   moved_from=t("calendar.field.moved_from"), touched=t("calendar.field.touched"))
     return labels
@@ -150,7 +185,7 @@ def show_activity_value(store, field: str, value) -> str:
     from models.store.audit import show_value
     from models.dates import format_period
 
-    if field in ("host_id", "speaker_id"):
+    if field in ("host_id", "speaker_id", "recorder_id"):
         teacher = store.get(Teacher, value) if value else None
         return teacher.name if teacher else "—"
     if field == "attendee_ids":

@@ -19,13 +19,15 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Static
 
-from models.activities import follow_day_status, regenerate_group_activities, swap_speakers
+from models.activities import (ask_leave, attendees_of, coming_turns, follow_day_status, leave_state,
+                               may_ask_leave, regenerate_group_activities, speaker_turn_text, swap_speakers,
+                               withdraw_leave)
 from models.i18n import t
 from models.records import Activity, Group, Term
 from models.store.storage import ConflictError, DataFileError, ValidationFailed
 from models.term_days import toggle_school_day, uncovered_years
 from screens.base import AreaScreen
-from screens.calendar.agenda import AgendaTable, agenda_activities
+from screens.calendar.agenda import AgendaTable, activity_label, agenda_activities
 from screens.calendar.common import CalendarData, may
 from screens.calendar.month import MonthGrid
 from screens.calendar.week import WeekGrid
@@ -55,6 +57,7 @@ class CalendarScreen(AreaScreen):
         Binding("g", "filter_group", "calendar.key.filter_group", id="calendar.filter_group"),
         Binding("i", "filter_mine", "calendar.key.filter_mine", id="calendar.filter_mine"),
         Binding("o", "swap_speaker", "calendar.key.swap", id="calendar.swap"),
+        Binding("L", "ask_leave", "calendar.key.ask_leave", id="calendar.ask_leave", key_display="L"),
         Binding("T", "edit_term", "calendar.key.edit_term", id="calendar.edit_term", show=False),
         Binding("N", "new_term", "calendar.key.new_term", id="calendar.new_term", show=False),
         Binding("left,h", "move(-1)", "calendar.key.move", show=False, id="calendar.left"),
@@ -110,7 +113,7 @@ class CalendarScreen(AreaScreen):
             user = self.app.user
             mine = user.id if (self.mine_only and user) else 0
             rows = agenda_activities(data, today, group_id=self.group_filter, mine=mine)
-            self.query_one(AgendaTable).show(rows, data)
+            self.query_one(AgendaTable).show(rows, data, me=mine)
 
     def _title(self, data: CalendarData, cursor: dt.date) -> Text:
         title = Text()
@@ -121,6 +124,8 @@ class CalendarScreen(AreaScreen):
             title.append("  " + t("calendar.filter", group=group.name if group else t("calendar.all_groups")))
             if self.mine_only:
                 title.append("  " + t("calendar.mine_on"), style="bold yellow")
+                title.append("\n")
+                title.append_text(self._coming_turn(data))
         else:
             title.append(t("calendar.month_title", year=cursor.year, month=cursor.month), style="bold")
             title.append("  " + (term.name if term else t("calendar.outside_term")))
@@ -135,10 +140,22 @@ class CalendarScreen(AreaScreen):
         title.truncate(self.size.width * 2 or 160)
         return title
 
+    def _coming_turn(self, data: CalendarData) -> Text:
+        """The user's next turn as central speaker, where they look for it (issue 16)."""
+        user, today = self.app.user, self.app.today
+        turns = coming_turns(data.activities, user.id, today) if user else []
+        if not turns:
+            return Text(t("calendar.no_turn"), style="dim")
+        line = Text("★ " + speaker_turn_text(turns[0], data.groups.get(turns[0].group_id), today, data.policy),
+                    style="bold")
+        if len(turns) > 1:
+            line.append(t("calendar.turns_ahead", count=len(turns) - 1), style="dim")
+        return line
+
     # -- keys ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        agenda_only = ("filter_group", "filter_mine", "swap_speaker", "delete")
+        agenda_only = ("filter_group", "filter_mine", "swap_speaker", "delete", "ask_leave")
         grid_only = ("move", "page", "open_day", "toggle_day")
         if action in agenda_only and self.view != "agenda":
             return False
@@ -150,6 +167,11 @@ class CalendarScreen(AreaScreen):
             return action not in self.CHANGES
         if action == "filter_mine":
             return self.app.user is not None
+        if action == "ask_leave":
+            selected = self._selected_activity()
+            user = self.app.user
+            return (bool(self.app.store.policy().leave_needs_approval) and user is not None and selected is not None
+                    and user.id in attendees_of(selected) and not self.data.is_archived(activity=selected))
         if action in self.CHANGES:
             return self.may(action)
         return True
@@ -354,6 +376,32 @@ class CalendarScreen(AreaScreen):
             return
         if self._save(lambda tx: swap_speakers(tx, first, activity, group, term, self.app.today)):
             self.notify(t("calendar.swapped", first=first.date, second=activity.date))
+
+    def action_ask_leave(self) -> None:
+        """Ask the office for leave from the highlighted activity (or withdraw the request)."""
+        from screens.calendar.held_question import YesNo
+
+        activity, user = self._selected_activity(), self.app.user
+        if activity is None or user is None or not self.app.store.policy().leave_needs_approval:
+            return
+        state = leave_state(activity, user.id)
+        if state in ("approved", "refused"):
+            self.notify(t("calendar.leave.decided", answer=t(f"leave.{state}")), severity="warning")
+            return
+        if not state and not may_ask_leave(activity, user.id, self.app.today):
+            self.notify(t("calendar.leave.cannot"), severity="warning")
+            return
+        what = f"{activity.date} {activity_label(activity, self.data)}" if self.data else activity.date
+        question = t("calendar.leave.withdraw" if state else "calendar.leave.ask", what=what)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            if self._save(lambda tx: tx.update(withdraw_leave(activity, user.id) if state
+                                               else ask_leave(activity, user.id))):
+                self.notify(t("calendar.leave.withdrawn" if state else "calendar.leave.asked"))
+
+        self.app.push_screen(YesNo(question), answered)
 
     def action_edit_term(self) -> None:
         from screens.calendar.term_form import TermForm

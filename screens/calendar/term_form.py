@@ -15,7 +15,7 @@ from models.dates import BadInput, parse_date
 from models.i18n import t
 from models.records import Term, term_display_name
 from models.store.storage import ConflictError, DataFileError, ValidationFailed
-from models.term_days import uncovered_years
+from models.term_days import close_days, unchecked_days, uncovered_years
 from models.terms import school_weeks, suggest_term_id, weeks_in
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
@@ -123,6 +123,27 @@ class TermForm(Screen):
             error.update(Text(t("calendar.error.term_overlap", term=overlapping.term_id,
                                 start=overlapping.start, end=overlapping.end)))
             return
+        problems = record.validate()
+        if problems:
+            error.update(Text("\n".join(str(p) for p in problems)))
+            return
+        unchecked = unchecked_days(record) if not self.term else []
+        if unchecked:
+            # Issue 16: a year the holiday data does not cover — ask which of the days that
+            # look official to close, before the weekly activities are generated.
+            from screens.calendar.unchecked_days import UncheckedDays
+
+            def chosen(days: list | None) -> None:
+                if days is not None:
+                    self._store(close_days(record, days), closed=len(days))
+
+            self.app.push_screen(UncheckedDays(unchecked), chosen)
+            return
+        self._store(record)
+
+    def _store(self, record: Term, closed: int | None = None) -> None:
+        error = self.query_one("#term-error", Static)
+        store = self.app.store
         added = 0
         try:
             with store.transaction() as tx:
@@ -138,4 +159,8 @@ class TermForm(Screen):
             error.update(Text(str(failed)))
             return
         self.app.pop_screen()
-        self.app.notify(t("calendar.term_saved", term=saved.term_id, added=added), markup=False)
+        if closed is None:
+            self.app.notify(t("calendar.term_saved", term=saved.term_id, added=added), markup=False)
+        else:
+            self.app.notify(t("calendar.term_saved_closed", term=saved.term_id, closed=closed, added=added),
+                            markup=False)

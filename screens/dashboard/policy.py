@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from models.i18n import t
 from models.permissions import can
@@ -29,6 +29,9 @@ from screens.widgets.keys import translate_bindings
 
 NUMBERS = ("observation_quota", "research_lessons_per_term", "talks_per_term", "mentor_meetings_every_weeks",
            "mentees_per_mentor", "demo_lesson_deadline_weeks")
+# 教研活动 (issue 16): two numbers and two yes/no switches.
+ACTIVITY_NUMBERS = ("minutes_due_days", "new_teacher_speaker_weeks")
+ACTIVITY_SWITCHES = ("confirm_held", "leave_needs_approval")
 POINT_KEYS = (*OUTCOME_KINDS, "award_bonus")
 PERIOD_LINE = re.compile(r"^\s*(\S+)\s+(\d{1,2}:\d{2})\s*[-–—~～]\s*(\d{1,2}:\d{2})\s*$")
 
@@ -60,6 +63,7 @@ class PolicyScreen(Screen):
     PolicyScreen .policy-row { height: 1; }
     PolicyScreen .policy-row Label { width: 24; }
     PolicyScreen .policy-row Input { width: 12; }
+    PolicyScreen .policy-row Select { width: 12; }
     PolicyScreen .policy-heading { text-style: bold; margin-top: 1; }
     PolicyScreen #policy-periods { height: 9; }
     PolicyScreen #policy-error { color: $error; height: auto; padding: 0 1; }
@@ -89,6 +93,17 @@ class PolicyScreen(Screen):
         with VerticalScroll(id="policy-form"):
             yield Static(t("dashboard.policy.quotas"), classes="policy-heading")
             for name in NUMBERS:
+                with Horizontal(classes="policy-row"):
+                    yield Label(t(f"dashboard.policy.{name}"))
+                    yield Input(str(getattr(policy, name)), id=f"policy-{name}", compact=True)
+            yield Static(t("dashboard.policy.activities"), classes="policy-heading")
+            for name in ACTIVITY_SWITCHES:
+                with Horizontal(classes="policy-row"):
+                    yield Label(t(f"dashboard.policy.{name}"))
+                    yield Select([(t("dashboard.policy.yes"), True), (t("dashboard.policy.no"), False)],
+                                 value=bool(getattr(policy, name)), allow_blank=False, compact=True,
+                                 id=f"policy-{name}")
+            for name in ACTIVITY_NUMBERS:
                 with Horizontal(classes="policy-row"):
                     yield Label(t(f"dashboard.policy.{name}"))
                     yield Input(str(getattr(policy, name)), id=f"policy-{name}", compact=True)
@@ -124,8 +139,10 @@ class PolicyScreen(Screen):
     def fill(self, policy: Policy) -> None:
         """Show ``policy`` in the form (after "take theirs" in a conflict)."""
         self.loaded = policy
-        for name in NUMBERS:
+        for name in NUMBERS + ACTIVITY_NUMBERS:
             self.query_one(f"#policy-{name}", Input).value = str(getattr(policy, name))
+        for name in ACTIVITY_SWITCHES:
+            self.query_one(f"#policy-{name}", Select).value = bool(getattr(policy, name))
         for index, role in enumerate(ROLES):
             value = policy.observation_quota_by_role.get(role)
             self.query_one(f"#policy-role-{index}", Input).value = "" if value is None else str(value)
@@ -134,7 +151,7 @@ class PolicyScreen(Screen):
         self.query_one("#policy-periods", TextArea).text = periods_text(policy)
 
     def field_labels(self) -> dict[str, str]:
-        labels = {name: t(f"dashboard.policy.{name}") for name in NUMBERS}
+        labels = {name: t(f"dashboard.policy.{name}") for name in NUMBERS + ACTIVITY_NUMBERS + ACTIVITY_SWITCHES}
         labels.update(observation_quota_by_role=t("dashboard.policy.by_role"), points=t("dashboard.policy.points"),
                       periods=t("dashboard.policy.periods"))
         return labels
@@ -159,7 +176,8 @@ class PolicyScreen(Screen):
                 return None
             return value
 
-        values = {name: number(f"policy-{name}", t(f"dashboard.policy.{name}")) for name in NUMBERS}
+        values = {name: number(f"policy-{name}", t(f"dashboard.policy.{name}")) for name in NUMBERS + ACTIVITY_NUMBERS}
+        values.update({name: bool(self.query_one(f"#policy-{name}", Select).value) for name in ACTIVITY_SWITCHES})
         by_role = {}
         for index, role in enumerate(ROLES):
             value = number(f"policy-role-{index}", role, allow_empty=True)
@@ -176,7 +194,7 @@ class PolicyScreen(Screen):
         if problems:
             return None, problems
         changed = policy.copy(observation_quota_by_role=by_role, points=points, periods=periods, **values)
-        labels = {name: t(f"dashboard.policy.{name}") for name in NUMBERS}
+        labels = {name: t(f"dashboard.policy.{name}") for name in NUMBERS + ACTIVITY_NUMBERS}
         labels.update({role: role for role in ROLES})
         validation = []
         for problem in changed.validate():

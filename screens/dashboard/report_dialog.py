@@ -31,6 +31,7 @@ class ReportDialog(ModalScreen[tuple[str, str] | None]):
         super().__init__()
         translate_bindings(self)
         self.term_id = term_id
+        self._confirmed_overwrite: Path | None = None  # the existing file a second enter replaces
 
     def compose(self) -> ComposeResult:
         from models.delivery import personal_export_path
@@ -57,11 +58,23 @@ class ReportDialog(ModalScreen[tuple[str, str] | None]):
         if fmt not in FORMATS:
             error.update(Text(t("dashboard.report_bad_format", value=value)))
             return
-        path = Path(value).expanduser()
+        path = Path(value).expanduser().absolute()
         if not path.parent.is_dir():
             error.update(Text(t("dashboard.report_no_folder", folder=str(path.parent))))
             return
-        self.dismiss((str(path.absolute()), fmt))
+        from models.store.outputs import OutputRefused, check_output, needs_confirmation
+
+        try:
+            check_output(path)
+        except OutputRefused as refused:
+            error.update(Text(str(refused)))
+            return
+        if needs_confirmation(path) and self._confirmed_overwrite != path:
+            # An existing file is replaced only after a second enter on the same path.
+            self._confirmed_overwrite = path
+            error.update(Text(t("output.replace_confirm", path=str(path))))
+            return
+        self.dismiss((str(path), fmt))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -30,7 +30,8 @@ from screens.base import AreaScreen
 PACE_STYLES = {"✔": "green", "○": "", "▼": "bold red"}
 # Where each attention line is fixed (shown after the line as "→ …"; see DashboardScreen.jump).
 JUMPS = {"behind": "dashboard.jump.teacher_page", "not_observed": "dashboard.jump.observe",
-         "demo": "dashboard.jump.demo", "pairing": "dashboard.jump.pairing", "theme": "dashboard.jump.theme"}
+         "demo": "dashboard.jump.demo", "pairing": "dashboard.jump.pairing", "theme": "dashboard.jump.theme",
+         "not_held": "dashboard.jump.activity", "minutes": "dashboard.jump.minutes", "leave": "dashboard.jump.leave"}
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,8 @@ class DashboardScreen(AreaScreen):
         options = self.query_one("#dash-attention", OptionList)
         keep = options.highlighted
         options.clear_options()
-        symbols = {"behind": "▼", "not_observed": "○", "demo": "◆", "pairing": "◇", "theme": "✘"}
+        symbols = {"behind": "▼", "not_observed": "○", "demo": "◆", "pairing": "◇", "theme": "✘",
+                   "not_held": "□", "minutes": "✎", "leave": "?"}
         for index, (kind, line, _) in enumerate(self._attention):
             label = Text(symbols[kind] + " ", style="bold red")
             label.append(line)
@@ -310,6 +312,52 @@ class DashboardScreen(AreaScreen):
                 self.refuse("update", group)
                 return
             self.app.push_screen(GroupForm(record_id, focus="theme"), lambda _: self.data_changed())
+        elif kind in ("not_held", "minutes"):
+            self.open_activity(record_id, kind)
+        elif kind == "leave":
+            self.decide_leave(index)
+
+    def decide_leave(self, index: int) -> None:
+        """The office answers a leave request: y approves, n refuses (issue 16)."""
+        from models.activities import decide_leave
+        from models.records import Activity
+        from screens.calendar.held_question import LeaveDecision
+
+        kind, line, activity_id = self._attention[index]
+        waiting = [teacher for a, teacher in self.dashboard.attention.leave_asked if a.id == activity_id]
+        nth = sum(1 for k, _, i in self._attention[:index] if k == "leave" and i == activity_id)
+        activity = self.app.store.get(Activity, activity_id)
+        if activity is None or nth >= len(waiting):
+            return
+        teacher_id = waiting[nth]
+        if not self.app.user or not self.app.user.is_admin:
+            self.notify(t("access.who.leave_answer"), severity="warning", markup=False)
+            return
+        name = next((x.name for x in self.app.store.all(Teacher) if x.id == teacher_id), "?")
+
+        def answered(approve: bool | None) -> None:
+            from models.store.storage import ConflictError, DataFileError, ValidationFailed
+
+            if approve is None:
+                return
+            try:
+                with self.app.store.transaction() as tx:
+                    tx.update(decide_leave(activity, teacher_id, approve))
+            except (ConflictError, DataFileError, ValidationFailed) as error:
+                self.notify(str(error), severity="error", markup=False)
+            else:
+                self.notify(t("calendar.leave.done", answer=t("leave.approved" if approve else "leave.refused"),
+                              name=name), markup=False)
+            self.data_changed()
+
+        self.app.push_screen(LeaveDecision(line + "\n" + t("calendar.leave.decide_short")), answered)
+
+    def open_activity(self, activity_id: int, kind: str) -> None:
+        """The activity's form: attendance to take (ctrl+t) or minutes to write; the
+        dashboard reads again when it comes back (on_screen_resume)."""
+        from screens.calendar.activity_form import ActivityForm
+
+        self.app.push_screen(ActivityForm(activity_id=activity_id, focus="minutes" if kind == "minutes" else None))
 
     def open_observation_form(self, teacher_id: int, lesson_type: str | None) -> None:
         """The observation form with the teacher to observe (and the lesson type) filled in."""
@@ -406,11 +454,15 @@ class DashboardScreen(AreaScreen):
         from pathlib import Path
 
         from models.exports.term_report import render, term_report, write_report
+        from models.store.storage import DataFileError
 
         term = self.viewed_term()
         try:
             report = term_report(self.source(term), term, self.app.today, self.app.user)
             write_report(Path(path), render(report, fmt))
+        except DataFileError as error:  # the output rule refused the path (models/store/outputs.py)
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
         except OSError as error:
             self.app.call_from_thread(self.notify, t("dashboard.cli.report.write_failed", path=path,
                                                      reason=error.strerror or str(error)),

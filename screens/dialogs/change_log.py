@@ -58,9 +58,12 @@ class AuditScreen(Screen):
     def data_changed(self) -> None:
         """Another session saved (the app polls): reload, keeping the filter and the row."""
         self.query_one(AppHeader).update_header()
-        entries = self.app.store.audit_entries()[-ROWS_SHOWN:]
+        from models.store.archive import audit_entries
         from models.store.audit import Names
 
+        # The log file beside the data file, and what terms closed before schema 2 took
+        # into their archives (models/store/changelog.py).
+        entries = audit_entries(self.app.store)[-ROWS_SHOWN:]
         names = Names.of(self.app.store)
         self.lines = [describe(e, names) for e in reversed(entries)]
         self.show_rows()

@@ -87,6 +87,13 @@ class ExportPathScreen(ModalScreen[Path | None]):
         if path.is_dir():
             self.show_message(t("roster.export.is_folder", path=str(path)))
             return
+        from models.store.outputs import OutputRefused, check_output
+
+        try:
+            check_output(path)  # never over the data file, its lock, backups or archives
+        except OutputRefused as refused:
+            self.show_message(str(refused))
+            return
         if path.exists() and self._confirmed_overwrite != path:
             self._confirmed_overwrite = path
             self.show_message(t("roster.export.exists", path=str(path)), warning=True)

@@ -250,11 +250,13 @@ class GroupForm(ModalScreen[int | None]):
         in the same transaction; a concurrent change opens the conflict dialog instead."""
         store, term = self.app.store, self.app.term
         moved = None
+        changed = False
         try:
             with store.transaction() as tx:
                 before = tx.get(Group, group.id) if group.id else None
                 saved = tx.update(group) if group.id else tx.insert(group)
-                if term is not None and term.status == "open" and saved.active and slot_changed(before, saved):
+                changed = bool(before) and saved.active and slot_changed(before, saved)
+                if term is not None and term.status == "open" and changed:
                     moved = regenerate_group_activities(tx, saved, term, self.app.today)
         except ValidationFailed as error:
             self.show_message("\n".join(str(p) for p in error.problems))
@@ -273,6 +275,11 @@ class GroupForm(ModalScreen[int | None]):
         if moved is not None and (moved.added or moved.removed):
             key = "roster.group_form.regenerated" if saved.slot_weekday else "roster.group_form.regenerated_removed"
             self.app.notify(t(key, added=moved.added, removed=moved.removed), markup=False, timeout=8)
+        if changed:
+            from screens.calendar.later_terms import offer_later_terms
+
+            offer_later_terms(self, saved, lambda: self.dismiss(saved.id))
+            return
         self.dismiss(saved.id)
 
     def resolve(self, group: Group, conflict: ConflictError) -> None:

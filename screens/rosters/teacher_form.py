@@ -6,7 +6,7 @@ allowed after a warning. Dismisses with the teacher's id, or None when cancelled
 
 Only the fields the user may change are editable (models.permissions): the admin all of
 them (but not their own admin flag if they are the school's last admin); a teacher their
-own name, gender, subjects, grades, joined date and note. If someone else saved the
+own name, gender, subjects, grades and note (the joined date is the admin's). If someone else saved the
 teacher meanwhile, saving shows both versions (screens/widgets/conflict.py).
 """
 

@@ -3,7 +3,7 @@ moving a skipped week; closing a day; a new term; the month, week and agenda vie
 
 from __future__ import annotations
 
-from models.records import Activity, Group, Term
+from models.records import Activity, Group, Teacher, Term
 from models.store.storage import Store
 from screens.calendar.activity_form import ActivityForm
 from screens.calendar.attendance import AttendanceScreen
@@ -38,12 +38,24 @@ def _activity_on(store: Store, group: Group, day: str) -> Activity:
     return next(a for a in store.all(Activity) if a.group_id == group.id and a.date == day)
 
 
-async def test_open_this_weeks_chinese_activity_take_attendance_write_minutes_mark_held(make_test_app, demo_db):
-    app = make_test_app(start_area="calendar")
+async def test_attendance_and_minutes_then_save_marks_the_activity_held(make_test_app, demo_db):
+    """Issue 16: the leader takes attendance and writes the minutes on the day and saves,
+    without touching the status: the activity is held (on the old main it stayed 计划),
+    counts in the dashboard and appears in the term report."""
+    from models.dashboard import build_dashboard
+    from models.exports.term_report import term_report
+
+    store = Store(demo_db)
+    group = _chinese_group(store)
+    term = next(x for x in store.all(Term) if x.term_id == "2025-2026-1")
+    import datetime as dt
+
+    before = build_dashboard(store, term, dt.date(2025, 11, 6)).group(group.id)
+    app = make_test_app(start_area="calendar", today="2025-11-06")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, CalendarScreen)
-        await pilot.press("l", "enter")  # Thursday 11-06, then open the day
+        await pilot.press("enter")  # Thursday 11-06 (today): open the day
         await pilot.pause()
         assert isinstance(app.screen, DayScreen)
         await pilot.press("enter")  # the first row: 语文教研组, 下午第2节
@@ -61,19 +73,49 @@ async def test_open_this_weeks_chinese_activity_take_attendance_write_minutes_ma
         assert isinstance(app.screen, ActivityForm)
         app.screen.query_one("#activity-minutes").focus()
         await type_text(pilot, MINUTES)
+        await pilot.press("ctrl+s")  # the status is left as it was: 计划
+        await pilot.pause()
+        assert isinstance(app.screen, DayScreen)
+
+    store = Store(demo_db)
+    stored = _activity_on(store, group, "2025-11-06")
+    assert stored.status == "held"
+    assert stored.minutes == MINUTES
+    assert store.get(Teacher, stored.recorder_id).login == "tester"  # 记录人: who wrote the minutes
+    marks = sorted(stored.attendance.values())
+    assert marks.count("present") == 12 and marks.count("leave") == 1 and marks.count("absent") == 1
+    assert stored.touched and stored.updated_by == "tester"
+    after = build_dashboard(store, term, dt.date(2025, 11, 6)).group(group.id)
+    assert after.held == before.held + 1
+    report = term_report(store, term, dt.date(2025, 11, 6), None)
+    rows = [row for part in report.parts for table in part.tables if table.title == group.name for row in table.rows]
+    assert any(row[0] == "2025-11-06" for row in rows)
+
+
+async def test_a_future_activity_cannot_be_held(make_test_app, demo_db):
+    """Tomorrow's activity marked 已开展 by hand is refused inline, nothing saved."""
+    app = make_test_app(start_area="calendar")  # today 11-05; the 语文 activity is on 11-06
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("l", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ActivityForm)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("a", "ctrl+s")
+        await pilot.pause()
         app.screen.query_one("#activity-status").focus()
         await pilot.press("enter", "down", "enter")  # 计划 → 已开展
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, DayScreen)
-
-    stored = _activity_on(Store(demo_db), _chinese_group(Store(demo_db)), "2025-11-06")
-    assert stored.status == "held"
-    assert stored.minutes == MINUTES
-    marks = sorted(stored.attendance.values())
-    assert marks.count("present") == 12 and marks.count("leave") == 1 and marks.count("absent") == 1
-    assert stored.touched and stored.updated_by == "tester"
+        assert isinstance(app.screen, ActivityForm)
+        assert "还没到" in str(app.screen.query_one("#activity-error").render())
+    store = Store(demo_db)
+    stored = _activity_on(store, _chinese_group(store), "2025-11-06")
+    assert stored.status == "planned" and not stored.attendance
 
 
 async def test_move_a_skipped_week_to_another_day(make_test_app, demo_db):
@@ -140,12 +182,26 @@ async def test_new_term_in_2027_says_holidays_are_missing_and_generates(make_tes
         await pilot.press("ctrl+a", "ctrl+k", *"2026-2027-2", "enter", "enter")
         await pilot.press(*"2027-03-01", "enter", *"2027-07-09", "enter")
         await pilot.pause()
+        # Issue 16: the days that look official but cannot be checked, ticked; keep 端午 open.
+        from screens.calendar.unchecked_days import UncheckedDays
+
+        assert isinstance(app.screen, UncheckedDays)
+        listed = app.screen.query_one("#unchecked-days")
+        assert [str(listed.get_option_at_index(n).prompt) for n in range(listed.option_count)] == [
+            "2027-04-05 周一  清明节", "2027-05-03 周一  劳动节", "2027-05-04 周二  劳动节",
+            "2027-05-05 周三  劳动节", "2027-06-09 周三  端午节"]
+        await pilot.press("down", "down", "down", "down", "space", "ctrl+s")
+        await pilot.pause()
         assert isinstance(app.screen, CalendarScreen)
     store = Store(demo_db)
     term = next(t for t in store.all(Term) if t.term_id == "2026-2027-2")
     assert term.name == "2026—2027学年第二学期"
+    assert term.holidays == ["2027-04-05", "2027-05-03", "2027-05-04", "2027-05-05"]
     generated = [a for a in store.all(Activity) if a.term_id == "2026-2027-2"]
     assert len(generated) > 100 and all(a.generated for a in generated)
+    # no meeting on a day the admin closed; 端午 stays a school day
+    assert {a.status for a in generated if a.date in term.holidays} == {"skipped"}
+    assert {a.status for a in generated if a.date == "2027-06-09"} == {"planned"}
     app = make_test_app(start_area="calendar", today="2027-03-03")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from models.records import Activity, Group, Term
+from models.records import Teacher, Activity, Group, Term
 from models.store.storage import Store
 from tui.cli import main
 
@@ -73,8 +73,19 @@ def test_activities_csv_with_bom_and_xlsx(demo_db, demo_store, tmp_path):
     assert rows[0][:4] == ["日期", "节次", "组别", "类型"]
     term_activities = [a for a in demo_store.all(Activity) if a.term_id == "2025-2026-1"]
     assert len(rows) - 1 == len(term_activities)
-    held = next(r for r in rows[1:] if r[11] == "已开展")
-    assert int(held[8]) > 0 and held[12]  # present count and minutes
+    column = {name: n for n, name in enumerate(rows[0])}
+    held = next(r for r in rows[1:] if r[column["状态"]] == "已开展")
+    assert int(held[column["出席"]]) > 0 and held[column["活动记录"]]  # present count and minutes
+    # Issue 16: the names, not only the counts, of those present, on leave and absent.
+    by_id = {x.id: x.name for x in demo_store.all(Teacher)}
+    with_leave = next(a for a in term_activities if a.status == "held" and "leave" in a.attendance.values()
+                      and "absent" in a.attendance.values())
+    row = next(r for r in rows[1:] if r[column["日期"]] == with_leave.date and r[column["出席"]] ==
+               str(sum(1 for m in with_leave.attendance.values() if m == "present"))
+               and r[column["主题"]] == with_leave.topic)
+    for mark, header in (("present", "出席人员"), ("leave", "请假人员"), ("absent", "缺席人员")):
+        expected = {by_id[int(k)] for k, m in with_leave.attendance.items() if m == mark}
+        assert set(row[column[header]].split("、")) == expected
     from openpyxl import load_workbook
 
     book_path = tmp_path / "a.xlsx"

@@ -1,6 +1,6 @@
-"""Closing a term takes the change log of its records along: the audit entries about the
-records that move go into the term's archive (and leave the active file), the close itself
-stays in the active log, and `jiaoyan audit` still lists them when --since covers them."""
+"""Closing a term and the change log: since schema 2 the log is an append-only file beside
+the data file, so nothing of it moves; entries that terms closed before schema 2 took into
+their archives are still listed, and `jiaoyan audit` lists everything --since covers."""
 
 from __future__ import annotations
 
@@ -33,53 +33,58 @@ def _about(entries, record_id):
     return [e for e in entries if e.get("table") == "observations" and e.get("record_id") == record_id]
 
 
-def test_the_terms_entries_move_into_its_archive(changed_school):
+def test_closing_a_term_keeps_its_entries_in_the_change_log(changed_school):
     store, edited, deleted, current = changed_school
     before = store.audit_entries()
     moved = close_term(store, PREVIOUS)
-    active = Store(store.path).audit_entries()
-    kept = archived_audit_entries(store.path, PREVIOUS)
-
-    # the old term's entries: in the archive, no longer in the active file
-    assert _about(kept, edited) and _about(kept, deleted)
-    assert not _about(active, edited) and not _about(active, deleted)
-    assert _about(kept, edited)[0]["after"]["topic"] == "旧学期改过的课题"
-    batches = [e for e in kept if e["action"] == "insert_many"]
-    assert batches and all(e["table"] in ("activities", "observations", "meetings", "outcomes") for e in batches)
-    # the current term's entry, the roster and the close itself stay
-    assert _about(active, current)
-    assert any(e["table"] == "teachers" for e in active)
-    closing = [e for e in active if e["action"] == "delete_many"]
-    assert {e["table"] for e in closing} == set(moved)
-    assert any(e["table"] == "terms" and (e["after"] or {}).get("status") == "archived" for e in active)
-    # nothing lost, nothing twice, and the active log shrank
-    assert len(active) < len(before)
-    everything = audit_entries(store)
-    ids = [e["id"] for e in everything]
+    after = Store(store.path).audit_entries()
+    # since schema 2 the log is its own append-only file: nothing of it moves or shrinks
+    assert after[:len(before)] == before
+    assert _about(after, edited) and _about(after, deleted) and _about(after, current)
+    assert _about(after, edited)[0]["after"]["topic"] == "旧学期改过的课题"
+    assert not archived_audit_entries(store.path, PREVIOUS)
+    closing = after[len(before):]
+    assert {e["table"] for e in closing if e["action"] == "delete_many"} == set(moved)
+    assert any(e["table"] == "terms" and (e["after"] or {}).get("status") == "archived" for e in closing)
+    ids = [e["id"] for e in audit_entries(store)]
     assert ids == sorted(set(ids))
-    assert {e["id"] for e in before} <= set(ids)
-    assert len(everything) == len(active) + len(kept)
 
 
 def test_a_second_close_after_a_half_done_one_keeps_the_log(changed_school, monkeypatch):
-    """If removing the records fails after the archive was written, the next close writes
-    the archive again from both and the log entries are neither lost nor doubled."""
+    """If removing the records fails after the archive was written, nothing reaches the log
+    and the next close logs the close once."""
     store, edited, _, _ = changed_school
     from models.store.storage import Transaction, WriteFailed
 
-    def broken(self, ids):
+    def broken(self, records):
         raise OSError("disk full")
 
-    monkeypatch.setattr(Transaction, "remove_audit_entries", broken)
+    before = len(store.audit_entries())
+    monkeypatch.setattr(Transaction, "delete_many", broken)
     with pytest.raises(WriteFailed):
         close_term(store, PREVIOUS)
     assert archive_path(store.path, PREVIOUS).exists()
-    assert _about(Store(store.path).audit_entries(), edited)  # the failed transaction left the file as it was
+    assert len(Store(store.path).audit_entries()) == before
     assert next(x for x in Store(store.path).all(Term) if x.term_id == PREVIOUS).status == "open"
     monkeypatch.undo()
     close_term(Store(store.path, actor="tester"), PREVIOUS)
-    assert len(_about(archived_audit_entries(store.path, PREVIOUS), edited)) == 1
     assert len(_about(audit_entries(Store(store.path)), edited)) == 1
+
+
+def test_entries_an_old_close_moved_into_its_archive_are_still_listed(changed_school):
+    """Terms closed before schema 2 took their entries into the archive's audit table."""
+    import json
+
+    store, _, _, _ = changed_school
+    close_term(store, PREVIOUS)
+    path = archive_path(store.path, PREVIOUS)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["tables"]["audit"] = {"3": {"at": "2025-06-01 10:00:00", "who": "tester", "action": "update",
+                                     "table": "observations", "record_id": 999, "before": {"topic": "甲"},
+                                     "after": {"topic": "旧档案里的修改"}}}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    entries = audit_entries(Store(store.path))
+    assert _about(entries, 999) and entries.index(_about(entries, 999)[0]) == 0
 
 
 def test_since_after_the_close_does_not_open_the_archive(changed_school, monkeypatch):
@@ -101,14 +106,16 @@ def as_admin(monkeypatch):
     monkeypatch.setattr(models.identity, "os_login", lambda: "tester")
 
 
-def test_audit_command_lists_archived_entries_when_since_covers_them(changed_school, capsys, as_admin):
+def test_audit_command_lists_the_closed_terms_changes(changed_school, capsys, as_admin):
     from tui.cli import main
 
     store, edited, _, _ = changed_school
     close_term(store, PREVIOUS)
-    assert main(["audit", "--db", str(store.path), "--since", "2025-11-05"]) == 0
+    today = dt.date.today()  # the log keeps the machine's real clock, whatever JIAOYAN_TODAY says
+    assert main(["audit", "--db", str(store.path), "--since", today.isoformat()]) == 0
     out = capsys.readouterr().out
     assert "旧学期改过的课题" in out and "本学期改过的课题" in out
     assert f"听课记录 #{edited}" in out
-    assert main(["audit", "--db", str(store.path), "--since", "2025-11-06"]) == 0
+    later = (today + dt.timedelta(days=1)).isoformat()
+    assert main(["audit", "--db", str(store.path), "--since", later]) == 0
     assert "旧学期改过的课题" not in capsys.readouterr().out

@@ -177,7 +177,7 @@ def test_plain_tinydb_file_is_migrated_after_a_backup(tmp_path):
     store = Store(path, actor="alice")
     assert store.meta()["schema_version"] == storage.SCHEMA_VERSION
     assert store.get(Teacher, 3).name == "旧"
-    assert any("before-v1" in b.name for b in storage.list_backups(path))
+    assert any(f"before-v{storage.SCHEMA_VERSION}" in b.name for b in storage.list_backups(path))
     with store.transaction() as tx:
         assert tx.insert(Teacher(name="新")).id == 4
 

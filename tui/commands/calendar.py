@@ -124,8 +124,10 @@ def _write(output: str | None, data: bytes, done: str) -> int:
         sys.stdout.flush()
         print(done, file=sys.stderr)
         return 0
+    from models.store.outputs import write_output
+
     try:
-        Path(output).write_bytes(data)
+        write_output(Path(output), data)
     except OSError as error:
         print(t("calendar.cli.write_failed", path=output, reason=error.strerror or error), file=sys.stderr)
         return 1

@@ -54,9 +54,18 @@ def command_login() -> str:
 def open_store(args: argparse.Namespace):
     """The data file named by --db / JIAOYAN_DB, opened for the command's user (the
     permission guard is installed by tui/cli.py for every command)."""
+    return open_checked(db_path(args), command_login())
+
+
+def open_checked(path: Path, login: str):
+    """The data file opened for ``login``, refused (with every problem and the restore
+    hint) when a hand edit left records jiaoyan did not write (models/store/integrity.py)."""
+    from models.store.integrity import refuse_if_unsound
     from models.store.storage import Store
 
-    return Store(db_path(args), actor=command_login())
+    store = Store(path, actor=login)
+    refuse_if_unsound(store)
+    return store
 
 
 def command_viewer(store):
@@ -98,7 +107,7 @@ def open_app(args: argparse.Namespace) -> int:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     path = db_path(args)
-    if teacher_by_login(Store(path, actor=login), login) is None:
+    if teacher_by_login(open_checked(path, login), login) is None:
         print(t("access.not_set_up", login=login, path=path), file=sys.stderr)
         return 1
     return _run(make_app(path, login=login, lang=lang, start_area=args.area), mouse=mouse)
@@ -155,12 +164,9 @@ def run_keys(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from models.store.integrity import check_file
-    from models.store.storage import MissingDataFile
 
     path = db_path(args)
-    if not path.exists():
-        raise MissingDataFile(path)
-    problems = check_file(path)
+    problems = check_file(path)  # a missing or closed file raises with its sentence
     if problems:
         print(t("cli.check.problems", path=path, count=len(problems)))
         for problem in problems:
@@ -171,22 +177,27 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from models.permissions import require_admin
     from models.store.storage import Store, parse_file
 
     path = db_path(args)
     store = Store(path, actor=command_login())
     parse_file(path)
+    # A manual backup prunes older manual ones: the admin's, like every other housekeeping.
+    require_admin(store, store.actor, t("access.action.backup"))
     target = store.backup("manual")
     print(t("cli.backup.done", path=target))
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    from models.permissions import check_restore
     from models.store.storage import restore_from
 
     path = db_path(args)
     source = Path(args.file).expanduser().absolute()
-    kept = restore_from(path, source)
+    check_restore(path, source, command_login())
+    kept = restore_from(path, source, command_login())
     print(t("cli.restore.done", path=path, source=source))
     if kept:
         print(t("cli.restore.kept", kept=kept))

@@ -70,7 +70,9 @@ def run_export(args: argparse.Namespace) -> int:
     term = _term(store, args.term)
     if term is None:
         return 1
-    rows = export_rows(store, term, clock.today())
+    from tui.commands.core import command_viewer
+
+    rows = export_rows(store, term, clock.today(), command_viewer(store))
     if args.format == "csv":
         if not args.output:
             sys.stdout.write(write_csv(rows, None))
@@ -106,6 +108,8 @@ def run_report(args: argparse.Namespace) -> int:
         if not args.output:
             sys.stdout.write(text)
             return 0
-        return _write(Path(args.output), lambda path: path.write_text(text, encoding="utf-8"))
+        from models.store.outputs import write_output
+
+        return _write(Path(args.output), lambda path: write_output(path, text.encode("utf-8")))
     target = Path(args.output or f"pairing-{pairing.id}-{term.term_id}.docx")
     return _write(target, lambda path: write_docx(record, path))

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from models.i18n import t
-from tui.commands.core import db_path
+from tui.commands.core import db_path, open_checked
 from tui.commands.tree import CommandTree
 
 
@@ -61,7 +61,7 @@ def run_observe_add(args: argparse.Namespace) -> int:
     from models.store.storage import ConflictError, Store, ValidationFailed
 
     login = _actor()
-    store = Store(db_path(args), actor=login)
+    store = open_checked(db_path(args), login)
     teachers = store.all(Teacher)
     problems: list[Problem] = []
     people = {}
@@ -118,7 +118,7 @@ def run_export(args: argparse.Namespace) -> int:
     if not path.exists():
         raise MissingDataFile(path)
     login = _actor()
-    store = Store(path, actor=login)
+    store = open_checked(path, login)
     terms = store.all(Term)
     if args.term in (None, ""):
         term = current_term(terms, clock.today())

@@ -1,0 +1,206 @@
+"""The change log: an append-only file of JSON lines beside the data file.
+
+``school.json.changes`` holds one line per change (DESIGN.md, storage contract 8)::
+
+    {"seq": 41, "at": "2026-12-01 09:14:03", "uid": "zhangmin", "who": "zhangmin",
+     "action": "update", "table": "observations", "record_id": 7,
+     "before": {...}, "after": {...}, "prev": "<sha-256 of line 40>"}
+
+* ``at`` is the machine's real clock and ``uid`` the login of the process's real uid:
+  neither ``JIAOYAN_TODAY`` nor the ``actor`` a script passes to ``Store`` can change
+  them. ``who`` is the teacher the session acts for (the same login with one Unix
+  account per person; the ``--as`` login through the shared account).
+* ``prev`` chains every line to the one before it (the first to ``GENESIS``), so a
+  line removed or changed by hand is found: :meth:`ChangeLog.verify` names the first
+  broken entry (``jiaoyan check``). The chain detects such edits; with one Unix
+  account per person, anyone in the group can still write the file, and it cannot
+  prevent them.
+* The store appends a transaction's lines under its lock *before* it replaces the data
+  file, and records the last sequence number in the data file's meta record
+  (``log_seq``). Lines after that number whose data never landed (a full disk, a
+  writer killed between the two writes) are marked by an ``abandoned`` line the next
+  time something is saved, and readers skip them.
+
+Reading: :meth:`ChangeLog.entries` gives the whole log (for ``jiaoyan audit`` and the
+F2 screen); :meth:`ChangeLog.read_since` gives what was appended after a byte offset
+and the new offset, so an open session can learn what changed — which tables and
+records — by reading the tail instead of re-parsing the whole data file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from models.i18n import t
+from models.store.paths import changelog_path
+
+GENESIS = "0" * 64
+DATA_ACTIONS = frozenset({"insert", "update", "delete", "insert_many", "delete_many"})
+_TAIL_BYTES = 256 * 1024
+
+
+def line_hash(line: bytes) -> str:
+    return hashlib.sha256(line.rstrip(b"\n")).hexdigest()
+
+
+def encode(entry: dict[str, Any]) -> bytes:
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Tail:
+    """The last complete entry of the log: its number and hash; ``end`` is the byte where
+    the complete lines end (a line cut short by a killed writer lies after it)."""
+
+    seq: int
+    hash: str
+    end: int
+
+
+class ChangeLog:
+    """The change log of one data file."""
+
+    def __init__(self, db: str | os.PathLike):
+        self.path = changelog_path(Path(db))
+
+    # -- writing (under the store's lock) ---------------------------------------------
+
+    def tail(self) -> Tail:
+        try:
+            with open(self.path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                start = max(0, size - _TAIL_BYTES)
+                while True:
+                    handle.seek(start)
+                    chunk = handle.read(size - start)
+                    end = chunk.rfind(b"\n")
+                    if end < 0 and start > 0:
+                        start = max(0, start - _TAIL_BYTES)
+                        continue
+                    break
+        except FileNotFoundError:
+            return Tail(0, GENESIS, 0)
+        if end < 0:
+            return Tail(0, GENESIS, 0)
+        complete = chunk[:end]
+        previous = complete.rfind(b"\n")
+        if previous < 0 and start > 0:  # one line longer than the window: read it whole
+            return self._tail_slow()
+        last = complete[previous + 1:]
+        try:
+            seq = int(json.loads(last)["seq"])
+        except (ValueError, KeyError, TypeError):
+            return self._tail_slow()
+        return Tail(seq, line_hash(last), start + end + 1)
+
+    def _tail_slow(self) -> Tail:
+        raw = self.path.read_bytes()
+        end = raw.rfind(b"\n")
+        if end < 0:
+            return Tail(0, GENESIS, 0)
+        last = raw[:end].rsplit(b"\n", 1)[-1]
+        try:
+            seq = int(json.loads(last)["seq"])
+        except (ValueError, KeyError, TypeError):
+            seq = raw[:end].count(b"\n") + 1
+        return Tail(seq, line_hash(last), end + 1)
+
+    def append(self, entries: list[dict[str, Any]], tail: Tail | None = None) -> list[dict[str, Any]]:
+        """Number, chain and append ``entries``, and fsync. The caller holds the store's
+        lock. A line a killed writer left half-written is cut off first. Returns the
+        entries as written."""
+        if not entries:
+            return []
+        tail = tail or self.tail()
+        seq, previous = tail.seq, tail.hash
+        lines, written = [], []
+        for entry in entries:
+            seq += 1
+            entry = {"seq": seq, **{k: v for k, v in entry.items() if k not in ("seq", "prev")}, "prev": previous}
+            line = encode(entry)
+            previous = line_hash(line)
+            lines.append(line)
+            written.append(entry)
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+        try:
+            size = os.fstat(fd).st_size
+            if size > tail.end:
+                os.ftruncate(fd, tail.end)  # the torn line of a killed writer: never part of the chain
+            os.write(fd, b"\n".join(lines) + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return written
+
+    # -- reading ---------------------------------------------------------------------
+
+    def read_since(self, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """Entries appended after byte ``offset`` and the offset to pass next time (the
+        change feed: an open session keeps the offset and reads only what is new)."""
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(offset)
+                raw = handle.read()
+        except FileNotFoundError:
+            return [], 0
+        end = raw.rfind(b"\n")
+        if end < 0:
+            return [], offset
+        entries = []
+        for line in raw[:end].split(b"\n"):
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict):
+                entries.append(entry)
+        return entries, offset + end + 1
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every entry, oldest first, each with ``id`` (its number); the lines of
+        transactions that never reached the data file are left out."""
+        raw, _ = self.read_since(0)
+        abandoned: set[int] = set()
+        for entry in raw:
+            if entry.get("action") == "abandoned":
+                first, last = entry.get("seqs") or (0, -1)
+                abandoned.update(range(int(first), int(last) + 1))
+        return [dict(entry, id=entry.get("seq")) for entry in raw
+                if entry.get("action") != "abandoned" and entry.get("seq") not in abandoned]
+
+    def verify(self) -> list[str]:
+        """The first broken link of the chain, as a sentence ([] when the log is whole)."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as error:
+            return [t("changes.unreadable", path=self.path, reason=error.strerror or str(error))]
+        lines = raw.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        elif lines:
+            lines.pop()  # a line cut short by a killed writer: the next save removes it
+        previous, expected = GENESIS, 1
+        for number, line in enumerate(lines, 1):
+            try:
+                entry = json.loads(line)
+                seq, prev = int(entry["seq"]), entry["prev"]
+            except (ValueError, KeyError, TypeError):
+                return [t("changes.broken_line", path=self.path, line=number)]
+            if seq != expected:
+                return [t("changes.broken_seq", path=self.path, line=number, seq=seq, expected=expected)]
+            if prev != previous:
+                return [t("changes.broken_chain", path=self.path, line=number, seq=seq)]
+            previous, expected = line_hash(line), seq + 1
+        return []
+
+
+def unlanded(entries: list[dict[str, Any]], log_seq: int) -> list[int]:
+    """Numbers of data changes logged after ``log_seq`` (the last the data file holds)."""
+    return [int(e["seq"]) for e in entries if int(e.get("seq", 0)) > log_seq and e.get("action") in DATA_ACTIONS]

@@ -1,0 +1,55 @@
+"""Days nobody could check: a new term in a year chinese-calendar does not cover yet (2027
+today) lists the weekdays that look like official holidays, ticked, and asks the admin
+to close them before the term's activities are generated (space ticks, ctrl+s closes the
+ticked ones, escape goes back to the term form)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, SelectionList, Static
+
+from models.i18n import t
+from screens.widgets.keys import translate_bindings
+
+
+class UncheckedDays(ModalScreen[list[dt.date] | None]):
+    """Dismisses with the days to close (perhaps none), or None to go back to the form."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "close_days", "calendar.key.close_days", id="unchecked.close"),
+        Binding("escape", "back", "key.back", id="unchecked.back"),
+    ]
+    DEFAULT_CSS = """
+    UncheckedDays { align: center middle; }
+    UncheckedDays > Vertical { width: 64; max-width: 100%; height: auto; max-height: 100%;
+                               border: round $warning; background: $surface; padding: 0 1; }
+    UncheckedDays SelectionList { height: auto; max-height: 14; border: none; }
+    """
+
+    def __init__(self, days: list[tuple[dt.date, str]]):
+        super().__init__()
+        translate_bindings(self)
+        self.days = days
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(t("calendar.unchecked.question", count=len(self.days))), id="unchecked-question")
+            yield SelectionList[str](*[(Text(f"{day.isoformat()} {t(f'weekday.{day.weekday()}')}  {name}"),
+                                        day.isoformat(), True) for day, name in self.days], id="unchecked-days")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    def action_close_days(self) -> None:
+        chosen = set(self.query_one(SelectionList).selected)
+        self.dismiss([day for day, _ in self.days if day.isoformat() in chosen])
+
+    def action_back(self) -> None:
+        self.dismiss(None)
