@@ -26,7 +26,7 @@ from models.terms import current_term, week_of, weeks_in
 OVERDUE, DUE, OK = "overdue", "due", "ok"
 # A line's state as a symbol, so that it reads without colour too.
 STATE_MARKS = {OVERDUE: "!", DUE: "·", OK: "✔"}
-MINUTES_GRACE_DAYS = 7  # minutes of an activity are "due" for a week, "overdue" after
+MINUTES_GRACE_DAYS = 7  # when the policy names no number of days for the minutes
 FOLLOW_UPS_SHOWN = 3  # the newest follow-ups get a line each; the rest one line to the log
 
 
@@ -135,11 +135,18 @@ def minutes_owed(activities: list[Activity], groups: dict[int, Group], teacher_i
             continue
         if activity.minutes.strip():
             continue
-        group = groups.get(activity.group_id)
-        keeper = group.leader_id if group else activity.host_id
-        if keeper == teacher_id:
+        if minutes_keeper(activity, groups) == teacher_id:
             owed.append(activity)
     return sorted(owed, key=lambda a: (a.date, a.period, a.id))
+
+
+def minutes_keeper(activity: Activity, groups: dict[int, Group]) -> int:
+    """Who owes an activity's minutes: its 记录人 when one is named, else its group's leader
+    (the host for a school event)."""
+    if getattr(activity, "recorder_id", 0):
+        return activity.recorder_id
+    group = groups.get(activity.group_id)
+    return group.leader_id if group else activity.host_id
 
 
 def suggestions_to_follow_up(observations: list[Observation], teacher_id: int, term_id: str) -> list[Observation]:
@@ -240,7 +247,8 @@ def build_home(store, teacher: Teacher, today: dt.date, term: Term | None = None
 
         for activity in minutes_owed(activities, groups, teacher.id, today):
             days = (today - dt.date.fromisoformat(activity.date)).days
-            state = DUE if days <= MINUTES_GRACE_DAYS else OVERDUE
+            # the school's own number of days (policy.minutes_due_days), as the dashboard flags them
+            state = DUE if days < getattr(policy, "minutes_due_days", MINUTES_GRACE_DAYS) else OVERDUE
             lines.append(HomeLine("term", "minutes", t("home.minutes", when=short_day(activity.date),
                                                        what=_what(activity, groups), days=days),
                                   state, Jump("activity", activity.id)))

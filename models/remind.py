@@ -32,6 +32,7 @@ from pathlib import Path
 
 from models.dashboard import build_dashboard, name_sort_key
 from models.dates import format_period, period_times, weekday_name
+from models.home import minutes_keeper
 from models.i18n import t
 from models.mentoring import progress_of
 from models.records import Activity, Group, MentorMeeting, Observation, Pairing, Teacher, Term
@@ -288,7 +289,7 @@ def build_digest(store, today: dt.date, group_names: list[str] | None = None) ->
         if scope is not None and a.group_id not in scope:
             continue
         group = groups.get(a.group_id)
-        keeper = group.leader_id if group else a.host_id
+        keeper = minutes_keeper(a, groups)
         day = dt.date.fromisoformat(a.date)
         minutes.lines.append(t("remind.minutes_line", group=group.name if group else t("remind.school_wide"),
                                day=f"{day:%m-%d} {weekday_name(day)}", what=a.topic or a.event or a.kind,

@@ -165,3 +165,15 @@ def test_no_term_means_no_lines(demo_store):
             tx.delete(term)
     home = build_home(demo_store, zhangmin, TODAY)
     assert home.term is None and home.lines == []
+
+
+def test_the_named_recorder_owes_the_minutes_not_the_leader(demo_store):
+    group = next(g for g in demo_store.all(Group) if g.kind == "research" and g.leader_id)
+    member = next(m for m in group.member_ids if m != group.leader_id)
+    with demo_store.transaction() as tx:
+        activity = tx.insert(Activity(term_id="2025-2026-1", group_id=group.id, date="2025-10-27", period=6,
+                                      topic="记录人写", status="planned", recorder_id=member))
+    owed = lambda tid: {line.jump.record_id for line in build_home(demo_store, demo_store.get(Teacher, tid),  # noqa: E731
+                                                                   TODAY).lines if line.kind == "minutes"}
+    assert activity.id in owed(member)
+    assert activity.id not in owed(group.leader_id)
