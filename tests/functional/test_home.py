@@ -101,7 +101,7 @@ async def test_minutes_written_in_the_activity_take_the_line_away(make_test_app,
     with store.transaction() as tx:
         event = tx.insert(Activity(term_id="2025-2026-1", group_id=0, date="2025-11-03", period=7, kind="专家讲座",
                                    event="座谈会", topic="期中座谈", host_id=1, status="held",
-                                   attendee_ids=[1]))
+                                   attendee_ids=[1], attendance={"1": "present"}))
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("0")

@@ -107,12 +107,13 @@ def test_minutes_owed_by_the_groups_leader(demo_store):
     group = next(g for g in demo_store.all(Group) if g.kind == "research" and g.leader_id)
     leader = demo_store.get(Teacher, group.leader_id)
     with demo_store.transaction() as tx:
+        taken = {str(m): "present" for m in group.member_ids}  # a held activity has its attendance
         held = tx.insert(Activity(term_id="2025-2026-1", group_id=group.id, date="2025-11-03", period=6,
-                                  topic="三天前", status="held"))
+                                  topic="三天前", status="held", attendance=taken))
         old = tx.insert(Activity(term_id="2025-2026-1", group_id=group.id, date="2025-10-20", period=6,
                                  topic="半月前", status="planned"))
         tx.insert(Activity(term_id="2025-2026-1", group_id=group.id, date="2025-10-21", period=6,
-                           topic="有记录", status="held", minutes="记了"))
+                           topic="有记录", status="held", minutes="记了", attendance=taken))
         tx.insert(Activity(term_id="2025-2026-1", group_id=group.id, date="2025-10-22", period=6,
                            topic="取消了", status="cancelled", cancel_reason="考试"))
     lines = {line.jump.record_id: line for line in build_home(demo_store, leader, TODAY).lines
