@@ -149,12 +149,12 @@ def describe(entry: dict[str, Any], names: Names | None = None) -> AuditLine:
         who = f"{name}（{raw_who}）" if who == raw_who else f"{name}（{raw_who}，{uid}）"
     if action in ("restore", "backup"):
         return AuditLine(int(entry.get("id", 0) or 0), str(entry.get("at", "")), who, label,
-                         str(entry.get("source") or entry.get("path") or ""), ())
+                         str(entry.get("source") or entry.get("path") or ""), (), name=name)
     before, after = entry.get("before") or {}, entry.get("after") or {}
     if action == "insert_many":
         ids = entry.get("record_ids") or []
         record = f"{table_label(entry.get('table', ''))} " + t("access.audit.many", count=len(ids))
-        return AuditLine(int(entry.get("id", 0)), str(entry.get("at", "")), who, label, record, ())
+        return AuditLine(int(entry.get("id", 0)), str(entry.get("at", "")), who, label, record, (), name=name)
     record = f"{table_label(entry.get('table', ''))} #{entry.get('record_id', '?')}"
     fields = [k for k in sorted(set(before) | set(after)) if k not in _STAMPS]
     if action != "update":  # a whole record: show what it held, not every empty field
