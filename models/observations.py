@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from models.store.archive import ArchiveView, view_for
@@ -26,7 +24,7 @@ from models.pinyin import full_pinyin, match_score
 from models.records import (
     LESSON_TYPES, RATINGS, Activity, Group, Observation, Policy, Problem, Teacher, Term,
 )
-from models.exports.spreadsheets import Sheet, csv_bytes, save, xlsx_bytes
+from models.exports.content import Report, as_date, single_table
 from models.store.storage import ValidationFailed
 from models.terms import term_of, week_of, weeks_in
 
@@ -447,18 +445,13 @@ def export_table(store, viewer: Teacher | None, term_id: str = "") -> tuple[list
     return header, rows
 
 
-def write_csv(path: Path | io.TextIOBase, header: list[str], rows: list[list[str]]) -> None:
-    """UTF-8 with a BOM, so Excel on a school PC opens the Chinese right."""
-    data = csv_bytes(header, rows)
-    if isinstance(path, Path):
-        save(path, data)
-    else:
-        path.write(data.decode("utf-8"))  # the BOM stays, as a character
-
-
-def write_xlsx(path: Path, header: list[str], rows: list[list[str]], sheet: str) -> None:
-    """A header row in bold, frozen below it, columns wide enough for their Chinese."""
-    save(path, xlsx_bytes([Sheet(sheet, header, rows, widths=[width for _, width in EXPORT_COLUMNS])]))
+def export_report(header: list[str], rows: list[list[str]], *, title: str, school: str = "",
+                  term: str = "") -> Report:
+    """The export as one table for :func:`models.exports.registry.render` (CSV, XLSX …);
+    dates become date cells."""
+    rows = [[as_date(row[0]), *row[1:]] for row in rows]
+    return single_table(title, header, rows, widths=[width for _, width in EXPORT_COLUMNS], school=school,
+                        term=term)
 
 
 def visible_count(store, viewer: Teacher | None, records: Iterable[Observation]) -> int:

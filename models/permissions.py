@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from models import documents, prep
 from models.i18n import t
 from models.activities import attendees_of
 from models.people import leaders_of
@@ -147,9 +148,37 @@ def pairing_partners(store, pairing_id: int) -> tuple[int, int]:
 # -- the rules, one per record type ------------------------------------------------------
 
 
+def _area_rules() -> dict:
+    """Tables whose areas keep their own rule beside their records: table → (check, full
+    rights, refusal exception). Documents (issue 17): nobody edits another's document,
+    the author submits, the reviewer returns or approves; the kinds, hand-ins and
+    required reading are the office's. 集体备课: the group's leader sets the schedule,
+    members add their own comments."""
+    rules = {}
+    for cls in documents.RECORD_TYPES:
+        rules[cls.TABLE] = (documents.check_document_change, documents.has_full_rights,
+                            documents.DocumentRefused)
+    for cls in prep.RECORD_TYPES:
+        rules[cls.TABLE] = (prep.check_prep_change, _prep_full_rights, prep.PrepRefused)
+    return rules
+
+
+def _prep_full_rights(store, actor: Teacher, record: Record) -> bool:
+    try:
+        prep.check_prep_change(store, actor, "insert", None, record)
+    except prep.PrepRefused:
+        return False
+    return True
+
+
+_AREA_RULES = _area_rules()
+
+
 def has_full_rights(store, actor: Teacher, record: Record) -> bool:
     """May the actor create, delete, and change every field of this record (the
     evaluation rule aside)?"""
+    if record.TABLE in _AREA_RULES:  # documents: not even the admin writes another's
+        return _AREA_RULES[record.TABLE][1](store, actor, record)
     if actor.is_admin:
         return True
     if isinstance(record, Observation):
@@ -266,6 +295,13 @@ def check_change(store, actor_login: str, action: str, before: Record | None, af
         raise PermissionDenied(t("access.unknown_actor", login=actor_login or "?"))
     record = after if after is not None else before
     if record is None:
+        return
+    if record.TABLE in _AREA_RULES:  # an area with its own workflow rule (documents, 集体备课)
+        check, _full_rights, refused = _AREA_RULES[record.TABLE]
+        try:
+            check(store, actor, action, before, after)
+        except refused as error:
+            raise PermissionDenied(error.reason) from None
         return
     if action == "insert" or before is None:
         if not has_full_rights(store, actor, after):

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.exports.spreadsheets import unguard
 from models.store.storage import ValidationFailed
 from models.i18n import t
 from models.pinyin import full_pinyin
@@ -148,10 +149,14 @@ def read_roster(path: str | Path) -> RosterTable:
     if raw[:4] == b"PK\x03\x04":
         rows = _xlsx_rows(raw, path)
         encoding = ""
+    elif raw[:8] == OLE2_MAGIC:
+        # The old binary Excel format (.xls, Excel 97–2003), still common in school offices.
+        rows = _xls_rows(raw, path)
+        encoding = ""
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         raise RosterFileError(t("roster.import.bad_xlsx", path=path))
     elif path.suffix.lower() == ".xls":
-        raise RosterFileError(t("roster.import.old_xls", path=path))
+        raise RosterFileError(t("roster.import.bad_xls", path=path))
     else:
         text, encoding = decode_text(raw, path)
         rows = _csv_rows(text)
@@ -197,7 +202,8 @@ def _csv_rows(text: str) -> list[SourceRow]:
     start = 1
     try:
         for cells in reader:
-            rows.append(SourceRow(start, [c.strip() for c in cells]))
+            # jiaoyan's own export guards formula-like text with a leading ': undo it.
+            rows.append(SourceRow(start, [unguard(c.strip()).strip() for c in cells]))
             start = reader.line_num + 1
     except csv.Error as error:
         if "end of data" in str(error):
@@ -218,6 +224,44 @@ def _cell_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
+
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _xls_rows(raw: bytes, path: Path) -> list[SourceRow]:
+    """The first sheet of an .xls workbook (xlrd), merged cells repeated like an .xlsx's."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
+    except Exception as error:  # xlrd raises its own XLRDError and struct errors on damaged files
+        raise RosterFileError(t("roster.import.bad_xls_reason", path=path, reason=error)) from None
+    if book.nsheets == 0:
+        raise RosterFileError(t("roster.import.empty", path=path))
+    sheet = book.sheet_by_index(0)
+    merged_values = {}
+    for first_row, last_row, first_col, last_col in sheet.merged_cells:
+        value = sheet.cell_value(first_row, first_col)
+        for row in range(first_row, last_row):
+            for column in range(first_col, last_col):
+                merged_values[(row, column)] = value
+    rows = []
+    for row_index in range(sheet.nrows):
+        cells = []
+        for column in range(sheet.ncols):
+            cell = sheet.cell(row_index, column)
+            value = merged_values.get((row_index, column), cell.value)
+            if cell.ctype == xlrd.XL_CELL_DATE and (row_index, column) not in merged_values:
+                try:
+                    value = xlrd.xldate_as_datetime(cell.value, book.datemode)
+                except (ValueError, OverflowError):
+                    pass
+            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                value = bool(cell.value)
+            cells.append(_cell_text(value))
+        rows.append(SourceRow(row_index + 1, cells))
+    return rows
 
 
 def _xlsx_rows(raw: bytes, path: Path) -> list[SourceRow]:

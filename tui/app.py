@@ -21,6 +21,7 @@ from screens.dialogs.change_log import AuditScreen
 from screens.base import AreaScreen
 from screens.calendar.screen import CalendarScreen
 from screens.dashboard.screen import DashboardScreen
+from screens.documents.screen import DocumentsScreen
 from screens.dialogs.help import HelpScreen
 from screens.home.screen import HomeScreen
 from screens.mentoring.screen import MentoringScreen
@@ -28,7 +29,7 @@ from screens.observations.screen import ObservationsScreen
 from screens.rosters.screen import RostersScreen
 from screens.widgets.keys import translate_bindings
 
-AREAS = ("calendar", "rosters", "observations", "mentoring", "dashboard")
+AREAS = ("calendar", "rosters", "observations", "mentoring", "dashboard", "documents")
 HOME = "home"  # 我的, on key 0: where a teacher (not the admin) lands
 TEXTUAL_COMMANDS = {"Theme": "palette.builtin.theme", "Quit": "palette.builtin.quit", "Keys": "palette.builtin.keys",
                     "Maximize": "palette.builtin.maximize", "Minimize": "palette.builtin.minimize",
@@ -48,6 +49,7 @@ class JiaoyanApp(App[int]):
         "observations": ObservationsScreen,
         "mentoring": MentoringScreen,
         "dashboard": DashboardScreen,
+        "documents": DocumentsScreen,
         HOME: HomeScreen,
     }
     BINDINGS = [
@@ -56,6 +58,7 @@ class JiaoyanApp(App[int]):
         Binding("3", "area('observations')", "area.observations", id="area.observations"),
         Binding("4", "area('mentoring')", "area.mentoring", id="area.mentoring"),
         Binding("5", "area('dashboard')", "area.dashboard", id="area.dashboard"),
+        Binding("6", "area('documents')", "area.documents", id="area.documents"),
         Binding("0", "area('home')", "area.home", id="area.home"),
         Binding("f1", "help", "key.help", id="app.help"),
         Binding("f2", "audit", "access.audit.key", id="app.audit"),

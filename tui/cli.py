@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiaoyan", description=t("cli.description"), parents=[common])
     parser.add_argument("--version", action="version", version=f"jiaoyan {__version__}")
     parser.add_argument("--demo", action="store_true", help=t("cli.opt.demo"))
-    parser.add_argument("--area", choices=("home", "calendar", "rosters", "observations", "mentoring", "dashboard"),
+    parser.add_argument("--area", choices=("home", "calendar", "rosters", "observations", "mentoring", "dashboard",
+                                           "documents"),
                         help=t("cli.opt.area"))
     parser.add_argument("--as", dest="as_login", metavar="LOGIN", help=t("access.cli.as"))
     parser.add_argument("--no-mouse", action="store_true", help=t("access.cli.no_mouse"))

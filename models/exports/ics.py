@@ -1,18 +1,18 @@
-"""The research calendar for phones (.ics, RFC 5545) and the activity records for
-Excel (CSV with BOM, XLSX)."""
+"""The research calendar for phones (.ics, RFC 5545) and the activity records as a table
+(any table format of :mod:`models.exports.registry`: CSV, XLSX …)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from pathlib import Path
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from models.activities import attendance_counts, attendance_names
 from models.dates import format_period, period_times
 from models.i18n import t
 from models.records import Activity, Group, Policy, Teacher, Term
-from models.exports.spreadsheets import Sheet, csv_bytes, save, xlsx_bytes
+from models.exports.content import Report, as_date, single_table
 
 SCHOOL_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -31,6 +31,24 @@ def activity_title(activity: Activity, groups: dict[int, Group]) -> str:
 def activity_uid(activity: Activity, school_id: str) -> str:
     """Stable across exports: the record id never changes, so a re-import updates."""
     return f"activity-{activity.id}-{activity.term_id}@{school_id or 'jiaoyan'}"
+
+
+@dataclass
+class CalendarFeed:
+    """What an .ics file holds; :func:`ics_bytes` writes it (the registry's "ics")."""
+
+    activities: list[Activity]
+    groups: dict[int, Group]
+    teachers: dict[int, Teacher]
+    policy: Policy
+    school_id: str
+    school_name: str
+    kind: str = "calendar"
+
+
+def ics_bytes(feed: CalendarFeed) -> bytes:
+    return build_ics(feed.activities, groups=feed.groups, teachers=feed.teachers, policy=feed.policy,
+                     school_id=feed.school_id, school_name=feed.school_name)
 
 
 def build_ics(activities: list[Activity], *, groups: dict[int, Group], teachers: dict[int, Teacher],
@@ -118,19 +136,14 @@ def activity_rows(activities: list[Activity], *, groups: dict[int, Group], teach
     return header, rows
 
 
-def write_csv(path: Path | None, header: list[str], rows: list[list[object]]) -> bytes:
-    """UTF-8 with BOM so Excel opens the Chinese right; returns the bytes (also written
-    to ``path`` when given)."""
-    data = csv_bytes(header, rows)
-    if path is not None:
-        save(path, data)
-    return data
+# Relative column widths (Excel and Word).
+_WIDTHS = {"date": 12, "period": 12, "group": 16, "kind": 10, "topic": 30, "place": 12, "host": 10,
+           "speaker": 10, "recorder": 10, "present": 6, "leave": 6, "absent": 6, "present_names": 40,
+           "leave_names": 16, "absent_names": 16, "status": 14, "minutes": 60}
 
 
-_XLSX_WIDTHS = {"date": 12, "period": 12, "group": 16, "kind": 10, "topic": 30, "place": 12, "host": 10,
-                "speaker": 10, "recorder": 10, "present": 6, "leave": 6, "absent": 6, "present_names": 40,
-                "leave_names": 16, "absent_names": 16, "status": 14, "minutes": 60}
-
-
-def write_xlsx(path: Path, header: list[str], rows: list[list[object]], title: str) -> None:
-    save(path, xlsx_bytes([Sheet(title, header, rows, widths=[_XLSX_WIDTHS[c] for c in EXPORT_COLUMNS])]))
+def activity_report(header: list[str], rows: list[list[object]], *, title: str, school: str = "",
+                    term: str = "") -> Report:
+    """The activity records as one table; dates as dates."""
+    rows = [[as_date(row[0]), *row[1:]] for row in rows]
+    return single_table(title, header, rows, widths=[_WIDTHS[c] for c in EXPORT_COLUMNS], school=school, term=term)

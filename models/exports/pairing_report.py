@@ -1,4 +1,5 @@
-"""Pairings on paper: the term's export (CSV/XLSX) and one pair's term record (Markdown/Word).
+"""Pairings on paper: the term's export (a table: CSV, XLSX …) and one pair's term record
+(a report: Word, Markdown …), both rendered by :mod:`models.exports.registry`.
 
 Observation comments in a record follow models.permissions: the viewer sees them only
 when allowed, exactly as on screen.
@@ -10,14 +11,16 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.dates import format_date
 from models.i18n import t
 from models.mentoring import (
-    evaluation_of, meetings_of, mutual_observations, progress_for_store, records_for_term, span_label,
+    evaluation_of, meetings_of, mutual_observations, progress_for_store, records_for_term,
 )
 from models.permissions import readable
 from models.records import MentorMeeting, Observation, Pairing, Teacher, Term
-from models.exports.spreadsheets import Sheet, csv_bytes, save, xlsx_bytes
+from models.exports import registry
+from models.exports.word import cn_date
+from models.exports.content import Fields, Part, Report, Signatures, Table, Text, as_date, single_table
+from models.records import term_display_name
 
 EXPORT_COLUMNS = (
     "id", "mentor", "mentee", "subject", "from_term", "to_term", "status", "held", "expected",
@@ -56,18 +59,10 @@ def export_rows(store, term: Term, today: dt.date, viewer: Teacher | None = None
     return rows
 
 
-def write_csv(rows: list[list[object]], target: Path | None) -> str:
-    """UTF-8 with a BOM so that Excel opens it; returns the text when there is no target."""
-    data = csv_bytes(rows[0], rows[1:])
-    if target is None:
-        return data.decode("utf-8-sig")
-    save(target, data)
-    return ""
-
-
-def write_xlsx(rows: list[list[object]], target: Path, title: str) -> None:
-    """The first column (the pairing's id) stays in view when scrolling right."""
-    save(target, xlsx_bytes([Sheet(title, rows[0], rows[1:], frozen_columns=1)]))
+def export_report(rows: list[list[object]], term: Term, school: str = "") -> Report:
+    """The export as one table; the first column (the pairing's id) stays in view in Excel."""
+    return single_table(term.term_id, [str(h) for h in rows[0]], rows[1:], school=school, term=term.name,
+                        frozen_columns=1)
 
 
 # -- one pairing's term record ------------------------------------------------------------
@@ -88,15 +83,28 @@ class PairingRecord:
     printed: str
 
 
+def _term_name(term_id: str) -> str:
+    try:
+        return term_display_name(term_id)
+    except (ValueError, KeyError):
+        return term_id
+
+
+def _span(pairing: Pairing) -> str:
+    """``2025—2026学年第一学期 至今``: the terms by name, as printed on paper."""
+    if not pairing.to_term:
+        return t("mentoring.report.span_open", start=_term_name(pairing.from_term))
+    return t("mentoring.report.span_value", start=_term_name(pairing.from_term), end=_term_name(pairing.to_term))
+
+
 def pairing_record(store, pairing: Pairing, term: Term, viewer: Teacher | None, today: dt.date) -> PairingRecord:
     names = _names(store)
-    terms = store.all(Term)
     progress = progress_for_store(store, pairing, term, today)
     basics = [
         (t("mentoring.export.mentor"), names.get(pairing.mentor_id, "?")),
         (t("mentoring.export.mentee"), names.get(pairing.mentee_id, "?")),
         (t("mentoring.export.subject"), pairing.subject),
-        (t("mentoring.report.span"), span_label(pairing)),
+        (t("mentoring.report.span"), _span(pairing)),
         (t("mentoring.export.status"), t(f"pairing.{pairing.status}")),
     ]
     figures = []
@@ -109,7 +117,7 @@ def pairing_record(store, pairing: Pairing, term: Term, viewer: Teacher | None, 
             (t("mentoring.export.lessons"), "、".join(progress.showcase_lessons) or t("mentoring.page.none")),
         ]
     source = records_for_term(store, term)  # an archived term's records are in its archive file
-    meetings = [[format_date(m.date, terms), m.kind, str(m.duration_minutes or ""), m.content]
+    meetings = [[as_date(m.date), m.kind, m.duration_minutes or "", m.content]
                 for m in reversed(meetings_of(source.all(MentorMeeting), pairing.id, term.term_id))]
     observations = []
     for observation in mutual_observations(pairing, source.all(Observation), term.term_id):
@@ -119,7 +127,7 @@ def pairing_record(store, pairing: Pairing, term: Term, viewer: Teacher | None, 
                                                    observation.suggestions) if part)
         else:
             comments = t("mentoring.report.hidden")
-        observations.append([observation.date, names.get(observation.observer_id, "?"),
+        observations.append([as_date(observation.date), names.get(observation.observer_id, "?"),
                              names.get(observation.teacher_id, "?"), observation.topic, observation.lesson_type,
                              shown.rating, comments])
     evaluation = evaluation_of(pairing, term.term_id)
@@ -133,7 +141,7 @@ def pairing_record(store, pairing: Pairing, term: Term, viewer: Teacher | None, 
         evaluation=[(t("mentoring.eval.summary"), evaluation["summary"]),
                     (t("mentoring.eval.grade"), evaluation["grade"]),
                     (t("mentoring.eval.comment"), evaluation["comment"])],
-        printed=t("mentoring.report.generated", date=today.isoformat()),
+        printed=t("mentoring.report.generated", date=cn_date(today)),
     )
 
 
@@ -148,89 +156,37 @@ def _observation_header() -> list[str]:
             t("mentoring.report.obs.comments")]
 
 
-def _md_cell(value: str) -> str:
-    # A table cell is one line; a pipe would end the cell.
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>") or " "
-
-
-def _md_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_md_cell(str(c)) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
+def record_report(record: PairingRecord) -> Report:
+    """The record as a report: fields, goals, meetings and observations, evaluation, signatures."""
+    item_value = (t("mentoring.report.item"), t("mentoring.report.value"))
+    none = t("mentoring.page.none")
+    meetings: list = ([Table(t("mentoring.report.meetings"), _meeting_header(), record.meetings, [2.2, 1.4, 1, 7])]
+                      if record.meetings else [Text(t("mentoring.meet.none"))])
+    observations: list = ([Table(t("mentoring.report.observations"), _observation_header(), record.observations,
+                                 [2.2, 1.3, 1.3, 2.6, 1.2, 1, 5])]
+                          if record.observations else [Text(none)])
+    parts = [
+        Part(t("mentoring.report.basic"), [Fields(record.basics, item_value)]),
+        Part(t("mentoring.page.goals"), [Text(record.goals or none)]),
+        Part(t("mentoring.report.progress"), [Fields(record.progress, item_value)]),
+        Part(t("mentoring.report.meetings"), meetings),
+        Part(t("mentoring.report.observations"), observations),
+        Part(t("mentoring.report.evaluation"), [
+            Fields(record.evaluation, item_value),
+            Signatures([t("mentoring.report.sign.mentor"), t("mentoring.report.sign.mentee"),
+                        t("mentoring.report.sign.office")]),
+            Text(record.printed),
+        ]),
+    ]
+    return Report(f"{record.school} {record.title}", parts,
+                  subtitle=f"{t('mentoring.report.term')}：{record.term_name}", school=record.school,
+                  term=record.term_name)
 
 
 def to_markdown(record: PairingRecord) -> str:
-    item, value = t("mentoring.report.item"), t("mentoring.report.value")
-    parts = [
-        f"# {record.school} {record.title}", "", f"**{t('mentoring.report.term')}**：{record.term_name}", "",
-        f"## {t('mentoring.report.basic')}", "", _md_table([item, value], [list(r) for r in record.basics]), "",
-        f"## {t('mentoring.page.goals')}", "", record.goals or t("mentoring.page.none"), "",
-        f"## {t('mentoring.report.progress')}", "", _md_table([item, value], [list(r) for r in record.progress]), "",
-        f"## {t('mentoring.report.meetings')}", "",
-        _md_table(_meeting_header(), record.meetings) if record.meetings else t("mentoring.meet.none"), "",
-        f"## {t('mentoring.report.observations')}", "",
-        _md_table(_observation_header(), record.observations) if record.observations else t("mentoring.page.none"),
-        "",
-        f"## {t('mentoring.report.evaluation')}", "", _md_table([item, value], [list(r) for r in record.evaluation]),
-        "", t("mentoring.report.signatures"), "", record.printed, "",
-    ]
-    return "\n".join(parts)
+    return registry.render(record_report(record), "md").decode("utf-8")
 
 
 def write_docx(record: PairingRecord, target: Path) -> None:
-    """A Word document on A4 with headings and tables, ready to print and sign."""
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2.0))
-    normal = document.styles["Normal"]
-    normal.font.size = Pt(10.5)
-    # East Asian text needs its own font name, or Word falls back to a font without Chinese.
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-
-    def table(header: list[str], rows: list[list[str]]) -> None:
-        grid = document.add_table(rows=1, cols=len(header))
-        grid.style = "Table Grid"
-        for cell, text in zip(grid.rows[0].cells, header):
-            cell.text = ""
-            cell.paragraphs[0].add_run(text).bold = True
-        for row in rows:
-            cells = grid.add_row().cells
-            for cell, text in zip(cells, row):
-                cell.text = str(text)
-
-    document.add_heading(f"{record.school} {record.title}", level=0)
-    document.add_paragraph(f"{t('mentoring.report.term')}：{record.term_name}")
-    document.add_heading(t("mentoring.report.basic"), level=1)
-    table([t("mentoring.report.item"), t("mentoring.report.value")], [list(r) for r in record.basics])
-    document.add_heading(t("mentoring.page.goals"), level=1)
-    document.add_paragraph(record.goals or t("mentoring.page.none"))
-    document.add_heading(t("mentoring.report.progress"), level=1)
-    table([t("mentoring.report.item"), t("mentoring.report.value")], [list(r) for r in record.progress])
-    document.add_heading(t("mentoring.report.meetings"), level=1)
-    if record.meetings:
-        table(_meeting_header(), record.meetings)
-    else:
-        document.add_paragraph(t("mentoring.meet.none"))
-    document.add_heading(t("mentoring.report.observations"), level=1)
-    if record.observations:
-        table(_observation_header(), record.observations)
-    else:
-        document.add_paragraph(t("mentoring.page.none"))
-    document.add_heading(t("mentoring.report.evaluation"), level=1)
-    table([t("mentoring.report.item"), t("mentoring.report.value")], [list(r) for r in record.evaluation])
-    document.add_paragraph("")
-    document.add_paragraph(t("mentoring.report.signatures"))
-    document.add_paragraph(record.printed)
-    import io
-
-    from models.store.outputs import write_output
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    write_output(target, buffer.getvalue())
+    """An A4 Word document in the school's layout (models/exports/word.py), ready to print and sign."""
+    registry.save(target, registry.render(record_report(record), "docx"))

@@ -1,7 +1,8 @@
 """Exporting the staff roster: CSV (UTF-8 with BOM, so Excel opens it right) or XLSX.
 
 The columns are the ones :mod:`models.roster_import` reads back, so an exported
-file can be edited in Excel and imported again.
+file can be edited in Excel and imported again (the import undoes the formula guard's
+leading ``'``).
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from models.exports import spreadsheets
+from models.exports import registry
+from models.exports.content import Report, single_table
 from models.i18n import t
 from models.records import Group, Teacher
 from models.rosters import group_names_by_teacher
 
 HEADERS = ("姓名", "性别", "任教学科", "任教年级", "职务", "登录名", "所在组", "状态", "入职日期", "备注")
-# Readable column widths in Excel, in characters.
-XLSX_WIDTHS = (12, 6, 14, 14, 20, 16, 30, 8, 12, 30)
+# Relative column widths (Excel and Word).
+WIDTHS = (12, 6, 14, 14, 20, 16, 30, 8, 12, 30)
+KIND = "table"
 
 
 def roster_rows(teachers: Iterable[Teacher], groups: Iterable[Group] = ()) -> list[list[str]]:
@@ -33,20 +36,16 @@ def roster_rows(teachers: Iterable[Teacher], groups: Iterable[Group] = ()) -> li
     return rows
 
 
-def csv_bytes(rows: list[list[str]]) -> bytes:
-    # Read back by `jiaoyan import teachers`, so names are written exactly as they are.
-    return spreadsheets.csv_bytes(HEADERS, rows, protect_formulas=False)
+def roster_report(rows: list[list[str]], school: str = "") -> Report:
+    return single_table(t("roster.export.sheet"), list(HEADERS), rows, widths=list(WIDTHS), school=school)
 
 
-def xlsx_bytes(rows: list[list[str]]) -> bytes:
-    return spreadsheets.xlsx_bytes([spreadsheets.Sheet(t("roster.export.sheet"), HEADERS, rows, widths=XLSX_WIDTHS)])
-
-
-def export_roster(store, fmt: str) -> bytes:
-    rows = roster_rows(store.all(Teacher), store.all(Group))
-    return xlsx_bytes(rows) if fmt == "xlsx" else csv_bytes(rows)
+def export_roster(store, fmt: str, teachers: Iterable[Teacher] | None = None) -> bytes:
+    """The roster (or just ``teachers``) in a format of the registry."""
+    rows = roster_rows(store.all(Teacher) if teachers is None else teachers, store.all(Group))
+    return registry.render(roster_report(rows, store.policy().school_name), fmt)
 
 
 def write_export(path: Path, payload: bytes) -> None:
     """Write through a temporary file so a half-written export never replaces a good one."""
-    spreadsheets.save(path, payload)
+    registry.save(path, payload)

@@ -1,109 +1,260 @@
-"""Tables for Excel: CSV that a school PC opens right, and XLSX with a header that stays put.
+"""The one CSV writer and the one XLSX writer, with the one formula guard.
 
-Every export of the app (teachers, activities, observations, pairings, term reports) writes
-through here, so they all behave the same: UTF-8 with a BOM for CSV, a bold frozen header
-row and columns wide enough for their Chinese in XLSX, and typed text that starts like a
-formula (``=1+1``) kept as text.
+Every table jiaoyan writes for Excel goes through here (teachers, activities,
+observations, pairings, the term report), so they all behave the same:
+
+- **The guard.** A cell of user text that starts with ``=``, ``+``, ``-``, ``@``, a tab
+  or a carriage return is a formula to Excel, LibreOffice and WPS (a tab then ``=`` too:
+  the tab is dropped on paste). :func:`needs_guard` is the one test; CSV prefixes such
+  text with ``'`` (:func:`csv_cell`), XLSX stores it as a text cell that is never
+  calculated (:func:`_text_cell`). Numbers and dates are not user text and stay typed.
+- **CSV**: UTF-8 with a BOM and CRLF line ends, as Excel on a Chinese Windows PC expects;
+  dates as ``2025-11-05``. Only a report of one table can be a CSV.
+- **XLSX** (openpyxl's write-only mode: time linear in rows): one sheet per table, a bold
+  header row that is frozen, filtered and repeated on every printed page; dates as date
+  cells, numbers as numbers; columns as wide as their Chinese (capped, long text wraps);
+  printed on A4, landscape when wide, fitted to one page wide, with the school and term
+  in the page header and "第 X 页 共 Y 页" in the footer.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+from models.exports.content import Fields, Report, Table
+from models.i18n import t
+
+DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Kept for older callers: the same set.
+FORMULA_STARTS = DANGEROUS_STARTS
+
+Progress = Callable[[int, int], None]  # (rows done, rows in all)
 
 
-def cell_width(value: object) -> int:
-    """Width in terminal/Excel columns: Chinese characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(value))
+def needs_guard(value: object) -> bool:
+    """True for text a spreadsheet would run as a formula: the one test every cell goes through."""
+    return isinstance(value, str) and value[:1] in DANGEROUS_STARTS
 
 
-def csv_safe(value: object) -> object:
-    # A cell starting with = + - @ is a formula to Excel; typed text must stay text.
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+def csv_cell(value: object) -> object:
+    """A cell as CSV text: guarded user text gets a leading ``'``; a date is ISO; None is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if needs_guard(value):
         return "'" + value
     return value
 
 
-def csv_bytes(header: Sequence[object], rows: Iterable[Sequence[object]], *,
-              protect_formulas: bool = True) -> bytes:
-    """UTF-8 with a BOM and CRLF line ends, as Excel on a Chinese Windows PC expects.
-    ``protect_formulas=False`` is for files meant to be read back by jiaoyan itself."""
+def unguard(text: str) -> str:
+    """The reverse of :func:`csv_cell` for jiaoyan's own files read back (the roster import)."""
+    if text[:1] == "'" and needs_guard(text[1:]):
+        return text[1:]
+    return text
+
+
+def cell_width(value: object) -> int:
+    """Width in terminal/Excel columns: Chinese characters count two."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 10
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(value))
+
+
+def _value_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+
+def csv_bytes(report: Report, progress: Progress | None = None) -> bytes:
+    """The report's one table as CSV (UTF-8 with BOM, CRLF)."""
+    tables = _sheets(report)
+    if len(tables) != 1:
+        raise ValueError(t("exports.csv_one_table"))
+    table = tables[0]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([csv_safe(v) for v in row] if protect_formulas else list(row))
+    writer.writerow([csv_cell(h) for h in table.headers])
+    total = len(table.rows)
+    for index, row in enumerate(table.rows, 1):
+        writer.writerow([csv_cell(v) for v in row])
+        if progress and index % 500 == 0:
+            progress(index, total)
+    if progress:
+        progress(total, total)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-@dataclass
-class Sheet:
-    """One worksheet: a title, a header row and the rows under it."""
+# -- XLSX -----------------------------------------------------------------------------------------
 
-    title: str
-    header: Sequence[object]
-    rows: list[Sequence[object]] = field(default_factory=list)
-    widths: Sequence[float] | None = None  # None: measured from the content
-    heading: str = ""  # an optional title line above the header (the header then starts on row 2)
-    frozen_columns: int = 0  # columns kept in view when scrolling right (e.g. an id)
+PORTRAIT_WIDTH = 95  # Excel width units that fit across A4 portrait; wider sheets print landscape
+MAX_WIDTH = 60
 
 
-def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    book.remove(book.active)
-    for sheet in sheets:
-        table = book.create_sheet(_sheet_title(sheet.title, book.sheetnames))
-        if sheet.heading:
-            table.append([sheet.heading])
-            table.cell(row=1, column=1).font = Font(bold=True, size=13)
-        table.append(list(sheet.header))
-        header_row = table.max_row
-        for cell in table[header_row]:
-            cell.font = Font(bold=True)
-        for row in sheet.rows:
-            table.append(list(row))
-            for cell in table[table.max_row]:
-                if isinstance(cell.value, str) and cell.value[:1] in FORMULA_STARTS:
-                    cell.data_type = "s"  # shown as typed, never calculated
-        table.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}{header_row + 1}"
-        widths = sheet.widths or _measured_widths(sheet)
-        for index, width in enumerate(widths, 1):
-            letter = get_column_letter(index)
-            table.column_dimensions[letter].width = width
-            if width >= 30:
-                for cell in table[letter][header_row:]:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def _sheets(report: Report) -> list[Table]:
+    """The tables as sheets: a part whose tables share their columns is one sheet with the
+    table's title (a group) in a first column; otherwise each table is its own sheet (the
+    first named after the part, the others "part·table"). Fields become a two-column table."""
+    sheets: list[Table] = []
+    for part in report.parts:
+        tables = [b if isinstance(b, Table) else _fields_table(b) for b in part.blocks
+                  if isinstance(b, (Table, Fields))]
+        if not tables:
+            continue
+        name = part.sheet or part.title
+        if len(tables) > 1 and all(tb.headers == tables[0].headers for tb in tables):
+            first = tables[0]
+            sheets.append(Table(name, [t("exports.col.section")] + list(first.headers),
+                                [[tb.title, *row] for tb in tables for row in tb.rows],
+                                [3, *(first.widths or [1] * len(first.headers))],
+                                frozen_columns=first.frozen_columns))
+            continue
+        for index, table in enumerate(tables):
+            sheets.append(Table(name if index == 0 else f"{name}·{table.title}", table.headers, table.rows, table.widths,
+                                frozen_columns=table.frozen_columns))
+    return sheets
 
 
-def _measured_widths(sheet: Sheet) -> list[float]:
-    columns = len(sheet.header)
-    widths = [cell_width(h) + 2 for h in sheet.header]
-    for row in sheet.rows[:500]:
-        for index, value in enumerate(list(row)[:columns]):
-            widths[index] = max(widths[index], min(cell_width(value) + 2, 50))
-    return [max(6, w) for w in widths]
+def _fields_table(fields: Fields) -> Table:
+    headers = list(fields.headers or (t("exports.col.item"), t("exports.col.value")))
+    return Table(headers[0], headers, [[label, value] for label, value in fields.pairs], [1, 3])
 
 
-def _sheet_title(title: str, taken: list[str]) -> str:
-    clean = "".join("_" if ch in '[]:*?/\\' else ch for ch in title)[:31] or "Sheet"
+def _excel_widths(table: Table) -> list[float]:
+    columns = len(table.headers)
+    measured = [cell_width(h) + 2 for h in table.headers]
+    for row in table.rows[:500]:
+        for index, value in enumerate(row[:columns]):
+            width = cell_width(_value_text(value)) + 2 if not isinstance(value, dt.date) else 12
+            if width > measured[index]:
+                measured[index] = width
+    weights = table.widths or []
+    total = sum(weights) if weights else 0
+    widths = []
+    for index, width in enumerate(measured):
+        cap = MAX_WIDTH
+        if total and index < len(weights):
+            cap = max(10, min(MAX_WIDTH, weights[index] / total * 150))
+        widths.append(max(6, min(width, max(cap, cell_width(table.headers[index]) + 2))))
+    return widths
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    clean = "".join("_" if ch in '[]:*?/\\' else ch for ch in title)[:31].strip("'") or "Sheet"
     candidate, number = clean, 2
     while candidate in taken:
         candidate = f"{clean[:28]}_{number}"
         number += 1
+    taken.add(candidate)
     return candidate
+
+
+def _print_text(text: str) -> str:
+    # & starts a code in Excel's header/footer language.
+    return text.replace("&", "&&")
+
+
+def xlsx_bytes(report: Report, progress: Progress | None = None) -> bytes:
+    """One sheet per table (see :func:`_sheets`), print-ready; time linear in rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    book = Workbook(write_only=True)
+    book.properties.creator = report.school or "jiaoyan"
+    book.properties.title = report.title
+    taken: set[str] = set()
+    sheets = _sheets(report)
+    total = sum(len(s.rows) for s in sheets)
+    done = 0
+    bold = Font(bold=True)
+    header_alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    page_header = _print_text(" ".join(x for x in (report.school, report.term) if x))
+    page_footer = t("exports.xlsx.footer")
+    for table in sheets:
+        sheet = book.create_sheet(_sheet_title(table.title, taken))
+        widths = _excel_widths(table)
+        columns = len(table.headers)
+        for index, width in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        # Columns whose text is wider than the column wrap inside it.
+        wrapped = [False] * columns
+        for row in table.rows[:500]:
+            for index, value in enumerate(row[:columns]):
+                if isinstance(value, str) and (cell_width(value) + 2 > widths[index] or "\n" in value):
+                    wrapped[index] = True
+        last = get_column_letter(max(1, columns))
+        sheet.freeze_panes = f"{get_column_letter(table.frozen_columns + 1)}2"
+        sheet.print_title_rows = "1:1"
+        sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
+        setup = sheet.page_setup
+        setup.paperSize = 9  # A4
+        setup.orientation = "landscape" if sum(widths) > PORTRAIT_WIDTH else "portrait"
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0  # as many pages down as the rows need
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        sheet.print_options.horizontalCentered = True
+        if page_header:
+            sheet.oddHeader.center.text = page_header
+        sheet.oddFooter.center.text = page_footer
+        header_cells = []
+        for title in table.headers:
+            cell = WriteOnlyCell(sheet, value=_value_text(title))
+            cell.data_type = "s"
+            cell.font = bold
+            cell.alignment = header_alignment
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in table.rows:
+            out = []
+            for index, value in enumerate(row):
+                if isinstance(value, str):
+                    guarded = needs_guard(value)
+                    if guarded or (index < columns and wrapped[index]):
+                        cell = _text_cell(WriteOnlyCell(sheet, value=value), guarded)
+                        cell.alignment = wrap if index < columns and wrapped[index] else top
+                        out.append(cell)
+                    else:
+                        out.append(value)
+                elif isinstance(value, (dt.date, dt.datetime)):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = "yyyy-mm-dd" if not isinstance(value, dt.datetime) else "yyyy-mm-dd hh:mm"
+                    out.append(cell)
+                else:
+                    out.append(value)
+            sheet.append(out)
+            done += 1
+            if progress and done % 500 == 0:
+                progress(done, total)
+    if not sheets:
+        book.create_sheet("Sheet")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    if progress:
+        progress(total, total)
+    return buffer.getvalue()
+
+
+def _text_cell(cell, guarded: bool):
+    """User text as a text cell: never calculated, and kept as text if someone edits it."""
+    if guarded:
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def save(path: str | Path, payload: bytes) -> None:

@@ -5,48 +5,28 @@ observation statistics per teacher and group, the observation log, mentoring,
 outcomes and points) as plain tables; the writers below lay them out. The
 observation log shows comments only where :mod:`models.permissions` lets the
 reader see them. Reads go through a source (the Store or an ArchiveView), so an
-archived term reports exactly as it did before it was closed.
+archived term reports exactly as it did before it was closed. The result is a
+:class:`~models.exports.content.Report`; :func:`models.exports.registry.render`
+writes it as Word, Excel or Markdown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.dashboard import build_dashboard
 from models.i18n import t
 from models.permissions import readable
-from models.exports.spreadsheets import cell_width
+from models.exports.content import Part, Report, Table, as_date
+from models.exports.registry import formats_for, render, save
+from models.exports.word import cn_date
 from models.records import (
     OUTCOME_KINDS, Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term,
 )
 
-FORMATS = ("docx", "xlsx", "md")
-
-
-@dataclass
-class Table:
-    title: str
-    headers: list[str]
-    rows: list[list[object]]
-    widths: list[float] = field(default_factory=list)  # relative column widths, for Word and Excel
-
-
-@dataclass
-class Part:
-    sheet: str  # Excel sheet name (≤ 31 characters)
-    title: str
-    tables: list[Table]
-    note: str = ""
-
-
-@dataclass
-class Report:
-    title: str
-    subtitle: str
-    parts: list[Part]
+KIND = "report"
+FORMATS = formats_for(KIND)
 
 
 def _names(source) -> dict[int, str]:
@@ -84,7 +64,7 @@ def term_report(source, term: Term, today: dt.date, viewer: Teacher | None) -> R
                    [t("dashboard.col.group"), t("dashboard.col.leader"), t("dashboard.col.theme")],
                    [[g.group.name, names.get(g.group.leader_id, ""), g.theme or t("dashboard.theme_missing")]
                     for g in dash.groups], [3, 2, 7])
-    parts.append(Part(t("dashboard.sheet.themes"), t("dashboard.report.themes"), [themes]))
+    parts.append(Part(t("dashboard.report.themes"), sheet=t("dashboard.sheet.themes"), blocks=[themes]))
 
     activities = sorted((a for a in source.all(Activity) if a.term_id == tid and a.status in ("held", "cancelled")),
                         key=lambda a: (a.date, a.period))
@@ -100,10 +80,10 @@ def term_report(source, term: Term, today: dt.date, viewer: Teacher | None) -> R
         for a in mine:
             attendance = attendance_cell(a, teachers)
             minutes = a.minutes if a.status == "held" else t("dashboard.cancelled_because", reason=a.cancel_reason)
-            rows.append([a.date, a.topic or a.event, names.get(a.host_id, ""), names.get(a.speaker_id, ""),
+            rows.append([as_date(a.date), a.topic or a.event, names.get(a.host_id, ""), names.get(a.speaker_id, ""),
                          attendance, minutes])
         tables.append(Table(title, headers, rows, [2, 4, 1.5, 1.5, 1.2, 7]))
-    parts.append(Part(t("dashboard.sheet.activities"), t("dashboard.report.activities"), tables))
+    parts.append(Part(t("dashboard.report.activities"), sheet=t("dashboard.sheet.activities"), blocks=tables))
 
     per_teacher = Table(
         t("dashboard.report.obs_teachers"),
@@ -123,19 +103,19 @@ def term_report(source, term: Term, today: dt.date, viewer: Teacher | None) -> R
                       [t("dashboard.col.group"), t("dashboard.col.members"), t("dashboard.col.given"),
                        t("dashboard.col.quota"), t("dashboard.col.done_rate"), t("dashboard.col.received")],
                       per_group_rows, [3, 1, 1, 1, 1, 1])
-    parts.append(Part(t("dashboard.sheet.observations"), t("dashboard.report.observations"), [per_teacher, per_group]))
+    parts.append(Part(t("dashboard.report.observations"), sheet=t("dashboard.sheet.observations"), blocks=[per_teacher, per_group]))
 
     log_rows = []
     for o in sorted((o for o in source.all(Observation) if o.term_id == tid), key=lambda o: (o.date, o.period)):
         shown = readable(source, viewer, o)
-        log_rows.append([o.date, names.get(o.observer_id, ""), names.get(o.teacher_id, ""), o.topic, o.lesson_type,
+        log_rows.append([as_date(o.date), names.get(o.observer_id, ""), names.get(o.teacher_id, ""), o.topic, o.lesson_type,
                          shown.strengths, shown.shortcomings, shown.suggestions, shown.rating])
     log = Table(t("dashboard.report.obs_log"),
                 [t("dashboard.col.date"), t("dashboard.col.observer"), t("dashboard.col.teacher"),
                  t("dashboard.col.topic"), t("dashboard.col.lesson_type"), t("dashboard.col.strengths"),
                  t("dashboard.col.shortcomings"), t("dashboard.col.suggestions"), t("dashboard.col.rating")],
                 log_rows, [2, 1.5, 1.5, 3, 1.2, 3, 3, 3, 1])
-    parts.append(Part(t("dashboard.sheet.obs_log"), t("dashboard.report.obs_log"), [log],
+    parts.append(Part(t("dashboard.report.obs_log"), sheet=t("dashboard.sheet.obs_log"), blocks=[log],
                       note=t("dashboard.report.obs_log_note")))
 
     pair_rows = [[names.get(p.pairing.mentor_id, ""), names.get(p.pairing.mentee_id, ""), p.pairing.subject,
@@ -144,9 +124,9 @@ def term_report(source, term: Term, today: dt.date, viewer: Teacher | None) -> R
     meeting_rows = []
     for m in sorted((m for m in source.all(MentorMeeting) if m.term_id == tid), key=lambda m: m.date):
         p = pairings.get(m.pairing_id)
-        meeting_rows.append([m.date, names.get(p.mentor_id, "") if p else "", names.get(p.mentee_id, "") if p else "",
+        meeting_rows.append([as_date(m.date), names.get(p.mentor_id, "") if p else "", names.get(p.mentee_id, "") if p else "",
                              m.kind, m.content])
-    parts.append(Part(t("dashboard.sheet.mentoring"), t("dashboard.report.mentoring"), [
+    parts.append(Part(t("dashboard.report.mentoring"), sheet=t("dashboard.sheet.mentoring"), blocks=[
         Table(t("dashboard.report.pairings"),
               [t("dashboard.col.mentor"), t("dashboard.col.mentee"), t("dashboard.col.subject"),
                t("dashboard.col.meetings"), t("dashboard.col.expected")], pair_rows, [2, 2, 2, 1, 1]),
@@ -156,11 +136,11 @@ def term_report(source, term: Term, today: dt.date, viewer: Teacher | None) -> R
     ]))
 
     outcomes = sorted((o for o in source.all(Outcome) if o.term_id == tid), key=lambda o: (o.teacher_id, o.date))
-    outcome_rows = [[names.get(o.teacher_id, ""), o.kind, o.title, o.level, o.award, o.date, o.points]
+    outcome_rows = [[names.get(o.teacher_id, ""), o.kind, o.title, o.level, o.award, as_date(o.date), o.points]
                     for o in outcomes]
     points_rows = [[f.teacher.name, f.outcomes, f.points]
                    for f in sorted(dash.teachers, key=lambda f: (-f.points, f.teacher.id)) if f.outcomes]
-    parts.append(Part(t("dashboard.sheet.outcomes"), t("dashboard.report.outcomes"), [
+    parts.append(Part(t("dashboard.report.outcomes"), sheet=t("dashboard.sheet.outcomes"), blocks=[
         Table(t("dashboard.report.outcome_list"),
               [t("dashboard.col.teacher"), t("dashboard.col.kind"), t("dashboard.col.title"), t("dashboard.col.level"),
                t("dashboard.col.award"), t("dashboard.col.date"), t("dashboard.col.points")],
@@ -170,8 +150,8 @@ def term_report(source, term: Term, today: dt.date, viewer: Teacher | None) -> R
               points_rows, [2, 1, 1]),
     ]))
     school = source.policy().school_name
-    return Report(t("dashboard.report.title", school=school, term=term.name),
-                  t("dashboard.report.subtitle", day=dash.as_of.isoformat()), parts)
+    return Report(t("dashboard.report.title", school=school, term=term.name), parts,
+                  subtitle=t("dashboard.report.subtitle", day=cn_date(dash.as_of)), school=school, term=term.name)
 
 
 # The booklet puts reflections and cases first, as schools bind them.
@@ -187,188 +167,14 @@ def outcomes_booklet(source, term: Term) -> Report:
         mine = sorted((o for o in outcomes if o.kind == kind), key=lambda o: (o.date, o.id))
         if not mine:
             continue
-        rows = [[o.title, names.get(o.teacher_id, ""), o.level, o.award, o.date, o.points] for o in mine]
-        parts.append(Part(kind, kind, [Table(kind, [t("dashboard.col.title"), t("dashboard.col.teacher"),
+        rows = [[o.title, names.get(o.teacher_id, ""), o.level, o.award, as_date(o.date), o.points] for o in mine]
+        parts.append(Part(kind, sheet=kind, blocks=[Table(kind, [t("dashboard.col.title"), t("dashboard.col.teacher"),
                                                    t("dashboard.col.level"), t("dashboard.col.award"),
                                                    t("dashboard.col.date"), t("dashboard.col.points")],
                                              rows, [5, 1.5, 1, 1, 2, 1])]))
     school = source.policy().school_name
-    return Report(t("dashboard.booklet.title", school=school, term=term.name),
-                  t("dashboard.booklet.subtitle", count=len(outcomes)), parts)
-
-
-# -- writers -----------------------------------------------------------------------------------
-
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return "" if value is None else str(value)
-
-
-def to_markdown(report: Report) -> str:
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    lines = [f"# {report.title}", "", report.subtitle, ""]
-    for part in report.parts:
-        lines += [f"## {part.title}", ""]
-        if part.note:
-            lines += [part.note, ""]
-        for table in part.tables:
-            if len(part.tables) > 1 or table.title != part.title:
-                lines += [f"### {table.title}", ""]
-            lines.append("| " + " | ".join(esc(h) for h in table.headers) + " |")
-            lines.append("|" + "---|" * len(table.headers))
-            for row in table.rows:
-                lines.append("| " + " | ".join(esc(_cell(v)) for v in row) + " |")
-            if not table.rows:
-                lines.append("| " + t("dashboard.report.none") + " |" + " |" * (len(table.headers) - 1))
-            lines.append("")
-    return "\n".join(lines)
-
-
-def to_docx(report: Report) -> bytes:
-    """A Word document on A4 with 2 cm margins; wide tables get a landscape section;
-    every table repeats its header row on each printed page."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(10.5)
-    normal.font.name = "宋体"
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2))
-    doc.add_heading(report.title, level=0)
-    doc.add_paragraph(report.subtitle)
-    landscape = False
-    for part in report.parts:
-        wide = max((len(tb.headers) for tb in part.tables), default=0) >= 7
-        if wide != landscape:
-            from docx.enum.section import WD_SECTION
-
-            new = doc.add_section(WD_SECTION.NEW_PAGE)
-            new.orientation = WD_ORIENT.LANDSCAPE if wide else WD_ORIENT.PORTRAIT
-            new.page_width, new.page_height = (Cm(29.7), Cm(21)) if wide else (Cm(21), Cm(29.7))
-            landscape = wide
-        usable = (29.7 if landscape else 21) - 4
-        doc.add_heading(part.title, level=1)
-        if part.note:
-            doc.add_paragraph(part.note)
-        for table in part.tables:
-            if len(part.tables) > 1 or table.title != part.title:
-                doc.add_heading(table.title, level=2)
-            if not table.rows:
-                doc.add_paragraph(t("dashboard.report.none"))
-                continue
-            grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.headers))
-            grid.style = "Table Grid"
-            grid.autofit = False
-            widths = table.widths or [1] * len(table.headers)
-            total = sum(widths)
-            header = grid.rows[0]
-            flag = OxmlElement("w:tblHeader")
-            flag.set(qn("w:val"), "true")
-            header._tr.get_or_add_trPr().append(flag)
-            for column, title in enumerate(table.headers):
-                cell = header.cells[column]
-                cell.text = title
-                for run in cell.paragraphs[0].runs:
-                    run.bold = True
-            for row_index, row in enumerate(table.rows, 1):
-                cells = grid.rows[row_index].cells
-                for column, value in enumerate(row):
-                    cells[column].text = _cell(value)
-            for column, weight in enumerate(widths):
-                width = Cm(usable * weight / total)
-                for row in grid.rows:
-                    row.cells[column].width = width
-                    for paragraph in row.cells[column].paragraphs:
-                        for run in paragraph.runs:
-                            run.font.size = Pt(9)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
-def to_xlsx(report: Report) -> bytes:
-    """One sheet per part: header row in bold, frozen panes, column widths. A part with
-    several tables (one per group) becomes one table with the group in the first column."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    book.remove(book.active)
-    used: set[str] = set()
-    for part in report.parts:
-        name = _sheet_name(part.sheet, used)
-        sheet = book.create_sheet(name)
-        if len(part.tables) == 1:
-            table = part.tables[0]
-            headers, rows, widths = table.headers, table.rows, table.widths
-        else:
-            same = all(tb.headers == part.tables[0].headers for tb in part.tables)
-            if same and part.tables:
-                headers = [t("dashboard.col.section")] + part.tables[0].headers
-                rows = [[tb.title, *row] for tb in part.tables for row in tb.rows]
-                widths = [3, *(part.tables[0].widths or [])]
-            else:
-                headers, rows, widths = [], [], []
-        if headers:
-            sheet.append(headers)
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-            for row in rows:
-                sheet.append([v if isinstance(v, (int, float)) else _cell(v) for v in row])
-            sheet.freeze_panes = "A2"
-            weights = widths or [1] * len(headers)
-            for column, header in enumerate(headers, 1):
-                longest = max([cell_width(header)] + [cell_width(_cell(r[column - 1])) for r in rows[:200]])
-                sheet.column_dimensions[get_column_letter(column)].width = max(6, min(60, longest + 2,
-                                                                                 weights[column - 1] * 12 + 6))
-            for row in sheet.iter_rows(min_row=2):
-                for cell in row:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-        else:
-            # parts whose tables differ stack them, each under its title
-            for table in part.tables:
-                sheet.append([table.title])
-                sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-                sheet.append(table.headers)
-                for row in table.rows:
-                    sheet.append([v if isinstance(v, (int, float)) else _cell(v) for v in row])
-                sheet.append([])
-            sheet.freeze_panes = "A3"
-            for column in range(1, 1 + max(len(tb.headers) for tb in part.tables)):
-                sheet.column_dimensions[get_column_letter(column)].width = 16
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet_name(name: str, used: set[str]) -> str:
-    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "Sheet"
-    candidate, n = clean, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{clean[:28]}-{n}"
-    used.add(candidate)
-    return candidate
-
-
-def render(report: Report, fmt: str) -> bytes:
-    if fmt == "docx":
-        return to_docx(report)
-    if fmt == "xlsx":
-        return to_xlsx(report)
-    return to_markdown(report).encode("utf-8")
+    return Report(t("dashboard.booklet.title", school=school, term=term.name), parts,
+                  subtitle=t("dashboard.booklet.subtitle", count=len(outcomes)), school=school, term=term.name)
 
 
 def default_report_name(kind: str, term_id: str, fmt: str) -> str:
@@ -376,6 +182,9 @@ def default_report_name(kind: str, term_id: str, fmt: str) -> str:
 
 
 def write_report(path: Path, payload: bytes) -> None:
-    from models.store.outputs import write_output
+    """Write through a temporary file, so a half-written report never replaces a good one."""
+    save(Path(path), payload)
 
-    write_output(Path(path), payload)
+
+__all__ = ["FORMATS", "KIND", "Part", "Report", "Table", "default_report_name", "outcomes_booklet", "render",
+           "term_report", "write_report"]

@@ -232,4 +232,9 @@ MESSAGES = {
     "mentoring.report.signatures": ("师傅签名：__________    徒弟签名：__________    教导处：__________",
                                     "Mentor: __________    Mentee: __________    Office: __________"),
     "mentoring.report.generated": ("导出时间：{date}", "Printed: {date}"),
+    "mentoring.report.sign.mentor": ("师傅签名", "Mentor"),
+    "mentoring.report.sign.mentee": ("徒弟签名", "Mentee"),
+    "mentoring.report.sign.office": ("教导处", "Office"),
+    "mentoring.report.span_value": ("{start} 至 {end}", "{start} to {end}"),
+    "mentoring.report.span_open": ("{start}起，至今", "since {start}"),
 }

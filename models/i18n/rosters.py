@@ -41,6 +41,8 @@ MESSAGES = {
     "roster.import.binary": ("{path} 不是文本格式的 CSV 文件（也不是 Excel 文件）。请在 Excel 里“另存为”CSV 或 .xlsx 后再导入。", "{path} is not a text CSV file (nor an Excel file). Save it from Excel as CSV or .xlsx and import again."),
     "roster.import.bad_xlsx": ("{path} 的扩展名是 .xlsx，但内容不是 Excel 文件。请用 Excel 重新保存。", "{path} is named .xlsx but is not an Excel file. Save it again from Excel."),
     "roster.import.bad_xlsx_reason": ("无法读取 Excel 文件 {path}（{reason}）。请用 Excel 重新保存为 .xlsx。", "Cannot read the Excel file {path} ({reason}). Save it again from Excel as .xlsx."),
+    "roster.import.bad_xls": ("{path} 的扩展名是 .xls，但内容不是 Excel 文件。请用 Excel 重新保存。", "{path} is named .xls but is not an Excel file. Save it again from Excel."),
+    "roster.import.bad_xls_reason": ("{path} 无法作为旧版 Excel（.xls）读取：{reason}", "{path} cannot be read as an old Excel (.xls) file: {reason}"),
     "roster.import.old_xls": ("{path} 是旧版 Excel（.xls）文件，请在 Excel 里另存为 .xlsx 或 CSV 后再导入。", "{path} is an old Excel (.xls) file; save it as .xlsx or CSV and import again."),
     "roster.import.bad_csv": ("CSV 第 {line} 行格式有误（{reason}）。", "CSV line {line} is malformed ({reason})."),
     "roster.import.no_header": ("{path} 中找不到表头行：需要有一行包含“姓名”（或 name）列。", "No header row in {path}: one row must have a 姓名 (or name) column."),

@@ -78,6 +78,10 @@ class DayScreen(Screen):
             title.append("\n" + t("calendar.day_empty"), style="dim")
         if any(a.status == "skipped" for a in today):
             title.append("\n" + t("calendar.day_skipped_hint"), style="yellow")
+        from screens.documents.sections import prep_lines
+
+        for line in prep_lines(self.app.store, today):  # what a 集体备课 meeting discusses
+            title.append("\n" + line, style="cyan")
         for activity in today:
             if activity.id in data.conflicts:
                 for conflict in conflicts_with(activity, data.activities):

@@ -12,7 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from models.i18n import t
-from models.exports.term_report import FORMATS, default_report_name
+from models.exports.registry import format_for_path
+from models.exports.term_report import KIND, default_report_name
 from screens.widgets.keys import translate_bindings
 
 
@@ -50,12 +51,12 @@ class ReportDialog(ModalScreen[tuple[str, str] | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = event.value.strip()
-        fmt = Path(value).suffix.lower().lstrip(".")
+        fmt = format_for_path(value, KIND)
         error = self.query_one("#report-error", Static)
         if not value:
             error.update(Text(t("dashboard.report_no_path")))
             return
-        if fmt not in FORMATS:
+        if fmt is None:
             error.update(Text(t("dashboard.report_bad_format", value=value)))
             return
         path = Path(value).expanduser().absolute()

@@ -453,7 +453,8 @@ class DashboardScreen(AreaScreen):
     def write_report(self, path: str, fmt: str) -> None:
         from pathlib import Path
 
-        from models.exports.term_report import render, term_report, write_report
+        from models.exports.registry import render
+        from models.exports.term_report import term_report, write_report
         from models.store.storage import DataFileError
 
         term = self.viewed_term()

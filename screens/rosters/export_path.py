@@ -19,15 +19,15 @@ from textual.widgets import Footer, Input, Static
 
 from models.i18n import t
 from models.records import Group, Teacher
-from models.exports.roster import csv_bytes, roster_rows, write_export, xlsx_bytes
+from models.exports import registry
+from models.exports.roster import KIND, roster_report, roster_rows, write_export
 from screens.widgets.keys import translate_bindings
-
-FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
 
 
 def export_format(path: Path) -> str | None:
-    """xlsx or csv from the file's extension; None for any other."""
-    return FORMATS.get(path.suffix.lower())
+    """The format the file's extension asks for (the registry's formats for a table); None
+    for any other."""
+    return registry.format_for_path(path, KIND)
 
 
 class ExportPathScreen(ModalScreen[Path | None]):
@@ -79,7 +79,7 @@ class ExportPathScreen(ModalScreen[Path | None]):
             return
         fmt = export_format(path)
         if fmt is None:
-            self.show_message(t("roster.export.bad_format", name=path.name))
+            self.show_message(t("exports.bad_suffix", name=path.name, known=registry.suffixes_for(KIND)))
             return
         if not path.parent.is_dir():
             self.show_message(t("roster.export.no_folder", folder=str(path.parent)))
@@ -102,12 +102,12 @@ class ExportPathScreen(ModalScreen[Path | None]):
         wanted = set(self.teacher_ids)
         rows = roster_rows([x for x in store.all(Teacher) if x.id in wanted], store.all(Group))
         self.show_message(t("roster.export.writing"), warning=True)
-        self.write_file(path, fmt, rows)
+        self.write_file(path, fmt, rows, store.policy().school_name)
 
     @work(thread=True, exclusive=True)
-    def write_file(self, path: Path, fmt: str, rows: list[list[str]]) -> None:
+    def write_file(self, path: Path, fmt: str, rows: list[list[str]], school: str) -> None:
         try:
-            write_export(path, xlsx_bytes(rows) if fmt == "xlsx" else csv_bytes(rows))
+            write_export(path, registry.render(roster_report(rows, school), fmt))
         except OSError as error:
             self.app.call_from_thread(self.show_message, t("roster.export.failed", path=str(path),
                                                             reason=error.strerror or str(error)))

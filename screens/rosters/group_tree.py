@@ -194,6 +194,11 @@ class GroupTreeScreen(Screen):
         text.append(t("roster.group.members", count=len(members)) + "：", style="bold")
         text.append("、".join(m.name + ("" if m.active else t("teacher_page.inactive")) for m in members) or "—")
         text.append("\n")
+        from screens.documents.sections import group_section
+
+        documents = group_section(self.app, group, term)  # the group's plan, summary … this term
+        if documents:
+            text.append_text(documents)
         return text
 
     # -- actions --------------------------------------------------------------------

@@ -420,7 +420,7 @@ async def test_export_the_filtered_list_to_csv_and_overwrite_only_when_asked(mak
         await pilot.pause()
         assert "导出当前筛选出的 3 位教师" in str(app.screen.query_one(".title").render())
         await export_to(pilot, app, tmp_path / "info.txt")
-        assert "请以 .xlsx 或 .csv 结尾" in str(app.screen.query_one("#export-message").render())
+        assert "要以 .csv、.xlsx、.docx、.md 结尾" in str(app.screen.query_one("#export-message").render())
         await export_to(pilot, app, tmp_path / "no-such-folder" / "x.csv")
         assert "不存在" in str(app.screen.query_one("#export-message").render())
         await export_to(pilot, app, target)

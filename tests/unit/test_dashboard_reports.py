@@ -12,7 +12,8 @@ from models.store.archive import (
 )
 from models.dashboard import build_dashboard
 from models.records import Activity, Observation, Outcome, Teacher, Term
-from models.exports.term_report import outcomes_booklet, render, term_report
+from models.exports.registry import render
+from models.exports.term_report import outcomes_booklet, term_report
 from models.store.storage import Store
 
 TODAY = dt.date(2025, 11, 5)
@@ -68,7 +69,8 @@ def test_xlsx_report_has_one_sheet_per_part_with_the_figures(demo_store, tmp_pat
     path = tmp_path / "term.xlsx"
     path.write_bytes(render(report, "xlsx"))
     book = load_workbook(path)
-    assert book.sheetnames == ["研究主题", "教研活动", "听课统计", "听课记录", "师徒带教", "成果积分"]
+    assert book.sheetnames == ["研究主题", "教研活动", "听课统计", "听课统计·按教研组", "听课记录", "师徒带教",
+                               "师徒带教·带教记录", "成果积分", "成果积分·积分汇总"]
     activities = book["教研活动"]
     assert [c.value for c in activities[1]] == ["组别", "日期", "主题/课题", "主持人", "中心发言人", "出勤", "记录"]
     assert activities.freeze_panes == "A2"

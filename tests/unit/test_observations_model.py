@@ -10,7 +10,7 @@ import pytest
 from models.dates import BadInput
 from models.observations import (
     Entry, LogFilters, check_entry, earlier_suggestions, export_table, log_records, match_choice,
-    resolve_teacher, save_observation, write_csv, write_xlsx,
+    resolve_teacher, save_observation, export_report,
 )
 from models.prefs import load_prefs, save_prefs
 from models.records import LESSON_TYPES, RATINGS, Observation, Teacher
@@ -132,17 +132,17 @@ def test_export_blanks_what_the_viewer_may_not_read(demo_store, tmp_path):
     assert mine and any(r[8] for r in mine)
     leads = {x.name for x in demo_store.all(Teacher) if x.subjects == ["数学"]}
     assert all(r[8] == r[9] == r[10] == r[11] == "" for r in others if r[3] not in leads)
-    path = tmp_path / "o.csv"
-    write_csv(path, header, [["=1+1", "x"]])
-    raw = path.read_bytes()
+    from models.exports.registry import render
+
+    raw = render(export_report(header, [["2025-10-16", "=1+1", "\t=2"]], title="听课记录"), "csv")
     assert raw.startswith(b"\xef\xbb\xbf")
-    assert list(csv.reader(raw.decode("utf-8-sig").splitlines()))[1][0] == "'=1+1"
+    assert list(csv.reader(raw.decode("utf-8-sig").splitlines()))[1] == ["2025-10-16", "'=1+1", "'\t=2"]
     xlsx = tmp_path / "o.xlsx"
-    write_xlsx(xlsx, header, rows, "听课记录")
+    xlsx.write_bytes(render(export_report(header, rows, title="听课记录"), "xlsx"))
     from openpyxl import load_workbook
     sheet = load_workbook(xlsx).active
     assert sheet.freeze_panes == "A2" and sheet["A1"].value == "日期" and sheet["A1"].font.bold
-    assert sheet.column_dimensions["G"].width == 24 and sheet.max_row == len(rows) + 1
+    assert sheet["A2"].is_date and sheet.max_row == len(rows) + 1
 
 
 def test_undo_gives_the_record_its_own_id_back_and_keeps_follow_up_links(demo_db):

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from models.records import Policy, Teacher
-from models.exports.roster import HEADERS, csv_bytes, roster_rows, xlsx_bytes
+from models.exports.registry import render
+from models.exports.roster import HEADERS, roster_report, roster_rows
 from models.roster_import import (
     RosterFileError, apply_preview, build_preview, generate_login, normalise_grade, normalise_role,
     preview_file, read_roster, split_values,
@@ -186,12 +187,25 @@ def test_same_name_and_subject_updates_the_existing_teacher(tmp_path, demo_store
     ("photo.csv", bytes(range(256)) * 20, "不是文本格式"),
     ("noheader.csv", "张三,语文\n李四,数学\n".encode(), "找不到表头行"),
     ("fake.xlsx", "姓名\n张三\n".encode(), "不是 Excel 文件"),
-    ("old.xls", "姓名\n张三\n".encode(), "旧版 Excel"),
+    ("old.xls", "姓名\n张三\n".encode(), "不是 Excel 文件"),
+    ("damaged.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "无法作为旧版 Excel"),
 ])
 def test_files_that_are_not_rosters_get_a_clear_error(tmp_path, empty_store, name, data, word):
     with pytest.raises(RosterFileError) as caught:
         read_roster(write(tmp_path, name, data))
     assert word in str(caught.value)
+
+
+def test_an_old_xls_roster_reads_like_an_xlsx():
+    """Excel 97–2003 files (made here by LibreOffice from an .xlsx): a merged title row above
+    the header, a date column, an empty cell."""
+    from pathlib import Path
+
+    table = read_roster(Path(__file__).parents[1] / "data" / "roster-old.xls")
+    assert table.columns == {"name": 0, "subjects": 1, "login": 2}
+    assert [row.cells for row in table.rows] == [
+        ["张三", "语文", "zhangsan", "2020-09-01"], ["李四", "数学", "lisi", "2024-09-01"], ["王五", "英语", "wangwu", ""]]
+    assert [row.line for row in table.rows] == [3, 4, 5]
 
 
 def test_missing_file(tmp_path):
@@ -272,17 +286,25 @@ def test_export_xlsx_has_header_frozen_panes_and_widths(tmp_path, demo_db):
     sheet = load_workbook(out).active
     assert [c.value for c in sheet[1]] == list(HEADERS)
     assert sheet.freeze_panes == "A2"
-    assert sheet.column_dimensions["A"].width == 12
+    assert sheet.column_dimensions["A"].width >= 6
     assert sheet.max_row == 45
 
 
-def test_export_keeps_formula_like_names_as_text():
+def test_export_keeps_formula_like_names_as_text_and_the_import_reads_them_back(tmp_path):
     from openpyxl import load_workbook
 
-    rows = roster_rows([Teacher(id=1, name="=1+1", subjects=["语文"])])
-    sheet = load_workbook(io.BytesIO(xlsx_bytes(rows))).active
+    from models.roster_import import read_roster
+
+    rows = roster_rows([Teacher(id=1, name="=1+1", subjects=["语文"]), Teacher(id=2, name="@李", subjects=["数学"])])
+    sheet = load_workbook(io.BytesIO(render(roster_report(rows), "xlsx"))).active
     assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
-    assert csv_bytes(rows).decode("utf-8-sig").splitlines()[1].startswith("=1+1,")
+    data = render(roster_report(rows), "csv")
+    assert data.decode("utf-8-sig").splitlines()[1].startswith("'=1+1,")
+    assert data.decode("utf-8-sig").splitlines()[2].startswith("'@李,")
+    target = tmp_path / "back.csv"
+    target.write_bytes(data)
+    table = read_roster(target)
+    assert [row.cells[0] for row in table.rows] == ["=1+1", "@李"]
 
 
 # -- the small pieces ------------------------------------------------------------------------

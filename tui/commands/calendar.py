@@ -24,7 +24,9 @@ def register(tree: CommandTree) -> None:
                                      description=t("calendar.cli.activities.help"))
     records.add_argument("--term", metavar="T", help=t("calendar.cli.term"))
     records.add_argument("--group", metavar="G", help=t("calendar.cli.group"))
-    records.add_argument("--format", choices=("csv", "xlsx"), default="csv", help=t("calendar.cli.format"))
+    from models.exports.registry import formats_for
+
+    records.add_argument("--format", choices=formats_for("table"), default="csv", help=t("calendar.cli.format"))
     records.add_argument("-o", "--output", metavar="FILE", help=t("calendar.cli.output"))
     records.set_defaults(handler=run_export_activities)
 
@@ -72,9 +74,10 @@ def _lookups(store):
 
 
 def run_export_calendar(args: argparse.Namespace) -> int:
-    from models.store.archive import view_for
-    from models.exports.ics import build_ics, select_activities
+    from models.exports.ics import CalendarFeed, select_activities
+    from models.exports.registry import render
     from models.records import Activity
+    from models.store.archive import view_for
 
     try:
         store, term, group = _open(args)
@@ -86,16 +89,17 @@ def run_export_calendar(args: argparse.Namespace) -> int:
     source = view_for(store, term).all(Activity)
     activities = [a for a in select_activities(source, term, group) if a.status != "skipped"]
     meta = store.meta()
-    data = build_ics(activities, groups=groups, teachers=teachers, policy=store.policy(),
-                     school_id=str(meta.get("created_at", "")).replace(" ", "T").replace(":", ""),
-                     school_name=store.policy().school_name)
+    data = render(CalendarFeed(activities, groups=groups, teachers=teachers, policy=store.policy(),
+                               school_id=str(meta.get("created_at", "")).replace(" ", "T").replace(":", ""),
+                               school_name=store.policy().school_name), "ics")
     return _write(args.output, data, t("calendar.cli.wrote_ics", count=len(activities)))
 
 
 def run_export_activities(args: argparse.Namespace) -> int:
-    from models.store.archive import view_for
-    from models.exports.ics import activity_rows, select_activities, write_csv, write_xlsx
+    from models.exports.ics import activity_report, activity_rows, select_activities
+    from models.exports.registry import FORMATS, render, save
     from models.records import Activity
+    from models.store.archive import view_for
 
     try:
         store, term, group = _open(args)
@@ -106,16 +110,18 @@ def run_export_activities(args: argparse.Namespace) -> int:
     activities = select_activities(view_for(store, term).all(Activity), term, group)
     header, rows = activity_rows(activities, groups=groups, teachers=teachers, policy=store.policy())
     done = t("calendar.cli.wrote_rows", count=len(rows))
-    if args.format == "xlsx":
-        output = args.output or f"activities-{term.term_id}.xlsx"
+    report = activity_report(header, rows, title=term.term_id, school=store.policy().school_name, term=term.name)
+    payload = render(report, args.format)
+    if not FORMATS[args.format].text:
+        output = args.output or f"activities-{term.term_id}{FORMATS[args.format].suffix}"
         try:
-            write_xlsx(Path(output), header, rows, term.term_id)
+            save(Path(output), payload)
         except OSError as error:
             print(t("calendar.cli.write_failed", path=output, reason=error.strerror or error), file=sys.stderr)
             return 1
         print(done + f" → {output}", file=sys.stderr)
         return 0
-    return _write(args.output, write_csv(None, header, rows), done)
+    return _write(args.output, payload, done)
 
 
 def _write(output: str | None, data: bytes, done: str) -> int:

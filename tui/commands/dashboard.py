@@ -27,14 +27,18 @@ def register(tree: CommandTree) -> None:
     term_report = tree.report.add_parser("term", parents=[tree.common], help=t("dashboard.cli.report_term.help"),
                                          description=t("dashboard.cli.report_term.help"))
     term_report.add_argument("--term", metavar="T", help=t("dashboard.cli.dashboard.term"))
-    term_report.add_argument("--format", choices=("docx", "xlsx", "md"), required=True, help=t("dashboard.cli.report.format"))
+    from models.exports.registry import formats_for
+
+    term_report.add_argument("--format", choices=formats_for("report"), required=True,
+                             help=t("dashboard.cli.report.format"))
     term_report.add_argument("-o", "--output", metavar="FILE", help=t("dashboard.cli.report.output"))
     term_report.set_defaults(handler=run_report_term)
 
     booklet = tree.report.add_parser("outcomes", parents=[tree.common], help=t("dashboard.cli.report_outcomes.help"),
                                      description=t("dashboard.cli.report_outcomes.help"))
     booklet.add_argument("--term", metavar="T", help=t("dashboard.cli.dashboard.term"))
-    booklet.add_argument("--format", choices=("docx", "md"), default="docx", help=t("dashboard.cli.report.format"))
+    booklet.add_argument("--format", choices=formats_for("report"), default="docx",
+                         help=t("dashboard.cli.report.format"))
     booklet.add_argument("-o", "--output", metavar="FILE", help=t("dashboard.cli.report.output"))
     booklet.set_defaults(handler=run_report_outcomes)
 
@@ -117,8 +121,9 @@ def _write(args, kind: str, term, fmt: str, payload: bytes) -> int:
 
 
 def run_report_term(args: argparse.Namespace) -> int:
+    from models.exports.registry import render
+    from models.exports.term_report import term_report
     from models.store.archive import view_for
-    from models.exports.term_report import render, term_report
 
     store = _open(args)
     term = _term(store, args.term)
@@ -129,8 +134,9 @@ def run_report_term(args: argparse.Namespace) -> int:
 
 
 def run_report_outcomes(args: argparse.Namespace) -> int:
+    from models.exports.registry import render
+    from models.exports.term_report import outcomes_booklet
     from models.store.archive import view_for
-    from models.exports.term_report import outcomes_booklet, render
 
     store = _open(args)
     term = _term(store, args.term)

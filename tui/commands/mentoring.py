@@ -16,7 +16,9 @@ def register(tree: CommandTree) -> None:
     export = tree.export.add_parser("pairings", parents=[tree.common], help=t("mentoring.cli.export.help"),
                                     description=t("mentoring.cli.export.help"))
     export.add_argument("--term", metavar="TERM", help=t("mentoring.cli.term"))
-    export.add_argument("--format", choices=("csv", "xlsx"), default="csv", help=t("mentoring.cli.format"))
+    from models.exports.registry import formats_for
+
+    export.add_argument("--format", choices=formats_for("table"), default="csv", help=t("mentoring.cli.format"))
     export.add_argument("-o", "--output", metavar="FILE", help=t("mentoring.cli.output"))
     export.set_defaults(handler=run_export)
 
@@ -24,7 +26,7 @@ def register(tree: CommandTree) -> None:
                                     description=t("mentoring.cli.report.help"))
     report.add_argument("id", type=int, metavar="ID", help=t("mentoring.cli.id"))
     report.add_argument("--term", metavar="TERM", help=t("mentoring.cli.term"))
-    report.add_argument("--format", choices=("md", "docx"), default="md", help=t("mentoring.cli.format"))
+    report.add_argument("--format", choices=formats_for("report"), default="md", help=t("mentoring.cli.format"))
     report.add_argument("-o", "--output", metavar="FILE", help=t("mentoring.cli.output"))
     report.set_defaults(handler=run_report)
 
@@ -64,7 +66,8 @@ def _write(target: Path, write) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from models.exports.pairing_report import export_rows, write_csv, write_xlsx
+    from models.exports.pairing_report import export_report, export_rows
+    from models.exports.registry import FORMATS, render, save
 
     store = _store_for(args)
     term = _term(store, args.term)
@@ -73,18 +76,20 @@ def run_export(args: argparse.Namespace) -> int:
     from tui.commands.core import command_viewer
 
     rows = export_rows(store, term, clock.today(), command_viewer(store))
-    if args.format == "csv":
-        if not args.output:
-            sys.stdout.write(write_csv(rows, None))
-            return 0
-        return _write(Path(args.output), lambda path: write_csv(rows, path))
-    target = Path(args.output or f"pairings-{term.term_id}.xlsx")
-    return _write(target, lambda path: write_xlsx(rows, path, term.term_id))
+    payload = render(export_report(rows, term, store.policy().school_name), args.format)
+    fmt = FORMATS[args.format]
+    if fmt.text and not args.output:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return 0
+    target = Path(args.output or f"pairings-{term.term_id}{fmt.suffix}")
+    return _write(target, lambda path: save(path, payload))
 
 
 def run_report(args: argparse.Namespace) -> int:
+    from models.exports.pairing_report import pairing_record, record_report
+    from models.exports.registry import FORMATS, render, save
     from models.mentoring import covers_term, span_label
-    from models.exports.pairing_report import pairing_record, to_markdown, write_docx
     from models.records import Pairing
     from tui.commands.core import command_viewer
 
@@ -103,13 +108,11 @@ def run_report(args: argparse.Namespace) -> int:
     # Comments of observations follow the visibility rule for whoever runs the command.
     viewer = command_viewer(store)
     record = pairing_record(store, pairing, term, viewer, clock.today())
-    if args.format == "md":
-        text = to_markdown(record)
-        if not args.output:
-            sys.stdout.write(text)
-            return 0
-        from models.store.outputs import write_output
-
-        return _write(Path(args.output), lambda path: write_output(path, text.encode("utf-8")))
-    target = Path(args.output or f"pairing-{pairing.id}-{term.term_id}.docx")
-    return _write(target, lambda path: write_docx(record, path))
+    payload = render(record_report(record), args.format)
+    fmt = FORMATS[args.format]
+    if fmt.text and not args.output:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return 0
+    target = Path(args.output or f"pairing-{pairing.id}-{term.term_id}{fmt.suffix}")
+    return _write(target, lambda path: save(path, payload))

@@ -40,7 +40,9 @@ def register(tree: CommandTree) -> None:
     export = tree.export.add_parser("observations", parents=[tree.common], help=t("observations.cli.export"),
                                     description=t("observations.cli.export"))
     export.add_argument("--term", metavar="T", default=None, help=t("observations.cli.term"))
-    export.add_argument("--format", choices=("csv", "xlsx"), default="csv", help=t("observations.cli.format"))
+    from models.exports.registry import formats_for
+
+    export.add_argument("--format", choices=formats_for("table"), default="csv", help=t("observations.cli.format"))
     export.add_argument("-o", "--output", metavar="FILE", default=None, help=t("observations.cli.output"))
     export.set_defaults(handler=run_export)
 
@@ -109,7 +111,8 @@ def run_observe_add(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from models import clock
-    from models.observations import export_table, write_csv, write_xlsx
+    from models.exports.registry import FORMATS, render, save
+    from models.observations import export_report, export_table
     from models.records import Teacher, Term
     from models.store.storage import MissingDataFile, Store
     from models.terms import current_term
@@ -133,13 +136,16 @@ def run_export(args: argparse.Namespace) -> int:
             return 1
     viewer = next((x for x in store.all(Teacher) if x.login == login and x.active), None)
     header, rows = export_table(store, viewer, term_id)
-    if args.format == "xlsx" and not args.output:
+    if not FORMATS[args.format].text and not args.output:
         print(t("observations.cli.xlsx_needs_file"), file=sys.stderr)
         return 1
+    chosen = next((x for x in terms if x.term_id == term_id), None)
+    report = export_report(header, rows, title=t("observations.sheet"), school=store.policy().school_name,
+                           term=chosen.name if chosen else "")
+    payload = render(report, args.format)
     if args.output is None:
-        sys.stdout.reconfigure(encoding="utf-8")
         try:
-            write_csv(sys.stdout, header, rows)
+            sys.stdout.buffer.write(payload)
             sys.stdout.flush()
         except BrokenPipeError:
             # `| head` closed the pipe: not an error of ours; keep Python from complaining at exit.
@@ -148,10 +154,7 @@ def run_export(args: argparse.Namespace) -> int:
         return 0
     try:
         output = Path(args.output).expanduser()
-        if args.format == "xlsx":
-            write_xlsx(output, header, rows, t("observations.sheet"))
-        else:
-            write_csv(output, header, rows)
+        save(output, payload)
     except OSError as error:
         print(t("observations.cli.write_failed", path=args.output, reason=error.strerror or error), file=sys.stderr)
         return 1

@@ -21,7 +21,10 @@ def register(tree: CommandTree) -> None:
 
     exporter = tree.export.add_parser("teachers", parents=[tree.common], help=t("roster.cli.export.help"),
                                       description=t("roster.cli.export.help"))
-    exporter.add_argument("--format", choices=("csv", "xlsx"), default="csv", help=t("roster.cli.export.format"))
+    from models.exports.registry import formats_for
+    from models.exports.roster import KIND
+
+    exporter.add_argument("--format", choices=formats_for(KIND), default="csv", help=t("roster.cli.export.format"))
     exporter.add_argument("-o", "--output", metavar="FILE", help=t("roster.cli.export.output"))
     exporter.set_defaults(handler=run_export_teachers)
 
@@ -60,14 +63,15 @@ def run_import_teachers(args: argparse.Namespace) -> int:
 
 
 def run_export_teachers(args: argparse.Namespace) -> int:
-    from models.records import Teacher
+    from models.exports.registry import FORMATS
     from models.exports.roster import export_roster, write_export
+    from models.records import Teacher
     from tui.commands.core import open_store
 
     store = open_store(args)
     payload = export_roster(store, args.format)
     if not args.output:
-        if args.format == "xlsx":
+        if not FORMATS[args.format].text:
             print(t("roster.cli.export.need_output"), file=sys.stderr)
             return 1
         sys.stdout.buffer.write(payload)

@@ -1,0 +1,107 @@
+"""What is due this term: the hand-ins (the admin's, else the seed rules) and, line by
+line, who owes what by when and whether it is in. A teacher sees their own lines (a
+group leader their groups' too); the office sees everyone's. ``enter`` on a line opens
+the document to write (or the draft there is)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from models import documents as docs
+from models.i18n import t
+from screens.widgets.fitted_footer import FittedFooter
+from screens.widgets.header import AppHeader
+from screens.widgets.keys import translate_bindings
+
+STATUS_STYLES = {"done": "green", "overdue": "bold red", "soon": "yellow", "later": "dim"}
+
+
+class DueScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "key.back", id="doc_due.back"),
+        Binding("enter", "write", "doc.key.write", id="doc_due.write"),
+        Binding("r", "rules", "doc.key.rules", id="doc_due.rules"),
+    ]
+    DEFAULT_CSS = """
+    DueScreen #due-rules { height: auto; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.lines: dict[str, docs.Due] = {}
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Static(id="due-rules")
+        yield DataTable(id="due-lines", cursor_type="row", zebra_stripes=True)
+        yield FittedFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#due-lines", DataTable).focus()
+        # Filled after the first refresh: measured before layout, the columns come out too narrow.
+        self.call_after_refresh(self.refresh_data)
+
+    def data_changed(self) -> None:
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        store, term, me, today = self.app.store, self.app.term, self.app.user, self.app.today
+        rules = Text()
+        table = self.query_one("#due-lines", DataTable)
+        table.clear(columns=True)
+        for key in ("doc.col.due", "doc.col.status", "doc.col.what"):
+            table.add_column(t(key), key=key)
+        self.lines = {}
+        if term is None or me is None:
+            self.query_one("#due-rules", Static).update(Text(t("header.no_term"), style="dim"))
+            return
+        for handin in docs.handins_for(store, term):
+            audience = t(f"doc.audience.{handin.audience}")
+            line = t("doc.due.rule", kind=handin.kind, audience=audience, due=handin.due[5:]) if handin.due \
+                else t("doc.due.rule_lesson", kind=handin.kind, audience=audience)
+            rules.append(line + "  ", style="dim")
+        self.query_one("#due-rules", Static).update(rules)
+        for n, due in enumerate(docs.dues(store, term)):
+            if not me.is_admin and due.teacher_id != me.id:
+                continue
+            status = due.status(today)
+            key = str(n)
+            self.lines[key] = due
+            table.add_row(Text(due.due.isoformat()[5:]), Text(t(f"doc.status.{status}"), style=STATUS_STYLES[status]),
+                          Text(due.label), key=key)
+
+    def action_rules(self) -> None:
+        from screens.documents.handins import HandInsScreen
+
+        self.app.push_screen(HandInsScreen())
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_write()
+
+    def action_write(self) -> None:
+        from screens.documents.editor import DocumentEditor
+        from screens.documents.view import DocumentView
+
+        table = self.query_one("#due-lines", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        due = self.lines.get(key)
+        me = self.app.user
+        if due is None or me is None:
+            return
+        if due.document_id:
+            self.app.push_screen(DocumentView(due.document_id))
+        elif due.teacher_id == me.id:
+            self.app.push_screen(DocumentEditor(None, kind=due.kind, group_id=due.group_id))
+        else:
+            self.notify(t("doc.due.not_yours"), severity="warning", markup=False)

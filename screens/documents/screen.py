@@ -1,0 +1,250 @@
+"""文档: this term's documents the user may read, what they owe, and the keys to write,
+hand in and review them (issue 17).
+
+The list shows kind, title, author (or group), state and the last change; ``/``
+searches titles, kinds, names (pinyin too) and the text. Above it, the user's own
+due and overdue hand-ins (models.documents.due_lines). Keys show only when the rule
+in models/documents.py lets the user take that step on the highlighted document.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
+
+from models import documents as docs
+from models.documents import Document
+from models.i18n import t
+from screens.base import AreaScreen
+
+STATE_STYLES = {"draft": "dim", "submitted": "yellow", "returned": "bold red", "approved": "green"}
+
+
+def state_cell(document: Document) -> Text:
+    return Text(t(f"doc.state.{document.state}"), style=STATE_STYLES.get(document.state, ""))
+
+
+class DocumentsScreen(AreaScreen):
+    AREA = "documents"
+
+    BINDINGS = [
+        Binding("slash", "search", "key.search", id="documents.search"),
+        Binding("n", "new", "key.new", id="documents.new"),
+        Binding("enter", "open", "key.open", id="documents.open"),
+        Binding("e", "edit", "key.edit", id="documents.edit"),
+        Binding("s", "submit", "doc.key.submit", id="documents.submit"),
+        Binding("v", "review", "doc.key.review", id="documents.review"),
+        Binding("d", "delete", "key.delete", id="documents.delete"),
+        Binding("h", "due", "doc.key.due", id="documents.due"),
+        Binding("b", "prep", "doc.key.prep", id="documents.prep"),
+        Binding("p", "print", "doc.key.print", id="documents.print"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(placeholder=t("doc.search"), id="doc-search", compact=True)
+        yield Static(id="doc-due")
+        yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#documents", DataTable).focus()
+
+    # -- rights ------------------------------------------------------------------------
+
+    def me(self):
+        return self.app.user
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new":
+            term = self.app.term
+            return self.me() is not None and term is not None and term.status != "archived"
+        if action not in ("open", "edit", "submit", "review", "delete", "print"):
+            return True
+        document = self.highlighted()
+        if document is None:
+            return False
+        store, me = self.app.store, self.me()
+        if action in ("open", "print"):
+            return True
+        if action == "edit":
+            return docs.may_edit(store, me, document)
+        if action == "submit":
+            return docs.may_submit(store, me, document)
+        if action == "review":
+            return docs.may_review(store, me, document)
+        return docs.may_delete(store, me, document)
+
+    def highlighted(self) -> Document | None:
+        try:
+            table = self.query_one("#documents", DataTable)
+        except Exception:  # not composed yet: the footer asks before the table exists
+            return None
+        if not table.row_count or not table.is_valid_row_index(table.cursor_row):
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return self.app.store.get(Document, int(key.value)) if key and key.value else None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        store, term, me, today = self.app.store, self.app.term, self.me(), self.app.today
+        term_id = term.term_id if term else None
+        query = self.query_one("#doc-search", Input).value
+        shown = [d for d in docs.visible_documents(store, me, term_id) if docs.search_score(store, query, d)]
+        shown.sort(key=lambda d: (d.state != "returned", d.state != "submitted", d.updated_at), reverse=False)
+        self._fill(shown)
+        due = Text()
+        lines = docs.due_lines(store, term, today, me.id) if me is not None else []
+        for line in lines[:3]:
+            due.append(docs.due_line_text(line, today) + "\n",
+                       style="bold red" if line.status(today) == "overdue" else "yellow")
+        if len(lines) > 3:
+            due.append(t("doc.due.more", count=len(lines) - 3) + "\n", style="dim")
+        if not lines:
+            due.append(t("doc.due.none") + "\n", style="dim")
+        if not shown:
+            due.append(t("doc.empty") if not query else t("doc.no_match"), style="dim")
+        due.rstrip()  # in place
+        self.query_one("#doc-due", Static).update(due)
+
+    def _fill(self, shown: list[Document]) -> None:
+        store = self.app.store
+        table = self.query_one("#documents", DataTable)
+        selected = self.highlighted()
+        table.clear(columns=True)
+        for key in ("doc.col.kind", "doc.col.title", "doc.col.author", "doc.col.state", "doc.col.updated"):
+            table.add_column(t(key), key=key)
+        for document in shown:
+            # Text, never str: titles and names are data, not markup.
+            table.add_row(Text(document.kind), Text(_cut(document.title, 30)),
+                          Text(_cut(docs.author_label(store, document), 16)), state_cell(document),
+                          Text(document.updated_at[5:10], style="dim"), key=str(document.id))
+        if selected is not None and str(selected.id) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(selected.id)))
+        self.refresh_bindings()
+
+    # -- search ---------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one("#doc-search", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "doc-search":
+            self.refresh_data()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "doc-search":
+            self.query_one("#documents", DataTable).focus()
+
+    def on_key(self, event) -> None:
+        if event.key in ("escape", "down") and self.focused is self.query_one("#doc-search", Input):
+            event.stop()
+            self.query_one("#documents", DataTable).focus()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        from screens.documents.view import DocumentView
+
+        document = self.highlighted()
+        if document is not None:
+            self.app.push_screen(DocumentView(document.id), self._after)
+
+    def action_new(self) -> None:
+        from screens.documents.editor import DocumentEditor
+
+        if self.app.term is None:
+            self.notify(t("header.no_term"), severity="warning")
+            return
+        self.app.push_screen(DocumentEditor(None), self._after)
+
+    def action_edit(self) -> None:
+        from screens.documents.editor import DocumentEditor
+
+        document = self.highlighted()
+        if document is not None:
+            self.app.push_screen(DocumentEditor(document.id), self._after)
+
+    def action_submit(self) -> None:
+        from screens.documents.view import submit_document
+
+        document = self.highlighted()
+        if document is not None and submit_document(self, document):
+            self._after(document.id)
+
+    def action_review(self) -> None:
+        from screens.documents.review import ReviewDialog
+
+        document = self.highlighted()
+        if document is not None:
+            self.app.push_screen(ReviewDialog(document.id), self._after)
+
+    def action_delete(self) -> None:
+        from screens.dialogs.confirm import ConfirmScreen
+
+        document = self.highlighted()
+        if document is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            from models.store.storage import DataFileError
+
+            try:
+                with self.app.store.transaction() as tx:
+                    tx.delete(document)
+            except DataFileError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.notify(t("doc.deleted", title=document.title), markup=False)
+            self.data_changed()
+
+        self.app.push_screen(ConfirmScreen(t("doc.confirm_delete", title=document.title)), answered)
+
+    def action_print(self) -> None:
+        from screens.documents.view import print_document
+
+        document = self.highlighted()
+        if document is not None:
+            print_document(self, document)
+
+    def action_prep(self) -> None:
+        from screens.documents.prep import PrepScreen
+
+        self.app.push_screen(PrepScreen(), lambda _result: self.data_changed())
+
+    def action_due(self) -> None:
+        from screens.documents.due import DueScreen
+
+        self.app.push_screen(DueScreen())
+
+    def _after(self, document_id: int | None = None) -> None:
+        self.data_changed()
+        if document_id:
+            table = self.query_one("#documents", DataTable)
+            if str(document_id) in table.rows:
+                table.move_cursor(row=table.get_row_index(str(document_id)))
+
+
+def _cut(text: str, cells: int) -> str:
+    """Cut to a width in terminal cells (Chinese is two), ending with … when cut."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= cells:
+        return text
+    out = ""
+    for char in text:
+        if cell_len(out + char) > cells - 1:
+            break
+        out += char
+    return out + "…"

@@ -1,0 +1,342 @@
+"""Commands of the 文档 area (issue 17)::
+
+    jiaoyan doc kinds [--add NAME --writer self|leader|member --reviewer leader|office]
+    jiaoyan doc add --kind KIND [--group G] [--term T] --file F [--title TITLE] [--reading ID]
+    jiaoyan doc list [--term T] [--kind KIND]
+    jiaoyan doc due [--term T] [--all]
+    jiaoyan doc show ID
+    jiaoyan doc print ID [-o FILE.docx]
+    jiaoyan doc handins [--term T] [--add KIND --audience A --due DATE] [--remove ID]
+    jiaoyan doc reading [--term T] [--add TITLE --author NAME]
+    jiaoyan doc prep --group G [--add "第一单元;第二单元" --week N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from models import clock
+from models.i18n import t
+from tui.commands.tree import CommandTree
+
+
+def register(tree: CommandTree) -> None:
+    doc = tree.top.add_parser("doc", help=t("doc.cli.help"), description=t("doc.cli.help"))
+    family = doc.add_subparsers(dest="doc_what", metavar="WHAT", required=True)
+
+    kinds = family.add_parser("kinds", parents=[tree.common], help=t("doc.cli.kinds.help"),
+                              description=t("doc.cli.kinds.help"))
+    kinds.add_argument("--add", metavar="NAME", help=t("doc.cli.kinds.add"))
+    kinds.add_argument("--writer", choices=("self", "leader", "member"), default="self", help=t("doc.cli.kinds.writer"))
+    kinds.add_argument("--reviewer", choices=("leader", "office"), default="leader", help=t("doc.cli.kinds.reviewer"))
+    kinds.set_defaults(handler=run_kinds)
+
+    add = family.add_parser("add", parents=[tree.common], help=t("doc.cli.add.help"), description=t("doc.cli.add.help"))
+    add.add_argument("--kind", required=True, metavar="KIND", help=t("doc.cli.kind"))
+    add.add_argument("--group", metavar="G", help=t("doc.cli.group"))
+    add.add_argument("--term", metavar="T", help=t("doc.cli.term"))
+    add.add_argument("--file", required=True, metavar="F", help=t("doc.cli.file"))
+    add.add_argument("--title", metavar="TITLE", help=t("doc.cli.title"))
+    add.add_argument("--reading", type=int, default=0, metavar="ID", help=t("doc.cli.reading"))
+    add.set_defaults(handler=run_add)
+
+    listing = family.add_parser("list", parents=[tree.common], help=t("doc.cli.list.help"),
+                                description=t("doc.cli.list.help"))
+    listing.add_argument("--term", metavar="T", help=t("doc.cli.term"))
+    listing.add_argument("--kind", metavar="KIND", help=t("doc.cli.kind"))
+    listing.set_defaults(handler=run_list)
+
+    due = family.add_parser("due", parents=[tree.common], help=t("doc.cli.due.help"), description=t("doc.cli.due.help"))
+    due.add_argument("--term", metavar="T", help=t("doc.cli.term"))
+    due.add_argument("--all", action="store_true", help=t("doc.cli.due.all"))
+    due.set_defaults(handler=run_due)
+
+    handins = family.add_parser("handins", parents=[tree.common], help=t("doc.cli.handins.help"),
+                                description=t("doc.cli.handins.help"))
+    handins.add_argument("--term", metavar="T", help=t("doc.cli.term"))
+    handins.add_argument("--add", metavar="KIND", help=t("doc.cli.handins.add"))
+    handins.add_argument("--audience", choices=("research_groups", "prep_groups", "teachers", "research_lessons"),
+                         default="teachers", help=t("doc.cli.handins.audience"))
+    handins.add_argument("--due", metavar="DATE", help=t("doc.cli.handins.due"))
+    handins.add_argument("--remove", type=int, metavar="ID", help=t("doc.cli.handins.remove"))
+    handins.set_defaults(handler=run_handins)
+
+    reading = family.add_parser("reading", parents=[tree.common], help=t("doc.cli.reading.help"),
+                                description=t("doc.cli.reading.help"))
+    reading.add_argument("--term", metavar="T", help=t("doc.cli.term"))
+    reading.add_argument("--add", metavar="TITLE", help=t("doc.cli.reading.add"))
+    reading.add_argument("--author", metavar="NAME", default="", help=t("doc.cli.reading.author"))
+    reading.set_defaults(handler=run_reading)
+
+    prep = family.add_parser("prep", parents=[tree.common], help=t("doc.cli.prep.help"),
+                             description=t("doc.cli.prep.help"))
+    prep.add_argument("--group", required=True, metavar="G", help=t("doc.cli.group"))
+    prep.add_argument("--term", metavar="T", help=t("doc.cli.term"))
+    prep.add_argument("--add", metavar="UNITS", help=t("doc.cli.prep.add"))
+    prep.add_argument("--week", type=int, default=0, metavar="N", help=t("doc.cli.prep.week"))
+    prep.set_defaults(handler=run_prep)
+
+    printing = family.add_parser("print", parents=[tree.common], help=t("doc.cli.print.help"),
+                                 description=t("doc.cli.print.help"))
+    printing.add_argument("id", type=int, metavar="ID")
+    printing.add_argument("-o", "--output", metavar="FILE", help=t("doc.cli.output"))
+    printing.set_defaults(handler=run_print)
+
+    show = family.add_parser("show", parents=[tree.common], help=t("doc.cli.show.help"),
+                             description=t("doc.cli.show.help"))
+    show.add_argument("id", type=int, metavar="ID")
+    show.set_defaults(handler=run_show)
+
+
+def _open(args: argparse.Namespace):
+    from models.permissions import teacher_by_login
+    from tui.commands.core import command_login, open_store
+
+    store = open_store(args)
+    return store, teacher_by_login(store, command_login())
+
+
+def _term(store, wanted: str | None):
+    from models.records import Term
+    from models.terms import current_term
+
+    terms = store.all(Term)
+    if wanted:
+        term = next((x for x in terms if x.term_id == wanted.strip()), None)
+        if term is None:
+            print(t("doc.error.no_term", value=wanted, choices="、".join(sorted(x.term_id for x in terms))),
+                  file=sys.stderr)
+        return term
+    term = current_term(terms, clock.today())
+    if term is None:
+        print(t("header.no_term"), file=sys.stderr)
+    return term
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 1
+
+
+def run_kinds(args: argparse.Namespace) -> int:
+    from models.documents import DocumentKind, document_kinds
+
+    store, _me = _open(args)
+    if args.add:
+        # A name the admin stored before (or a built-in's name) changes that kind's writer and reviewer.
+        existing = next((k for k in store.all(DocumentKind) if k.name == args.add.strip()), None)
+        record = DocumentKind(name=args.add.strip(), writer=args.writer, reviewer=args.reviewer)
+        from models.store.storage import ValidationFailed
+
+        try:
+            with store.transaction() as tx:
+                if existing is not None:
+                    tx.update(existing.copy(writer=args.writer, reviewer=args.reviewer, active=True))
+                else:
+                    tx.insert(record)
+        except ValidationFailed as error:
+            return _fail(str(error))
+        print(t("doc.cli.kinds.added", name=record.name))
+    for kind in document_kinds(store):
+        print(f"{kind.name}\t{t('doc.writer.' + kind.writer)}\t{t('doc.reviewer_kind.' + kind.reviewer)}")
+    return 0
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from models import documents as docs
+    from models.records import Group
+    from models.store.storage import ValidationFailed
+
+    store, me = _open(args)
+    if me is None:
+        from tui.commands.core import command_login
+
+        return _fail(t("doc.error.not_on_roster", login=command_login()))
+    term = _term(store, args.term)
+    if term is None:
+        return 1
+    if term.status == "archived":
+        return _fail(t("doc.error.archived", term=term.term_id))
+    kind = docs.kind_named(store, args.kind)
+    if kind is None:
+        return _fail(t("doc.error.unknown_kind", value=args.kind, choices="、".join(docs.kind_names(store))))
+    group_id = 0
+    if args.group:
+        group = next((g for g in store.all(Group) if g.name == args.group.strip()), None)
+        if group is None:
+            return _fail(t("doc.error.unknown_group", value=args.group))
+        group_id = group.id
+    elif kind.is_group:
+        return _fail(t("doc.error.no_group", kind=kind.name))
+    try:
+        text = docs.text_from_file(Path(args.file).expanduser())
+        draft = docs.new_document(store, me, kind=kind.name, term_id=term.term_id, group_id=group_id,
+                                  title=args.title or "", body=text, source=Path(args.file).name,
+                                  reading_id=args.reading)
+        saved = docs.save_document(store, draft)
+    except docs.DocumentRefused as error:
+        return _fail(error.reason)
+    except ValidationFailed as error:
+        return _fail(str(error))
+    print(t("doc.cli.added", id=saved.id, title=saved.title, lines=len(text.splitlines())))
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from models import documents as docs
+
+    store, me = _open(args)
+    term = _term(store, args.term)
+    if term is None:
+        return 1
+    for document in docs.visible_documents(store, me, term.term_id):
+        if args.kind and document.kind != args.kind.strip():
+            continue
+        print(f"{document.id}\t{document.kind}\t{document.title}\t{docs.author_label(store, document)}\t"
+              f"{t('doc.state.' + document.state)}")
+    return 0
+
+
+def run_due(args: argparse.Namespace) -> int:
+    from models import documents as docs
+
+    store, me = _open(args)
+    term = _term(store, args.term)
+    if term is None:
+        return 1
+    today = clock.today()
+    everyone = args.all and me is not None and me.is_admin
+    for due in docs.dues(store, term):
+        if not everyone and (me is None or due.teacher_id != me.id):
+            continue
+        print(f"{due.due.isoformat()}\t{t('doc.status.' + due.status(today))}\t{due.label}")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from models import documents as docs
+
+    store, me = _open(args)
+    document = store.get(docs.Document, args.id)
+    if document is None or not docs.can_read(store, me, document):
+        return _fail(t("doc.error.no_document", id=args.id))
+    print(document.title)
+    print(f"{document.kind} · {docs.author_label(store, document)} · {document.term_id} · "
+          f"{t('doc.state.' + document.state)}")
+    print()
+    print(document.body)
+    lines = docs.history_lines(store, document)
+    if lines:
+        print()
+        for line in lines:
+            print(line)
+    return 0
+
+
+def _handin_line(handin) -> str:
+    due = handin.due or t("doc.due.before_lesson")
+    return f"{handin.id or '-'}\t{handin.kind}\t{t('doc.audience.' + handin.audience)}\t{due}"
+
+
+def run_handins(args: argparse.Namespace) -> int:
+    from models import documents as docs
+    from models.dates import BadInput, parse_date
+    from models.store.storage import ValidationFailed
+
+    store, _me = _open(args)
+    term = _term(store, args.term)
+    if term is None:
+        return 1
+    try:
+        if args.add or args.remove:
+            stored = docs.adopt_defaults(store, term)  # the seed rules become the term's own list first
+            if args.remove:
+                target = next((h for h in stored if h.id == args.remove), None)
+                if target is None:
+                    return _fail(t("doc.cli.handins.no_such", id=args.remove))
+                with store.transaction() as tx:
+                    tx.delete(target)
+            if args.add:
+                if docs.kind_named(store, args.add) is None:
+                    return _fail(t("doc.error.unknown_kind", value=args.add, choices="、".join(docs.kind_names(store))))
+                due = ""
+                if args.audience != "research_lessons":
+                    if not args.due:
+                        return _fail(t("doc.cli.handins.need_due"))
+                    due = parse_date(args.due, clock.today()).isoformat()
+                with store.transaction() as tx:
+                    tx.insert(docs.HandIn(term_id=term.term_id, kind=args.add.strip(), audience=args.audience, due=due))
+    except BadInput as error:
+        return _fail(str(error))
+    except ValidationFailed as error:
+        return _fail(str(error))
+    for handin in docs.handins_for(store, term):
+        print(_handin_line(handin))
+    return 0
+
+
+def run_reading(args: argparse.Namespace) -> int:
+    from models import documents as docs
+    from models.store.storage import ValidationFailed
+
+    store, _me = _open(args)
+    term = _term(store, args.term)
+    if term is None:
+        return 1
+    if args.add:
+        try:
+            with store.transaction() as tx:
+                tx.insert(docs.Reading(term_id=term.term_id, title=args.add.strip(), author=args.author.strip()))
+        except ValidationFailed as error:
+            return _fail(str(error))
+    for reading in docs.readings_of(store, term.term_id):
+        print(f"{reading.id}\t《{reading.title}》\t{reading.author}")
+    return 0
+
+
+def run_prep(args: argparse.Namespace) -> int:
+    import re
+
+    from models import prep
+    from models.records import Group, Teacher
+
+    store, _me = _open(args)
+    term = _term(store, args.term)
+    if term is None:
+        return 1
+    group = next((g for g in store.all(Group) if g.name == args.group.strip()), None)
+    if group is None:
+        return _fail(t("doc.error.unknown_group", value=args.group))
+    if args.add:
+        titles = [x.strip() for x in re.split(r"[;；\n]", args.add) if x.strip()]
+        prep.schedule(store, term, group, titles, first_week=args.week)
+    plan = prep.plan_for(store, term.term_id, group.id)
+    names = {x.id: x.name for x in store.all(Teacher)}
+    from models.records import Activity
+
+    for unit in plan.units if plan else []:
+        activity = store.get(Activity, unit.get("activity_id", 0)) if unit.get("activity_id") else None
+        week = t("week.number", week=unit["week"]) if unit.get("week") else "—"
+        print(f"{unit['uid']}\t{week}\t{unit['title']}\t{t('prep.lead')}：{names.get(unit.get('lead_id'), '—')}\t"
+              f"{activity.date if activity else '—'}")
+    return 0
+
+
+def run_print(args: argparse.Namespace) -> int:
+    from models import documents as docs
+    from models.exports.document_print import default_document_name, document_docx
+    from models.exports.spreadsheets import save
+
+    store, me = _open(args)
+    document = store.get(docs.Document, args.id)
+    if document is None or not docs.can_read(store, me, document):
+        return _fail(t("doc.error.no_document", id=args.id))
+    target = Path(args.output or default_document_name(document)).expanduser()
+    try:
+        save(target, document_docx(store, document))
+    except OSError as error:
+        return _fail(t("doc.cli.write_failed", path=target, error=error.strerror or error))
+    print(t("doc.cli.written", path=target))
+    return 0
