@@ -44,6 +44,7 @@ WEBHOOK_KINDS = ("wecom", "dingtalk", "feishu")
 # and Feishu about 20 000 for the whole request): a longer digest goes out in parts.
 MESSAGE_BYTES = {"wecom": 4000, "dingtalk": 18000, "feishu": 18000, "smtp": 1_000_000}
 TIMEOUT_SECONDS = 15
+LINES_SHOWN = 12  # a longer list in a group chat is cut, with how many more there are
 
 
 class RemindError(Exception):
@@ -297,7 +298,10 @@ def build_digest(store, today: dt.date, group_names: list[str] | None = None) ->
     digest.sections.append(minutes)
 
     documents = Section(t("remind.section.documents"))
-    documents.lines.extend(documents_overdue(store, term, today, members))
+    overdue = documents_overdue(store, term, today, members)
+    documents.lines.extend(overdue[:LINES_SHOWN])
+    if len(overdue) > LINES_SHOWN:
+        documents.lines.append(t("remind.more", count=len(overdue) - LINES_SHOWN))
     digest.sections.append(documents)
 
     # mentor meetings behind

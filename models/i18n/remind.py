@@ -16,6 +16,7 @@ MESSAGES = {
     "remind.minutes_line": ("{group} {day}《{what}》· 记录：{keeper}", "{group} {day} {what} · minutes: {keeper}"),
     "remind.meetings_line": ("{mentor} → {mentee}：已记 {held} 次，应有 {due} 次",
                              "{mentor} → {mentee}: {held} of {due} meetings logged"),
+    "remind.more": ("……另有 {count} 项（在 jiaoyan 里看全部）", "… and {count} more (all of them in jiaoyan)"),
     "remind.nothing": ("本周没有需要提醒的事项。", "Nothing to remind anyone of this week."),
     "remind.kind.wecom": ("企业微信", "WeCom"),
     "remind.kind.dingtalk": ("钉钉", "DingTalk"),

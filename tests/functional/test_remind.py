@@ -154,7 +154,8 @@ def test_dry_run_prints_the_digest_and_sends_nothing(demo_db, robot, capsys):
 def test_wecom_gets_markdown_once_a_week_and_force_sends_again(demo_db, robot, capsys):
     save_targets(demo_db, [Target(kind="wecom", name="语文组群", url=robot.url("/cgi-bin/webhook/send?key=abc"))])
     assert run(demo_db) == 0
-    assert len(robot.requests) == 1
+    sent = len(robot.requests)
+    assert sent >= 1  # a long week goes in parts of at most 4096 bytes
     request = robot.requests[0]
     assert request["path"] == "/cgi-bin/webhook/send" and request["query"]["key"] == ["abc"]
     assert request["type"].startswith("application/json")
@@ -163,14 +164,14 @@ def test_wecom_gets_markdown_once_a_week_and_force_sends_again(demo_db, robot, c
     content = body["markdown"]["content"]
     assert content.startswith("### 育才实验小学 教研提醒")
     assert "**本周教研活动**" in content and "中心发言：林杰" in content
-    assert len(content.encode("utf-8")) <= 4096
-    assert "已发送：语文组群（1 条消息）" in capsys.readouterr().out
+    assert all(len(r["body"]["markdown"]["content"].encode("utf-8")) <= 4096 for r in robot.requests)
+    assert f"已发送：语文组群（{sent} 条消息）" in capsys.readouterr().out
     # cron runs again the same week: nothing more
     assert run(demo_db) == 0
-    assert len(robot.requests) == 1
+    assert len(robot.requests) == sent
     assert "本周已发过" in capsys.readouterr().out
     assert run(demo_db, "--force") == 0
-    assert len(robot.requests) == 2
+    assert len(robot.requests) == 2 * sent
 
 
 def test_dingtalk_is_signed_with_hmac(demo_db, robot):
@@ -210,11 +211,13 @@ def test_a_refused_send_goes_to_stderr_exits_1_and_is_tried_next_run(demo_db, ro
         captured = capsys.readouterr()
         assert "发送失败：坏" in captured.err and "310000" in captured.err and "下次运行会再试" in captured.err
         assert "Traceback" not in captured.err
-        assert len(good.requests) == 1  # the other target still went
+        parts = len(good.requests)
+        assert parts >= 1  # the other target still went
+        tried = len(robot.requests)  # the first refused part stopped that target
         # next run: only the failed one is tried, and now it works
         robot.reply = {"errcode": 0, "errmsg": "ok"}
         assert run(demo_db) == 0
-        assert len(robot.requests) == 2 and len(good.requests) == 1
+        assert len(robot.requests) > tried and len(good.requests) == parts
     finally:
         good.close()
 
@@ -238,7 +241,7 @@ def test_an_unreachable_robot_and_an_http_error_are_sentences(demo_db, robot, ca
 
 def test_webhook_option_sends_once_without_settings(demo_db, robot, capsys):
     assert run(demo_db, "--webhook", robot.url("/send?key=try"), "--kind", "wecom") == 0
-    assert len(robot.requests) == 1
+    assert len(robot.requests) >= 1
     assert not state_path(demo_db).exists()  # a try is not this week's send
     assert run(demo_db, "--webhook", robot.url("/send?key=try")) == 1
     assert "--kind" in capsys.readouterr().err
@@ -340,7 +343,7 @@ async def test_the_admin_sets_a_robot_up_in_the_app_and_tries_it(make_test_app, 
         await pilot.press("ctrl+t")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert len(robot.requests) == 1
+        assert len(robot.requests) >= 1
         assert "语文教研组" in robot.requests[0]["body"]["markdown"]["content"]
 
 
