@@ -132,9 +132,17 @@ class JiaoyanApp(App[int]):
         small = too_small(*self.size)
         showing = isinstance(self.screen, TooSmallScreen)
         if small and not showing:
-            self.push_screen(TooSmallScreen())
+            # Terminals settle their size in a moment (and tests start small, then grow): the
+            # notice waits for the size to stay small, so it never swallows the first keys.
+            self.set_timer(0.3, self._still_too_small)
         elif not small and showing:
             self.pop_screen()
+
+    def _still_too_small(self) -> None:
+        from screens.dialogs.too_small import TooSmallScreen, too_small
+
+        if too_small(*self.size) and not isinstance(self.screen, TooSmallScreen):
+            self.push_screen(TooSmallScreen())
 
     def apply_user_keymap(self) -> None:
         """Keys the user rebound in keys.toml (by binding id); bad lines are named, not fatal."""
