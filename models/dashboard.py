@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from models.activities import pending_leave
+from models.mentoring import progress_of
 from models.pace import expected_by_week
 from models.pinyin import name_syllables
 from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term
@@ -97,11 +98,12 @@ class PairingFigures:
     mentor: Teacher | None
     mentee: Teacher | None
     meetings: int
-    expected: int
+    expected: int  # models.mentoring.expected_meetings: the same figure everywhere
+    active: bool = True
 
     @property
     def behind(self) -> bool:
-        return self.meetings < self.expected
+        return self.active and self.meetings < self.expected
 
 
 @dataclass
@@ -259,16 +261,16 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
     ]
 
     pairing_figures = []
-    # Meetings are due for finished weeks only: this week's meeting may still be to come.
-    last_done = as_of if as_of == term.end_date else as_of - dt.timedelta(days=as_of.weekday() + 1)
-    passed = school_weeks_between(term, term.start_date, last_done) if last_done >= term.start_date else 0
-    cadence = max(1, policy.mentor_meetings_every_weeks)
+    # One computation for the pair's figures (models/mentoring.py), as the pairing's page,
+    # its record and the export show them.
     for p in source.all(Pairing):
         if not pairing_in_term(p, tid):
             continue
-        count = sum(1 for m in meetings if m.pairing_id == p.id)
-        pairing_figures.append(PairingFigures(p, by_id.get(p.mentor_id), by_id.get(p.mentee_id), count,
-                                              passed // cadence))
+        progress = progress_of(p, term, meetings, observations, as_of, policy)
+        met = progress.meetings_held if progress else sum(1 for m in meetings if m.pairing_id == p.id)
+        expected = progress.meetings_expected if progress else 0
+        pairing_figures.append(PairingFigures(p, by_id.get(p.mentor_id), by_id.get(p.mentee_id), met, expected,
+                                              active=p.status == "active"))
 
     attention = Attention(
         behind_pace=[f for f in teacher_figures if f.behind],

@@ -289,7 +289,7 @@ def reviewer_ids(store, document: Document) -> set[int]:
     """Who may return or approve this document.
 
     Reviewer ``office``: the admins. Reviewer ``leader``: for a teacher's document their
-    group leaders; for a group's, the leaders of the groups above it. When that finds
+    group leaders; for a group's (a 共案), the group's leader and the leaders above it. When that finds
     nobody but the author (a 教研组长's own summary), the office reviews. The author
     never reviews their own document unless they are the only admin there is."""
     kind = kind_named(store, document.kind)
@@ -298,7 +298,8 @@ def reviewer_ids(store, document: Document) -> set[int]:
     if reviewer == "leader":
         if document.group_id and kind is not None and kind.is_group:
             groups = _groups(store)
-            people = {g.leader_id for g in _groups_above(groups, document.group_id)[1:]
+            # A group's paper (a 共案): its own leader, or — when the leader wrote it — the leader above.
+            people = {g.leader_id for g in _groups_above(groups, document.group_id)
                       if g.active and g.kind != "office" and g.leader_id}
         else:
             people = teachers_group_leaders(store, document.author_id)

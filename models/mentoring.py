@@ -274,8 +274,7 @@ class Progress:
     pairing_id: int
     term_id: str
     meetings_held: int
-    meetings_expected: int  # by the end of this week
-    meetings_due: int  # by the end of last week: what being behind is measured against
+    meetings_expected: int  # by the weeks that have ended (expected_meetings): the one figure
     mentor_observed: int  # lessons of the mentee the mentor observed
     mentee_observed: int  # lessons of the mentor the mentee observed
     showcase_lessons: tuple[str, ...]  # 展示课 / 研讨课 the mentee taught this term
@@ -283,8 +282,12 @@ class Progress:
     active: bool
 
     @property
+    def meetings_due(self) -> int:
+        return self.meetings_expected
+
+    @property
     def shortfall(self) -> int:
-        return max(0, self.meetings_due - self.meetings_held)
+        return max(0, self.meetings_expected - self.meetings_held)
 
     @property
     def behind(self) -> bool:
@@ -317,21 +320,19 @@ def _school_weeks_between(term: Term, first: dt.date, until: dt.date) -> int:
 
 
 def expected_meetings(pairing: Pairing, term: Term, today: dt.date, policy: Policy) -> int:
-    """Meetings expected by the end of ``today``'s week: one per ``mentor_meetings_every_weeks``
-    school weeks since the pairing began. A week closed for a holiday does not count."""
+    """The one figure of meetings a pair should have held in ``term`` by ``today``: one per
+    ``mentor_meetings_every_weeks`` school weeks since the pairing began, counting the weeks
+    that have ended (a pair that meets on Thursdays is not behind on a Wednesday); once the
+    pairing's part of the term is over, every one of its weeks. A week closed for a holiday
+    does not count. Every screen, export, report and the dashboard show this number."""
     first, last = pairing_days_in_term(pairing, term)
-    this_sunday = today + dt.timedelta(days=6 - today.weekday())
-    weeks = _school_weeks_between(term, first, min(last, this_sunday))
+    until = last if today >= last else today - dt.timedelta(days=today.weekday() + 1)
+    weeks = _school_weeks_between(term, first, min(last, until))
     return weeks // max(1, policy.mentor_meetings_every_weeks)
 
 
-def meetings_due(pairing: Pairing, term: Term, today: dt.date, policy: Policy) -> int:
-    """Meetings that should have happened already: as :func:`expected_meetings`, but only
-    for the weeks that have ended (a pair that meets on Thursdays is not behind on a Wednesday)."""
-    first, last = pairing_days_in_term(pairing, term)
-    last_sunday = today - dt.timedelta(days=today.weekday() + 1)
-    weeks = _school_weeks_between(term, first, min(last, last_sunday))
-    return weeks // max(1, policy.mentor_meetings_every_weeks)
+# The same figure: what being behind is measured against.
+meetings_due = expected_meetings
 
 
 def progress_of(pairing: Pairing, term: Term, meetings: Iterable[MentorMeeting],
@@ -354,7 +355,6 @@ def progress_of(pairing: Pairing, term: Term, meetings: Iterable[MentorMeeting],
     return Progress(
         pairing_id=pairing.id, term_id=term.term_id, meetings_held=held,
         meetings_expected=expected_meetings(pairing, term, today, policy),
-        meetings_due=meetings_due(pairing, term, today, policy),
         mentor_observed=mentor_observed, mentee_observed=mentee_observed, showcase_lessons=taught,
         weeks_since_last_meeting=(today - last_meeting).days // 7 if last_meeting else None,
         active=pairing.status == "active",

@@ -21,10 +21,9 @@ from models.pace import expected_by_week
 from models.people import search_teachers
 from models.permissions import can_read_comments, readable
 from models.pinyin import full_pinyin, match_score
-from models.records import (
-    LESSON_TYPES, RATINGS, Activity, Group, Observation, Policy, Problem, Teacher, Term,
-)
+from models.records import Activity, Group, Observation, Policy, Problem, Teacher, Term
 from models.exports.content import Report, as_date, single_table
+from models.rubrics import derived_rating, read_scores, rubric_for_entry
 from models.store.storage import ValidationFailed
 from models.terms import term_of, week_of, weeks_in
 
@@ -72,6 +71,24 @@ class Entry:
     rating: str = ""
     activity_id: int = 0
     followed_up_ids: list[int] = field(default_factory=list)
+    process: str = ""
+    scores: dict[str, str] = field(default_factory=dict)  # criterion name → the score as typed ("" = none)
+
+
+def lesson_type_choices(policy: Policy, keep: str = "") -> list[str]:
+    """The lesson types a record may take: the school's current ones, plus ``keep`` (the
+    value an edited record already has, even if the type was retired or renamed since)."""
+    choices = list(policy.lesson_types)
+    if keep and keep not in choices:
+        choices.append(keep)
+    return choices
+
+
+def rating_choices(policy: Policy, keep: str = "") -> list[str]:
+    choices = list(policy.ratings)
+    if keep and keep not in choices:
+        choices.append(keep)
+    return choices
 
 
 def _teacher_problem(field_name: str, person: Teacher | None, typed: str, label_key: str) -> Problem | None:
@@ -118,26 +135,40 @@ def check_entry(store, entry: Entry, today: dt.date, *,
 
     if not entry.topic.strip():
         problems.append(Problem("topic", t("error.required", field=t("field.topic"))))
-    if entry.lesson_type not in LESSON_TYPES:
+    types = lesson_type_choices(policy, editing.lesson_type if editing else "")
+    if entry.lesson_type not in types:
         problems.append(Problem("lesson_type", t("error.bad_choice", field=t("field.lesson_type"),
-                                                  value=entry.lesson_type, choices="、".join(LESSON_TYPES))))
-    if entry.rating and entry.rating not in RATINGS:
+                                                  value=entry.lesson_type, choices="、".join(policy.lesson_types))))
+    ratings = rating_choices(policy, editing.rating if editing else "")
+    if entry.rating and entry.rating not in ratings:
         problems.append(Problem("rating", t("error.bad_choice", field=t("field.rating"), value=entry.rating,
-                                             choices="、".join(RATINGS))))
+                                             choices="、".join(policy.ratings))))
+    rubric = rubric_for_entry(store, entry.lesson_type, entry.subject.strip(), editing)
+    scores, score_problems = read_scores(rubric, entry.scores)
+    problems += score_problems
     if problems:
         return None, problems
 
+    rating = entry.rating or derived_rating(policy, rubric, scores)
     base = editing or Observation()
     observation = base.copy(
         term_id=term.term_id, date=day.isoformat(), period=period, observer_id=entry.observer.id,
         teacher_id=entry.teacher.id, subject=entry.subject.strip(), grade_class=entry.grade_class.strip(),
         topic=entry.topic.strip(), lesson_type=entry.lesson_type, strengths=entry.strengths.strip(),
-        shortcomings=entry.shortcomings.strip(), suggestions=entry.suggestions.strip(), rating=entry.rating,
-        activity_id=entry.activity_id, followed_up_ids=list(entry.followed_up_ids))
+        shortcomings=entry.shortcomings.strip(), suggestions=entry.suggestions.strip(), rating=rating,
+        activity_id=entry.activity_id, followed_up_ids=list(entry.followed_up_ids),
+        process=clean_process(entry.process), rubric=rubric if scores else {}, scores=scores)
     duplicate = find_duplicate(store.all(Observation), observation)
     if duplicate is not None:
         return None, [duplicate_problem(store, observation)]
     return observation, []
+
+
+def clean_process(text: str) -> str:
+    """The 教学过程 notes as pasted: Windows and old-Mac line ends become one kind, trailing
+    spaces and blank lines at either end go, the lines themselves stay as typed."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip("\n")
 
 
 def find_duplicate(observations: Iterable[Observation], observation: Observation) -> Observation | None:
@@ -381,7 +412,7 @@ def log_records(store, viewer: Teacher | None, filters: LogFilters, current_term
         if filters.rating and visible.rating != filters.rating:
             continue
         if needle and not any(needle in text.lower() for text in (
-                visible.topic, visible.strengths, visible.shortcomings, visible.suggestions)):
+                visible.topic, visible.strengths, visible.shortcomings, visible.suggestions, visible.process)):
             continue
         shown.append(visible)
     return sort_records(store, shown, filters.sort, filters.reverse)
@@ -389,8 +420,9 @@ def log_records(store, viewer: Teacher | None, filters: LogFilters, current_term
 
 def sort_records(store, records: list[Observation], column: str, reverse: bool) -> list[Observation]:
     names = {x.id: full_pinyin(x.name) for x in store.all(Teacher)}
-    rating_order = {r: n for n, r in enumerate(RATINGS)}
-    type_order = {r: n for n, r in enumerate(LESSON_TYPES)}
+    policy = store.policy()
+    rating_order = {r: n for n, r in enumerate(policy.ratings)}
+    type_order = {r: n for n, r in enumerate(policy.lesson_types + policy.retired_lesson_types)}
     keys = {
         "date": lambda o: (o.date, o.period),
         "period": lambda o: (o.period, o.date),
@@ -420,40 +452,145 @@ EXPORT_COLUMNS = (
     ("date", 12), ("period", 12), ("observer", 10), ("teacher", 10), ("subject", 10), ("grade_class", 14),
     ("topic", 24), ("lesson_type", 8), ("strengths", 36), ("shortcomings", 36), ("suggestions", 36),
     ("rating", 8), ("activity", 24),
+    # issue 15, after the columns scripts already read by position
+    ("process", 48), ("rubric", 16),
 )
+SCORE_WIDTH = 10  # each criterion's column, and the total's
 
 
-def export_table(store, viewer: Teacher | None, term_id: str = "") -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the export, with the comments and rating blank wherever the
-    viewer may not read them."""
+def score_columns(records: Iterable[Observation]) -> list[str]:
+    """The criteria of every rubric the records were scored on, in the order first met:
+    one column each in the export."""
+    names: list[str] = []
+    for observation in records:
+        for criterion in observation.rubric.get("criteria", []) if observation.scores else []:
+            if criterion.get("name") and criterion["name"] not in names:
+                names.append(criterion["name"])
+    return names
+
+
+def export_table(store, viewer: Teacher | None, term_id: str = "") -> tuple[list[str], list[list[object]]]:
+    """Header and rows of the export, with the comments, process notes, scores and rating
+    blank wherever the viewer may not read them. Scores and the total are numbers."""
     names = {x.id: x.name for x in store.all(Teacher)}
     policy = store.policy()
-    header = [t(f"observations.col.{key}") for key, _ in EXPORT_COLUMNS]
     store = observation_reader(store, term_id)  # an archived term exports from its archive
     activities = {a.id: a for a in store.all(Activity)}
+    records = sorted((o for o in store.all(Observation) if not term_id or o.term_id == term_id),
+                     key=lambda o: (o.date, o.period, o.id))
+    criteria = score_columns(records)
+    header = [t(f"observations.col.{key}") for key, _ in EXPORT_COLUMNS] + criteria + [t("observations.col.total")]
     rows = []
-    records = [o for o in store.all(Observation) if not term_id or o.term_id == term_id]
-    for observation in sorted(records, key=lambda o: (o.date, o.period, o.id)):
+    for observation in records:
         visible = readable(store, viewer, observation)
         activity = activities.get(visible.activity_id)
         rows.append([
             visible.date, format_period(visible.period, policy), names.get(visible.observer_id, ""),
             names.get(visible.teacher_id, ""), visible.subject, visible.grade_class, visible.topic,
-            visible.lesson_type, visible.strengths, visible.shortcomings, visible.suggestions, visible.rating,
-            activity_label(store, activity) if activity else "",
+            visible.lesson_type, visible.strengths, visible.shortcomings, visible.suggestions,
+            visible.rating, activity_label(store, activity) if activity else "", visible.process,
+            visible.rubric.get("name", "") if visible.scores else "",
+            *(visible.scores.get(name, "") for name in criteria),
+            visible.total if visible.total is not None else "",
         ])
     return header, rows
 
 
-def export_report(header: list[str], rows: list[list[str]], *, title: str, school: str = "",
+def export_report(header: list[str], rows: list[list[object]], *, title: str, school: str = "",
                   term: str = "") -> Report:
     """The export as one table for :func:`models.exports.registry.render` (CSV, XLSX …);
-    dates become date cells."""
+    dates become date cells, scores and totals stay numbers."""
     rows = [[as_date(row[0]), *row[1:]] for row in rows]
-    return single_table(title, header, rows, widths=[width for _, width in EXPORT_COLUMNS], school=school,
-                        term=term)
+    widths = [width for _, width in EXPORT_COLUMNS]
+    widths += [SCORE_WIDTH] * (len(header) - len(widths))
+    return single_table(title, header, rows, widths=widths, school=school, term=term)
 
 
 def visible_count(store, viewer: Teacher | None, records: Iterable[Observation]) -> int:
     """How many of ``records`` the viewer may read in full."""
     return sum(1 for o in records if can_read_comments(store, viewer, o))
+
+
+# -- one lesson, many evaluators (issue 15) ---------------------------------------------------
+
+
+@dataclass
+class CriterionFigures:
+    """One criterion over every evaluation that scored it."""
+
+    name: str
+    maximum: float
+    scores: list[float]
+
+    @property
+    def average(self) -> float:
+        return sum(self.scores) / len(self.scores)
+
+    @property
+    def lowest(self) -> float:
+        return min(self.scores)
+
+    @property
+    def highest(self) -> float:
+        return max(self.scores)
+
+    @property
+    def spread(self) -> float:
+        """极差: the highest score minus the lowest."""
+        return self.highest - self.lowest
+
+
+@dataclass
+class LessonEvaluations:
+    """The evaluations of one lesson (a teacher's lesson in an activity) the viewer may read."""
+
+    teacher_id: int
+    topic: str
+    lesson_type: str
+    records: list[Observation]
+    hidden: int  # evaluations of this lesson whose comments the viewer may not read
+    rubric_name: str = ""
+    criteria: list[CriterionFigures] = field(default_factory=list)
+    totals: CriterionFigures | None = None
+
+    @property
+    def ratings(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for record in self.records:
+            if record.rating:
+                counts[record.rating] = counts.get(record.rating, 0) + 1
+        return counts
+
+
+def evaluations_of_activity(store, viewer: Teacher | None, activity_id: int) -> list[LessonEvaluations]:
+    """Every lesson observed in an activity (usually one 研讨课; two for 同课异构), with the
+    evaluations the viewer may read, each criterion's average and spread, and the totals'.
+    Scores are compared only between records scored on the same rubric (its name and
+    criteria as they were); the first rubric met is the one summed up."""
+    source = ArchiveView(store)  # an archived term's activity keeps its lessons
+    linked = sorted((o for o in source.all(Observation) if o.activity_id == activity_id),
+                    key=lambda o: (o.date, o.period, o.id))
+    lessons: dict[tuple[int, str], list[Observation]] = {}
+    for observation in linked:
+        lessons.setdefault((observation.teacher_id, observation.topic), []).append(observation)
+    found = []
+    for (teacher_id, topic), records in lessons.items():
+        visible = [o for o in records if can_read_comments(source, viewer, o)]
+        lesson = LessonEvaluations(teacher_id=teacher_id, topic=topic, lesson_type=records[0].lesson_type,
+                                   records=visible, hidden=len(records) - len(visible))
+        scored = [o for o in visible if o.scores]
+        if scored:
+            rubric = scored[0].rubric
+            same = [o for o in scored if o.rubric.get("name") == rubric.get("name")
+                    and o.rubric.get("criteria") == rubric.get("criteria")]
+            lesson.rubric_name = rubric.get("name", "")
+            for criterion in rubric.get("criteria", []):
+                values = [o.scores[criterion["name"]] for o in same if criterion["name"] in o.scores]
+                if values:
+                    lesson.criteria.append(CriterionFigures(criterion["name"], criterion["max"], values))
+            full = sum(c.get("max", 0) for c in rubric.get("criteria", []))
+            totals = [o.total for o in same if len(o.scores) == len(rubric.get("criteria", []))]
+            if totals:
+                lesson.totals = CriterionFigures(t("observations.col.total"), full, totals)
+        found.append(lesson)
+    return found

@@ -61,7 +61,7 @@ class PermissionDenied(DataFileError):
 
 
 def can_read_comments(store, viewer: Teacher | None, observation: Observation) -> bool:
-    """The comments and rating of an observation are for its observer, the observed
+    """The comments, process notes, scores and rating of an observation are for its observer, the observed
     teacher, that teacher's group leaders and the admin; others see only that it happened."""
     if viewer is None:
         return False
@@ -83,8 +83,10 @@ def can_read_evaluation(store, viewer: Teacher | None, pairing: Pairing) -> bool
 
 
 def redacted(observation: Observation) -> Observation:
-    """The observation as someone without the right to its comments sees it."""
-    return observation.copy(strengths="", shortcomings="", suggestions="", rating="")
+    """The observation as someone without the right to its comments sees it: the
+    教学过程 notes and the rubric's scores are the observer's judgement too."""
+    return observation.copy(strengths="", shortcomings="", suggestions="", rating="", process="", scores={},
+                            rubric={})
 
 
 def readable(store, viewer: Teacher | None, observation: Observation) -> Observation:

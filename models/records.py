@@ -317,6 +317,17 @@ class Observation(Record):
     rating: str = ""
     activity_id: int = 0
     followed_up_ids: list[int] = field(default_factory=list)  # earlier observations whose suggestion this one checked
+    process: str = ""  # 教学过程: the running notes of how the lesson went, several lines
+    # The 评课量表 as it was when the lesson was scored ({"id", "name", "criteria": [{"name",
+    # "max", "descriptor"}]}), so changing the school's rubric never changes a scored record;
+    # empty when the lesson was not scored.
+    rubric: dict[str, Any] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)  # criterion name → score; the total is derived
+
+    @property
+    def total(self) -> float | None:
+        """The sum of the scores, or None when nothing was scored."""
+        return sum(self.scores.values()) if self.scores else None
 
     def validate(self) -> list[Problem]:
         problems: list[Problem] = []
@@ -328,10 +339,32 @@ class Observation(Record):
             problems.append(Problem("teacher_id", t("error.observe_self")))
         _date(problems, "date", self.date, "field.date")
         _required(problems, "topic", self.topic, "field.topic")
-        _choice(problems, "lesson_type", self.lesson_type, LESSON_TYPES, "field.lesson_type")
-        if self.rating:
-            _choice(problems, "rating", self.rating, RATINGS, "field.rating")
+        # Lesson types and ratings are the school's lists (Policy): a record keeps the
+        # value it was saved with even after the admin renames or retires it, so only the
+        # entry checks (models/observations.py) hold a new value against the lists.
+        _required(problems, "lesson_type", self.lesson_type, "field.lesson_type")
+        problems += score_problems(self.rubric, self.scores)
         return problems
+
+
+def score_problems(rubric: dict[str, Any], scores: dict[str, Any]) -> list[Problem]:
+    """Scores that the rubric has no criterion for, that are not numbers, or that lie
+    outside 0 … the criterion's maximum."""
+    if not scores:
+        return []
+    maxima = {c.get("name", ""): c.get("max", 0) for c in (rubric or {}).get("criteria", [])}
+    problems = []
+    for name, score in scores.items():
+        if name not in maxima:
+            problems.append(Problem("scores", t("rubric.error.unknown_criterion", name=name,
+                                                rubric=(rubric or {}).get("name", "") or "—",
+                                                choices="、".join(maxima) or "—")))
+        elif isinstance(score, bool) or not isinstance(score, (int, float)):
+            problems.append(Problem("scores", t("rubric.error.score_not_number", name=name, value=score)))
+        elif score < 0 or score > maxima[name]:
+            problems.append(Problem("scores", t("rubric.error.score_over_max", name=name, value=f"{score:g}",
+                                                max=f"{maxima[name]:g}")))
+    return problems
 
 
 @dataclass
@@ -469,6 +502,15 @@ class Policy(Record):
         default_factory=lambda: ["语文", "数学", "英语", "科学", "音乐", "美术", "体育", "信息技术", "道德与法治"]
     )
     grades: list[str] = field(default_factory=lambda: [f"{n}年级" for n in range(1, 7)])
+    # -- 听课 (issue 15): the school's lesson types, ratings and rating thresholds --------
+    lesson_types: list[str] = field(default_factory=lambda: list(LESSON_TYPES))  # offered for new records
+    retired_lesson_types: list[str] = field(default_factory=list)  # in use by old records, offered no more
+    ratings: list[str] = field(default_factory=lambda: list(RATINGS))  # best first
+    # A scored lesson's rating when the observer picks none: the first rating whose
+    # minimum (per cent of the rubric's full marks) the total reaches; below every
+    # minimum, the last rating of ``ratings``.
+    rating_thresholds: list[dict[str, Any]] = field(default_factory=lambda: [
+        {"rating": "优", "min": 90}, {"rating": "良", "min": 75}, {"rating": "中", "min": 60}])
     # -- 教研活动 (issue 16) --
     confirm_held: bool = False  # ask "标记为已开展？" instead of marking a taken activity held by itself
     minutes_due_days: int = 3  # a held activity without minutes is flagged this many days after
@@ -510,7 +552,40 @@ class Policy(Record):
             start, end = period.get("start", ""), period.get("end", "")
             if not (_is_hhmm(start) and _is_hhmm(end) and start < end):
                 problems.append(Problem("periods", t("error.bad_period_time", number=number)))
+        problems += self._observation_list_problems()
         return problems
+
+    def _observation_list_problems(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not [x for x in self.lesson_types if x.strip()]:
+            problems.append(Problem("lesson_types", t("policy.error.no_lesson_types")))
+        for name, values in (("lesson_types", self.lesson_types + self.retired_lesson_types),
+                             ("ratings", self.ratings)):
+            seen = set()
+            for value in values:
+                if value in seen:
+                    problems.append(Problem(name, t("policy.error.twice", value=value)))
+                seen.add(value)
+        if not [x for x in self.ratings if x.strip()]:
+            problems.append(Problem("ratings", t("policy.error.no_ratings")))
+        for threshold in self.rating_thresholds:
+            rating, minimum = threshold.get("rating", ""), threshold.get("min")
+            if rating not in self.ratings:
+                problems.append(Problem("rating_thresholds", t("policy.error.threshold_rating", value=rating)))
+            if isinstance(minimum, bool) or not isinstance(minimum, (int, float)) or not 0 <= minimum <= 100:
+                problems.append(Problem("rating_thresholds", t("policy.error.threshold_min", rating=rating,
+                                                                value=minimum)))
+        return problems
+
+    def rating_for(self, total: float, full_marks: float) -> str:
+        """The rating a total earns on a rubric of ``full_marks`` points (see rating_thresholds)."""
+        if full_marks <= 0:
+            return ""
+        percent = total * 100 / full_marks
+        for threshold in sorted(self.rating_thresholds, key=lambda x: -float(x.get("min", 0))):
+            if percent >= float(threshold.get("min", 0)) and threshold.get("rating") in self.ratings:
+                return threshold["rating"]
+        return self.ratings[-1] if self.ratings else ""
 
 
 def _is_hhmm(value: str) -> bool:

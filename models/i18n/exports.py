@@ -49,3 +49,9 @@ MESSAGES.update({
     "exports.templates.copied": ("已复制到 {path}；改好后放进 {folder} 即生效。",
                                  "Copied to {path}; put it into {folder} when it is ready."),
 })
+MESSAGES.update({
+    "exports.progress.line": ("{label}：{done}/{total} 行（{percent}%）", "{label}: {done}/{total} rows ({percent}%)"),
+    "exports.progress.report": ("正在生成学期资料", "Writing the term report"),
+    "exports.progress.export": ("正在导出", "Exporting"),
+    "exports.progress.writing": ("正在写入 {path}", "Writing {path}"),
+})

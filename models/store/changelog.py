@@ -40,6 +40,9 @@ from models.i18n import t
 from models.store.paths import changelog_path
 
 GENESIS = "0" * 64
+# log path → ((device, inode), bytes read, entries): the log only grows, so a process reads
+# each line once (an edit by hand that keeps the size shows in `jiaoyan check`, not here).
+_cache: dict[Path, tuple[tuple[int, int], int, list[dict[str, Any]]]] = {}
 DATA_ACTIONS = frozenset({"insert", "update", "delete", "insert_many", "delete_many"})
 _TAIL_BYTES = 256 * 1024
 
@@ -161,10 +164,26 @@ class ChangeLog:
                 entries.append(entry)
         return entries, offset + end + 1
 
+    def raw_entries(self) -> list[dict[str, Any]]:
+        """Every line of the log, parsed. Read once per process and then only what was
+        appended since (the F2 screen asks every time another session saves)."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            _cache.pop(self.path, None)
+            return []
+        cached = _cache.get(self.path)
+        if cached is None or cached[0] != (st.st_dev, st.st_ino) or st.st_size < cached[1]:
+            cached = ((st.st_dev, st.st_ino), 0, [])
+        new, offset = self.read_since(cached[1])
+        cached = (cached[0], offset, cached[2] + new)
+        _cache[self.path] = cached
+        return cached[2]
+
     def entries(self) -> list[dict[str, Any]]:
         """Every entry, oldest first, each with ``id`` (its number); the lines of
         transactions that never reached the data file are left out."""
-        raw, _ = self.read_since(0)
+        raw = self.raw_entries()
         abandoned: set[int] = set()
         for entry in raw:
             if entry.get("action") == "abandoned":

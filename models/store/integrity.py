@@ -150,6 +150,20 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+@functools.cache
+def known_tables() -> dict[str, type[Record]]:
+    """Every record type the file may hold: the list in models/records.py, and the areas
+    that keep their own list beside it (documents, collective preparation)."""
+    tables = dict(TABLES)
+    for module_name in ("models.documents", "models.prep"):
+        try:
+            module = __import__(module_name, fromlist=["RECORD_TYPES"])
+        except ImportError:
+            continue
+        tables.update({cls.TABLE: cls for cls in getattr(module, "RECORD_TYPES", ())})
+    return tables
+
+
 def structure_problems(data: dict[str, Any], full: bool = True) -> list[str]:
     """Problems of the raw tables: the meta record, and every record's shape and types
     (and, when ``full``, each record's own rules)."""
@@ -159,10 +173,11 @@ def structure_problems(data: dict[str, Any], full: bool = True) -> list[str]:
         problems.append(t("check.no_meta"))
     elif not isinstance(meta.get("schema_version"), int) or isinstance(meta.get("schema_version"), bool):
         problems.append(t("check.schema", version=meta.get("schema_version"), ours=SCHEMA_VERSION))
+    tables = known_tables()
     for name, table in data.items():
         if name in (META_TABLE, AUDIT_TABLE):
             continue
-        cls = TABLES.get(name) or _area_tables().get(name)
+        cls = tables.get(name)
         if cls is None:
             continue  # a table of a newer version's; kept as it is
         if not isinstance(table, dict):
@@ -256,15 +271,6 @@ def check_file(path: Path) -> list[str]:
             bad_ref("Outcome", outcome.id, "teacher_id", outcome.teacher_id)
     problems += _documents_problems(store, teachers, groups, bad_ref)
     return problems
-
-
-@functools.cache
-def _area_tables() -> dict[str, type[Record]]:
-    """Record types that live beside their area's rules (documents, 集体备课): checked like
-    the rest. (Until models.records' one list can name them without an import cycle.)"""
-    from models import documents, prep
-
-    return {cls.TABLE: cls for cls in (*documents.RECORD_TYPES, *prep.RECORD_TYPES)}
 
 
 def _documents_problems(store, teachers: set[int], groups: set[int], bad_ref) -> list[str]:

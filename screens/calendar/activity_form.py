@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -45,6 +46,8 @@ class ActivityForm(Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="activity.save"),
         Binding("ctrl+t", "attendance", "calendar.key.attendance", id="activity.attendance"),
+        Binding("ctrl+r", "record", "calendar.key.record", id="activity.record"),
+        Binding("ctrl+e", "evaluations", "observations.key.evaluations", id="activity.evaluations"),
         Binding("escape", "back", "key.back", id="activity.back"),
     ]
     DEFAULT_CSS = """
@@ -210,7 +213,51 @@ class ActivityForm(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("save", "attendance"):
             return not getattr(self, "read_only", True)
+        if action == "record":
+            return bool(getattr(self, "activity", None) and self.activity.id)
+        if action == "evaluations":  # the 听课 records linked to this activity (issue 15)
+            return bool(getattr(self, "activity", None) and self.activity.id)
         return True
+
+    def action_evaluations(self) -> None:
+        from screens.observations.evaluations import ActivityEvaluations
+
+        self.app.push_screen(ActivityEvaluations(self.activity.id))
+
+    # -- the 教研活动记录表 (issue 16) ------------------------------------------------------
+
+    def action_record(self) -> None:
+        """Write the activity's record sheet (.docx), as saved, to a path the user types."""
+        from models.exports.activity_record import Lookups, default_record_name
+        from screens.calendar.record_dialog import RecordDialog
+
+        saved = read_activity(self.app.store, self.activity.id) if self.activity.id else None
+        if saved is None:
+            return
+        name = default_record_name(saved, Lookups.of(self.app.store))
+        self.app.push_screen(RecordDialog(name), lambda path: path and self.write_record(saved, path))
+
+    @work(thread=True, exclusive=True, group="record")
+    def write_record(self, activity: Activity, path: str) -> None:
+        from models.exports.activity_record import activity_record_docx
+        from models.exports.templates import TemplateError
+        from models.store.archive import view_for
+        from models.store.outputs import write_output
+        from models.store.storage import DataFileError
+
+        store = self.app.store
+        term = next((x for x in store.all(Term) if x.term_id == activity.term_id), None)
+        try:
+            write_output(path, activity_record_docx(view_for(store, term), activity, store.path), store.path)
+        except (TemplateError, DataFileError) as error:  # a broken school form; a path that is refused
+            self.app.call_from_thread(self.app.notify, str(error), severity="error", markup=False)
+            return
+        except OSError as error:
+            self.app.call_from_thread(self.app.notify, t("calendar.cli.write_failed", path=path,
+                                                         reason=error.strerror or str(error)),
+                                      severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.app.notify, t("calendar.record.done", path=path), markup=False)
 
     def _show_title(self) -> None:
         store = self.app.store
@@ -218,6 +265,7 @@ class ActivityForm(Screen):
         title = Text(group.name if group else t("calendar.school_event"), style="bold")
         if self.activity.id:
             title.append("  " + format_date(self.activity.date, store.all(Term)))
+            title.append("  " + t("calendar.activity_id", id=self.activity.id), style="dim")
         else:
             title.append("  " + t("calendar.new_event_title"))
         if self.read_only:

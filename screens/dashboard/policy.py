@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from models.i18n import t
 from models.permissions import can
-from models.records import OUTCOME_KINDS, ROLES, Policy
+from models.records import OUTCOME_KINDS, ROLES, Observation, Policy
 from models.store.storage import ConflictError, DataFileError, ValidationFailed
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
@@ -52,10 +52,43 @@ def parse_periods(text: str) -> tuple[list[dict[str, str]], list[str]]:
     return periods, problems
 
 
+def ratings_text(policy: Policy) -> str:
+    """``优 90`` a line: each rating with its threshold (per cent of full marks), if any."""
+    minimum = {x.get("rating"): x.get("min") for x in policy.rating_thresholds}
+    return "\n".join(f"{r} {minimum[r]:g}" if minimum.get(r) is not None else r for r in policy.ratings)
+
+
+def parse_ratings(text: str) -> tuple[list[str], list[dict], list[str]]:
+    ratings, thresholds, problems = [], [], []
+    for number, line in enumerate((x for x in text.splitlines() if x.strip()), 1):
+        parts = line.split()
+        if len(parts) == 1:
+            ratings.append(parts[0])
+            continue
+        try:
+            minimum = float(parts[-1].rstrip("%％分"))
+        except ValueError:
+            problems.append(t("policy.error.rating_line", line=number, text=line.strip()))
+            continue
+        name = " ".join(parts[:-1])
+        ratings.append(name)
+        thresholds.append({"rating": name, "min": int(minimum) if minimum.is_integer() else minimum})
+    return ratings, thresholds, problems
+
+
+def lines_of(text: str) -> list[str]:
+    found = []
+    for line in text.splitlines():
+        if line.strip() and line.strip() not in found:
+            found.append(line.strip())
+    return found
+
+
 class PolicyScreen(Screen):
     CSS_PATH = "dashboard.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="policy.save", priority=True),
+        Binding("ctrl+r", "rubrics", "rubric.key.open", id="policy.rubrics", priority=True),
         Binding("escape", "app.pop_screen", "key.back", id="policy.back"),
     ]
     DEFAULT_CSS = """
@@ -66,6 +99,10 @@ class PolicyScreen(Screen):
     PolicyScreen .policy-row Select { width: 12; }
     PolicyScreen .policy-heading { text-style: bold; margin-top: 1; }
     PolicyScreen #policy-periods { height: 9; }
+    PolicyScreen #policy-lesson-types { height: 8; }
+    PolicyScreen #policy-retired-types { height: 4; }
+    PolicyScreen #policy-ratings { height: 6; }
+    PolicyScreen .policy-note { color: $text-muted; }
     PolicyScreen #policy-error { color: $error; height: auto; padding: 0 1; }
     """
 
@@ -78,7 +115,7 @@ class PolicyScreen(Screen):
         return can(self.app.store, self.app.user or self.app.login, "update", self.app.store.policy())
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "save":
+        if action in ("save", "rubrics"):
             return self.may_edit()
         return True
 
@@ -122,6 +159,13 @@ class PolicyScreen(Screen):
                     yield Input(f"{policy.points.get(key, 0):g}", id=f"policy-points-{index}", compact=True)
             yield Static(t("dashboard.policy.periods"), classes="policy-heading")
             yield TextArea(periods_text(policy), id="policy-periods")
+            yield Static(t("policy.observations.heading"), classes="policy-heading")
+            yield Static(t("policy.lesson_types"), classes="policy-note")
+            yield TextArea("\n".join(policy.lesson_types), id="policy-lesson-types")
+            yield Static(t("policy.retired_lesson_types"), classes="policy-note")
+            yield TextArea("\n".join(policy.retired_lesson_types), id="policy-retired-types")
+            yield Static(t("policy.ratings"), classes="policy-note")
+            yield TextArea(ratings_text(policy), id="policy-ratings")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -149,11 +193,16 @@ class PolicyScreen(Screen):
         for index, key in enumerate(POINT_KEYS):
             self.query_one(f"#policy-points-{index}", Input).value = f"{policy.points.get(key, 0):g}"
         self.query_one("#policy-periods", TextArea).text = periods_text(policy)
+        self.query_one("#policy-lesson-types", TextArea).text = "\n".join(policy.lesson_types)
+        self.query_one("#policy-retired-types", TextArea).text = "\n".join(policy.retired_lesson_types)
+        self.query_one("#policy-ratings", TextArea).text = ratings_text(policy)
 
     def field_labels(self) -> dict[str, str]:
         labels = {name: t(f"dashboard.policy.{name}") for name in NUMBERS + ACTIVITY_NUMBERS + ACTIVITY_SWITCHES}
         labels.update(observation_quota_by_role=t("dashboard.policy.by_role"), points=t("dashboard.policy.points"),
-                      periods=t("dashboard.policy.periods"))
+                      periods=t("dashboard.policy.periods"), lesson_types=t("policy.lesson_types"),
+                      retired_lesson_types=t("policy.retired_lesson_types"), ratings=t("policy.ratings"),
+                      rating_thresholds=t("policy.ratings"))
         return labels
 
     def read_form(self) -> tuple[Policy | None, list[str]]:
@@ -191,9 +240,23 @@ class PolicyScreen(Screen):
                 points[key] = value
         periods, period_problems = parse_periods(self.query_one("#policy-periods", TextArea).text)
         problems += period_problems
+        lesson_types = lines_of(self.query_one("#policy-lesson-types", TextArea).text)
+        # A type back in the list is no longer retired; one in use must stay somewhere.
+        retired = [x for x in lines_of(self.query_one("#policy-retired-types", TextArea).text)
+                   if x not in lesson_types]
+        in_use: dict[str, int] = {}
+        for observation in self.app.store.all(Observation):
+            in_use[observation.lesson_type] = in_use.get(observation.lesson_type, 0) + 1
+        for value, count in in_use.items():
+            if value not in lesson_types and value not in retired:
+                problems.append(t("policy.error.type_in_use", value=value, count=count))
+        ratings, thresholds, rating_problems = parse_ratings(self.query_one("#policy-ratings", TextArea).text)
+        problems += rating_problems
         if problems:
             return None, problems
-        changed = policy.copy(observation_quota_by_role=by_role, points=points, periods=periods, **values)
+        changed = policy.copy(observation_quota_by_role=by_role, points=points, periods=periods,
+                              lesson_types=lesson_types, retired_lesson_types=retired, ratings=ratings,
+                              rating_thresholds=thresholds, **values)
         labels = {name: t(f"dashboard.policy.{name}") for name in NUMBERS + ACTIVITY_NUMBERS}
         labels.update({role: role for role in ROLES})
         validation = []
@@ -234,6 +297,11 @@ class PolicyScreen(Screen):
         self.loaded = saved
         error.update("")
         self.notify(t("dashboard.policy.saved"), markup=False)
+
+    def action_rubrics(self) -> None:
+        from screens.dashboard.rubrics import RubricListScreen
+
+        self.app.push_screen(RubricListScreen())
 
     def _take_theirs(self, theirs: Policy | None) -> None:
         self.fill(theirs or self.app.store.policy())

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, OptionList, Static, TabbedContent, TabPane
@@ -437,46 +436,30 @@ class DashboardScreen(AreaScreen):
         self.refresh_bindings()
 
     def action_report(self) -> None:
+        from models.exports.term_report import term_report
         from screens.dashboard.report_dialog import ReportDialog
 
         term = self.viewed_term()
         if term is None:
             return
-        self.app.push_screen(ReportDialog(term.term_id), self._report_chosen)
+        source, today, user = self.source(term), self.app.today, self.app.user
+        # The dialog writes the report itself, with a progress bar, and closes when it is done.
+        self.app.push_screen(ReportDialog(term.term_id, lambda: term_report(source, term, today, user)),
+                             self._report_written)
 
-    def _report_chosen(self, choice: tuple[str, str] | None) -> None:
-        if choice:
-            self.notify(t("dashboard.report_running"), markup=False)
-            self.write_report(*choice)
+    def _report_written(self, path: str | None) -> None:
+        if path:
+            from pathlib import Path
 
-    @work(thread=True, exclusive=True, group="report")
-    def write_report(self, path: str, fmt: str) -> None:
-        from pathlib import Path
+            from models.delivery import fetch_command
+            from models.identity import os_login
 
-        from models.exports.registry import render
-        from models.exports.term_report import term_report, write_report
-        from models.store.storage import DataFileError
-
-        term = self.viewed_term()
-        try:
-            report = term_report(self.source(term), term, self.app.today, self.app.user)
-            write_report(Path(path), render(report, fmt))
-        except DataFileError as error:  # the output rule refused the path (models/store/outputs.py)
-            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
-            return
-        except OSError as error:
-            self.app.call_from_thread(self.notify, t("dashboard.cli.report.write_failed", path=path,
-                                                     reason=error.strerror or str(error)),
-                                      severity="error", markup=False)
-            return
-        from models.delivery import fetch_command
-        from models.identity import os_login
-
-        message = t("dashboard.cli.report.done", path=path)
-        command = fetch_command(Path(path), os_login())
-        if command:
-            message += "\n" + t("delivery.fetch", command=command)
-        self.app.call_from_thread(self.notify, message, markup=False, timeout=30 if command else 5)
+            message = t("dashboard.cli.report.done", path=path)
+            command = fetch_command(Path(path), os_login())
+            if command:  # over SSH: the command that fetches it to the user's own computer
+                message += "
+" + t("delivery.fetch", command=command)
+            self.notify(message, markup=False, timeout=30 if command else 5)
 
     def action_close_term(self) -> None:
         from screens.dashboard.close_term_dialog import CloseTermDialog

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from models.i18n import t
 from models.observations import LogFilters
-from models.records import LESSON_TYPES, RATINGS, Group, Teacher, Term
+from models.records import Group, Teacher, Term
 from screens.widgets.choice_field import ChoiceField
 from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import TeacherField
@@ -45,6 +45,8 @@ class ObservationFilters(ModalScreen[LogFilters | None]):
                   for x in sorted(store.all(Term), key=lambda x: x.start, reverse=True)]
         groups = [any_choice] + [(str(g.id), g.name) for g in store.all(Group) if g.active]
         f = self.filters
+        policy = store.policy()
+        lesson_types = policy.lesson_types + policy.retired_lesson_types  # old records keep retired ones
         with VerticalScroll(id="obs-filters"):
             yield Static(Text(t("observations.filters.title"), style="bold"))
             rows = [
@@ -57,9 +59,9 @@ class ObservationFilters(ModalScreen[LogFilters | None]):
                 ("observations.col.teacher", TeacherField(teachers, id="f-teacher",
                                                           placeholder=t("observations.placeholder.teacher"))),
                 ("observations.filters.group", ChoiceField(groups, str(f.group_id or ""), id="f-group")),
-                ("observations.col.lesson_type", ChoiceField([any_choice] + [(x, x) for x in LESSON_TYPES],
+                ("observations.col.lesson_type", ChoiceField([any_choice] + [(x, x) for x in lesson_types],
                                                              f.lesson_type, id="f-type")),
-                ("observations.col.rating", ChoiceField([any_choice] + [(x, x) for x in RATINGS], f.rating,
+                ("observations.col.rating", ChoiceField([any_choice] + [(x, x) for x in policy.ratings], f.rating,
                                                         id="f-rating")),
                 ("observations.key.search", Input(f.search, id="f-search", compact=True)),
             ]

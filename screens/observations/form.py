@@ -15,7 +15,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
@@ -24,10 +24,12 @@ from models.store.audit import show_value
 from models.dates import BadInput, format_period, parse_date
 from models.i18n import t
 from models.observations import (
-    Entry, activities_on, activity_label, check_entry, count_message, earlier_suggestions, save_observation,
+    Entry, activities_on, activity_label, check_entry, count_message, earlier_suggestions, lesson_type_choices,
+    rating_choices, save_observation,
 )
 from models.permissions import can
-from models.records import LESSON_TYPES, RATINGS, Activity, Group, Observation, Problem, Teacher
+from models.records import Activity, Group, Observation, Problem, Teacher
+from models.rubrics import MAX_CRITERIA, criteria_of, derived_rating, full_marks_of, parse_score, rubric_for_entry
 from models.store.storage import ConflictError, DataFileError, ValidationFailed
 from screens.dialogs.confirm import ConfirmScreen
 from screens.widgets.choice_field import ChoiceField
@@ -41,7 +43,8 @@ from screens.widgets.fitted_footer import FittedFooter
 # Which error line shows the problems of which field: each sits under its row.
 ERROR_LINES = {
     "teacher": "err-who", "date": "err-who", "period": "err-who",
-    "topic": "err-topic", "lesson_type": "err-topic",
+    "topic": "err-topic", "lesson_type": "err-topic", "process": "err-topic",
+    "scores": "err-scores",
     "strengths": "err-comments", "shortcomings": "err-comments", "suggestions": "err-comments",
     "rating": "err-rating", "subject": "err-rating", "grade_class": "err-rating",
     "observer": "err-extra", "activity": "err-extra", "duplicate": "err-extra",
@@ -49,7 +52,38 @@ ERROR_LINES = {
 FIELD_WIDGETS = {
     "teacher": "#teacher", "date": "#date", "period": "#period", "topic": "#topic",
     "lesson_type": "#lesson_type", "rating": "#rating", "observer": "#observer", "duplicate": "#period",
+    "scores": "#score-0",
 }
+SCORES_PER_ROW = 3  # 80 columns hold three criteria side by side
+SCORE_LABEL_CELLS = 13  # a criterion's name and maximum, cut with … beyond this
+
+
+def score_label(name: str, maximum: float) -> str:
+    """``教学目标/15``; a long name is cut with … so the label keeps its width."""
+    from models.exports.spreadsheets import cell_width
+
+    tail = f"/{maximum:g}"
+    room = SCORE_LABEL_CELLS - len(tail)
+    if cell_width(name) > room:
+        while name and cell_width(name) > room - 1:
+            name = name[:-1]
+        name += "…"
+    return name + tail
+
+
+class LessonTypeField(ChoiceField):
+    """The lesson type: a new type shows its rubric's score fields at once, before the
+    next key is read (a tab typed right after ``ytk`` must find the fields there)."""
+
+    def __init__(self, *args, on_change=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.on_change = on_change
+
+    def _choose(self, index: int) -> None:
+        before = self.value
+        super()._choose(index)
+        if self.value != before and self.on_change is not None:
+            self.on_change()
 
 
 class ObservationForm(Screen[Observation | None]):
@@ -71,16 +105,22 @@ class ObservationForm(Screen[Observation | None]):
         translate_bindings(self)
         self.editing = observation
         self.prefill_teacher_id = teacher_id or 0
-        self.prefill_lesson_type = lesson_type if lesson_type in LESSON_TYPES else ""
+        self.prefill_lesson_type = lesson_type or ""
         self.last_saved: Observation | None = None
         self._clean: tuple = ()
         self._auto_subject = ""
         self._auto_grade = ""
+        self._auto_rating = ""  # the rating the scores gave, until the observer picks their own
+        self.rubric: dict = {}  # the rubric snapshot the score fields show ({} = no scoring)
 
     # -- layout ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         store = self.app.store
+        policy = store.policy()
+        keep = self.editing
+        lesson_types = lesson_type_choices(policy, keep.lesson_type if keep else "")
+        ratings = rating_choices(policy, keep.rating if keep else "")
         teachers = lambda: store.all(Teacher)  # noqa: E731 - read fresh every time the field searches
         groups = lambda: store.all(Group)  # noqa: E731
         yield AppHeader()
@@ -99,17 +139,34 @@ class ObservationForm(Screen[Observation | None]):
                 yield Label(t("observations.field.topic"), classes="form-label")
                 yield OrderedInput(placeholder=t("observations.placeholder.topic"), id="topic", compact=True)
                 yield Label(t("observations.field.lesson_type"), classes="form-label short")
-                yield ChoiceField([(x, x) for x in LESSON_TYPES], "常态课", hint=t("observations.choice.hint"),
-                                  id="lesson_type")
+                yield LessonTypeField([(x, x) for x in lesson_types], self.default_lesson_type(lesson_types),
+                                      hint=t("observations.choice.hint"), id="lesson_type",
+                                      on_change=self._update_rubric)
             yield Static(id="err-topic", classes="form-error")
+            with Horizontal(classes="form-row process-row"):
+                yield Label(t("observations.field.process"), classes="form-label")
+                yield OrderedTextArea(id="process", compact=True, soft_wrap=True, show_line_numbers=False,
+                                      placeholder=t("observations.placeholder.process"))
             for name in ("strengths", "shortcomings", "suggestions"):
                 with Horizontal(classes="form-row comment-row"):
                     yield Label(t(f"observations.field.{name}"), classes="form-label")
                     yield OrderedTextArea(id=name, compact=True, soft_wrap=True, show_line_numbers=False)
             yield Static(id="err-comments", classes="form-error")
+            with Vertical(id="scores"):
+                yield Static(id="scores-title")
+                for row in range(-(-MAX_CRITERIA // SCORES_PER_ROW)):
+                    with Horizontal(classes="form-row score-row", id=f"score-row-{row}"):
+                        yield Label("", classes="form-label")
+                        for slot in range(row * SCORES_PER_ROW, min(MAX_CRITERIA, (row + 1) * SCORES_PER_ROW)):
+                            yield Label("", id=f"score-label-{slot}", classes="score-label")
+                            yield OrderedInput(id=f"score-{slot}", classes="score", compact=True,
+                                               restrict=r"[0-9.０-９．]*", max_length=5)
+                yield Static(id="score-total")
+                yield Static(id="score-hint")
+            yield Static(id="err-scores", classes="form-error")
             with Horizontal(classes="form-row"):
                 yield Label(t("observations.field.rating"), classes="form-label")
-                yield ChoiceField([("", t("observations.choice.none"))] + [(r, r) for r in RATINGS], "",
+                yield ChoiceField([("", t("observations.choice.none"))] + [(r, r) for r in ratings], "",
                                   hint=t("observations.choice.hint"), id="rating")
                 yield Label(t("observations.field.subject"), classes="form-label short")
                 yield OrderedInput(id="subject", compact=True)
@@ -143,6 +200,11 @@ class ObservationForm(Screen[Observation | None]):
         else:
             self.query_one("#teacher", TeacherField).focus()
 
+    @staticmethod
+    def default_lesson_type(choices: list[str]) -> str:
+        """常态课 when the school still has it, else its first type."""
+        return "常态课" if "常态课" in choices else (choices[0] if choices else "")
+
     def may_choose_observer(self) -> bool:
         """May this user save a record whose observer is someone else? Asked of the
         permission rules with a record observed by nobody in particular."""
@@ -153,6 +215,7 @@ class ObservationForm(Screen[Observation | None]):
         when a teacher was filled in."""
         if self.prefill_lesson_type:
             self.query_one("#lesson_type", ChoiceField).value = self.prefill_lesson_type
+            self._update_rubric()
         teacher = self.app.store.get(Teacher, self.prefill_teacher_id) if self.prefill_teacher_id else None
         if teacher is not None:
             self.query_one("#teacher", TeacherField).set_teacher(teacher)
@@ -178,13 +241,19 @@ class ObservationForm(Screen[Observation | None]):
         self.query_one("#teacher", TeacherField).set_teacher(teacher)
         self.query_one("#period", Input).value = str(record.period) if record else ""
         self.query_one("#topic", Input).value = record.topic if record else ""
-        self.query_one("#lesson_type", ChoiceField).value = record.lesson_type if record else "常态课"
-        for name in ("strengths", "shortcomings", "suggestions"):
+        lesson_type = self.query_one("#lesson_type", ChoiceField)
+        lesson_type.value = record.lesson_type if record else self.default_lesson_type(
+            [value for value, _ in lesson_type.options])
+        for name in ("process", "strengths", "shortcomings", "suggestions"):
             self.query_one(f"#{name}", TextArea).text = getattr(record, name) if record else ""
         self.query_one("#rating", ChoiceField).value = record.rating if record else ""
         self.query_one("#subject", Input).value = record.subject if record else ""
         self.query_one("#grade_class", Input).value = record.grade_class if record else ""
-        self._auto_subject = self._auto_grade = ""
+        self._auto_subject = self._auto_grade = self._auto_rating = ""
+        if record is not None and record.scores and record.rating == derived_rating(
+                self.app.store.policy(), record.rubric, record.scores):
+            self._auto_rating = record.rating  # it came from the scores: it follows them again
+        self._update_rubric(scores=record.scores if record else {})
         self._update_activities(record.activity_id if record else 0)
         self._update_earlier(teacher, record.followed_up_ids if record else [])
         self.show_problems([])
@@ -195,7 +264,8 @@ class ObservationForm(Screen[Observation | None]):
         return (
             self.query_one("#observer", TeacherField).value, self.query_one("#teacher", TeacherField).value,
             *(self.query_one(f"#{n}", Input).value for n in ("date", "period", "topic", "subject", "grade_class")),
-            *(self.query_one(f"#{n}", TextArea).text for n in ("strengths", "shortcomings", "suggestions")),
+            *(self.query_one(f"#{n}", TextArea).text for n in ("process", "strengths", "shortcomings", "suggestions")),
+            tuple(sorted(self.typed_scores().items())),
             *(self.query_one(f"#{n}", ChoiceField).value for n in ("lesson_type", "rating", "activity")),
             tuple(self.query_one("#earlier", SelectionList).selected),
         )
@@ -213,6 +283,8 @@ class ObservationForm(Screen[Observation | None]):
             teacher_text=teacher.value, date_text=text("date"), period_text=text("period"),
             subject=text("subject"), grade_class=text("grade_class"), topic=text("topic"),
             lesson_type=self.query_one("#lesson_type", ChoiceField).value,
+            process=self.query_one("#process", TextArea).text,
+            scores=self.typed_scores(),
             strengths=self.query_one("#strengths", TextArea).text,
             shortcomings=self.query_one("#shortcomings", TextArea).text,
             suggestions=self.query_one("#suggestions", TextArea).text,
@@ -220,6 +292,100 @@ class ObservationForm(Screen[Observation | None]):
             activity_id=int(self.query_one("#activity", ChoiceField).value or 0),
             followed_up_ids=list(self.query_one("#earlier", SelectionList).selected),
         )
+
+    # -- the 评课量表 -----------------------------------------------------------------------
+
+    def typed_scores(self) -> dict[str, str]:
+        """Criterion name → the score as typed, for the rubric on show."""
+        return {c["name"]: self.query_one(f"#score-{slot}", Input).value
+                for slot, c in enumerate(criteria_of(self.rubric)[:MAX_CRITERIA])}
+
+    def _update_rubric(self, scores: dict | None = None) -> None:
+        """Show the score fields of the rubric this lesson type and subject are scored on.
+        A record already scored keeps its own rubric (models/rubrics.py: rubric_for_entry);
+        scores typed so far stay with the criteria of the same name."""
+        lesson_type = self.query_one("#lesson_type", ChoiceField).value
+        subject = self.query_one("#subject", Input).value.strip()
+        snap = rubric_for_entry(self.app.store, lesson_type, subject, self.editing)
+        if scores is None:
+            if snap == self.rubric:
+                return
+            scores = self.typed_scores()
+        self.rubric = snap
+        criteria = criteria_of(snap)[:MAX_CRITERIA]
+        self.query_one("#scores").display = bool(criteria)
+        for slot in range(MAX_CRITERIA):
+            field = self.query_one(f"#score-{slot}", Input)
+            label = self.query_one(f"#score-label-{slot}", Label)
+            shown = slot < len(criteria)
+            field.display = label.display = shown
+            if shown:
+                label.update(score_label(criteria[slot]["name"], criteria[slot]["max"]))
+                value = scores.get(criteria[slot]["name"], "")
+                field.value = f"{value:g}" if isinstance(value, (int, float)) else str(value)
+            else:
+                field.value = ""
+        for row in range(-(-MAX_CRITERIA // SCORES_PER_ROW)):
+            self.query_one(f"#score-row-{row}").display = row * SCORES_PER_ROW < len(criteria)
+        if criteria:
+            self.query_one("#scores-title", Static).update(Text(t(
+                "observations.scores.title", name=snap.get("name", ""), full=f"{full_marks_of(snap):g}"),
+                style="bold"))
+        self._update_total()
+
+    def _update_total(self) -> None:
+        """The running total and the rating the thresholds give; a score that is not a
+        number or is over its maximum is refused here, beside the fields."""
+        criteria = criteria_of(self.rubric)[:MAX_CRITERIA]
+        scores: dict[str, float] = {}
+        problems = []
+        for slot, criterion in enumerate(criteria):
+            field = self.query_one(f"#score-{slot}", Input)
+            typed = field.value.strip()
+            value = parse_score(typed) if typed else None
+            wrong = bool(typed) and (value is None or value > criterion["max"])
+            field.set_class(wrong, "-invalid")
+            if typed and value is None:
+                problems.append(t("rubric.error.score_not_number", name=criterion["name"], value=typed))
+            elif wrong:
+                problems.append(t("rubric.error.score_over_max", name=criterion["name"], value=f"{value:g}",
+                                  max=f"{criterion['max']:g}"))
+            elif value is not None:
+                scores[criterion["name"]] = value
+        errors = self.query_one("#err-scores", Static)
+        errors.update(Text("\n".join(problems)))
+        errors.display = bool(problems)
+        total_line = self.query_one("#score-total", Static)
+        if not criteria:
+            total_line.update("")
+            return
+        derived = derived_rating(self.app.store.policy(), self.rubric, scores) if not problems else ""
+        line = Text(t("observations.scores.total", total=f"{sum(scores.values()):g}",
+                      full=f"{full_marks_of(self.rubric):g}", done=len(scores), count=len(criteria)),
+                    style="bold")
+        if derived:
+            line.append("  " + t("observations.scores.rating", rating=derived), style="bold green")
+        total_line.update(line)
+        rating = self.query_one("#rating", ChoiceField)
+        if rating.value in ("", self._auto_rating):
+            # The thresholds' rating follows the scores until the observer picks one.
+            rating.value = derived
+            self._auto_rating = derived
+
+    def _show_score_hint(self, widget) -> None:
+        hint = self.query_one("#score-hint", Static)
+        widget_id = widget.id or ""
+        criteria = criteria_of(self.rubric)
+        if widget_id.startswith("score-") and widget_id[6:].isdigit() and int(widget_id[6:]) < len(criteria):
+            criterion = criteria[int(widget_id[6:])]
+            hint.update(Text(t("observations.scores.hint", name=criterion["name"], max=f"{criterion['max']:g}",
+                               descriptor=criterion.get("descriptor") or "—"), style="dim"))
+        else:
+            hint.update("")
+
+    def on_descendant_focus(self, event) -> None:
+        if self.rubric:
+            self._show_score_hint(event.widget)
 
     def _update_title(self) -> None:
         title = Text(t("observations.form.edit_title" if self.editing else "observations.form.title"), style="bold")
@@ -299,11 +465,16 @@ class ObservationForm(Screen[Observation | None]):
             self._auto_subject = subject.value = "".join(teacher.subjects[:1])
         if grade.value in ("", self._auto_grade):
             self._auto_grade = grade.value = "".join(teacher.grades[:1])
+        self._update_rubric()  # the subject may choose another rubric; now, not when Changed is read
         self._update_earlier(teacher)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "date":
             self._update_activities()
+        elif event.input.id == "subject":
+            self._update_rubric()
+        elif (event.input.id or "").startswith("score-"):
+            self._update_total()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -392,11 +563,13 @@ class ObservationForm(Screen[Observation | None]):
 
     def conflict_labels(self) -> dict[str, str]:
         names = ("date", "period", "observer", "teacher", "subject", "grade_class", "topic", "lesson_type",
-                 "strengths", "shortcomings", "suggestions", "rating", "activity")
+                 "strengths", "shortcomings", "suggestions", "rating", "activity", "process")
         labels = {f"{n}_id" if n in ("observer", "teacher", "activity") else n: t(f"observations.field.{n}")
                   for n in names}
         labels["term_id"] = t("observations.filters.term")
         labels["followed_up_ids"] = t("observations.conflict.followed_up")
+        labels["scores"] = t("observations.col.scores")
+        labels["rubric"] = t("observations.col.rubric")
         return labels
 
     def _show_value(self, field: str, value) -> str:

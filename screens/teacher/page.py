@@ -19,7 +19,10 @@ from screens.widgets.keys import translate_bindings
 class TeacherPage(Screen):
     """Pushed from any list of teachers (名册, 看板 …); escape goes back."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "key.back", id="teacher_page.back")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "key.back", id="teacher_page.back"),
+        Binding("w", "notebook", "observations.key.notebook", id="teacher_page.notebook"),
+    ]
 
     def __init__(self, teacher_id: int, term_id: str | None = None):
         super().__init__()
@@ -35,6 +38,12 @@ class TeacherPage(Screen):
 
     def on_mount(self) -> None:
         self.refresh_data()
+
+    def action_notebook(self) -> None:
+        """The teacher's 听课本 for the term in view, as a Word file (screens/teacher/sections/observations.py)."""
+        from screens.teacher.sections.observations import open_notebook
+
+        open_notebook(self, self.teacher_id, self.term_id)
 
     def data_changed(self) -> None:
         self.refresh_data()

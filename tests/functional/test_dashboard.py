@@ -279,3 +279,31 @@ async def test_term_over_term_and_the_teacher_outcomes_section(make_test_app):
         await pilot.pause()
         body = str(app.screen.query_one("#teacher-page-body").render())
         assert "教研成果" in body and "积分" in body
+
+
+async def test_the_report_dialog_shows_progress_and_asks_before_replacing(make_test_app, tmp_path):
+    app = make_test_app(start_area="dashboard")
+    target = tmp_path / "term.docx"
+    target.write_bytes(b"old")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _dashboard(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        seen = []
+        shown = dialog._progress
+        dialog._progress = lambda done, total: (seen.append((done, total)), shown(done, total))
+        dialog.query_one("#report-path").value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "已经存在" in str(dialog.query_one("#report-error").render()) and target.read_bytes() == b"old"
+        await pilot.press("enter")  # the second enter replaces it
+        await pilot.pause()
+        assert dialog.has_class("-writing") or target.read_bytes() != b"old"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert seen and seen[-1][0] == seen[-1][1] > 0  # the bar went to the end
+        assert app.screen is not dialog
+    import docx
+
+    assert "教研资料" in docx.Document(str(target)).paragraphs[0].text

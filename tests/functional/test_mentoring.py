@@ -65,7 +65,7 @@ async def test_create_by_initials_log_two_meetings_and_end(make_test_app, demo_d
         assert (new.from_term, new.started, new.status) == ("2025-2026-1", "2025-10-13", "active")
         assert new.goals == "上好一节研讨课"
         row = next(r for r in table_rows(app.screen) if r[1:3] == ["张敏", "陈颖"])
-        assert row[4] == "0/4"  # weeks 7–10 expected, nothing held yet
+        assert row[4] == "0/3"  # weeks 7–9 have ended since it began: 3 expected, nothing held yet
         assert row[0] == "!!"  # weeks 7–9 have ended without a meeting
 
         # The cursor is on the new pairing; m opens its meetings.
@@ -73,17 +73,17 @@ async def test_create_by_initials_log_two_meetings_and_end(make_test_app, demo_d
         await pilot.pause()
         assert isinstance(app.screen, MeetingsScreen)
         title = app.screen.query_one("#meet-title")
-        assert "0/4" in str(title.render())
+        assert "0/3" in str(title.render())
         app.screen.query_one("#meet-date").value = "10-14"
         await type_text(pilot, "分析第三单元教材")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "1/4" in str(title.render())
+        assert "1/3" in str(title.render())
         assert app.screen.query_one("#meet-content").text == ""  # cleared for the next one
         await type_text(pilot, "徒弟说课")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "2/4" in str(title.render())
+        assert "2/3" in str(title.render())
         meetings = [m for m in stored(demo_db, MentorMeeting) if m.pairing_id == new.id]
         assert sorted((m.date, m.content, m.term_id) for m in meetings) == [
             ("2025-10-14", "分析第三单元教材", "2025-2026-1"), ("2025-11-05", "徒弟说课", "2025-2026-1")]
@@ -93,7 +93,7 @@ async def test_create_by_initials_log_two_meetings_and_end(make_test_app, demo_d
         await pilot.press("escape")
         await pilot.pause()
         row = next(r for r in table_rows(app.screen) if r[1:3] == ["张敏", "陈颖"])
-        assert row[4] == "2/4" and row[0] == "!"
+        assert row[4] == "2/3" and row[0] == "!"  # one behind: 3 expected, 2 held
 
         await pilot.press("x")
         await pilot.pause()

@@ -259,6 +259,8 @@ def test_prep_schedule_links_activities_and_members_comment(demo_db):
         member, lead, kind="共案", term_id="2025-2026-1", group_id=prep_group.id, prep_id=plan.id,
         prep_unit=plan.units[0]["uid"], body="教学目标……"))
     assert shared.group_id == prep_group.id
+    # The 共案 goes to the 备课组长 (and the 教研组长 above), not to its author.
+    assert docs.reviewer_ids(member, shared) == {teacher(member, "chensiyuan").id, teacher(member, "tester").id}
     other = store_as(demo_db, "liuxinyi")
     own = docs.save_document(other, docs.new_document(
         other, teacher(other, "liuxinyi"), kind="个案", term_id="2025-2026-1", group_id=prep_group.id,

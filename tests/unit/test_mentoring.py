@@ -35,42 +35,39 @@ def pairing(**changes) -> Pairing:
 
 def test_expected_counts_school_weeks_across_guoqing_2025():
     # 国庆 2025 (Oct 1–8) closes part of weeks 5 and 6, but each keeps school days (Sep 29–30;
-    # Oct 9–11 with the make-up Saturday), so both count: weeks 1–10 by the end of this week,
-    # weeks 1–9 already ended on Wednesday of week 10.
-    assert expected_meetings(pairing(), AUTUMN, TODAY, Policy()) == 10
+    # Oct 9–11 with the make-up Saturday), so both count: weeks 1–9 have ended on Wednesday
+    # of week 10 (this week's meeting may still come). One figure, under both names.
+    assert expected_meetings(pairing(), AUTUMN, TODAY, Policy()) == 9
     assert meetings_due(pairing(), AUTUMN, TODAY, Policy()) == 9
+    # Once the term is over, every week counts, whenever the report is printed.
+    assert expected_meetings(pairing(), AUTUMN, AUTUMN.end_date, Policy()) == \
+        expected_meetings(pairing(), AUTUMN, AUTUMN.end_date + dt.timedelta(days=200), Policy())
 
 
 def test_a_week_closed_for_the_holiday_is_not_expected():
     # The school closes the rest of week 6 too (and does not work the make-up Saturday):
     # week 6 has no school day left and is not counted.
     closed = AUTUMN.copy(holidays=["2025-10-09", "2025-10-10"], not_workdays=["2025-10-11"])
-    assert expected_meetings(pairing(), closed, TODAY, Policy()) == 9
-    assert meetings_due(pairing(), closed, TODAY, Policy()) == 8
+    assert expected_meetings(pairing(), closed, TODAY, Policy()) == 8
     # On the Monday after the closed week only weeks 1–5 have ended.
-    assert meetings_due(pairing(), closed, dt.date(2025, 10, 13), Policy()) == 5
-    assert expected_meetings(pairing(), closed, dt.date(2025, 10, 13), Policy()) == 6
+    assert expected_meetings(pairing(), closed, dt.date(2025, 10, 13), Policy()) == 5
 
 
 def test_cadence_every_two_weeks_halves_the_expectation():
-    assert expected_meetings(pairing(), AUTUMN, TODAY, Policy(mentor_meetings_every_weeks=2)) == 5
-    assert meetings_due(pairing(), AUTUMN, TODAY, Policy(mentor_meetings_every_weeks=2)) == 4
+    assert expected_meetings(pairing(), AUTUMN, TODAY, Policy(mentor_meetings_every_weeks=2)) == 4
 
 
 def test_pairing_starting_mid_term_counts_from_its_start():
     # Started on Wednesday of week 7: weeks 7, 8 and 9 have ended since; week 10 is under way.
     late = pairing(started="2025-10-15")
-    assert meetings_due(late, AUTUMN, TODAY, Policy()) == 3
-    assert expected_meetings(late, AUTUMN, TODAY, Policy()) == 4
-    # Started this week: nothing is due yet, one meeting is expected by Sunday.
-    assert meetings_due(pairing(started="2025-11-03"), AUTUMN, TODAY, Policy()) == 0
-    assert expected_meetings(pairing(started="2025-11-03"), AUTUMN, TODAY, Policy()) == 1
+    assert expected_meetings(late, AUTUMN, TODAY, Policy()) == 3
+    # Started this week: nothing is expected yet.
+    assert expected_meetings(pairing(started="2025-11-03"), AUTUMN, TODAY, Policy()) == 0
 
 
 def test_an_ended_pairing_expects_nothing_after_its_end():
     ended = pairing(status="ended", to_term="2025-2026-1", ended="2025-09-19")
     assert expected_meetings(ended, AUTUMN, TODAY, Policy()) == 3
-    assert meetings_due(ended, AUTUMN, TODAY, Policy()) == 3
 
 
 # -- progress ---------------------------------------------------------------------------------
@@ -88,7 +85,7 @@ def test_progress_counts_meetings_and_observations_both_ways():
     ]
     progress = progress_of(pairing(), AUTUMN, meetings, observations, TODAY, Policy())
     assert progress.meetings_held == 3
-    assert (progress.meetings_expected, progress.meetings_due) == (10, 9)
+    assert (progress.meetings_expected, progress.meetings_due) == (9, 9)
     assert progress.shortfall == 6 and progress.behind
     assert progress.mentor_observed == 2
     assert progress.mentee_observed == 1
@@ -102,7 +99,7 @@ def test_progress_of_a_mid_term_pairing_ignores_what_came_before_it():
                     observation("2025-10-23", MENTEE, MENTOR, "常态课")]
     meetings = [meeting("2025-10-16"), meeting("2025-10-23"), meeting("2025-10-30")]
     progress = progress_of(late, AUTUMN, meetings, observations, TODAY, Policy())
-    assert (progress.meetings_held, progress.meetings_expected, progress.meetings_due) == (3, 4, 3)
+    assert (progress.meetings_held, progress.meetings_expected, progress.meetings_due) == (3, 3, 3)
     assert not progress.behind
     assert (progress.mentor_observed, progress.mentee_observed) == (1, 1)
     assert progress.showcase_lessons == ()

@@ -30,6 +30,12 @@ def register(tree: CommandTree) -> None:
     records.add_argument("-o", "--output", metavar="FILE", help=t("calendar.cli.output"))
     records.set_defaults(handler=run_export_activities)
 
+    record = tree.report.add_parser("activity", parents=[tree.common], help=t("calendar.cli.record.help"),
+                                    description=t("calendar.cli.record.help"))
+    record.add_argument("id", type=int, metavar="ID", help=t("calendar.cli.record.id"))
+    record.add_argument("-o", "--output", metavar="FILE", help=t("calendar.cli.record.output"))
+    record.set_defaults(handler=run_report_activity)
+
 
 class _BadInput(Exception):
     pass
@@ -111,7 +117,10 @@ def run_export_activities(args: argparse.Namespace) -> int:
     header, rows = activity_rows(activities, groups=groups, teachers=teachers, policy=store.policy())
     done = t("calendar.cli.wrote_rows", count=len(rows))
     report = activity_report(header, rows, title=term.term_id, school=store.policy().school_name, term=term.name)
-    payload = render(report, args.format)
+    from tui.commands.progress import progress_line
+
+    with progress_line(t("exports.progress.export")) as progress:
+        payload = render(report, args.format, progress)
     if not FORMATS[args.format].text:
         output = args.output or f"activities-{term.term_id}{FORMATS[args.format].suffix}"
         try:
@@ -122,6 +131,63 @@ def run_export_activities(args: argparse.Namespace) -> int:
         print(done + f" → {output}", file=sys.stderr)
         return 0
     return _write(args.output, payload, done)
+
+
+def run_report_activity(args: argparse.Namespace) -> int:
+    """``jiaoyan report activity ID -o F.docx``: the activity's 教研活动记录表 (issue 16); the
+    school's own form from its templates folder when it has one."""
+    from models.exports.activity_record import Lookups, activity_record_docx, default_record_name
+    from models.exports.templates import TemplateError
+    from models.records import Activity, Term
+    from models.store.archive import ArchiveView
+    from tui.commands.core import open_store
+
+    store = open_store(args)
+    archived = [x.term_id for x in store.all(Term) if x.status == "archived"]
+    source = ArchiveView(store, archived) if archived else store
+    activity = source.get(Activity, args.id)
+    if activity is None:
+        print(t("calendar.cli.record.no_such", id=args.id), file=sys.stderr)
+        return 1
+    try:
+        payload = activity_record_docx(source, activity, store.path)
+    except TemplateError as error:  # the school's own form is broken: the sentence says where
+        print(str(error), file=sys.stderr)
+        return 1
+    return _write_document(store, args.output or default_record_name(activity, Lookups.of(source)), payload)
+
+
+def run_report_binder(args: argparse.Namespace) -> int:
+    """``jiaoyan report term --group NAME``: one group's term records for its binder (issue 16)."""
+    from models.exports.activity_record import default_binder_name, group_binder_docx
+    from models.store.archive import view_for
+
+    if args.format not in (None, "docx"):
+        print(t("calendar.cli.binder.group_docx"), file=sys.stderr)
+        return 2
+    try:
+        store, term, group = _open(args)
+    except _BadInput as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    payload = group_binder_docx(view_for(store, term), term, group)
+    return _write_document(store, args.output or default_binder_name(term, group), payload)
+
+
+def _write_document(store, output: str, payload: bytes) -> int:
+    """A Word document through the one output rule (models/store/outputs.py): never over the
+    school's own files; a refusal (OutputRefused) is the CLI's sentence and exit code."""
+    from models.store.outputs import write_output
+
+    target = output if output == "-" else Path(output).expanduser().absolute()
+    try:
+        write_output(target, payload, store.path)
+    except OSError as error:
+        print(t("calendar.cli.write_failed", path=target, reason=error.strerror or error), file=sys.stderr)
+        return 1
+    if output != "-":
+        print(t("calendar.cli.record.done", path=target), file=sys.stderr)
+    return 0
 
 
 def _write(output: str | None, data: bytes, done: str) -> int:

@@ -29,9 +29,11 @@ def register(tree: CommandTree) -> None:
     term_report.add_argument("--term", metavar="T", help=t("dashboard.cli.dashboard.term"))
     from models.exports.registry import formats_for
 
-    term_report.add_argument("--format", choices=formats_for("report"), required=True,
+    term_report.add_argument("--format", choices=formats_for("report"),
                              help=t("dashboard.cli.report.format"))
     term_report.add_argument("-o", "--output", metavar="FILE", help=t("dashboard.cli.report.output"))
+    # One group's records for its binder (issue 16): models/exports/activity_record.py.
+    term_report.add_argument("--group", metavar="NAME", help=t("calendar.cli.binder.group"))
     term_report.set_defaults(handler=run_report_term)
 
     booklet = tree.report.add_parser("outcomes", parents=[tree.common], help=t("dashboard.cli.report_outcomes.help"),
@@ -125,12 +127,23 @@ def run_report_term(args: argparse.Namespace) -> int:
     from models.exports.term_report import term_report
     from models.store.archive import view_for
 
+    if args.group:
+        from tui.commands.calendar import run_report_binder
+
+        return run_report_binder(args)
+    if not args.format:
+        print(t("dashboard.cli.report.format_needed"), file=sys.stderr)
+        return 2
     store = _open(args)
     term = _term(store, args.term)
     if term is None:
         return 1
+    from tui.commands.progress import progress_line
+
     report = term_report(view_for(store, term), term, clock.today(), _viewer(store))
-    return _write(args, "term", term, args.format, render(report, args.format))
+    with progress_line(t("exports.progress.report")) as progress:
+        payload = render(report, args.format, progress)
+    return _write(args, "term", term, args.format, payload)
 
 
 def run_report_outcomes(args: argparse.Namespace) -> int:
@@ -142,8 +155,12 @@ def run_report_outcomes(args: argparse.Namespace) -> int:
     term = _term(store, args.term)
     if term is None:
         return 1
+    from tui.commands.progress import progress_line
+
     report = outcomes_booklet(view_for(store, term), term)
-    return _write(args, "outcomes", term, args.format, render(report, args.format))
+    with progress_line(t("exports.progress.report")) as progress:
+        payload = render(report, args.format, progress)
+    return _write(args, "outcomes", term, args.format, payload)
 
 
 def run_term_close(args: argparse.Namespace) -> int:

@@ -74,9 +74,11 @@ def run_export(args: argparse.Namespace) -> int:
     if term is None:
         return 1
     from tui.commands.core import command_viewer
+    from tui.commands.progress import progress_line
 
     rows = export_rows(store, term, clock.today(), command_viewer(store))
-    payload = render(export_report(rows, term, store.policy().school_name), args.format)
+    with progress_line(t("exports.progress.export")) as progress:
+        payload = render(export_report(rows, term, store.policy().school_name), args.format, progress)
     fmt = FORMATS[args.format]
     if fmt.text and not args.output:
         sys.stdout.buffer.write(payload)

@@ -35,7 +35,33 @@ def register(tree: CommandTree) -> None:
     add.add_argument("--shortcoming", metavar="TEXT", default="", help=t("observations.cli.shortcoming"))
     add.add_argument("--suggestion", metavar="TEXT", default="", help=t("observations.cli.suggestion"))
     add.add_argument("--rating", metavar="R", default="", help=t("observations.cli.rating"))
+    add.add_argument("--process", metavar="TEXT", default=None, help=t("observations.cli.process"))
+    add.add_argument("--process-file", metavar="F", default=None, help=t("observations.cli.process_file"))
+    add.add_argument("--score", metavar="NAME=N", action="append", default=[], help=t("observations.cli.score"))
     add.set_defaults(handler=run_observe_add)
+
+    page = tree.report.add_parser("observation", parents=[tree.common], help=t("observations.cli.report_observation"),
+                                  description=t("observations.cli.report_observation"))
+    page.add_argument("id", metavar="ID", help=t("observations.cli.id"))
+    page.add_argument("-o", "--output", metavar="FILE", default=None,
+                      help=t("observations.cli.word_output", name="听课记录表-ID.docx"))
+    page.set_defaults(handler=run_report_observation)
+    notebook = tree.report.add_parser("notebook", parents=[tree.common], help=t("observations.cli.report_notebook"),
+                                      description=t("observations.cli.report_notebook"))
+    notebook.add_argument("--teacher", metavar="LOGIN", required=True, help=t("observations.cli.notebook_teacher"))
+    notebook.add_argument("--term", metavar="T", default=None, help=t("observations.cli.term"))
+    notebook.add_argument("-o", "--output", metavar="FILE", default=None,
+                          help=t("observations.cli.word_output", name="听课本-NAME-TERM.docx"))
+    notebook.set_defaults(handler=run_report_notebook)
+
+    rubric = tree.import_.add_parser("rubric", parents=[tree.common], help=t("rubric.cli.help"),
+                                     description=t("rubric.cli.help"))
+    rubric.add_argument("file", metavar="FILE", help=t("rubric.cli.file"))
+    rubric.add_argument("--name", metavar="NAME", default="", help=t("rubric.cli.name"))
+    rubric.add_argument("--types", metavar="T,T", default="", help=t("rubric.cli.types"))
+    rubric.add_argument("--subjects", metavar="S,S", default="", help=t("rubric.cli.subjects"))
+    rubric.add_argument("--yes", action="store_true", help=t("rubric.cli.yes"))
+    rubric.set_defaults(handler=run_import_rubric)
 
     export = tree.export.add_parser("observations", parents=[tree.common], help=t("observations.cli.export"),
                                     description=t("observations.cli.export"))
@@ -59,13 +85,15 @@ def run_observe_add(args: argparse.Namespace) -> int:
     from models.observations import (
         Entry, check_entry, count_message, match_choice, resolve_teacher, save_observation,
     )
-    from models.records import LESSON_TYPES, RATINGS, Problem, Teacher
+    from models.records import Problem, Teacher
     from models.store.storage import ConflictError, Store, ValidationFailed
 
     login = _actor()
     store = open_checked(db_path(args), login)
+    policy = store.policy()
     teachers = store.all(Teacher)
     problems: list[Problem] = []
+    process, scores = _process_text(args, problems), _typed_scores(args.score, problems)
     people = {}
     for key, text, label in (("observer", args.observer, "field.observer"), ("teacher", args.teacher, "field.teacher")):
         if key == "observer" and not text.strip():
@@ -78,15 +106,15 @@ def run_observe_add(args: argparse.Namespace) -> int:
         except BadInput as error:
             people[key] = None
             problems.append(Problem(key, str(error)))
-    lesson_type = match_choice(args.lesson_type, LESSON_TYPES) or args.lesson_type
-    rating = (match_choice(args.rating, RATINGS) or args.rating) if args.rating.strip() else ""
+    lesson_type = match_choice(args.lesson_type, policy.lesson_types) or args.lesson_type
+    rating = (match_choice(args.rating, policy.ratings) or args.rating) if args.rating.strip() else ""
     teacher = people.get("teacher")
     entry = Entry(
         observer=people.get("observer"), teacher=teacher, date_text=args.date, period_text=args.period,
         subject=args.subject if args.subject is not None else "".join(teacher.subjects[:1]) if teacher else "",
         grade_class=args.grade_class if args.grade_class is not None else "".join(teacher.grades[:1]) if teacher else "",
         topic=args.topic, lesson_type=lesson_type, strengths=args.strength, shortcomings=args.shortcoming,
-        suggestions=args.suggestion, rating=rating)
+        suggestions=args.suggestion, rating=rating, process=process, scores=scores)
     observation, more = check_entry(store, entry, clock.today())
     # People were resolved here, with their own messages; check_entry's "no teacher" would repeat them.
     problems += [p for p in more if p.field not in {p.field for p in problems}]
@@ -106,6 +134,101 @@ def run_observe_add(args: argparse.Namespace) -> int:
     print(t("observations.cli.saved", id=saved.id, date=saved.date, period=format_period(saved.period, store.policy()),
             observer=names.get(saved.observer_id, "?"), teacher=names.get(saved.teacher_id, "?"), topic=saved.topic,
             count=count_message(store, observer, saved.term_id)))
+    if saved.scores:
+        from models.rubrics import full_marks_of
+
+        print(t("observations.cli.scored", rubric=saved.rubric.get("name", ""),
+                scores="、".join(f"{name} {value:g}" for name, value in saved.scores.items()),
+                total=f"{saved.total:g}", full=f"{full_marks_of(saved.rubric):g}", rating=saved.rating or "—"))
+    return 0
+
+
+def _process_text(args: argparse.Namespace, problems: list) -> str:
+    """--process TEXT or --process-file F (UTF-8 or GBK, as a Windows editor saves it)."""
+    from models.records import Problem
+
+    if args.process is not None and args.process_file is not None:
+        problems.append(Problem("process", t("observations.cli.process_both")))
+        return ""
+    if args.process_file is None:
+        return (args.process or "").replace("\\n", "\n")
+    path = Path(args.process_file).expanduser()
+    try:
+        raw = sys.stdin.buffer.read() if args.process_file == "-" else path.read_bytes()
+    except OSError as error:
+        problems.append(Problem("process", t("observations.cli.process_unreadable", path=path,
+                                             reason=error.strerror or error)))
+        return ""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    problems.append(Problem("process", t("observations.cli.process_unreadable", path=path, reason="UTF-8/GBK")))
+    return ""
+
+
+def _typed_scores(pairs: list[str], problems: list) -> dict[str, str]:
+    """``--score 教学目标=14`` (also ``：`` or ``:``) → {"教学目标": "14"}."""
+    import re
+
+    from models.records import Problem
+
+    scores: dict[str, str] = {}
+    for pair in pairs:
+        parts = re.split(r"[=＝:：]", pair, maxsplit=1)
+        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+            problems.append(Problem("scores", t("observations.cli.bad_score", value=pair)))
+            continue
+        scores[parts[0].strip()] = parts[1].strip()
+    return scores
+
+
+def run_import_rubric(args: argparse.Namespace) -> int:
+    """``jiaoyan import rubric FILE``: a preview, or with --yes the rubric stored."""
+    from models.rubrics import (
+        RubricFileError, describe, import_rubric, read_rubric_file, resolve_subjects, resolve_types,
+    )
+    from models.store.storage import ConflictError, ValidationFailed
+    from tui.commands.core import open_store
+
+    store = open_store(args)
+    policy = store.policy()
+    try:
+        sheet = read_rubric_file(args.file)
+    except RubricFileError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    types, type_problems = resolve_types(args.types, policy)
+    subjects, subject_problems = resolve_subjects(args.subjects, policy)
+    problems = sheet.problems + type_problems + subject_problems
+    if problems:
+        print(t("rubric.import.errors", path=args.file, count=len(problems)), file=sys.stderr)
+        for problem in problems:
+            print("  " + problem, file=sys.stderr)
+        return 1
+    name = args.name.strip() or sheet.title or Path(args.file).stem
+    for line in describe(sheet, name, types, subjects):
+        print(line)
+    from models.rubrics import Rubric
+
+    replacing = any(r.name == name for r in store.all(Rubric))
+    if not args.yes:
+        if replacing:
+            print(t("rubric.import.will_replace"))
+        print(t("rubric.import.preview"))
+        return 0
+    try:
+        saved, replaced = import_rubric(store, sheet, name, types, subjects)
+    except ValidationFailed as error:
+        for problem in error.problems:
+            print(problem.message, file=sys.stderr)
+        return 1
+    except ConflictError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(t("rubric.import.replaced" if replaced else "rubric.import.done", name=saved.name,
+            count=len(saved.criteria), total=f"{saved.full_marks:g}"))
     return 0
 
 
@@ -142,7 +265,10 @@ def run_export(args: argparse.Namespace) -> int:
     chosen = next((x for x in terms if x.term_id == term_id), None)
     report = export_report(header, rows, title=t("observations.sheet"), school=store.policy().school_name,
                            term=chosen.name if chosen else "")
-    payload = render(report, args.format)
+    from tui.commands.progress import progress_line
+
+    with progress_line(t("exports.progress.export")) as progress:
+        payload = render(report, args.format, progress)
     if args.output is None:
         try:
             sys.stdout.buffer.write(payload)
@@ -159,4 +285,73 @@ def run_export(args: argparse.Namespace) -> int:
         print(t("observations.cli.write_failed", path=args.output, reason=error.strerror or error), file=sys.stderr)
         return 1
     print(t("observations.cli.exported", count=len(rows), path=output))
+    return 0
+
+
+def _write_docx(output: Path, payload: bytes) -> int:
+    from models.exports.spreadsheets import save
+
+    try:
+        save(output, payload)
+    except OSError as error:
+        print(t("observations.cli.write_failed", path=output, reason=error.strerror or error), file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_report_observation(args: argparse.Namespace) -> int:
+    """``jiaoyan report observation ID -o F.docx``: one A4 听课记录表, for whoever may read it."""
+    from models.exports.observation_pages import observation_docx
+    from tui.commands.core import command_viewer, open_store
+
+    if not args.id.strip().lstrip("#").isdigit():
+        print(t("observations.cli.bad_id", value=args.id), file=sys.stderr)
+        return 1
+    record_id = int(args.id.strip().lstrip("#"))
+    store = open_store(args)
+    payload = observation_docx(store, command_viewer(store), record_id, store.path)  # PermissionDenied: exit 1
+    output = Path(args.output or t("observations.word.record_file", id=record_id)).expanduser()
+    if _write_docx(output, payload):
+        return 1
+    print(t("observations.cli.written", path=output))
+    return 0
+
+
+def run_report_notebook(args: argparse.Namespace) -> int:
+    """``jiaoyan report notebook --teacher LOGIN [--term T]``: the teacher's 听课本 for the term."""
+    from models import clock
+    from models.dates import BadInput
+    from models.exports.observation_pages import notebook_docx, notebook_of
+    from models.observations import resolve_teacher
+    from models.records import Teacher, Term
+    from models.terms import current_term
+    from tui.commands.core import command_viewer, open_store
+
+    store = open_store(args)
+    terms = store.all(Term)
+    if args.term:
+        term = next((x for x in terms if x.term_id == args.term), None)
+        if term is None:
+            listed = "、".join(x.term_id for x in terms) or "—"
+            print(t("observations.cli.no_such_term", value=args.term, terms=listed), file=sys.stderr)
+            return 1
+    else:
+        term = current_term(terms, clock.today())
+        if term is None:
+            print(t("observations.word.no_term"), file=sys.stderr)
+            return 1
+    try:
+        teacher = resolve_teacher(store.all(Teacher), args.teacher, "field.observer")
+    except BadInput as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    viewer = command_viewer(store)
+    book = notebook_of(store, viewer, teacher, term)
+    payload = notebook_docx(store, viewer, teacher, term)
+    output = Path(args.output or t("observations.word.notebook_file", name=teacher.name, term=term.term_id))
+    output = output.expanduser()
+    if _write_docx(output, payload):
+        return 1
+    print(t("observations.cli.notebook_written", path=output, name=teacher.name, pages=len(book.pages),
+            count=book.given))
     return 0

@@ -48,3 +48,23 @@ def section(app, teacher, term) -> Text | None:
     if len(received) > SHOWN:
         text.append(t("observations.section.more", count=len(received) - SHOWN) + "\n", style="dim")
     return text
+
+
+def open_notebook(page, teacher_id: int, term_id: str | None) -> None:
+    """``w`` on a teacher's page: their 听课本 for the term in view, as far as the user may
+    read its records (models/exports/observation_pages.py leaves out the rest)."""
+    from models.exports.observation_pages import notebook_docx
+    from models.records import Teacher, Term
+    from screens.observations.word_dialog import WordDialog
+
+    app = page.app
+    store = app.store
+    teacher = store.get(Teacher, teacher_id)
+    term = next((x for x in store.all(Term) if x.term_id == term_id), None) if term_id else app.term
+    if teacher is None or term is None:
+        app.notify(t("observations.word.no_term"), severity="warning", markup=False)
+        return
+    viewer = app.user
+    app.push_screen(WordDialog(t("observations.word.notebook_title", name=teacher.name, term=term.name),
+                               t("observations.word.notebook_file", name=teacher.name, term=term.term_id),
+                               lambda: notebook_docx(store, viewer, teacher, term)))
