@@ -457,8 +457,7 @@ class DashboardScreen(AreaScreen):
             message = t("dashboard.cli.report.done", path=path)
             command = fetch_command(Path(path), os_login())
             if command:  # over SSH: the command that fetches it to the user's own computer
-                message += "
-" + t("delivery.fetch", command=command)
+                message += "\n" + t("delivery.fetch", command=command)
             self.notify(message, markup=False, timeout=30 if command else 5)
 
     def action_close_term(self) -> None:
