@@ -22,6 +22,28 @@ MIN_COLUMNS, MIN_ROWS = 80, 24
 COLOR_SYSTEMS = ("auto", "standard", "256", "truecolor", "windows")
 LOCK_WAIT_SECONDS = 5.0
 MIN_FREE_BYTES = 100 * 1024 * 1024
+LAUNCH_UMASK = 0o007
+UTF8_FALLBACK = "C.UTF-8"
+
+
+def _is_utf8(value: str) -> bool:
+    return "utf-8" in value.lower() or "utf8" in value.lower()
+
+
+def launch_environment(env: Mapping[str, str]) -> tuple[dict[str, str], bool]:
+    """The environment the launcher ``jiaoyan-ssh`` gives the app, and whether Python must
+    restart for it (a new locale). Doctor checks this environment, so its verdict is the
+    same whether it is started as ``jiaoyan doctor`` or ``jiaoyan-ssh doctor``."""
+    env = dict(env)
+    restart = False
+    current = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
+    if not _is_utf8(current):
+        env["LC_ALL"] = UTF8_FALLBACK
+        env["LANG"] = UTF8_FALLBACK
+        restart = True
+    if env.get("TERM", "") in ("", "dumb", "unknown"):
+        env["TERM"] = "xterm-256color"
+    return env, restart
 
 
 @dataclass(frozen=True)
@@ -49,10 +71,13 @@ def human_size(size: float) -> str:
     return f"{size:.1f} TB"
 
 
-def check_locale(env: Mapping[str, str]) -> Check:
+def check_locale(env: Mapping[str, str], launched: bool = False) -> Check:
+    """``launched``: judge the environment the launcher makes (it falls back to C.UTF-8)."""
     value = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or "C"
-    if "utf-8" in value.lower() or "utf8" in value.lower():
+    if _is_utf8(value):
         return Check(OK, t("access.doctor.locale_ok", value=value))
+    if launched:
+        return Check(OK, t("ssh.doctor.locale_fallback", value=value))
     return Check(PROBLEM, t("access.doctor.locale_bad", value=value))
 
 
@@ -79,14 +104,17 @@ def check_terminal(env: Mapping[str, str], fd: int = 1) -> list[Check]:
     return checks
 
 
-def check_umask() -> Check:
-    mask = os.umask(0)
-    os.umask(mask)
-    value = f"{mask:03o}"
+def check_umask(mask: int | None = None) -> list[Check]:
+    """The app runs with the launcher's umask 007; the shell's own matters only for
+    commands run by hand, so a different one is a note, not a problem."""
+    if mask is None:
+        mask = os.umask(0)
+        os.umask(mask)
+    checks = [Check(OK, t("access.doctor.umask_ok", value=f"{LAUNCH_UMASK:03o}"))]
     # The group must be able to write what we create (the lock, backups); others must see nothing.
     if mask & 0o060 or (mask & 0o007) != 0o007:
-        return Check(PROBLEM, t("access.doctor.umask_bad", value=value))
-    return Check(OK, t("access.doctor.umask_ok", value=value))
+        checks.append(Check(NOTE, t("ssh.doctor.umask_shell", value=f"{mask:03o}")))
+    return checks
 
 
 def _personal(folder: Path) -> bool:
@@ -173,8 +201,11 @@ def check_lock(db: Path, wait: float = LOCK_WAIT_SECONDS) -> Check:
 
     path = lock_path(db)
     started = time.monotonic()
+    existed = path.exists()
     try:
         fd = _open_lock(path)  # exactly as a save opens it
+        if not existed:  # made here: as the app would make it, whatever this shell's umask
+            os.fchmod(fd, 0o666 & ~LAUNCH_UMASK)
     except DataFileError as error:
         return Check(PROBLEM, str(error))
     except OSError as error:
@@ -241,7 +272,7 @@ def check_disk(db: Path) -> Check:
 
 
 def check_identity(db: Path, login: str) -> list[Check]:
-    from models.identity import shared_account
+    from models.identity import inactive_teacher_by_login, roster_holding_shared_account, shared_account
     from models.permissions import teacher_by_login
     from models.store.storage import DataFileError, Store
 
@@ -255,30 +286,78 @@ def check_identity(db: Path, login: str) -> list[Check]:
         return checks  # check_file has said why
     if exists:
         try:
-            teacher = teacher_by_login(Store(db, actor=login), login)
+            store = Store(db, actor=login)
+            teacher = teacher_by_login(store, login)
+            wrong = roster_holding_shared_account(store, account.name) if account is not None else []
+            inactive = inactive_teacher_by_login(store, login)
         except DataFileError:
             return checks
-        if teacher is None:
-            # The IT teacher who runs doctor need not be on the roster: a note, not a problem.
-            checks.append(Check(NOTE, t("access.doctor.identity_unknown", login=login)))
-        else:
+        if account is not None:
+            forced = check_shared_account_forced(account.name, sshd_forced_command(account.name))
+            if forced is not None:
+                checks.append(forced)
+        if wrong:
+            checks.append(Check(PROBLEM, t("ssh.doctor.shared_on_roster", account=account.name,
+                                           names="、".join(x.name for x in wrong))))
+        if account is not None and login == account.name:
+            checks.append(Check(NOTE, t("ssh.doctor.you_are_shared", account=account.name)))
+        elif teacher is not None:
             checks.append(Check(OK, t("access.doctor.identity_ok", name=teacher.name, login=login,
                                       admin=t("header.admin") if teacher.is_admin else "")))
+        elif inactive is not None:
+            checks.append(Check(NOTE, t("ssh.doctor.deactivated", login=login, name=inactive.name)))
+        else:
+            # The IT teacher who runs doctor need not be on the roster: a note, not a problem.
+            checks.append(Check(NOTE, t("access.doctor.identity_unknown", login=login)))
     return checks
 
 
+def sshd_forced_command(account: str, sshd: str | None = None, config: Path | None = None) -> str | None:
+    """The ForceCommand sshd_config (or ``config``) gives ``account``; None when there is
+    none, or sshd cannot say (it needs root to read its configuration)."""
+    import subprocess
+
+    sshd = sshd or shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
+    if sshd is None or os.geteuid() != 0:
+        return None
+    try:
+        result = subprocess.run([sshd, "-T", *(["-f", str(config)] if config else []),
+                                 "-C", f"user={account},host=localhost,addr=127.0.0.1"],
+                                capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in result.stdout.splitlines():
+        name, _, value = line.partition(" ")
+        if name.lower() == "forcecommand" and value.strip() and value.strip() != "none":
+            return value.strip()
+    return None
+
+
+def check_shared_account_forced(account: str, forced: str | None) -> Check | None:
+    """A ForceCommand for the shared account overrides every key's ``--as``."""
+    if forced is None:
+        return None
+    return Check(PROBLEM, t("ssh.doctor.forcecommand_shared", account=account, command=forced))
+
+
 def run_checks(db: Path, *, login: str, env: Mapping[str, str] | None = None, fd: int = 1,
-               mouse: bool = True) -> list[Check]:
-    env = os.environ if env is None else env
-    checks = [check_locale(env), *check_terminal(env, fd),
-              Check(NOTE, t("access.doctor.mouse", state=t("access.doctor.mouse_on" if mouse else "access.doctor.mouse_off"))),
-              check_umask(), *check_directory(db, login), *check_file(db)]
+               mouse: bool = True, umask: int | None = None) -> list[Check]:
+    """Every check, on the environment the launcher gives the app (``launch_environment``):
+    the same verdict however doctor is started."""
+    from models.downloads import exports_root
+
+    env, _restart = launch_environment(os.environ if env is None else env)
+    state = t("access.doctor.mouse_on" if mouse else "access.doctor.mouse_off")
+    checks = [Check(NOTE, t("ssh.doctor.launcher")), check_locale(env, launched=True), *check_terminal(env, fd),
+              Check(NOTE, t("ssh.doctor.mouse", state=state)),
+              *check_umask(umask), *check_directory(db, login), *check_file(db)]
     if db.parent.is_dir() and os.access(db.parent, os.X_OK):
         checks.append(check_lock(db))
         checks.append(check_backups(db))
         leftovers = check_leftovers(db)
         if leftovers is not None:
             checks.append(leftovers)
+        checks.append(Check(NOTE, t("ssh.doctor.exports", path=exports_root(db))))
     checks.append(check_disk(db))
     checks.extend(check_identity(db, login))
     return checks

@@ -201,3 +201,51 @@ def resolve_login(as_login: str | None = None) -> str:
         check_forced_command(as_login)
         return as_login
     return os_login()
+
+
+# -- who may open the app: the sentence a person gets when they may not ----------------
+
+
+def inactive_teacher_by_login(store, login: str):
+    """A deactivated teacher whose login this is (None when there is none)."""
+    from models.records import Teacher
+
+    return next((x for x in store.all(Teacher) if x.login == login and not x.active), None)
+
+
+def roster_holding_shared_account(store, account: str | None = None) -> list:
+    """Teachers whose 登录名 is the shared account's own name: a mistake that makes every
+    key holder who lands on the account without ``--as`` that teacher."""
+    from models.records import Teacher
+
+    if account is None:
+        shared, _why = shared_account()
+        account = shared.name if shared is not None else None
+    if not account:
+        return []
+    return [x for x in store.all(Teacher) if x.login == account]
+
+
+def sign_in_problem(store, login: str, *, by_key: bool) -> str | None:
+    """Why ``login`` may not open the app, as one message for the person; None when they may.
+
+    ``by_key`` says the login came from a forced command's ``--as`` (set-up B). Without it,
+    a process running as the shared account itself means sshd ran something else than the
+    key's command — nearly always a ``ForceCommand`` in sshd_config that overrides it —
+    and it must not open as whoever the roster (by mistake) gives that account's name."""
+    from models.permissions import teacher_by_login
+
+    shared, _why = shared_account()
+    if not by_key and shared is not None and login == shared.name:
+        wrong = roster_holding_shared_account(store, shared.name)
+        message = t("ssh.signin.shared_account", account=shared.name)
+        if wrong:
+            message += "\n" + t("ssh.signin.shared_on_roster", account=shared.name,
+                                names="、".join(x.name for x in wrong))
+        return message
+    if teacher_by_login(store, login) is not None:
+        return None
+    inactive = inactive_teacher_by_login(store, login)
+    if inactive is not None:
+        return t("ssh.signin.deactivated", name=inactive.name, login=login)
+    return t("access.not_set_up", login=login, path=store.path)

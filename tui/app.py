@@ -31,9 +31,13 @@ from screens.widgets.keys import translate_bindings
 
 AREAS = ("calendar", "rosters", "observations", "mentoring", "dashboard", "documents")
 HOME = "home"  # 我的, on key 0: where a teacher (not the admin) lands
-TEXTUAL_COMMANDS = {"Theme": "palette.builtin.theme", "Quit": "palette.builtin.quit", "Keys": "palette.builtin.keys",
-                    "Maximize": "palette.builtin.maximize", "Minimize": "palette.builtin.minimize",
-                    "Screenshot": "palette.builtin.screenshot"}
+# Textual's palette commands by their English title: what to call them instead.
+TEXTUAL_COMMANDS = {
+    "Theme": ("textual.theme", "textual.theme_help"),
+    "Quit": ("textual.quit", "textual.quit_help"),
+    "Maximize": ("textual.maximize", "textual.maximize_help"),
+    "Minimize": ("textual.minimize", "textual.minimize_help"),
+}
 
 
 class JiaoyanApp(App[int]):
@@ -63,6 +67,8 @@ class JiaoyanApp(App[int]):
         Binding("f1", "help", "key.help", id="app.help"),
         Binding("f2", "audit", "access.audit.key", id="app.audit"),
         Binding("q", "quit", "key.quit", id="app.quit"),
+        # Not in the 80-column footer; F1 and the palette list it (README, "Deployment").
+        Binding("ctrl+o", "toggle_mouse", "ssh.mouse.key", show=False, id="app.mouse"),
         Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True, id="app.palette"),
     ]
     POLL_SECONDS = 1.0
@@ -183,10 +189,23 @@ class JiaoyanApp(App[int]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
-        from tui.palette import JiaoyanPalette
+        from screens.widgets.palette import Palette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(JiaoyanPalette(placeholder=t("palette.placeholder"), id="--command-palette"))
+            self.push_screen(Palette(placeholder=t("palette.placeholder"), id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        from screens.widgets.palette import Palette
+
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder=t("textual.theme_search")))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (in a text field it copies): say which keys do, in the user's language."""
+        quit_key = next((self.get_key_display(active.binding) for active in self.active_bindings.values()
+                         if active.binding.id == "app.quit"), "q")
+        self.notify(t("textual.quit_prompt", quit_key=quit_key), title=t("textual.quit_title"), markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for number, area in enumerate(AREAS, 1):
@@ -195,16 +214,16 @@ class JiaoyanApp(App[int]):
         yield SystemCommand(f"0 {t('area.home')}", t("area.home.help"), lambda: self.action_area(HOME))
         yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
         yield SystemCommand(t("delivery.ics.palette"), t("delivery.ics.palette_help"), self.action_export_ics)
+        yield SystemCommand(t("ssh.mouse.palette"), t("ssh.mouse.palette_help"), self.action_toggle_mouse)
         if self.user is not None and self.user.is_admin:
             yield SystemCommand(t("access.audit.title"), t("access.audit.palette_help"), self.action_audit)
+            yield SystemCommand(t("ssh.restore.title"), t("ssh.restore.palette_help"), self.action_restore)
             yield SystemCommand(t("remind.screen.title_short"), t("remind.screen.palette_help"),
                                 self.action_remind_settings)
         for command in super().get_system_commands(screen):
-            # Textual's own commands (theme, keys, screenshot …) in the user's language
-            key = TEXTUAL_COMMANDS.get(command.title)
-            if key:
-                command = SystemCommand(t(key), t(key + ".help"), command.callback, command.discover)
-            yield command
+            keys = TEXTUAL_COMMANDS.get(command.title)
+            if keys is not None:  # Textual's own, said in the user's language; Keys and Screenshot left out
+                yield SystemCommand(t(keys[0]), t(keys[1]), command.callback, command.discover)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "audit":  # the change log is the admin's: others do not see the key
@@ -231,6 +250,85 @@ class JiaoyanApp(App[int]):
             return
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen())
+
+    def action_restore(self) -> None:
+        """从备份恢复 (admins): the one way set-up B's admin, who has no Unix account, restores."""
+        from models.store.storage import list_backups
+        from screens.dialogs.restore import RestoreScreen
+
+        user = self.user
+        if user is None or not user.is_admin:
+            self.notify(t("ssh.restore.admin_only"), severity="warning", markup=False)
+            return
+        self.push_screen(RestoreScreen(list_backups(self.store.path)), self._restore_chosen)
+
+    def _restore_chosen(self, path: Path | None) -> None:
+        from models.store.storage import restore_from
+        from screens.dialogs.restore import backup_label
+
+        user = self.user
+        if path is None or user is None or not user.is_admin:
+            return
+        try:
+            kept = restore_from(self.store.path, path, self.login)  # the change log says who
+        except (DataFileError, OSError) as error:
+            self.notify(str(error), severity="error", timeout=30, markup=False)
+            return
+        self.store.refresh()
+        self.notify(t("ssh.restore.done", label=backup_label(path), kept=str(kept or "-")), timeout=30,
+                    markup=False)
+        if hasattr(self.screen, "data_changed"):
+            self.screen.data_changed()
+
+    # -- files to the person's PC ---------------------------------------------------------
+
+    @property
+    def export_folder(self) -> Path:
+        """Where this person's exports and reports go unless they type another path: their own
+        folder beside the data file, which scp and sftp through the forced command can fetch
+        (models/downloads.py). Their home folder when it cannot be made."""
+        from models.downloads import export_folder
+
+        folder = export_folder(self.store.path, self.login)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return Path.home()
+        return folder
+
+    def announce_download(self, path: Path) -> None:
+        """After an export over SSH: the exact command that fetches the file to the PC, or why
+        it cannot be fetched (it was written outside the person's export folder)."""
+        from models.downloads import download_command, export_folder, resolve_inside
+        from models.identity import os_login
+
+        if not os.environ.get("SSH_CONNECTION"):
+            return  # at the server's own terminal the file is already where the person is
+        folder = export_folder(self.store.path, self.login)
+        path = Path(path).absolute()
+        if resolve_inside(folder, str(path)) != Path(os.path.realpath(path)):
+            self.notify(t("ssh.download.outside", folder=str(folder)), severity="warning", timeout=30, markup=False)
+            return
+        command = download_command(path, account=os_login(), env=os.environ)
+        self.notify(t("ssh.download.hint", command=command), timeout=120, markup=False)
+
+    def action_toggle_mouse(self) -> None:
+        """Mouse reporting on or off now, and remembered for this person's next login."""
+        from models.mouse import save_choice
+
+        driver = self._driver
+        on = not bool(getattr(driver, "_mouse", False))
+        # Textual reads the mouse setting once at start; its Linux driver can switch it live.
+        if on and hasattr(driver, "_enable_mouse_support"):
+            driver._mouse = True
+            driver._enable_mouse_support()
+        elif not on and hasattr(driver, "_disable_mouse_support"):
+            driver._disable_mouse_support()
+            driver._mouse = False
+        elif driver is not None:
+            driver._mouse = on
+        save_choice(self.store.path, self.login, on)
+        self.notify(t("ssh.mouse.now_on" if on else "ssh.mouse.now_off"), markup=False)
 
     # -- other sessions' saves -----------------------------------------------------------
 

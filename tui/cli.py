@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
                                            "documents"),
                         help=t("cli.opt.area"))
     parser.add_argument("--as", dest="as_login", metavar="LOGIN", help=t("access.cli.as"))
-    parser.add_argument("--no-mouse", action="store_true", help=t("access.cli.no_mouse"))
+    parser.add_argument("--mouse", action=argparse.BooleanOptionalAction, default=None, help=t("ssh.cli.mouse"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"))
     tree = CommandTree.build(subparsers, common)
     for module in COMMAND_MODULES:
@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # The launcher's umask for every way in (jiaoyan-ssh, `jiaoyan` in a forced command, a
+    # command typed by hand): files the group shares stay writable by the group (issue 21).
+    from models.doctor import LAUNCH_UMASK
+
+    previous_umask = os.umask(LAUNCH_UMASK)
     lang = _language_from(argv)
     set_language(lang)
     if lang:
@@ -85,7 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return open_app(args)
         if getattr(args, "as_login", None):
             # --as opens the app for the shared account's forced command; it never runs commands.
-            print(t("access.as_refused", reason=t("access.as_reason.no_ssh")), file=sys.stderr)
+            from models.identity import os_login
+
+            print(t("ssh.as_with_command", command=args.command, account=os_login()), file=sys.stderr)
             return 1
         return int(args.handler(args) or 0)
     except (DataFileError, IdentityRefused) as error:
@@ -100,3 +107,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     finally:
         storage.install_default_guard(previous_guard)
+        os.umask(previous_umask)

@@ -13,29 +13,13 @@ from __future__ import annotations
 import os
 import sys
 
-UTF8_FALLBACK = "C.UTF-8"
+from models.doctor import LAUNCH_UMASK, launch_environment
 
-
-def _is_utf8(value: str) -> bool:
-    return "utf-8" in value.lower() or "utf8" in value.lower()
-
-
-def launch_environment(env: dict[str, str]) -> tuple[dict[str, str], bool]:
-    """The environment the app should run in, and whether Python must restart for it."""
-    env = dict(env)
-    restart = False
-    current = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
-    if not _is_utf8(current):
-        env["LC_ALL"] = UTF8_FALLBACK
-        env["LANG"] = UTF8_FALLBACK
-        restart = True
-    if env.get("TERM", "") in ("", "dumb", "unknown"):
-        env["TERM"] = "xterm-256color"
-    return env, restart
+__all__ = ["launch_environment", "main"]
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.umask(0o007)
+    os.umask(LAUNCH_UMASK)
     argv = list(sys.argv[1:] if argv is None else argv)
     env, restart = launch_environment(dict(os.environ))
     if restart and not os.environ.get("JIAOYAN_LAUNCHED"):

@@ -172,7 +172,10 @@ MESSAGES = {
     # command line
     "dashboard.cli.dashboard.help": ("以文字打印本学期看板（可用于定时邮件）", "print the term's dashboard as text"),
     "dashboard.cli.dashboard.term": ("学期编号，如 2025-2026-1（默认本学期）", "term id, e.g. 2025-2026-1 (default: the current term)"),
-    "dashboard.cli.dashboard.plain": ("只用 ASCII 字符，适合邮件", "ASCII only, for mail"),
+    "dashboard.cli.dashboard.plain": ("适合邮件的纯文本：80 列、无颜色，进度条和 ✔○▼ 标记改用 ASCII 字符画；"
+                                      "名字、标题和标点照常（UTF-8 文本，不是纯 ASCII）",
+                                      "plain text for mail: 80 columns, no colour, bars and the ✔○▼ marks drawn with "
+                                      "ASCII characters; names, titles and punctuation as usual (UTF-8, not pure ASCII)"),
     "dashboard.cli.dashboard.no_such_term": ("没有学期 {term}。已有的学期：{known}", "No term {term}. Known terms: {known}"),
     "dashboard.cli.report_term.help": ("生成学期末教研资料（Word、Excel 或 Markdown）", "end-of-term materials as Word, Excel or Markdown"),
     "dashboard.cli.report_outcomes.help": ("生成本学期教研成果集", "the term's outcomes booklet"),

@@ -45,10 +45,8 @@ class ReportDialog(ModalScreen[str | None]):
         self._confirmed: Path | None = None
 
     def compose(self) -> ComposeResult:
-        from models.delivery import personal_export_path
-
-        default = personal_export_path(self.app.store.path, self.app.login,
-                                       default_report_name("term", self.term_id, "docx"))
+        # The person's export folder: over SSH, the one place scp and sftp can fetch from.
+        default = self.app.export_folder / default_report_name("term", self.term_id, "docx")
         with Vertical():
             yield Static(Text(t("dashboard.report_title", term=self.term_id), style="bold"))
             yield Static(t("dashboard.report_hint"))

@@ -451,14 +451,8 @@ class DashboardScreen(AreaScreen):
         if path:
             from pathlib import Path
 
-            from models.delivery import fetch_command
-            from models.identity import os_login
-
-            message = t("dashboard.cli.report.done", path=path)
-            command = fetch_command(Path(path), os_login())
-            if command:  # over SSH: the command that fetches it to the user's own computer
-                message += "\n" + t("delivery.fetch", command=command)
-            self.notify(message, markup=False, timeout=30 if command else 5)
+            self.notify(t("dashboard.cli.report.done", path=path), markup=False)
+            self.app.announce_download(Path(path))  # over SSH: the scp command that fetches it
 
     def action_close_term(self) -> None:
         from screens.dashboard.close_term_dialog import CloseTermDialog

@@ -23,6 +23,7 @@ class AuditScreen(Screen):
 
     BINDINGS = [
         Binding("slash", "filter", "access.audit.key.filter", id="audit.filter"),
+        Binding("r", "app.restore", "ssh.restore.key_open", id="audit.restore"),
         Binding("escape", "back", "access.audit.key.back", id="audit.back"),
     ]
     DEFAULT_CSS = """

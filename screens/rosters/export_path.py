@@ -48,11 +48,8 @@ class ExportPathScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         title_key = "roster.export.title_filtered" if self.filtered else "roster.export.title"
-        from models.delivery import dated_name, personal_export_path
-
-        # the person's own export folder (beside the data file), which the SSH door serves too
-        suggested = str(personal_export_path(self.app.store.path, self.app.login,
-                                             dated_name(t("roster.export.file_name"), self.app.today, "xlsx")))
+        # The person's export folder: over SSH, the one place scp and sftp can fetch from.
+        suggested = str(self.app.export_folder / f"{t('roster.export.file_name')}-{self.app.today.isoformat()}.xlsx")
         with Vertical(classes="dialog"):
             yield Static(Text(t(title_key, count=len(self.teacher_ids))), classes="title")
             yield Input(suggested, placeholder=t("roster.export.path_placeholder"), id="export-path", compact=True)
@@ -115,14 +112,8 @@ class ExportPathScreen(ModalScreen[Path | None]):
         self.app.call_from_thread(self.finished, path, len(rows))
 
     def finished(self, path: Path, count: int) -> None:
-        from models.delivery import fetch_command
-        from models.identity import os_login
-
-        message = t("roster.export.done", count=count, path=str(path))
-        command = fetch_command(path.absolute(), os_login())
-        if command:
-            message += "\n" + t("delivery.fetch", command=command)
-        self.app.notify(message, markup=False, timeout=30 if command else 5)
+        self.app.notify(t("roster.export.done", count=count, path=str(path)), markup=False)
+        self.app.announce_download(path)
         self.dismiss(path)
 
     def show_message(self, text: str, warning: bool = False) -> None:

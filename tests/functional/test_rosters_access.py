@@ -397,9 +397,9 @@ async def test_export_all_to_xlsx(make_test_app, tmp_path):
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, ExportPathScreen)
-        # by default in the person's own folder beside the data file (models/delivery.py)
-        value = app.screen.query_one("#export-path").value
-        assert value.endswith(f"/exports/{PLAIN}/教师名册-2025-11-05.xlsx")
+        # The default is the person's own export folder (issue 21: what scp can fetch over SSH).
+        assert app.screen.query_one("#export-path").value == str(
+            app.store.path.with_name("school.json.exports") / PLAIN / "教师名册-2025-11-05.xlsx")
         await export_to(pilot, app, target)
         assert isinstance(app.screen, RostersScreen)
         assert "已导出 44 位教师" in toasts(app)

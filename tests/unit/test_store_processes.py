@@ -130,11 +130,12 @@ def test_check_backup_and_restore_commands(tmp_path, demo_db):
 
 def test_init_creates_a_file_whose_caller_is_admin_and_refuses_to_overwrite(tmp_path):
     path = tmp_path / "new" / "school.json"
-    result = _run_cli("init", "--db", str(path), "--school", "测试小学", "--name", "王老师")
+    # --admin: the runner (root on CI) is nobody's identity; the first admin is named.
+    result = _run_cli("init", "--db", str(path), "--school", "测试小学", "--name", "王老师", "--admin", "wangls")
     assert result.returncode == 0, result.stderr
     store = Store(path)
     [teacher] = store.all(Teacher)
-    assert teacher.is_admin and teacher.name == "王老师"
+    assert teacher.is_admin and teacher.name == "王老师" and teacher.login == "wangls"
     assert store.policy().school_name == "测试小学"
     before = path.read_bytes()
     again = _run_cli("init", "--db", str(path))

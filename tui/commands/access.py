@@ -20,7 +20,7 @@ def register(tree: CommandTree) -> None:
 
     doctor = tree.top.add_parser("doctor", parents=[tree.common], help=t("access.doctor.help"),
                                  description=t("access.doctor.help"))
-    doctor.add_argument("--no-mouse", action="store_true", help=t("access.cli.no_mouse"))
+    doctor.add_argument("--mouse", action=argparse.BooleanOptionalAction, default=None, help=t("ssh.cli.mouse"))
     doctor.set_defaults(handler=run_doctor)
 
 
@@ -63,7 +63,8 @@ def run_doctor(args: argparse.Namespace) -> int:
     from models.doctor import NOTE, OK, PROBLEM, run_checks
     from tui.commands.core import command_login, db_path, mouse_wanted
 
-    checks = run_checks(db_path(args), login=command_login(), mouse=mouse_wanted(args))
+    path, login = db_path(args), command_login()
+    checks = run_checks(path, login=login, mouse=mouse_wanted(args, path, login))
     labels = {OK: t("access.doctor.ok"), PROBLEM: t("access.doctor.problem"), NOTE: t("access.doctor.note")}
     for check in checks:
         print(f"[{labels[check.status]}] {check.message}")

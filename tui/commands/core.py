@@ -22,12 +22,14 @@ def register(tree: CommandTree) -> None:
     init.add_argument("--demo", action="store_true", help=t("cli.init.demo"))
     init.add_argument("--school", metavar="NAME", help=t("cli.init.school"))
     init.add_argument("--name", metavar="NAME", help=t("cli.init.name"))
+    init.add_argument("--admin", metavar="LOGIN", help=t("ssh.init.admin"))
     init.set_defaults(handler=run_init)
 
     check = subparsers.add_parser("check", parents=[common], help=t("cli.check.help"), description=t("cli.check.help"))
     check.set_defaults(handler=run_check)
 
     backup = subparsers.add_parser("backup", parents=[common], help=t("cli.backup.help"), description=t("cli.backup.help"))
+    backup.add_argument("--to", metavar="DIR", help=t("ssh.backup.to"))
     backup.set_defaults(handler=run_backup)
 
     restore = subparsers.add_parser("restore", parents=[common], help=t("cli.restore.help"),
@@ -76,45 +78,82 @@ def command_viewer(store):
     return teacher_by_login(store, command_login())
 
 
-def mouse_wanted(args: argparse.Namespace) -> bool:
-    """Mouse reports cost a round trip per move on a slow link: --no-mouse or JIAOYAN_MOUSE=0 turn them off."""
+def mouse_wanted(args: argparse.Namespace, db: Path | None = None, login: str | None = None) -> bool:
+    """Mouse reports cost a round trip per move on a slow link. --mouse / --no-mouse decide;
+    else the person's own choice saved in the app (ctrl+o); else JIAOYAN_MOUSE; else off
+    over SSH and on at a local terminal."""
+    from models.mouse import mouse_default
+
+    choice = getattr(args, "mouse", None)
     if getattr(args, "no_mouse", False):
-        return False
-    return os.environ.get("JIAOYAN_MOUSE", "1").strip().lower() not in ("0", "no", "off", "false")
+        choice = False
+    return mouse_default(choice, os.environ, db=db, login=login)
 
 
 def open_app(args: argparse.Namespace) -> int:
     """Open the app on the school's data file, or on a fresh demo school.
 
     Who the user is comes from the operating system (models/identity.py); someone the
-    school has not put on the roster gets a sentence and the app does not open."""
+    school has not put on the roster gets a sentence and the app does not open. Over SSH
+    the forced command also answers downloads (scp, sftp) from the person's own export
+    folder, and never opens the app without a terminal (tui/hangup.py)."""
     from models.demo import build_demo
-    from models.identity import resolve_login
-    from models.permissions import teacher_by_login
-    from models.store.storage import Store
+    from models.downloads import parse_request
+    from models.identity import resolve_login, sign_in_problem
     from tui.app import make_app
+    from tui.hangup import has_terminal
 
-    login = resolve_login(getattr(args, "as_login", None))
+    as_login = getattr(args, "as_login", None)
+    login = resolve_login(as_login)
     lang = getattr(args, "lang", None)
-    mouse = mouse_wanted(args)
+    request = parse_request(os.environ.get("SSH_ORIGINAL_COMMAND"))
     if args.demo:
+        if not has_terminal():
+            print(t("ssh.no_terminal"), file=sys.stderr)
+            return 1
         folder = Path(tempfile.mkdtemp(prefix="jiaoyan-demo-"))
         try:
             path = folder / "demo.json"
             with without_default_guard():
                 build_demo(path, login, clock.today())
-            return _run(make_app(path, login=login, lang=lang, start_area=args.area), mouse=mouse)
+            app = make_app(path, login=login, lang=lang, start_area=args.area)
+            return _run(app, mouse=mouse_wanted(args, path, login))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     path = db_path(args)
-    if teacher_by_login(open_checked(path, login), login) is None:
-        print(t("access.not_set_up", login=login, path=path), file=sys.stderr)
+    problem = sign_in_problem(open_checked(path, login), login, by_key=bool(as_login))
+    if request is not None and request.kind != "other":
+        if problem is not None:
+            print(t("ssh.download.refused_person", reason=problem), file=sys.stderr)
+            return 1
+        return serve_download(path, login, request)
+    if problem is not None:
+        print(problem, file=sys.stderr)
         return 1
-    return _run(make_app(path, login=login, lang=lang, start_area=args.area), mouse=mouse)
+    if not has_terminal():
+        print(t("ssh.no_terminal"), file=sys.stderr)
+        return 1
+    return _run(make_app(path, login=login, lang=lang, start_area=args.area), mouse=mouse_wanted(args, path, login))
+
+
+def serve_download(path: Path, login: str, request) -> int:
+    """scp / sftp through the forced command: read-only, from the person's export folder."""
+    from models.downloads import export_folder
+    from tui.download import serve_request
+
+    folder = export_folder(path, login)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # serving an absent folder refuses every path, which is right
+    return serve_request(request, folder)
 
 
 def _run(app, *, mouse: bool = True) -> int:
-    app.run(mouse=mouse)
+    from tui.hangup import watch_terminal
+
+    with watch_terminal(lambda code: app.call_from_thread(app.exit, return_code=code)):
+        app.run(mouse=mouse)
     if app.crash_log is not None:
         print(t("app.crashed", log=app.crash_log), file=sys.stderr)
         return 3
@@ -137,6 +176,11 @@ def run_init(args: argparse.Namespace) -> int:
             build_demo(path, login, clock.today())
         print(t("cli.init.demo_done", path=path, login=login))
         return 0
+    problem = first_admin_problem(args.admin, login, path)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    login = args.admin or login
     store = Store(path, actor=login, create=True)
     today = clock.today()
     term_id = suggest_term_id(today)
@@ -148,7 +192,28 @@ def run_init(args: argparse.Namespace) -> int:
                        end=max(end, today.isoformat())))
         tx.insert(Teacher(name=args.name or login, login=login, is_admin=True, joined=today.isoformat()))
     print(t("cli.init.done", path=path, login=login))
+    # Day one already has a backup worth restoring: the school, its term and its admin.
+    print(t("ssh.init.first_backup", path=store.backup("init")))
     return 0
+
+
+def first_admin_problem(admin: str | None, runner: str, path: Path) -> str | None:
+    """Why the first admin cannot be who ``init`` would make it; None when fine.
+
+    root (or the shared account) is nobody's identity: set-up B's admin has no Unix account,
+    so ``--admin LOGIN`` names her by the login her key's ``--as`` will give."""
+    from models.identity import LOGIN_PATTERN, shared_account
+
+    shared, _why = shared_account()
+    if admin is None:
+        if runner == "root":
+            return t("ssh.init.root_needs_admin", path=path)
+        admin = runner
+    elif not LOGIN_PATTERN.match(admin):
+        return t("ssh.init.bad_login", login=admin)
+    if shared is not None and admin == shared.name:
+        return t("ssh.init.shared_admin", login=admin)
+    return None
 
 
 def run_keys(args: argparse.Namespace) -> int:
@@ -181,12 +246,34 @@ def run_backup(args: argparse.Namespace) -> int:
     from models.store.storage import Store, parse_file
 
     path = db_path(args)
+    if getattr(args, "to", None):
+        parse_file(path)  # a damaged file is named, never copied as if it were good
+        return backup_elsewhere(path, Path(args.to).expanduser().absolute())
     store = Store(path, actor=command_login())
     parse_file(path)
     # A manual backup prunes older manual ones: the admin's, like every other housekeeping.
     require_admin(store, store.actor, t("access.action.backup"))
     target = store.backup("manual")
     print(t("cli.backup.done", path=target))
+    return 0
+
+
+def backup_elsewhere(path: Path, folder: Path) -> int:
+    """``backup --to DIR``: a consistent copy of the data file, and the closed terms'
+    archives, into DIR (a NAS or USB mount), so the school survives the server's disk.
+    It changes nothing beside the data file, so whoever can read the file (root's nightly
+    cron job, who is on no roster) may run it."""
+    from models.store.backup_to import copy_backup_to
+
+    if not folder.is_dir():
+        print(t("ssh.backup.to_missing", path=folder), file=sys.stderr)
+        return 1
+    try:
+        target, count = copy_backup_to(path, folder)
+    except OSError as error:
+        print(t("ssh.backup.to_failed", path=folder, reason=error.strerror or str(error)), file=sys.stderr)
+        return 1
+    print(t("ssh.backup.to_done", path=target, count=count))
     return 0
 
 

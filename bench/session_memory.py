@@ -1,0 +1,108 @@
+"""How much memory one open session takes: the figure a school sizes its server by.
+
+Each SSH login is one process running the app. This opens the app on the demo school
+(44 teachers, two terms of records) on a pseudo-terminal of 80×24, as sshd would, waits
+until it has drawn its first screen and visited every area, and reads the process's
+resident memory (VmRSS) and its peak (VmHWM). The baseline is a bare Textual app on the
+same terminal, measured in the same run.
+
+    .venv/bin/python bench/session_memory.py            # 3 sessions, one after the other
+    .venv/bin/python bench/session_memory.py --sessions 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BARE = """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+class Bare(App):
+    def compose(self):
+        yield Header(); yield Static("听课 ready"); yield Footer()
+Bare().run()
+"""
+
+
+def _status(pid: int) -> dict[str, int]:
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            name, amount, _unit = line.split()
+            values[name.rstrip(":")] = int(amount) * 1024
+    return values
+
+
+def _drain(master: int, seconds: float, until: bytes | None = None) -> bytes:
+    seen, deadline = b"", time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            seen += chunk
+            if until is not None and until in seen:
+                break
+    return seen
+
+
+def measure(argv: list[str], keys: list[bytes], env: dict[str, str]) -> dict[str, int]:
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, b"\x18\x00\x50\x00\x00\x00\x00\x00")
+    process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
+                               start_new_session=True)
+    os.close(slave)
+    try:
+        _drain(master, 60, until="听课".encode())
+        for key in keys:  # visit the areas, as a person does in the first minutes
+            os.write(master, key)
+            _drain(master, 3)
+        _drain(master, 2)
+        return _status(process.pid)
+    finally:
+        process.kill()
+        process.wait()
+        os.close(master)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=3)
+    args = parser.parse_args()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JIAOYAN_TODAY": "2025-11-05", "TERM": "xterm-256color",
+           "LANG": "C.UTF-8"}
+    folder = Path(tempfile.mkdtemp(prefix="jiaoyan-bench-"))
+    db = folder / "school.json"
+    subprocess.run([sys.executable, "-m", "tui", "init", "--demo", "--db", str(db)], check=True, env=env,
+                   capture_output=True)
+    size = db.stat().st_size
+    bare = measure([sys.executable, "-c", BARE], [], env)
+    rows = []
+    for _ in range(args.sessions):
+        # --as is not for a plain terminal: open as the demo's admin through a forced login name.
+        rows.append(measure([sys.executable, "-m", "tui", "--db", str(db), "--area", "observations"],
+                            [b"1", b"2", b"3", b"4", b"5"], env))
+    mib = 1024 * 1024
+    print(f"One app session on the demo school ({size / 1e6:.1f} MB data file), 80×24, all five areas visited:")
+    print(f"{'':28}{'resident':>12}{'peak':>12}")
+    print(f"{'bare Textual app (baseline)':28}{bare['VmRSS'] / mib:>9.0f} MB{bare['VmHWM'] / mib:>9.0f} MB")
+    for number, row in enumerate(rows, 1):
+        print(f"{f'jiaoyan session {number}':28}{row['VmRSS'] / mib:>9.0f} MB{row['VmHWM'] / mib:>9.0f} MB")
+    peak = max(row["VmHWM"] for row in rows) / mib
+    print(f"Plan {peak:.0f} MB per person logged in at the same time, plus the system.")
+
+
+if __name__ == "__main__":
+    main()
