@@ -28,30 +28,6 @@ def test_scp_command_names_the_server_as_ssh_reached_it():
     assert fetch_command(path, "zhangmin", {}) is None  # at the console: nothing to fetch
 
 
-async def test_roster_export_goes_to_my_folder_and_says_how_to_fetch_it(make_test_app, demo_db, monkeypatch):
-    from textual.widgets import Input
-
-    monkeypatch.setenv("SSH_CONNECTION", "192.168.1.20 51234 10.0.0.5 22")
-    monkeypatch.setattr("models.identity.os_login", lambda: "jiaoyan")
-    notes = []
-    app = make_test_app(start_area="rosters")
-    async with app.run_test(size=(80, 24)) as pilot:
-        monkeypatch.setattr(app, "notify", lambda message, **kw: notes.append(message))
-        await pilot.pause()
-        await pilot.press("x")
-        await pilot.pause()
-        value = app.screen.query_one("#export-path", Input).value
-        assert value.startswith(str(demo_db.parent / "exports" / "tester"))
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-    written = list((demo_db.parent / "exports" / "tester").glob("*.xlsx"))
-    assert len(written) == 1
-    import shlex
-
-    assert any(f"scp jiaoyan@10.0.0.5:{shlex.quote(str(written[0]))} ." in note for note in notes), notes
-
-
 async def test_ics_of_my_activities_from_the_palette(make_test_app, demo_db, monkeypatch):
     from textual.widgets import Select
 

@@ -9,7 +9,7 @@ from screens.dialogs.too_small import TooSmallScreen
 async def test_60x20_says_the_size_needed_and_80x24_takes_it_away(make_test_app):
     app = make_test_app(login="zhangmin")
     async with app.run_test(size=(60, 20)) as pilot:
-        await pilot.pause(0.6)
+        await pilot.pause(1.5)
         assert isinstance(app.screen, TooSmallScreen)
         text = str(app.screen.query_one("#too-small").render())
         assert "80×24" in text and "60×20" in text
@@ -17,7 +17,7 @@ async def test_60x20_says_the_size_needed_and_80x24_takes_it_away(make_test_app)
         await pilot.pause()
         assert not isinstance(app.screen, TooSmallScreen)
         await pilot.resize_terminal(79, 24)
-        await pilot.pause(0.6)
+        await pilot.pause(1.5)
         assert isinstance(app.screen, TooSmallScreen)
 
 
@@ -29,7 +29,7 @@ async def test_80x24_has_no_notice(make_test_app):
 
 
 async def _settle(pilot) -> None:
-    await pilot.pause(0.6)  # the notice waits for the size to stay small
+    await pilot.pause(1.5)  # the notice waits for the size to stay small
 
 
 def test_too_small_snapshot_60x20(snap_compare, demo_db):
