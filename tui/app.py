@@ -23,12 +23,14 @@ from screens.calendar.screen import CalendarScreen
 from screens.dashboard.screen import DashboardScreen
 from screens.documents.screen import DocumentsScreen
 from screens.dialogs.help import HelpScreen
+from screens.home.screen import HomeScreen
 from screens.mentoring.screen import MentoringScreen
 from screens.observations.screen import ObservationsScreen
 from screens.rosters.screen import RostersScreen
 from screens.widgets.keys import translate_bindings
 
 AREAS = ("calendar", "rosters", "observations", "mentoring", "dashboard", "documents")
+HOME = "home"  # 我的, on key 0: where a teacher (not the admin) lands
 # Textual's palette commands by their English title: what to call them instead.
 TEXTUAL_COMMANDS = {
     "Theme": ("textual.theme", "textual.theme_help"),
@@ -44,6 +46,7 @@ class JiaoyanApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "jiaoyan 教研"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {lambda: __import__("tui.palette", fromlist=["JiaoyanCommands"]).JiaoyanCommands}
     MODES = {
         "calendar": CalendarScreen,
         "rosters": RostersScreen,
@@ -51,6 +54,7 @@ class JiaoyanApp(App[int]):
         "mentoring": MentoringScreen,
         "dashboard": DashboardScreen,
         "documents": DocumentsScreen,
+        HOME: HomeScreen,
     }
     BINDINGS = [
         Binding("1", "area('calendar')", "area.calendar", id="area.calendar"),
@@ -59,6 +63,7 @@ class JiaoyanApp(App[int]):
         Binding("4", "area('mentoring')", "area.mentoring", id="area.mentoring"),
         Binding("5", "area('dashboard')", "area.dashboard", id="area.dashboard"),
         Binding("6", "area('documents')", "area.documents", id="area.documents"),
+        Binding("0", "area('home')", "area.home", id="area.home"),
         Binding("f1", "help", "key.help", id="app.help"),
         Binding("f2", "audit", "access.audit.key", id="app.audit"),
         Binding("q", "quit", "key.quit", id="app.quit"),
@@ -100,7 +105,8 @@ class JiaoyanApp(App[int]):
         term = self.term
         if term is None:
             return t("header.no_term")
-        return f"{term.name} · " + t("week.number", week=week_of(term, self.today))
+        week = week_of(term, self.today)
+        return f"{term.name} · " + (t("week.number", week=week) if week > 0 else t("header.not_begun"))
 
     def user_label(self) -> str:
         user = self.user
@@ -112,12 +118,37 @@ class JiaoyanApp(App[int]):
 
     def on_mount(self) -> None:
         area = self.start_area
-        if area not in AREAS:
+        if area not in AREAS and area != HOME:
             user = self.user
-            area = "dashboard" if user is not None and user.is_admin else "observations"
+            area = "dashboard" if user is not None and user.is_admin else HOME
         self.switch_mode(area)
         self.set_interval(self.POLL_SECONDS, self.check_for_changes)
         self.apply_user_keymap()
+        self.call_after_refresh(self.check_size)
+
+    def _check_resize(self) -> None:
+        # Textual hands a terminal resize to the screen in view; the app checks the size too.
+        super()._check_resize()
+        self.call_after_refresh(self.check_size)
+
+    def check_size(self) -> None:
+        """Below 80×24 the screens cut fields and wrap the month grid: say the size needed."""
+        from screens.dialogs.too_small import TooSmallScreen, too_small
+
+        small = too_small(*self.size)
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            # Terminals settle their size in a moment (and tests start small, then grow): the
+            # notice waits for the size to stay small, so it never swallows the first keys.
+            self.set_timer(0.3, self._still_too_small)
+        elif not small and showing:
+            self.pop_screen()
+
+    def _still_too_small(self) -> None:
+        from screens.dialogs.too_small import TooSmallScreen, too_small
+
+        if too_small(*self.size) and not isinstance(self.screen, TooSmallScreen):
+            self.push_screen(TooSmallScreen())
 
     def apply_user_keymap(self) -> None:
         """Keys the user rebound in keys.toml (by binding id); bad lines are named, not fatal."""
@@ -135,7 +166,7 @@ class JiaoyanApp(App[int]):
             self.notify(problem, severity="warning", timeout=10, markup=False)
 
     def action_area(self, area: str) -> None:
-        if area in AREAS:
+        if area in AREAS or area == HOME:
             self.switch_mode(area)
 
     def action_help(self) -> None:
@@ -180,11 +211,15 @@ class JiaoyanApp(App[int]):
         for number, area in enumerate(AREAS, 1):
             yield SystemCommand(f"{number} {t(f'area.{area}')}", t(f"area.{area}.help"),
                                 lambda area=area: self.action_area(area))
+        yield SystemCommand(f"0 {t('area.home')}", t("area.home.help"), lambda: self.action_area(HOME))
         yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
+        yield SystemCommand(t("delivery.ics.palette"), t("delivery.ics.palette_help"), self.action_export_ics)
         yield SystemCommand(t("ssh.mouse.palette"), t("ssh.mouse.palette_help"), self.action_toggle_mouse)
         if self.user is not None and self.user.is_admin:
             yield SystemCommand(t("access.audit.title"), t("access.audit.palette_help"), self.action_audit)
             yield SystemCommand(t("ssh.restore.title"), t("ssh.restore.palette_help"), self.action_restore)
+            yield SystemCommand(t("remind.screen.title_short"), t("remind.screen.palette_help"),
+                                self.action_remind_settings)
         for command in super().get_system_commands(screen):
             keys = TEXTUAL_COMMANDS.get(command.title)
             if keys is not None:  # Textual's own, said in the user's language; Keys and Screenshot left out
@@ -195,6 +230,18 @@ class JiaoyanApp(App[int]):
             user = self.user
             return user is not None and user.is_admin
         return True
+
+    def action_export_ics(self) -> None:
+        from screens.dialogs.ics_export import IcsExportDialog
+
+        if not isinstance(self.screen, IcsExportDialog):
+            self.push_screen(IcsExportDialog())
+
+    def action_remind_settings(self) -> None:
+        from screens.dashboard.remind_settings import RemindSettingsScreen
+
+        if self.user is not None and self.user.is_admin and not isinstance(self.screen, RemindSettingsScreen):
+            self.push_screen(RemindSettingsScreen())
 
     def action_audit(self) -> None:
         user = self.user

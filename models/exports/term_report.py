@@ -109,12 +109,13 @@ def term_report(source, term: Term, today: dt.date, viewer: Teacher | None) -> R
     for o in sorted((o for o in source.all(Observation) if o.term_id == tid), key=lambda o: (o.date, o.period)):
         shown = readable(source, viewer, o)
         log_rows.append([as_date(o.date), names.get(o.observer_id, ""), names.get(o.teacher_id, ""), o.topic, o.lesson_type,
-                         shown.strengths, shown.shortcomings, shown.suggestions, shown.rating])
+                         shown.process, shown.strengths, shown.shortcomings, shown.suggestions, shown.rating])
     log = Table(t("dashboard.report.obs_log"),
                 [t("dashboard.col.date"), t("dashboard.col.observer"), t("dashboard.col.teacher"),
-                 t("dashboard.col.topic"), t("dashboard.col.lesson_type"), t("dashboard.col.strengths"),
-                 t("dashboard.col.shortcomings"), t("dashboard.col.suggestions"), t("dashboard.col.rating")],
-                log_rows, [2, 1.5, 1.5, 3, 1.2, 3, 3, 3, 1])
+                 t("dashboard.col.topic"), t("dashboard.col.lesson_type"), t("observations.col.process"),
+                 t("dashboard.col.strengths"), t("dashboard.col.shortcomings"), t("dashboard.col.suggestions"),
+                 t("dashboard.col.rating")],
+                log_rows, [2, 1.5, 1.5, 3, 1.2, 4, 3, 3, 3, 1])
     parts.append(Part(t("dashboard.report.obs_log"), sheet=t("dashboard.sheet.obs_log"), blocks=[log],
                       note=t("dashboard.report.obs_log_note")))
 

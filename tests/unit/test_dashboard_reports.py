@@ -199,3 +199,17 @@ def test_close_command_is_for_admins(demo_db, monkeypatch, capsys):
     monkeypatch.setattr(models.identity, "os_login", lambda: "chensiyuan")
     assert main(["term", "close", PREVIOUS, "--db", str(demo_db)]) == 1
     assert "管理员" in capsys.readouterr().err
+
+
+def test_the_term_reports_observation_log_carries_the_process_notes_for_those_who_may_read_them(demo_store):
+    term = _term(demo_store, "2025-2026-1")
+    plain = next(x for x in demo_store.all(Teacher) if not x.roles and not x.is_admin)
+    foreign = next(o for o in demo_store.all(Observation) if o.term_id == term.term_id
+                   and plain.id not in (o.observer_id, o.teacher_id))
+    notes = "导入：复习旧知识点甲乙丙"
+    with demo_store.transaction() as tx:
+        tx.update(foreign.copy(process=notes))
+    admin_text = render(term_report(demo_store, term, TODAY, _admin(demo_store)), "md").decode()
+    plain_text = render(term_report(demo_store, term, TODAY, plain), "md").decode()
+    assert "教学过程" in admin_text.split("## 听课记录")[1]
+    assert notes in admin_text and notes not in plain_text
