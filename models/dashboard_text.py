@@ -124,7 +124,11 @@ def table(columns: list[tuple[str, int]], rows: list[list[str]], *, cut: str) ->
 
 def top_line_text(dash: Dashboard) -> str:
     top = dash.top
-    line = t("dashboard.top_line", term=top.term_name, week=top.week, weeks=top.weeks, days=top.days_left)
+    if top.week <= 0:  # a term that has not begun: no "第0周"
+        days = max(0, top.days_left - (dash.term.end_date - dash.term.start_date).days)
+        line = t("dashboard.top_line_before", term=top.term_name, weeks=top.weeks, days=days)
+    else:
+        line = t("dashboard.top_line", term=top.term_name, week=top.week, weeks=top.weeks, days=top.days_left)
     if top.archived:
         line += " · " + t("dashboard.archived")
     return line

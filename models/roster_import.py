@@ -27,7 +27,7 @@ from models.exports.spreadsheets import unguard
 from models.store.storage import ValidationFailed
 from models.i18n import t
 from models.pinyin import full_pinyin
-from models.records import ROLES, Policy, Teacher
+from models.records import ROLES, Group, Policy, Teacher
 
 # Separators of several values in one cell: ; ； , ， 、 /
 MULTI_VALUE_SEPARATORS = re.compile(r"[;；,，、/／]")
@@ -41,8 +41,15 @@ HEADER_FIELDS = {
     "职务": "roles", "角色": "roles", "role": "roles", "roles": "roles",
     "登录名": "login", "账号": "login", "帐号": "login", "用户名": "login", "login": "login",
     "备注": "note", "note": "note", "notes": "note",
-    "序号": "", "编号": "", "no": "", "no.": "", "状态": "", "status": "", "所在组": "", "groups": "",
+    "状态": "active", "status": "active", "state": "active",
+    "入职日期": "joined", "入职时间": "joined", "来校时间": "joined", "joined": "joined",
+    "所在组": "groups", "groups": "groups",
+    "序号": "", "编号": "", "no": "", "no.": "",
 }
+# 状态 cells: in post, or not (a deactivated teacher keeps their records and leaves the pickers)
+ACTIVE_WORDS = {"在职": True, "启用": True, "active": True, "是": True,
+                "停用": False, "离职": False, "调离": False, "退休": False, "inactive": False, "否": False}
+DATE_CELL = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 GENDERS = {"男": "男", "女": "女", "m": "男", "f": "女", "male": "男", "female": "女"}
 CHINESE_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
                   "七": "7", "八": "8", "九": "9"}
@@ -82,13 +89,18 @@ class RowChange:
     before: Teacher | None = None  # for updates: the stored teacher
     notes: list[str] = field(default_factory=list)  # what was adjusted (unknown role kept in the note …)
     login_generated: bool = False
+    group_ids: list[int] | None = None  # the groups the 所在组 cell names; None: membership stays
+    groups_before: list[int] = field(default_factory=list)
 
     @property
     def changed_fields(self) -> list[str]:
         if self.before is None:
             return []
-        return [name for name in ("gender", "subjects", "grades", "roles", "login", "note")
-                if getattr(self.before, name) != getattr(self.teacher, name)]
+        names = [name for name in ("gender", "subjects", "grades", "roles", "login", "joined", "active", "note")
+                 if getattr(self.before, name) != getattr(self.teacher, name)]
+        if self.group_ids is not None and set(self.group_ids) != set(self.groups_before):
+            names.append("groups")
+        return names
 
 
 @dataclass
@@ -362,9 +374,24 @@ def _valid_login(login: str) -> bool:
     return login.isascii() and login.replace("_", "").replace("-", "").replace(".", "").isalnum()
 
 
-def build_preview(table: RosterTable, existing: Iterable[Teacher], policy: Policy) -> RosterPreview:
-    """What importing ``table`` would do to the school whose teachers are ``existing``."""
+def parse_date_cell(text: str) -> str | None:
+    """``2025-09-01``, ``2025/9/1``, ``2025.9.1``, ``2025年9月1日`` → ISO; None when not a date."""
+    match = DATE_CELL.match(text)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def build_preview(table: RosterTable, existing: Iterable[Teacher], policy: Policy,
+                  groups: Iterable[Group] = ()) -> RosterPreview:
+    """What importing ``table`` would do to the school whose teachers are ``existing``
+    (and, when the file has a 所在组 column, to the membership of ``groups``)."""
     existing = list(existing)
+    active_groups = [g for g in groups if g.active]
+    group_by_name = {g.name: g for g in active_groups}
     preview = RosterPreview(ignored_columns=list(table.ignored_columns), encoding=table.encoding, table=table)
     taken_logins = {teacher.login for teacher in existing if teacher.login}
     seen_rows: dict[tuple[str, tuple[str, ...]], int] = {}
@@ -417,6 +444,25 @@ def build_preview(table: RosterTable, existing: Iterable[Teacher], policy: Polic
         if gender is None:
             reasons.append(t("roster.import.bad_gender", value=gender_text))
             gender = ""
+        state_text = cell(row, "active")
+        active = ACTIVE_WORDS.get(state_text.lower()) if state_text else None
+        if state_text and active is None:
+            reasons.append(t("roster.import.bad_state", value=state_text))
+        joined_text = cell(row, "joined")
+        joined = parse_date_cell(joined_text) if joined_text else ""
+        if joined is None:
+            reasons.append(t("roster.import.bad_joined", value=joined_text))
+            joined = ""
+        group_ids: list[int] | None = None
+        groups_text = cell(row, "groups")
+        if groups_text:
+            group_ids = []
+            for group_name in split_values(groups_text):
+                group = group_by_name.get(group_name)
+                if group is None:
+                    reasons.append(t("roster.import.unknown_group", value=group_name))
+                elif group.id not in group_ids:
+                    group_ids.append(group.id)
         login = cell(row, "login")
         if login and not _valid_login(login):
             reasons.append(t("roster.import.bad_login", value=login))
@@ -454,9 +500,12 @@ def build_preview(table: RosterTable, existing: Iterable[Teacher], policy: Polic
                 grades=grades or before.grades,
                 roles=roles or before.roles,
                 login=login or before.login,
+                joined=joined or before.joined,
+                active=before.active if active is None else active,
                 note=note or before.note,
             )
-            change = RowChange(row.line, updated, before, notes)
+            change = RowChange(row.line, updated, before, notes, group_ids=group_ids,
+                               groups_before=[g.id for g in active_groups if before.id in g.member_ids])
             needs_login = not before.login and not login
             if needs_login:
                 pending_logins.append(change)
@@ -466,7 +515,9 @@ def build_preview(table: RosterTable, existing: Iterable[Teacher], policy: Polic
             if others:
                 notes.append(t("roster.import.namesake", labels="、".join(x.label for x in others)))
             change = RowChange(row.line, Teacher(name=name, gender=gender, subjects=subjects, grades=grades,
-                                                 roles=roles, login=login, note=note), None, notes)
+                                                 roles=roles, login=login, joined=joined,
+                                                 active=True if active is None else active, note=note),
+                               None, notes, group_ids=group_ids)
             if not login:
                 pending_logins.append(change)
             preview.to_add.append(change)
@@ -485,7 +536,7 @@ def preview_file(path: str | Path, store) -> RosterPreview:
     """Read ``path`` and compare it with the school in ``store`` (nothing is written)."""
     from models.records import Teacher as TeacherRecord
 
-    return build_preview(read_roster(path), store.all(TeacherRecord), store.policy())
+    return build_preview(read_roster(path), store.all(TeacherRecord), store.policy(), store.all(Group))
 
 
 def apply_preview(store, preview: RosterPreview) -> tuple[int, int]:
@@ -497,12 +548,25 @@ def apply_preview(store, preview: RosterPreview) -> tuple[int, int]:
             # what is written must be what the user saw, checked against the file as it is now.
             from models.records import Teacher as TeacherRecord
 
-            fresh = build_preview(preview.table, tx.all(TeacherRecord), store.policy())
+            fresh = build_preview(preview.table, tx.all(TeacherRecord), store.policy(), tx.all(Group))
             if fresh.signature() != preview.signature():
                 raise PreviewOutdated()
         added = tx.insert_many([change.teacher for change in preview.to_add])
         for change in preview.to_update:
             tx.update(change.teacher)
+        # 所在组: each teacher the file names groups for is in exactly those groups afterwards
+        wanted: dict[int, set[int]] = {}
+        for change, teacher in [*zip(preview.to_add, added), *((c, c.teacher) for c in preview.to_update)]:
+            if change.group_ids is not None:
+                wanted[teacher.id] = set(change.group_ids)
+        if wanted:
+            for group in tx.all(Group):
+                if not group.active:
+                    continue
+                members = [m for m in group.member_ids if m not in wanted or group.id in wanted[m]]
+                members += [m for m, ids in wanted.items() if group.id in ids and m not in members]
+                if members != group.member_ids:
+                    tx.update(group.copy(member_ids=members))
     return len(added), len(preview.to_update)
 
 

@@ -24,7 +24,10 @@ from screens.areas import area_screens
 from screens.base import AreaScreen
 from screens.dialogs.change_log import AuditScreen
 from screens.dialogs.help import HelpScreen
+from screens.home.screen import HomeScreen
 from screens.widgets.keys import translate_bindings
+
+HOME = "home"  # 我的, on key 0: where a teacher (not the admin) lands; not one of the numbered areas
 
 # Textual's palette commands by their English title: what to call them instead.
 TEXTUAL_COMMANDS = {
@@ -42,10 +45,12 @@ class JiaoyanApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "jiaoyan 教研"
     ENABLE_COMMAND_PALETTE = True
-    MODES = area_screens()  # models/areas.py: one mode per area, keys 1, 2, … in its order
+    COMMANDS = {lambda: __import__("tui.palette", fromlist=["JiaoyanCommands"]).JiaoyanCommands}
+    MODES = {**area_screens(), HOME: HomeScreen}  # models/areas.py: one mode per area, keys 1, 2, …
     BINDINGS = [
         *(Binding(area.key, f"area('{area.name}')", f"area.{area.name}", id=f"area.{area.name}")
           for area in AREAS),
+        Binding("0", "area('home')", "area.home", id="area.home"),
         Binding("f1", "help", "key.help", id="app.help"),
         Binding("f2", "audit", "access.audit.key", id="app.audit"),
         Binding("q", "quit", "key.quit", id="app.quit"),
@@ -94,7 +99,8 @@ class JiaoyanApp(App[int]):
         term = self.term
         if term is None:
             return t("header.no_term")
-        return f"{term.name} · " + t("week.number", week=week_of(term, self.today))
+        week = week_of(term, self.today)
+        return f"{term.name} · " + (t("week.number", week=week) if week > 0 else t("header.not_begun"))
 
     def user_label(self) -> str:
         user = self.user
@@ -106,12 +112,37 @@ class JiaoyanApp(App[int]):
 
     def on_mount(self) -> None:
         area = self.start_area
-        if area not in AREA_NAMES:
+        if area not in AREA_NAMES and area != HOME:
             user = self.user
-            area = "dashboard" if user is not None and user.is_admin else "observations"
+            area = "dashboard" if user is not None and user.is_admin else HOME
         self.switch_mode(area)
         self.set_interval(self.POLL_SECONDS, self.check_for_changes)
         self.apply_user_keymap()
+        self.call_after_refresh(self.check_size)
+
+    def _check_resize(self) -> None:
+        # Textual hands a terminal resize to the screen in view; the app checks the size too.
+        super()._check_resize()
+        self.call_after_refresh(self.check_size)
+
+    def check_size(self) -> None:
+        """Below 80×24 the screens cut fields and wrap the month grid: say the size needed."""
+        from screens.dialogs.too_small import TooSmallScreen, too_small
+
+        small = too_small(*self.size)
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            # Terminals settle their size in a moment (and tests start small, then grow): the
+            # notice waits for the size to stay small, so it never swallows the first keys.
+            self.set_timer(0.3, self._still_too_small)
+        elif not small and showing:
+            self.pop_screen()
+
+    def _still_too_small(self) -> None:
+        from screens.dialogs.too_small import TooSmallScreen, too_small
+
+        if too_small(*self.size) and not isinstance(self.screen, TooSmallScreen):
+            self.push_screen(TooSmallScreen())
 
     def apply_user_keymap(self) -> None:
         """Keys the user rebound in keys.toml (by binding id); bad lines are named, not fatal."""
@@ -129,7 +160,7 @@ class JiaoyanApp(App[int]):
             self.notify(problem, severity="warning", timeout=10, markup=False)
 
     def action_area(self, area: str) -> None:
-        if area in AREA_NAMES:
+        if area in AREA_NAMES or area == HOME:
             self.switch_mode(area)
 
     def action_help(self) -> None:
@@ -174,11 +205,15 @@ class JiaoyanApp(App[int]):
         for area in AREAS:
             yield SystemCommand(f"{area.key} {t(f'area.{area.name}')}", t(f"area.{area.name}.help"),
                                 lambda name=area.name: self.action_area(name))
+        yield SystemCommand(f"0 {t('area.home')}", t("area.home.help"), lambda: self.action_area(HOME))
         yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
+        yield SystemCommand(t("delivery.ics.palette"), t("delivery.ics.palette_help"), self.action_export_ics)
         yield SystemCommand(t("ssh.mouse.palette"), t("ssh.mouse.palette_help"), self.action_toggle_mouse)
         if self.user is not None and self.user.is_admin:
             yield SystemCommand(t("access.audit.title"), t("access.audit.palette_help"), self.action_audit)
             yield SystemCommand(t("ssh.restore.title"), t("ssh.restore.palette_help"), self.action_restore)
+            yield SystemCommand(t("remind.screen.title_short"), t("remind.screen.palette_help"),
+                                self.action_remind_settings)
         for command in super().get_system_commands(screen):
             keys = TEXTUAL_COMMANDS.get(command.title)
             if keys is not None:  # Textual's own, said in the user's language; Keys and Screenshot left out
@@ -189,6 +224,18 @@ class JiaoyanApp(App[int]):
             user = self.user
             return user is not None and user.is_admin
         return True
+
+    def action_export_ics(self) -> None:
+        from screens.dialogs.ics_export import IcsExportDialog
+
+        if not isinstance(self.screen, IcsExportDialog):
+            self.push_screen(IcsExportDialog())
+
+    def action_remind_settings(self) -> None:
+        from screens.dashboard.remind_settings import RemindSettingsScreen
+
+        if self.user is not None and self.user.is_admin and not isinstance(self.screen, RemindSettingsScreen):
+            self.push_screen(RemindSettingsScreen())
 
     def action_audit(self) -> None:
         user = self.user

@@ -29,14 +29,24 @@ def _language_from(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _argparse_words(message: str) -> str:
+    """argparse's own words (``show this help message and exit`` …) in the user's language."""
+    key = {"show this help message and exit": "cli.argparse.help",
+           "show program's version number and exit": "cli.argparse.version",
+           "usage: ": "cli.argparse.usage", "options": "cli.argparse.options",
+           "positional arguments": "cli.argparse.positional"}.get(message)
+    return t(key) if key else message
+
+
 def build_parser() -> argparse.ArgumentParser:
+    argparse._ = _argparse_words  # argparse looks its words up through this name at call time
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=t("cli.opt.db"))
     common.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=t("cli.opt.lang"))
     parser = argparse.ArgumentParser(prog="jiaoyan", description=t("cli.description"), parents=[common])
     parser.add_argument("--version", action="version", version=f"jiaoyan {__version__}")
     parser.add_argument("--demo", action="store_true", help=t("cli.opt.demo"))
-    parser.add_argument("--area", choices=AREA_NAMES, help=t("cli.opt.area"))
+    parser.add_argument("--area", choices=("home", *AREA_NAMES), help=t("cli.opt.area"))
     parser.add_argument("--as", dest="as_login", metavar="LOGIN", help=t("access.cli.as"))
     parser.add_argument("--mouse", action=argparse.BooleanOptionalAction, default=None, help=t("ssh.cli.mouse"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"))

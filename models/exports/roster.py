@@ -16,9 +16,9 @@ from models.i18n import t
 from models.records import Group, Teacher
 from models.rosters import group_names_by_teacher
 
-HEADERS = ("姓名", "性别", "任教学科", "任教年级", "职务", "登录名", "所在组", "状态", "备注")
+HEADERS = ("姓名", "性别", "任教学科", "任教年级", "职务", "登录名", "所在组", "状态", "入职日期", "备注")
 # Relative column widths (Excel and Word).
-WIDTHS = (12, 6, 14, 14, 20, 16, 30, 8, 30)
+WIDTHS = (12, 6, 14, 14, 20, 16, 30, 8, 12, 30)
 KIND = "table"
 
 
@@ -30,7 +30,8 @@ def roster_rows(teachers: Iterable[Teacher], groups: Iterable[Group] = ()) -> li
         rows.append([
             teacher.name, teacher.gender, "、".join(teacher.subjects), "、".join(teacher.grades),
             "、".join(teacher.roles), teacher.login, "、".join(group_names.get(teacher.id, [])),
-            t("roster.state.active") if teacher.active else t("roster.state.inactive"), teacher.note,
+            t("roster.state.active") if teacher.active else t("roster.state.inactive"), teacher.joined,
+            teacher.note,
         ])
     return rows
 

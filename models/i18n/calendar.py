@@ -174,7 +174,7 @@ MESSAGES = {
     "calendar.cli.write_failed": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
     "calendar.cli.wrote_ics": ("已导出 {count} 个日历事件", "Exported {count} events"),
     "calendar.cli.wrote_rows": ("已导出 {count} 条活动记录", "Exported {count} activity records"),
-    "calendar.confirm.discard": ("这项活动有没保存的修改（例如记录），确定放弃吗？", "This activity has unsaved changes (e.g. the minutes). Discard them?"),
+    "calendar.confirm.discard": ("这项活动有未保存的修改（例如记录），确定放弃吗？", "This activity has unsaved changes (e.g. the minutes). Discard them?"),
     # held means held (issue 16)
     "error.held_in_future": ("{date} 还没到，活动不能标记为“已开展”：到了那天再记考勤和记录。", "{date} has not come yet: an activity cannot be held before its day."),
     "error.held_without_attendance": ("“已开展”的活动需要考勤：请按 ctrl+t 记考勤后再保存。", "A held activity needs its attendance: press ctrl+t to take it, then save."),

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from models.activities import (ASK_HELD, MARK_HELD, NEEDS_ATTENDANCE, NOT_MEETING, SCHOOL_EVENTS,
@@ -35,6 +35,7 @@ from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import TeacherField
+from screens.widgets.fitted_footer import FittedFooter
 
 KEEP = "keep"
 WHOLE_STAFF = "all"
@@ -101,7 +102,7 @@ class ActivityForm(Screen):
         group = store.get(Group, activity.group_id)
         teachers = lambda: store.all(Teacher)  # noqa: E731 - the field asks each time it searches
         yield AppHeader()
-        with VerticalScroll(id="activity-form"):
+        with VerticalScroll(id="activity-form", can_focus=False):  # no invisible tab stop
             yield Static(id="activity-title")
             with Horizontal(classes="row"):
                 yield Label(t("calendar.field.date"))
@@ -160,7 +161,7 @@ class ActivityForm(Screen):
                 yield Input(activity.summary, id="activity-summary")
             yield Static(id="activity-error")
             yield Static(id="activity-conflicts")
-        yield Footer()
+        yield FittedFooter()  # keys stop at the palette key instead of running under it
 
     def on_mount(self) -> None:
         store = self.app.store
@@ -174,7 +175,9 @@ class ActivityForm(Screen):
             for widget in self.query("#activity-form Input, #activity-form Select, #activity-form TeacherField"):
                 widget.disabled = True
             self.query_one("#activity-minutes", TextArea).read_only = True
-            self.query_one("#activity-form").focus()  # arrows scroll the whole record
+            scroll = self.query_one("#activity-form")
+            scroll.can_focus = True  # read-only: the record itself takes the arrows and scrolls
+            scroll.focus()
         elif self.focus_on == "minutes":
             minutes = self.query_one("#activity-minutes", TextArea)
             minutes.focus()

@@ -58,10 +58,11 @@ class TermForm(Screen):
             yield Static(Text(t("calendar.term_edit_title") if self.term else t("calendar.term_new_title"),
                               style="bold"))
             for key, field_id, value, hint in (
-                ("calendar.field.term_id", "term-id", term.term_id, "2025-2026-1"),
+                # hints say the form of a value, never a value that could pass for last year's dates
+                ("calendar.field.term_id", "term-id", term.term_id, t("calendar.hint.term_id")),
                 ("calendar.field.term_name", "term-name", term.name, ""),
-                ("calendar.field.first_day", "term-start", term.start, "2025-09-01"),
-                ("calendar.field.last_day", "term-end", term.end, "2026-01-22"),
+                ("calendar.field.first_day", "term-start", term.start, t("calendar.hint.term_date")),
+                ("calendar.field.last_day", "term-end", term.end, t("calendar.hint.term_date")),
             ):
                 with Horizontal(classes="row"):
                     yield Label(t(key))

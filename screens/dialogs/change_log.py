@@ -7,12 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from models.store.audit import AuditLine, change_text, describe
 from models.i18n import t
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.fitted_footer import FittedFooter
 
 ROWS_SHOWN = 2000  # the newest; older ones are in `jiaoyan audit`
 
@@ -49,7 +50,7 @@ class AuditScreen(Screen):
         table.add_column(t("access.audit.col_change"), width=22, key="change")
         yield table
         yield Static(id="audit-detail")
-        yield Footer()
+        yield FittedFooter()  # keys stop at the palette key instead of running under it
 
     def on_mount(self) -> None:
         self.data_changed()
@@ -59,11 +60,13 @@ class AuditScreen(Screen):
         """Another session saved (the app polls): reload, keeping the filter and the row."""
         self.query_one(AppHeader).update_header()
         from models.store.archive import audit_entries
+        from models.store.audit import Names
 
         # The log file beside the data file, and what terms closed before schema 2 took
         # into their archives (models/store/changelog.py).
         entries = audit_entries(self.app.store)[-ROWS_SHOWN:]
-        self.lines = [describe(e) for e in reversed(entries)]
+        names = Names.of(self.app.store)
+        self.lines = [describe(e, names) for e in reversed(entries)]
         self.show_rows()
 
     def show_rows(self) -> None:
@@ -76,7 +79,7 @@ class AuditScreen(Screen):
             first = change_text(line.changes[0]) if line.changes else ""
             more = f" (+{len(line.changes) - 1})" if len(line.changes) > 1 else ""
             # Everything here may be user text: Text cells, never markup.
-            table.add_row(Text(line.at[:16]), Text(line.who), Text(line.action), Text(line.record),
+            table.add_row(Text(line.at[:16]), Text(line.name or line.who), Text(line.action), Text(line.record),
                           Text(first + more), key=str(line.id))
         if keep is not None:
             row = next((n for n, line in enumerate(self.shown) if line.id == keep), 0)

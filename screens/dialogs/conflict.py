@@ -75,12 +75,19 @@ class ConflictDialog(Dialog[ConflictChoice | None]):
         self.labels = dict(labels or {})
         self.show = show or (lambda _field, value: show_value(value))
 
+    def person(self, login: str) -> str:
+        """The teacher's name for a login (the record keeps the Unix login of who saved it)."""
+        from models.permissions import teacher_by_login
+
+        teacher = teacher_by_login(self.app.store, login) if login else None
+        return teacher.name if teacher is not None else login
+
     def compose(self) -> ComposeResult:
         with Vertical():
             if self.theirs is None:
                 yield Static(Text(t("access.conflict.deleted")), id="conflict-title")
             else:
-                yield Static(Text(t("access.conflict.title", who=self.theirs.updated_by,
+                yield Static(Text(t("access.conflict.title", who=self.person(self.theirs.updated_by),
                                     when=self.theirs.updated_at)), id="conflict-title")
             yield Static(Text(t("access.conflict.intro")))
             with VerticalScroll(id="conflict-fields"):

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Select, Static, TextArea
 
 from models.dates import BadInput, format_date, parse_date
 from models.i18n import t
@@ -29,6 +29,7 @@ from models.store.storage import ConflictError
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.fitted_footer import FittedFooter
 
 DEFAULT_KIND = "指导备课"
 
@@ -90,12 +91,12 @@ class MeetingsScreen(Screen):
             yield Select([(kind, kind) for kind in MEETING_KINDS], id="meet-kind", compact=True,
                          allow_blank=False, value=DEFAULT_KIND)
             yield Label(t("mentoring.meet.minutes"))
-            yield Input(id="meet-minutes", compact=True, placeholder="40")
+            yield Input(id="meet-minutes", compact=True, placeholder=t("mentoring.meet.minutes_hint"))
         yield TextArea(id="meet-content", compact=True, tab_behavior="focus",
                        placeholder=t("mentoring.meet.content_hint"))
         yield Static(id="meet-message")
         yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittedFooter()  # keys stop at the palette key instead of running under it
 
     def on_mount(self) -> None:
         self.clear_form()

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from models.store.audit import show_value
@@ -39,6 +39,7 @@ from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.ordered_keys import OrderedInput, OrderedTeacherField, OrderedTextArea
 from screens.widgets.teacher_field import TeacherField
+from screens.widgets.fitted_footer import FittedFooter
 
 # Which error line shows the problems of which field: each sits under its row.
 ERROR_LINES = {
@@ -183,9 +184,12 @@ class ObservationForm(Screen[Observation | None]):
             yield Static(id="earlier-title")
             yield SelectionList[int](id="earlier")
             yield Static(id="form-status")
-        yield Footer()
+        yield FittedFooter()  # keys stop at the palette key instead of running under it
 
     def on_mount(self) -> None:
+        from models.i18n import language
+
+        self.set_class(language() == "en", "-lang-en")
         for field in self.query(TeacherField):
             field.input.compact = True
         self.reset(keep_people=False)
@@ -443,8 +447,16 @@ class ObservationForm(Screen[Observation | None]):
             self._update_title()
             return
         now = event.field.teacher
+        error = self.query_one("#err-who", Static)
+        if event.teacher is None:
+            # enter on a name nobody has: say so where the eye is (it used to do nothing)
+            typed = event.field.input.value.strip()
+            if typed:
+                error.update(Text(t("observations.error.unknown_teacher", field=t("field.teacher"), value=typed)))
+            return
         # A pick read after a burst went on (saved, next teacher chosen) is out of date.
-        if event.teacher is not None and now is not None and now.id == event.teacher.id:
+        if now is not None and now.id == event.teacher.id:
+            error.update("")  # the name is right now: the old message goes
             self._teacher_chosen(event.teacher)
 
     def _teacher_chosen(self, teacher: Teacher) -> None:

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from models.activities import regenerate_group_activities
 from models.store.audit import show_value
@@ -31,6 +31,7 @@ from models.store.storage import ConflictError, ValidationFailed
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.teacher_field import TeacherField
 from screens.dialogs.base import Dialog
+from screens.widgets.fitted_footer import FittedFooter
 
 # Everything a leader who may only set the theme finds disabled.
 SHAPE_WIDGETS = ("#gf-name", "#gf-kind", "#gf-parent", "#gf-subject", "#gf-grades", "#gf-leader", "#gf-weekday",
@@ -77,7 +78,7 @@ class GroupForm(Dialog[int | None]):
             title = t("roster.group_form.edit_title", name=group.name) if self.original \
                 else t("roster.group_form.new_title")
             yield Static(Text(title), classes="title")
-            with VerticalScroll(id="group-form-body"):
+            with VerticalScroll(id="group-form-body", can_focus=False):  # no invisible tab stop
                 with Horizontal(classes="row"):
                     yield Label(t("field.group_name"), classes="label")
                     yield Input(group.name, id="gf-name", compact=True, placeholder=t("roster.group_form.name_hint"))
@@ -130,7 +131,7 @@ class GroupForm(Dialog[int | None]):
                             text.append(f"  {term_display_name(term_id)}：{theme}\n", style="dim")
                         yield Static(text, classes="hint")
             yield Static(id="gf-message", classes="message")
-        yield Footer()
+        yield FittedFooter()  # keys stop at the palette key instead of running under it
 
     def _active_teachers(self) -> list[Teacher]:
         return [x for x in self.app.store.all(Teacher) if x.active]

@@ -89,9 +89,11 @@ class GroupTreeScreen(Screen):
         if target is None and nodes:
             target = next(iter(nodes.values()))
         if target is not None:
-            # The tree lays out its new lines on the next refresh; only then has the node a line.
+            # The tree lays out its new lines on the next refresh; only then has the node a line
+            # (and a detail: saying "no groups yet" before that would flash a wrong sentence).
             tree.call_after_refresh(self._move_to, target)
-        self.show_detail()
+        else:
+            self.show_detail()
 
     def _move_to(self, node) -> None:
         self.tree.move_cursor(node, animate=False)

@@ -104,6 +104,10 @@ class TeacherForm(Dialog[int | None]):
             with Horizontal(classes="row"):
                 yield Label(t("roster.column.note"), classes="label")
                 yield Input(teacher.note, id="tf-note", compact=True)
+            if self.original is None:  # a new teacher can be put into groups at once
+                with Horizontal(classes="row"):
+                    yield Label(t("roster.column.groups"), classes="label")
+                    yield Input(id="tf-groups", compact=True, placeholder=t("roster.form.groups_hint"))
             yield Static(Text(t("roster.form.hint")), classes="hint")
             yield Static(id="tf-message", classes="message")
         yield Footer()
@@ -182,6 +186,8 @@ class TeacherForm(Dialog[int | None]):
             teacher = teacher.copy(login=generate_login(teacher.name, {x.login for x in teachers
                                                                        if x.id != teacher.id}))
         problems += [str(p) for p in teacher_problems(teacher, teachers, store.policy())]
+        self.group_ids, unknown = self.groups_from_field()
+        problems += [t("roster.import.unknown_group", value=name) for name in unknown]
         if problems:
             self.show_message("\n".join(problems))
             return
@@ -193,11 +199,28 @@ class TeacherForm(Dialog[int | None]):
             return
         self.save(teacher)
 
+    def groups_from_field(self) -> tuple[list[int], list[str]]:
+        """The groups a new teacher joins (names in 所在组), and the names no group has."""
+        from models.records import Group
+        from models.roster_import import split_values
+
+        if self.original is not None:
+            return [], []
+        by_name = {g.name: g for g in self.app.store.all(Group) if g.active}
+        names = split_values(self.query_one("#tf-groups", Input).value)
+        return ([by_name[n].id for n in names if n in by_name], [n for n in names if n not in by_name])
+
     def save(self, teacher: Teacher) -> None:
         """Store the teacher; a concurrent change opens the conflict dialog instead."""
+        from models.records import Group
+
         try:
             with self.app.store.transaction() as tx:
                 saved = tx.update(teacher) if teacher.id else tx.insert(teacher)
+                for group_id in getattr(self, "group_ids", []) if not teacher.id else []:
+                    group = tx.get(Group, group_id)
+                    if group is not None and saved.id not in group.member_ids:
+                        tx.update(group.copy(member_ids=[*group.member_ids, saved.id]))
         except ValidationFailed as error:
             self.show_message("\n".join(str(p) for p in error.problems))
             return

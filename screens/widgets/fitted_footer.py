@@ -20,6 +20,17 @@ from textual.containers import Horizontal
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from models.i18n import t
+
+# Textual's own key descriptions, said in the user's language.
+TEXTUAL_DESCRIPTIONS = {"Dismiss menu": "key.builtin.dismiss_menu",
+                        "Exit the command palette": "key.builtin.exit_palette"}
+
+
+def described(description: str) -> str:
+    key = TEXTUAL_DESCRIPTIONS.get(description)
+    return t(key) if key else description
+
 
 class FittedFooter(Footer):
     DEFAULT_CSS = """
@@ -36,7 +47,7 @@ class FittedFooter(Footer):
                 if not binding.show or binding.action in seen_actions:
                     continue
                 seen_actions.add(binding.action)  # one key per action, as Footer shows them
-                yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
+                yield FooterKey(binding.key, self.app.get_key_display(binding), described(binding.description),
                                 binding.action, disabled=not enabled,
                                 tooltip=tooltip).data_bind(compact=Footer.compact)
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:

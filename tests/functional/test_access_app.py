@@ -108,9 +108,10 @@ async def test_the_admin_reads_the_change_log_live_and_the_filter_keeps_its_text
         # The filter the user typed survived the refresh, and the new change is listed with its author.
         assert app.screen.query_one("#audit-filter").value == "zhangmin"
         row = [str(c) for c in table.get_row_at(0)]
-        assert row[1].startswith("zhangmin") and row[2] == "新建" and row[3].startswith("听课记录 #")
+        assert row[1] == "张敏" and row[2] == "新建" and row[3].startswith("听课记录 #")
         detail = screen_text(app, "#audit-detail")
-        assert "topic: [bold]跨进程[/bold]" in detail  # user text shown literally
+        assert "主题: [bold]跨进程[/bold]" in detail  # user text shown literally, the field by its label
+        assert "听课人: 张敏" in detail  # ids as names, not observer_id: 4
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert not isinstance(app.screen, AuditScreen)

@@ -96,8 +96,8 @@ def test_audit_lists_changes_with_before_and_after(demo_db, monkeypatch, capsys)
     assert main(["audit", "--db", str(demo_db), "--since", "今天", "--who", "tester"]) == 0
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if f"修改  教师名册 #{teacher.id}" in x)
-    assert "  tester" in line  # (with the system account in brackets when it is not tester)
-    assert "note: （空） → [bold]备注[/bold]" in out
+    assert "  郑娟（tester" in line  # the name people know, with the login (and the system account)
+    assert "备注: （空） → [bold]备注[/bold]" in out  # the field by its label
     assert main(["audit", "--db", str(demo_db), "--who", "nobody"]) == 0
     assert "没有符合条件" in capsys.readouterr().out
     assert main(["audit", "--db", str(demo_db), "--since", "明年"]) == 1

@@ -202,7 +202,7 @@ def test_an_old_xls_roster_reads_like_an_xlsx():
     from pathlib import Path
 
     table = read_roster(Path(__file__).parents[1] / "data" / "roster-old.xls")
-    assert table.columns == {"name": 0, "subjects": 1, "login": 2}
+    assert table.columns == {"name": 0, "subjects": 1, "login": 2, "joined": 3}  # 入职日期 is read back too
     assert [row.cells for row in table.rows] == [
         ["张三", "语文", "zhangsan", "2020-09-01"], ["李四", "数学", "lisi", "2024-09-01"], ["王五", "英语", "wangwu", ""]]
     assert [row.line for row in table.rows] == [3, 4, 5]

@@ -8,7 +8,7 @@ import importlib
 import importlib.util
 
 from models.areas import AREA_NAMES
-from tui.commands import access, core, templates
+from tui.commands import access, core, remind, templates
 
 
 def _area_modules() -> list:
@@ -16,5 +16,5 @@ def _area_modules() -> list:
     return [importlib.import_module(name) for name in names if importlib.util.find_spec(name) is not None]
 
 
-# templates: the school's own Word templates for reports (not an area).
-COMMAND_MODULES = [core, *_area_modules(), access, templates]
+# templates (the school's Word templates) and remind (reminders) are not areas.
+COMMAND_MODULES = [core, *_area_modules(), access, templates, remind]

@@ -49,8 +49,11 @@ def run_audit(args: argparse.Namespace) -> int:
     if not entries:
         print(t("access.audit.none"))
         return 0
+    from models.store.audit import Names
+
+    names = Names.of(store)
     for entry in entries:
-        print("\n".join(as_text_lines(describe(entry))))
+        print("\n".join(as_text_lines(describe(entry, names))))
     print(t("access.audit.count", count=len(entries)))
     return 0
 

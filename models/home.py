@@ -1,0 +1,268 @@
+"""我的: what one teacher owes this week and this term, read from the records.
+
+Built from the existing model queries every time it is shown (nothing is stored):
+the next time they speak or host, the activities they attend this week, their
+observations against the pace, mentor meetings due, activity minutes they owe,
+and the suggestions they made that no later lesson has followed up. Each line says
+where it is done (a :class:`Jump`), so the screen can open that very place.
+
+Pure and Textual-free: the screen in ``screens/home/`` and ``jiaoyan remind``
+(models/remind.py) both read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from models.activities import attendees_of
+from models.dates import format_period, weekday_name
+from models.i18n import t
+from models.mentoring import covers_term, progress_of
+from models.observations import quota_status
+from models.records import Activity, Group, MentorMeeting, Observation, Pairing, Teacher, Term
+from models.terms import current_term, week_of, weeks_in
+
+OVERDUE, DUE, OK = "overdue", "due", "ok"
+# A line's state as a symbol, so that it reads without colour too.
+STATE_MARKS = {OVERDUE: "!", DUE: "·", OK: "✔"}
+MINUTES_GRACE_DAYS = 7  # when the policy names no number of days for the minutes
+FOLLOW_UPS_SHOWN = 3  # the newest follow-ups get a line each; the rest one line to the log
+
+
+@dataclass(frozen=True)
+class Jump:
+    """Where a line is done: ``place`` is one of ``activity`` (the activity form),
+    ``observe`` (a new observation, for ``record_id`` = the teacher to observe, 0 = anyone),
+    ``meetings`` (a pairing's mentor meetings), ``observations`` (the observation log),
+    ``document`` (a document)."""
+
+    place: str
+    record_id: int = 0
+
+
+@dataclass(frozen=True)
+class HomeLine:
+    section: str  # "week" or "term"
+    kind: str  # speak, host, attend, pace, meeting, minutes, document, follow_up
+    text: str
+    state: str  # overdue, due or ok
+    jump: Jump
+
+    @property
+    def mark(self) -> str:
+        return STATE_MARKS[self.state]
+
+
+@dataclass
+class Home:
+    teacher: Teacher
+    term: Term | None
+    today: dt.date
+    week: int = 0
+    weeks: int = 0
+    lines: list[HomeLine] = field(default_factory=list)
+
+    def section(self, name: str) -> list[HomeLine]:
+        return [line for line in self.lines if line.section == name]
+
+    @property
+    def owing(self) -> int:
+        """Lines that ask for something (not the ones that only say all is well)."""
+        return sum(1 for line in self.lines if line.state != OK)
+
+
+def week_span(today: dt.date) -> tuple[dt.date, dt.date]:
+    """Monday and Sunday of ``today``'s week."""
+    monday = today - dt.timedelta(days=today.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def short_day(day: dt.date | str) -> str:
+    """``11-06 周四``."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    return f"{day:%m-%d} {weekday_name(day)}"
+
+
+def book_title(topic: str) -> str:
+    """A lesson's title in 《》, unless the teacher typed them already."""
+    topic = topic.strip()
+    return topic if topic.startswith("《") else f"《{topic}》"
+
+
+def _what(activity: Activity, groups: dict[int, Group]) -> str:
+    group = groups.get(activity.group_id)
+    where = group.name if group else t("home.school_wide")
+    what = activity.topic or activity.event or activity.kind
+    return f"{where} · {what}" if what else where
+
+
+def _when(activity: Activity, policy) -> str:
+    return f"{short_day(activity.date)} {format_period(activity.period, policy)}"
+
+
+def next_turns(activities: list[Activity], teacher_id: int, today: dt.date) -> dict[str, Activity]:
+    """The next planned activity (today or later) where the teacher is the central
+    speaker (``speak``) and where they host (``host``)."""
+    upcoming = sorted((a for a in activities if a.status == "planned" and a.date >= today.isoformat()),
+                      key=lambda a: (a.date, a.period, a.id))
+    found: dict[str, Activity] = {}
+    for activity in upcoming:
+        if "speak" not in found and activity.speaker_id == teacher_id:
+            found["speak"] = activity
+        if "host" not in found and activity.host_id == teacher_id:
+            found["host"] = activity
+    return found
+
+
+def attending_this_week(activities: list[Activity], teacher_id: int, today: dt.date) -> list[Activity]:
+    """This week's planned activities, from today on, that the teacher is expected at."""
+    _, sunday = week_span(today)
+    return sorted((a for a in activities if a.status == "planned"
+                   and today.isoformat() <= a.date <= sunday.isoformat() and teacher_id in attendees_of(a)),
+                  key=lambda a: (a.date, a.period, a.id))
+
+
+def minutes_owed(activities: list[Activity], groups: dict[int, Group], teacher_id: int,
+                 today: dt.date) -> list[Activity]:
+    """Past activities the teacher keeps the record of (they lead its group, or host a
+    school event) that still have no minutes: held ones without minutes, and planned ones
+    whose day has passed without being marked held or cancelled."""
+    owed = []
+    for activity in activities:
+        if activity.date >= today.isoformat() or activity.status not in ("planned", "held"):
+            continue
+        if activity.minutes.strip():
+            continue
+        if minutes_keeper(activity, groups) == teacher_id:
+            owed.append(activity)
+    return sorted(owed, key=lambda a: (a.date, a.period, a.id))
+
+
+def minutes_keeper(activity: Activity, groups: dict[int, Group]) -> int:
+    """Who owes an activity's minutes: its 记录人 when one is named, else its group's leader
+    (the host for a school event)."""
+    if getattr(activity, "recorder_id", 0):
+        return activity.recorder_id
+    group = groups.get(activity.group_id)
+    return group.leader_id if group else activity.host_id
+
+
+def suggestions_to_follow_up(observations: list[Observation], teacher_id: int, term_id: str) -> list[Observation]:
+    """Suggestions the teacher made this term that no later lesson has followed up,
+    the newest for each observed teacher (the form lists them all when they go back)."""
+    followed = {i for o in observations for i in o.followed_up_ids}
+    waiting: dict[int, Observation] = {}
+    for o in observations:
+        if o.observer_id != teacher_id or o.term_id != term_id or not o.suggestions.strip() or o.id in followed:
+            continue
+        kept = waiting.get(o.teacher_id)
+        if kept is None or (o.date, o.period, o.id) > (kept.date, kept.period, kept.id):
+            waiting[o.teacher_id] = o
+    return sorted(waiting.values(), key=lambda o: (o.date, o.period, o.id))
+
+
+def documents_owed(store, teacher: Teacher, term: Term, today: dt.date) -> list[HomeLine]:
+    """Documents (plans, summaries …) the teacher owes, due soon or overdue, from the
+    documents model (models/documents.py) once the school keeps documents in jiaoyan."""
+    try:
+        from models.documents import due_line_text, due_lines
+    except ImportError:  # a version without documents: nothing to owe
+        return []
+    return [HomeLine("term", "document", due_line_text(due, today),
+                     OVERDUE if due.status(today) == "overdue" else DUE, Jump("document", due.document_id))
+            for due in due_lines(store, term, today, teacher.id)]
+
+
+def build_home(store, teacher: Teacher, today: dt.date, term: Term | None = None) -> Home:
+    """Everything ``teacher`` owes on ``today``, in the current term (or ``term``)."""
+    term = term or current_term(store.all(Term), today)
+    home = Home(teacher=teacher, term=term, today=today)
+    if term is None:
+        return home
+    policy = store.policy()
+    tid = term.term_id
+    home.week = max(0, week_of(term, today)) if today >= term.start_date else 0
+    home.weeks = weeks_in(term)
+    groups = {g.id: g for g in store.all(Group)}
+    teachers = {x.id: x for x in store.all(Teacher)}
+    activities = [a for a in store.all(Activity) if a.term_id == tid]
+    lines = home.lines
+
+    # -- this week ---------------------------------------------------------------------
+    turns = next_turns(activities, teacher.id, today)
+    speak, host = turns.get("speak"), turns.get("host")
+    if speak is not None and host is not None and speak.id == host.id:
+        lines.append(HomeLine("week", "speak", t("home.speak_and_host", when=_when(speak, policy),
+                                                   what=_what(speak, groups)), DUE, Jump("activity", speak.id)))
+    else:
+        for kind, activity in (("speak", speak), ("host", host)):
+            if activity is not None:
+                lines.append(HomeLine("week", kind, t(f"home.{kind}", when=_when(activity, policy),
+                                                      what=_what(activity, groups)), DUE,
+                                      Jump("activity", activity.id)))
+    listed = {line.jump.record_id for line in lines}
+    for activity in attending_this_week(activities, teacher.id, today):
+        if activity.id in listed:
+            continue
+        place = f" · {activity.place}" if activity.place else ""
+        lines.append(HomeLine("week", "attend", t("home.attend", when=_when(activity, policy), place=place,
+                                                  what=_what(activity, groups)), DUE, Jump("activity", activity.id)))
+
+    # -- this term ---------------------------------------------------------------------
+    if today >= term.start_date:
+        status = quota_status(store, teacher, term, today)
+        if status.quota:
+            if status.done >= status.quota:
+                text, state = t("home.pace_met", done=status.done, quota=status.quota), OK
+            elif status.behind:
+                text, state = t("home.pace_behind", done=status.done, quota=status.quota,
+                                expected=status.expected, short=status.expected - status.done), OVERDUE
+            else:
+                text, state = t("home.pace_on", done=status.done, quota=status.quota, expected=status.expected), OK
+            lines.append(HomeLine("term", "pace", text, state, Jump("observe")))
+
+        meetings = [m for m in store.all(MentorMeeting) if m.term_id == tid]
+        observations = [o for o in store.all(Observation) if o.term_id == tid]
+        for pairing in store.all(Pairing):
+            if teacher.id not in (pairing.mentor_id, pairing.mentee_id) or pairing.status != "active":
+                continue
+            if not covers_term(pairing, tid):
+                continue
+            progress = progress_of(pairing, term, meetings, observations, today, policy)
+            if progress is None:
+                continue
+            other = teachers.get(pairing.mentee_id if pairing.mentor_id == teacher.id else pairing.mentor_id)
+            name = other.name if other else "?"
+            if progress.shortfall:
+                lines.append(HomeLine("term", "meeting", t("home.meeting_behind", name=name,
+                                                           held=progress.meetings_held,
+                                                           due=progress.meetings_due, short=progress.shortfall),
+                                      OVERDUE, Jump("meetings", pairing.id)))
+            elif progress.meetings_expected > progress.meetings_held:
+                lines.append(HomeLine("term", "meeting", t("home.meeting_due", name=name,
+                                                           held=progress.meetings_held),
+                                      DUE, Jump("meetings", pairing.id)))
+
+        for activity in minutes_owed(activities, groups, teacher.id, today):
+            days = (today - dt.date.fromisoformat(activity.date)).days
+            # the school's own number of days (policy.minutes_due_days), as the dashboard flags them
+            state = DUE if days < getattr(policy, "minutes_due_days", MINUTES_GRACE_DAYS) else OVERDUE
+            lines.append(HomeLine("term", "minutes", t("home.minutes", when=short_day(activity.date),
+                                                       what=_what(activity, groups), days=days),
+                                  state, Jump("activity", activity.id)))
+
+        lines.extend(documents_owed(store, teacher, term, today))
+
+        waiting = suggestions_to_follow_up(observations, teacher.id, tid)
+        for observation in reversed(waiting[-FOLLOW_UPS_SHOWN:]):
+            other = teachers.get(observation.teacher_id)
+            lines.append(HomeLine("term", "follow_up", t("home.follow_up", name=other.name if other else "?",
+                                                         when=f"{dt.date.fromisoformat(observation.date):%m-%d}",
+                                                         topic=book_title(observation.topic)),
+                                  DUE, Jump("observe", observation.teacher_id)))
+        if len(waiting) > FOLLOW_UPS_SHOWN:
+            lines.append(HomeLine("term", "follow_up", t("home.follow_up_more", count=len(waiting) - FOLLOW_UPS_SHOWN),
+                                  DUE, Jump("observations")))
+    return home

@@ -1,0 +1,196 @@
+"""我的 at 80×24 with real keys: a teacher lands on it (the admin keeps the dashboard), key 0
+and the palette reach it from every area, and enter on each line opens the place where it
+is done — and what is saved there changes the line."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+
+from models.records import Activity, MentorMeeting, Observation, Pairing, Teacher
+from models.store.storage import Store
+from screens.home.screen import HomeScreen
+
+
+async def _highlight(pilot, kind: str, place: str | None = None):
+    """Move the cursor with the arrow keys onto the first line of ``kind``; returns the line."""
+    screen = pilot.app.screen
+    assert isinstance(screen, HomeScreen)
+    options = screen.query_one("#home-lines", OptionList)
+    for _ in range(len(screen._rows)):
+        line = screen.highlighted_line()
+        if line is not None and line.kind == kind and (place is None or line.jump.place == place):
+            return line
+        await pilot.press("down")
+    raise AssertionError(f"no line of kind {kind}: {[r and r.kind for r in screen._rows]} at {options.highlighted}")
+
+
+async def test_a_teacher_lands_on_home_and_the_admin_on_the_dashboard(make_test_app):
+    from screens.dashboard.screen import DashboardScreen
+
+    app = make_test_app(login="zhangmin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.current_mode == "home"
+        text = "\n".join(str(row.text) for row in app.screen._rows if row)
+        assert "下次中心发言" in text and "听课 7/10 节" in text
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_key_0_reaches_home_from_every_area_and_the_footer_shows_it(make_test_app):
+    app = make_test_app(login="zhangmin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one("FittedFooter")
+        keys = [k.key for k in footer.query("FooterKey")]
+        assert "enter" in keys and "0" in keys
+        for key, mode in (("1", "calendar"), ("2", "rosters"), ("3", "observations"), ("4", "mentoring"),
+                          ("5", "dashboard")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.current_mode == mode
+            await pilot.press("escape")  # e.g. leave the observation form's teacher field
+            await pilot.pause()
+            if app.focused is not None and app.focused.__class__.__name__ in ("Input", "TextArea"):
+                app.set_focus(None)
+            await pilot.press("0")
+            await pilot.pause()
+            assert app.current_mode == "home", key
+            assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_palette_offers_home(make_test_app):
+    app = make_test_app(login="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"我的")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_mode == "home"
+
+
+async def test_enter_on_the_speaking_turn_opens_that_activity(make_test_app, demo_db):
+    from screens.calendar.activity_form import ActivityForm
+
+    app = make_test_app(login="zhangmin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = await _highlight(pilot, "speak")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ActivityForm)
+        assert app.screen.activity_id == line.jump.record_id
+        assert Store(demo_db).get(Activity, line.jump.record_id).speaker_id == app.user.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_minutes_written_in_the_activity_take_the_line_away(make_test_app, demo_db):
+    from textual.widgets import TextArea
+
+    from screens.calendar.activity_form import ActivityForm
+
+    store = Store(demo_db, actor="tester")
+    with store.transaction() as tx:
+        event = tx.insert(Activity(term_id="2025-2026-1", group_id=0, date="2025-11-03", period=7, kind="专家讲座",
+                                   event="座谈会", topic="期中座谈", host_id=1, status="held",
+                                   attendee_ids=[1], attendance={"1": "present"}))
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("0")
+        await pilot.pause()
+        line = await _highlight(pilot, "minutes")
+        while line.jump.record_id != event.id:
+            await pilot.press("down")
+            line = app.screen.highlighted_line()
+        assert "期中座谈" in line.text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ActivityForm)
+        app.screen.query_one("#activity-minutes", TextArea).focus()
+        await pilot.press(*"大家发言")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        if isinstance(app.screen, ActivityForm):
+            await pilot.press("escape")
+            await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert Store(demo_db).get(Activity, event.id).minutes == "大家发言"
+        assert event.id not in [r.jump.record_id for r in app.screen._rows if r and r.kind == "minutes"]
+
+
+async def test_follow_up_opens_the_form_for_that_teacher_and_ticking_it_clears_the_line(make_test_app, demo_db):
+    from screens.observations.form import ObservationForm
+
+    app = make_test_app(login="zhangmin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = await _highlight(pilot, "follow_up", "observe")
+        teacher = Store(demo_db).get(Teacher, line.jump.record_id)
+        assert teacher.name in line.text
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ObservationForm)
+        assert form.query_one("#teacher").teacher.id == teacher.id
+
+
+async def test_meetings_line_opens_the_pairings_meetings(make_test_app, demo_db):
+    from screens.mentoring.meetings import MeetingsScreen
+
+    app = make_test_app(login="luoying")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = await _highlight(pilot, "meeting")
+        assert line.state == "overdue"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingsScreen)
+        assert app.screen.pairing_id == line.jump.record_id
+        pairing = Store(demo_db).get(Pairing, line.jump.record_id)
+        assert app.user.id in (pairing.mentor_id, pairing.mentee_id)
+        before = sum(1 for m in Store(demo_db).all(MentorMeeting) if m.pairing_id == pairing.id)
+        content = app.screen.query_one("#meet-content")
+        content.focus()
+        await pilot.press(*"分析教材")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        after = sum(1 for m in Store(demo_db).all(MentorMeeting) if m.pairing_id == pairing.id)
+        assert after == before + 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        again = next(r for r in app.screen._rows if r and r.kind == "meeting" and r.jump == line.jump)
+        assert again.text != line.text  # one fewer behind
+
+
+async def test_home_in_english(make_test_app):
+    app = make_test_app(login="zhangmin", lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = "\n".join(str(row.text) for row in app.screen._rows if row)
+        assert "Next talk" in text and "Observed 7/10" in text
+
+
+async def test_a_login_with_no_teacher_record_sees_a_sentence(make_test_app):
+    from textual.widgets import Static
+
+    app = make_test_app(login="nobody", start_area="home")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.home is None
+        assert "找不到你的教师记录" in str(app.screen.query_one("#home-title", Static).render())
+
+
+def test_home_snapshot_80x24(snap_compare, demo_db):
+    from tui.app import make_app
+
+    assert snap_compare(make_app(demo_db, login="zhangmin"), terminal_size=(80, 24))
