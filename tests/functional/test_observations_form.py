@@ -422,7 +422,8 @@ def test_snapshot_form_with_a_rubric(snap_compare, demo_db):
 def test_snapshot_record_page(snap_compare, demo_db, monkeypatch):
     import datetime as dt
 
-    monkeypatch.setattr("models.clock.stamp", lambda: "2025-11-05 16:20:00")  # the page shows when it was saved
+    # the page shows when it was saved: the store stamps with its session clock
+    monkeypatch.setattr("models.clock.Clock.stamp", lambda self: "2025-11-05 16:20:00")
     from models.observations import Entry, check_entry, save_observation
     from screens.observations.detail import ObservationDetail
     from tui.app import make_app
