@@ -104,7 +104,7 @@ class RemindSettingsScreen(Screen):
         for index, target in enumerate(self.targets):
             where = target.url if target.kind != "smtp" else ", ".join(target.to)
             groups = "、".join(target.groups) or t("remind.screen.all_groups")
-            table.add_row(t(f"remind.kind.{target.kind}") if target.kind in KINDS else target.kind,
+            table.add_row(Text(t(f"remind.kind.{target.kind}") if target.kind in KINDS else target.kind),
                           Text(target.name), Text(where, overflow="ellipsis", no_wrap=True), Text(groups),
                           key=str(index))
         if not self.targets:
