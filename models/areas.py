@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Policy, Record,
-                            Teacher, Term)
+from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Policy, Project, Record,
+                            Teacher, Term, Training)
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ AREAS: tuple[Area, ...] = (
     # Its record types (Document, PrepPlan …) live in models/documents.py and models/prep.py
     # for now (RECORD_TYPES there), beside their rules.
     Area("documents", ()),
+    Area("research", (Project, Training)),  # 课题与学时 (issue 18)
 )
 
 AREA_NAMES: tuple[str, ...] = tuple(area.name for area in AREAS)

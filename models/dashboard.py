@@ -20,7 +20,8 @@ from models.activities import pending_leave
 from models.mentoring import progress_of
 from models.pace import expected_by_week
 from models.pinyin import name_syllables
-from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term
+from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Project, Teacher, Term
+from models.research import overdue_stages
 from models.terms import school_days, week_of, weeks_in
 
 RESEARCH_LESSON = "研讨课"
@@ -118,11 +119,14 @@ class Attention:
     activities_not_closed: list[Activity] = field(default_factory=list)
     minutes_missing: list[Activity] = field(default_factory=list)
     leave_asked: list[tuple[Activity, int]] = field(default_factory=list)  # (activity, teacher id) to answer
+    # Issue 18: 课题 stages still planned after their date (models/research.py).
+    stages_overdue: list[tuple[Project, dict]] = field(default_factory=list)
 
     def count(self) -> int:
         return (len(self.behind_pace) + len(self.not_observed) + len(self.demo_missing)
                 + len(self.pairings_behind) + len(self.groups_without_theme)
-                + len(self.activities_not_closed) + len(self.minutes_missing) + len(self.leave_asked))
+                + len(self.activities_not_closed) + len(self.minutes_missing) + len(self.leave_asked)
+                + len(self.stages_overdue))
 
 
 @dataclass
@@ -281,6 +285,7 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
         activities_not_closed=activities_not_closed(activities, as_of),
         minutes_missing=minutes_missing(activities, as_of, policy.minutes_due_days),
         leave_asked=pending_leave(activities),
+        stages_overdue=overdue_stages(source.all(Project), as_of),
     )
     attention.behind_pace.sort(key=lambda f: (f.given - f.expected, f.teacher.id))
 

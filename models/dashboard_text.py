@@ -214,6 +214,9 @@ def attention_lines(dash: Dashboard, names: dict[int, str]) -> list[tuple[str, s
         # the record id of a leave line is the activity's; the teacher is named in the line
         out.append(("leave", t("dashboard.att.leave", name=names.get(teacher_id, "?"), what=_activity_name(a, groups),
                                 day=_short_day(a.date)), a.id))
+    for project, stage in att.stages_overdue:
+        out.append(("stage", t("dashboard.att.stage", title=project.title, stage=stage.get("name", ""),
+                                day=stage.get("date", "")), project.id))
     return out
 
 

@@ -32,7 +32,8 @@ PACE_STYLES = {"✔": "green", "○": "", "▼": "bold red"}
 # Where each attention line is fixed (shown after the line as "→ …"; see DashboardScreen.jump).
 JUMPS = {"behind": "dashboard.jump.teacher_page", "not_observed": "dashboard.jump.observe",
          "demo": "dashboard.jump.demo", "pairing": "dashboard.jump.pairing", "theme": "dashboard.jump.theme",
-         "not_held": "dashboard.jump.activity", "minutes": "dashboard.jump.minutes", "leave": "dashboard.jump.leave"}
+         "not_held": "dashboard.jump.activity", "minutes": "dashboard.jump.minutes", "leave": "dashboard.jump.leave",
+         "stage": "dashboard.jump.stage"}
 
 
 @dataclass(frozen=True)
@@ -316,6 +317,10 @@ class DashboardScreen(AreaScreen):
             self.open_activity(record_id, kind)
         elif kind == "leave":
             self.decide_leave(index)
+        elif kind == "stage":
+            from screens.research.project_page import ProjectPage
+
+            self.app.push_screen(ProjectPage(record_id), lambda _: self.data_changed())
 
     def decide_leave(self, index: int) -> None:
         """The office answers a leave request: y approves, n refuses (issue 16)."""
