@@ -21,7 +21,7 @@ from models.mentoring import progress_of
 from models.pace import expected_by_week
 from models.pinyin import name_syllables
 from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term
-from models.terms import school_days, week_of, weeks_in
+from models.terms import school_weeks_between, week_of, weeks_in
 
 RESEARCH_LESSON = "研讨课"
 DEMO_LESSON = "展示课"
@@ -161,11 +161,6 @@ def as_of_day(term: Term, today: dt.date) -> dt.date:
     if today < term.start_date:
         return term.start_date - dt.timedelta(days=1)
     return today
-
-
-def school_weeks_between(term: Term, first: dt.date, last: dt.date) -> int:
-    """Weeks of the term with at least one school day between two days, both included."""
-    return len({week_of(term, d) for d in school_days(term, last) if d >= first})
 
 
 def joined_during(teacher: Teacher, term: Term) -> bool:
