@@ -80,6 +80,10 @@ class Record:
     TABLE: ClassVar[str] = ""
     KEY: ClassVar[str] = "id"  # what other records name it by
     REFERENCES: ClassVar[tuple[Reference, ...]] = ()
+    # A record with a ``term_id`` moves to the term's archive when the term closes
+    # (models/store/archive.py); False keeps it in the data file (the documents area's
+    # screens read only the data file so far).
+    ARCHIVED: ClassVar[bool] = True
 
     id: int = 0
     created_by: str = ""
@@ -669,9 +673,182 @@ def _is_hhmm(value: str) -> bool:
     return len(value) == 5
 
 
+# -- 文档 documents (models/documents.py holds their rules and queries) ---------------------
+
+DOCUMENT_STATES = ("draft", "submitted", "returned", "approved")
+DOCUMENT_WRITERS = ("leader", "member", "self")  # who writes a kind: a group's leader, a group member, the teacher
+DOCUMENT_REVIEWERS = ("office", "leader")
+DOCUMENT_AUDIENCES = ("research_groups", "prep_groups", "teachers", "research_lessons")
+
+
+@dataclass
+class DocumentKind(Record):
+    """A kind the admin added (or a built-in kind with another writer or reviewer)."""
+
+    TABLE: ClassVar[str] = "document_kinds"
+
+    name: str = ""
+    writer: str = "self"
+    reviewer: str = "leader"
+    active: bool = True
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not self.name.strip():
+            problems.append(Problem("name", t("doc.error.kind_name")))
+        if self.writer not in DOCUMENT_WRITERS:
+            problems.append(Problem("writer", t("doc.error.writer", value=self.writer)))
+        if self.reviewer not in DOCUMENT_REVIEWERS:
+            problems.append(Problem("reviewer", t("doc.error.reviewer", value=self.reviewer)))
+        return problems
+
+
+@dataclass
+class Document(Record):
+    """One document. ``author_id`` wrote it; ``group_id`` is the group it speaks for (group
+    kinds) or the 备课组 of a 集体备课 paper. ``history`` holds the review steps:
+    ``{"at", "by" (teacher id), "action" (submitted/returned/approved), "comment"}``."""
+
+    TABLE: ClassVar[str] = "documents"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("author_id", "teachers"), Reference("group_id", "groups", optional=True))
+    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
+
+    term_id: str = ""
+    kind: str = ""
+    title: str = ""
+    author_id: int = 0
+    group_id: int = 0
+    body: str = ""
+    source: str = ""  # the file it was taken from, if any (its name only)
+    state: str = "draft"
+    history: list[dict] = field(default_factory=list)
+    reading_id: int = 0  # 学习心得: the required reading it is written on
+    prep_id: int = 0  # 共案 / 个案 / 反思: the 集体备课 plan and the unit (its uid)
+    prep_unit: int = 0
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not _valid_term_id(self.term_id):
+            problems.append(Problem("term_id", t("error.term_id", value=self.term_id)))
+        if not self.kind.strip():
+            problems.append(Problem("kind", t("doc.error.kind_required")))
+        if not self.title.strip():
+            problems.append(Problem("title", t("error.required", field=t("doc.field.title"))))
+        if not self.author_id:
+            problems.append(Problem("author_id", t("error.required", field=t("doc.field.author"))))
+        if self.state not in DOCUMENT_STATES:
+            problems.append(Problem("state", t("error.bad_choice", field=t("doc.field.state"), value=self.state,
+                                               choices="、".join(DOCUMENT_STATES))))
+        return problems
+
+    @property
+    def last_step(self) -> dict | None:
+        return self.history[-1] if self.history else None
+
+    def review_comment(self) -> str:
+        """The reviewer's latest comment (returned or approved), for the printout."""
+        for step in reversed(self.history):
+            if step.get("action") in ("returned", "approved") and step.get("comment"):
+                return step["comment"]
+        return ""
+
+
+@dataclass
+class HandIn(Record):
+    """One line of a term's hand-ins: ``kind`` due from ``audience`` by ``due``.
+
+    ``research_lessons`` means one 教学设计 for each 组内研讨课, due on the lesson's day
+    (``due`` is then empty)."""
+
+    TABLE: ClassVar[str] = "handins"
+    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
+
+    term_id: str = ""
+    kind: str = ""
+    audience: str = "teachers"
+    due: str = ""
+    count: int = 1
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not _valid_term_id(self.term_id):
+            problems.append(Problem("term_id", t("error.term_id", value=self.term_id)))
+        if not self.kind.strip():
+            problems.append(Problem("kind", t("doc.error.kind_required")))
+        if self.audience not in DOCUMENT_AUDIENCES:
+            problems.append(Problem("audience", t("doc.error.audience", value=self.audience,
+                                                  choices="、".join(DOCUMENT_AUDIENCES))))
+        if self.audience != "research_lessons" and not is_iso_date(self.due):
+            problems.append(Problem("due", t("error.bad_date", field=t("doc.field.due"), value=self.due)))
+        if not isinstance(self.count, int) or not 1 <= self.count <= 20:
+            problems.append(Problem("count", t("doc.error.count", value=self.count)))
+        return problems
+
+
+@dataclass
+class Reading(Record):
+    """A book or article on the term's required reading list (必读书目)."""
+
+    TABLE: ClassVar[str] = "readings"
+    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
+
+    term_id: str = ""
+    title: str = ""
+    author: str = ""
+    note: str = ""
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not _valid_term_id(self.term_id):
+            problems.append(Problem("term_id", t("error.term_id", value=self.term_id)))
+        if not self.title.strip():
+            problems.append(Problem("title", t("error.required", field=t("doc.field.reading_title"))))
+        return problems
+
+
+# -- 集体备课 (models/prep.py holds its rules and queries) --------------------------------
+
+
+@dataclass
+class PrepPlan(Record):
+    """One 备课组's 集体备课 schedule for one term.
+
+    ``units`` is a list of ``{"uid", "title", "week", "lead_id", "activity_id",
+    "lead_fixed", "comments": [{"by", "at", "text"}]}``; ``uid`` never changes, so
+    documents keep pointing at their unit when units are reordered."""
+
+    TABLE: ClassVar[str] = "prep_plans"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("group_id", "groups"),)
+    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
+
+    term_id: str = ""
+    group_id: int = 0
+    units: list[dict] = field(default_factory=list)
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not _valid_term_id(self.term_id):
+            problems.append(Problem("term_id", t("error.term_id", value=self.term_id)))
+        if not self.group_id:
+            problems.append(Problem("group_id", t("error.required", field=t("prep.field.group"))))
+        uids = [u.get("uid") for u in self.units]
+        if len(set(uids)) != len(uids) or not all(isinstance(u, int) and u > 0 for u in uids):
+            problems.append(Problem("units", t("prep.error.uids")))
+        for unit in self.units:
+            if not str(unit.get("title", "")).strip():
+                problems.append(Problem("units", t("prep.error.unit_title")))
+                break
+        return problems
+
+    def unit(self, uid: int) -> dict | None:
+        return next((u for u in self.units if u.get("uid") == uid), None)
+
+
 # The one list of record types: the store's tables, what `jiaoyan check` validates and
 # follows references in (models/store/integrity.py). A new record type is one entry here.
 RECORD_TYPES: tuple[type[Record], ...] = (
     Term, Teacher, Group, Activity, Observation, Pairing, MentorMeeting, Outcome, Policy,
+    Document, DocumentKind, HandIn, Reading, PrepPlan,
 )
 TABLES = {cls.TABLE: cls for cls in RECORD_TYPES}
