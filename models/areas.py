@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Policy, Project, Record,
-                            Teacher, Term, Training)
+from models.records import (Activity, Document, DocumentKind, Group, HandIn, MentorMeeting, Observation, Outcome,
+                            Pairing, Policy, PrepPlan, Project, Reading, Record, Teacher, Term, Training)
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,7 @@ AREAS: tuple[Area, ...] = (
     Area("observations", (Observation,)),
     Area("mentoring", (Pairing, MentorMeeting)),
     Area("dashboard", (Outcome, Policy)),
-    # Its record types (Document, PrepPlan …) live in models/documents.py and models/prep.py
-    # for now (RECORD_TYPES there), beside their rules.
-    Area("documents", ()),
+    Area("documents", (Document, DocumentKind, HandIn, Reading, PrepPlan)),
     Area("research", (Project, Training)),  # 课题与学时 (issue 18)
 )
 

@@ -31,21 +31,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import ClassVar
+from dataclasses import dataclass
 
 from models import clock
 from models.errors import PermissionDenied
 from models.i18n import t
-from models.records import Group, Observation, Problem, Record, Teacher, Term, Activity, _valid_term_id
+from models.records import Group, Observation, Record, Teacher, Term, Activity, _valid_term_id
+# The records live in the one record list (models/records.py) with every other type.
+from models.records import (DOCUMENT_AUDIENCES as AUDIENCES, DOCUMENT_REVIEWERS as REVIEWERS,
+                            DOCUMENT_STATES as STATES, DOCUMENT_WRITERS as WRITERS, Document, DocumentKind,
+                            HandIn, Reading)
 
-STATES = ("draft", "submitted", "returned", "approved")
 EDITABLE_STATES = ("draft", "returned")
 HANDED_IN_STATES = ("submitted", "approved")
-WRITERS = ("leader", "member", "self")  # who writes a kind: a group's leader, a group member, the teacher
-REVIEWERS = ("office", "leader")
-AUDIENCES = ("research_groups", "prep_groups", "teachers", "research_lessons")
 # What an author may change in their own draft; the rest (state, history, author) is the workflow's.
 CONTENT_FIELDS = frozenset({"title", "body", "kind", "term_id", "group_id", "reading_id", "source",
                             "prep_id", "prep_unit"})
@@ -79,136 +77,6 @@ BUILTIN_KINDS: tuple[Kind, ...] = (
 )
 
 
-def _is_iso(value: str) -> bool:
-    try:
-        dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-@dataclass
-class DocumentKind(Record):
-    """A kind the admin added (or a built-in kind with another writer or reviewer)."""
-
-    TABLE: ClassVar[str] = "document_kinds"
-
-    name: str = ""
-    writer: str = "self"
-    reviewer: str = "leader"
-    active: bool = True
-
-    def validate(self) -> list[Problem]:
-        problems: list[Problem] = []
-        if not self.name.strip():
-            problems.append(Problem("name", t("doc.error.kind_name")))
-        if self.writer not in WRITERS:
-            problems.append(Problem("writer", t("doc.error.writer", value=self.writer)))
-        if self.reviewer not in REVIEWERS:
-            problems.append(Problem("reviewer", t("doc.error.reviewer", value=self.reviewer)))
-        return problems
-
-
-@dataclass
-class Document(Record):
-    """One document. ``author_id`` wrote it; ``group_id`` is the group it speaks for (group
-    kinds) or the 备课组 of a 集体备课 paper. ``history`` holds the review steps:
-    ``{"at", "by" (teacher id), "action" (submitted/returned/approved), "comment"}``."""
-
-    TABLE: ClassVar[str] = "documents"
-
-    term_id: str = ""
-    kind: str = ""
-    title: str = ""
-    author_id: int = 0
-    group_id: int = 0
-    body: str = ""
-    source: str = ""  # the file it was taken from, if any (its name only)
-    state: str = "draft"
-    history: list[dict] = field(default_factory=list)
-    reading_id: int = 0  # 学习心得: the required reading it is written on
-    prep_id: int = 0  # 共案 / 个案 / 反思: the 集体备课 plan and the unit (its uid)
-    prep_unit: int = 0
-
-    def validate(self) -> list[Problem]:
-        problems: list[Problem] = []
-        if not _valid_term_id(self.term_id):
-            problems.append(Problem("term_id", t("error.term_id", value=self.term_id)))
-        if not self.kind.strip():
-            problems.append(Problem("kind", t("doc.error.kind_required")))
-        if not self.title.strip():
-            problems.append(Problem("title", t("error.required", field=t("doc.field.title"))))
-        if not self.author_id:
-            problems.append(Problem("author_id", t("error.required", field=t("doc.field.author"))))
-        if self.state not in STATES:
-            problems.append(Problem("state", t("error.bad_choice", field=t("doc.field.state"), value=self.state,
-                                               choices="、".join(STATES))))
-        return problems
-
-    @property
-    def last_step(self) -> dict | None:
-        return self.history[-1] if self.history else None
-
-    def review_comment(self) -> str:
-        """The reviewer's latest comment (returned or approved), for the printout."""
-        for step in reversed(self.history):
-            if step.get("action") in ("returned", "approved") and step.get("comment"):
-                return step["comment"]
-        return ""
-
-
-@dataclass
-class HandIn(Record):
-    """One line of a term's hand-ins: ``kind`` due from ``audience`` by ``due``.
-
-    ``research_lessons`` means one 教学设计 for each 组内研讨课, due on the lesson's day
-    (``due`` is then empty)."""
-
-    TABLE: ClassVar[str] = "handins"
-
-    term_id: str = ""
-    kind: str = ""
-    audience: str = "teachers"
-    due: str = ""
-    count: int = 1
-
-    def validate(self) -> list[Problem]:
-        problems: list[Problem] = []
-        if not _valid_term_id(self.term_id):
-            problems.append(Problem("term_id", t("error.term_id", value=self.term_id)))
-        if not self.kind.strip():
-            problems.append(Problem("kind", t("doc.error.kind_required")))
-        if self.audience not in AUDIENCES:
-            problems.append(Problem("audience", t("doc.error.audience", value=self.audience,
-                                                  choices="、".join(AUDIENCES))))
-        if self.audience != "research_lessons" and not _is_iso(self.due):
-            problems.append(Problem("due", t("error.bad_date", field=t("doc.field.due"), value=self.due)))
-        if not isinstance(self.count, int) or not 1 <= self.count <= 20:
-            problems.append(Problem("count", t("doc.error.count", value=self.count)))
-        return problems
-
-
-@dataclass
-class Reading(Record):
-    """A book or article on the term's required reading list (必读书目)."""
-
-    TABLE: ClassVar[str] = "readings"
-
-    term_id: str = ""
-    title: str = ""
-    author: str = ""
-    note: str = ""
-
-    def validate(self) -> list[Problem]:
-        problems: list[Problem] = []
-        if not _valid_term_id(self.term_id):
-            problems.append(Problem("term_id", t("error.term_id", value=self.term_id)))
-        if not self.title.strip():
-            problems.append(Problem("title", t("error.required", field=t("doc.field.reading_title"))))
-        return problems
-
-
-RECORD_TYPES: tuple[type[Record], ...] = (Document, DocumentKind, HandIn, Reading)
 
 
 # -- kinds ----------------------------------------------------------------------------------

@@ -31,8 +31,8 @@ from models import documents, prep
 from models.i18n import t
 from models.activities import attendees_of
 from models.people import leaders_of, teacher_by_login  # teacher_by_login: imported from here too
-from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Project, Record,
-                            Teacher, Training)
+from models.records import (Activity, Document, DocumentKind, Group, HandIn, MentorMeeting, Observation, Outcome,
+                            Pairing, PrepPlan, Project, Reading, Record, Teacher, Training)
 from models.errors import PermissionDenied
 
 ACTIONS = ("insert", "update", "delete")
@@ -141,11 +141,10 @@ def _area_rules() -> dict:
     required reading are the office's. 集体备课: the group's leader sets the schedule,
     members add their own comments."""
     rules = {}
-    for cls in documents.RECORD_TYPES:
+    for cls in (Document, DocumentKind, HandIn, Reading):
         rules[cls.TABLE] = (documents.check_document_change, documents.has_full_rights,
                             documents.DocumentRefused)
-    for cls in prep.RECORD_TYPES:
-        rules[cls.TABLE] = (prep.check_prep_change, _prep_full_rights, prep.PrepRefused)
+    rules[PrepPlan.TABLE] = (prep.check_prep_change, _prep_full_rights, prep.PrepRefused)
     return rules
 
 

@@ -16,51 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import ClassVar
 
 from models import clock
 from models.errors import PermissionDenied
 from models.i18n import t
-from models.records import Activity, Group, Problem, Record, Teacher, Term, _valid_term_id
+from models.records import Activity, Group, PrepPlan, Record, Teacher, Term  # PrepPlan: in the one record list
 
 UNIT_KEYS = ("uid", "title", "week", "lead_id", "activity_id", "lead_fixed", "comments")
 
 
-@dataclass
-class PrepPlan(Record):
-    """One 备课组's 集体备课 schedule for one term.
-
-    ``units`` is a list of ``{"uid", "title", "week", "lead_id", "activity_id",
-    "lead_fixed", "comments": [{"by", "at", "text"}]}``; ``uid`` never changes, so
-    documents keep pointing at their unit when units are reordered."""
-
-    TABLE: ClassVar[str] = "prep_plans"
-
-    term_id: str = ""
-    group_id: int = 0
-    units: list[dict] = field(default_factory=list)
-
-    def validate(self) -> list[Problem]:
-        problems: list[Problem] = []
-        if not _valid_term_id(self.term_id):
-            problems.append(Problem("term_id", t("error.term_id", value=self.term_id)))
-        if not self.group_id:
-            problems.append(Problem("group_id", t("error.required", field=t("prep.field.group"))))
-        uids = [u.get("uid") for u in self.units]
-        if len(set(uids)) != len(uids) or not all(isinstance(u, int) and u > 0 for u in uids):
-            problems.append(Problem("units", t("prep.error.uids")))
-        for unit in self.units:
-            if not str(unit.get("title", "")).strip():
-                problems.append(Problem("units", t("prep.error.unit_title")))
-                break
-        return problems
-
-    def unit(self, uid: int) -> dict | None:
-        return next((u for u in self.units if u.get("uid") == uid), None)
-
-
-RECORD_TYPES: tuple[type[Record], ...] = (PrepPlan,)
 
 
 def new_unit(plan: PrepPlan, title: str, week: int = 0, lead_id: int = 0, activity_id: int = 0) -> dict:

@@ -37,7 +37,9 @@ OUTCOME_KINDS = (
     "教学反思", "教学随笔", "教学案例", "教学论文", "课题",
     "获奖", "读书笔记", "教学设计", "公开课",
 )
-OUTCOME_LEVELS = ("校级", "区级", "市级", "省级", "国家级")
+OUTCOME_LEVELS = ("校级", "区/县级", "市级", "省级", "国家级")
+# Levels as older files (and people) write them: read as the level they mean.
+LEVEL_ALIASES = {"区级": "区/县级", "县级": "区/县级", "区县级": "区/县级", "": "校级"}
 EVALUATION_GRADES = ("优秀", "合格", "待改进")
 TERM_STATUSES = ("open", "archived")
 PROJECT_STAGES = ("立项", "开题", "中期", "结题")  # 课题 stages, in order
@@ -82,6 +84,10 @@ class Record:
     TABLE: ClassVar[str] = ""
     KEY: ClassVar[str] = "id"  # what other records name it by
     REFERENCES: ClassVar[tuple[Reference, ...]] = ()
+    # A record with a ``term_id`` moves to the term's archive when the term closes
+    # (models/store/archive.py); False keeps it in the data file (the documents area's
+    # screens read only the data file so far).
+    ARCHIVED: ClassVar[bool] = True
 
     id: int = 0
     created_by: str = ""
@@ -478,7 +484,10 @@ class Outcome(Record):
     level: str = "校级"
     award: str = ""
     date: str = ""
-    points: float = 0.0
+    points: float = 0.0  # the points when it was saved; the figures use models/points.py (the policy now)
+
+    def __post_init__(self) -> None:
+        self.level = normalize_level(self.level)
 
     def validate(self) -> list[Problem]:
         problems: list[Problem] = []
@@ -489,6 +498,12 @@ class Outcome(Record):
         _choice(problems, "level", self.level, OUTCOME_LEVELS, "field.level")
         _date(problems, "date", self.date, "field.date")
         return problems
+
+
+def normalize_level(level: str) -> str:
+    """A level as stored or typed (``区级``, ``县级``, none at all) → one of OUTCOME_LEVELS."""
+    level = (level or "").strip()
+    return LEVEL_ALIASES.get(level, level)
 
 
 def default_periods() -> list[dict[str, str]]:
@@ -508,8 +523,18 @@ def default_point_table() -> dict[str, float]:
     return {
         "教学反思": 0.5, "教学随笔": 0.5, "读书笔记": 0.5, "教学设计": 1.0,
         "教学案例": 1.0, "公开课": 1.0, "教学论文": 2.0, "课题": 3.0, "获奖": 1.0,
-        "award_bonus": 2.0,  # an award adds 2 points on top of the kind's own
+        "award_bonus": 2.0,  # an award adds 2 points on top of the kind's own (at 校级; see award_points)
     }
+
+
+def default_level_points() -> dict[str, float]:
+    """What an outcome at a level adds to its kind's own points (校级 adds nothing)."""
+    return {"校级": 0.0, "区/县级": 1.0, "市级": 2.0, "省级": 3.0, "国家级": 4.0}
+
+
+def default_award_points(school: float = 2.0) -> dict[str, float]:
+    """What an award adds, by its level: a district award more than a school one."""
+    return {"校级": school, "区/县级": school + 1, "市级": school + 2, "省级": school + 3, "国家级": school + 4}
 
 
 @dataclass
@@ -529,6 +554,10 @@ class Policy(Record):
     mentees_per_mentor: int = 2
     demo_lesson_deadline_weeks: int = 4
     points: dict[str, float] = field(default_factory=default_point_table)
+    # -- 积分 by level and deductions (issue 18): see points_for and models/points.py --
+    level_points: dict[str, float] = field(default_factory=default_level_points)
+    award_points: dict[str, float] = field(default_factory=default_award_points)
+    absence_deduction: float = 0.0  # taken per research activity missed without leave; 0: the school deducts nothing
     periods: list[dict[str, str]] = field(default_factory=default_periods)
     subjects: list[str] = field(
         default_factory=lambda: ["语文", "数学", "英语", "科学", "音乐", "美术", "体育", "信息技术", "道德与法治"]
@@ -562,12 +591,29 @@ class Policy(Record):
         figures = [self.observation_quota_by_role[r] for r in roles if r in self.observation_quota_by_role]
         return max(figures, default=self.observation_quota)
 
-    def points_for(self, kind: str, award: str = "") -> float:
-        """An outcome's points from the point table: the kind's own, plus the bonus for an award."""
-        points = float(self.points.get(kind, 0.0))
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], record_id: int = 0) -> "Policy":
+        """A policy saved before levels counted keeps its own award bonus: it becomes the
+        school-level award and each level above adds one more point."""
+        policy = super().from_dict(data, record_id)
+        if "award_points" not in data and isinstance(policy.points, dict):
+            policy.award_points = default_award_points(float(policy.points.get("award_bonus", 2.0) or 0.0))
+        return policy
+
+    def points_parts(self, kind: str, award: str = "", level: str = "校级") -> tuple[float, float, float]:
+        """(the kind's own, what the level adds, what the award adds) from the point table.
+        An award counts by its level (award_points); an outcome without one gets the
+        level's own addition (level_points)."""
+        level = normalize_level(level)
+        own = float(self.points.get(kind, 0.0))
         if award.strip():
-            points += float(self.points.get("award_bonus", 0.0))
-        return points
+            fallback = self.points.get("award_bonus", 0.0) if level == "校级" else 0.0
+            return own, 0.0, float(self.award_points.get(level, fallback))
+        return own, float(self.level_points.get(level, 0.0)), 0.0
+
+    def points_for(self, kind: str, award: str = "", level: str = "校级") -> float:
+        """An outcome's points: the kind's own, plus its level's or its award's (points_parts)."""
+        return sum(self.points_parts(kind, award, level))
 
     def validate(self) -> list[Problem]:
         problems: list[Problem] = []
@@ -581,6 +627,14 @@ class Policy(Record):
             "minutes_due_days": self.minutes_due_days,
             "new_teacher_speaker_weeks": self.new_teacher_speaker_weeks,
         }
+        for name, table in (("level_points", self.level_points), ("award_points", self.award_points)):
+            for level, value in table.items():
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value > 1000:
+                    problems.append(Problem(name, t("error.bad_count", field=f"{name}.{level}", value=value)))
+        deduction = self.absence_deduction
+        if isinstance(deduction, bool) or not isinstance(deduction, (int, float)) or not 0 <= deduction <= 100:
+            problems.append(Problem("absence_deduction", t("error.bad_count", field="absence_deduction",
+                                                           value=deduction)))
         for name, value in {**numbers, **self.observation_quota_by_role}.items():
             if not isinstance(value, int) or value < 0 or value > 500:
                 problems.append(Problem(name, t("error.bad_count", field=name, value=value)))
@@ -668,6 +722,178 @@ def _is_hhmm(value: str) -> bool:
     except (TypeError, ValueError):
         return False
     return len(value) == 5
+
+
+# -- 文档 documents (models/documents.py holds their rules and queries) ---------------------
+
+DOCUMENT_STATES = ("draft", "submitted", "returned", "approved")
+DOCUMENT_WRITERS = ("leader", "member", "self")  # who writes a kind: a group's leader, a group member, the teacher
+DOCUMENT_REVIEWERS = ("office", "leader")
+DOCUMENT_AUDIENCES = ("research_groups", "prep_groups", "teachers", "research_lessons")
+
+
+@dataclass
+class DocumentKind(Record):
+    """A kind the admin added (or a built-in kind with another writer or reviewer)."""
+
+    TABLE: ClassVar[str] = "document_kinds"
+
+    name: str = ""
+    writer: str = "self"
+    reviewer: str = "leader"
+    active: bool = True
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not self.name.strip():
+            problems.append(Problem("name", t("doc.error.kind_name")))
+        if self.writer not in DOCUMENT_WRITERS:
+            problems.append(Problem("writer", t("doc.error.writer", value=self.writer)))
+        if self.reviewer not in DOCUMENT_REVIEWERS:
+            problems.append(Problem("reviewer", t("doc.error.reviewer", value=self.reviewer)))
+        return problems
+
+
+@dataclass
+class Document(Record):
+    """One document. ``author_id`` wrote it; ``group_id`` is the group it speaks for (group
+    kinds) or the 备课组 of a 集体备课 paper. ``history`` holds the review steps:
+    ``{"at", "by" (teacher id), "action" (submitted/returned/approved), "comment"}``."""
+
+    TABLE: ClassVar[str] = "documents"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("author_id", "teachers"), Reference("group_id", "groups", optional=True))
+    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
+
+    term_id: str = ""
+    kind: str = ""
+    title: str = ""
+    author_id: int = 0
+    group_id: int = 0
+    body: str = ""
+    source: str = ""  # the file it was taken from, if any (its name only)
+    state: str = "draft"
+    history: list[dict] = field(default_factory=list)
+    reading_id: int = 0  # 学习心得: the required reading it is written on
+    prep_id: int = 0  # 共案 / 个案 / 反思: the 集体备课 plan and the unit (its uid)
+    prep_unit: int = 0
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not _valid_term_id(self.term_id):
+            problems.append(Problem("term_id", t("error.term_id", value=self.term_id)))
+        if not self.kind.strip():
+            problems.append(Problem("kind", t("doc.error.kind_required")))
+        if not self.title.strip():
+            problems.append(Problem("title", t("error.required", field=t("doc.field.title"))))
+        if not self.author_id:
+            problems.append(Problem("author_id", t("error.required", field=t("doc.field.author"))))
+        if self.state not in DOCUMENT_STATES:
+            problems.append(Problem("state", t("error.bad_choice", field=t("doc.field.state"), value=self.state,
+                                               choices="、".join(DOCUMENT_STATES))))
+        return problems
+
+    @property
+    def last_step(self) -> dict | None:
+        return self.history[-1] if self.history else None
+
+    def review_comment(self) -> str:
+        """The reviewer's latest comment (returned or approved), for the printout."""
+        for step in reversed(self.history):
+            if step.get("action") in ("returned", "approved") and step.get("comment"):
+                return step["comment"]
+        return ""
+
+
+@dataclass
+class HandIn(Record):
+    """One line of a term's hand-ins: ``kind`` due from ``audience`` by ``due``.
+
+    ``research_lessons`` means one 教学设计 for each 组内研讨课, due on the lesson's day
+    (``due`` is then empty)."""
+
+    TABLE: ClassVar[str] = "handins"
+    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
+
+    term_id: str = ""
+    kind: str = ""
+    audience: str = "teachers"
+    due: str = ""
+    count: int = 1
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not _valid_term_id(self.term_id):
+            problems.append(Problem("term_id", t("error.term_id", value=self.term_id)))
+        if not self.kind.strip():
+            problems.append(Problem("kind", t("doc.error.kind_required")))
+        if self.audience not in DOCUMENT_AUDIENCES:
+            problems.append(Problem("audience", t("doc.error.audience", value=self.audience,
+                                                  choices="、".join(DOCUMENT_AUDIENCES))))
+        if self.audience != "research_lessons" and not is_iso_date(self.due):
+            problems.append(Problem("due", t("error.bad_date", field=t("doc.field.due"), value=self.due)))
+        if not isinstance(self.count, int) or not 1 <= self.count <= 20:
+            problems.append(Problem("count", t("doc.error.count", value=self.count)))
+        return problems
+
+
+@dataclass
+class Reading(Record):
+    """A book or article on the term's required reading list (必读书目)."""
+
+    TABLE: ClassVar[str] = "readings"
+    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
+
+    term_id: str = ""
+    title: str = ""
+    author: str = ""
+    note: str = ""
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not _valid_term_id(self.term_id):
+            problems.append(Problem("term_id", t("error.term_id", value=self.term_id)))
+        if not self.title.strip():
+            problems.append(Problem("title", t("error.required", field=t("doc.field.reading_title"))))
+        return problems
+
+
+# -- 集体备课 (models/prep.py holds its rules and queries) --------------------------------
+
+
+@dataclass
+class PrepPlan(Record):
+    """One 备课组's 集体备课 schedule for one term.
+
+    ``units`` is a list of ``{"uid", "title", "week", "lead_id", "activity_id",
+    "lead_fixed", "comments": [{"by", "at", "text"}]}``; ``uid`` never changes, so
+    documents keep pointing at their unit when units are reordered."""
+
+    TABLE: ClassVar[str] = "prep_plans"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("group_id", "groups"),)
+    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
+
+    term_id: str = ""
+    group_id: int = 0
+    units: list[dict] = field(default_factory=list)
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not _valid_term_id(self.term_id):
+            problems.append(Problem("term_id", t("error.term_id", value=self.term_id)))
+        if not self.group_id:
+            problems.append(Problem("group_id", t("error.required", field=t("prep.field.group"))))
+        uids = [u.get("uid") for u in self.units]
+        if len(set(uids)) != len(uids) or not all(isinstance(u, int) and u > 0 for u in uids):
+            problems.append(Problem("units", t("prep.error.uids")))
+        for unit in self.units:
+            if not str(unit.get("title", "")).strip():
+                problems.append(Problem("units", t("prep.error.unit_title")))
+                break
+        return problems
+
+    def unit(self, uid: int) -> dict | None:
+        return next((u for u in self.units if u.get("uid") == uid), None)
 
 
 @dataclass
@@ -758,6 +984,7 @@ class Training(Record):
 # The one list of record types: the store's tables, what `jiaoyan check` validates and
 # follows references in (models/store/integrity.py). A new record type is one entry here.
 RECORD_TYPES: tuple[type[Record], ...] = (
-    Term, Teacher, Group, Activity, Observation, Pairing, MentorMeeting, Outcome, Policy, Project, Training,
+    Term, Teacher, Group, Activity, Observation, Pairing, MentorMeeting, Outcome, Policy,
+    Document, DocumentKind, HandIn, Reading, PrepPlan, Project, Training,
 )
 TABLES = {cls.TABLE: cls for cls in RECORD_TYPES}

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from models.errors import InputError
 from models.i18n import t
-from models.records import (PROJECT_STAGES, Activity, Policy, Project, Teacher, Term, Training)
+from models.records import (PROJECT_STAGES, Activity, Policy, Project, Teacher, Term, Training, normalize_level)
 
 STAGE_SPACING_DAYS = {"开题": 60}  # 开题 about two months after 立项; 中期 half way; 结题 at the planned end
 
@@ -86,7 +86,7 @@ def new_project(*, number: str, title: str, level: str, host_id: int, member_ids
                 planned_end: str = "") -> Project:
     """A project with its four stages planned (dates as :func:`default_stages` puts them)."""
     members = [m for m in dict.fromkeys(member_ids) if m and m != host_id]
-    project = Project(number=number.strip(), title=title.strip(), level=level, host_id=host_id,
+    project = Project(number=number.strip(), title=title.strip(), level=normalize_level(level), host_id=host_id,
                       member_ids=members, start=start, planned_end=planned_end)
     problems = project.validate()
     if problems:

@@ -288,8 +288,6 @@ MESSAGES = {
     "calendar.key.record": ("记录表", "Record"),
     "calendar.record.title": ("教研活动记录表（Word）", "Activity record sheet (Word)"),
     "calendar.record.hint": ("写到哪个文件？按已保存的内容生成；回车写入，Esc 返回。", "Write to which file? Made from what is saved; enter writes, Esc goes back."),
-    "calendar.record.bad_path": ("请写一个以 .docx 结尾的文件路径（现在是“{value}”）。", "Give a path ending in .docx (not “{value}”)."),
-    "calendar.record.no_folder": ("没有文件夹 {folder}，请先建好或换一个路径。", "There is no folder {folder}: make it or choose another path."),
     "calendar.record.done": ("记录表已写入 {path}", "Record sheet written to {path}"),
     # 教研制度: the activity rules (issue 16)
     "dashboard.policy.activities": ("教研活动", "Research activities"),

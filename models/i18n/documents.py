@@ -244,7 +244,7 @@ MESSAGES = {
     "doc.cli.written": ("已写入 {path}", "Wrote {path}"),
     "doc.cli.write_failed": ("写不了 {path}：{error}", "Cannot write {path}: {error}"),
     "doc.key.print": ("打印", "Print"),
-    "doc.print.path_prompt": ("保存为 Word 文件（回车保存，esc 取消）：", "Save as a Word file (enter saves, esc cancels):"),
+    "doc.print.path_prompt": ("打印为 Word 文件", "Print to a Word file"),
     "prep.day_line": ("集体备课：{unit}（主备人 {lead}）", "Collective prep: {unit} (lead {lead})"),
     "handins.col.audience": ("由谁交", "From"),
     "handins.title.seed": ("{term} 的上交要求（学校制度的默认规则；教导处按 n 增加、d 删除）",

@@ -264,12 +264,6 @@ MESSAGES = {
     # the Word pages (听课记录表, 听课本)
     "observations.key.word": ("Word记录表", "Word page"),
     "observations.key.notebook": ("听课本", "Notebook"),
-    "observations.word.hint": ("写入的 Word 文件（.docx，A4）：回车写入，Esc 取消", "The Word file (.docx, A4) to write: enter writes it, escape cancels"),
-    "observations.word.no_path": ("请填写文件名，如 ~/听课记录表.docx。", "Type a file name, e.g. ~/observation.docx."),
-    "observations.word.no_folder": ("文件夹 {folder} 不存在。", "The folder {folder} does not exist."),
-    "observations.word.exists": ("{path} 已存在：再按一次回车替换它，或改个文件名。", "{path} exists: press enter again to replace it, or change the name."),
-    "observations.word.failed": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
-    "observations.word.written": ("已写入 {path}", "Written: {path}"),
     "observations.word.no_term": ("没有可打印的学期。", "No term to print."),
     "observations.word.record_title": ("打印听课记录表", "Print the observation page"),
     "observations.word.record_file": ("听课记录表-{id}.docx", "observation-{id}.docx"),

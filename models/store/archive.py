@@ -40,10 +40,11 @@ R = TypeVar("R", bound=Record)
 
 ARCHIVE_FORMAT = 1
 # The records that belong to one term and move with it: every type of the one record
-# list (models/records.py) with a ``term_id`` of its own (the Term itself stays).
+# list (models/records.py) with a ``term_id`` of its own (the Term itself stays), unless
+# the type says it stays (``ARCHIVED = False``).
 TERM_RECORD_TYPES: tuple[type[Record], ...] = tuple(
     cls for cls in RECORD_TYPES
-    if cls is not Term and "term_id" in {f.name for f in dataclasses.fields(cls)})
+    if cls is not Term and cls.ARCHIVED and "term_id" in {f.name for f in dataclasses.fields(cls)})
 
 
 class CannotClose(InputError, ValueError):

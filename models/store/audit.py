@@ -18,7 +18,9 @@ from typing import Any
 from models.i18n import has, t
 
 _STAMPS = ("created_by", "created_at", "updated_by", "updated_at", "version")
-VALUE_WIDTH = 60  # characters of one value shown before it is cut with …
+VALUE_WIDTH = 60
+SIGN_IN_ACTIONS = frozenset({"signin", "signin_failed", "signin_locked", "signout", "password_set",
+                             "password_changed"})  # characters of one value shown before it is cut with …
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,9 @@ def describe(entry: dict[str, Any], names: Names | None = None) -> AuditLine:
     name = (names.logins or {}).get(raw_who, "") if names else ""
     if name:  # the name people know, with the login(s) the log keeps
         who = f"{name}（{raw_who}）" if who == raw_who else f"{name}（{raw_who}，{uid}）"
+    if action in SIGN_IN_ACTIONS:  # the browser door (models/passwords.py): from which address
+        return AuditLine(int(entry.get("id", 0) or 0), str(entry.get("at", "")), who, label,
+                         str(entry.get("address") or ""), (), name=name)
     if action in ("restore", "backup"):
         return AuditLine(int(entry.get("id", 0) or 0), str(entry.get("at", "")), who, label,
                          str(entry.get("source") or entry.get("path") or ""), (), name=name)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from models.i18n import has, t
-from models.records import RECORD_TYPES, TABLES, Group, Record, Teacher, is_iso_date
+from models.records import RECORD_TYPES, TABLES, Record, Teacher, is_iso_date
 from models.store.changelog import ChangeLog
 from models.store.storage import (
     AUDIT_TABLE, META_TABLE, SCHEMA_VERSION, DataFileError, Store, newest_good_backup, parse_file, read_verdict,
@@ -148,20 +148,6 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-@functools.cache
-def known_tables() -> dict[str, type[Record]]:
-    """Every record type the file may hold: the list in models/records.py, and the areas
-    that keep their own list beside it (documents, collective preparation)."""
-    tables = dict(TABLES)
-    for module_name in ("models.documents", "models.prep"):
-        try:
-            module = __import__(module_name, fromlist=["RECORD_TYPES"])
-        except ImportError:
-            continue
-        tables.update({cls.TABLE: cls for cls in getattr(module, "RECORD_TYPES", ())})
-    return tables
-
-
 def structure_problems(data: dict[str, Any], full: bool = True) -> list[str]:
     """Problems of the raw tables: the meta record, and every record's shape and types
     (and, when ``full``, each record's own rules)."""
@@ -171,7 +157,7 @@ def structure_problems(data: dict[str, Any], full: bool = True) -> list[str]:
         problems.append(t("check.no_meta"))
     elif not isinstance(meta.get("schema_version"), int) or isinstance(meta.get("schema_version"), bool):
         problems.append(t("check.schema", version=meta.get("schema_version"), ours=SCHEMA_VERSION))
-    tables = known_tables()
+    tables = TABLES
     for name, table in data.items():
         if name in (META_TABLE, AUDIT_TABLE):
             continue
@@ -258,32 +244,6 @@ def check_file(path: Path) -> list[str]:
                               second=teacher.id))
         logins.setdefault(teacher.login, teacher.id)
     problems.extend(reference_problems(store))
-    # Documents and 集体备课 keep their record types beside their rules (models/documents.py,
-    # models/prep.py), not yet in the one record list: their references are checked here.
-    teachers = {x.id for x in store.all(Teacher)}
-    groups = {x.id for x in store.all(Group)}
-
-    def bad_ref(kind: str, record_id: int, field: str, value: object) -> None:
-        problems.append(t("check.bad_reference", kind=kind, id=record_id, field=field, value=value))
-
-    problems += _documents_problems(store, teachers, groups, bad_ref)
-    return problems
-
-
-def _documents_problems(store, teachers: set[int], groups: set[int], bad_ref) -> list[str]:
-    """References of documents and 集体备课 (models/documents.py, models/prep.py); their
-    shapes and rules are checked with every other table's in structure_problems."""
-    from models import documents, prep
-
-    problems: list[str] = []
-    for document in store.all(documents.Document):
-        if document.author_id not in teachers:
-            bad_ref("Document", document.id, "author_id", document.author_id)
-        if document.group_id and document.group_id not in groups:
-            bad_ref("Document", document.id, "group_id", document.group_id)
-    for plan in store.all(prep.PrepPlan):
-        if plan.group_id not in groups:
-            bad_ref("PrepPlan", plan.id, "group_id", plan.group_id)
     return problems
 
 

@@ -81,3 +81,16 @@ def test_round_trip_through_dict_ignores_unknown_keys(cls):
     data = record.to_dict()
     data["from_a_newer_version"] = 1
     assert cls.from_dict(data, 7) == record.copy(id=7)
+
+
+def test_one_record_list_and_every_type_in_one_area():
+    """models/records.py's RECORD_TYPES is the one list (check, archive, permissions read
+    it); each type belongs to exactly one area of models/areas.py."""
+    from models.areas import AREAS
+    from models.records import RECORD_TYPES, TABLES
+
+    assert len(TABLES) == len(RECORD_TYPES)
+    for cls in RECORD_TYPES:
+        owners = [area.name for area in AREAS if cls in area.records]
+        assert len(owners) == 1, (cls.__name__, owners)
+    assert {cls for area in AREAS for cls in area.records} == set(RECORD_TYPES)

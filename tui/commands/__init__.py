@@ -1,6 +1,6 @@
 """Subcommands of ``jiaoyan``: ``core`` (init, check, backup, restore, keys), one module
 per area that has commands (``tui/commands/NAME.py`` for an area of models/areas.py,
-found by its name), ``access`` (audit, doctor) and ``templates`` (Word templates). Each has
+found by its name), ``access`` (audit, doctor) and ``templates`` (Word templates), ``serve`` (serve, passwd). Each has
 ``register(tree: CommandTree)`` and sets ``handler`` on its parsers; ``common`` holds
 what they share (the session, --term, writing the output)."""
 
@@ -8,7 +8,7 @@ import importlib
 import importlib.util
 
 from models.areas import AREA_NAMES
-from tui.commands import access, core, remind, templates
+from tui.commands import access, core, remind, serve, templates
 
 
 def _area_modules() -> list:
@@ -16,5 +16,5 @@ def _area_modules() -> list:
     return [importlib.import_module(name) for name in names if importlib.util.find_spec(name) is not None]
 
 
-# templates (the school's Word templates) and remind (reminders) are not areas.
-COMMAND_MODULES = [core, *_area_modules(), access, templates, remind]
+# templates (the school's Word templates), remind (reminders) and serve (the browser door) are not areas.
+COMMAND_MODULES = [core, *_area_modules(), access, templates, remind, serve]
