@@ -218,7 +218,7 @@ class DashboardScreen(AreaScreen):
         keep = options.highlighted
         options.clear_options()
         symbols = {"behind": "▼", "not_observed": "○", "demo": "◆", "pairing": "◇", "theme": "✘",
-                   "not_held": "□", "minutes": "✎", "leave": "?"}
+                   "not_held": "□", "minutes": "✎", "leave": "?", "stage": "◎"}
         for index, (kind, line, _) in enumerate(self._attention):
             label = Text(symbols[kind] + " ", style="bold red")
             label.append(line)

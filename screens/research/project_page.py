@@ -26,35 +26,15 @@ from screens.widgets.table_cursor import cursor_key, restore_cursor
 
 
 def print_project(screen, project: Project) -> None:
-    """Ask where to save the Word file (the export folder by default), then write it."""
-    from pathlib import Path
+    """Ask where to save the Word file (the person's export folder by default) and write it:
+    the one save dialog (screens/dialogs/save_path.py), the one registry and Word builder."""
+    from models.exports.project_record import default_project_name, project_report
+    from models.exports.registry import render
+    from screens.dialogs.save_path import SavePathDialog
 
-    from models.exports.project_record import default_project_name
-    from screens.documents.prep import LineDialog
-
-    app = screen.app
-
-    def chosen(path: str | None) -> None:
-        if path:
-            screen.run_worker(lambda: _write(app, project, Path(path).expanduser()), thread=True,
-                              exclusive=True, group="project-print")
-
-    default = str(app.export_folder / default_project_name(project))
-    app.push_screen(LineDialog(t("doc.print.path_prompt"), value=default), chosen)
-
-
-def _write(app, project: Project, path) -> None:
-    from models.exports.project_record import project_report
-    from models.exports.registry import render, save
-
-    try:
-        save(path, render(project_report(app.store, project), "docx"))
-    except OSError as error:
-        app.call_from_thread(app.notify, t("doc.cli.write_failed", path=path, error=error.strerror or error),
-                             severity="error", markup=False)
-        return
-    app.call_from_thread(app.notify, t("doc.cli.written", path=path), markup=False)
-    app.call_from_thread(app.announce_download, path)
+    store = screen.app.store
+    screen.app.push_screen(SavePathDialog(t("doc.print.path_prompt"), default_project_name(project),
+                                          lambda: render(project_report(store, project), "docx")))
 
 
 class ProjectPage(Screen[None]):

@@ -95,3 +95,42 @@ async def test_outside_training_is_recorded_from_the_hours_tab(demo_db, make_tes
         table.move_cursor(row=table.get_row_index(str(saved.teacher_id)))
         await pilot.press("r")
         await _wait(pilot, lambda: Store(demo_db, actor="check").all(Training)[0].reported_on == "2025-11-05")
+
+
+async def test_the_project_record_prints_to_word(demo_db, make_test_app, tmp_path):
+    import docx
+
+    _add_project(demo_db)
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(KEY)
+        await _wait(pilot, lambda: getattr(app.screen, "AREA", "") == "research")
+        await pilot.press("enter")
+        await _wait(pilot, lambda: type(app.screen).__name__ == "ProjectPage")
+        await pilot.press("p")
+        await _wait(pilot, lambda: type(app.screen).__name__ == "SavePathDialog")
+        target = tmp_path / "课题档案.docx"
+        app.screen.query_one("#save-path").value = str(target)
+        await pilot.press("enter")
+        await _wait(pilot, lambda: target.exists(), tries=100)
+    text = "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
+    assert "课题档案：作业设计研究" in text
+
+
+async def test_an_overdue_stage_is_on_the_dashboard_and_enter_opens_the_project(demo_db, make_test_app):
+    from textual.widgets import OptionList
+
+    project_id = _add_project(demo_db)
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(next(area.key for area in AREAS if area.name == "dashboard"))
+        await _wait(pilot, lambda: getattr(app.screen, "AREA", "") == "dashboard")
+        await pilot.press("a")
+        options = app.screen.query_one("#dash-attention", OptionList)
+        lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        index = next(i for i, line in enumerate(lines) if "作业设计研究" in line)
+        assert "开题阶段逾期" in lines[index]
+        options.highlighted = index
+        await pilot.press("enter")
+        await _wait(pilot, lambda: type(app.screen).__name__ == "ProjectPage")
+        assert app.screen.project_id == project_id
