@@ -259,6 +259,10 @@ class ActivityForm(Screen):
                                       severity="error", markup=False)
             return
         self.app.call_from_thread(self.app.notify, t("calendar.record.done", path=path), markup=False)
+        if self.app.is_web:  # `jiaoyan serve`: the file arrives in the browser as a download
+            from pathlib import Path
+
+            self.app.call_from_thread(self.app.announce_download, Path(path))
 
     def _show_title(self) -> None:
         store = self.app.store

@@ -81,6 +81,8 @@ class IcsExportDialog(ModalScreen[Path | None]):
             return
         self.app.notify(t("delivery.ics.done", count=count) + "\n" + saved_message(path.absolute(), os_login()),
                         timeout=30, markup=False)
+        if self.app.is_web:  # `jiaoyan serve`: the .ics arrives in the browser as a download
+            self.app.announce_download(path.absolute())
         self.dismiss(path)
 
     def action_cancel(self) -> None:

@@ -173,3 +173,5 @@ def _write(app, document: Document, path) -> None:
                              severity="error", markup=False)
         return
     app.call_from_thread(app.notify, t("doc.cli.written", path=path), markup=False)
+    if app.is_web:  # `jiaoyan serve`: the file arrives in the browser as a download
+        app.call_from_thread(app.announce_download, path)

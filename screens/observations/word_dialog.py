@@ -81,6 +81,8 @@ class WordDialog(ModalScreen[str | None]):
             error.update(Text(t("observations.word.failed", path=str(path), reason=str(failure))))
             return
         self.app.notify(t("observations.word.written", path=str(path.absolute())), markup=False)
+        if self.app.is_web:  # `jiaoyan serve`: the file arrives in the browser as a download
+            self.app.announce_download(path.absolute())
         self.dismiss(str(path.absolute()))
 
     def action_cancel(self) -> None:
