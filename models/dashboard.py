@@ -20,8 +20,9 @@ from models.activities import pending_leave
 from models.mentoring import progress_of
 from models.pace import expected_by_week
 from models.pinyin import name_syllables
+from models.points import points_of
 from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term
-from models.terms import school_days, week_of, weeks_in
+from models.terms import school_weeks_between, week_of, weeks_in
 
 RESEARCH_LESSON = "研讨课"
 DEMO_LESSON = "展示课"
@@ -167,11 +168,6 @@ def as_of_day(term: Term, today: dt.date) -> dt.date:
     return today
 
 
-def school_weeks_between(term: Term, first: dt.date, last: dt.date) -> int:
-    """Weeks of the term with at least one school day between two days, both included."""
-    return len({week_of(term, d) for d in school_days(term, last) if d >= first})
-
-
 def joined_during(teacher: Teacher, term: Term) -> bool:
     return bool(teacher.joined) and term.start < teacher.joined <= term.end
 
@@ -246,9 +242,8 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
     demo = Counter(o.teacher_id for o in observations if o.lesson_type == DEMO_LESSON)
     talks = Counter(a.speaker_id for a in held if a.speaker_id)
     outcome_count = Counter(o.teacher_id for o in outcomes)
-    points: dict[int, float] = {}
-    for o in outcomes:
-        points[o.teacher_id] = points.get(o.teacher_id, 0.0) + float(o.points)
+    # One computation of points (models/points.py): by level, 评比 results, deductions.
+    points = {teacher_id: p.total for teacher_id, p in points_of(source, term).items()}
     group_names: dict[int, list[str]] = {}
     for g in groups:
         for member in g.member_ids:

@@ -490,7 +490,8 @@ class DashboardScreen(AreaScreen):
         if not self.can("update", term):
             self.refuse("update", term)
             return
-        self.app.push_screen(CloseTermDialog(term.term_id), self._close_confirmed)
+        self.app.push_screen(CloseTermDialog(term.term_id),
+                             lambda yes: self._close_confirmed(term.term_id if yes else None))
 
     def _close_confirmed(self, term_id: str | None) -> None:
         from models.errors import JiaoyanError

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from models.areas import HOME
 from models.home import DUE, OK, OVERDUE, Home, HomeLine, build_home
 from models.i18n import t
 from screens.base import AreaScreen
@@ -38,7 +39,7 @@ def fit(text: str, width: int) -> str:
 
 
 class HomeScreen(AreaScreen):
-    AREA = "home"
+    AREA = HOME  # the one mode that is not an area (models/areas.py)
     DEFAULT_CSS = """
     HomeScreen #home-title { height: 1; padding: 0 1; text-style: bold; }
     HomeScreen #home-lines { height: 1fr; border: none; padding: 0; }
