@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.large_school import build_large_school  # noqa: E402
+from bench.large_school import large_school  # noqa: E402
 from models.store import jsonio  # noqa: E402
 from models.records import Observation  # noqa: E402
 from models.store.storage import atomic_write  # noqa: E402
@@ -111,7 +111,10 @@ def line(label: str, times: list[float], floor: float | None = None) -> str:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        store = build_large_school(folder / "ours.json")
+        from models.store.storage import Store
+
+        store = Store(large_school(folder / "ours"), actor="bench")
+        (folder / "ours.json").write_bytes(store.path.read_bytes())
         size = (folder / "ours.json").stat().st_size
         for name in ("tinydb.json", "floor.json"):
             (folder / name).write_bytes((folder / "ours.json").read_bytes())

@@ -20,8 +20,9 @@ from models.activities import pending_leave
 from models.mentoring import progress_of
 from models.pace import expected_by_week
 from models.pinyin import name_syllables
+from models.points import points_of
 from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term
-from models.terms import school_days, week_of, weeks_in
+from models.terms import school_weeks_between, week_of, weeks_in
 
 RESEARCH_LESSON = "研讨课"
 DEMO_LESSON = "展示课"
@@ -118,11 +119,15 @@ class Attention:
     activities_not_closed: list[Activity] = field(default_factory=list)
     minutes_missing: list[Activity] = field(default_factory=list)
     leave_asked: list[tuple[Activity, int]] = field(default_factory=list)  # (activity, teacher id) to answer
+    # Issue 17: documents due soon or overdue and not handed in (models.documents.Due), gathered
+    # by state and kind (models.documents.due_groups): one attention line per group.
+    documents_due: list[list] = field(default_factory=list)
 
     def count(self) -> int:
         return (len(self.behind_pace) + len(self.not_observed) + len(self.demo_missing)
                 + len(self.pairings_behind) + len(self.groups_without_theme)
-                + len(self.activities_not_closed) + len(self.minutes_missing) + len(self.leave_asked))
+                + len(self.activities_not_closed) + len(self.minutes_missing) + len(self.leave_asked)
+                + len(self.documents_due))  # lines, like the tab shows them
 
 
 @dataclass
@@ -161,11 +166,6 @@ def as_of_day(term: Term, today: dt.date) -> dt.date:
     if today < term.start_date:
         return term.start_date - dt.timedelta(days=1)
     return today
-
-
-def school_weeks_between(term: Term, first: dt.date, last: dt.date) -> int:
-    """Weeks of the term with at least one school day between two days, both included."""
-    return len({week_of(term, d) for d in school_days(term, last) if d >= first})
 
 
 def joined_during(teacher: Teacher, term: Term) -> bool:
@@ -242,9 +242,8 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
     demo = Counter(o.teacher_id for o in observations if o.lesson_type == DEMO_LESSON)
     talks = Counter(a.speaker_id for a in held if a.speaker_id)
     outcome_count = Counter(o.teacher_id for o in outcomes)
-    points: dict[int, float] = {}
-    for o in outcomes:
-        points[o.teacher_id] = points.get(o.teacher_id, 0.0) + float(o.points)
+    # One computation of points (models/points.py): by level, 评比 results, deductions.
+    points = {teacher_id: p.total for teacher_id, p in points_of(source, term).items()}
     group_names: dict[int, list[str]] = {}
     for g in groups:
         for member in g.member_ids:
@@ -283,6 +282,11 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
         leave_asked=pending_leave(activities),
     )
     attention.behind_pace.sort(key=lambda f: (f.given - f.expected, f.teacher.id))
+    # Documents owed: an archived term keeps the lines of what was never handed in, so its
+    # figures read the same before and after it was closed.
+    from models.documents import due_groups, due_lines
+
+    attention.documents_due = due_groups(due_lines(source, term, as_of), as_of)
 
     last_week = week_of(term, as_of) if as_of >= term.start_date else 0
     weekly = [0] * max(0, min(last_week, weeks))

@@ -347,12 +347,12 @@ def _build_term_history(tx, rng: random.Random, term: Term, today: dt.date, teac
             break
         kind = rng.choice(["教学反思", "教学随笔", "教学案例", "教学论文", "获奖", "读书笔记", "教学设计"])
         award = rng.choice(["一等奖", "二等奖", "三等奖"]) if kind == "获奖" else ""
-        level = rng.choice(["校级", "区级", "市级"])
+        level = rng.choice(["校级", "区/县级", "市级"])
         title = {"获奖": "区优质课评比", "教学论文": "浅谈低段识字教学的趣味性"}.get(
             kind, f"{rng.choice(TOPICS.get(teacher.subjects[0], ['常规课']))}{kind}")
         outcomes.append(Outcome(teacher_id=teacher.id, term_id=term.term_id, kind=kind, title=title,
                                 level=level, award=award, date=rng.choice(days).isoformat(),
-                                points=policy.points_for(kind, award)))
+                                points=policy.points_for(kind, award, level)))
     tx.insert_many(outcomes)
 
 

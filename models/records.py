@@ -37,7 +37,9 @@ OUTCOME_KINDS = (
     "教学反思", "教学随笔", "教学案例", "教学论文", "课题",
     "获奖", "读书笔记", "教学设计", "公开课",
 )
-OUTCOME_LEVELS = ("校级", "区级", "市级", "省级", "国家级")
+OUTCOME_LEVELS = ("校级", "区/县级", "市级", "省级", "国家级")
+# Levels as older files (and people) write them: read as the level they mean.
+LEVEL_ALIASES = {"区级": "区/县级", "县级": "区/县级", "区县级": "区/县级", "": "校级"}
 EVALUATION_GRADES = ("优秀", "合格", "待改进")
 TERM_STATUSES = ("open", "archived")
 
@@ -473,7 +475,10 @@ class Outcome(Record):
     level: str = "校级"
     award: str = ""
     date: str = ""
-    points: float = 0.0
+    points: float = 0.0  # the points when it was saved; the figures use models/points.py (the policy now)
+
+    def __post_init__(self) -> None:
+        self.level = normalize_level(self.level)
 
     def validate(self) -> list[Problem]:
         problems: list[Problem] = []
@@ -484,6 +489,12 @@ class Outcome(Record):
         _choice(problems, "level", self.level, OUTCOME_LEVELS, "field.level")
         _date(problems, "date", self.date, "field.date")
         return problems
+
+
+def normalize_level(level: str) -> str:
+    """A level as stored or typed (``区级``, ``县级``, none at all) → one of OUTCOME_LEVELS."""
+    level = (level or "").strip()
+    return LEVEL_ALIASES.get(level, level)
 
 
 def default_periods() -> list[dict[str, str]]:
@@ -503,8 +514,18 @@ def default_point_table() -> dict[str, float]:
     return {
         "教学反思": 0.5, "教学随笔": 0.5, "读书笔记": 0.5, "教学设计": 1.0,
         "教学案例": 1.0, "公开课": 1.0, "教学论文": 2.0, "课题": 3.0, "获奖": 1.0,
-        "award_bonus": 2.0,  # an award adds 2 points on top of the kind's own
+        "award_bonus": 2.0,  # an award adds 2 points on top of the kind's own (at 校级; see award_points)
     }
+
+
+def default_level_points() -> dict[str, float]:
+    """What an outcome at a level adds to its kind's own points (校级 adds nothing)."""
+    return {"校级": 0.0, "区/县级": 1.0, "市级": 2.0, "省级": 3.0, "国家级": 4.0}
+
+
+def default_award_points(school: float = 2.0) -> dict[str, float]:
+    """What an award adds, by its level: a district award more than a school one."""
+    return {"校级": school, "区/县级": school + 1, "市级": school + 2, "省级": school + 3, "国家级": school + 4}
 
 
 @dataclass
@@ -524,6 +545,10 @@ class Policy(Record):
     mentees_per_mentor: int = 2
     demo_lesson_deadline_weeks: int = 4
     points: dict[str, float] = field(default_factory=default_point_table)
+    # -- 积分 by level and deductions (issue 18): see points_for and models/points.py --
+    level_points: dict[str, float] = field(default_factory=default_level_points)
+    award_points: dict[str, float] = field(default_factory=default_award_points)
+    absence_deduction: float = 0.0  # taken per research activity missed without leave; 0: the school deducts nothing
     periods: list[dict[str, str]] = field(default_factory=default_periods)
     subjects: list[str] = field(
         default_factory=lambda: ["语文", "数学", "英语", "科学", "音乐", "美术", "体育", "信息技术", "道德与法治"]
@@ -549,12 +574,29 @@ class Policy(Record):
         figures = [self.observation_quota_by_role[r] for r in roles if r in self.observation_quota_by_role]
         return max(figures, default=self.observation_quota)
 
-    def points_for(self, kind: str, award: str = "") -> float:
-        """An outcome's points from the point table: the kind's own, plus the bonus for an award."""
-        points = float(self.points.get(kind, 0.0))
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], record_id: int = 0) -> "Policy":
+        """A policy saved before levels counted keeps its own award bonus: it becomes the
+        school-level award and each level above adds one more point."""
+        policy = super().from_dict(data, record_id)
+        if "award_points" not in data and isinstance(policy.points, dict):
+            policy.award_points = default_award_points(float(policy.points.get("award_bonus", 2.0) or 0.0))
+        return policy
+
+    def points_parts(self, kind: str, award: str = "", level: str = "校级") -> tuple[float, float, float]:
+        """(the kind's own, what the level adds, what the award adds) from the point table.
+        An award counts by its level (award_points); an outcome without one gets the
+        level's own addition (level_points)."""
+        level = normalize_level(level)
+        own = float(self.points.get(kind, 0.0))
         if award.strip():
-            points += float(self.points.get("award_bonus", 0.0))
-        return points
+            fallback = self.points.get("award_bonus", 0.0) if level == "校级" else 0.0
+            return own, 0.0, float(self.award_points.get(level, fallback))
+        return own, float(self.level_points.get(level, 0.0)), 0.0
+
+    def points_for(self, kind: str, award: str = "", level: str = "校级") -> float:
+        """An outcome's points: the kind's own, plus its level's or its award's (points_parts)."""
+        return sum(self.points_parts(kind, award, level))
 
     def validate(self) -> list[Problem]:
         problems: list[Problem] = []
@@ -568,6 +610,14 @@ class Policy(Record):
             "minutes_due_days": self.minutes_due_days,
             "new_teacher_speaker_weeks": self.new_teacher_speaker_weeks,
         }
+        for name, table in (("level_points", self.level_points), ("award_points", self.award_points)):
+            for level, value in table.items():
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value > 1000:
+                    problems.append(Problem(name, t("error.bad_count", field=f"{name}.{level}", value=value)))
+        deduction = self.absence_deduction
+        if isinstance(deduction, bool) or not isinstance(deduction, (int, float)) or not 0 <= deduction <= 100:
+            problems.append(Problem("absence_deduction", t("error.bad_count", field="absence_deduction",
+                                                           value=deduction)))
         for name, value in {**numbers, **self.observation_quota_by_role}.items():
             if not isinstance(value, int) or value < 0 or value > 500:
                 problems.append(Problem(name, t("error.bad_count", field=name, value=value)))

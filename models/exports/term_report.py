@@ -21,6 +21,7 @@ from models.permissions import readable
 from models.exports.content import Part, Report, Table, as_date
 from models.exports.registry import formats_for, render, save
 from models.exports.word import cn_date
+from models.points import outcome_line
 from models.records import (
     OUTCOME_KINDS, Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term,
 )
@@ -137,10 +138,11 @@ def term_report(source, term: Term, today: dt.date, viewer: Teacher | None) -> R
     ]))
 
     outcomes = sorted((o for o in source.all(Outcome) if o.term_id == tid), key=lambda o: (o.teacher_id, o.date))
-    outcome_rows = [[names.get(o.teacher_id, ""), o.kind, o.title, o.level, o.award, as_date(o.date), o.points]
-                    for o in outcomes]
+    policy = source.policy()
+    outcome_rows = [[names.get(o.teacher_id, ""), o.kind, o.title, o.level, o.award, as_date(o.date),
+                     outcome_line(policy, o).points] for o in outcomes]
     points_rows = [[f.teacher.name, f.outcomes, f.points]
-                   for f in sorted(dash.teachers, key=lambda f: (-f.points, f.teacher.id)) if f.outcomes]
+                   for f in sorted(dash.teachers, key=lambda f: (-f.points, f.teacher.id)) if f.outcomes or f.points]
     parts.append(Part(t("dashboard.report.outcomes"), sheet=t("dashboard.sheet.outcomes"), blocks=[
         Table(t("dashboard.report.outcome_list"),
               [t("dashboard.col.teacher"), t("dashboard.col.kind"), t("dashboard.col.title"), t("dashboard.col.level"),

@@ -31,8 +31,11 @@ What every document gets, without asking:
 - East Asian language zh-CN (so LibreOffice picks Chinese, not Japanese, glyph forms);
   author = the school, created = now, title = the document's title.
 
-Tables are written as XML in one pass (no python-docx row objects), so a table of
-thousands of rows costs about what its text does.
+Tables are written as XML text in one pass (no python-docx row objects) and spliced into
+``word/document.xml`` when the document is saved: a placeholder comment stands in the body
+until then, because moving a parsed table of thousands of rows into python-docx's tree
+(lxml re-homing every node) costs milliseconds a row. A table of thousands of rows costs
+about what its text does (bench/report_speed.py).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +134,7 @@ class WordDocument:
         self._doc = Document()
         self._body = self._doc.element.body
         self._landscape = landscape
+        self._spliced: list[str] = []  # table XML, put in place of <!--jiaoyan-table-N--> on save
         self._setup_styles()
         self._setup_section(self._doc.sections[0], landscape)
         self._setup_header_footer(self._doc.sections[0])
@@ -240,6 +245,19 @@ class WordDocument:
             else:
                 self._body.append(element)
 
+    def _add_spliced(self, xml: str) -> None:
+        """Body XML that is only spliced in as text when the document is saved (see the
+        module docstring): a comment marks its place among the body's elements."""
+        from lxml import etree
+
+        comment = etree.Comment(f"jiaoyan-table-{len(self._spliced)}")
+        self._spliced.append(xml)
+        anchor = self._body.sectPr
+        if anchor is not None:
+            anchor.addprevious(comment)
+        else:
+            self._body.append(comment)
+
     def heading(self, text: str, level: int = 1) -> None:
         """A heading in 黑体 (level 1, 2 or 3), kept with what follows."""
         level = min(3, max(1, level))
@@ -295,7 +313,7 @@ class WordDocument:
             if progress and index % 200 == 0:
                 progress(index)
         out.append("</w:tbl>")
-        self._add_xml("".join(out))
+        self._add_spliced("".join(out))
         # An empty paragraph after a table, or Word joins two tables that follow each other.
         self._add_xml('<w:p><w:pPr><w:spacing w:after="60"/></w:pPr></w:p>')
 
@@ -367,7 +385,9 @@ class WordDocument:
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         self._doc.save(buffer)
-        return buffer.getvalue()
+        if not self._spliced:
+            return buffer.getvalue()
+        return _splice(buffer.getvalue(), self._spliced)
 
     def save(self, path: str | Path) -> None:
         """Write through a temporary file, so a half-written document never replaces a good one."""
@@ -377,8 +397,26 @@ class WordDocument:
 
     @property
     def document(self):
-        """The python-docx Document underneath, for what this builder does not offer yet."""
+        """The python-docx Document underneath, for what this builder does not offer yet
+        (its tables are not in it: they are spliced in by :meth:`to_bytes`)."""
         return self._doc
+
+
+_PLACEHOLDER = re.compile(rb"<!--jiaoyan-table-(\d+)-->")
+
+
+def _splice(package: bytes, tables: Sequence[str]) -> bytes:
+    """The saved package with each placeholder comment of ``word/document.xml`` replaced by
+    its table's XML text (in the document's own ``w:`` namespace); other parts copied as they are."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = _PLACEHOLDER.sub(lambda m: tables[int(m.group(1))].encode("utf-8"), data)
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _text_cm(text: str, size: float = TABLE_SIZE) -> float:

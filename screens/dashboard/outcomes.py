@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 from models.store.archive import view_for
 from models.dates import BadInput, parse_date
 from models.i18n import t
+from models.points import outcome_line
 from models.records import OUTCOME_KINDS, OUTCOME_LEVELS, Group, Outcome, Teacher, Term
 from models.permissions import can
 from models.errors import JiaoyanError
@@ -183,9 +184,11 @@ class OutcomesScreen(Screen):
         names = {x.id: x.name for x in self.app.store.all(Teacher)}
         rows = sorted((o for o in source.all(Outcome) if o.term_id == term.term_id),
                       key=lambda o: (o.date, o.id), reverse=True)
+        policy = source.policy()
         for o in rows:
+            points = outcome_line(policy, o).points
             table.add_row(Text(names.get(o.teacher_id, "?")), Text(o.kind), Text(o.title), Text(o.level),
-                          Text(o.award), Text(o.date), Text(f"{o.points:g}", justify="right"), key=str(o.id))
+                          Text(o.award), Text(o.date), Text(f"{points:g}", justify="right"), key=str(o.id))
         restore_cursor(table, row=keep)
         self.refresh_bindings()
 
@@ -196,7 +199,9 @@ class OutcomesScreen(Screen):
         return value if isinstance(value, str) else OUTCOME_KINDS[0]
 
     def _show_points(self) -> None:
-        points = self.app.store.policy().points_for(self._kind(), self.query_one("#outcome-award", Input).value)
+        level = self.query_one("#outcome-level", Select).value
+        points = self.app.store.policy().points_for(self._kind(), self.query_one("#outcome-award", Input).value,
+                                                    level if isinstance(level, str) else OUTCOME_LEVELS[0])
         self.query_one("#outcome-points", Static).update(Text(t("dashboard.outcome.points", points=f"{points:g}")))
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -234,7 +239,8 @@ class OutcomesScreen(Screen):
         values = dict(teacher_id=teacher.id, term_id=term.term_id, kind=kind,
                       title=self.query_one("#outcome-title", Input).value.strip(),
                       level=level if isinstance(level, str) else OUTCOME_LEVELS[0], award=award,
-                      date=day.isoformat(), points=self.app.store.policy().points_for(kind, award))
+                      date=day.isoformat())
+        values["points"] = self.app.store.policy().points_for(kind, award, values["level"])
         outcome = self.editing.copy(**values) if self.editing is not None else Outcome(**values)
         return outcome, [str(p) for p in outcome.validate()]
 

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from models.i18n import t
 from models.permissions import can
-from models.records import OUTCOME_KINDS, ROLES, Observation, Policy
+from models.records import OUTCOME_KINDS, OUTCOME_LEVELS, ROLES, Observation, Policy
 from models.errors import JiaoyanError
 from models.store.storage import ConflictError, ValidationFailed
 from screens.dialogs.conflict import resolve_conflict
@@ -33,7 +33,7 @@ NUMBERS = ("observation_quota", "research_lessons_per_term", "talks_per_term", "
 # 教研活动 (issue 16): two numbers and two yes/no switches.
 ACTIVITY_NUMBERS = ("minutes_due_days", "new_teacher_speaker_weeks")
 ACTIVITY_SWITCHES = ("confirm_held", "leave_needs_approval")
-POINT_KEYS = (*OUTCOME_KINDS, "award_bonus")
+POINT_KEYS = OUTCOME_KINDS  # 校级's award is award_points["校级"] (an old file's award_bonus becomes it)
 PERIOD_LINE = re.compile(r"^\s*(\S+)\s+(\d{1,2}:\d{2})\s*[-–—~～]\s*(\d{1,2}:\d{2})\s*$")
 
 
@@ -154,10 +154,19 @@ class PolicyScreen(Screen):
                                 placeholder=t("dashboard.policy.role_default"))
             yield Static(t("dashboard.policy.points"), classes="policy-heading")
             for index, key in enumerate(POINT_KEYS):
-                label = t("dashboard.policy.award_bonus") if key == "award_bonus" else key
                 with Horizontal(classes="policy-row"):
-                    yield Label(label)
+                    yield Label(key)
                     yield Input(f"{policy.points.get(key, 0):g}", id=f"policy-points-{index}", compact=True)
+            # 积分 by level (issue 18): what a level adds, and what an award at that level adds.
+            yield Static(t("policy.levels.heading"), classes="policy-note")
+            for index, level in enumerate(OUTCOME_LEVELS):
+                with Horizontal(classes="policy-row"):
+                    yield Label(level)
+                    yield Input(f"{policy.level_points.get(level, 0):g}", id=f"policy-level-{index}", compact=True)
+                    yield Input(f"{policy.award_points.get(level, 0):g}", id=f"policy-award-{index}", compact=True)
+            with Horizontal(classes="policy-row"):
+                yield Label(t("policy.absence_deduction"))
+                yield Input(f"{policy.absence_deduction:g}", id="policy-absence-deduction", compact=True)
             yield Static(t("dashboard.policy.periods"), classes="policy-heading")
             yield TextArea(periods_text(policy), id="policy-periods")
             yield Static(t("policy.observations.heading"), classes="policy-heading")
@@ -193,6 +202,10 @@ class PolicyScreen(Screen):
             self.query_one(f"#policy-role-{index}", Input).value = "" if value is None else str(value)
         for index, key in enumerate(POINT_KEYS):
             self.query_one(f"#policy-points-{index}", Input).value = f"{policy.points.get(key, 0):g}"
+        for index, level in enumerate(OUTCOME_LEVELS):
+            self.query_one(f"#policy-level-{index}", Input).value = f"{policy.level_points.get(level, 0):g}"
+            self.query_one(f"#policy-award-{index}", Input).value = f"{policy.award_points.get(level, 0):g}"
+        self.query_one("#policy-absence-deduction", Input).value = f"{policy.absence_deduction:g}"
         self.query_one("#policy-periods", TextArea).text = periods_text(policy)
         self.query_one("#policy-lesson-types", TextArea).text = "\n".join(policy.lesson_types)
         self.query_one("#policy-retired-types", TextArea).text = "\n".join(policy.retired_lesson_types)
@@ -203,7 +216,8 @@ class PolicyScreen(Screen):
         labels.update(observation_quota_by_role=t("dashboard.policy.by_role"), points=t("dashboard.policy.points"),
                       periods=t("dashboard.policy.periods"), lesson_types=t("policy.lesson_types"),
                       retired_lesson_types=t("policy.retired_lesson_types"), ratings=t("policy.ratings"),
-                      rating_thresholds=t("policy.ratings"))
+                      rating_thresholds=t("policy.ratings"), level_points=t("policy.levels.heading"),
+                      award_points=t("policy.levels.heading"), absence_deduction=t("policy.absence_deduction"))
         return labels
 
     def read_form(self) -> tuple[Policy | None, list[str]]:
@@ -233,12 +247,19 @@ class PolicyScreen(Screen):
             value = number(f"policy-role-{index}", role, allow_empty=True)
             if value is not None:
                 by_role[role] = value
-        points = {}
+        points = {k: v for k, v in policy.points.items() if k not in POINT_KEYS}  # award_bonus of old files
         for index, key in enumerate(POINT_KEYS):
-            label = t("dashboard.policy.award_bonus") if key == "award_bonus" else key
-            value = number(f"policy-points-{index}", label, fraction=True)
+            value = number(f"policy-points-{index}", key, fraction=True)
             if value is not None:
                 points[key] = value
+        level_points, award_points = dict(policy.level_points), dict(policy.award_points)
+        for index, level in enumerate(OUTCOME_LEVELS):
+            for table, prefix, label in ((level_points, "level", "policy.level_points"),
+                                         (award_points, "award", "policy.award_points")):
+                value = number(f"policy-{prefix}-{index}", t(label, level=level), fraction=True)
+                if value is not None:
+                    table[level] = value
+        deduction = number("policy-absence-deduction", t("policy.absence_deduction"), fraction=True)
         periods, period_problems = parse_periods(self.query_one("#policy-periods", TextArea).text)
         problems += period_problems
         lesson_types = lines_of(self.query_one("#policy-lesson-types", TextArea).text)
@@ -256,6 +277,8 @@ class PolicyScreen(Screen):
         if problems:
             return None, problems
         changed = policy.copy(observation_quota_by_role=by_role, points=points, periods=periods,
+                              level_points=level_points, award_points=award_points,
+                              absence_deduction=deduction or 0.0,
                               lesson_types=lesson_types, retired_lesson_types=retired, ratings=ratings,
                               rating_thresholds=thresholds, **values)
         labels = {name: t(f"dashboard.policy.{name}") for name in NUMBERS + ACTIVITY_NUMBERS}

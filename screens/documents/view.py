@@ -145,33 +145,10 @@ class DocumentView(Screen[int | None]):
 
 
 def print_document(screen, document: Document) -> None:
-    """Ask where to save the Word file (the home folder by default), then write it."""
-    from pathlib import Path
+    """Ask where to save the Word file (the person's export folder by default) and write it."""
+    from models.exports.document_print import default_document_name, document_docx
+    from screens.dialogs.save_path import SavePathDialog
 
-    from models.exports.document_print import default_document_name
-    from screens.documents.prep import LineDialog
-
-    app = screen.app
-
-    def chosen(path: str | None) -> None:
-        if path:
-            screen.run_worker(lambda: _write(app, document, Path(path).expanduser()), thread=True,
-                              exclusive=True, group="doc-print")
-
-    default = str(Path.home() / default_document_name(document))
-    app.push_screen(LineDialog(t("doc.print.path_prompt"), value=default), chosen)
-
-
-def _write(app, document: Document, path) -> None:
-    from models.exports.document_print import document_docx
-    from models.exports.spreadsheets import save
-
-    try:
-        save(path, document_docx(app.store, document))
-    except OSError as error:
-        app.call_from_thread(app.notify, t("doc.cli.write_failed", path=path, error=error.strerror or error),
-                             severity="error", markup=False)
-        return
-    app.call_from_thread(app.notify, t("doc.cli.written", path=path), markup=False)
-    if app.is_web:  # `jiaoyan serve`: the file arrives in the browser as a download
-        app.call_from_thread(app.announce_download, path)
+    store = screen.app.store
+    screen.app.push_screen(SavePathDialog(t("doc.print.path_prompt"), default_document_name(document),
+                                          lambda: document_docx(store, document)))

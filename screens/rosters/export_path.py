@@ -1,8 +1,8 @@
 """Exporting the roster from the 名册 screen: the teachers now in the list (all of them,
 or those the filter shows) to a file whose name says the format (.xlsx or .csv).
 
-The file is written in a worker thread, through a temporary file, so a half-written
-export never replaces a good one. An existing file is only overwritten after a second
+The file is written in a worker thread, with a progress bar, through a temporary file, so
+a half-written export never replaces a good one. An existing file is only overwritten after a second
 enter. Dismisses with the path written, or None."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 
 from models.i18n import t
 from models.records import Group, Teacher
@@ -32,6 +32,10 @@ def export_format(path: Path) -> str | None:
 class ExportPathScreen(Dialog[Path | None]):
     CSS_PATH = "rosters.tcss"
     DEFAULT_CLASSES = "roster-modal"
+    DEFAULT_CSS = """
+    ExportPathScreen #export-progress { display: none; }
+    ExportPathScreen.-writing #export-progress { display: block; }
+    """
     BINDINGS = [
         # priority: the footer shows it although the path field (which has focus) knows enter too.
         Binding("enter", "write", "roster.key.write_file", id="export_path.write", priority=True),
@@ -52,6 +56,7 @@ class ExportPathScreen(Dialog[Path | None]):
             yield Static(Text(t(title_key, count=len(self.teacher_ids))), classes="title")
             yield Input(suggested, placeholder=t("roster.export.path_placeholder"), id="export-path", compact=True)
             yield Static(Text(t("roster.export.path_hint")), classes="hint")
+            yield ProgressBar(id="export-progress", show_eta=False)
             yield Static(id="export-message", classes="message")
         yield Footer()
 
@@ -68,6 +73,8 @@ class ExportPathScreen(Dialog[Path | None]):
         return Path(text).expanduser() if text else None
 
     def action_write(self) -> None:
+        if self.has_class("-writing"):
+            return
         path = self.target()
         if path is None:
             self.show_message(t("roster.export.path_empty"))
@@ -97,17 +104,28 @@ class ExportPathScreen(Dialog[Path | None]):
         wanted = set(self.teacher_ids)
         rows = roster_rows([x for x in store.all(Teacher) if x.id in wanted], store.all(Group))
         self.show_message(t("roster.export.writing"), warning=True)
+        self.add_class("-writing")
         self.write_file(path, fmt, rows, store.policy().school_name)
 
     @work(thread=True, exclusive=True)
     def write_file(self, path: Path, fmt: str, rows: list[list[str]], school: str) -> None:
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self.show_progress, done, total)
+
         try:
-            write_export(path, registry.render(roster_report(rows, school), fmt))
+            write_export(path, registry.render(roster_report(rows, school), fmt, progress))
         except OSError as error:
-            self.app.call_from_thread(self.show_message, t("roster.export.failed", path=str(path),
-                                                            reason=error.strerror or str(error)))
+            self.app.call_from_thread(self.failed, t("roster.export.failed", path=str(path),
+                                                     reason=error.strerror or str(error)))
             return
         self.app.call_from_thread(self.finished, path, len(rows))
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.query_one("#export-progress", ProgressBar).update(total=max(1, total), progress=done)
+
+    def failed(self, message: str) -> None:
+        self.remove_class("-writing")
+        self.show_message(message)
 
     def finished(self, path: Path, count: int) -> None:
         self.app.notify(t("roster.export.done", count=count, path=str(path)), markup=False)

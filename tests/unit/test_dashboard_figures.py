@@ -123,7 +123,8 @@ def test_received_research_lesson_talk_outcomes_and_points(school):
     assert (b.received, b.research_lessons) == (5, 0)
     assert a.talks == 1  # speaker at the school event
     assert (b.talks, c.talks) == (1, 1)  # speakers of held activities
-    assert (a.outcomes, a.points) == (2, 0.5 + 1.0 + 2.0)
+    # 教学反思 0.5; 获奖 1.0 plus a district (区/县级) award's 3 — more than a school one's 2.
+    assert (a.outcomes, a.points) == (2, 0.5 + 1.0 + 3.0)
     assert (c.outcomes, c.points) == (0, 0)
     assert people["gone"].id not in {f.teacher.id for f in dash.teachers}
 

@@ -86,3 +86,33 @@ def test_dates_in_chinese_and_widths_shared_fairly():
     assert fit_widths([1, 1], [0, 0], 1000) == [500, 500]
     widths = fit_widths([1, 10], [400, 0], 1100)
     assert widths[0] >= 399 and sum(widths) == 1100
+
+
+def test_tables_are_spliced_in_their_place_and_no_placeholder_is_left():
+    """Tables are written as XML text into word/document.xml on save (fast for thousands of
+    rows): each lands where it was added, between the headings around it."""
+    import zipfile
+
+    doc = WordDocument("学期教研资料", school="育才实验小学", term="2025—2026学年第一学期")
+    doc.heading("一、活动")
+    doc.table(["日期", "主题"], [[dt.date(2025, 9, 4), f"主题{n}"] for n in range(3000)])
+    doc.heading("二、听课")
+    doc.landscape()
+    doc.table([f"列{i}" for i in range(7)], [["<&>"] * 7])
+    payload = doc.to_bytes()
+    xml = zipfile.ZipFile(io.BytesIO(payload)).read("word/document.xml").decode("utf-8")
+    assert "jiaoyan-table" not in xml
+    document = docx.Document(io.BytesIO(payload))
+    body = [child.tag.split("}")[1] for child in document.element.body]
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == ["一、活动", "二、听课"]
+    first, second = document.tables
+    assert len(first.rows) == 3001 and first.cell(3000, 1).text == "主题2999"
+    assert second.cell(1, 0).text == "<&>"
+    # heading, table, (spacer), heading, section break, table: the order they were added in
+    tables = [i for i, tag in enumerate(body) if tag == "tbl"]
+    texts = [(docx.text.paragraph.Paragraph(el, None).text, i) for i, el in enumerate(document.element.body)
+             if el.tag.endswith("}p")]
+    at = {text: i for text, i in texts if text in ("一、活动", "二、听课")}
+    assert at["一、活动"] < tables[0] < at["二、听课"] < tables[1]
+    assert len(document.sections) == 2
