@@ -600,6 +600,15 @@ def due_lines(store, term: Term | None, today: dt.date, teacher_id: int | None =
     return sorted(lines, key=lambda d: (d.status(today) != "overdue", d.due, d.label))
 
 
+def due_groups(dues: list[Due], today: dt.date) -> list[list[Due]]:
+    """``dues`` gathered by state (overdue, then due soon) and kind, most overdue first: the
+    dashboard's attention list shows one line per group."""
+    gathered: dict[tuple[bool, str], list[Due]] = {}
+    for due in dues:
+        gathered.setdefault((due.status(today) != "overdue", due.kind), []).append(due)
+    return [gathered[key] for key in sorted(gathered, key=lambda k: (k[0], gathered[k][0].due, k[1]))]
+
+
 def due_line_text(due: Due, today: dt.date) -> str:
     """``逾期 3 天：语文教研组 教研计划（截止 10-17）`` / ``还有 2 天：张敏 学习心得（截止 11-07）``."""
     days = (due.due - today).days
