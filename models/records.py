@@ -85,8 +85,8 @@ class Record:
     KEY: ClassVar[str] = "id"  # what other records name it by
     REFERENCES: ClassVar[tuple[Reference, ...]] = ()
     # A record with a ``term_id`` moves to the term's archive when the term closes
-    # (models/store/archive.py); False keeps it in the data file (the documents area's
-    # screens read only the data file so far).
+    # (models/store/archive.py); False keeps it in the data file. Documents, hand-ins,
+    # readings and 集体备课 move too: models.documents.reader() reads them back.
     ARCHIVED: ClassVar[bool] = True
 
     id: int = 0
@@ -763,7 +763,6 @@ class Document(Record):
     TABLE: ClassVar[str] = "documents"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (
         Reference("author_id", "teachers"), Reference("group_id", "groups", optional=True))
-    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
 
     term_id: str = ""
     kind: str = ""
@@ -813,7 +812,6 @@ class HandIn(Record):
     (``due`` is then empty)."""
 
     TABLE: ClassVar[str] = "handins"
-    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
 
     term_id: str = ""
     kind: str = ""
@@ -842,7 +840,6 @@ class Reading(Record):
     """A book or article on the term's required reading list (必读书目)."""
 
     TABLE: ClassVar[str] = "readings"
-    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
 
     term_id: str = ""
     title: str = ""
@@ -871,7 +868,6 @@ class PrepPlan(Record):
 
     TABLE: ClassVar[str] = "prep_plans"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("group_id", "groups"),)
-    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
 
     term_id: str = ""
     group_id: int = 0

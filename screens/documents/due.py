@@ -119,7 +119,7 @@ def open_due(screen: Screen, due: docs.Due, done=None) -> None:
     me = screen.app.user
     if me is None:
         return
-    if due.document_id and screen.app.store.get(docs.Document, due.document_id) is not None:
+    if due.document_id and docs.get_document(screen.app.store, due.document_id) is not None:
         screen.app.push_screen(DocumentView(due.document_id), done)
     elif due.teacher_id == me.id:
         screen.app.push_screen(DocumentEditor(None, kind=due.kind, group_id=due.group_id), done)
