@@ -1,6 +1,6 @@
 """The one list of the app's areas, in key order (1 日历, 2 名册 …).
 
-Everything that goes by area reads this list: the App (its modes, keys 1–5 and palette
+Everything that goes by area reads this list: the App (its modes, keys 1, 2, … and palette
 entries, tui/app.py), the command line's ``--area`` choices (tui/cli.py) and its
 command modules (tui/commands/__init__.py). An area called ``NAME`` lives in
 
@@ -43,3 +43,9 @@ AREAS: tuple[Area, ...] = (
 )
 
 AREA_NAMES: tuple[str, ...] = tuple(area.name for area in AREAS)
+
+# 我的 (key 0, screens/home/): the one mode that is not an area. It owns no records; it
+# gathers what a teacher owes from every area, and a teacher (not the admin) lands on it.
+HOME = "home"
+HOME_KEY = "0"
+MODE_NAMES: tuple[str, ...] = (HOME, *AREA_NAMES)  # what --area and the App's modes accept

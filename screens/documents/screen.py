@@ -84,7 +84,7 @@ class DocumentsScreen(AreaScreen):
         if not table.row_count or not table.is_valid_row_index(table.cursor_row):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return self.app.store.get(Document, int(key.value)) if key and key.value else None
+        return docs.get_document(self.app.store, int(key.value)) if key and key.value else None
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.refresh_bindings()
