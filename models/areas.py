@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.records import (Activity, Document, DocumentKind, Group, HandIn, MentorMeeting, Observation, Outcome,
-                            Pairing, Policy, PrepPlan, Reading, Record, Teacher, Term)
+                            Pairing, Policy, PrepPlan, Project, Reading, Record, Teacher, Term, Training)
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ AREAS: tuple[Area, ...] = (
     Area("mentoring", (Pairing, MentorMeeting)),
     Area("dashboard", (Outcome, Policy)),
     Area("documents", (Document, DocumentKind, HandIn, Reading, PrepPlan)),
+    Area("research", (Project, Training)),  # 课题与学时 (issue 18)
 )
 
 AREA_NAMES: tuple[str, ...] = tuple(area.name for area in AREAS)

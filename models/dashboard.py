@@ -21,7 +21,8 @@ from models.mentoring import progress_of
 from models.pace import expected_by_week
 from models.pinyin import name_syllables
 from models.points import points_of
-from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term
+from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Project, Teacher, Term
+from models.research import overdue_stages
 from models.terms import school_weeks_between, week_of, weeks_in
 
 RESEARCH_LESSON = "研讨课"
@@ -122,12 +123,15 @@ class Attention:
     # Issue 17: documents due soon or overdue and not handed in (models.documents.Due), gathered
     # by state and kind (models.documents.due_groups): one attention line per group.
     documents_due: list[list] = field(default_factory=list)
+    # Issue 18: 课题 stages still planned after their date (models/research.py).
+    stages_overdue: list[tuple[Project, dict]] = field(default_factory=list)
 
     def count(self) -> int:
         return (len(self.behind_pace) + len(self.not_observed) + len(self.demo_missing)
                 + len(self.pairings_behind) + len(self.groups_without_theme)
                 + len(self.activities_not_closed) + len(self.minutes_missing) + len(self.leave_asked)
-                + len(self.documents_due))  # lines, like the tab shows them
+                + len(self.documents_due)  # lines, like the tab shows them
+                + len(self.stages_overdue))
 
 
 @dataclass
@@ -280,6 +284,7 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
         activities_not_closed=activities_not_closed(activities, as_of),
         minutes_missing=minutes_missing(activities, as_of, policy.minutes_due_days),
         leave_asked=pending_leave(activities),
+        stages_overdue=overdue_stages(source.all(Project), as_of),
     )
     attention.behind_pace.sort(key=lambda f: (f.given - f.expected, f.teacher.id))
     # Documents owed: an archived term keeps the lines of what was never handed in, so its

@@ -229,6 +229,9 @@ def attention_lines(dash: Dashboard, names: dict[int, str]) -> list[tuple[str, s
         shown = "、".join(owners[:DUE_NAMES]) + (t("dashboard.att.due_others") if len(owners) > DUE_NAMES else "")
         state = "overdue" if first.status(dash.as_of) == "overdue" else "soon"
         out.append(("due", t(f"dashboard.att.due_{state}", kind=first.kind, count=len(dues), who=shown), index))
+    for project, stage in att.stages_overdue:
+        out.append(("stage", t("dashboard.att.stage", title=project.title, stage=stage.get("name", ""),
+                                day=stage.get("date", "")), project.id))
     return out
 
 

@@ -33,7 +33,7 @@ PACE_STYLES = {"✔": "green", "○": "", "▼": "bold red"}
 JUMPS = {"behind": "dashboard.jump.teacher_page", "not_observed": "dashboard.jump.observe",
          "demo": "dashboard.jump.demo", "pairing": "dashboard.jump.pairing", "theme": "dashboard.jump.theme",
          "not_held": "dashboard.jump.activity", "minutes": "dashboard.jump.minutes", "leave": "dashboard.jump.leave",
-         "due": "dashboard.jump.due_write"}
+         "due": "dashboard.jump.due_write", "stage": "dashboard.jump.stage"}
 
 
 @dataclass(frozen=True)
@@ -218,7 +218,7 @@ class DashboardScreen(AreaScreen):
         keep = options.highlighted
         options.clear_options()
         symbols = {"behind": "▼", "not_observed": "○", "demo": "◆", "pairing": "◇", "theme": "✘",
-                   "not_held": "□", "minutes": "✎", "leave": "?", "due": "✍"}
+                   "not_held": "□", "minutes": "✎", "leave": "?", "due": "✍", "stage": "◎"}
         for index, (kind, line, record_id) in enumerate(self._attention):
             label = Text(symbols[kind] + " ", style="bold red")
             label.append(line)
@@ -320,6 +320,10 @@ class DashboardScreen(AreaScreen):
             self.open_activity(record_id, kind)
         elif kind == "leave":
             self.decide_leave(index)
+        elif kind == "stage":
+            from screens.research.project_page import ProjectPage
+
+            self.app.push_screen(ProjectPage(record_id), lambda _: self.data_changed())
         elif kind == "due":
             self.open_due(record_id)
 
