@@ -406,3 +406,26 @@ async def test_under_tls_cookies_are_secure(demo_db, tmp_path):
     finally:
         await browser.close()
         server.stop()
+
+
+async def test_a_teacher_deactivated_while_signed_in_is_let_out(served):
+    from models.records import Teacher
+    from models.store.storage import Store
+
+    browser = Browser(served.url)
+    try:
+        assert (await browser.sign_in("chenying", PASSWORDS["chenying"])).status == 303
+        store = Store(served.db, actor="tester")
+        chenying = next(x for x in store.all(Teacher) if x.login == "chenying")
+        with store.transaction() as tx:
+            tx.update(chenying.copy(active=False))
+        async with browser.http.get(served.url + "/", allow_redirects=False) as response:
+            assert response.status == 403 and "停用" in await response.text()
+        with pytest.raises(aiohttp.WSServerHandshakeError):
+            await browser.http.ws_connect(served.url + "/ws")
+        assert served.children() == []
+        # Nor can she sign in again, with the right password.
+        response = await browser.sign_in("chenying", PASSWORDS["chenying"])
+        assert response.status == 403 and "停用" in await response.text()
+    finally:
+        await browser.close()
