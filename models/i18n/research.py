@@ -137,4 +137,26 @@ MESSAGES = {
     # the dashboard
     "dashboard.att.stage": ("课题《{title}》{stage}阶段逾期（计划 {day}）", "Project “{title}”: {stage} overdue (planned {day})"),
     "dashboard.jump.stage": ("课题", "project"),
+
+    "dashboard.att.requirement": ("{name} {what} {done}/{due}，按进度应有 {expected}",
+                                  "{name}: {what} {done}/{due}, {expected} expected by now"),
+    "research.section.requirements": ("本学期要求", "Required this term"),
+    "research.requirement.kind.outcome": ("成果", "outcome"),
+    "research.requirement.kind.lesson": ("课", "lesson"),
+    "research.requirement.kind.document": ("文档", "document"),
+
+    "research.cli.requirements": ("各角色每学期的要求（成果、课、文档）：列出、增加、删除；--progress 看每位教师的进度",
+                                  "Per-role requirements each term (outcomes, lessons, documents): list, add, remove; "
+                                  "--progress shows each teacher's progress"),
+    "research.cli.no_requirements": ("还没有按角色的要求。例：jiaoyan requirements --seed",
+                                     "No requirements by role yet. E.g. jiaoyan requirements --seed"),
+    "research.cli.requirement_line": ("{n}. {who}：每学期 {count} 个{kind}“{what}”",
+                                      "{n}. {who}: {count} {kind} “{what}” a term"),
+    "research.cli.everyone": ("每位教师", "every teacher"),
+    "research.cli.hours_policy": ("学时目标每学年 {target}；远程培训每学期至少 {remote}（0 为不要求）；{minutes} 分钟计 1 学时",
+                                  "Study hours: {target} a year; remote training at least {remote} a term (0: none); "
+                                  "{minutes} minutes make one hour"),
+    "research.error.no_requirement": ("没有第 {n} 条要求（共 {count} 条）。", "There is no requirement {n} (there are {count})."),
+
+    "dashboard.att.requirements": ("{what}（每学期 {due}）落后 {count} 人：{who}", "{what} ({due} a term): {count} behind: {who}"),
 }

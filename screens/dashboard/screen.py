@@ -33,7 +33,8 @@ PACE_STYLES = {"✔": "green", "○": "", "▼": "bold red"}
 JUMPS = {"behind": "dashboard.jump.teacher_page", "not_observed": "dashboard.jump.observe",
          "demo": "dashboard.jump.demo", "pairing": "dashboard.jump.pairing", "theme": "dashboard.jump.theme",
          "not_held": "dashboard.jump.activity", "minutes": "dashboard.jump.minutes", "leave": "dashboard.jump.leave",
-         "due": "dashboard.jump.due_write", "stage": "dashboard.jump.stage"}
+         "due": "dashboard.jump.due_write", "stage": "dashboard.jump.stage",
+         "requirement": "dashboard.jump.teacher_page"}
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,7 @@ class DashboardScreen(AreaScreen):
         keep = options.highlighted
         options.clear_options()
         symbols = {"behind": "▼", "not_observed": "○", "demo": "◆", "pairing": "◇", "theme": "✘",
-                   "not_held": "□", "minutes": "✎", "leave": "?", "due": "✍", "stage": "◎"}
+                   "not_held": "□", "minutes": "✎", "leave": "?", "due": "✍", "stage": "◎", "requirement": "△"}
         for index, (kind, line, record_id) in enumerate(self._attention):
             label = Text(symbols[kind] + " ", style="bold red")
             label.append(line)
@@ -294,7 +295,7 @@ class DashboardScreen(AreaScreen):
         if index is None or not 0 <= index < len(self._attention):
             return
         kind, _, record_id = self._attention[index]
-        if kind == "behind":
+        if kind in ("behind", "requirement"):
             from screens.teacher.page import TeacherPage
 
             term = self.viewed_term()
