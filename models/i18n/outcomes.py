@@ -159,3 +159,10 @@ MESSAGES.update({
     "competitions.publish_confirm": ("发布“{name}”的结果？发布后评分和结果不能再改，教师可以看到自己作品的评分。(y 发布 / n 不发布)",
                                      "Publish the result of “{name}”? Scores and results then stay as they are, and teachers see their own entries' scores. (y / n)"),
 })
+MESSAGES.update({
+    # -- the palette (tui/palette.py) --
+    "palette.outcomes.booklet": ("成果集（装订成册，Word）", "Outcomes booklet (Word)"),
+    "palette.outcomes.booklet.alias": ("教研成果集 目录 全文", "booklet contents full texts"),
+    "palette.outcomes.competitions": ("评比（三优评比：报送、评分、发布）", "Competitions (submit, judge, publish)"),
+    "palette.outcomes.competitions.alias": ("三优评比 评分 评委", "judging judges scores"),
+})

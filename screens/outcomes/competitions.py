@@ -50,7 +50,7 @@ class CompetitionsScreen(Screen):
     """The term's competitions: ``enter`` opens one, ``n`` (office) opens a new one."""
 
     BINDINGS = [
-        Binding("enter", "open", "key.open", id="competitions.open"),
+        Binding("enter", "open", "key.open", id="competitions.open", priority=True),  # shown over the table's own
         Binding("n", "new", "key.new", id="competitions.new"),
         Binding("escape", "app.pop_screen", "key.back", id="competitions.back"),
     ]
@@ -235,7 +235,7 @@ class CompetitionScreen(Screen):
     """One competition: its entries, with what the user may see of their scores."""
 
     BINDINGS = [
-        Binding("enter", "read", "outcomes.key.text", id="competition.read"),
+        Binding("enter", "read", "outcomes.key.text", id="competition.read", priority=True),
         Binding("s", "submit", "competitions.key.submit", id="competition.submit"),
         Binding("d", "withdraw", "competitions.key.withdraw", id="competition.withdraw"),
         Binding("j", "score", "competitions.key.score", id="competition.score"),
