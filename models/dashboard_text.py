@@ -214,7 +214,49 @@ def attention_lines(dash: Dashboard, names: dict[int, str]) -> list[tuple[str, s
         # the record id of a leave line is the activity's; the teacher is named in the line
         out.append(("leave", t("dashboard.att.leave", name=names.get(teacher_id, "?"), what=_activity_name(a, groups),
                                 day=_short_day(a.date)), a.id))
+    # Documents owed (issue 17): one line per document when one of a kind is owed, else one
+    # line per kind and state naming the first few; the record id is the group's index in
+    # ``attention.documents_due``, so the screen can open the one document or the list.
+    for index, dues in enumerate(att.documents_due):
+        if len(dues) == 1:
+            from models.documents import due_line_text
+
+            out.append(("due", due_line_text(dues[0], dash.as_of), index))
+            continue
+        first = dues[0]
+        owners = list(dict.fromkeys(  # a teacher with two lessons is named once
+            (groups.get(d.group_id) if d.group_id else None) or names.get(d.teacher_id, "?") for d in dues))
+        shown = "、".join(owners[:DUE_NAMES]) + (t("dashboard.att.due_others") if len(owners) > DUE_NAMES else "")
+        state = "overdue" if first.status(dash.as_of) == "overdue" else "soon"
+        out.append(("due", t(f"dashboard.att.due_{state}", kind=first.kind, count=len(dues), who=shown), index))
+    # Requirements by role (issue 18): a line per teacher behind, or, when more than a few
+    # are behind on the same requirement, one line for it naming the first few.
+    by_requirement: dict[tuple, list] = {}
+    for f, r in att.requirements_behind:
+        by_requirement.setdefault((r.kind, r.what, r.role), []).append((f, r))
+    for behind in by_requirement.values():
+        if len(behind) <= DUE_NAMES:
+            for f, r in behind:
+                out.append(("requirement", t("dashboard.att.requirement", name=f.teacher.name,
+                                             what=requirement_label(r), done=r.done, expected=r.expected,
+                                             due=r.due), f.teacher.id))
+            continue
+        shown = "、".join(f.teacher.name for f, _ in behind[:DUE_NAMES]) + t("dashboard.att.due_others")
+        first = behind[0][1]
+        out.append(("requirement", t("dashboard.att.requirements", what=requirement_label(first),
+                                     count=len(behind), who=shown, due=first.due), behind[0][0].teacher.id))
+    for project, stage in att.stages_overdue:
+        out.append(("stage", t("dashboard.att.stage", title=project.title, stage=stage.get("name", ""),
+                                day=stage.get("date", "")), project.id))
     return out
+
+
+DUE_NAMES = 2  # owners named on a line that gathers several documents of a kind
+
+
+def requirement_label(r) -> str:
+    """``教学随笔`` / ``示范课（骨干教师）``: what a requirement counts, and for which role."""
+    return r.what + (f"（{r.role}）" if r.role else "")
 
 
 def _day(iso: str):

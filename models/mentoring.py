@@ -8,6 +8,7 @@ both ways from the 听课记录 (never typed twice).
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -16,7 +17,7 @@ from models.records import (
     EVALUATION_GRADES, MEETING_KINDS, MentorMeeting, Observation, Pairing, Policy, Problem, Teacher, Term,
 )
 from models.store.storage import ValidationFailed
-from models.terms import school_days, term_of, week_of
+from models.terms import school_weeks_between, term_of, week_of
 
 # Roles whose holders are usually chosen as mentors; anyone else gets a gentle note, not a refusal.
 MENTOR_ROLES = ("骨干教师", "教研组长", "备课组长", "教导主任", "中层领导", "副校长", "校长")
@@ -316,7 +317,7 @@ def _school_weeks_between(term: Term, first: dt.date, until: dt.date) -> int:
     """School weeks of the term with a school day in ``first … until`` (closed weeks do not count)."""
     if until < first:
         return 0
-    return len({week_of(term, day) for day in school_days(term, until) if day >= first})
+    return school_weeks_between(term, first, until)
 
 
 def expected_meetings(pairing: Pairing, term: Term, today: dt.date, policy: Policy) -> int:
@@ -335,23 +336,63 @@ def expected_meetings(pairing: Pairing, term: Term, today: dt.date, policy: Poli
 meetings_due = expected_meetings
 
 
+class _ProgressIndex:
+    """A term's meetings and observations grouped once, so the figures of every pairing
+    cost what that pairing's own records cost: the list is linear in the data, not
+    pairings × observations."""
+
+    def __init__(self, term_id: str, meetings: list[MentorMeeting], observations: list[Observation]):
+        self.term_id = term_id
+        self.meetings: dict[int, list[MentorMeeting]] = defaultdict(list)
+        for m in meetings:
+            self.meetings[m.pairing_id].append(m)
+        self.of_teacher: dict[int, list[Observation]] = defaultdict(list)  # observed teacher → the term's observations
+        for o in observations:
+            if o.term_id == term_id:
+                self.of_teacher[o.teacher_id].append(o)
+
+    def between(self, observer_id: int, teacher_id: int) -> list[Observation]:
+        return [o for o in self.of_teacher.get(teacher_id, ()) if o.observer_id == observer_id]
+
+
+# The last index built, with the lists it was built from: screens, the dashboard and the
+# reminders call progress_of once per pairing with the same two lists.
+_last_index: tuple[list, list, int, int, _ProgressIndex] | None = None
+
+
+def _index_for(term_id: str, meetings, observations) -> _ProgressIndex:
+    global _last_index
+    if not isinstance(meetings, list):
+        meetings = list(meetings)
+    if not isinstance(observations, list):
+        observations = list(observations)
+    last = _last_index
+    if (last is not None and last[0] is meetings and last[1] is observations and last[2] == len(meetings)
+            and last[3] == len(observations) and last[4].term_id == term_id):
+        return last[4]
+    index = _ProgressIndex(term_id, meetings, observations)
+    _last_index = (meetings, observations, len(meetings), len(observations), index)
+    return index
+
+
 def progress_of(pairing: Pairing, term: Term, meetings: Iterable[MentorMeeting],
                 observations: Iterable[Observation], today: dt.date, policy: Policy) -> Progress | None:
     """The pairing's figures for ``term``, or None when it did not run that term."""
     if not covers_term(pairing, term.term_id):
         return None
+    index = _index_for(term.term_id, meetings, observations)
     first, last = pairing_days_in_term(pairing, term)
-    first_iso, last_iso = first.isoformat(), min(last, today).isoformat()
-    own = [m for m in meetings if m.pairing_id == pairing.id]
-    held = sum(1 for m in own if m.term_id == term.term_id and m.date <= today.isoformat())
-    past = [m.date for m in own if m.date <= today.isoformat()]
+    first_iso, last_iso, today_iso = first.isoformat(), min(last, today).isoformat(), today.isoformat()
+    own = index.meetings.get(pairing.id, [])
+    held = sum(1 for m in own if m.term_id == term.term_id and m.date <= today_iso)
+    past = [m.date for m in own if m.date <= today_iso]
     last_meeting = _day(max(past)) if past else None
-    in_span = [o for o in observations if o.term_id == term.term_id and first_iso <= o.date <= last_iso]
-    mentor_observed = sum(1 for o in in_span if o.observer_id == pairing.mentor_id and o.teacher_id == pairing.mentee_id)
-    mentee_observed = sum(1 for o in in_span if o.observer_id == pairing.mentee_id and o.teacher_id == pairing.mentor_id)
-    taught = tuple(kind for kind in SHOWCASE_LESSON_TYPES
-                   if any(o.teacher_id == pairing.mentee_id and o.lesson_type == kind
-                          for o in observations if o.term_id == term.term_id and o.date <= today.isoformat()))
+    mentor_observed = sum(1 for o in index.between(pairing.mentor_id, pairing.mentee_id)
+                          if first_iso <= o.date <= last_iso)
+    mentee_observed = sum(1 for o in index.between(pairing.mentee_id, pairing.mentor_id)
+                          if first_iso <= o.date <= last_iso)
+    lessons = {o.lesson_type for o in index.of_teacher.get(pairing.mentee_id, ()) if o.date <= today_iso}
+    taught = tuple(kind for kind in SHOWCASE_LESSON_TYPES if kind in lessons)
     return Progress(
         pairing_id=pairing.id, term_id=term.term_id, meetings_held=held,
         meetings_expected=expected_meetings(pairing, term, today, policy),

@@ -42,6 +42,10 @@ OUTCOME_LEVELS = ("校级", "区/县级", "市级", "省级", "国家级")
 LEVEL_ALIASES = {"区级": "区/县级", "县级": "区/县级", "区县级": "区/县级", "": "校级"}
 EVALUATION_GRADES = ("优秀", "合格", "待改进")
 TERM_STATUSES = ("open", "archived")
+PROJECT_STAGES = ("立项", "开题", "中期", "结题")  # 课题 stages, in order
+STAGE_STATUSES = ("planned", "done")
+REPORT_BACK_KINDS = ("", "汇报课", "报告")  # what a teacher owes after outside training (none, a lesson, a talk)
+REQUIREMENT_KINDS = ("outcome", "lesson", "document")  # what a per-role requirement counts
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,8 @@ class Record:
     KEY: ClassVar[str] = "id"  # what other records name it by
     REFERENCES: ClassVar[tuple[Reference, ...]] = ()
     # A record with a ``term_id`` moves to the term's archive when the term closes
-    # (models/store/archive.py); False keeps it in the data file (the documents area's
-    # screens read only the data file so far).
+    # (models/store/archive.py); False keeps it in the data file. Documents, hand-ins,
+    # readings and 集体备课 move too: models.documents.reader() reads them back.
     ARCHIVED: ClassVar[bool] = True
 
     id: int = 0
@@ -297,11 +301,16 @@ class Activity(Record):
     summary: str = ""  # 小结: the activity's conclusion, under the minutes on the 活动记录表
     # 请假 asked for when the policy wants the office to approve leave: teacher id → pending/approved/refused
     leave_requests: dict[str, str] = field(default_factory=dict)
+    # 学时 of an event longer (or shorter) than one period (a half-day 专家讲座: 3); 0 = the period's length
+    study_hours: float = 0.0
 
     def validate(self) -> list[Problem]:
         problems: list[Problem] = []
         _date(problems, "date", self.date, "field.date")
         _choice(problems, "kind", self.kind, ACTIVITY_KINDS, "field.activity_kind")
+        if isinstance(self.study_hours, bool) or not isinstance(self.study_hours, (int, float)) \
+                or not 0 <= self.study_hours <= 100:
+            problems.append(Problem("study_hours", t("research.error.hours", value=self.study_hours)))
         _choice(problems, "status", self.status, ACTIVITY_STATUSES, "field.status")
         for mark in self.attendance.values():
             _choice(problems, "attendance", mark, ATTENDANCE_MARKS, "field.attendance")
@@ -669,6 +678,14 @@ class Policy(Record):
     minutes_due_days: int = 3  # a held activity without minutes is flagged this many days after
     new_teacher_speaker_weeks: int = 2  # a teacher new to the school is not made speaker in their first weeks
     leave_needs_approval: bool = False  # leave from an activity is asked for and the office approves it
+    # -- 学时 and requirements by role (issue 18) --
+    study_hours_per_year: float = 72.0  # the national rule: 72 学时 a school year
+    remote_hours_per_term: float = 0.0  # at least this many hours of remote training a term; 0 = no such rule
+    study_hour_minutes: int = 40  # minutes of one 学时: an activity counts its period's length in these
+    # Per-role requirements of any countable kind, each a number per term:
+    # {"role": "" (every teacher) or a role, "kind": outcome|lesson|document, "what": the outcome
+    # kind, lesson type or document kind, "per_term": n}
+    requirements: list[dict[str, Any]] = field(default_factory=list)
 
     def quota_for(self, roles: list[str]) -> int:
         """A teacher's observation quota: the highest of their roles', else the default."""
@@ -731,6 +748,21 @@ class Policy(Record):
             if not (_is_hhmm(start) and _is_hhmm(end) and start < end):
                 problems.append(Problem("periods", t("error.bad_period_time", number=number)))
         problems += self._observation_list_problems()
+        problems += self._study_problems()
+        return problems
+
+    def _study_problems(self) -> list[Problem]:
+        problems: list[Problem] = []
+        for name in ("study_hours_per_year", "remote_hours_per_term"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1000:
+                problems.append(Problem(name, t("error.bad_count", field=name, value=value)))
+        if isinstance(self.study_hour_minutes, bool) or not isinstance(self.study_hour_minutes, int) \
+                or not 1 <= self.study_hour_minutes <= 240:
+            problems.append(Problem("study_hour_minutes", t("error.bad_count", field="study_hour_minutes",
+                                                            value=self.study_hour_minutes)))
+        for requirement in self.requirements:
+            problems += requirement_problems(requirement)
         return problems
 
     def _observation_list_problems(self) -> list[Problem]:
@@ -764,6 +796,25 @@ class Policy(Record):
             if percent >= float(threshold.get("min", 0)) and threshold.get("rating") in self.ratings:
                 return threshold["rating"]
         return self.ratings[-1] if self.ratings else ""
+
+
+def requirement_problems(requirement: Any) -> list[Problem]:
+    """What is wrong with one per-role requirement of the policy (empty when nothing)."""
+    if not isinstance(requirement, dict):
+        return [Problem("requirements", t("research.error.requirement", value=requirement))]
+    problems: list[Problem] = []
+    role, kind, what, count = (requirement.get("role", ""), requirement.get("kind", ""),
+                               requirement.get("what", ""), requirement.get("per_term"))
+    if role and role not in ROLES:
+        problems.append(Problem("requirements", t("error.bad_choice", field=t("field.roles"), value=role,
+                                                  choices="、".join(ROLES))))
+    if kind not in REQUIREMENT_KINDS:
+        problems.append(Problem("requirements", t("research.error.requirement_kind", value=kind)))
+    if not isinstance(what, str) or not what.strip():
+        problems.append(Problem("requirements", t("research.error.requirement_what")))
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 100:
+        problems.append(Problem("requirements", t("research.error.requirement_count", value=count)))
+    return problems
 
 
 def _is_hhmm(value: str) -> bool:
@@ -813,7 +864,6 @@ class Document(Record):
     TABLE: ClassVar[str] = "documents"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (
         Reference("author_id", "teachers"), Reference("group_id", "groups", optional=True))
-    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
 
     term_id: str = ""
     kind: str = ""
@@ -863,7 +913,6 @@ class HandIn(Record):
     (``due`` is then empty)."""
 
     TABLE: ClassVar[str] = "handins"
-    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
 
     term_id: str = ""
     kind: str = ""
@@ -892,7 +941,6 @@ class Reading(Record):
     """A book or article on the term's required reading list (必读书目)."""
 
     TABLE: ClassVar[str] = "readings"
-    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
 
     term_id: str = ""
     title: str = ""
@@ -921,7 +969,6 @@ class PrepPlan(Record):
 
     TABLE: ClassVar[str] = "prep_plans"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("group_id", "groups"),)
-    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
 
     term_id: str = ""
     group_id: int = 0
@@ -946,10 +993,96 @@ class PrepPlan(Record):
         return next((u for u in self.units if u.get("uid") == uid), None)
 
 
+@dataclass
+class Project(Record):
+    """课题: a research project over years, with its stages (立项, 开题, 中期, 结题).
+
+    ``stages`` holds one entry per stage, in order: ``{"name", "date" (planned), "status"
+    (planned/done), "done_on", "documents": [{"title", "text", "source"}]}``. A project
+    belongs to no term, so it stays in the active file when a term is archived."""
+
+    TABLE: ClassVar[str] = "projects"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("host_id", "teachers"), Reference("member_ids", "teachers"))
+
+    number: str = ""  # the number the approving office gave it
+    title: str = ""
+    level: str = "校级"
+    host_id: int = 0
+    member_ids: list[int] = field(default_factory=list)
+    start: str = ""
+    planned_end: str = ""
+    stages: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        _required(problems, "title", self.title, "field.title")
+        _choice(problems, "level", self.level, OUTCOME_LEVELS, "field.level")
+        if not self.host_id:
+            problems.append(Problem("host_id", t("error.required", field=t("research.field.host"))))
+        _date(problems, "start", self.start, "field.start")
+        if self.planned_end:
+            _date(problems, "planned_end", self.planned_end, "research.field.planned_end")
+            if not problems and self.planned_end < self.start:
+                problems.append(Problem("planned_end", t("research.error.end_before_start")))
+        for stage in self.stages:
+            if not isinstance(stage, dict):
+                problems.append(Problem("stages", t("research.error.stage", value=stage)))
+                continue
+            _choice(problems, "stages", stage.get("name", ""), PROJECT_STAGES, "research.field.stage")
+            _choice(problems, "stages", stage.get("status", ""), STAGE_STATUSES, "field.status")
+            if stage.get("date"):
+                _date(problems, "stages", stage["date"], "research.field.stage_date")
+            if stage.get("done_on"):
+                _date(problems, "stages", stage["done_on"], "research.field.done_on")
+        return problems
+
+
+@dataclass
+class Training(Record):
+    """外出学习: outside training a teacher went to, its 学时, and what they owe afterwards
+    (a 汇报课 or a report), flagged until ``reported_on`` is set."""
+
+    TABLE: ClassVar[str] = "trainings"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("teacher_id", "teachers"), Reference("term_id", "terms"))
+
+    teacher_id: int = 0
+    term_id: str = ""
+    title: str = ""
+    place: str = ""
+    start: str = ""
+    end: str = ""
+    hours: float = 0.0
+    remote: bool = False  # 远程培训 (online); counts toward the per-term remote minimum
+    report_back: str = ""  # "" | 汇报课 | 报告
+    reported_on: str = ""  # the day the 汇报课 or report was given
+    note: str = ""
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not self.teacher_id:
+            problems.append(Problem("teacher_id", t("error.required", field=t("field.teacher"))))
+        _required(problems, "title", self.title, "field.title")
+        _date(problems, "start", self.start, "field.start")
+        if self.end:
+            _date(problems, "end", self.end, "field.end")
+            if not problems and self.end < self.start:
+                problems.append(Problem("end", t("research.error.end_before_start")))
+        if isinstance(self.hours, bool) or not isinstance(self.hours, (int, float)) or not 0 < self.hours <= 500:
+            problems.append(Problem("hours", t("research.error.hours", value=self.hours)))
+        _choice(problems, "report_back", self.report_back, REPORT_BACK_KINDS, "research.field.report_back")
+        if self.reported_on:
+            _date(problems, "reported_on", self.reported_on, "research.field.reported_on")
+        return problems
+
+
 # The one list of record types: the store's tables, what `jiaoyan check` validates and
 # follows references in (models/store/integrity.py). A new record type is one entry here.
 RECORD_TYPES: tuple[type[Record], ...] = (
     Term, Teacher, Group, Activity, Observation, Pairing, MentorMeeting, Outcome, Policy,
-    Document, DocumentKind, HandIn, Reading, PrepPlan, Competition, CompetitionEntry, CompetitionScore,
+    Document, DocumentKind, HandIn, Reading, PrepPlan, Project, Training,
+    Competition, CompetitionEntry, CompetitionScore,
 )
 TABLES = {cls.TABLE: cls for cls in RECORD_TYPES}

@@ -8,7 +8,9 @@ closed days by hand (``Term.holidays``).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 from models.records import Term
@@ -16,6 +18,7 @@ from models.records import Term
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+@functools.lru_cache(maxsize=64)
 def calendar_covers(year: int) -> bool:
     """Whether chinese-calendar knows this year's holidays."""
     import chinese_calendar
@@ -27,8 +30,10 @@ def calendar_covers(year: int) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=8192)
 def official_workday(day: dt.date) -> bool | None:
-    """chinese-calendar's answer, or None for a year it does not cover."""
+    """chinese-calendar's answer, or None for a year it does not cover. Cached: the
+    library scans its whole table on every call, and the answer for a day never changes."""
     import chinese_calendar
 
     try:
@@ -37,6 +42,7 @@ def official_workday(day: dt.date) -> bool | None:
         return None
 
 
+@functools.lru_cache(maxsize=8192)
 def official_holiday_name(day: dt.date) -> str | None:
     import chinese_calendar
 
@@ -116,26 +122,57 @@ def current_term(terms: Iterable[Term], day: dt.date) -> Term | None:
     return terms[0] if terms else None
 
 
-def school_days(term: Term, until: dt.date | None = None) -> list[dt.date]:
-    last = min(term.end_date, until) if until else term.end_date
-    days = []
-    day = term.start_date
+def _days_key(term: Term) -> tuple:
+    """What decides a term's school days: its bounds and the admin's corrections."""
+    return (term.start, term.end, tuple(term.workdays), tuple(term.holidays),
+            tuple(term.not_workdays), tuple(term.not_holidays))
+
+
+@functools.lru_cache(maxsize=64)
+def _term_days(key: tuple) -> tuple[tuple[dt.date, ...], tuple[int, ...], tuple[int, ...]]:
+    """A term's school days in order, the week of each, and for each day how many distinct
+    school weeks there are up to it: counted once per term, not once per teacher."""
+    start, end, workdays, holidays, not_workdays, not_holidays = key
+    term = Term(start=start, end=end, workdays=list(workdays), holidays=list(holidays),
+                not_workdays=list(not_workdays), not_holidays=list(not_holidays))
+    days, weeks, distinct = [], [], []
+    day, last = term.start_date, term.end_date
     while day <= last:
         if is_school_day(term, day):
+            week = week_of(term, day)
+            distinct.append((distinct[-1] if distinct else 0) + (not weeks or weeks[-1] != week))
             days.append(day)
+            weeks.append(week)
         day += dt.timedelta(days=1)
-    return days
+    return tuple(days), tuple(weeks), tuple(distinct)
+
+
+def school_days(term: Term, until: dt.date | None = None) -> list[dt.date]:
+    days = _term_days(_days_key(term))[0]
+    if until is None:
+        return list(days)
+    return list(days[:bisect.bisect_right(days, until)])
+
+
+def school_weeks_between(term: Term, first: dt.date, last: dt.date) -> int:
+    """Weeks of the term with at least one school day between two days, both included."""
+    days, _weeks, distinct = _term_days(_days_key(term))
+    low, high = bisect.bisect_left(days, first), bisect.bisect_right(days, last) - 1
+    if high < low:
+        return 0
+    # Days are in order, so their weeks are too: the weeks in days[low..high] are the
+    # distinct weeks up to ``high`` less those before ``low``'s week.
+    return distinct[high] - distinct[low] + 1
 
 
 def school_weeks_passed(term: Term, today: dt.date) -> int:
     """Weeks of the term up to and including ``today``'s week that had at least one
     school day (a week closed for a holiday does not count)."""
-    weeks = {week_of(term, d) for d in school_days(term, today)}
-    return len(weeks)
+    return school_weeks_between(term, term.start_date, today)
 
 
 def school_weeks(term: Term) -> int:
-    return len({week_of(term, d) for d in school_days(term)})
+    return school_weeks_between(term, term.start_date, term.end_date)
 
 
 def suggest_term_id(day: dt.date) -> str:

@@ -13,7 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from models.areas import AREA_NAMES, AREAS
+from models.areas import AREAS, HOME, HOME_KEY, MODE_NAMES
 from models.errors import DataFileError
 from models.i18n import set_language, t
 from models.records import Teacher, Term
@@ -26,8 +26,6 @@ from screens.dialogs.change_log import AuditScreen
 from screens.dialogs.help import HelpScreen
 from screens.home.screen import HomeScreen
 from screens.widgets.keys import translate_bindings
-
-HOME = "home"  # 我的, on key 0: where a teacher (not the admin) lands; not one of the numbered areas
 
 # Textual's palette commands by their English title: what to call them instead.
 TEXTUAL_COMMANDS = {
@@ -46,11 +44,11 @@ class JiaoyanApp(App[int]):
     TITLE = "jiaoyan 教研"
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = {lambda: __import__("tui.palette", fromlist=["JiaoyanCommands"]).JiaoyanCommands}
-    MODES = {**area_screens(), HOME: HomeScreen}  # models/areas.py: one mode per area, keys 1, 2, …
+    MODES = {**area_screens(), HOME: HomeScreen}  # models/areas.py: one mode per area, keys 1, 2, … and 我的
     BINDINGS = [
         *(Binding(area.key, f"area('{area.name}')", f"area.{area.name}", id=f"area.{area.name}")
           for area in AREAS),
-        Binding("0", "area('home')", "area.home", id="area.home"),
+        Binding(HOME_KEY, f"area('{HOME}')", f"area.{HOME}", id=f"area.{HOME}"),
         Binding("f1", "help", "key.help", id="app.help"),
         Binding("f2", "audit", "access.audit.key", id="app.audit"),
         Binding("q", "quit", "key.quit", id="app.quit"),
@@ -112,7 +110,7 @@ class JiaoyanApp(App[int]):
 
     def on_mount(self) -> None:
         area = self.start_area
-        if area not in AREA_NAMES and area != HOME:
+        if area not in MODE_NAMES:
             user = self.user
             area = "dashboard" if user is not None and user.is_admin else HOME
         self.switch_mode(area)
@@ -160,7 +158,7 @@ class JiaoyanApp(App[int]):
             self.notify(problem, severity="warning", timeout=10, markup=False)
 
     def action_area(self, area: str) -> None:
-        if area in AREA_NAMES or area == HOME:
+        if area in MODE_NAMES:
             self.switch_mode(area)
 
     def action_help(self) -> None:
@@ -183,7 +181,7 @@ class JiaoyanApp(App[int]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
-        from screens.widgets.palette import Palette
+        from tui.palette import Palette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(Palette(placeholder=t("palette.placeholder"), id="--command-palette"))
@@ -191,7 +189,7 @@ class JiaoyanApp(App[int]):
     def search_themes(self) -> None:
         from textual.theme import ThemeProvider
 
-        from screens.widgets.palette import Palette
+        from tui.palette import Palette
 
         self.push_screen(Palette(providers=[ThemeProvider], placeholder=t("textual.theme_search")))
 
@@ -205,7 +203,7 @@ class JiaoyanApp(App[int]):
         for area in AREAS:
             yield SystemCommand(f"{area.key} {t(f'area.{area.name}')}", t(f"area.{area.name}.help"),
                                 lambda name=area.name: self.action_area(name))
-        yield SystemCommand(f"0 {t('area.home')}", t("area.home.help"), lambda: self.action_area(HOME))
+        yield SystemCommand(f"{HOME_KEY} {t('area.home')}", t("area.home.help"), lambda: self.action_area(HOME))
         yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
         yield SystemCommand(t("delivery.ics.palette"), t("delivery.ics.palette_help"), self.action_export_ics)
         yield SystemCommand(t("ssh.mouse.palette"), t("ssh.mouse.palette_help"), self.action_toggle_mouse)
@@ -291,11 +289,18 @@ class JiaoyanApp(App[int]):
         return folder
 
     def announce_download(self, path: Path) -> None:
-        """After an export over SSH: the exact command that fetches the file to the PC, or why
-        it cannot be fetched (it was written outside the person's export folder)."""
+        """After an export: in a browser (`jiaoyan serve`) the file arrives as a download
+        (Textual's delivery API, which textual-serve streams to that browser only); over SSH
+        the exact command that fetches the file to the PC, or why it cannot be fetched (it
+        was written outside the person's export folder)."""
         from models.downloads import download_command, export_folder, resolve_inside
         from models.identity import os_login
 
+        if self.is_web:
+            path = Path(path)
+            self.deliver_binary(path, save_filename=path.name)
+            self.notify(t("serve.download.sent", name=path.name), timeout=20, markup=False)
+            return
         if not os.environ.get("SSH_CONNECTION"):
             return  # at the server's own terminal the file is already where the person is
         folder = export_folder(self.store.path, self.login)

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from models.areas import AREA_NAMES
+from models.areas import MODE_NAMES
 from models.i18n import set_language, t
 from tui import __version__
 from tui.commands import COMMAND_MODULES
@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiaoyan", description=t("cli.description"), parents=[common])
     parser.add_argument("--version", action="version", version=f"jiaoyan {__version__}")
     parser.add_argument("--demo", action="store_true", help=t("cli.opt.demo"))
-    parser.add_argument("--area", choices=("home", *AREA_NAMES), help=t("cli.opt.area"))
+    parser.add_argument("--area", choices=MODE_NAMES, help=t("cli.opt.area"))
     parser.add_argument("--as", dest="as_login", metavar="LOGIN", help=t("access.cli.as"))
     parser.add_argument("--mouse", action=argparse.BooleanOptionalAction, default=None, help=t("ssh.cli.mouse"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"))

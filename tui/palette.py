@@ -320,23 +320,26 @@ def _parameters(action: str) -> tuple:
     return tuple(value)
 
 
-class JiaoyanPalette(CommandPalette):
-    """Textual's palette with its own words (No matches found) in the user's language."""
+class Palette(CommandPalette):
+    """Textual's palette; "No matches found" is said in the user's language."""
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Private: Textual has no public way to word the "No matches found" line. As Textual's
+        # own (textual/command.py), with the catalog's sentence; tests/unit/test_textual_private.py
+        # fails if it moves.
         from rich.align import Align
         from textual.command import CommandList
         from textual.widgets.option_list import Option
 
         self._stop_no_matches_countdown()
 
-        def _show_no_matches() -> None:
+        def show_no_matches() -> None:
             if search_value:
-                command_list = self.query_one(CommandList)
-                command_list.add_option(Option(Align.center(Text(t("palette.no_matches"), style="not bold")),
-                                               disabled=True, id=self._NO_MATCHES))
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(t("textual.no_matches"), style="not bold")), disabled=True,
+                           id=self._NO_MATCHES))
                 self._list_visible = True
             else:
                 self._list_visible = False
 
-        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, _show_no_matches)
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

@@ -45,10 +45,3 @@ def verdict_path(db: Path) -> Path:
 def changelog_path(db: Path) -> Path:
     """The change log beside the data file: append-only JSON lines (models/store/changelog.py)."""
     return db.with_name(db.name + ".changes")
-
-
-def exports_dir(db: Path, login: str) -> Path:
-    """A person's folder for the files they export: ``<data dir>/exports/<login>/``.
-    The app writes there by default, and the SSH door serves downloads from it."""
-    safe = "".join(c for c in login if c.isalnum() or c in "._-") or "unknown"
-    return db.parent / "exports" / safe

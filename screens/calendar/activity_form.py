@@ -10,6 +10,7 @@ dialog: k keeps mine, t takes theirs into the form, escape keeps editing."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from rich.text import Text
 from textual import work
@@ -230,13 +231,14 @@ class ActivityForm(Screen):
     def action_record(self) -> None:
         """Write the activity's record sheet (.docx), as saved, to a path the user types."""
         from models.exports.activity_record import Lookups, default_record_name
-        from screens.calendar.record_dialog import RecordDialog
+        from screens.dialogs.save_path import SavePathDialog
 
         saved = read_activity(self.app.store, self.activity.id) if self.activity.id else None
         if saved is None:
             return
         name = default_record_name(saved, Lookups.of(self.app.store))
-        self.app.push_screen(RecordDialog(name), lambda path: path and self.write_record(saved, path))
+        self.app.push_screen(SavePathDialog(t("calendar.record.title"), name, hint=t("calendar.record.hint")),
+                             lambda path: path and self.write_record(saved, path))
 
     @work(thread=True, exclusive=True, group="record")
     def write_record(self, activity: Activity, path: str) -> None:
@@ -259,6 +261,7 @@ class ActivityForm(Screen):
                                       severity="error", markup=False)
             return
         self.app.call_from_thread(self.app.notify, t("calendar.record.done", path=path), markup=False)
+        self.app.call_from_thread(self.app.announce_download, Path(path))
 
     def _show_title(self) -> None:
         store = self.app.store

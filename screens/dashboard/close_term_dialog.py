@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Static
 
 from models.i18n import t
-from screens.dialogs.base import Dialog
+from screens.dialogs.confirm import ConfirmScreen
 
 
-class CloseTermDialog(Dialog[str | None]):
-    """``y`` closes the term (returns its id), ``n`` or escape keeps it open."""
+class CloseTermDialog(ConfirmScreen):
+    """The shared yes/no question: ``y`` closes the term (no enter: it cannot be undone),
+    ``n`` or escape keeps it open. Dismisses with True or False."""
 
     BINDINGS = [
-        Binding("y", "confirm", "dashboard.key.confirm_close", id="close_term.confirm"),
-        Binding("n,escape", "cancel", "key.back", id="close_term.cancel"),
+        Binding("y", "answer(True)", "dashboard.key.confirm_close", id="close_term.confirm"),
+        Binding("n,escape", "answer(False)", "key.back", id="close_term.cancel"),
     ]
     DEFAULT_CSS = """
     CloseTermDialog > Vertical { width: 64; border: round $error; }
     """
 
     def __init__(self, term_id: str):
-        super().__init__()
-        self.term_id = term_id
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(t("dashboard.close_confirm", term=self.term_id)))
-
-    def action_confirm(self) -> None:
-        self.dismiss(self.term_id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        super().__init__(t("dashboard.close_confirm", term=term_id))

@@ -1,7 +1,7 @@
 """Export the term's activities as an .ics calendar from the app: mine, the school's, or a group's.
 
 The file goes to the person's export folder by default; the message names it and, over
-SSH, the scp command that fetches it (models/delivery.py).
+SSH, the scp command that fetches it (``app.announce_download``).
 """
 
 from __future__ import annotations
@@ -12,41 +12,35 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from models.i18n import t
+from screens.dialogs.base import Dialog
 from screens.widgets.fitted_footer import FittedFooter
-from screens.widgets.keys import translate_bindings
 
 MINE, ALL = "mine", "all"
 
 
-class IcsExportDialog(ModalScreen[Path | None]):
+class IcsExportDialog(Dialog[Path | None]):
     BINDINGS = [
         Binding("ctrl+s", "write", "delivery.ics.key", id="ics.write", priority=True),
         Binding("escape", "cancel", "key.back", id="ics.cancel"),
     ]
     DEFAULT_CSS = """
-    IcsExportDialog { align: center middle; }
-    IcsExportDialog > Vertical { width: 76; max-width: 100%; height: auto; border: round $primary;
-                                 background: $surface; padding: 0 1; }
+    IcsExportDialog > Vertical { width: 76; }
     IcsExportDialog Input { border: none; height: 1; padding: 0 1; background: $boost; }
     IcsExportDialog #ics-error { color: $error; height: auto; }
     """
 
     def compose(self) -> ComposeResult:
-        from models.delivery import dated_name, personal_export_path
         from models.records import Group
 
-        translate_bindings(self)
         app = self.app
         groups = sorted((g for g in app.store.all(Group) if g.active and g.kind in ("research", "prep")),
                         key=lambda g: (g.kind != "research", g.name))
         choices = [(t("delivery.ics.mine"), MINE), (t("delivery.ics.all"), ALL)]
         choices += [(g.name, str(g.id)) for g in groups]
-        path = personal_export_path(app.store.path, app.login,
-                                    dated_name(t("delivery.ics.file_name"), app.today, "ics"))
+        path = app.export_folder / f"{t('delivery.ics.file_name')}-{app.today.isoformat()}.ics"
         with Vertical():
             yield Static(Text(t("delivery.ics.title"), style="bold"))
             yield Label(t("delivery.ics.which"))
@@ -61,9 +55,6 @@ class IcsExportDialog(ModalScreen[Path | None]):
         self.action_write()
 
     def action_write(self) -> None:
-        from models.delivery import saved_message
-        from models.identity import os_login
-
         error = self.query_one("#ics-error", Static)
         text = self.query_one("#ics-path", Input).value.strip().strip("'\"")
         path = Path(text).expanduser()
@@ -79,8 +70,8 @@ class IcsExportDialog(ModalScreen[Path | None]):
         except OSError as failure:
             error.update(Text(t("delivery.ics.failed", path=str(path), reason=failure.strerror or failure)))
             return
-        self.app.notify(t("delivery.ics.done", count=count) + "\n" + saved_message(path.absolute(), os_login()),
-                        timeout=30, markup=False)
+        self.app.notify(t("delivery.ics.done", count=count, path=str(path.absolute())), timeout=30, markup=False)
+        self.app.announce_download(path.absolute())
         self.dismiss(path)
 
     def action_cancel(self) -> None:

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from models import documents as docs
@@ -20,6 +20,7 @@ from models.dates import BadInput, parse_date
 from models.i18n import t
 from models.errors import JiaoyanError
 from models.store.storage import ValidationFailed
+from screens.dialogs.base import Dialog
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
@@ -92,24 +93,18 @@ class HandInsScreen(Screen):
         self.refresh_data()
 
 
-class HandInDialog(ModalScreen[bool]):
+class HandInDialog(Dialog[bool]):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="handin_dialog.save", priority=True),
         Binding("escape", "cancel", "key.back", id="handin_dialog.cancel"),
     ]
     DEFAULT_CSS = """
-    HandInDialog { align: center middle; }
-    HandInDialog > Vertical { width: 70; max-width: 100%; height: auto; border: round $primary;
-                              background: $panel; padding: 0 1; }
+    HandInDialog > Vertical { width: 70; background: $panel; }
     HandInDialog Horizontal { height: 1; }
     HandInDialog Label { width: 10; }
     HandInDialog Select, HandInDialog Input { width: 1fr; }
     HandInDialog #handin-message { color: $error; }
     """
-
-    def __init__(self) -> None:
-        super().__init__()
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         names = docs.kind_names(self.app.store)

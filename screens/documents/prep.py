@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from models import documents as docs
@@ -22,6 +22,7 @@ from models.i18n import t
 from models.records import Activity, Group, Teacher
 from models.errors import JiaoyanError
 from models.store.storage import ConflictError
+from screens.dialogs.base import Dialog
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
@@ -98,7 +99,8 @@ class PrepScreen(Screen):
         return plan.unit(int(key)) if key else None
 
     def papers(self, plan: prep.PrepPlan, uid: int) -> list[Document]:
-        return [d for d in self.app.store.all(Document) if d.prep_id == plan.id and d.prep_unit == uid]
+        return [d for d in docs.reader(self.app.store, plan.term_id).all(Document)
+                if d.prep_id == plan.id and d.prep_unit == uid]
 
     def refresh_data(self) -> None:
         store, me = self.app.store, self.app.user
@@ -272,19 +274,16 @@ class PrepScreen(Screen):
         self.app.push_screen(LineDialog(t("prep.add_prompt")), done)
 
 
-class LineDialog(ModalScreen[str | None]):
+class LineDialog(Dialog[str | None]):
     """One line of text: enter keeps it, escape drops it."""
 
     BINDINGS = [Binding("escape", "cancel", "key.back", id="prep_line.cancel")]
     DEFAULT_CSS = """
-    LineDialog { align: center middle; }
-    LineDialog > Vertical { width: 76; max-width: 100%; height: auto; border: round $primary;
-                            background: $panel; padding: 0 1; }
+    LineDialog > Vertical { width: 76; background: $panel; }
     """
 
     def __init__(self, prompt: str, value: str = ""):
         super().__init__()
-        translate_bindings(self)
         self.prompt = prompt
         self.value = value
 

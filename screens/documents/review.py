@@ -8,7 +8,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from models import documents as docs
@@ -16,22 +15,18 @@ from models.documents import Document
 from models.i18n import t
 from models.errors import JiaoyanError
 from models.store.storage import ConflictError
+from screens.dialogs.base import Dialog
 from screens.widgets.fitted_footer import FittedFooter
-from screens.widgets.keys import translate_bindings
 
 
-class ReviewDialog(ModalScreen[int | None]):
+class ReviewDialog(Dialog[int | None]):
     BINDINGS = [
         Binding("ctrl+a", "decide('approved')", "doc.key.approve", id="doc_review.approve", priority=True),
         Binding("ctrl+r", "decide('returned')", "doc.key.return", id="doc_review.return", priority=True),
         Binding("escape", "cancel", "key.back", id="doc_review.cancel"),
     ]
     DEFAULT_CSS = """
-    ReviewDialog { align: center middle; }
-    ReviewDialog > Vertical {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $panel; padding: 0 1;
-    }
+    ReviewDialog > Vertical { width: 76; max-height: 100%; background: $panel; }
     ReviewDialog #review-title { text-style: bold; }
     ReviewDialog #review-comment { height: 6; }
     ReviewDialog #review-message { color: $error; text-style: bold; }
@@ -40,7 +35,6 @@ class ReviewDialog(ModalScreen[int | None]):
 
     def __init__(self, document_id: int):
         super().__init__()
-        translate_bindings(self)
         self.document_id = document_id
 
     def compose(self) -> ComposeResult:

@@ -40,6 +40,7 @@ class DocumentsScreen(AreaScreen):
         Binding("h", "due", "doc.key.due", id="documents.due"),
         Binding("b", "prep", "doc.key.prep", id="documents.prep"),
         Binding("p", "print", "doc.key.print", id="documents.print"),
+        Binding("k", "kinds", "doc.key.kinds", id="documents.kinds"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -84,7 +85,7 @@ class DocumentsScreen(AreaScreen):
         if not table.row_count or not table.is_valid_row_index(table.cursor_row):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return self.app.store.get(Document, int(key.value)) if key and key.value else None
+        return docs.get_document(self.app.store, int(key.value)) if key and key.value else None
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.refresh_bindings()
@@ -222,6 +223,12 @@ class DocumentsScreen(AreaScreen):
         from screens.documents.prep import PrepScreen
 
         self.app.push_screen(PrepScreen(), lambda _result: self.data_changed())
+
+    def action_kinds(self) -> None:
+        """The kinds of document; the admin adds one (``n``)."""
+        from screens.documents.kinds import KindsScreen
+
+        self.app.push_screen(KindsScreen())
 
     def action_due(self) -> None:
         from screens.documents.due import DueScreen

@@ -43,7 +43,8 @@ def submit_document(screen, document: Document) -> bool:
 def document_text(store, document: Document) -> Text:
     text = Text()
     text.append(document.title + "\n", style="bold")
-    reading = store.get(Reading, document.reading_id) if document.reading_id else None
+    reading = (docs.reader(store, document.term_id).get(Reading, document.reading_id)
+               if document.reading_id else None)
     meta = [document.kind, docs.author_label(store, document), document.term_id,
             t(f"doc.state.{document.state}")]
     text.append(" · ".join(meta) + "\n", style="dim")
@@ -97,7 +98,7 @@ class DocumentView(Screen[int | None]):
         self.refresh_data()
 
     def document(self) -> Document | None:
-        return self.app.store.get(Document, self.document_id)
+        return docs.get_document(self.app.store, self.document_id)
 
     def refresh_data(self) -> None:
         document = self.document()
@@ -145,31 +146,10 @@ class DocumentView(Screen[int | None]):
 
 
 def print_document(screen, document: Document) -> None:
-    """Ask where to save the Word file (the home folder by default), then write it."""
-    from pathlib import Path
+    """Ask where to save the Word file (the person's export folder by default) and write it."""
+    from models.exports.document_print import default_document_name, document_docx
+    from screens.dialogs.save_path import SavePathDialog
 
-    from models.exports.document_print import default_document_name
-    from screens.documents.prep import LineDialog
-
-    app = screen.app
-
-    def chosen(path: str | None) -> None:
-        if path:
-            screen.run_worker(lambda: _write(app, document, Path(path).expanduser()), thread=True,
-                              exclusive=True, group="doc-print")
-
-    default = str(Path.home() / default_document_name(document))
-    app.push_screen(LineDialog(t("doc.print.path_prompt"), value=default), chosen)
-
-
-def _write(app, document: Document, path) -> None:
-    from models.exports.document_print import document_docx
-    from models.exports.spreadsheets import save
-
-    try:
-        save(path, document_docx(app.store, document))
-    except OSError as error:
-        app.call_from_thread(app.notify, t("doc.cli.write_failed", path=path, error=error.strerror or error),
-                             severity="error", markup=False)
-        return
-    app.call_from_thread(app.notify, t("doc.cli.written", path=path), markup=False)
+    store = screen.app.store
+    screen.app.push_screen(SavePathDialog(t("doc.print.path_prompt"), default_document_name(document),
+                                          lambda: document_docx(store, document)))

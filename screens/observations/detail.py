@@ -147,10 +147,10 @@ class ObservationDetail(Screen[str | None]):
     def action_word(self) -> None:
         """The lesson's 听课记录表 as a Word file (A4), written where the user says."""
         from models.exports.observation_pages import observation_docx
-        from screens.observations.word_dialog import WordDialog
+        from screens.dialogs.save_path import SavePathDialog
 
         store, viewer, record_id = self.app.store, self.app.user, self.observation_id
-        self.app.push_screen(WordDialog(
+        self.app.push_screen(SavePathDialog(
             t("observations.word.record_title"), t("observations.word.record_file", id=record_id),
             lambda: observation_docx(store, viewer, record_id, store.path)))
 

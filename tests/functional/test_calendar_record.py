@@ -9,7 +9,7 @@ from docx import Document
 from models.records import Activity, Group
 from models.store.storage import Store
 from screens.calendar.activity_form import ActivityForm
-from screens.calendar.record_dialog import RecordDialog
+from screens.dialogs.save_path import SavePathDialog
 
 
 async def test_ctrl_r_writes_the_record_sheet(make_test_app, demo_db, tmp_path):
@@ -26,11 +26,13 @@ async def test_ctrl_r_writes_the_record_sheet(make_test_app, demo_db, tmp_path):
         assert "activity.record" in [b.binding.id for b in app.screen.active_bindings.values()]
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert isinstance(app.screen, RecordDialog)
+        assert isinstance(app.screen, SavePathDialog)
+        # It starts in the person's own export folder beside the data file (models/downloads.py).
+        assert app.screen.query_one("#save-path").value.startswith(str(app.export_folder))
         await pilot.press("ctrl+a", "ctrl+k", *"/nowhere/x.docx", "enter")
         await pilot.pause()
-        assert "没有文件夹" in str(app.screen.query_one("#record-error").render())
-        app.screen.query_one("#record-path").value = str(target)
+        assert "没有文件夹" in str(app.screen.query_one("#save-error").render())
+        app.screen.query_one("#save-path").value = str(target)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()

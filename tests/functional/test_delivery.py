@@ -1,34 +1,14 @@
-"""Files reach the person: exports go to <data dir>/exports/<login>/ by default, and over
-SSH the message shows the exact scp command; the .ics calendar is exported from the app,
-mine or a group's."""
+"""Files reach the person: exports go to <data file>.exports/<login>/ by default (the folder
+the SSH door serves), and over SSH the message shows the exact scp command
+(``app.announce_download``); the .ics calendar is exported from the app, mine or a group's."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from models.delivery import fetch_command, personal_export_path, server_address
-from models.store.paths import exports_dir
-
-
-def test_the_per_person_folder_beside_the_data_file(tmp_path):
-    db = tmp_path / "srv" / "school.json"
-    db.parent.mkdir()
-    assert exports_dir(db, "zhangmin") == tmp_path / "srv" / "exports" / "zhangmin"
-    assert exports_dir(db, "../etc") == tmp_path / "srv" / "exports" / "..etc"  # no way out of the folder
-    path = personal_export_path(db, "zhangmin", "名册.xlsx")
-    assert path.parent.is_dir() and path.name == "名册.xlsx"
-
-
-def test_scp_command_names_the_server_as_ssh_reached_it():
-    env = {"SSH_CONNECTION": "192.168.1.20 51234 10.0.0.5 22"}
-    assert server_address(env) == "10.0.0.5"
-    path = Path("/srv/jiaoyan/exports/zhangmin/名册 2025.xlsx")
-    assert fetch_command(path, "zhangmin", env) == "scp zhangmin@10.0.0.5:'/srv/jiaoyan/exports/zhangmin/名册 2025.xlsx' ."
-    assert server_address({"SSH_CONNECTION": "fe80::1 5 fe80::2 22"}) == "[fe80::2]"
-    assert fetch_command(path, "zhangmin", {}) is None  # at the console: nothing to fetch
-
 
 async def test_ics_of_my_activities_from_the_palette(make_test_app, demo_db, monkeypatch):
+    monkeypatch.setenv("SSH_CONNECTION", "192.168.1.20 51234 10.0.0.5 22")
     from textual.widgets import Select
 
     from models.activities import attendees_of
@@ -50,8 +30,10 @@ async def test_ics_of_my_activities_from_the_palette(make_test_app, demo_db, mon
         assert app.screen.query_one("#ics-which", Select).value == "mine"
         await pilot.press("ctrl+s")
         await pilot.pause()
-    files = list((demo_db.parent / "exports" / "zhangmin").glob("*.ics"))
+        messages = [str(n.message) for n in app._notifications]
+    files = list((demo_db.parent / (demo_db.name + ".exports") / "zhangmin").glob("*.ics"))
     assert len(files) == 1
+    assert any(f"@10.0.0.5:{files[0]} ." in m for m in messages), messages  # the scp command
     text = files[0].read_text(encoding="utf-8")
     store = Store(demo_db)
     me = next(x for x in store.all(Teacher) if x.login == "zhangmin")

@@ -219,7 +219,7 @@ async def test_the_office_sets_what_is_due(make_test_app, demo_db):
 async def test_print_from_the_list_writes_a_word_file(make_test_app, demo_db, tmp_path):
     import docx
 
-    from screens.documents.prep import LineDialog
+    from screens.dialogs.save_path import SavePathDialog
 
     app = make_test_app("chenying")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -232,10 +232,10 @@ async def test_print_from_the_list_writes_a_word_file(make_test_app, demo_db, tm
         await pilot.pause()
         await pilot.press("p")
         await pilot.pause()
-        assert isinstance(app.screen, LineDialog)
-        assert app.screen.query_one("#line-input").value.endswith("个人计划.docx")
+        assert isinstance(app.screen, SavePathDialog)
+        assert app.screen.query_one("#save-path").value.endswith("个人计划.docx")
         target = tmp_path / "我的计划.docx"
-        app.screen.query_one("#line-input").value = str(target)
+        app.screen.query_one("#save-path").value = str(target)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()

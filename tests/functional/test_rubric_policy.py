@@ -135,7 +135,7 @@ async def test_w_prints_the_record_page_and_the_teacher_s_notebook_from_the_app(
     from docx import Document
 
     from screens.observations.detail import ObservationDetail
-    from screens.observations.word_dialog import WordDialog
+    from screens.dialogs.save_path import SavePathDialog
     from screens.teacher.page import TeacherPage
     from tests.unit.test_observation_pages import all_text, person, scored_record
 
@@ -148,9 +148,9 @@ async def test_w_prints_the_record_page_and_the_teacher_s_notebook_from_the_app(
         await pilot.pause()
         await pilot.press("w")
         await pilot.pause()
-        assert isinstance(app.screen, WordDialog)
+        assert isinstance(app.screen, SavePathDialog)
         target = tmp_path / "记录表.docx"
-        app.screen.query_one("#word-path").value = str(target)
+        app.screen.query_one("#save-path").value = str(target)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ObservationDetail)
@@ -161,7 +161,7 @@ async def test_w_prints_the_record_page_and_the_teacher_s_notebook_from_the_app(
         await pilot.press("w")
         await pilot.pause()
         book = tmp_path / "听课本.docx"
-        app.screen.query_one("#word-path").value = str(book)
+        app.screen.query_one("#save-path").value = str(book)
         await pilot.press("enter")
         await pilot.pause()
         assert "姓名：张敏" in all_text(Document(io.BytesIO(book.read_bytes())))

@@ -56,3 +56,13 @@ def test_footer_key_widget_and_its_readiness_flag():
 def test_the_app_hook_for_unhandled_errors():
     # tui/app.py: an unexpected error goes to the crash log, the user gets a sentence.
     assert list(inspect.signature(App._handle_exception).parameters) == ["self", "error"]
+
+
+def test_the_palette_s_no_matches_line():
+    # tui/palette.py: "No matches found" in the user's language.
+    from textual.command import CommandPalette
+
+    assert list(inspect.signature(CommandPalette._start_no_matches_countdown).parameters) == [
+        "self", "search_value"]
+    for name in ("_stop_no_matches_countdown", "_NO_MATCHES_COUNTDOWN", "_NO_MATCHES"):
+        assert hasattr(CommandPalette, name), name

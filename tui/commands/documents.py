@@ -14,11 +14,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from models import clock
+from models.errors import InputError
 from models.i18n import t
+from tui.commands.common import open_session, resolve_term, write_output
 from tui.commands.tree import CommandTree
 
 
@@ -90,54 +90,13 @@ def register(tree: CommandTree) -> None:
     show.set_defaults(handler=run_show)
 
 
-def _open(args: argparse.Namespace):
-    from models.permissions import teacher_by_login
-    from tui.commands.common import command_login, open_store
-
-    store = open_store(args)
-    return store, teacher_by_login(store, command_login())
-
-
-def _term(store, wanted: str | None):
-    from models.records import Term
-    from models.terms import current_term
-
-    terms = store.all(Term)
-    if wanted:
-        term = next((x for x in terms if x.term_id == wanted.strip()), None)
-        if term is None:
-            print(t("doc.error.no_term", value=wanted, choices="、".join(sorted(x.term_id for x in terms))),
-                  file=sys.stderr)
-        return term
-    term = current_term(terms, clock.today())
-    if term is None:
-        print(t("header.no_term"), file=sys.stderr)
-    return term
-
-
-def _fail(message: str) -> int:
-    print(message, file=sys.stderr)
-    return 1
-
-
 def run_kinds(args: argparse.Namespace) -> int:
-    from models.documents import DocumentKind, document_kinds
+    from models.documents import document_kinds, save_kind
 
-    store, _me = _open(args)
+    store = open_session(args).store
     if args.add:
         # A name the admin stored before (or a built-in's name) changes that kind's writer and reviewer.
-        existing = next((k for k in store.all(DocumentKind) if k.name == args.add.strip()), None)
-        record = DocumentKind(name=args.add.strip(), writer=args.writer, reviewer=args.reviewer)
-        from models.store.storage import ValidationFailed
-
-        try:
-            with store.transaction() as tx:
-                if existing is not None:
-                    tx.update(existing.copy(writer=args.writer, reviewer=args.reviewer, active=True))
-                else:
-                    tx.insert(record)
-        except ValidationFailed as error:
-            return _fail(str(error))
+        record = save_kind(store, args.add, args.writer, args.reviewer)
         print(t("doc.cli.kinds.added", name=record.name))
     for kind in document_kinds(store):
         print(f"{kind.name}\t{t('doc.writer.' + kind.writer)}\t{t('doc.reviewer_kind.' + kind.reviewer)}")
@@ -146,40 +105,26 @@ def run_kinds(args: argparse.Namespace) -> int:
 
 def run_add(args: argparse.Namespace) -> int:
     from models import documents as docs
-    from models.records import Group
-    from models.store.storage import ValidationFailed
-
-    store, me = _open(args)
+    session = open_session(args)
+    store, me = session.store, session.teacher
     if me is None:
-        from tui.commands.common import command_login
-
-        return _fail(t("doc.error.not_on_roster", login=command_login()))
-    term = _term(store, args.term)
-    if term is None:
-        return 1
+        raise InputError(t("doc.error.not_on_roster", login=session.login))
+    term = resolve_term(session, args.term)
     if term.status == "archived":
-        return _fail(t("doc.error.archived", term=term.term_id))
+        raise InputError(t("doc.error.archived", term=term.term_id))
     kind = docs.kind_named(store, args.kind)
     if kind is None:
-        return _fail(t("doc.error.unknown_kind", value=args.kind, choices="、".join(docs.kind_names(store))))
+        raise InputError(t("doc.error.unknown_kind", value=args.kind, choices="、".join(docs.kind_names(store))))
     group_id = 0
     if args.group:
-        group = next((g for g in store.all(Group) if g.name == args.group.strip()), None)
-        if group is None:
-            return _fail(t("doc.error.unknown_group", value=args.group))
-        group_id = group.id
+        group_id = _group(store, args.group).id
     elif kind.is_group:
-        return _fail(t("doc.error.no_group", kind=kind.name))
-    try:
-        text = docs.text_from_file(Path(args.file).expanduser())
-        draft = docs.new_document(store, me, kind=kind.name, term_id=term.term_id, group_id=group_id,
-                                  title=args.title or "", body=text, source=Path(args.file).name,
-                                  reading_id=args.reading)
-        saved = docs.save_document(store, draft)
-    except docs.DocumentRefused as error:
-        return _fail(error.reason)
-    except ValidationFailed as error:
-        return _fail(str(error))
+        raise InputError(t("doc.error.no_group", kind=kind.name))
+    text = docs.text_from_file(Path(args.file).expanduser())
+    draft = docs.new_document(store, me, kind=kind.name, term_id=term.term_id, group_id=group_id,
+                              title=args.title or "", body=text, source=Path(args.file).name,
+                              reading_id=args.reading)
+    saved = docs.save_document(store, draft)
     print(t("doc.cli.added", id=saved.id, title=saved.title, lines=len(text.splitlines())))
     return 0
 
@@ -187,10 +132,9 @@ def run_add(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     from models import documents as docs
 
-    store, me = _open(args)
-    term = _term(store, args.term)
-    if term is None:
-        return 1
+    session = open_session(args)
+    store, me = session.store, session.teacher
+    term = resolve_term(session, args.term)
     for document in docs.visible_documents(store, me, term.term_id):
         if args.kind and document.kind != args.kind.strip():
             continue
@@ -202,11 +146,10 @@ def run_list(args: argparse.Namespace) -> int:
 def run_due(args: argparse.Namespace) -> int:
     from models import documents as docs
 
-    store, me = _open(args)
-    term = _term(store, args.term)
-    if term is None:
-        return 1
-    today = clock.today()
+    session = open_session(args)
+    store, me = session.store, session.teacher
+    term = resolve_term(session, args.term)
+    today = session.today
     everyone = args.all and me is not None and me.is_admin
     for due in docs.dues(store, term):
         if not everyone and (me is None or due.teacher_id != me.id):
@@ -218,10 +161,9 @@ def run_due(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     from models import documents as docs
 
-    store, me = _open(args)
-    document = store.get(docs.Document, args.id)
-    if document is None or not docs.can_read(store, me, document):
-        return _fail(t("doc.error.no_document", id=args.id))
+    session = open_session(args)
+    store, me = session.store, session.teacher
+    document = _document(store, me, args.id)
     print(document.title)
     print(f"{document.kind} · {docs.author_label(store, document)} · {document.term_id} · "
           f"{t('doc.state.' + document.state)}")
@@ -242,36 +184,28 @@ def _handin_line(handin) -> str:
 
 def run_handins(args: argparse.Namespace) -> int:
     from models import documents as docs
-    from models.dates import BadInput, parse_date
-    from models.store.storage import ValidationFailed
-
-    store, _me = _open(args)
-    term = _term(store, args.term)
-    if term is None:
-        return 1
-    try:
-        if args.add or args.remove:
-            stored = docs.adopt_defaults(store, term)  # the seed rules become the term's own list first
-            if args.remove:
-                target = next((h for h in stored if h.id == args.remove), None)
-                if target is None:
-                    return _fail(t("doc.cli.handins.no_such", id=args.remove))
-                with store.transaction() as tx:
-                    tx.delete(target)
-            if args.add:
-                if docs.kind_named(store, args.add) is None:
-                    return _fail(t("doc.error.unknown_kind", value=args.add, choices="、".join(docs.kind_names(store))))
-                due = ""
-                if args.audience != "research_lessons":
-                    if not args.due:
-                        return _fail(t("doc.cli.handins.need_due"))
-                    due = parse_date(args.due, clock.today()).isoformat()
-                with store.transaction() as tx:
-                    tx.insert(docs.HandIn(term_id=term.term_id, kind=args.add.strip(), audience=args.audience, due=due))
-    except BadInput as error:
-        return _fail(str(error))
-    except ValidationFailed as error:
-        return _fail(str(error))
+    from models.dates import parse_date
+    session = open_session(args)
+    store = session.store
+    term = resolve_term(session, args.term)
+    if args.add or args.remove:
+        stored = docs.adopt_defaults(store, term)  # the seed rules become the term's own list first
+        if args.remove:
+            target = next((h for h in stored if h.id == args.remove), None)
+            if target is None:
+                raise InputError(t("doc.cli.handins.no_such", id=args.remove))
+            with store.transaction() as tx:
+                tx.delete(target)
+        if args.add:
+            if docs.kind_named(store, args.add) is None:
+                raise InputError(t("doc.error.unknown_kind", value=args.add, choices="、".join(docs.kind_names(store))))
+            due = ""
+            if args.audience != "research_lessons":
+                if not args.due:
+                    raise InputError(t("doc.cli.handins.need_due"))
+                due = parse_date(args.due, session.today).isoformat()
+            with store.transaction() as tx:
+                tx.insert(docs.HandIn(term_id=term.term_id, kind=args.add.strip(), audience=args.audience, due=due))
     for handin in docs.handins_for(store, term):
         print(_handin_line(handin))
     return 0
@@ -279,18 +213,12 @@ def run_handins(args: argparse.Namespace) -> int:
 
 def run_reading(args: argparse.Namespace) -> int:
     from models import documents as docs
-    from models.store.storage import ValidationFailed
-
-    store, _me = _open(args)
-    term = _term(store, args.term)
-    if term is None:
-        return 1
+    session = open_session(args)
+    store = session.store
+    term = resolve_term(session, args.term)
     if args.add:
-        try:
-            with store.transaction() as tx:
-                tx.insert(docs.Reading(term_id=term.term_id, title=args.add.strip(), author=args.author.strip()))
-        except ValidationFailed as error:
-            return _fail(str(error))
+        with store.transaction() as tx:
+            tx.insert(docs.Reading(term_id=term.term_id, title=args.add.strip(), author=args.author.strip()))
     for reading in docs.readings_of(store, term.term_id):
         print(f"{reading.id}\t《{reading.title}》\t{reading.author}")
     return 0
@@ -300,22 +228,16 @@ def run_prep(args: argparse.Namespace) -> int:
     import re
 
     from models import prep
-    from models.records import Group, Teacher
-
-    store, _me = _open(args)
-    term = _term(store, args.term)
-    if term is None:
-        return 1
-    group = next((g for g in store.all(Group) if g.name == args.group.strip()), None)
-    if group is None:
-        return _fail(t("doc.error.unknown_group", value=args.group))
+    from models.records import Activity, Teacher
+    session = open_session(args)
+    store = session.store
+    term = resolve_term(session, args.term)
+    group = _group(store, args.group)
     if args.add:
         titles = [x.strip() for x in re.split(r"[;；\n]", args.add) if x.strip()]
         prep.schedule(store, term, group, titles, first_week=args.week)
     plan = prep.plan_for(store, term.term_id, group.id)
     names = {x.id: x.name for x in store.all(Teacher)}
-    from models.records import Activity
-
     for unit in plan.units if plan else []:
         activity = store.get(Activity, unit.get("activity_id", 0)) if unit.get("activity_id") else None
         week = t("week.number", week=unit["week"]) if unit.get("week") else "—"
@@ -325,18 +247,28 @@ def run_prep(args: argparse.Namespace) -> int:
 
 
 def run_print(args: argparse.Namespace) -> int:
-    from models import documents as docs
     from models.exports.document_print import default_document_name, document_docx
-    from models.exports.spreadsheets import save
-
-    store, me = _open(args)
-    document = store.get(docs.Document, args.id)
-    if document is None or not docs.can_read(store, me, document):
-        return _fail(t("doc.error.no_document", id=args.id))
+    session = open_session(args)
+    store, me = session.store, session.teacher
+    document = _document(store, me, args.id)
     target = Path(args.output or default_document_name(document)).expanduser()
-    try:
-        save(target, document_docx(store, document))
-    except OSError as error:
-        return _fail(t("doc.cli.write_failed", path=target, error=error.strerror or error))
-    print(t("doc.cli.written", path=target))
-    return 0
+    return write_output(str(target), document_docx(store, document), t("doc.cli.printed", title=document.title))
+
+
+def _document(store, me, document_id: int):
+    """The document with this id, if this user may read it (else the same sentence as for none)."""
+    from models import documents as docs
+
+    document = docs.get_document(store, document_id)  # a closed term's from its archive
+    if document is None or not docs.can_read(store, me, document):
+        raise InputError(t("doc.error.no_document", id=document_id))
+    return document
+
+
+def _group(store, name: str):
+    from models.records import Group
+
+    group = next((g for g in store.all(Group) if g.name == name.strip()), None)
+    if group is None:
+        raise InputError(t("doc.error.unknown_group", value=name))
+    return group

@@ -55,7 +55,7 @@ def open_notebook(page, teacher_id: int, term_id: str | None) -> None:
     read its records (models/exports/observation_pages.py leaves out the rest)."""
     from models.exports.observation_pages import notebook_docx
     from models.records import Teacher, Term
-    from screens.observations.word_dialog import WordDialog
+    from screens.dialogs.save_path import SavePathDialog
 
     app = page.app
     store = app.store
@@ -65,6 +65,6 @@ def open_notebook(page, teacher_id: int, term_id: str | None) -> None:
         app.notify(t("observations.word.no_term"), severity="warning", markup=False)
         return
     viewer = app.user
-    app.push_screen(WordDialog(t("observations.word.notebook_title", name=teacher.name, term=term.name),
-                               t("observations.word.notebook_file", name=teacher.name, term=term.term_id),
-                               lambda: notebook_docx(store, viewer, teacher, term)))
+    app.push_screen(SavePathDialog(t("observations.word.notebook_title", name=teacher.name, term=term.name),
+                                   t("observations.word.notebook_file", name=teacher.name, term=term.term_id),
+                                   lambda: notebook_docx(store, viewer, teacher, term)))
