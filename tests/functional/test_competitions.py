@@ -7,11 +7,15 @@ from __future__ import annotations
 import asyncio
 
 from models.points import COMPETITION, teacher_points
+from models.areas import AREAS
 from models.records import Competition, CompetitionEntry, CompetitionScore, Outcome, Teacher, Term
 from models.store.storage import Store
 from screens.outcomes.competitions import (CompetitionForm, CompetitionScreen, CompetitionsScreen, PickDialog,
                                            ResultDialog, ScoreDialog)
 from screens.outcomes.screen import OutcomesAreaScreen
+
+
+OUTCOMES_KEY = next(area.key for area in AREAS if area.name == "outcomes")
 
 
 async def wait_for(pilot, condition, seconds: float = 5.0) -> bool:
@@ -40,7 +44,7 @@ def screen_text(app) -> str:
 
 
 async def open_competition(app, pilot) -> None:
-    await pilot.press("7")
+    await pilot.press(OUTCOMES_KEY)
     assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomesAreaScreen))
     await pilot.press("c")
     assert await wait_for(pilot, lambda: isinstance(app.screen, CompetitionsScreen))
@@ -59,7 +63,7 @@ async def test_office_opens_teacher_submits_judge_scores_office_publishes(make_t
     # 1. The office opens the competition: name, kinds, deadline, judges.
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("7")
+        await pilot.press(OUTCOMES_KEY)
         assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomesAreaScreen))
         await pilot.press("c")
         assert await wait_for(pilot, lambda: isinstance(app.screen, CompetitionsScreen))
@@ -82,7 +86,7 @@ async def test_office_opens_teacher_submits_judge_scores_office_publishes(make_t
     # 2. The teacher submits their reflection; they may not score.
     app = make_test_app("zhangmin")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("7")
+        await pilot.press(OUTCOMES_KEY)
         assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomesAreaScreen))
         await pilot.press("c")
         assert await wait_for(pilot, lambda: isinstance(app.screen, CompetitionsScreen))

@@ -8,11 +8,15 @@ import asyncio
 import docx
 from textual.widgets import TextArea
 
+from models.areas import AREAS
 from models.records import Outcome, Teacher
 from models.store.storage import Store
 from screens.dashboard.report_dialog import ReportDialog
 from screens.outcomes.screen import OutcomesAreaScreen
 from screens.outcomes.text_editor import OutcomeTextEditor
+
+
+OUTCOMES_KEY = next(area.key for area in AREAS if area.name == "outcomes")
 
 
 async def wait_for(pilot, condition, seconds: float = 5.0) -> bool:
@@ -43,7 +47,7 @@ async def test_a_teacher_writes_pastes_and_imports_the_text_of_their_outcome(mak
 
     app = make_test_app("zhangmin")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("7")
+        await pilot.press(OUTCOMES_KEY)
         assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomesAreaScreen))
         assert {"enter", "n", "k", "b", "c"} <= keys(app)
         table = app.screen.query_one("#outcomes-list")
@@ -79,7 +83,7 @@ async def test_a_teacher_writes_pastes_and_imports_the_text_of_their_outcome(mak
 async def test_the_booklet_from_the_app(make_test_app, demo_db, tmp_path):
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("7")
+        await pilot.press(OUTCOMES_KEY)
         assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomesAreaScreen))
         await pilot.press("k")  # 教学反思 only
         assert await wait_for(pilot, lambda: "教学反思" in str(app.screen.query_one("#outcomes-line").render()))
