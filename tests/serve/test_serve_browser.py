@@ -183,6 +183,11 @@ def test_a_teacher_signs_in_types_an_observation_in_chinese_and_downloads_the_te
         assert size["width"] >= 80 and size["height"] >= 24, size
         font = driver.execute_script("return document.getElementById('terminal').dataset.fontSize")
         assert int(font) >= 11, font  # readable on the phone, not the 8-px floor
+        # …and every one of those rows and columns is on the screen (none below the window's edge).
+        bottom, right, height, width = driver.execute_script(
+            "var r = document.querySelector('.xterm-screen').getBoundingClientRect();"
+            "return [r.bottom, r.right, window.innerHeight, window.innerWidth];")
+        assert bottom <= height + 1 and right <= width + 1, (bottom, right, height, width)
 
         # 听课 (3), new (n): the quick-entry form, typed as the SSH test types it.
         page.keys("3")
