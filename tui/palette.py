@@ -193,6 +193,9 @@ AREA_ACTIONS: tuple[AreaAction, ...] = (
     AreaAction("research", "tab('hours')", "palette.research.hours"),
     AreaAction("research", "training", "palette.research.training", lambda app: app.user is not None,
                prepare="tab('hours')"),
+    AreaAction("outcomes", "booklet", "palette.outcomes.booklet", aliases=("palette.outcomes.booklet.alias",)),
+    AreaAction("outcomes", "competitions", "palette.outcomes.competitions",
+               aliases=("palette.outcomes.competitions.alias",)),
 )
 
 # Textual's own keys: nothing to offer in the palette (focus moves, copying, the palette's
