@@ -509,8 +509,13 @@ def report_to_docx(report, progress: Callable[[int, int], None] | None = None) -
     part a heading, its note and its blocks; parts with wide tables on landscape pages."""
     from models.exports.content import Fields, Signatures, Table, Text
 
+    def is_wide(part) -> bool:
+        return max((len(tb.headers) for tb in part.tables), default=0) >= WIDE_TABLE
+
+    # A report whose first part is wide starts landscape: its title on the same page as the
+    # table, not alone on a portrait page before it.
     doc = WordDocument(report.title, school=report.school, term=report.term, subtitle=report.subtitle,
-                       show_title=report.heading_title)
+                       show_title=report.heading_title, landscape=bool(report.parts) and is_wide(report.parts[0]))
     total = sum(len(tb.rows) for tb in report.tables) or 1
     done = 0
 
@@ -519,8 +524,7 @@ def report_to_docx(report, progress: Callable[[int, int], None] | None = None) -
             progress(done + rows, total)
 
     for part in report.parts:
-        wide = max((len(tb.headers) for tb in part.tables), default=0) >= WIDE_TABLE
-        doc.landscape() if wide else doc.portrait()
+        doc.landscape() if is_wide(part) else doc.portrait()
         doc.heading(part.title, 1)
         if part.note:
             doc.paragraph(part.note)
