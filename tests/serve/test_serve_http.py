@@ -35,6 +35,21 @@ def test_the_textual_serve_parts_the_door_overrides_are_still_there():
     assert "TEXTUAL_DRIVER" in inspect.getsource(AppService._build_environment)
 
 
+async def closed(socket, seconds: float = WAIT) -> bool:
+    """Does the server close ``socket`` within ``seconds`` (frames still on their way are read past)?"""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if socket.closed:
+            return True
+        try:
+            message = await socket.receive(timeout=max(0.1, deadline - time.monotonic()))
+        except asyncio.TimeoutError:
+            return False
+        if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
+            return True
+    return False
+
+
 async def delivery_key(socket, seconds: float = 90) -> str:
     """The key of the file the app delivers (textual-serve's ``deliver_file_start``)."""
     deadline = time.monotonic() + seconds
@@ -245,8 +260,7 @@ async def test_sign_out_ends_the_session_and_its_app(served):
         async with browser.http.post(served.url + "/logout", data={"csrf_token": token},
                                      allow_redirects=False) as response:
             assert response.status == 303 and response.headers["Location"] == "/login?m=out"
-        message = await socket.receive(timeout=WAIT)
-        assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        assert await closed(socket)  # after what it had drawn still on its way
         # The old cookie, kept by hand, opens nothing any more.
         again = Browser(served.url)
         again.http.cookie_jar.update_cookies({"jiaoyan_session": cookie})
@@ -267,12 +281,7 @@ async def test_an_idle_session_ends(demo_db):
     try:
         await browser.sign_in("zhangmin", PASSWORDS["zhangmin"])
         socket = await browser.http.ws_connect(server.url + "/ws")
-        deadline = time.monotonic() + WAIT
-        while not socket.closed and time.monotonic() < deadline:  # nothing typed: the server closes it
-            message = await socket.receive(timeout=WAIT)
-            if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
-                break
-        assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        assert await closed(socket)  # nothing typed: the server closes it
         async with browser.http.get(server.url + "/", allow_redirects=False) as response:
             assert response.status == 303
         entry = [e for e in ChangeLog(demo_db).entries() if e.get("action") == "signout"][-1]
@@ -352,12 +361,7 @@ async def test_a_password_set_anew_ends_the_sessions_that_signed_in_with_the_old
         result = subprocess.run([sys.executable, "-m", "tui", "passwd", "zhangmin", "--reset", "--db", str(served.db)],
                                 cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr
-        deadline = time.monotonic() + WAIT
-        while not socket.closed and time.monotonic() < deadline:
-            message = await socket.receive(timeout=WAIT)
-            if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
-                break
-        assert socket.closed or message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        assert await closed(socket)
         async with first.http.get(served.url + "/", allow_redirects=False) as response:
             assert response.status == 303
         reasons = [e.get("reason") for e in ChangeLog(served.db).entries() if e.get("action") == "signout"]
@@ -406,3 +410,26 @@ async def test_under_tls_cookies_are_secure(demo_db, tmp_path):
     finally:
         await browser.close()
         server.stop()
+
+
+async def test_a_teacher_deactivated_while_signed_in_is_let_out(served):
+    from models.records import Teacher
+    from models.store.storage import Store
+
+    browser = Browser(served.url)
+    try:
+        assert (await browser.sign_in("chenying", PASSWORDS["chenying"])).status == 303
+        store = Store(served.db, actor="tester")
+        chenying = next(x for x in store.all(Teacher) if x.login == "chenying")
+        with store.transaction() as tx:
+            tx.update(chenying.copy(active=False))
+        async with browser.http.get(served.url + "/", allow_redirects=False) as response:
+            assert response.status == 403 and "停用" in await response.text()
+        with pytest.raises(aiohttp.WSServerHandshakeError):
+            await browser.http.ws_connect(served.url + "/ws")
+        assert served.children() == []
+        # Nor can she sign in again, with the right password.
+        response = await browser.sign_in("chenying", PASSWORDS["chenying"])
+        assert response.status == 403 and "停用" in await response.text()
+    finally:
+        await browser.close()

@@ -9,6 +9,10 @@
     jiaoyan training list [--term T]
     jiaoyan training reported ID [--date D]
     jiaoyan hours [--term T] [--teacher NAME] [--event ID --set H]
+    jiaoyan hours --target 72 [--remote-minimum 6] [--hour-minutes 40]      (the office: the policy)
+    jiaoyan requirements [--add WHAT --kind outcome|lesson|document --per-term N [--role ROLE]] [--remove N] [--seed]
+    jiaoyan requirements --progress [--term T] [--teacher NAME]
+    jiaoyan report year [--year 2025-2026] [--format xlsx|docx|md] [-o FILE]
 
 REF is a project's number (or its id as ``project list`` shows it).
 """
@@ -82,7 +86,24 @@ def register(tree: CommandTree) -> None:
     hours.add_argument("--teacher", default="", metavar="NAME")
     hours.add_argument("--event", type=int, default=0, metavar="ID")
     hours.add_argument("--set", type=float, default=None, metavar="H")
+    hours.add_argument("--target", type=float, default=None, metavar="H")
+    hours.add_argument("--remote-minimum", type=float, default=None, metavar="H")
+    hours.add_argument("--hour-minutes", type=int, default=None, metavar="M")
     hours.set_defaults(handler=run_hours)
+
+    required = tree.top.add_parser("requirements", parents=[tree.common], help=t("research.cli.requirements"),
+                                   description=t("research.cli.requirements"))
+    required.add_argument("--add", default="", metavar="WHAT")
+    required.add_argument("--kind", default="outcome", choices=("outcome", "lesson", "document"))
+    required.add_argument("--per-term", type=int, default=1, metavar="N")
+    required.add_argument("--role", default="", metavar="ROLE")
+    required.add_argument("--remove", type=int, default=0, metavar="N")
+    required.add_argument("--seed", action="store_true")
+    required.add_argument("--progress", action="store_true")
+    required.add_argument("--term", metavar="T")
+    required.add_argument("--teacher", default="", metavar="NAME")
+    required.set_defaults(handler=run_requirements)
+    register_year(tree)
 
 
 def _session(args):
@@ -268,6 +289,15 @@ def run_hours(args: argparse.Namespace) -> int:
 
     session = _session(args)
     store = session.store
+    if args.target is not None or args.remote_minimum is not None or args.hour_minutes is not None:
+        policy = store.policy()
+        changes = {k: v for k, v in (("study_hours_per_year", args.target), ("remote_hours_per_term",
+                   args.remote_minimum), ("study_hour_minutes", args.hour_minutes)) if v is not None}
+        _save_policy(store, policy.copy(**changes))
+        policy = store.policy()
+        print(t("research.cli.hours_policy", target=f"{policy.study_hours_per_year:g}",
+                remote=f"{policy.remote_hours_per_term:g}", minutes=policy.study_hour_minutes))
+        return 0
     if args.event:
         activity = store.get(Activity, args.event)
         if activity is None or args.set is None:
@@ -299,3 +329,103 @@ def run_hours(args: argparse.Namespace) -> int:
         owed = "、".join(x.report_back for x in f.reports_owed) or "—"
         print(f"{f.teacher.name}\t{f.term_hours:g}\t{f.year_hours:g}/{f.year_target:g}{marker}\t{remote}\t{owed}")
     return 0
+
+
+SEED_REQUIREMENTS = (  # the examples of issue 18, from the schools' own plans
+    {"role": "", "kind": "outcome", "what": "教学随笔", "per_term": 4},
+    {"role": "", "kind": "lesson", "what": "过关课", "per_term": 1},
+    {"role": "骨干教师", "kind": "lesson", "what": "示范课", "per_term": 1},
+)
+
+
+def _save_policy(store, policy) -> None:
+    from models.research import ResearchInputError
+
+    problems = policy.validate()
+    if problems:
+        raise ResearchInputError("；".join(str(p) for p in problems))
+    with store.transaction() as tx:
+        tx.update(policy)
+
+
+def run_requirements(args: argparse.Namespace) -> int:
+    from models.research import ResearchInputError
+
+    session = _session(args)
+    store = session.store
+    policy = store.policy()
+    if args.progress:
+        return _requirement_progress(args, session)
+    requirements = [dict(r) for r in policy.requirements]
+    if args.seed:
+        requirements += [dict(r) for r in SEED_REQUIREMENTS if r not in requirements]
+    if args.add:
+        requirements.append({"role": args.role, "kind": args.kind, "what": args.add.strip(),
+                             "per_term": args.per_term})
+    if args.remove:
+        if not 1 <= args.remove <= len(requirements):
+            raise ResearchInputError(t("research.error.no_requirement", n=args.remove, count=len(requirements)))
+        requirements.pop(args.remove - 1)
+    if requirements != policy.requirements:
+        _save_policy(store, policy.copy(requirements=requirements))
+    if not requirements:
+        print(t("research.cli.no_requirements"))
+    for n, r in enumerate(requirements, 1):
+        print(t("research.cli.requirement_line", n=n, who=r.get("role") or t("research.cli.everyone"),
+                kind=t(f"research.requirement.kind.{r.get('kind')}"), what=r.get("what", ""),
+                count=r.get("per_term", 0)))
+    return 0
+
+
+def _requirement_progress(args, session) -> int:
+    from models.dashboard import build_dashboard
+    from models.dashboard_text import requirement_label
+    from models.store.archive import view_for
+    from tui.commands.common import resolve_term
+
+    term = resolve_term(session, args.term)
+    dash = build_dashboard(view_for(session.store, term), term, session.today)
+    wanted = _find_teacher(session.store, args.teacher).id if args.teacher else None
+    for f in dash.teachers:
+        if wanted is not None and f.teacher.id != wanted or not f.requirements:
+            continue
+        cells = [f"{requirement_label(r)} {r.done}/{r.due}" + (" ✔" if r.met else (" ▼" if r.behind else ""))
+                 for r in f.requirements]
+        print(f"{f.teacher.name}\t" + "\t".join(cells))
+    return 0
+
+
+def register_year(tree: CommandTree) -> None:
+    from models.exports.registry import formats_for
+
+    year = tree.report.add_parser("year", parents=[tree.common], help=t("year.cli.help"),
+                                  description=t("year.cli.help"))
+    year.add_argument("--year", default="", metavar="YYYY-YYYY", help=t("year.cli.year"))
+    year.add_argument("--format", choices=formats_for("report"), default=None,
+                      help=t("dashboard.cli.report.format"))
+    year.add_argument("-o", "--output", metavar="FILE", help=t("dashboard.cli.report.output"))
+    year.set_defaults(handler=run_report_year)
+
+
+def run_report_year(args: argparse.Namespace) -> int:
+    import sys
+
+    from models.exports.registry import format_for_path, render
+    from models.exports.year_report import default_year_name, year_report
+    from models.research import school_year_of
+    from models.year import year_review
+    from tui.commands.common import resolve_term, write_output
+    from tui.commands.progress import progress_line
+
+    session = _session(args)
+    year = args.year.strip() or school_year_of(resolve_term(session, None).term_id)
+    review = year_review(session.store, year, session.today)
+    fmt = args.format or (format_for_path(args.output, "report") if args.output else None) or "xlsx"
+    report = year_report(review, session.store.policy().school_name)
+    with progress_line(t("exports.progress.report")) as progress:
+        payload = render(report, fmt, progress)
+    output = args.output or default_year_name(year, fmt)
+    if output == "-" and fmt in ("xlsx", "docx"):
+        print(t("dashboard.cli.report.format_needed"), file=sys.stderr)
+        return 2
+    return write_output(output, payload, t("year.title", year=year.replace("-", "—")))

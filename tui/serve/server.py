@@ -290,9 +290,7 @@ class Door:
                 message = t(key, minutes=passwords.minutes(guard.lock_seconds))
                 return self._login_response(request, status=429, message=message, login=login)
             return self._login_response(request, status=401, message=t("serve.page.wrong"), login=login)
-        from models.identity import sign_in_problem
-
-        problem = sign_in_problem(self.store(), login, by_key=True)
+        problem = self.roster_problem(login)
         if problem is not None:
             await self._log("signin_failed", login, address=address, reason="roster")
             return self._login_response(request, status=403, message=t("serve.page.not_teacher", reason=problem))
@@ -393,10 +391,24 @@ class Door:
     async def get_app(self, request: web.Request) -> web.StreamResponse:
         from tui.serve.pages import app_page
 
+        from tui.serve.pages import message_page
+
         session = self._session_or_login(request)
         if session.must_change:
             raise web.HTTPSeeOther("/password")
+        problem = self.roster_problem(session.login)
+        if problem is not None:  # deactivated (or taken off the roster) since signing in
+            await self.end_session(session, reason="roster")
+            response = self._html(message_page(problem, link="/login"), 403)
+            response.del_cookie(SESSION_COOKIE, path="/")
+            return response
         return self._html(app_page(self.school(), self.teacher_name(session.login), session.csrf))
+
+    def roster_problem(self, login: str) -> str | None:
+        """Why ``login`` may not open the app now (models/identity.py), None when it may."""
+        from models.identity import sign_in_problem
+
+        return sign_in_problem(self.store(), login, by_key=True)
 
     def app_argv(self, session: WebSession) -> list[str]:
         """The app process's command line: the login comes from the session, never the request."""
@@ -409,6 +421,9 @@ class Door:
             raise web.HTTPUnauthorized(text="sign in first")
         if not self.same_origin(request):
             raise web.HTTPForbidden(text="cross-site")
+        if self.roster_problem(session.login) is not None:
+            await self.end_session(session, reason="roster")
+            raise web.HTTPForbidden(text="not on the roster")
         if len(session.apps) >= MAX_WINDOWS:
             raise web.HTTPTooManyRequests(text=t("serve.page.too_many", count=MAX_WINDOWS))
         width = _clamp(request.query.get("width", "80"), 80)
@@ -588,6 +603,8 @@ def serve_forever(config: ServeConfig) -> int:
     except (OSError, ssl.SSLError) as error:
         print(t("serve.tls_unreadable", reason=error), file=sys.stderr)
         return 1
+    if os.geteuid() == 0:
+        print(t("serve.as_root"), file=sys.stderr)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app, _door = make_app(config)
     scheme = "https" if context else "http"

@@ -21,6 +21,17 @@ def section(app, teacher, term) -> Text | None:
     source = ArchiveView(store, year_ids)
     figures = research.teacher_hours(source, term, teacher, app.today)
     text = Text()
+    from models.dashboard_text import requirement_label
+    from models.pace import teacher_requirements
+    from models.store.archive import view_for
+
+    required = teacher_requirements(view_for(store, term), teacher, term, min(app.today, term.end_date))
+    if required:
+        text.append(t("research.section.requirements") + "\n", style="bold")
+        for r in required:
+            style = "green" if r.met else ("bold red" if r.behind else "")
+            text.append(f"  {requirement_label(r)} {r.done}/{r.due}" + (" ✔" if r.met else (" ▼" if r.behind else ""))
+                        + "\n", style=style)
     text.append(t("research.section.hours", term=f"{figures.term_hours:g}", year=f"{figures.year_hours:g}",
                   target=f"{figures.year_target:g}") + "\n", style="bold")
     if figures.remote_minimum:
