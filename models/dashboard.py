@@ -119,11 +119,15 @@ class Attention:
     activities_not_closed: list[Activity] = field(default_factory=list)
     minutes_missing: list[Activity] = field(default_factory=list)
     leave_asked: list[tuple[Activity, int]] = field(default_factory=list)  # (activity, teacher id) to answer
+    # Issue 17: documents due soon or overdue and not handed in (models.documents.Due), gathered
+    # by state and kind (models.documents.due_groups): one attention line per group.
+    documents_due: list[list] = field(default_factory=list)
 
     def count(self) -> int:
         return (len(self.behind_pace) + len(self.not_observed) + len(self.demo_missing)
                 + len(self.pairings_behind) + len(self.groups_without_theme)
-                + len(self.activities_not_closed) + len(self.minutes_missing) + len(self.leave_asked))
+                + len(self.activities_not_closed) + len(self.minutes_missing) + len(self.leave_asked)
+                + len(self.documents_due))  # lines, like the tab shows them
 
 
 @dataclass
@@ -278,6 +282,11 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
         leave_asked=pending_leave(activities),
     )
     attention.behind_pace.sort(key=lambda f: (f.given - f.expected, f.teacher.id))
+    # Documents owed: an archived term keeps the lines of what was never handed in, so its
+    # figures read the same before and after it was closed.
+    from models.documents import due_groups, due_lines
+
+    attention.documents_due = due_groups(due_lines(source, term, as_of), as_of)
 
     last_week = week_of(term, as_of) if as_of >= term.start_date else 0
     weekly = [0] * max(0, min(last_week, weeks))

@@ -214,7 +214,25 @@ def attention_lines(dash: Dashboard, names: dict[int, str]) -> list[tuple[str, s
         # the record id of a leave line is the activity's; the teacher is named in the line
         out.append(("leave", t("dashboard.att.leave", name=names.get(teacher_id, "?"), what=_activity_name(a, groups),
                                 day=_short_day(a.date)), a.id))
+    # Documents owed (issue 17): one line per document when one of a kind is owed, else one
+    # line per kind and state naming the first few; the record id is the group's index in
+    # ``attention.documents_due``, so the screen can open the one document or the list.
+    for index, dues in enumerate(att.documents_due):
+        if len(dues) == 1:
+            from models.documents import due_line_text
+
+            out.append(("due", due_line_text(dues[0], dash.as_of), index))
+            continue
+        first = dues[0]
+        owners = list(dict.fromkeys(  # a teacher with two lessons is named once
+            (groups.get(d.group_id) if d.group_id else None) or names.get(d.teacher_id, "?") for d in dues))
+        shown = "、".join(owners[:DUE_NAMES]) + (t("dashboard.att.due_others") if len(owners) > DUE_NAMES else "")
+        state = "overdue" if first.status(dash.as_of) == "overdue" else "soon"
+        out.append(("due", t(f"dashboard.att.due_{state}", kind=first.kind, count=len(dues), who=shown), index))
     return out
+
+
+DUE_NAMES = 2  # owners named on a line that gathers several documents of a kind
 
 
 def _day(iso: str):

@@ -312,6 +312,58 @@ def check_identity(db: Path, login: str) -> list[Check]:
     return checks
 
 
+def serve_processes(proc: Path = Path("/proc")) -> list[tuple[str, ...]]:
+    """The command lines of the `jiaoyan serve` servers running on this machine."""
+    found = []
+    try:
+        entries = list(proc.iterdir())
+    except OSError:
+        return found
+    for entry in entries:
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = tuple(a for a in (entry / "cmdline").read_bytes().decode("utf-8", "replace").split("\0") if a)
+        except OSError:
+            continue
+        program = os.path.basename(argv[0]) if argv else ""
+        if not (program.startswith("python") or program == "jiaoyan") or "serve" not in argv:
+            continue  # a wrapper (timeout, sudo) is not the server itself
+        if any(a.endswith(("jiaoyan", "tui", "tui.cli")) for a in argv[:argv.index("serve")]):
+            found.append(argv)
+    return found
+
+
+def check_serve(db: Path, running: list[tuple[str, ...]] | None = None) -> list[Check]:
+    """The browser door (`jiaoyan serve`): the password file's mode and owner, and whether
+    passwords cross the network in clear (no --cert, no --proxy behind nginx's https)."""
+    from models import passwords
+
+    path = passwords.passwords_path(db)
+    if not path.exists():
+        return [Check(NOTE, t("serve.doctor.no_file"))]
+    problem = passwords.file_problem(db)
+    if problem:
+        return [Check(PROBLEM, problem)]
+    st = os.stat(path)
+    try:
+        count = str(len(passwords.read_entries(db)))
+    except Exception:  # readable by the service account only, as it should be
+        count = "?"
+    checks = [Check(OK, t("serve.doctor.file_ok", path=path, owner=faults.owner_name(st.st_uid), count=count))]
+    running = serve_processes() if running is None else running
+    for argv in running:
+        if "--cert" in argv:
+            checks.append(Check(OK, t("serve.doctor.tls_on", command=" ".join(argv[-12:]))))
+        elif "--proxy" in argv:
+            checks.append(Check(NOTE, t("serve.doctor.tls_proxy")))
+        else:
+            checks.append(Check(NOTE, t("serve.doctor.cleartext", command=" ".join(argv[-12:]))))
+    if not running:
+        checks.append(Check(NOTE, t("serve.doctor.tls_note")))
+    return checks
+
+
 def sshd_forced_command(account: str, sshd: str | None = None, config: Path | None = None) -> str | None:
     """The ForceCommand sshd_config (or ``config``) gives ``account``; None when there is
     none, or sshd cannot say (it needs root to read its configuration)."""
@@ -360,4 +412,6 @@ def run_checks(db: Path, *, login: str, env: Mapping[str, str] | None = None, fd
         checks.append(Check(NOTE, t("ssh.doctor.exports", path=exports_root(db))))
     checks.append(check_disk(db))
     checks.extend(check_identity(db, login))
+    if db.parent.is_dir() and os.access(db.parent, os.X_OK):
+        checks.extend(check_serve(db))
     return checks

@@ -418,8 +418,28 @@ def history_lines(store, document: Document) -> list[str]:
     return lines
 
 
+def reader(store, term_id: str | None = None):
+    """What to read a term's documents, hand-ins, readings and 集体备课 from: the data file,
+    plus the term's archive once it is closed (models/store/archive.py; read-only); every
+    archive for ``None``. A view passed in is used as it is."""
+    from models.store.archive import ArchiveView, view_for
+    from models.terms import term_by_id
+
+    if isinstance(store, ArchiveView):
+        return store
+    if term_id is None:
+        return ArchiveView(store)
+    return view_for(store, term_by_id(store.all(Term), term_id))
+
+
+def get_document(store, document_id: int) -> Document | None:
+    """The document with this id, in the data file or (a closed term's) in its archive."""
+    found = store.get(Document, document_id)
+    return found if found is not None else reader(store).get(Document, document_id)
+
+
 def visible_documents(store, viewer: Teacher | None, term_id: str | None = None) -> list[Document]:
-    docs = [d for d in store.all(Document) if term_id is None or d.term_id == term_id]
+    docs = [d for d in reader(store, term_id).all(Document) if term_id is None or d.term_id == term_id]
     return [d for d in docs if can_read(store, viewer, d)]
 
 
@@ -458,7 +478,7 @@ def search_score(store, query: str, document: Document) -> int:
 
 
 def readings_of(store, term_id: str) -> list[Reading]:
-    return [r for r in store.all(Reading) if r.term_id == term_id]
+    return [r for r in reader(store, term_id).all(Reading) if r.term_id == term_id]
 
 
 # -- hand-ins and what is due ----------------------------------------------------------------------
@@ -491,7 +511,7 @@ def default_handins(term: Term) -> list[HandIn]:
 
 def handins_for(store, term: Term) -> list[HandIn]:
     """The term's hand-ins: what the admin set, else the seed rules."""
-    stored = [h for h in store.all(HandIn) if h.term_id == term.term_id]
+    stored = [h for h in reader(store, term.term_id).all(HandIn) if h.term_id == term.term_id]
     return stored if stored else default_handins(term)
 
 
@@ -548,6 +568,7 @@ def _writers(store) -> list[Teacher]:
 
 def dues(store, term: Term) -> list[Due]:
     """Every document owed this term, handed in or not, ordered by due date."""
+    store = reader(store, term.term_id)  # a closed term's papers and lessons are in its archive
     docs = [d for d in store.all(Document) if d.term_id == term.term_id]
     handed = [d for d in docs if d.state in HANDED_IN_STATES]
     names = {x.id: x.name for x in store.all(Teacher)}
@@ -598,6 +619,15 @@ def due_lines(store, term: Term | None, today: dt.date, teacher_id: int | None =
     if teacher_id is not None:
         lines = [d for d in lines if d.teacher_id == teacher_id]
     return sorted(lines, key=lambda d: (d.status(today) != "overdue", d.due, d.label))
+
+
+def due_groups(dues: list[Due], today: dt.date) -> list[list[Due]]:
+    """``dues`` gathered by state (overdue, then due soon) and kind, most overdue first: the
+    dashboard's attention list shows one line per group."""
+    gathered: dict[tuple[bool, str], list[Due]] = {}
+    for due in dues:
+        gathered.setdefault((due.status(today) != "overdue", due.kind), []).append(due)
+    return [gathered[key] for key in sorted(gathered, key=lambda k: (k[0], gathered[k][0].due, k[1]))]
 
 
 def due_line_text(due: Due, today: dt.date) -> str:

@@ -35,10 +35,12 @@ class Jump:
     """Where a line is done: ``place`` is one of ``activity`` (the activity form),
     ``observe`` (a new observation, for ``record_id`` = the teacher to observe, 0 = anyone),
     ``meetings`` (a pairing's mentor meetings), ``observations`` (the observation log),
-    ``document`` (a document)."""
+    ``document`` (the document owed: ``due`` is its models.documents.Due, ``record_id`` the
+    draft there is, 0 for none)."""
 
     place: str
     record_id: int = 0
+    due: object = None
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,7 @@ def documents_owed(store, teacher: Teacher, term: Term, today: dt.date) -> list[
     except ImportError:  # a version without documents: nothing to owe
         return []
     return [HomeLine("term", "document", due_line_text(due, today),
-                     OVERDUE if due.status(today) == "overdue" else DUE, Jump("document", due.document_id))
+                     OVERDUE if due.status(today) == "overdue" else DUE, Jump("document", due.document_id, due))
             for due in due_lines(store, term, today, teacher.id)]
 
 

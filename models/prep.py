@@ -94,12 +94,18 @@ def link_activities(units: list[dict], activities: list[Activity], term: Term) -
 
 
 def plan_for(store, term_id: str, group_id: int) -> PrepPlan | None:
-    return next((p for p in store.all(PrepPlan) if p.term_id == term_id and p.group_id == group_id), None)
+    from models.documents import reader
+
+    return next((p for p in reader(store, term_id).all(PrepPlan) if p.term_id == term_id and p.group_id == group_id),
+                None)
 
 
 def plans_of(store, term_id: str, groups: Iterable[int] | None = None) -> list[PrepPlan]:
+    from models.documents import reader
+
     wanted = set(groups) if groups is not None else None
-    return [p for p in store.all(PrepPlan) if p.term_id == term_id and (wanted is None or p.group_id in wanted)]
+    return [p for p in reader(store, term_id).all(PrepPlan)
+            if p.term_id == term_id and (wanted is None or p.group_id in wanted)]
 
 
 def units_for_activity(store, activity_id: int) -> list[tuple[PrepPlan, dict]]:

@@ -81,8 +81,8 @@ class Record:
     KEY: ClassVar[str] = "id"  # what other records name it by
     REFERENCES: ClassVar[tuple[Reference, ...]] = ()
     # A record with a ``term_id`` moves to the term's archive when the term closes
-    # (models/store/archive.py); False keeps it in the data file (the documents area's
-    # screens read only the data file so far).
+    # (models/store/archive.py); False keeps it in the data file. Documents, hand-ins,
+    # readings and 集体备课 move too: models.documents.reader() reads them back.
     ARCHIVED: ClassVar[bool] = True
 
     id: int = 0
@@ -712,7 +712,6 @@ class Document(Record):
     TABLE: ClassVar[str] = "documents"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (
         Reference("author_id", "teachers"), Reference("group_id", "groups", optional=True))
-    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
 
     term_id: str = ""
     kind: str = ""
@@ -762,7 +761,6 @@ class HandIn(Record):
     (``due`` is then empty)."""
 
     TABLE: ClassVar[str] = "handins"
-    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
 
     term_id: str = ""
     kind: str = ""
@@ -791,7 +789,6 @@ class Reading(Record):
     """A book or article on the term's required reading list (必读书目)."""
 
     TABLE: ClassVar[str] = "readings"
-    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
 
     term_id: str = ""
     title: str = ""
@@ -820,7 +817,6 @@ class PrepPlan(Record):
 
     TABLE: ClassVar[str] = "prep_plans"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("group_id", "groups"),)
-    ARCHIVED: ClassVar[bool] = False  # stays in the data file when its term closes (see Record.ARCHIVED)
 
     term_id: str = ""
     group_id: int = 0

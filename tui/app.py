@@ -291,11 +291,18 @@ class JiaoyanApp(App[int]):
         return folder
 
     def announce_download(self, path: Path) -> None:
-        """After an export over SSH: the exact command that fetches the file to the PC, or why
-        it cannot be fetched (it was written outside the person's export folder)."""
+        """After an export: in a browser (`jiaoyan serve`) the file arrives as a download
+        (Textual's delivery API, which textual-serve streams to that browser only); over SSH
+        the exact command that fetches the file to the PC, or why it cannot be fetched (it
+        was written outside the person's export folder)."""
         from models.downloads import download_command, export_folder, resolve_inside
         from models.identity import os_login
 
+        if self.is_web:
+            path = Path(path)
+            self.deliver_binary(path, save_filename=path.name)
+            self.notify(t("serve.download.sent", name=path.name), timeout=20, markup=False)
+            return
         if not os.environ.get("SSH_CONNECTION"):
             return  # at the server's own terminal the file is already where the person is
         folder = export_folder(self.store.path, self.login)

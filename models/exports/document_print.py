@@ -89,7 +89,8 @@ def default_document_name(document: Document) -> str:
 
 def group_documents(store, term: Term, group: Group, kinds: tuple[str, ...]) -> list[Document]:
     """The group's handed-in documents of these kinds this term (approved first, then by date)."""
-    found = [d for d in store.all(Document) if d.term_id == term.term_id and d.group_id == group.id
+    found = [d for d in docs.reader(store, term.term_id).all(Document) if d.term_id == term.term_id
+             and d.group_id == group.id
              and d.kind in kinds and d.state in docs.HANDED_IN_STATES]
     return sorted(found, key=lambda d: (d.state != "approved", handed_in_date(d), d.id))
 
@@ -97,7 +98,8 @@ def group_documents(store, term: Term, group: Group, kinds: tuple[str, ...]) -> 
 def lesson_designs(store, term: Term, group: Group) -> list[Document]:
     """The 教学设计 the group's members handed in this term, by date."""
     members = set(group.member_ids) | ({group.leader_id} if group.leader_id else set())
-    found = [d for d in store.all(Document) if d.term_id == term.term_id and d.kind == "教学设计"
+    found = [d for d in docs.reader(store, term.term_id).all(Document) if d.term_id == term.term_id
+             and d.kind == "教学设计"
              and d.author_id in members and d.state in docs.HANDED_IN_STATES]
     return sorted(found, key=lambda d: (handed_in_date(d), d.id))
 

@@ -90,6 +90,12 @@ MESSAGES = {
     "dashboard.att.not_observed": ("{name} 本学期还没有人听过课", "Nobody has observed {name} this term"),
     "dashboard.att.demo": ("{name}（新教师）还没有上展示课", "{name} (new) has not taught a demo lesson"),
     "dashboard.att.pairing": ("{mentor} → {mentee} 带教 {meetings} 次，应有 {expected} 次", "{mentor} → {mentee}: {meetings} meetings, {expected} expected"),
+    "dashboard.att.due_overdue": ("逾期未交 {kind} {count} 份：{who}", "{count} × {kind} overdue: {who}"),
+    "dashboard.att.due_soon": ("将到期 {kind} {count} 份未交：{who}", "{count} × {kind} due soon: {who}"),
+    "dashboard.due_archived": ("这个学期已归档：文档不能再写了。", "This term is archived: no more writing."),
+    "dashboard.att.due_others": (" 等", " and others"),
+    "dashboard.jump.due_write": ("去写", "write it"),
+    "dashboard.jump.due_list": ("看清单", "see the list"),
     "dashboard.att.theme": ("{group} 本学期还没有确定研究主题", "{group} has no research theme this term"),
     # term over term
     "dashboard.tot.teacher": ("{name} · 历年对比", "{name} · term over term"),

@@ -84,6 +84,8 @@ MESSAGES = {
     "serve.page.back": ("返回", "Back"),
     "serve.page.no_script": ("需要打开浏览器的 JavaScript。", "JavaScript must be on in the browser."),
     "serve.page.too_many": ("你已经打开了 {count} 个窗口：请先关掉一个。", "You have {count} windows open already: close one first."),
+    # downloads in the browser
+    "serve.download.sent": ("{name} 已发送到你的浏览器（在浏览器的下载里）。", "{name} was sent to your browser (see its downloads)."),
     # the change log
     "access.audit.action.signin": ("浏览器登录", "browser sign-in"),
     "access.audit.action.signin_failed": ("登录失败", "sign-in failed"),
@@ -94,6 +96,11 @@ MESSAGES = {
     # doctor
     "serve.doctor.no_file": ("浏览器登录（jiaoyan serve）：还没有口令文件，不用就不必管", "browser door (jiaoyan serve): no password file yet; nothing to do unless you use it"),
     "serve.doctor.file_ok": ("浏览器登录的口令文件 {path}：0600，属于 {owner}，{count} 人有密码", "browser door's password file {path}: 0600, owned by {owner}, {count} people have a password"),
+    "serve.doctor.tls_on": ("浏览器登录用 TLS（https）：{command}", "browser door with TLS (https): {command}"),
+    "serve.doctor.tls_proxy": ("浏览器登录在 nginx 后面（--proxy）：请确认 nginx 只用 https 对外（README 里的 nginx 配置）",
+                               "browser door behind nginx (--proxy): make sure nginx faces the network with https only (the README's nginx block)"),
+    "serve.doctor.cleartext": ("浏览器登录没有 TLS：密码在校园网上明文传输（{command}）。加 --cert/--key，或放在 nginx 的 https 后面",
+                               "browser door without TLS: passwords travel in clear on the intranet ({command}). Add --cert/--key, or put it behind nginx with https"),
     "serve.doctor.tls_note": ("浏览器登录：没有 TLS 时密码在校园网上明文传输：请用 jiaoyan serve --cert/--key，或 nginx 的 https（见 README）",
                               "browser door: without TLS, passwords travel in clear on the intranet: use jiaoyan serve --cert/--key, or nginx with https (see the README)"),
 }

@@ -1,6 +1,7 @@
 """The term archive: a closed term's records live in their own file beside the data file.
 
-Closing a term moves its activities, observations, mentor meetings and outcomes to
+Closing a term moves its activities, observations, mentor meetings, outcomes, documents,
+hand-ins, readings and 集体备课 (every record type with a ``term_id``) to
 ``<data file>.archive/<term id>.json`` so that every later save rewrites only the
 open terms (DESIGN.md, storage contract 7). The Term record stays in the active
 file with status ``archived``; the roster, groups, pairings and policy stay too.

@@ -32,7 +32,8 @@ PACE_STYLES = {"✔": "green", "○": "", "▼": "bold red"}
 # Where each attention line is fixed (shown after the line as "→ …"; see DashboardScreen.jump).
 JUMPS = {"behind": "dashboard.jump.teacher_page", "not_observed": "dashboard.jump.observe",
          "demo": "dashboard.jump.demo", "pairing": "dashboard.jump.pairing", "theme": "dashboard.jump.theme",
-         "not_held": "dashboard.jump.activity", "minutes": "dashboard.jump.minutes", "leave": "dashboard.jump.leave"}
+         "not_held": "dashboard.jump.activity", "minutes": "dashboard.jump.minutes", "leave": "dashboard.jump.leave",
+         "due": "dashboard.jump.due_write"}
 
 
 @dataclass(frozen=True)
@@ -213,11 +214,14 @@ class DashboardScreen(AreaScreen):
         keep = options.highlighted
         options.clear_options()
         symbols = {"behind": "▼", "not_observed": "○", "demo": "◆", "pairing": "◇", "theme": "✘",
-                   "not_held": "□", "minutes": "✎", "leave": "?"}
-        for index, (kind, line, _) in enumerate(self._attention):
+                   "not_held": "□", "minutes": "✎", "leave": "?", "due": "✍"}
+        for index, (kind, line, record_id) in enumerate(self._attention):
             label = Text(symbols[kind] + " ", style="bold red")
             label.append(line)
-            label.append("  → " + t(JUMPS[kind]), style="dim")
+            jump = JUMPS[kind]
+            if kind == "due" and len(self._due_group(record_id)) > 1:
+                jump = "dashboard.jump.due_list"
+            label.append("  → " + t(jump), style="dim")
             options.add_option(Option(label, id=str(index)))
         if not self._attention:
             options.add_option(Option(Text(t("dashboard.attention_none")), id="none", disabled=True))
@@ -312,6 +316,28 @@ class DashboardScreen(AreaScreen):
             self.open_activity(record_id, kind)
         elif kind == "leave":
             self.decide_leave(index)
+        elif kind == "due":
+            self.open_due(record_id)
+
+    def _due_group(self, index: int) -> list:
+        """The documents owed behind a "due" line (models.documents.due_groups)."""
+        groups = self.dashboard.attention.documents_due if self.dashboard else []
+        return groups[index] if 0 <= index < len(groups) else []
+
+    def open_due(self, index: int) -> None:
+        """One document owed: write it (or open it); several: the list of what is due, there."""
+        from screens.documents.due import DueScreen, open_due
+
+        dues = self._due_group(index)
+        term = self.viewed_term()
+        if term is not None and term.status == "archived":
+            self.notify(t("dashboard.due_archived"), severity="warning", markup=False)
+            return
+        if len(dues) == 1:
+            open_due(self, dues[0], lambda _=None: self.data_changed())
+        elif dues:
+            status = dues[0].status(self.dashboard.as_of)
+            self.app.push_screen(DueScreen(dues[0].kind, status), lambda _=None: self.data_changed())
 
     def decide_leave(self, index: int) -> None:
         """The office answers a leave request: y approves, n refuses (issue 16)."""

@@ -31,10 +31,13 @@ class DueScreen(Screen):
     DueScreen #due-rules { height: auto; padding: 0 1; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str = "", status: str = "") -> None:
+        """``kind`` and ``status``: put the cursor on the first line of that kind and state
+        (the dashboard's line of several documents owed opens the list there)."""
         super().__init__()
         translate_bindings(self)
         self.lines: dict[str, docs.Due] = {}
+        self.start_kind, self.start_status = kind, status
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -57,6 +60,7 @@ class DueScreen(Screen):
         store, term, me, today = self.app.store, self.app.term, self.app.user, self.app.today
         rules = Text()
         table = self.query_one("#due-lines", DataTable)
+        keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
         table.clear(columns=True)
         for key in ("doc.col.due", "doc.col.status", "doc.col.what"):
             table.add_column(t(key), key=key)
@@ -78,6 +82,13 @@ class DueScreen(Screen):
             self.lines[key] = due
             table.add_row(Text(due.due.isoformat()[5:]), Text(t(f"doc.status.{status}"), style=STATUS_STYLES[status]),
                           Text(due.label), key=key)
+        if keep in self.lines:  # a refresh keeps the user's place
+            table.move_cursor(row=table.get_row_index(keep))
+        elif self.start_kind:
+            rows = [k for k, d in self.lines.items()
+                    if d.kind == self.start_kind and (not self.start_status or d.status(today) == self.start_status)]
+            if rows:
+                table.move_cursor(row=table.get_row_index(rows[0]))
 
     def action_rules(self) -> None:
         from screens.documents.handins import HandInsScreen
@@ -89,16 +100,25 @@ class DueScreen(Screen):
         self.action_write()
 
     def action_write(self) -> None:
-        from screens.documents.editor import DocumentEditor
-        from screens.documents.view import DocumentView
-
         due = self.lines.get(cursor_key(self.query_one("#due-lines", DataTable)))
-        me = self.app.user
-        if due is None or me is None:
-            return
-        if due.document_id:
-            self.app.push_screen(DocumentView(due.document_id))
-        elif due.teacher_id == me.id:
-            self.app.push_screen(DocumentEditor(None, kind=due.kind, group_id=due.group_id))
-        else:
-            self.notify(t("doc.due.not_yours"), severity="warning", markup=False)
+        if due is not None:
+            open_due(self, due)
+
+
+def open_due(screen: Screen, due: docs.Due, done=None) -> None:
+    """Go where a document owed is written: the document there is (its page: read, edit,
+    submit), else a new one of its kind and group in the editor when it is the user's to
+    write, else say that someone else writes it. Used by this list, the home view and the
+    dashboard's attention list; ``done`` is called when the user comes back."""
+    from screens.documents.editor import DocumentEditor
+    from screens.documents.view import DocumentView
+
+    me = screen.app.user
+    if me is None:
+        return
+    if due.document_id and docs.get_document(screen.app.store, due.document_id) is not None:
+        screen.app.push_screen(DocumentView(due.document_id), done)
+    elif due.teacher_id == me.id:
+        screen.app.push_screen(DocumentEditor(None, kind=due.kind, group_id=due.group_id), done)
+    else:
+        screen.notify(t("doc.due.not_yours"), severity="warning", markup=False)

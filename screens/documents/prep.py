@@ -98,7 +98,8 @@ class PrepScreen(Screen):
         return plan.unit(uid) if plan is not None and uid else None
 
     def papers(self, plan: prep.PrepPlan, uid: int) -> list[Document]:
-        return [d for d in self.app.store.all(Document) if d.prep_id == plan.id and d.prep_unit == uid]
+        return [d for d in docs.reader(self.app.store, plan.term_id).all(Document)
+                if d.prep_id == plan.id and d.prep_unit == uid]
 
     def refresh_data(self) -> None:
         store, me = self.app.store, self.app.user

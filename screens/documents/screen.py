@@ -84,7 +84,7 @@ class DocumentsScreen(AreaScreen):
         except Exception:  # not composed yet: the footer asks before the table exists
             return None
         document_id = cursor_id(table)
-        return self.app.store.get(Document, document_id) if document_id else None
+        return docs.get_document(self.app.store, document_id) if document_id else None
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.refresh_bindings()

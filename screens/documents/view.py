@@ -43,7 +43,8 @@ def submit_document(screen, document: Document) -> bool:
 def document_text(store, document: Document) -> Text:
     text = Text()
     text.append(document.title + "\n", style="bold")
-    reading = store.get(Reading, document.reading_id) if document.reading_id else None
+    reading = (docs.reader(store, document.term_id).get(Reading, document.reading_id)
+               if document.reading_id else None)
     meta = [document.kind, docs.author_label(store, document), document.term_id,
             t(f"doc.state.{document.state}")]
     text.append(" · ".join(meta) + "\n", style="dim")
@@ -97,7 +98,7 @@ class DocumentView(Screen[int | None]):
         self.refresh_data()
 
     def document(self) -> Document | None:
-        return self.app.store.get(Document, self.document_id)
+        return docs.get_document(self.app.store, self.document_id)
 
     def refresh_data(self) -> None:
         document = self.document()

@@ -3,7 +3,8 @@
 The lines come from models/home.py (what the teacher owes, read from the records each
 time). ``enter`` on a line opens: the activity (a turn to speak or host, an activity to
 attend, minutes to write), the observation form (for the teacher whose suggestion waits
-for its follow-up, or a new one when behind pace), the pairing's mentor meetings.
+for its follow-up, or a new one when behind pace), the pairing's mentor meetings, the
+document owed (its page, or the editor to write it).
 """
 
 from __future__ import annotations
@@ -161,7 +162,10 @@ class HomeScreen(AreaScreen):
         elif place == "observations":
             self.app.switch_mode("observations")
         elif place == "document":
-            if "documents" in getattr(self.app, "MODES", {}):
-                self.app.switch_mode("documents")
+            # The document owed: its page when there is a draft, else the editor to write it.
+            from screens.documents.due import open_due
+
+            if line.jump.due is not None:
+                open_due(self, line.jump.due, done)
             else:
                 self.notify(t("home.gone"), severity="warning", markup=False)

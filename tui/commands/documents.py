@@ -265,7 +265,7 @@ def _document(store, me, document_id: int):
     """The document with this id, if this user may read it (else the same sentence as for none)."""
     from models import documents as docs
 
-    document = store.get(docs.Document, document_id)
+    document = docs.get_document(store, document_id)  # a closed term's from its archive
     if document is None or not docs.can_read(store, me, document):
         raise InputError(t("doc.error.no_document", id=document_id))
     return document

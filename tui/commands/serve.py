@@ -12,6 +12,15 @@ from tui.commands.tree import CommandTree
 
 
 def register(tree: CommandTree) -> None:
+    serve = tree.top.add_parser("serve", parents=[tree.common], help=t("serve.help"), description=t("serve.help"))
+    serve.add_argument("--host", default="127.0.0.1", help=t("serve.opt.host"))
+    serve.add_argument("--port", type=int, default=8080, help=t("serve.opt.port"))
+    serve.add_argument("--cert", metavar="FILE", help=t("serve.opt.cert"))
+    serve.add_argument("--key", metavar="FILE", help=t("serve.opt.key"))
+    serve.add_argument("--idle-minutes", type=float, default=30.0, metavar="N", help=t("serve.opt.idle"))
+    serve.add_argument("--proxy", action="store_true", help=t("serve.opt.proxy"))
+    serve.set_defaults(handler=run_serve)
+
     passwd = tree.top.add_parser("passwd", parents=[tree.common], help=t("serve.passwd.help"),
                                  description=t("serve.passwd.help"))
     passwd.add_argument("login", metavar="LOGIN", help=t("serve.passwd.login"))
