@@ -125,6 +125,8 @@ MESSAGES = {
     "calendar.attendance_title": ("考勤：{date} {topic}", "Attendance: {date} {topic}"),
     "calendar.attendance_counts": ("共 {total} 人 · 出席 {present} · 请假 {leave} · 缺席 {absent}    p 出席  l 请假  x 缺席  a 全部出席", "{total} people · present {present} · leave {leave} · absent {absent}    p present  l leave  x absent  a all present"),
     "calendar.mark_present": ("出席", "present"),
+    "calendar.mark_leave": ("请假", "leave"),
+    "calendar.mark_absent": ("缺席", "absent"),
     "calendar.mark_none": ("—", "—"),
     # terms
     "calendar.term_edit_title": ("学期设置", "Term"),
