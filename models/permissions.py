@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from models import documents, prep
+from models import competitions, documents, prep
 from models.i18n import t
 from models.activities import attendees_of
 from models.people import leaders_of, teacher_by_login  # teacher_by_login: imported from here too
@@ -145,6 +145,10 @@ def _area_rules() -> dict:
         rules[cls.TABLE] = (documents.check_document_change, documents.has_full_rights,
                             documents.DocumentRefused)
     rules[PrepPlan.TABLE] = (prep.check_prep_change, _prep_full_rights, prep.PrepRefused)
+    # 评比 (issue 18): the office opens and publishes; a teacher submits their own outcome
+    # before the deadline; only a judge scores, and only their own scores.
+    for cls in competitions.RECORD_TYPES:
+        rules[cls.TABLE] = (competitions.check_change, competitions.has_full_rights, competitions.CompetitionRefused)
     return rules
 
 

@@ -485,6 +485,7 @@ class Outcome(Record):
     award: str = ""
     date: str = ""
     points: float = 0.0  # the points when it was saved; the figures use models/points.py (the policy now)
+    text: str = ""  # the full text (反思, 随笔, 案例, 论文 …), written in jiaoyan or read from a file; the booklet binds it
 
     def __post_init__(self) -> None:
         self.level = normalize_level(self.level)
@@ -497,6 +498,106 @@ class Outcome(Record):
         _required(problems, "title", self.title, "field.title")
         _choice(problems, "level", self.level, OUTCOME_LEVELS, "field.level")
         _date(problems, "date", self.date, "field.date")
+        return problems
+
+
+# -- 评比 (issue 18): the rules are models/competitions.py's --------------------------------------
+COMPETITION_STATUSES = ("open", "published")
+PRIZES = ("一等奖", "二等奖", "三等奖", "优秀奖")
+
+
+@dataclass
+class Competition(Record):
+    """评比: the office opens it for some kinds of outcome until a deadline, names the
+    judges, and publishes the result (prizes, recommendations upward)."""
+
+    TABLE: ClassVar[str] = "competitions"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("term_id", "terms"), Reference("judge_ids", "teachers"))
+
+    term_id: str = ""
+    name: str = ""
+    kinds: list[str] = field(default_factory=list)  # outcome kinds it accepts
+    deadline: str = ""  # the last day to submit
+    judge_ids: list[int] = field(default_factory=list)
+    level: str = "校级"  # the level of its prizes (a school's 三优评比: 校级)
+    status: str = "open"  # open (taking entries, then judged) or published
+    published: str = ""  # the day the result was published
+
+    def __post_init__(self) -> None:
+        self.level = normalize_level(self.level)
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        _required(problems, "name", self.name, "field.competition_name")
+        if not self.kinds:
+            problems.append(Problem("kinds", t("error.required", field=t("field.competition_kinds"))))
+        for kind in self.kinds:
+            _choice(problems, "kinds", kind, OUTCOME_KINDS, "field.outcome_kind")
+        _date(problems, "deadline", self.deadline, "field.deadline")
+        if not self.judge_ids:
+            problems.append(Problem("judge_ids", t("error.required", field=t("field.judges"))))
+        _choice(problems, "level", self.level, OUTCOME_LEVELS, "field.level")
+        _choice(problems, "status", self.status, COMPETITION_STATUSES, "field.status")
+        if self.published:
+            _date(problems, "published", self.published, "field.date")
+        return problems
+
+
+@dataclass
+class CompetitionEntry(Record):
+    """An outcome a teacher submitted to a competition; the office sets its result."""
+
+    TABLE: ClassVar[str] = "competition_entries"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("competition_id", "competitions"), Reference("outcome_id", "outcomes"),
+        Reference("teacher_id", "teachers"))
+
+    term_id: str = ""
+    competition_id: int = 0
+    outcome_id: int = 0
+    teacher_id: int = 0
+    submitted: str = ""
+    prize: str = ""  # the office's result: one of PRIZES, or none
+    recommended: str = ""  # the level it is recommended up to (区/县级, 市级 …), or none
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        for name, value, label in (("competition_id", self.competition_id, "field.competition"),
+                                   ("outcome_id", self.outcome_id, "field.outcome"),
+                                   ("teacher_id", self.teacher_id, "field.teacher")):
+            if not value:
+                problems.append(Problem(name, t("error.required", field=t(label))))
+        _date(problems, "submitted", self.submitted, "field.date")
+        if self.prize:
+            _choice(problems, "prize", self.prize, PRIZES, "field.prize")
+        if self.recommended:
+            _choice(problems, "recommended", self.recommended, OUTCOME_LEVELS[1:], "field.recommended")
+        return problems
+
+
+@dataclass
+class CompetitionScore(Record):
+    """One judge's score of one entry: only that judge writes it, and until publication
+    only that judge (and the office) reads it."""
+
+    TABLE: ClassVar[str] = "competition_scores"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("competition_id", "competitions"), Reference("entry_id", "competition_entries"),
+        Reference("judge_id", "teachers"))
+
+    term_id: str = ""
+    competition_id: int = 0
+    entry_id: int = 0
+    judge_id: int = 0
+    score: float = 0.0  # out of 100
+    comment: str = ""
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not self.entry_id or not self.judge_id or not self.competition_id:
+            problems.append(Problem("entry_id", t("error.required", field=t("field.competition"))))
+        if isinstance(self.score, bool) or not isinstance(self.score, (int, float)) or not 0 <= self.score <= 100:
+            problems.append(Problem("score", t("competitions.error.score", value=self.score)))
         return problems
 
 
@@ -982,5 +1083,6 @@ class Training(Record):
 RECORD_TYPES: tuple[type[Record], ...] = (
     Term, Teacher, Group, Activity, Observation, Pairing, MentorMeeting, Outcome, Policy,
     Document, DocumentKind, HandIn, Reading, PrepPlan, Project, Training,
+    Competition, CompetitionEntry, CompetitionScore,
 )
 TABLES = {cls.TABLE: cls for cls in RECORD_TYPES}

@@ -182,6 +182,9 @@ AREA_ACTIONS: tuple[AreaAction, ...] = (
     AreaAction("dashboard", "policy", "palette.dashboard.policy", _may_policy),
     AreaAction("dashboard", "close_term", "palette.dashboard.close_term", _admin,
                aliases=("palette.dashboard.close_term.alias",)),
+    AreaAction("outcomes", "booklet", "palette.outcomes.booklet", aliases=("palette.outcomes.booklet.alias",)),
+    AreaAction("outcomes", "competitions", "palette.outcomes.competitions",
+               aliases=("palette.outcomes.competitions.alias",)),
 )
 
 # Textual's own keys: nothing to offer in the palette (focus moves, copying, the palette's

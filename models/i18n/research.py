@@ -159,4 +159,32 @@ MESSAGES = {
     "research.error.no_requirement": ("没有第 {n} 条要求（共 {count} 条）。", "There is no requirement {n} (there are {count})."),
 
     "dashboard.att.requirements": ("{what}（每学期 {due}）落后 {count} 人：{who}", "{what} ({due} a term): {count} behind: {who}"),
+
+    # the year's review
+    "year.title": ("{year}学年教师年度汇总", "Teachers' year {year}"),
+    "year.subtitle": ("{year}学年", "School year {year}"),
+    "year.file_name": ("学年汇总", "year-review"),
+    "year.summary": ("年度汇总", "The year"),
+    "year.details": ("积分明细", "Points, item by item"),
+    "year.col.teacher": ("教师", "Teacher"),
+    "year.col.term_points": ("{term}积分", "Points {term}"),
+    "year.col.points": ("全年积分", "Year's points"),
+    "year.col.hours": ("学时", "Hours"),
+    "year.col.observed": ("听课", "Observed"),
+    "year.col.taught": ("被听课", "Taught"),
+    "year.col.outcomes": ("成果", "Outcomes"),
+    "year.col.term": ("学期", "Term"),
+    "year.col.line_points": ("积分", "Points"),
+    "year.col.date": ("日期", "Date"),
+    "year.col.what": ("项目", "What"),
+    "year.col.how": ("计分", "How"),
+    "year.error.no_year": ("没有 {year} 学年的学期；有的学年：{known}。写法如 2025-2026。",
+                           "No term of the school year {year}; the years are {known}. Write it like 2025-2026."),
+    "year.cli.help": ("学年汇总：两个学期（含已归档的）每位教师的积分、学时、听课、上课、成果，供年度考核",
+                      "The school year: each teacher's points, hours, lessons and outcomes over both terms "
+                      "(archived ones too), for the annual review"),
+    "year.cli.year": ("学年，如 2025-2026（默认：当前学期所在学年）", "the school year, e.g. 2025-2026 (default: the current one)"),
+    "year.key": ("学年", "Year"),
+    "year.key.export": ("导出", "Export"),
+    "year.export_prompt": ("学年汇总保存为（.xlsx 或 .docx）：", "Save the year's review as (.xlsx or .docx):"),
 }

@@ -84,6 +84,7 @@ class DashboardScreen(AreaScreen):
         Binding("o", "outcomes", "dashboard.key.outcomes", id="dashboard.outcomes"),
         Binding("x", "report", "dashboard.key.report", id="dashboard.report"),
         Binding("p", "policy", "dashboard.key.policy", id="dashboard.policy"),
+        Binding("y", "year", "year.key", id="dashboard.year"),
         Binding("left_square_bracket", "term(-1)", "dashboard.key.prev_term", id="dashboard.prev_term",
                 key_display="["),
         Binding("right_square_bracket", "term(1)", "dashboard.key.next_term", id="dashboard.next_term",
@@ -450,6 +451,15 @@ class DashboardScreen(AreaScreen):
 
         term = self.viewed_term()
         self.app.push_screen(OutcomesScreen(term.term_id if term else None))
+
+    def action_year(self) -> None:
+        """Both terms of the school year in view, for the annual review (screens/dashboard/year.py)."""
+        from models.research import school_year_of
+        from screens.dashboard.year import YearScreen
+
+        term = self.viewed_term()
+        if term is not None:
+            self.app.push_screen(YearScreen(school_year_of(term.term_id)))
 
     def action_policy(self) -> None:
         from screens.dashboard.policy import PolicyScreen

@@ -12,6 +12,7 @@
     jiaoyan hours --target 72 [--remote-minimum 6] [--hour-minutes 40]      (the office: the policy)
     jiaoyan requirements [--add WHAT --kind outcome|lesson|document --per-term N [--role ROLE]] [--remove N] [--seed]
     jiaoyan requirements --progress [--term T] [--teacher NAME]
+    jiaoyan report year [--year 2025-2026] [--format xlsx|docx|md] [-o FILE]
 
 REF is a project's number (or its id as ``project list`` shows it).
 """
@@ -102,6 +103,7 @@ def register(tree: CommandTree) -> None:
     required.add_argument("--term", metavar="T")
     required.add_argument("--teacher", default="", metavar="NAME")
     required.set_defaults(handler=run_requirements)
+    register_year(tree)
 
 
 def _session(args):
@@ -391,3 +393,39 @@ def _requirement_progress(args, session) -> int:
                  for r in f.requirements]
         print(f"{f.teacher.name}\t" + "\t".join(cells))
     return 0
+
+
+def register_year(tree: CommandTree) -> None:
+    from models.exports.registry import formats_for
+
+    year = tree.report.add_parser("year", parents=[tree.common], help=t("year.cli.help"),
+                                  description=t("year.cli.help"))
+    year.add_argument("--year", default="", metavar="YYYY-YYYY", help=t("year.cli.year"))
+    year.add_argument("--format", choices=formats_for("report"), default=None,
+                      help=t("dashboard.cli.report.format"))
+    year.add_argument("-o", "--output", metavar="FILE", help=t("dashboard.cli.report.output"))
+    year.set_defaults(handler=run_report_year)
+
+
+def run_report_year(args: argparse.Namespace) -> int:
+    import sys
+
+    from models.exports.registry import format_for_path, render
+    from models.exports.year_report import default_year_name, year_report
+    from models.research import school_year_of
+    from models.year import year_review
+    from tui.commands.common import resolve_term, write_output
+    from tui.commands.progress import progress_line
+
+    session = _session(args)
+    year = args.year.strip() or school_year_of(resolve_term(session, None).term_id)
+    review = year_review(session.store, year, session.today)
+    fmt = args.format or (format_for_path(args.output, "report") if args.output else None) or "xlsx"
+    report = year_report(review, session.store.policy().school_name)
+    with progress_line(t("exports.progress.report")) as progress:
+        payload = render(report, fmt, progress)
+    output = args.output or default_year_name(year, fmt)
+    if output == "-" and fmt in ("xlsx", "docx"):
+        print(t("dashboard.cli.report.format_needed"), file=sys.stderr)
+        return 2
+    return write_output(output, payload, t("year.title", year=year.replace("-", "—")))
