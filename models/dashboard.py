@@ -11,8 +11,11 @@ they came, and their pace starts at their first week.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
+import os
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -21,8 +24,9 @@ from models.mentoring import progress_of
 from models.pace import RequirementProgress, paced, requirement_counts, requirement_progress
 from models.pinyin import name_syllables
 from models.points import points_of
-from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Project, Teacher, Term
-from models.research import overdue_stages
+from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Project, Teacher, Term,
+                            Training)
+from models.research import overdue_stages, reports_owed
 from models.terms import school_weeks_between, week_of, weeks_in
 
 RESEARCH_LESSON = "研讨课"
@@ -128,13 +132,14 @@ class Attention:
     stages_overdue: list[tuple[Project, dict]] = field(default_factory=list)
     # Issue 18: teachers behind the pace on a requirement of their role (models/pace.py).
     requirements_behind: list[tuple[TeacherFigures, RequirementProgress]] = field(default_factory=list)
+    reports_owed: list[Training] = field(default_factory=list)  # 汇报课 or report after outside training
 
     def count(self) -> int:
         return (len(self.behind_pace) + len(self.not_observed) + len(self.demo_missing)
                 + len(self.pairings_behind) + len(self.groups_without_theme)
                 + len(self.activities_not_closed) + len(self.minutes_missing) + len(self.leave_asked)
                 + len(self.documents_due)  # lines, like the tab shows them
-                + len(self.stages_overdue) + len(self.requirements_behind))
+                + len(self.stages_overdue) + len(self.requirements_behind) + len(self.reports_owed))
 
 
 @dataclass
@@ -287,6 +292,7 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
         leave_asked=pending_leave(activities),
         stages_overdue=overdue_stages(source.all(Project), as_of),
         requirements_behind=[(f, r) for f in teacher_figures for r in f.requirements if r.behind],
+        reports_owed=reports_owed(x for x in source.all(Training) if x.term_id == tid),
     )
     attention.behind_pace.sort(key=lambda f: (f.given - f.expected, f.teacher.id))
     # Documents owed: an archived term keeps the lines of what was never handed in, so its
@@ -396,12 +402,41 @@ def terms_up_to(terms: list[Term], term: Term) -> list[Term]:
     return sorted((x for x in terms if x.start <= term.start), key=lambda x: x.start)
 
 
+# store → {(term id, day): (what the figures were built from, the Dashboard)}: the history
+# view builds eleven terms, and an archived term's figures change only with the data.
+_term_figures: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+def term_dashboard(store, term: Term, today: dt.date) -> Dashboard:
+    """The term's dashboard read from the term's own records only (its archive once it is
+    closed, never every archive), kept until the data in memory changes. Safe to call from
+    a worker thread: it reads the store's memory copy without re-reading the file."""
+    from models.store.archive import archive_path, view_for
+
+    if not hasattr(store, "storage"):  # a view over the store rather than the store itself
+        store = getattr(store, "store", store)
+    archived = term.status == "archived"
+    identity = None
+    if archived:
+        with contextlib.suppress(OSError):
+            st = os.stat(archive_path(store.path, term.term_id))
+            identity = (st.st_ino, st.st_size, st.st_mtime_ns)
+    made_from = (store.storage.generation, identity, term)
+    cached = _term_figures.setdefault(store, {})
+    hit = cached.get((term.term_id, today))
+    if hit is not None and hit[0] == made_from:
+        return hit[1]
+    dashboard = build_dashboard(view_for(store, term), term, today)
+    cached[(term.term_id, today)] = (made_from, dashboard)
+    return dashboard
+
+
 def term_over_term_teacher(source, teacher_id: int, terms: list[Term], today: dt.date
                            ) -> list[tuple[Term, TeacherFigures | None]]:
     """The teacher's figures in each term (None where they were not on the staff)."""
     rows = []
     for term in sorted(terms, key=lambda x: x.start):
-        rows.append((term, build_dashboard(source, term, today).teacher(teacher_id)))
+        rows.append((term, term_dashboard(source, term, today).teacher(teacher_id)))
     return rows
 
 
@@ -409,5 +444,5 @@ def term_over_term_group(source, group_id: int, terms: list[Term], today: dt.dat
                          ) -> list[tuple[Term, GroupFigures | None]]:
     rows = []
     for term in sorted(terms, key=lambda x: x.start):
-        rows.append((term, build_dashboard(source, term, today).group(group_id)))
+        rows.append((term, term_dashboard(source, term, today).group(group_id)))
     return rows
