@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.records import (Activity, Document, DocumentKind, Group, HandIn, MentorMeeting, Observation, Outcome,
-                            Pairing, Policy, PrepPlan, Reading, Record, Teacher, Term)
+from models.records import (Activity, Competition, CompetitionEntry, CompetitionScore, Document, DocumentKind, Group,
+                            HandIn, MentorMeeting, Observation, Outcome, Pairing, Policy, PrepPlan, Project, Reading,
+                            Record, Teacher, Term, Training)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,10 @@ AREAS: tuple[Area, ...] = (
     Area("mentoring", (Pairing, MentorMeeting)),
     Area("dashboard", (Outcome, Policy)),
     Area("documents", (Document, DocumentKind, HandIn, Reading, PrepPlan)),
+    Area("research", (Project, Training)),  # 课题与学时 (issue 18)
+    # 成果与评比 (issue 18): outcomes' texts, the booklet, 评比. Outcome and Policy stay the
+    # dashboard's (it keeps their figures and forms); models/outcomes.py, models/competitions.py.
+    Area("outcomes", (Competition, CompetitionEntry, CompetitionScore)),
 )
 
 AREA_NAMES: tuple[str, ...] = tuple(area.name for area in AREAS)

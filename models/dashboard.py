@@ -11,17 +11,22 @@ they came, and their pace starts at their first week.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
+import os
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
 from models.activities import pending_leave
 from models.mentoring import progress_of
-from models.pace import expected_by_week
+from models.pace import RequirementProgress, paced, requirement_counts, requirement_progress
 from models.pinyin import name_syllables
 from models.points import points_of
-from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term
+from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Project, Teacher, Term,
+                            Training)
+from models.research import overdue_stages, reports_owed
 from models.terms import school_weeks_between, week_of, weeks_in
 
 RESEARCH_LESSON = "研讨课"
@@ -68,6 +73,7 @@ class TeacherFigures:
     points: float
     research_lessons_due: int = 1
     talks_due: int = 1
+    requirements: list[RequirementProgress] = field(default_factory=list)  # the policy's, by role (issue 18)
 
     @property
     def behind(self) -> bool:
@@ -122,12 +128,18 @@ class Attention:
     # Issue 17: documents due soon or overdue and not handed in (models.documents.Due), gathered
     # by state and kind (models.documents.due_groups): one attention line per group.
     documents_due: list[list] = field(default_factory=list)
+    # Issue 18: 课题 stages still planned after their date (models/research.py).
+    stages_overdue: list[tuple[Project, dict]] = field(default_factory=list)
+    # Issue 18: teachers behind the pace on a requirement of their role (models/pace.py).
+    requirements_behind: list[tuple[TeacherFigures, RequirementProgress]] = field(default_factory=list)
+    reports_owed: list[Training] = field(default_factory=list)  # 汇报课 or report after outside training
 
     def count(self) -> int:
         return (len(self.behind_pace) + len(self.not_observed) + len(self.demo_missing)
                 + len(self.pairings_behind) + len(self.groups_without_theme)
                 + len(self.activities_not_closed) + len(self.minutes_missing) + len(self.leave_asked)
-                + len(self.documents_due))  # lines, like the tab shows them
+                + len(self.documents_due)  # lines, like the tab shows them
+                + len(self.stages_overdue) + len(self.requirements_behind) + len(self.reports_owed))
 
 
 @dataclass
@@ -175,21 +187,13 @@ def joined_during(teacher: Teacher, term: Term) -> bool:
 def teacher_quota(policy, teacher: Teacher, term: Term) -> int:
     """The quota for this term; in proportion to the school weeks left for a teacher who
     joined during the term (rounded up, so a partial week still asks for a lesson)."""
-    quota = policy.quota_for(teacher.roles)
-    if not joined_during(teacher, term):
-        return quota
-    total = school_weeks_between(term, term.start_date, term.end_date)
-    left = school_weeks_between(term, dt.date.fromisoformat(teacher.joined), term.end_date)
-    return math.ceil(quota * left / total) if total else quota
+    return paced(policy.quota_for(teacher.roles), term, teacher.joined, term.start_date)[0]
 
 
 def teacher_expected(policy, teacher: Teacher, term: Term, as_of: dt.date) -> int:
-    """How many observations the teacher should have given by ``as_of``."""
-    quota = teacher_quota(policy, teacher, term)
-    start = dt.date.fromisoformat(teacher.joined) if joined_during(teacher, term) else term.start_date
-    weeks = school_weeks_between(term, start, term.end_date)
-    passed = school_weeks_between(term, start, as_of) if as_of >= start else 0
-    return expected_by_week(quota, passed, weeks)
+    """How many observations the teacher should have given by ``as_of`` (models.pace.paced:
+    the one rule the policy's requirements by role are paced by too)."""
+    return paced(policy.quota_for(teacher.roles), term, teacher.joined, as_of)[1]
 
 
 def teachers_of_term(source, term: Term, observations: list[Observation] | None = None) -> list[Teacher]:
@@ -249,13 +253,19 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
         for member in g.member_ids:
             group_names.setdefault(member, []).append(g.name)
 
+    if policy.requirements:
+        from models.records import Document
+
+        counts = requirement_counts(outcomes, observations, [d for d in source.all(Document) if d.term_id == tid])
     teacher_figures = [
         TeacherFigures(
             teacher=x, groups=group_names.get(x.id, []), given=given[x.id],
             quota=teacher_quota(policy, x, term), expected=teacher_expected(policy, x, term, as_of),
             received=received[x.id], research_lessons=research[x.id], talks=talks[x.id],
             demo_lessons=demo[x.id], outcomes=outcome_count[x.id], points=round(points.get(x.id, 0.0), 2),
-            research_lessons_due=policy.research_lessons_per_term, talks_due=policy.talks_per_term)
+            research_lessons_due=policy.research_lessons_per_term, talks_due=policy.talks_per_term,
+            requirements=requirement_progress(policy.requirements, x, term, as_of, counts) if policy.requirements
+            else [])
         for x in sorted(teachers, key=lambda x: (name_sort_key(x.name), x.id))
     ]
 
@@ -280,6 +290,9 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
         activities_not_closed=activities_not_closed(activities, as_of),
         minutes_missing=minutes_missing(activities, as_of, policy.minutes_due_days),
         leave_asked=pending_leave(activities),
+        stages_overdue=overdue_stages(source.all(Project), as_of),
+        requirements_behind=[(f, r) for f in teacher_figures for r in f.requirements if r.behind],
+        reports_owed=reports_owed(x for x in source.all(Training) if x.term_id == tid),
     )
     attention.behind_pace.sort(key=lambda f: (f.given - f.expected, f.teacher.id))
     # Documents owed: an archived term keeps the lines of what was never handed in, so its
@@ -389,12 +402,41 @@ def terms_up_to(terms: list[Term], term: Term) -> list[Term]:
     return sorted((x for x in terms if x.start <= term.start), key=lambda x: x.start)
 
 
+# store → {(term id, day): (what the figures were built from, the Dashboard)}: the history
+# view builds eleven terms, and an archived term's figures change only with the data.
+_term_figures: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+def term_dashboard(store, term: Term, today: dt.date) -> Dashboard:
+    """The term's dashboard read from the term's own records only (its archive once it is
+    closed, never every archive), kept until the data in memory changes. Safe to call from
+    a worker thread: it reads the store's memory copy without re-reading the file."""
+    from models.store.archive import archive_path, view_for
+
+    if not hasattr(store, "storage"):  # a view over the store rather than the store itself
+        store = getattr(store, "store", store)
+    archived = term.status == "archived"
+    identity = None
+    if archived:
+        with contextlib.suppress(OSError):
+            st = os.stat(archive_path(store.path, term.term_id))
+            identity = (st.st_ino, st.st_size, st.st_mtime_ns)
+    made_from = (store.storage.generation, identity, term)
+    cached = _term_figures.setdefault(store, {})
+    hit = cached.get((term.term_id, today))
+    if hit is not None and hit[0] == made_from:
+        return hit[1]
+    dashboard = build_dashboard(view_for(store, term), term, today)
+    cached[(term.term_id, today)] = (made_from, dashboard)
+    return dashboard
+
+
 def term_over_term_teacher(source, teacher_id: int, terms: list[Term], today: dt.date
                            ) -> list[tuple[Term, TeacherFigures | None]]:
     """The teacher's figures in each term (None where they were not on the staff)."""
     rows = []
     for term in sorted(terms, key=lambda x: x.start):
-        rows.append((term, build_dashboard(source, term, today).teacher(teacher_id)))
+        rows.append((term, term_dashboard(source, term, today).teacher(teacher_id)))
     return rows
 
 
@@ -402,5 +444,5 @@ def term_over_term_group(source, group_id: int, terms: list[Term], today: dt.dat
                          ) -> list[tuple[Term, GroupFigures | None]]:
     rows = []
     for term in sorted(terms, key=lambda x: x.start):
-        rows.append((term, build_dashboard(source, term, today).group(group_id)))
+        rows.append((term, term_dashboard(source, term, today).group(group_id)))
     return rows

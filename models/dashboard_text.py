@@ -229,10 +229,37 @@ def attention_lines(dash: Dashboard, names: dict[int, str]) -> list[tuple[str, s
         shown = "、".join(owners[:DUE_NAMES]) + (t("dashboard.att.due_others") if len(owners) > DUE_NAMES else "")
         state = "overdue" if first.status(dash.as_of) == "overdue" else "soon"
         out.append(("due", t(f"dashboard.att.due_{state}", kind=first.kind, count=len(dues), who=shown), index))
+    # Requirements by role (issue 18): a line per teacher behind, or, when more than a few
+    # are behind on the same requirement, one line for it naming the first few.
+    by_requirement: dict[tuple, list] = {}
+    for f, r in att.requirements_behind:
+        by_requirement.setdefault((r.kind, r.what, r.role), []).append((f, r))
+    for behind in by_requirement.values():
+        if len(behind) <= DUE_NAMES:
+            for f, r in behind:
+                out.append(("requirement", t("dashboard.att.requirement", name=f.teacher.name,
+                                             what=requirement_label(r), done=r.done, expected=r.expected,
+                                             due=r.due), f.teacher.id))
+            continue
+        shown = "、".join(f.teacher.name for f, _ in behind[:DUE_NAMES]) + t("dashboard.att.due_others")
+        first = behind[0][1]
+        out.append(("requirement", t("dashboard.att.requirements", what=requirement_label(first),
+                                     count=len(behind), who=shown, due=first.due), behind[0][0].teacher.id))
+    for training in att.reports_owed:
+        out.append(("report_owed", t("dashboard.att.report_owed", name=names.get(training.teacher_id, "?"),
+                                     title=training.title, what=training.report_back), training.teacher_id))
+    for project, stage in att.stages_overdue:
+        out.append(("stage", t("dashboard.att.stage", title=project.title, stage=stage.get("name", ""),
+                                day=stage.get("date", "")), project.id))
     return out
 
 
 DUE_NAMES = 2  # owners named on a line that gathers several documents of a kind
+
+
+def requirement_label(r) -> str:
+    """``教学随笔`` / ``示范课（骨干教师）``: what a requirement counts, and for which role."""
+    return r.what + (f"（{r.role}）" if r.role else "")
 
 
 def _day(iso: str):

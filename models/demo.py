@@ -352,8 +352,24 @@ def _build_term_history(tx, rng: random.Random, term: Term, today: dt.date, teac
             kind, f"{rng.choice(TOPICS.get(teacher.subjects[0], ['常规课']))}{kind}")
         outcomes.append(Outcome(teacher_id=teacher.id, term_id=term.term_id, kind=kind, title=title,
                                 level=level, award=award, date=rng.choice(days).isoformat(),
-                                points=policy.points_for(kind, award, level)))
+                                points=policy.points_for(kind, award, level), text=_demo_text(kind, title)))
     tx.insert_many(outcomes)
+
+
+def _demo_text(kind: str, title: str) -> str:
+    """A few paragraphs for the booklet (issue 18): reflections, cases and essays carry their text."""
+    if kind not in ("教学反思", "教学案例", "教学随笔", "教学论文"):
+        return ""
+    return "\n".join((
+        f"一、{title}的缘起",
+        "本学期教研组围绕“让学生真正参与课堂”开展研讨，我把这节课作为实践的一个切入点。"
+        "课前我反复研读教材，对照课程标准确定了教学目标，并在组内说课，听取同伴的建议。",
+        "二、课堂上的得与失",
+        "导入环节从学生熟悉的生活情境出发，学生兴趣很高；小组合作时分工明确，多数学生能说出自己的想法。"
+        "不足的是，个别学困生参与不够，我的追问也还不够有层次，课堂生成没有充分利用。",
+        "三、改进的打算",
+        "下一步我将在备课时为不同层次的学生设计问题链，课后及时与师傅交流，把反思落实到下一节课中。",
+    ))
 
 
 def _weekly_meeting_days(term: Term, before: dt.date) -> list[dt.date]:

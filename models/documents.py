@@ -98,6 +98,18 @@ def document_kinds(store, *, include_inactive: bool = False) -> list[Kind]:
     return kinds
 
 
+def save_kind(store, name: str, writer: str, reviewer: str) -> DocumentKind:
+    """The admin adds a kind, or changes who writes and reviews one (a built-in's too, by its
+    name); a kind the admin had put away comes back. The store's guard lets only the admin
+    (ValidationFailed for a blank name or an unknown writer or reviewer)."""
+    name = name.strip()
+    with store.transaction() as tx:
+        existing = next((k for k in tx.all(DocumentKind) if k.name.strip() == name), None)
+        if existing is not None:
+            return tx.update(existing.copy(writer=writer, reviewer=reviewer, active=True))
+        return tx.insert(DocumentKind(name=name, writer=writer, reviewer=reviewer))
+
+
 def kind_named(store, name: str) -> Kind | None:
     return next((k for k in document_kinds(store, include_inactive=True) if k.name == name.strip()), None)
 

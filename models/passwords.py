@@ -237,8 +237,12 @@ def may_manage(db: str | os.PathLike) -> str | None:
 
 def set_password(db: str | os.PathLike, login: str, password: str, *, must_change: bool, by: str) -> None:
     """Store ``password``'s hash for ``login`` (the file made if need be)."""
+    store_hash(db, login, hash_password(password), must_change=must_change, by=by)  # slow: before the lock
+
+
+def store_hash(db: str | os.PathLike, login: str, digest: str, *, must_change: bool, by: str) -> None:
+    """Store a hash made by :func:`hash_password` for ``login``."""
     path = passwords_path(db)
-    digest = hash_password(password)  # slow: before the lock, not inside it
     try:
         with _locked(path):
             entries = _read(path)

@@ -27,12 +27,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from models import documents, prep
+from models import competitions, documents, prep
 from models.i18n import t
 from models.activities import attendees_of
 from models.people import leaders_of, teacher_by_login  # teacher_by_login: imported from here too
 from models.records import (Activity, Document, DocumentKind, Group, HandIn, MentorMeeting, Observation, Outcome,
-                            Pairing, PrepPlan, Reading, Record, Teacher)
+                            Pairing, PrepPlan, Project, Reading, Record, Teacher, Training)
 from models.errors import PermissionDenied
 
 ACTIONS = ("insert", "update", "delete")
@@ -42,6 +42,7 @@ ACTIONS = ("insert", "update", "delete")
 SELF_EDITABLE_TEACHER_FIELDS = frozenset({"name", "gender", "subjects", "grades", "note"})
 GROUP_LEADER_FIELDS = frozenset({"themes"})  # a leader sets the theme; the admin shapes the group
 PAIRING_PARTNER_FIELDS = frozenset({"goals"})
+PROJECT_HOST_FIELDS = frozenset({"stages", "note"})  # a 课题's host keeps its stages and documents
 ACTIVITY_ATTENDEE_FIELDS = frozenset({"leave_requests"})  # an attendee asks for leave; the office answers
 MENTOR_EVALUATION_KEYS = frozenset({"summary"})  # everything else in an evaluation is the admin's
 _STAMPS = frozenset({"id", "created_by", "created_at", "updated_by", "updated_at", "version"})
@@ -144,6 +145,10 @@ def _area_rules() -> dict:
         rules[cls.TABLE] = (documents.check_document_change, documents.has_full_rights,
                             documents.DocumentRefused)
     rules[PrepPlan.TABLE] = (prep.check_prep_change, _prep_full_rights, prep.PrepRefused)
+    # 评比 (issue 18): the office opens and publishes; a teacher submits their own outcome
+    # before the deadline; only a judge scores, and only their own scores.
+    for cls in competitions.RECORD_TYPES:
+        rules[cls.TABLE] = (competitions.check_change, competitions.has_full_rights, competitions.CompetitionRefused)
     return rules
 
 
@@ -167,7 +172,7 @@ def has_full_rights(store, actor: Teacher, record: Record) -> bool:
         return True
     if isinstance(record, Observation):
         return record.observer_id == actor.id
-    if isinstance(record, Outcome):
+    if isinstance(record, (Outcome, Training)):
         return record.teacher_id == actor.id
     if isinstance(record, MentorMeeting):
         return actor.id in pairing_partners(store, record.pairing_id)
@@ -184,6 +189,8 @@ def editable_fields(store, actor: Teacher, record: Record) -> frozenset[str]:
         return GROUP_LEADER_FIELDS
     if isinstance(record, Pairing) and actor.id in (record.mentor_id, record.mentee_id):
         return PAIRING_PARTNER_FIELDS
+    if isinstance(record, Project) and record.host_id == actor.id:
+        return PROJECT_HOST_FIELDS
     if isinstance(record, Activity) and actor.id in attendees_of(record):
         return ACTIVITY_ATTENDEE_FIELDS  # their own leave request only (_check_leave_requests)
     return frozenset()
@@ -210,6 +217,10 @@ def who_may(store, record: Record, action: str = "update") -> str:
         return t("access.who.observation", observer=_name(store, record.observer_id))
     if isinstance(record, Outcome):
         return t("access.who.outcome", teacher=_name(store, record.teacher_id))
+    if isinstance(record, Training):
+        return t("research.who.training", teacher=_name(store, record.teacher_id))
+    if isinstance(record, Project):
+        return t("research.who.project", host=_name(store, record.host_id))
     if isinstance(record, MentorMeeting):
         mentor, mentee = pairing_partners(store, record.pairing_id)
         return t("access.who.meeting", mentor=_name(store, mentor), mentee=_name(store, mentee))

@@ -42,6 +42,10 @@ OUTCOME_LEVELS = ("校级", "区/县级", "市级", "省级", "国家级")
 LEVEL_ALIASES = {"区级": "区/县级", "县级": "区/县级", "区县级": "区/县级", "": "校级"}
 EVALUATION_GRADES = ("优秀", "合格", "待改进")
 TERM_STATUSES = ("open", "archived")
+PROJECT_STAGES = ("立项", "开题", "中期", "结题")  # 课题 stages, in order
+STAGE_STATUSES = ("planned", "done")
+REPORT_BACK_KINDS = ("", "汇报课", "报告")  # what a teacher owes after outside training (none, a lesson, a talk)
+REQUIREMENT_KINDS = ("outcome", "lesson", "document")  # what a per-role requirement counts
 
 
 @dataclass(frozen=True)
@@ -297,11 +301,16 @@ class Activity(Record):
     summary: str = ""  # 小结: the activity's conclusion, under the minutes on the 活动记录表
     # 请假 asked for when the policy wants the office to approve leave: teacher id → pending/approved/refused
     leave_requests: dict[str, str] = field(default_factory=dict)
+    # 学时 of an event longer (or shorter) than one period (a half-day 专家讲座: 3); 0 = the period's length
+    study_hours: float = 0.0
 
     def validate(self) -> list[Problem]:
         problems: list[Problem] = []
         _date(problems, "date", self.date, "field.date")
         _choice(problems, "kind", self.kind, ACTIVITY_KINDS, "field.activity_kind")
+        if isinstance(self.study_hours, bool) or not isinstance(self.study_hours, (int, float)) \
+                or not 0 <= self.study_hours <= 100:
+            problems.append(Problem("study_hours", t("research.error.hours", value=self.study_hours)))
         _choice(problems, "status", self.status, ACTIVITY_STATUSES, "field.status")
         for mark in self.attendance.values():
             _choice(problems, "attendance", mark, ATTENDANCE_MARKS, "field.attendance")
@@ -476,6 +485,7 @@ class Outcome(Record):
     award: str = ""
     date: str = ""
     points: float = 0.0  # the points when it was saved; the figures use models/points.py (the policy now)
+    text: str = ""  # the full text (反思, 随笔, 案例, 论文 …), written in jiaoyan or read from a file; the booklet binds it
 
     def __post_init__(self) -> None:
         self.level = normalize_level(self.level)
@@ -488,6 +498,106 @@ class Outcome(Record):
         _required(problems, "title", self.title, "field.title")
         _choice(problems, "level", self.level, OUTCOME_LEVELS, "field.level")
         _date(problems, "date", self.date, "field.date")
+        return problems
+
+
+# -- 评比 (issue 18): the rules are models/competitions.py's --------------------------------------
+COMPETITION_STATUSES = ("open", "published")
+PRIZES = ("一等奖", "二等奖", "三等奖", "优秀奖")
+
+
+@dataclass
+class Competition(Record):
+    """评比: the office opens it for some kinds of outcome until a deadline, names the
+    judges, and publishes the result (prizes, recommendations upward)."""
+
+    TABLE: ClassVar[str] = "competitions"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("term_id", "terms"), Reference("judge_ids", "teachers"))
+
+    term_id: str = ""
+    name: str = ""
+    kinds: list[str] = field(default_factory=list)  # outcome kinds it accepts
+    deadline: str = ""  # the last day to submit
+    judge_ids: list[int] = field(default_factory=list)
+    level: str = "校级"  # the level of its prizes (a school's 三优评比: 校级)
+    status: str = "open"  # open (taking entries, then judged) or published
+    published: str = ""  # the day the result was published
+
+    def __post_init__(self) -> None:
+        self.level = normalize_level(self.level)
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        _required(problems, "name", self.name, "field.competition_name")
+        if not self.kinds:
+            problems.append(Problem("kinds", t("error.required", field=t("field.competition_kinds"))))
+        for kind in self.kinds:
+            _choice(problems, "kinds", kind, OUTCOME_KINDS, "field.outcome_kind")
+        _date(problems, "deadline", self.deadline, "field.deadline")
+        if not self.judge_ids:
+            problems.append(Problem("judge_ids", t("error.required", field=t("field.judges"))))
+        _choice(problems, "level", self.level, OUTCOME_LEVELS, "field.level")
+        _choice(problems, "status", self.status, COMPETITION_STATUSES, "field.status")
+        if self.published:
+            _date(problems, "published", self.published, "field.date")
+        return problems
+
+
+@dataclass
+class CompetitionEntry(Record):
+    """An outcome a teacher submitted to a competition; the office sets its result."""
+
+    TABLE: ClassVar[str] = "competition_entries"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("competition_id", "competitions"), Reference("outcome_id", "outcomes"),
+        Reference("teacher_id", "teachers"))
+
+    term_id: str = ""
+    competition_id: int = 0
+    outcome_id: int = 0
+    teacher_id: int = 0
+    submitted: str = ""
+    prize: str = ""  # the office's result: one of PRIZES, or none
+    recommended: str = ""  # the level it is recommended up to (区/县级, 市级 …), or none
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        for name, value, label in (("competition_id", self.competition_id, "field.competition"),
+                                   ("outcome_id", self.outcome_id, "field.outcome"),
+                                   ("teacher_id", self.teacher_id, "field.teacher")):
+            if not value:
+                problems.append(Problem(name, t("error.required", field=t(label))))
+        _date(problems, "submitted", self.submitted, "field.date")
+        if self.prize:
+            _choice(problems, "prize", self.prize, PRIZES, "field.prize")
+        if self.recommended:
+            _choice(problems, "recommended", self.recommended, OUTCOME_LEVELS[1:], "field.recommended")
+        return problems
+
+
+@dataclass
+class CompetitionScore(Record):
+    """One judge's score of one entry: only that judge writes it, and until publication
+    only that judge (and the office) reads it."""
+
+    TABLE: ClassVar[str] = "competition_scores"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("competition_id", "competitions"), Reference("entry_id", "competition_entries"),
+        Reference("judge_id", "teachers"))
+
+    term_id: str = ""
+    competition_id: int = 0
+    entry_id: int = 0
+    judge_id: int = 0
+    score: float = 0.0  # out of 100
+    comment: str = ""
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not self.entry_id or not self.judge_id or not self.competition_id:
+            problems.append(Problem("entry_id", t("error.required", field=t("field.competition"))))
+        if isinstance(self.score, bool) or not isinstance(self.score, (int, float)) or not 0 <= self.score <= 100:
+            problems.append(Problem("score", t("competitions.error.score", value=self.score)))
         return problems
 
 
@@ -568,6 +678,14 @@ class Policy(Record):
     minutes_due_days: int = 3  # a held activity without minutes is flagged this many days after
     new_teacher_speaker_weeks: int = 2  # a teacher new to the school is not made speaker in their first weeks
     leave_needs_approval: bool = False  # leave from an activity is asked for and the office approves it
+    # -- 学时 and requirements by role (issue 18) --
+    study_hours_per_year: float = 72.0  # the national rule: 72 学时 a school year
+    remote_hours_per_term: float = 0.0  # at least this many hours of remote training a term; 0 = no such rule
+    study_hour_minutes: int = 40  # minutes of one 学时: an activity counts its period's length in these
+    # Per-role requirements of any countable kind, each a number per term:
+    # {"role": "" (every teacher) or a role, "kind": outcome|lesson|document, "what": the outcome
+    # kind, lesson type or document kind, "per_term": n}
+    requirements: list[dict[str, Any]] = field(default_factory=list)
 
     def quota_for(self, roles: list[str]) -> int:
         """A teacher's observation quota: the highest of their roles', else the default."""
@@ -630,6 +748,21 @@ class Policy(Record):
             if not (_is_hhmm(start) and _is_hhmm(end) and start < end):
                 problems.append(Problem("periods", t("error.bad_period_time", number=number)))
         problems += self._observation_list_problems()
+        problems += self._study_problems()
+        return problems
+
+    def _study_problems(self) -> list[Problem]:
+        problems: list[Problem] = []
+        for name in ("study_hours_per_year", "remote_hours_per_term"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1000:
+                problems.append(Problem(name, t("error.bad_count", field=name, value=value)))
+        if isinstance(self.study_hour_minutes, bool) or not isinstance(self.study_hour_minutes, int) \
+                or not 1 <= self.study_hour_minutes <= 240:
+            problems.append(Problem("study_hour_minutes", t("error.bad_count", field="study_hour_minutes",
+                                                            value=self.study_hour_minutes)))
+        for requirement in self.requirements:
+            problems += requirement_problems(requirement)
         return problems
 
     def _observation_list_problems(self) -> list[Problem]:
@@ -663,6 +796,25 @@ class Policy(Record):
             if percent >= float(threshold.get("min", 0)) and threshold.get("rating") in self.ratings:
                 return threshold["rating"]
         return self.ratings[-1] if self.ratings else ""
+
+
+def requirement_problems(requirement: Any) -> list[Problem]:
+    """What is wrong with one per-role requirement of the policy (empty when nothing)."""
+    if not isinstance(requirement, dict):
+        return [Problem("requirements", t("research.error.requirement", value=requirement))]
+    problems: list[Problem] = []
+    role, kind, what, count = (requirement.get("role", ""), requirement.get("kind", ""),
+                               requirement.get("what", ""), requirement.get("per_term"))
+    if role and role not in ROLES:
+        problems.append(Problem("requirements", t("error.bad_choice", field=t("field.roles"), value=role,
+                                                  choices="、".join(ROLES))))
+    if kind not in REQUIREMENT_KINDS:
+        problems.append(Problem("requirements", t("research.error.requirement_kind", value=kind)))
+    if not isinstance(what, str) or not what.strip():
+        problems.append(Problem("requirements", t("research.error.requirement_what")))
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 100:
+        problems.append(Problem("requirements", t("research.error.requirement_count", value=count)))
+    return problems
 
 
 def _is_hhmm(value: str) -> bool:
@@ -841,10 +993,96 @@ class PrepPlan(Record):
         return next((u for u in self.units if u.get("uid") == uid), None)
 
 
+@dataclass
+class Project(Record):
+    """课题: a research project over years, with its stages (立项, 开题, 中期, 结题).
+
+    ``stages`` holds one entry per stage, in order: ``{"name", "date" (planned), "status"
+    (planned/done), "done_on", "documents": [{"title", "text", "source"}]}``. A project
+    belongs to no term, so it stays in the active file when a term is archived."""
+
+    TABLE: ClassVar[str] = "projects"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("host_id", "teachers"), Reference("member_ids", "teachers"))
+
+    number: str = ""  # the number the approving office gave it
+    title: str = ""
+    level: str = "校级"
+    host_id: int = 0
+    member_ids: list[int] = field(default_factory=list)
+    start: str = ""
+    planned_end: str = ""
+    stages: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        _required(problems, "title", self.title, "field.title")
+        _choice(problems, "level", self.level, OUTCOME_LEVELS, "field.level")
+        if not self.host_id:
+            problems.append(Problem("host_id", t("error.required", field=t("research.field.host"))))
+        _date(problems, "start", self.start, "field.start")
+        if self.planned_end:
+            _date(problems, "planned_end", self.planned_end, "research.field.planned_end")
+            if not problems and self.planned_end < self.start:
+                problems.append(Problem("planned_end", t("research.error.end_before_start")))
+        for stage in self.stages:
+            if not isinstance(stage, dict):
+                problems.append(Problem("stages", t("research.error.stage", value=stage)))
+                continue
+            _choice(problems, "stages", stage.get("name", ""), PROJECT_STAGES, "research.field.stage")
+            _choice(problems, "stages", stage.get("status", ""), STAGE_STATUSES, "field.status")
+            if stage.get("date"):
+                _date(problems, "stages", stage["date"], "research.field.stage_date")
+            if stage.get("done_on"):
+                _date(problems, "stages", stage["done_on"], "research.field.done_on")
+        return problems
+
+
+@dataclass
+class Training(Record):
+    """外出学习: outside training a teacher went to, its 学时, and what they owe afterwards
+    (a 汇报课 or a report), flagged until ``reported_on`` is set."""
+
+    TABLE: ClassVar[str] = "trainings"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("teacher_id", "teachers"), Reference("term_id", "terms"))
+
+    teacher_id: int = 0
+    term_id: str = ""
+    title: str = ""
+    place: str = ""
+    start: str = ""
+    end: str = ""
+    hours: float = 0.0
+    remote: bool = False  # 远程培训 (online); counts toward the per-term remote minimum
+    report_back: str = ""  # "" | 汇报课 | 报告
+    reported_on: str = ""  # the day the 汇报课 or report was given
+    note: str = ""
+
+    def validate(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not self.teacher_id:
+            problems.append(Problem("teacher_id", t("error.required", field=t("field.teacher"))))
+        _required(problems, "title", self.title, "field.title")
+        _date(problems, "start", self.start, "field.start")
+        if self.end:
+            _date(problems, "end", self.end, "field.end")
+            if not problems and self.end < self.start:
+                problems.append(Problem("end", t("research.error.end_before_start")))
+        if isinstance(self.hours, bool) or not isinstance(self.hours, (int, float)) or not 0 < self.hours <= 500:
+            problems.append(Problem("hours", t("research.error.hours", value=self.hours)))
+        _choice(problems, "report_back", self.report_back, REPORT_BACK_KINDS, "research.field.report_back")
+        if self.reported_on:
+            _date(problems, "reported_on", self.reported_on, "research.field.reported_on")
+        return problems
+
+
 # The one list of record types: the store's tables, what `jiaoyan check` validates and
 # follows references in (models/store/integrity.py). A new record type is one entry here.
 RECORD_TYPES: tuple[type[Record], ...] = (
     Term, Teacher, Group, Activity, Observation, Pairing, MentorMeeting, Outcome, Policy,
-    Document, DocumentKind, HandIn, Reading, PrepPlan,
+    Document, DocumentKind, HandIn, Reading, PrepPlan, Project, Training,
+    Competition, CompetitionEntry, CompetitionScore,
 )
 TABLES = {cls.TABLE: cls for cls in RECORD_TYPES}

@@ -10,7 +10,8 @@ format      suffix     holds                 writer
 ==========  =========  ====================  ==========================================
 csv         .csv       table                 models.exports.spreadsheets.csv_bytes
 xlsx        .xlsx      table, report         models.exports.spreadsheets.xlsx_bytes
-docx        .docx      table, report         models.exports.word.report_to_docx
+docx        .docx      table, report,        models.exports.word.report_to_docx
+                       booklet               models.exports.booklet.booklet_to_docx (same builder)
 md          .md        table, report         models.exports.markdown.to_markdown
 ics         .ics       calendar              models.exports.ics.ics_bytes
 ==========  =========  ====================  ==========================================
@@ -40,6 +41,10 @@ def _xlsx(content, progress):
 
 
 def _docx(content, progress):
+    if getattr(content, "kind", "") == "booklet":  # 成果集: cover, contents, full texts (models/exports/booklet.py)
+        from models.exports.booklet import booklet_to_docx
+
+        return booklet_to_docx(content, progress)
     from models.exports.word import report_to_docx
 
     return report_to_docx(content, progress)
@@ -61,7 +66,7 @@ def _ics(content, progress):
 class Format:
     name: str
     suffix: str
-    holds: frozenset[str]  # kinds of content: "table", "report", "calendar"
+    holds: frozenset[str]  # kinds of content: "table", "report", "calendar", "booklet"
     write: Callable[[object, Progress | None], bytes]
     text: bool  # can be printed to a terminal or a pipe
 
@@ -69,7 +74,7 @@ class Format:
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("csv", ".csv", frozenset({"table"}), _csv, True),
     Format("xlsx", ".xlsx", frozenset({"table", "report"}), _xlsx, False),
-    Format("docx", ".docx", frozenset({"table", "report"}), _docx, False),
+    Format("docx", ".docx", frozenset({"table", "report", "booklet"}), _docx, False),
     Format("md", ".md", frozenset({"table", "report"}), _md, True),
     Format("ics", ".ics", frozenset({"calendar"}), _ics, True),
 )}

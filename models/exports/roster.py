@@ -40,10 +40,11 @@ def roster_report(rows: list[list[str]], school: str = "") -> Report:
     return single_table(t("roster.export.sheet"), list(HEADERS), rows, widths=list(WIDTHS), school=school)
 
 
-def export_roster(store, fmt: str, teachers: Iterable[Teacher] | None = None) -> bytes:
-    """The roster (or just ``teachers``) in a format of the registry."""
+def export_roster(store, fmt: str, teachers: Iterable[Teacher] | None = None, progress=None) -> bytes:
+    """The roster (or just ``teachers``) in a format of the registry; ``progress(done, total)``
+    as rows are written."""
     rows = roster_rows(store.all(Teacher) if teachers is None else teachers, store.all(Group))
-    return registry.render(roster_report(rows, store.policy().school_name), fmt)
+    return registry.render(roster_report(rows, store.policy().school_name), fmt, progress)
 
 
 def write_export(path: Path, payload: bytes) -> None:

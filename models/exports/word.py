@@ -12,6 +12,9 @@ Use it like this::
     doc.table(None, [[Cell("活动记录", bold=True), Cell(minutes, span=3, height=8)]],
               widths=[2, 2, 2, 2])                # a form: no header row, merged cells, a tall cell
     doc.signatures(["主持人签名", "记录人签名", "日期"])
+    doc.cover("教研成果集", ["育才实验小学", "2026年1月"])  # a cover page (build with show_title=False)
+    doc.contents("目　录", [("《识字教学反思》", "toc1")])   # a real TOC field whose written entries show as is
+    doc.heading("《识字教学反思》", 1, bookmark="toc1")       # the entry's target; PAGEREF finds its page
     doc.page_break()
     doc.landscape()                                # following pages landscape (portrait() back)
     payload = doc.to_bytes()                       # or doc.save(path)
@@ -135,6 +138,7 @@ class WordDocument:
         self._body = self._doc.element.body
         self._landscape = landscape
         self._spliced: list[str] = []  # table XML, put in place of <!--jiaoyan-table-N--> on save
+        self._bookmarks = 0
         self._setup_styles()
         self._setup_section(self._doc.sections[0], landscape)
         self._setup_header_footer(self._doc.sections[0])
@@ -258,10 +262,77 @@ class WordDocument:
         else:
             self._body.append(comment)
 
-    def heading(self, text: str, level: int = 1) -> None:
-        """A heading in 黑体 (level 1, 2 or 3), kept with what follows."""
+    def heading(self, text: str, level: int = 1, *, bookmark: str = "", center: bool = False) -> None:
+        """A heading in 黑体 (level 1, 2 or 3), kept with what follows. ``bookmark`` names it
+        for a table of contents' page reference (:meth:`contents`)."""
         level = min(3, max(1, level))
-        self._add_xml(f'<w:p><w:pPr><w:pStyle w:val="Heading{level}"/></w:pPr>{_runs(text)}</w:p>')
+        runs = _runs(text)
+        if bookmark:
+            self._bookmarks += 1
+            number = self._bookmarks
+            runs = (f'<w:bookmarkStart w:id="{number}" w:name="{_xml_text(bookmark)}"/>{runs}'
+                    f'<w:bookmarkEnd w:id="{number}"/>')
+        jc = '<w:jc w:val="center"/>' if center else ""
+        self._add_xml(f'<w:p><w:pPr><w:pStyle w:val="Heading{level}"/>{jc}</w:pPr>{runs}</w:p>')
+
+    def _update_fields_on_open(self) -> None:
+        """Word (and WPS) offer to update the document's fields when it is opened."""
+        from docx.oxml import parse_xml
+
+        settings = self._doc.settings.element
+        if settings.find(f"{{{W_NS}}}updateFields") is not None:
+            return
+        element = parse_xml(f'<w:updateFields xmlns:w="{W_NS}" w:val="true"/>')
+        # The schema's order: updateFields comes before these (Word is strict about it).
+        later = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr")
+        anchor = next((c for c in settings if c.tag.rsplit("}", 1)[-1] in later), None)
+        if anchor is not None:
+            anchor.addprevious(element)
+        else:
+            settings.append(element)
+
+    def cover(self, title: str, lines: Sequence[str] = ()) -> None:
+        """A cover page: the title large in 黑体 a third down the page, ``lines`` (the school,
+        the term, the date) centred below it, then a new page."""
+        self._add_xml('<w:p><w:pPr><w:spacing w:before="4200" w:after="600"/><w:jc w:val="center"/></w:pPr>'
+                      f'<w:r><w:rPr><w:rFonts w:eastAsia="{HEADING_FONT}"/><w:sz w:val="52"/><w:szCs w:val="52"/>'
+                      f'</w:rPr><w:t xml:space="preserve">{_xml_text(title)}</w:t></w:r></w:p>')
+        for line in lines:
+            self._add_xml('<w:p><w:pPr><w:spacing w:before="240"/><w:jc w:val="center"/></w:pPr>'
+                          f'{_runs(line, size=16)}</w:p>')
+        self.page_break()
+
+    def contents(self, heading: str, entries: Sequence[tuple[str, str]], pages: Sequence[int] = ()) -> None:
+        """A table of contents: a real Word TOC field (Word and WPS refresh it with F9 or
+        on printing) whose result is already the written list — each entry's text, a dotted
+        tab and a PAGEREF field to its heading's ``bookmark`` — so it reads without updating
+        the field. ``entries`` are (text, bookmark) in order; ``pages`` the page numbers to
+        write (the caller's best reckoning: Word puts in the exact ones when it updates the
+        field, which the document asks it to do on opening)."""
+        self._update_fields_on_open()
+        self._add_xml(f'<w:p><w:pPr><w:jc w:val="center"/><w:spacing w:after="240"/></w:pPr>'
+                      f'<w:r><w:rPr><w:rFonts w:eastAsia="{HEADING_FONT}"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
+                      f'</w:rPr><w:t xml:space="preserve">{_xml_text(heading)}</w:t></w:r></w:p>')
+        tab = int(self.usable_width * TWIPS_PER_CM)
+        paragraphs = []
+        for index, (text, bookmark) in enumerate(entries):
+            begin = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                     '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-1" \\h \\z \\u </w:instrText></w:r>'
+                     '<w:r><w:fldChar w:fldCharType="separate"/></w:r>') if index == 0 else ""
+            end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if index == len(entries) - 1 else ""
+            paragraphs.append(
+                f'<w:p><w:pPr><w:pStyle w:val="TOC1"/><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{tab}"/>'
+                f'</w:tabs><w:spacing w:after="60"/></w:pPr>{begin}'
+                f'<w:hyperlink w:anchor="{_xml_text(bookmark)}" w:history="1">{_runs(text)}<w:r><w:tab/></w:r>'
+                f'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                f'<w:r><w:instrText xml:space="preserve"> PAGEREF {_xml_text(bookmark)} \\h </w:instrText></w:r>'
+                f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+                f'<w:r><w:t>{pages[index] if index < len(pages) else ""}</w:t></w:r>'
+                f'<w:r><w:fldChar w:fldCharType="end"/></w:r></w:hyperlink>{end}</w:p>')
+        if not entries:
+            paragraphs.append(f"<w:p>{_runs(t('exports.none'))}</w:p>")
+        self._add_xml("".join(paragraphs))
+        self.page_break()
 
     def paragraph(self, text: str = "", *, bold: bool = False, align: str = "", indent: bool = False,
                   size: float = 0) -> None:
@@ -509,8 +580,13 @@ def report_to_docx(report, progress: Callable[[int, int], None] | None = None) -
     part a heading, its note and its blocks; parts with wide tables on landscape pages."""
     from models.exports.content import Fields, Signatures, Table, Text
 
+    def is_wide(part) -> bool:
+        return max((len(tb.headers) for tb in part.tables), default=0) >= WIDE_TABLE
+
+    # A report whose first part is wide starts landscape: its title on the same page as the
+    # table, not alone on a portrait page before it.
     doc = WordDocument(report.title, school=report.school, term=report.term, subtitle=report.subtitle,
-                       show_title=report.heading_title)
+                       show_title=report.heading_title, landscape=bool(report.parts) and is_wide(report.parts[0]))
     total = sum(len(tb.rows) for tb in report.tables) or 1
     done = 0
 
@@ -519,8 +595,7 @@ def report_to_docx(report, progress: Callable[[int, int], None] | None = None) -
             progress(done + rows, total)
 
     for part in report.parts:
-        wide = max((len(tb.headers) for tb in part.tables), default=0) >= WIDE_TABLE
-        doc.landscape() if wide else doc.portrait()
+        doc.landscape() if is_wide(part) else doc.portrait()
         doc.heading(part.title, 1)
         if part.note:
             doc.paragraph(part.note)

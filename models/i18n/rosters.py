@@ -113,6 +113,8 @@ MESSAGES.update({
     "roster.key.members": ("成员", "Members"),
     "roster.key.theme": ("主题", "Theme"),
     "roster.key.archive": ("归档/恢复", "Archive/restore"),
+    "roster.key.binder": ("装订材料", "Binder"),
+    "roster.group.binder_title": ("{group} 本学期的装订材料（Word）", "{group}: this term's binder (Word)"),
     "roster.group.archived": ("（已归档）", "(archived)"),
     "roster.group.archived_done": ("已归档 {name}：它的活动记录都保留。按 a 可恢复。", "Archived {name}: its activities stay. Press a to restore."),
     "roster.group.restored": ("已恢复 {name}。", "Restored {name}."),

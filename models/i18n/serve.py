@@ -52,6 +52,8 @@ MESSAGES = {
     "serve.listening": ("教研系统在浏览器里打开：{url}  （Ctrl+C 停止）", "jiaoyan is open in the browser at {url}  (Ctrl+C stops)"),
     "serve.cleartext": ("注意：没有 TLS，密码在网络上明文传输。只在可信的校园网里这样用，或加 --cert/--key，或放在 nginx 的 https 后面。",
                         "Note: no TLS, so passwords cross the network in clear. Use it like this only on a trusted intranet, or add --cert/--key, or put it behind nginx with https."),
+    "serve.as_root": ("注意：jiaoyan serve 正以 root 运行，每位老师的应用进程也会是 root。请用服务账号运行（README 里的 systemd 配置：User=jiaoyan）。",
+                      "Note: jiaoyan serve runs as root, so every teacher's app process would too. Run it as the service account (the README's systemd unit: User=jiaoyan)."),
     "serve.port_busy": ("端口 {port} 打不开：{reason}", "Cannot open port {port}: {reason}"),
     # the pages
     "serve.page.title": ("教研系统", "jiaoyan"),

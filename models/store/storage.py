@@ -235,7 +235,9 @@ def read_verdict(db: Path) -> tuple[int, int, int] | None:
 def write_verdict(db: Path, identity: tuple[int, int, int]) -> None:
     """Remember that this version of the file is sound; a cache, so failures are ignored."""
     with contextlib.suppress(OSError):
-        atomic_write(verdict_path(db), " ".join(str(x) for x in identity).encode("ascii") + b"\n")
+        # Not fsynced: it is written after the data file reached the disk, and a verdict lost
+        # in a crash only means the next open checks the file again. Saves one fsync a save.
+        atomic_write(verdict_path(db), " ".join(str(x) for x in identity).encode("ascii") + b"\n", durable=False)
 
 
 def _print_warning(message: str) -> None:
@@ -353,14 +355,15 @@ class NotARegularFile(OSError):
     at the path is never replaced by a file (it would break whatever uses it)."""
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
+def atomic_write(path: Path, payload: bytes, *, durable: bool = True) -> None:
     """Write ``payload`` to a temporary file beside ``path``, fsync it and move it over
     ``path``. The old file's mode and group are kept; a new file follows the umask.
 
     Only a regular file (or nothing) may be at ``path``: anything else raises
     :class:`NotARegularFile`. A file the caller may not write (a root-owned 0444 file,
     say) is not replaced either, although the folder would allow the rename: the
-    owner's intent holds (``PermissionError``)."""
+    owner's intent holds (``PermissionError``). ``durable=False`` skips the fsyncs, for
+    caches only (the file is still replaced whole, never seen half-written)."""
     try:
         old = os.lstat(path)
     except FileNotFoundError:
@@ -375,7 +378,8 @@ def atomic_write(path: Path, payload: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if old is not None:
             os.chmod(tmp_name, stat.S_IMODE(old.st_mode))
             if old.st_gid != os.stat(tmp_name).st_gid:
@@ -388,7 +392,8 @@ def atomic_write(path: Path, payload: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-    _fsync_folder(path.parent)
+    if durable:
+        _fsync_folder(path.parent)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -476,6 +481,7 @@ class LockedJSONStorage(Storage):
         self.in_transaction = False
         self.dirty = False
         self.generation = 0  # goes up whenever the data in memory changes
+        self.file_generation = 0  # goes up whenever the memory copy is read afresh (or dropped)
 
     def refresh(self) -> bool:
         """Re-read the file if another process replaced it; True when it did."""
@@ -488,6 +494,7 @@ class LockedJSONStorage(Storage):
         self._data = data
         self._identity = identity
         self.generation += 1
+        self.file_generation += 1
         return True
 
     def read(self) -> dict[str, Any]:
@@ -520,9 +527,46 @@ class LockedJSONStorage(Storage):
         self._data = None
         self._identity = None
         self.generation += 1
+        self.file_generation += 1
 
     def close(self) -> None:
         pass
+
+
+class _TypedTable:
+    """One table as records: in id order, by id, and the stored form each was built from
+    (to tell, after another session's save, which records changed)."""
+
+    def __init__(self, file_generation: int, records: list[Record], by_id: dict[int, Record],
+                 docs: dict[int, dict[str, Any]]):
+        self.file_generation = file_generation
+        self.records = records
+        self.by_id = by_id
+        self.docs = docs
+
+    def put_and_remove(self, put: list[tuple[Record, dict[str, Any]]], removed: list[int]) -> None:
+        import bisect
+
+        for record, doc in put:
+            if record.id in self.by_id:
+                self.records[bisect.bisect_left(self.records, record.id, key=_record_id)] = record
+            elif not self.records or self.records[-1].id < record.id:
+                self.records.append(record)
+            else:
+                self.records.insert(bisect.bisect_left(self.records, record.id, key=_record_id), record)
+            self.by_id[record.id] = record
+            self.docs[record.id] = doc
+        if removed:
+            gone = set(removed) & self.by_id.keys()
+            if gone:
+                self.records[:] = [r for r in self.records if r.id not in gone]
+                for record_id in gone:
+                    del self.by_id[record_id]
+                    self.docs.pop(record_id, None)
+
+
+def _record_id(record: Record) -> int:
+    return record.id
 
 
 class Store:
@@ -560,7 +604,10 @@ class Store:
             self.db.table_class = _UncachedTable
             self.storage: LockedJSONStorage = self._storage_holder[0]
             self.storage.refresh()
-            self._cache: dict[str, tuple[int, list[Record], dict[int, Record]]] = {}
+            self._cache: dict[str, _TypedTable] = {}
+            # The memory copy's generation as far as the typed tables know: a write that did
+            # not come through a Transaction method (which keep them in step) drops them.
+            self._follow()
             self._migrate_if_needed()
         except OSError as error:
             raise AccessDenied(self.path, error, faults.READ, "file") from None
@@ -634,12 +681,14 @@ class Store:
         # change; the file under the lock is still the last good state.
         self.storage.forget()
         self._drop_tinydb_caches()
+        self._cache.clear()
 
     def _drop_tinydb_caches(self) -> None:
+        """After the file was read afresh. The typed tables stay: each is rebuilt on its next
+        read, keeping the records whose stored form did not change (``_indexed``)."""
         for table in self.db._tables.values():
             table._next_id = None
             table.clear_cache()
-        self._cache.clear()
 
     # -- reads -----------------------------------------------------------------
 
@@ -656,16 +705,56 @@ class Store:
         return self.storage.generation
 
     def _indexed(self, cls: type[R]) -> tuple[list[R], dict[int, R]]:
+        """The typed records of a table, kept across this session's own saves (each
+        Transaction method updates them) and, after another session's save, rebuilt only
+        where a record's stored form changed: a save does not turn 4,500 observations
+        into records again."""
         raw = self.storage.read()
+        if self.storage.generation != self._followed_generation:
+            if self.storage.file_generation == self._followed_file_generation:
+                self._cache.clear()  # changed in memory by something we did not follow
+            self._follow()
         cached = self._cache.get(cls.TABLE)
-        if cached and cached[0] == self.storage.generation:
-            return cached[1], cached[2]  # type: ignore[return-value]
+        if cached is not None and cached.file_generation == self.storage.file_generation:
+            return cached.records, cached.by_id  # type: ignore[return-value]
         table = raw.get(cls.TABLE, {})
-        records = [cls.from_dict(doc, int(doc_id)) for doc_id, doc in table.items()]
-        records.sort(key=lambda r: r.id)
-        by_id = {r.id: r for r in records}
-        self._cache[cls.TABLE] = (self.storage.generation, records, by_id)
-        return records, by_id
+        old_docs = cached.docs if cached is not None else {}
+        old_records = cached.by_id if cached is not None else {}
+        records, docs = [], {}
+        for doc_id, doc in table.items():
+            record_id = int(doc_id)
+            before = old_docs.get(record_id)
+            record = old_records[record_id] if before is not None and before == doc else None
+            records.append(record if record is not None else cls.from_dict(doc, record_id))
+            docs[record_id] = doc
+        if any(records[n].id > records[n + 1].id for n in range(len(records) - 1)):
+            records.sort(key=_record_id)
+        typed = _TypedTable(self.storage.file_generation, records, {r.id: r for r in records}, docs)
+        self._cache[cls.TABLE] = typed
+        return records, typed.by_id  # type: ignore[return-value]
+
+    _followed_file_generation = 0
+
+    def _follow(self) -> None:
+        self._followed_generation = self.storage.generation
+        self._followed_file_generation = self.storage.file_generation
+
+    def _wrote(self, cls: type[Record] | None = None, put: list[tuple[Record, dict[str, Any]]] = (),
+               removed: list[int] = ()) -> None:
+        """A Transaction method changed the memory copy: keep the typed table in step (the
+        records ``put`` with their stored form, the ids ``removed``)."""
+        followed = self.storage.generation
+        # A transaction that found another session's save re-read the file: until the next
+        # read follows that, the typed tables are not known to be in step with the memory copy.
+        in_step = self._followed_file_generation == self.storage.file_generation
+        if cls is not None:
+            typed = self._cache.get(cls.TABLE)
+            if typed is not None and typed.file_generation == self.storage.file_generation and in_step:
+                typed.put_and_remove(put, removed)
+            elif typed is not None:
+                del self._cache[cls.TABLE]  # rebuilt from the memory copy on its next read
+        if in_step:
+            self._followed_generation = followed
 
     def all(self, cls: type[R]) -> list[R]:
         """Every record of a type, oldest first. Treat them as read-only: change with
@@ -837,18 +926,33 @@ class Transaction:
     def _table(self, cls: type[Record]) -> Table:
         return self.store.db.table(cls.TABLE)
 
+    # One record in, changed or out: straight into the memory copy. TinyDB's own table
+    # methods copy the whole table twice per call (4,500 observations for one insert).
+    def _put(self, table_name: str, record_id: int, doc: dict[str, Any]) -> None:
+        data = self.store.storage.read()
+        data.setdefault(table_name, {})[str(record_id)] = doc
+        self.store.storage.write(data)
+
+    def _remove(self, table_name: str, record_id: int) -> None:
+        data = self.store.storage.read()
+        data.get(table_name, {}).pop(str(record_id), None)
+        self.store.storage.write(data)
+
+    def _meta(self) -> dict[str, Any]:
+        return dict(self.store.storage.read().get(META_TABLE, {}).get(_META_ID) or {})
+
     def _next_id(self, table_name: str) -> int:
         # Ids are never reused, even after a term's records move to its archive,
         # so the counter lives in the meta record rather than in TinyDB's max + 1.
-        meta_table = self.store.db.table(META_TABLE)
-        meta = dict(meta_table.get(doc_id=int(_META_ID)) or {})
+        meta = self._meta()
         next_ids = dict(meta.get("next_ids", {}))
         existing = self.store.storage.read().get(table_name, {})
         highest = max((int(k) for k in existing), default=0)
         new_id = max(int(next_ids.get(table_name, 1)), highest + 1)
         next_ids[table_name] = new_id + 1
         meta["next_ids"] = next_ids
-        meta_table.upsert(Document(meta, doc_id=int(_META_ID)))
+        self._put(META_TABLE, int(_META_ID), meta)
+        self.store._wrote()
         return new_id
 
     def _check(self, action: str, before: Record | None, after: Record | None) -> None:
@@ -895,9 +999,14 @@ class Transaction:
         new_id = self._next_id(record.TABLE)
         record = record.copy(id=new_id)
         data = record.to_dict()
-        self._table(type(record)).insert(Document(data, doc_id=new_id))
+        self._put(record.TABLE, new_id, data)
+        self._stored(record, data)
         self._audit("insert", type(record), new_id, None, data)
         return record
+
+    def _stored(self, record: Record, data: dict[str, Any]) -> None:
+        cls = type(record)
+        self.store._wrote(cls, put=[(cls.from_dict(data, record.id), data)])
 
     def restore(self, record: R) -> R:
         """Put a deleted record back under its own id (undo), so every reference to it
@@ -912,7 +1021,8 @@ class Transaction:
         record = record.copy(updated_by=self.actor, updated_at=self.store.clock.stamp(), version=record.version + 1)
         self._check("insert", None, record)
         data = record.to_dict()
-        self._table(type(record)).insert(Document(data, doc_id=record.id))
+        self._put(record.TABLE, record.id, data)
+        self._stored(record, data)
         self._audit("insert", type(record), record.id, None, data)
         return record
 
@@ -933,17 +1043,19 @@ class Transaction:
         first = self._next_id(cls.TABLE)
         self._reserve_ids(cls.TABLE, first + len(stamped))
         stamped = [r.copy(id=first + n) for n, r in enumerate(stamped)]
-        self._table(cls).insert_multiple(Document(r.to_dict(), doc_id=r.id) for r in stamped)
+        docs = [r.to_dict() for r in stamped]
+        self._table(cls).insert_multiple(Document(doc, doc_id=r.id) for r, doc in zip(stamped, docs))
+        self.store._wrote(cls, put=[(cls.from_dict(doc, r.id), doc) for r, doc in zip(stamped, docs)])
         # One line for the batch: a copy of every record would double the log.
         self._log({"action": "insert_many", "table": cls.TABLE, "record_ids": [r.id for r in stamped],
                    "before": None, "after": None})
         return stamped
 
     def _reserve_ids(self, table_name: str, next_free: int) -> None:
-        meta_table = self.store.db.table(META_TABLE)
-        meta = dict(meta_table.get(doc_id=int(_META_ID)) or {})
+        meta = self._meta()
         meta["next_ids"] = {**meta.get("next_ids", {}), table_name: next_free}
-        meta_table.upsert(Document(meta, doc_id=int(_META_ID)))
+        self._put(META_TABLE, int(_META_ID), meta)
+        self.store._wrote()
 
     def update(self, record: R, *, check_version: bool = True) -> R:
         """Replace a record. When ``check_version`` is on and someone else saved it since
@@ -957,7 +1069,8 @@ class Transaction:
                              updated_by=self.actor, updated_at=self.store.clock.stamp(), version=current.version + 1)
         self._check("update", current, record)
         data = record.to_dict()
-        self._table(type(record)).update(_replace_with(data), doc_ids=[record.id])
+        self._put(record.TABLE, record.id, data)
+        self._stored(record, data)
         self._audit("update", type(record), record.id, current.to_dict(), data)
         return record
 
@@ -966,7 +1079,8 @@ class Transaction:
         if current is None:
             return
         self._check("delete", current, None)
-        self._table(type(record)).remove(doc_ids=[record.id])
+        self._remove(record.TABLE, record.id)
+        self.store._wrote(type(record), removed=[record.id])
         self._audit("delete", type(record), record.id, current.to_dict(), None)
 
     def delete_many(self, records: list[Record]) -> None:
@@ -984,6 +1098,7 @@ class Transaction:
         if not present:
             return
         self._table(cls).remove(doc_ids=present)
+        self.store._wrote(cls, removed=present)
         self._log({"action": "delete_many", "table": cls.TABLE, "record_ids": present, "before": None, "after": None})
 
     def remove_audit_entries(self, entry_ids: list[int]) -> None:
@@ -991,25 +1106,19 @@ class Transaction:
         yet migrated has one; the change log itself is append-only)."""
         if entry_ids and AUDIT_TABLE in self.store.storage.read():
             self.store.db.table(AUDIT_TABLE).remove(doc_ids=[int(i) for i in entry_ids])
+            self.store._wrote()
 
     def set_meta(self, **values: Any) -> None:
-        meta_table = self.store.db.table(META_TABLE)
-        meta = dict(meta_table.get(doc_id=int(_META_ID)) or {})
+        meta = self._meta()
         meta.update(values)
-        meta_table.upsert(Document(meta, doc_id=int(_META_ID)))
+        self._put(META_TABLE, int(_META_ID), meta)
+        self.store._wrote()
 
     def save_policy(self, policy: Policy) -> Policy:
         existing = self.store.all(Policy)
         if existing:
             return self.update(policy.copy(id=existing[0].id), check_version=bool(policy.id))
         return self.insert(policy)
-
-
-def _replace_with(data: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
-    def transform(doc: dict[str, Any]) -> None:
-        doc.clear()
-        doc.update(data)
-    return transform
 
 
 class BadRestoreSource(DataFileError):

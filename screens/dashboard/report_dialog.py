@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from models.exports.registry import format_for_path, render
+from models.exports.registry import format_for_path, render, suffixes_for
 from models.exports.term_report import KIND, default_report_name, write_report
 from models.i18n import t
 from screens.dialogs.base import Dialog
@@ -34,18 +34,25 @@ class ReportDialog(Dialog[str | None]):
     ReportDialog.-writing #report-progress { display: block; }
     """
 
-    def __init__(self, term_id: str, build: Callable[[], object]):
+    def __init__(self, term_id: str, build: Callable[[], object], *, kind: str = KIND, file_name: str = "",
+                 title: str = "", hint: str = ""):
+        """``kind``: the registry's kind of content (which suffixes are understood); ``file_name``
+        and ``title``: the default file and the heading (the term report's when empty)."""
         super().__init__()
         self.term_id = term_id
         self.build = build
+        self.kind = kind
+        self.file_name = file_name or default_report_name("term", term_id, "docx")
+        self.title = title or t("dashboard.report_title", term=term_id)
+        self.hint = hint or t("dashboard.report_hint")
         self._confirmed: Path | None = None
 
     def compose(self) -> ComposeResult:
         # The person's export folder: over SSH, the one place scp and sftp can fetch from.
-        default = self.app.export_folder / default_report_name("term", self.term_id, "docx")
+        default = self.app.export_folder / self.file_name
         with Vertical():
-            yield Static(Text(t("dashboard.report_title", term=self.term_id), style="bold"))
-            yield Static(t("dashboard.report_hint"))
+            yield Static(Text(self.title, style="bold"))
+            yield Static(self.hint)
             yield Input(str(default), id="report-path")
             yield ProgressBar(id="report-progress", show_eta=False)
             yield Static(id="report-error")
@@ -62,13 +69,14 @@ class ReportDialog(Dialog[str | None]):
         if self.has_class("-writing"):
             return
         value = event.value.strip().strip("'\"")
-        fmt = format_for_path(value, KIND) if value else None
+        fmt = format_for_path(value, self.kind) if value else None
         error = self.query_one("#report-error", Static)
         if not value:
             error.update(Text(t("dashboard.report_no_path")))
             return
         if fmt is None:
-            error.update(Text(t("dashboard.report_bad_format", value=value)))
+            error.update(Text(t("dashboard.report_bad_format", value=value) if self.kind == KIND else
+                              t("exports.bad_suffix", name=value, known=suffixes_for(self.kind))))
             return
         path = Path(value).expanduser().absolute()
         if not path.parent.is_dir():

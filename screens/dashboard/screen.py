@@ -33,7 +33,8 @@ PACE_STYLES = {"✔": "green", "○": "", "▼": "bold red"}
 JUMPS = {"behind": "dashboard.jump.teacher_page", "not_observed": "dashboard.jump.observe",
          "demo": "dashboard.jump.demo", "pairing": "dashboard.jump.pairing", "theme": "dashboard.jump.theme",
          "not_held": "dashboard.jump.activity", "minutes": "dashboard.jump.minutes", "leave": "dashboard.jump.leave",
-         "due": "dashboard.jump.due_write"}
+         "due": "dashboard.jump.due_write", "stage": "dashboard.jump.stage",
+         "requirement": "dashboard.jump.teacher_page", "report_owed": "dashboard.jump.teacher_page"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class DashboardScreen(AreaScreen):
         Binding("o", "outcomes", "dashboard.key.outcomes", id="dashboard.outcomes"),
         Binding("x", "report", "dashboard.key.report", id="dashboard.report"),
         Binding("p", "policy", "dashboard.key.policy", id="dashboard.policy"),
+        Binding("y", "year", "year.key", id="dashboard.year"),
         Binding("left_square_bracket", "term(-1)", "dashboard.key.prev_term", id="dashboard.prev_term",
                 key_display="["),
         Binding("right_square_bracket", "term(1)", "dashboard.key.next_term", id="dashboard.next_term",
@@ -214,7 +216,7 @@ class DashboardScreen(AreaScreen):
         keep = options.highlighted
         options.clear_options()
         symbols = {"behind": "▼", "not_observed": "○", "demo": "◆", "pairing": "◇", "theme": "✘",
-                   "not_held": "□", "minutes": "✎", "leave": "?", "due": "✍"}
+                   "not_held": "□", "minutes": "✎", "leave": "?", "due": "✍", "stage": "◎", "requirement": "△", "report_owed": "↩"}
         for index, (kind, line, record_id) in enumerate(self._attention):
             label = Text(symbols[kind] + " ", style="bold red")
             label.append(line)
@@ -290,7 +292,7 @@ class DashboardScreen(AreaScreen):
         if index is None or not 0 <= index < len(self._attention):
             return
         kind, _, record_id = self._attention[index]
-        if kind == "behind":
+        if kind in ("behind", "requirement", "report_owed"):
             from screens.teacher.page import TeacherPage
 
             term = self.viewed_term()
@@ -316,6 +318,10 @@ class DashboardScreen(AreaScreen):
             self.open_activity(record_id, kind)
         elif kind == "leave":
             self.decide_leave(index)
+        elif kind == "stage":
+            from screens.research.project_page import ProjectPage
+
+            self.app.push_screen(ProjectPage(record_id), lambda _: self.data_changed())
         elif kind == "due":
             self.open_due(record_id)
 
@@ -439,6 +445,15 @@ class DashboardScreen(AreaScreen):
 
         term = self.viewed_term()
         self.app.push_screen(OutcomesScreen(term.term_id if term else None))
+
+    def action_year(self) -> None:
+        """Both terms of the school year in view, for the annual review (screens/dashboard/year.py)."""
+        from models.research import school_year_of
+        from screens.dashboard.year import YearScreen
+
+        term = self.viewed_term()
+        if term is not None:
+            self.app.push_screen(YearScreen(school_year_of(term.term_id)))
 
     def action_policy(self) -> None:
         from screens.dashboard.policy import PolicyScreen

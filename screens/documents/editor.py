@@ -32,7 +32,74 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-class DocumentEditor(Screen[int | None]):
+class FullTextEditor(Screen[int | None]):
+    """The full-screen editor itself: a subclass's fields above a TextArea that keeps typed
+    Chinese and pasted text line for line, a message line, the footer. ``escape`` goes
+    back, asking first when something typed is not saved. Used by documents (below) and
+    by outcomes' texts (screens/outcomes/text_editor.py).
+
+    A subclass yields its field rows in :meth:`compose_fields`, gives the text to start
+    from in :meth:`initial_text`, what counts as "saved" in :meth:`values`, and calls
+    :meth:`mark_saved` after saving. It dismisses with :attr:`record_id`."""
+
+    DEFAULT_CSS = """
+    FullTextEditor #doc-body { height: 1fr; border: round $primary; }
+    FullTextEditor #doc-message { height: auto; padding: 0 1; }
+    FullTextEditor .-hidden { display: none; }
+    """
+    record_id: int | None = None
+    _saved_state: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield from self.compose_fields()
+        yield TextArea(self.initial_text(), id="doc-body", soft_wrap=True, tab_behavior="focus")
+        yield Static(id="doc-message")
+        yield FittedFooter()
+
+    def compose_fields(self) -> ComposeResult:
+        yield from ()
+
+    def initial_text(self) -> str:
+        return ""
+
+    def body_text(self) -> str:
+        return normalise_newlines(self.query_one("#doc-body", TextArea).text)
+
+    def values(self) -> tuple:
+        return (self.body_text(),)
+
+    def mark_saved(self) -> None:
+        self._saved_state = self.values()
+
+    def dirty(self) -> bool:
+        return self._saved_state is not None and self.values() != self._saved_state
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        self.query_one("#doc-message", Static).update(Text(message, style="bold red" if error else "green"))
+
+    def focus_body_end(self) -> None:
+        body = self.query_one("#doc-body", TextArea)
+        body.move_cursor(body.document.end)  # carry on where the text ends
+        body.focus()
+
+    def action_back(self) -> None:
+        if not self.dirty():
+            self.dismiss(self.record_id)
+            return
+        from screens.dialogs.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(self.record_id)
+
+        self.app.push_screen(ConfirmScreen(t("doc.editor.discard")), answered)
+
+    def data_changed(self) -> None:
+        """Another session saved: the text being typed stays as it is."""
+
+
+class DocumentEditor(FullTextEditor):
     """Dismisses with the document's id (None when nothing was ever saved)."""
 
     BINDINGS = [
@@ -50,9 +117,6 @@ class DocumentEditor(Screen[int | None]):
     DocumentEditor #doc-title-row { height: 1; padding: 0 1; }
     DocumentEditor #doc-title-row Label { width: auto; padding: 0 1 0 0; }
     DocumentEditor #doc-title { width: 1fr; }
-    DocumentEditor #doc-body { height: 1fr; border: round $primary; }
-    DocumentEditor #doc-message { height: auto; padding: 0 1; }
-    DocumentEditor .-hidden { display: none; }
     """
 
     def __init__(self, document_id: int | None, *, kind: str = "", group_id: int = 0, prep_id: int = 0,
@@ -64,6 +128,10 @@ class DocumentEditor(Screen[int | None]):
         self.start_kind, self.start_group = kind, group_id
         self.prep_id, self.prep_unit = prep_id, prep_unit
         self._saved_state: tuple | None = None
+
+    @property
+    def record_id(self) -> int | None:
+        return self.document_id
 
     # -- the form ----------------------------------------------------------------------------
 
@@ -81,7 +149,7 @@ class DocumentEditor(Screen[int | None]):
         return [g for g in store.all(Group) if g.active and g.kind != "office"
                 and docs.may_write_kind(store, me, kind, g.id)]
 
-    def compose(self) -> ComposeResult:
+    def compose_fields(self) -> ComposeResult:
         store = self.app.store
         self.document = store.get(Document, self.document_id) if self.document_id else None
         document = self.document
@@ -91,7 +159,6 @@ class DocumentEditor(Screen[int | None]):
                                                  (names[0] if names else ""))
         if kind and kind not in names:
             names.append(kind)
-        yield AppHeader()
         with Horizontal(id="doc-fields"):
             yield Label(t("doc.field.kind_label"))
             yield Select([(n, n) for n in names], value=kind or Select.NULL, allow_blank=not names,
@@ -106,9 +173,9 @@ class DocumentEditor(Screen[int | None]):
         with Horizontal(id="doc-reading-row"):
             yield Label(t("doc.field.reading_label"))
             yield Select([], id="doc-reading", compact=True, prompt=t("doc.field.reading_hint"))
-        yield TextArea(document.body if document else "", id="doc-body", soft_wrap=True, tab_behavior="focus")
-        yield Static(id="doc-message")
-        yield FittedFooter()
+
+    def initial_text(self) -> str:
+        return self.document.body if self.document else ""
 
     def on_mount(self) -> None:
         self.fill_kind_fields()
@@ -118,10 +185,8 @@ class DocumentEditor(Screen[int | None]):
             self.query_one("#doc-state", Static).update(state)
             if document.state == "returned" and document.review_comment():
                 self.say(t("doc.editor.returned_with", comment=document.review_comment()), error=True)
-        self._saved_state = self.values()
-        body = self.query_one("#doc-body", TextArea)
-        body.move_cursor(body.document.end)  # carry on where the text ends
-        body.focus()
+        self.mark_saved()
+        self.focus_body_end()
 
     def kind(self) -> docs.Kind | None:
         value = self.query_one("#doc-kind", Select).value
@@ -165,14 +230,7 @@ class DocumentEditor(Screen[int | None]):
         reading = self.query_one("#doc-reading", Select).value
         return (kind if isinstance(kind, str) else "", group if isinstance(group, int) else 0,
                 self.query_one("#doc-title", Input).value.strip(),
-                reading if isinstance(reading, int) else 0,
-                normalise_newlines(self.query_one("#doc-body", TextArea).text))
-
-    def dirty(self) -> bool:
-        return self._saved_state is not None and self.values() != self._saved_state
-
-    def say(self, message: str, *, error: bool = False) -> None:
-        self.query_one("#doc-message", Static).update(Text(message, style="bold red" if error else "green"))
+                reading if isinstance(reading, int) else 0, self.body_text())
 
     # -- saving --------------------------------------------------------------------------------
 
@@ -214,23 +272,8 @@ class DocumentEditor(Screen[int | None]):
             return
         self.document, self.document_id = saved, saved.id
         self.query_one("#doc-title", Input).value = saved.title
-        self._saved_state = self.values()
+        self.mark_saved()
         self.say(t("doc.editor.saved", time=saved.updated_at[11:16]))
-
-    def action_back(self) -> None:
-        if not self.dirty():
-            self.dismiss(self.document_id)
-            return
-        from screens.dialogs.confirm import ConfirmScreen
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(self.document_id)
-
-        self.app.push_screen(ConfirmScreen(t("doc.editor.discard")), answered)
-
-    def data_changed(self) -> None:
-        """Another session saved: the text being typed stays as it is."""
 
 
 def _reading_label(reading: Reading) -> str:

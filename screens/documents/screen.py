@@ -42,6 +42,7 @@ class DocumentsScreen(AreaScreen):
         Binding("h", "due", "doc.key.due", id="documents.due"),
         Binding("b", "prep", "doc.key.prep", id="documents.prep"),
         Binding("p", "print", "doc.key.print", id="documents.print"),
+        Binding("k", "kinds", "doc.key.kinds", id="documents.kinds"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -222,6 +223,12 @@ class DocumentsScreen(AreaScreen):
         from screens.documents.prep import PrepScreen
 
         self.app.push_screen(PrepScreen(), lambda _result: self.data_changed())
+
+    def action_kinds(self) -> None:
+        """The kinds of document; the admin adds one (``n``)."""
+        from screens.documents.kinds import KindsScreen
+
+        self.app.push_screen(KindsScreen())
 
     def action_due(self) -> None:
         from screens.documents.due import DueScreen

@@ -2,7 +2,9 @@
 
 ``n`` adds a group under the highlighted one, ``e`` (or enter) edits it, ``t`` edits its
 theme for this term, ``m`` picks its members, ``a`` archives or restores it, ``d`` deletes
-it (refused, with the reason, when it has activities: archive it instead).
+it (refused, with the reason, when it has activities: archive it instead), ``w`` writes the
+group's term binder (plan, activity records, research-lesson designs, summary) to Word, as
+``jiaoyan report term --group NAME`` does.
 
 Only the keys the user may use show (and work): the admin shapes the groups; a group's
 leader (or the leader of a group above it) sets its theme; others read.
@@ -45,6 +47,7 @@ class GroupTreeScreen(Screen):
         Binding("t", "theme", "roster.key.theme", id="groups.theme"),
         Binding("a", "archive", "roster.key.archive", id="groups.archive"),
         Binding("d", "delete", "key.delete", id="groups.delete"),
+        Binding("w", "binder", "roster.key.binder", id="groups.binder"),
     ]
 
     def __init__(self) -> None:
@@ -129,6 +132,8 @@ class GroupTreeScreen(Screen):
         return can(self.app.store, self.app.user or self.app.login, action, record, field)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "binder":
+            return self.may_print_binder()
         if action not in ("new", "edit", "members", "theme", "archive", "delete"):
             return True
         try:
@@ -148,6 +153,33 @@ class GroupTreeScreen(Screen):
         if action == "archive":
             return self.may("update", group, "active")
         return self.may("delete", group)
+
+    def may_print_binder(self) -> bool:
+        """The group's term binder (its plan, records, designs, summary): for the office and
+        the group's own members and leaders (they read its documents, models/documents.py)."""
+        from models.documents import leads, member_of
+
+        try:
+            group = self.selected_group()
+        except Exception:  # not composed yet
+            return False
+        me = self.app.user
+        if group is None or me is None or self.app.term is None or group.kind == "office":
+            return False
+        return me.is_admin or member_of(self.app.store, me.id, group.id) or leads(self.app.store, me.id, group.id)
+
+    def action_binder(self) -> None:
+        """``jiaoyan report term --group NAME`` from the app: the group's term binder in Word."""
+        from models.exports.activity_record import default_binder_name, group_binder_docx
+        from models.store.archive import view_for
+        from screens.dialogs.save_path import SavePathDialog
+
+        group, term, store, today = self.selected_group(), self.app.term, self.app.store, self.app.today
+        if group is None or term is None or not self.may_print_binder():
+            return
+        self.app.push_screen(SavePathDialog(
+            t("roster.group.binder_title", group=group.name), default_binder_name(term, group),
+            lambda: group_binder_docx(view_for(store, term), term, group, db_path=store.path, today=today)))
 
     def refuse(self, action: str, record) -> None:
         self.notify(refusal(self.app.store, self.app.user or self.app.login, action, record),

@@ -6,6 +6,7 @@ and when idle, every step is in the change log, and the password file stays 0600
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import stat
 import subprocess
@@ -32,6 +33,33 @@ def test_the_textual_serve_parts_the_door_overrides_are_still_there():
     source = inspect.getsource(AppService)
     assert "self._stdin" in source and "self._process" in source and "self._task" in source
     assert "TEXTUAL_DRIVER" in inspect.getsource(AppService._build_environment)
+
+
+async def closed(socket, seconds: float = WAIT) -> bool:
+    """Does the server close ``socket`` within ``seconds`` (frames still on their way are read past)?"""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if socket.closed:
+            return True
+        try:
+            message = await socket.receive(timeout=max(0.1, deadline - time.monotonic()))
+        except asyncio.TimeoutError:
+            return False
+        if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
+            return True
+    return False
+
+
+async def delivery_key(socket, seconds: float = 90) -> str:
+    """The key of the file the app delivers (textual-serve's ``deliver_file_start``)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        message = await socket.receive(timeout=max(0.1, deadline - time.monotonic()))
+        if message.type == aiohttp.WSMsgType.TEXT and message.data.startswith('["deliver_file_start"'):
+            return json.loads(message.data)[1]
+        if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+            break
+    raise AssertionError("no file was delivered")
 
 
 def actions(db, login=None) -> list[str]:
@@ -189,6 +217,25 @@ async def test_each_teacher_gets_an_app_as_themself_and_a_cookie_opens_only_its_
                 assert logins == ["chenying", "zhangmin"]
             finally:
                 await socket2.close()
+
+            # 张敏 writes the term report (看板, x, enter): it is delivered to her session only.
+            for keys, drawn in (("5", "看板"), ("x", ".docx")):
+                await socket.send_json(["stdin", keys])
+                await screen_text(socket, drawn)
+            await socket.send_json(["stdin", "\r"])
+            key = await delivery_key(socket)
+            stranger = Browser(served.url)
+            try:
+                for other in (chen, stranger):  # her colleague's cookie, and none at all
+                    async with other.http.get(f"{served.url}/download/{key}", allow_redirects=False) as response:
+                        assert response.status == 404
+            finally:
+                await stranger.close()
+            async with zhang.http.get(f"{served.url}/download/{key}") as response:
+                assert response.status == 200
+                assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+                body = await response.read()
+            assert body[:2] == b"PK" and len(body) > 5000  # the whole Word file
         finally:
             await socket.close()
         deadline = time.monotonic() + WAIT
@@ -213,8 +260,7 @@ async def test_sign_out_ends_the_session_and_its_app(served):
         async with browser.http.post(served.url + "/logout", data={"csrf_token": token},
                                      allow_redirects=False) as response:
             assert response.status == 303 and response.headers["Location"] == "/login?m=out"
-        message = await socket.receive(timeout=WAIT)
-        assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        assert await closed(socket)  # after what it had drawn still on its way
         # The old cookie, kept by hand, opens nothing any more.
         again = Browser(served.url)
         again.http.cookie_jar.update_cookies({"jiaoyan_session": cookie})
@@ -235,12 +281,7 @@ async def test_an_idle_session_ends(demo_db):
     try:
         await browser.sign_in("zhangmin", PASSWORDS["zhangmin"])
         socket = await browser.http.ws_connect(server.url + "/ws")
-        deadline = time.monotonic() + WAIT
-        while not socket.closed and time.monotonic() < deadline:  # nothing typed: the server closes it
-            message = await socket.receive(timeout=WAIT)
-            if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
-                break
-        assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        assert await closed(socket)  # nothing typed: the server closes it
         async with browser.http.get(server.url + "/", allow_redirects=False) as response:
             assert response.status == 303
         entry = [e for e in ChangeLog(demo_db).entries() if e.get("action") == "signout"][-1]
@@ -295,3 +336,100 @@ def test_the_app_process_refuses_a_login_handed_to_it_by_anyone_but_the_servers_
     passwords.check_served_identity(demo_db, "tester")
     with pytest.raises(passwords.PasswordFileRefused):
         passwords.check_served_identity(demo_db, "liuxinyi")  # no password of her own: no app as her
+
+
+async def test_a_password_set_anew_ends_the_sessions_that_signed_in_with_the_old_one(served):
+    first, second = Browser(served.url), Browser(served.url)
+    try:
+        await first.sign_in("chenying", PASSWORDS["chenying"])
+        await second.sign_in("chenying", PASSWORDS["chenying"])
+        # She changes it in one window: the other window, signed in with the old one, is out.
+        token = await second.form_token("/password")
+        async with second.http.post(served.url + "/password", allow_redirects=False, data={
+                "csrf_token": token, "current": PASSWORDS["chenying"], "password": "chenying-new-2",
+                "confirm": "chenying-new-2"}) as response:
+            assert response.status == 303
+        async with second.http.get(served.url + "/", allow_redirects=False) as response:
+            assert response.status == 200
+        async with first.http.get(served.url + "/", allow_redirects=False) as response:
+            assert response.status == 303
+
+        # The admin resets 张敏's (someone saw it): her open window closes, her cookie is void.
+        await first.sign_in("zhangmin", PASSWORDS["zhangmin"])
+        socket = await first.http.ws_connect(served.url + "/ws")
+        await screen_text(socket, "张敏")
+        result = subprocess.run([sys.executable, "-m", "tui", "passwd", "zhangmin", "--reset", "--db", str(served.db)],
+                                cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert await closed(socket)
+        async with first.http.get(served.url + "/", allow_redirects=False) as response:
+            assert response.status == 303
+        reasons = [e.get("reason") for e in ChangeLog(served.db).entries() if e.get("action") == "signout"]
+        assert "password_changed" in reasons and "password_reset" in reasons
+    finally:
+        await first.close()
+        await second.close()
+
+
+def test_the_sign_in_page_in_english(demo_db):
+    import urllib.request
+
+    set_passwords(demo_db)
+    server = Served(demo_db, "--lang", "en")
+    try:
+        with urllib.request.urlopen(server.url + "/login", timeout=WAIT) as response:
+            page = response.read().decode()
+        assert "Sign in" in page and "Login" in page and "育才实验小学" in page and 'lang="en"' in page
+    finally:
+        server.stop()
+
+
+@pytest.mark.skipif(not __import__("shutil").which("openssl"), reason="needs openssl to make a test certificate")
+async def test_under_tls_cookies_are_secure(demo_db, tmp_path):
+    import ssl
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=60)
+    set_passwords(demo_db)
+    server = Served(demo_db, "--cert", str(cert), "--key", str(key))
+    context = ssl.create_default_context(cafile=str(cert))
+    context.check_hostname = False
+    browser = Browser(server.url.replace("http:", "https:"))
+    try:
+        async with browser.http.get(browser.url + "/login", ssl=context) as response:
+            assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+            assert "max-age" in response.headers["Strict-Transport-Security"]
+            text = await response.text()
+        token = text.split('name="csrf_token" value="')[1].split('"')[0]
+        async with browser.http.post(browser.url + "/login", ssl=context, allow_redirects=False, data={
+                "login": "zhangmin", "password": PASSWORDS["zhangmin"], "csrf_token": token}) as response:
+            assert response.status == 303
+            cookie = response.headers["Set-Cookie"]
+        assert "jiaoyan_session=" in cookie and "Secure" in cookie and "SameSite=Strict" in cookie
+    finally:
+        await browser.close()
+        server.stop()
+
+
+async def test_a_teacher_deactivated_while_signed_in_is_let_out(served):
+    from models.records import Teacher
+    from models.store.storage import Store
+
+    browser = Browser(served.url)
+    try:
+        assert (await browser.sign_in("chenying", PASSWORDS["chenying"])).status == 303
+        store = Store(served.db, actor="tester")
+        chenying = next(x for x in store.all(Teacher) if x.login == "chenying")
+        with store.transaction() as tx:
+            tx.update(chenying.copy(active=False))
+        async with browser.http.get(served.url + "/", allow_redirects=False) as response:
+            assert response.status == 403 and "停用" in await response.text()
+        with pytest.raises(aiohttp.WSServerHandshakeError):
+            await browser.http.ws_connect(served.url + "/ws")
+        assert served.children() == []
+        # Nor can she sign in again, with the right password.
+        response = await browser.sign_in("chenying", PASSWORDS["chenying"])
+        assert response.status == 403 and "停用" in await response.text()
+    finally:
+        await browser.close()

@@ -44,7 +44,7 @@ def test_closing_a_term_keeps_its_entries_in_the_change_log(changed_school):
     assert _about(after, edited)[0]["after"]["topic"] == "旧学期改过的课题"
     assert not archived_audit_entries(store.path, PREVIOUS)
     closing = after[len(before):]
-    # one delete_many per table that had records of the term (the demo's old term has no documents)
+    # one delete_many per table that had records of the term (the demo's old term has no documents or trainings)
     assert {e["table"] for e in closing if e["action"] == "delete_many"} == {k for k, n in moved.items() if n}
     assert any(e["table"] == "terms" and (e["after"] or {}).get("status") == "archived" for e in closing)
     ids = [e["id"] for e in audit_entries(store)]

@@ -27,3 +27,15 @@ def test_a_terminal_gets_a_progress_line_and_a_pipe_gets_nothing():
         assert progress is None
         render(table, "xlsx", progress)
     assert pipe.getvalue() == ""
+
+
+def test_the_roster_export_command_shows_the_line_on_a_terminal(demo_db, tmp_path, monkeypatch):
+    import sys
+
+    from tui import cli
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    target = tmp_path / "名册.xlsx"
+    assert cli.main(["export", "teachers", "--format", "xlsx", "-o", str(target), "--db", str(demo_db)]) == 0
+    assert target.exists() and "44/44 行（100%）" in terminal.getvalue()

@@ -107,3 +107,66 @@ def test_pairing_progress_from_the_index_matches_counting_every_record():
     observations.append(Observation(id=999, observer_id=1, teacher_id=101, term_id="2025-2026-1", date="2025-09-03"))
     again = progress_of(pairings[0], AUTUMN, meetings, observations, today, policy)
     assert again.mentor_observed == brute_progress(pairings[0], AUTUMN, meetings, observations, today, policy)[2]
+
+
+def _count_from_dict(monkeypatch, cls):
+    calls = []
+    real = cls.from_dict.__func__
+
+    def counting(klass, data, record_id=0):
+        calls.append(record_id)
+        return real(klass, data, record_id)
+
+    monkeypatch.setattr(cls, "from_dict", classmethod(counting))
+    return calls
+
+
+def _school_with_observations(path, count=200) -> Store:
+    store = Store(path, actor="t", create=True)
+    with store.transaction() as tx:
+        tx.insert(AUTUMN)
+        a, b = tx.insert_many([Teacher(name="甲"), Teacher(name="乙")])
+        tx.insert_many([Observation(term_id=AUTUMN.term_id, date="2025-10-16", period=1 + n % 7, observer_id=a.id,
+                                    teacher_id=b.id, topic=f"第{n}课") for n in range(count)])
+    return store
+
+
+def test_a_save_keeps_the_other_records_as_they_were_read(tmp_path, monkeypatch):
+    from models.observations import save_observation
+
+    store = _school_with_observations(tmp_path / "school.json")
+    before = store.all(Observation)
+    calls = _count_from_dict(monkeypatch, Observation)
+    saved = save_observation(store, Observation(term_id=AUTUMN.term_id, date="2025-10-17", period=2,
+                                                observer_id=1, teacher_id=2, topic="新课"))
+    after = store.all(Observation)
+    assert len(calls) <= 2  # the new record, not the 200 others again
+    assert [o.topic for o in after] == [o.topic for o in before] + ["新课"]
+    assert all(x is y for x, y in zip(before, after))
+    changed = save_observation(store, saved.copy(topic="改过的课"))
+    assert store.get(Observation, saved.id).topic == "改过的课" and store.get(Observation, saved.id).version == 2
+    with store.transaction() as tx:
+        tx.delete(changed)
+    assert store.get(Observation, saved.id) is None
+    assert len(store.all(Observation)) == len(before)
+    assert store.all(Observation) == Store(store.path).all(Observation)  # as a fresh reader sees the file
+
+
+def test_after_another_session_saved_only_what_changed_is_read_again(tmp_path, monkeypatch):
+    store = _school_with_observations(tmp_path / "school.json")
+    store.all(Observation)
+    other = Store(store.path, actor="t")
+    target = other.all(Observation)[5]
+    with other.transaction() as tx:
+        tx.update(target.copy(topic="另一个会话改的"))
+    calls = _count_from_dict(monkeypatch, Observation)
+    assert store.refresh()
+    assert store.get(Observation, target.id).topic == "另一个会话改的"
+    assert len(calls) == 1
+    # A hand edit that keeps the version is seen too: records are compared by what is stored.
+    import json
+
+    data = json.loads(store.path.read_text(encoding="utf-8"))
+    data["observations"][str(target.id + 1)]["topic"] = "手改"
+    store.path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert store.get(Observation, target.id + 1).topic == "手改"

@@ -1,9 +1,9 @@
 """A new area needs edits only in its own packages plus the area list, the record list
 (and, when someone other than the admin may change its records, the permission rules).
 
-The test copies the code to a temporary folder, adds an area 课题 ``projects`` the
+The test copies the code to a temporary folder, adds an area 家访 ``visits`` the
 way README's developer notes say, and runs it in a fresh interpreter: the App has a
-new mode on the next key and in the palette, ``--area projects`` is a choice, the area's
+new mode on the next key and in the palette, ``--area visits`` is a choice, the area's
 command is registered, ``jiaoyan check`` follows the new record's references, and only
 the admin may change a project.
 """
@@ -20,67 +20,67 @@ ROOT = Path(__file__).resolve().parents[2]
 
 NEW_FILES = {
     # The area's own rooms.
-    "screens/projects/__init__.py": '"""课题 projects."""\n',
-    "screens/projects/screen.py": """
+    "screens/visits/__init__.py": '"""家访 visits."""\n',
+    "screens/visits/screen.py": """
         from textual.widgets import Static
 
         from screens.base import AreaScreen
 
 
-        class ProjectsScreen(AreaScreen):
-            AREA = "projects"
+        class VisitsScreen(AreaScreen):
+            AREA = "visits"
 
             def compose_body(self):
-                yield Static("projects", id="projects-body")
+                yield Static("visits", id="visits-body")
         """,
-    "models/projects.py": """
-        from models.records import Project
+    "models/visits.py": """
+        from models.records import Visit
 
 
-        def projects_of(store, teacher_id):
-            return [p for p in store.all(Project) if teacher_id in p.member_ids]
+        def visits_of(store, teacher_id):
+            return [p for p in store.all(Visit) if teacher_id in p.member_ids]
         """,
-    "tui/commands/projects.py": """
+    "tui/commands/visits.py": """
         from tui.commands.common import open_session
 
 
         def register(tree):
-            parser = tree.top.add_parser("projects", parents=[tree.common])
-            parser.set_defaults(handler=run_projects)
+            parser = tree.top.add_parser("visits", parents=[tree.common])
+            parser.set_defaults(handler=run_visits)
 
 
-        def run_projects(args):
-            from models.records import Project
+        def run_visits(args):
+            from models.records import Visit
 
-            print(len(open_session(args).store.all(Project)))
+            print(len(open_session(args).store.all(Visit)))
             return 0
         """,
-    "models/i18n/projects.py": """
+    "models/i18n/visits.py": """
         MESSAGES = {
-            "area.projects": ("课题", "Projects"),
-            "area.projects.help": ("课题研究", "research projects"),
-            "access.what.projects": ("课题", "projects"),
+            "area.visits": ("家访", "Visits"),
+            "area.visits.help": ("家访记录", "home visits"),
+            "access.what.visits": ("家访", "visits"),
         }
         """,
 }
 
 # The three lists, one entry each (the record type itself lives beside the others).
 EDITS = {
-    "models/areas.py": ("\n)\n\nAREA_NAMES", '\n    Area("projects", (Project,)),\n)\n\nAREA_NAMES'),
+    "models/areas.py": ("\n)\n\nAREA_NAMES", '\n    Area("visits", (Visit,)),\n)\n\nAREA_NAMES'),
     "models/records.py": ("RECORD_TYPES: tuple[type[Record], ...] = (\n",
-                          "@dataclass\nclass Project(Record):\n    TABLE: ClassVar[str] = \"projects\"\n"
+                          "@dataclass\nclass Visit(Record):\n    TABLE: ClassVar[str] = \"visits\"\n"
                           "    REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference(\"member_ids\", \"teachers\"),)\n"
                           "    title: str = \"\"\n    member_ids: list[int] = field(default_factory=list)\n\n\n"
-                          "RECORD_TYPES: tuple[type[Record], ...] = (Project,\n"),
+                          "RECORD_TYPES: tuple[type[Record], ...] = (Visit,\n"),
 }
-EDITS_IMPORT = ("models/areas.py", "from models.records import (", "from models.records import (Project, ")
+EDITS_IMPORT = ("models/areas.py", "from models.records import (", "from models.records import (Visit, ")
 
 CHECK = """
 import asyncio, argparse, datetime as dt, sys
 from pathlib import Path
 
 from models.demo import build_demo
-from models.records import Project
+from models.records import Visit
 from models.session import open_session
 from models.store.integrity import check_file
 from models.permissions import PermissionDenied
@@ -91,29 +91,29 @@ db = Path(sys.argv[1])
 build_demo(db, "tester", dt.date(2025, 11, 5))
 admin = open_session(db, login="tester", today="2025-11-05")
 with admin.store.transaction() as tx:
-    tx.insert(Project(title="作业设计", member_ids=[1, 999]))
+    tx.insert(Visit(title="作业设计", member_ids=[1, 999]))
 teacher = open_session(db, login="zhangmin", today="2025-11-05")
 try:
     with teacher.store.transaction() as tx:
-        tx.insert(Project(title="x"))
+        tx.insert(Visit(title="x"))
     print("teacher allowed")
 except PermissionDenied as refusal:
     print("refused:", refusal)
 print("check:", [p for p in check_file(db) if "999" in p])
-print("area choice:", build_parser().parse_args(["--area", "projects"]).area)
-print("command:", main(["projects", "--db", str(db)]))
+print("area choice:", build_parser().parse_args(["--area", "visits"]).area)
+print("command:", main(["visits", "--db", str(db)]))
 
 
 async def drive():
     from models.areas import AREAS
 
-    key = next(area.key for area in AREAS if area.name == "projects")  # the last one's
+    key = next(area.key for area in AREAS if area.name == "visits")  # the last one's
     app = app_for(admin)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(key)
         await pilot.pause()
         print("screen:", app.screen.AREA, "palette:",
-              [c.title for c in app.get_system_commands(app.screen) if "课题" in c.title] == [f"{key} 课题"])
+              [c.title for c in app.get_system_commands(app.screen) if "家访" in c.title] == [f"{key} 家访"])
 
 asyncio.run(drive())
 """
@@ -141,9 +141,9 @@ def test_a_new_area_needs_its_own_rooms_and_one_entry_in_each_list(tmp_path):
                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(copy)})
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
-    assert "refused: 只有教导处（管理员）可以修改课题。" in out, out  # the admin's, by default
+    assert "refused: 只有教导处（管理员）可以修改家访。" in out, out  # the admin's, by default
     assert "teacher allowed" not in out
     assert "check: ['" in out and "member_ids" in out, out  # the dangling member 999 is found
-    assert "area choice: projects" in out
+    assert "area choice: visits" in out
     assert "command: 0" in out
-    assert "screen: projects palette: True" in out, out
+    assert "screen: visits palette: True" in out, out

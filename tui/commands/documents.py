@@ -91,18 +91,12 @@ def register(tree: CommandTree) -> None:
 
 
 def run_kinds(args: argparse.Namespace) -> int:
-    from models.documents import DocumentKind, document_kinds
+    from models.documents import document_kinds, save_kind
 
     store = open_session(args).store
     if args.add:
         # A name the admin stored before (or a built-in's name) changes that kind's writer and reviewer.
-        existing = next((k for k in store.all(DocumentKind) if k.name == args.add.strip()), None)
-        record = DocumentKind(name=args.add.strip(), writer=args.writer, reviewer=args.reviewer)
-        with store.transaction() as tx:
-            if existing is not None:
-                tx.update(existing.copy(writer=args.writer, reviewer=args.reviewer, active=True))
-            else:
-                tx.insert(record)
+        record = save_kind(store, args.add, args.writer, args.reviewer)
         print(t("doc.cli.kinds.added", name=record.name))
     for kind in document_kinds(store):
         print(f"{kind.name}\t{t('doc.writer.' + kind.writer)}\t{t('doc.reviewer_kind.' + kind.reviewer)}")

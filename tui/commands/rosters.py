@@ -67,9 +67,11 @@ def run_export_teachers(args: argparse.Namespace) -> int:
     from models.exports.roster import export_roster, write_export
     from models.records import Teacher
     from tui.commands.common import open_store
+    from tui.commands.progress import progress_line
 
     store = open_store(args)
-    payload = export_roster(store, args.format)
+    with progress_line(t("exports.progress.export")) as progress:  # on stderr, in a terminal only
+        payload = export_roster(store, args.format, progress=progress)
     if not args.output:
         if not FORMATS[args.format].text:
             print(t("roster.cli.export.need_output"), file=sys.stderr)

@@ -72,6 +72,8 @@ class WebSession:
     address: str
     must_change: bool
     last_seen: float
+    password_hash: str = ""  # the password it signed in with: set anew elsewhere, the session ends
+    ended: bool = False
     apps: set = field(default_factory=set)
     sockets: set = field(default_factory=set)
 
@@ -127,6 +129,28 @@ class Door:
         self.sessions: dict[str, WebSession] = {}
         self.downloads = DownloadManager()
         self._store = None
+        self._entries: tuple[tuple, dict] = ((), {})
+
+    def entries(self) -> dict:
+        """The password file's entries, read again only when the file changed."""
+        path = passwords.passwords_path(self.config.db)
+        try:
+            st = os.stat(path)
+            key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        except OSError:
+            key = ()
+        if key != self._entries[0] or not key:
+            self._entries = (key, passwords.read_entries(self.config.db))
+        return self._entries[1]
+
+    def outdated(self, session: WebSession) -> bool:
+        """Was the password this session signed in with set anew since (`passwd --reset`,
+        a change in another window), or removed?"""
+        try:
+            entry = self.entries().get(session.login)
+        except Exception:
+            return True
+        return entry is None or not hmac.compare_digest(entry.hash, session.password_hash)
 
     # -- the data file (read only: who is on the roster, the school's name) -----------------
 
@@ -187,6 +211,9 @@ class Door:
             return None
         if time.monotonic() - session.last_seen > self.config.idle_seconds:
             return None  # the watchdog ends it; until then it opens nothing
+        if self.outdated(session):
+            asyncio.get_running_loop().create_task(self.end_session(session, reason="password_reset"))
+            return None
         session.last_seen = time.monotonic()
         return session
 
@@ -263,16 +290,14 @@ class Door:
                 message = t(key, minutes=passwords.minutes(guard.lock_seconds))
                 return self._login_response(request, status=429, message=message, login=login)
             return self._login_response(request, status=401, message=t("serve.page.wrong"), login=login)
-        from models.identity import sign_in_problem
-
-        problem = sign_in_problem(self.store(), login, by_key=True)
+        problem = self.roster_problem(login)
         if problem is not None:
             await self._log("signin_failed", login, address=address, reason="roster")
             return self._login_response(request, status=403, message=t("serve.page.not_teacher", reason=problem))
         guard.succeeded(login)
         token = secrets.token_urlsafe(32)
         session = WebSession(_hash(token), login, secrets.token_urlsafe(32), address, entry.must_change,
-                             time.monotonic())
+                             time.monotonic(), password_hash=entry.hash)
         self.sessions[session.token_hash] = session
         await self._log("signin", login, address=address)
         response = web.HTTPSeeOther("/password" if session.must_change else "/")
@@ -315,10 +340,14 @@ class Door:
         if problem is not None:
             return self._html(password_page(self.school(), session.csrf, must_change=session.must_change,
                                             message=problem), 400)
-        await loop.run_in_executor(None, lambda: passwords.set_password(
-            self.config.db, session.login, new, must_change=False, by=session.login))
+        digest = await loop.run_in_executor(None, passwords.hash_password, new)
+        session.password_hash = digest  # before the file changes: this session signed in with it now
+        await loop.run_in_executor(None, lambda: passwords.store_hash(
+            self.config.db, session.login, digest, must_change=False, by=session.login))
         session.must_change = False
         await self._log("password_changed", session.login, address=self.address(request))
+        for other in [x for x in self.sessions.values() if x.login == session.login and x is not session]:
+            await self.end_session(other, reason="password_changed")  # other windows signed in with the old one
         raise web.HTTPSeeOther("/")
 
     # -- sign out and idle ------------------------------------------------------------------
@@ -336,6 +365,9 @@ class Door:
         return response
 
     async def end_session(self, session: WebSession, *, reason: str) -> None:
+        if session.ended:
+            return
+        session.ended = True
         self.sessions.pop(session.token_hash, None)
         await self._log("signout", session.login, address=session.address, reason=reason)
         for socket in list(session.sockets):
@@ -351,16 +383,32 @@ class Door:
             now = time.monotonic()
             for session in [s for s in self.sessions.values() if now - s.last_seen > self.config.idle_seconds]:
                 await self.end_session(session, reason="idle")
+            for session in [s for s in self.sessions.values() if self.outdated(s)]:
+                await self.end_session(session, reason="password_reset")
 
     # -- the app ----------------------------------------------------------------------------
 
     async def get_app(self, request: web.Request) -> web.StreamResponse:
         from tui.serve.pages import app_page
 
+        from tui.serve.pages import message_page
+
         session = self._session_or_login(request)
         if session.must_change:
             raise web.HTTPSeeOther("/password")
+        problem = self.roster_problem(session.login)
+        if problem is not None:  # deactivated (or taken off the roster) since signing in
+            await self.end_session(session, reason="roster")
+            response = self._html(message_page(problem, link="/login"), 403)
+            response.del_cookie(SESSION_COOKIE, path="/")
+            return response
         return self._html(app_page(self.school(), self.teacher_name(session.login), session.csrf))
+
+    def roster_problem(self, login: str) -> str | None:
+        """Why ``login`` may not open the app now (models/identity.py), None when it may."""
+        from models.identity import sign_in_problem
+
+        return sign_in_problem(self.store(), login, by_key=True)
 
     def app_argv(self, session: WebSession) -> list[str]:
         """The app process's command line: the login comes from the session, never the request."""
@@ -373,6 +421,9 @@ class Door:
             raise web.HTTPUnauthorized(text="sign in first")
         if not self.same_origin(request):
             raise web.HTTPForbidden(text="cross-site")
+        if self.roster_problem(session.login) is not None:
+            await self.end_session(session, reason="roster")
+            raise web.HTTPForbidden(text="not on the roster")
         if len(session.apps) >= MAX_WINDOWS:
             raise web.HTTPTooManyRequests(text=t("serve.page.too_many", count=MAX_WINDOWS))
         width = _clamp(request.query.get("width", "80"), 80)
@@ -552,6 +603,8 @@ def serve_forever(config: ServeConfig) -> int:
     except (OSError, ssl.SSLError) as error:
         print(t("serve.tls_unreadable", reason=error), file=sys.stderr)
         return 1
+    if os.geteuid() == 0:
+        print(t("serve.as_root"), file=sys.stderr)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app, _door = make_app(config)
     scheme = "https" if context else "http"

@@ -1,0 +1,167 @@
+"""成果与评比: this term's outcomes with their texts; the booklet; 评比 competitions.
+
+The list shows teacher, kind, title, level, the points it earns (models/points.py) and
+how much text it carries. ``enter`` opens the outcome's text in the full-screen editor
+(its teacher and the office write; everyone reads), ``n`` records a new outcome (the
+dashboard's outcome form), ``k`` cycles the kind shown, ``b`` binds the outcomes shown
+into a Word booklet (成果集), ``c`` the 评比 competitions.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from models.i18n import t
+from models.outcomes import text_summary
+from models.points import outcome_line
+from models.records import OUTCOME_KINDS, Outcome, Teacher
+from models.store.archive import view_for
+from screens.base import AreaScreen
+from screens.widgets.table_cursor import ListTable
+
+
+class OutcomesAreaScreen(AreaScreen):
+    AREA = "outcomes"
+
+    BINDINGS = [
+        Binding("enter", "open", "outcomes.key.text", id="outcomes_area.open"),
+        Binding("n", "new", "key.new", id="outcomes_area.new"),
+        Binding("k", "kind", "outcomes.key.kind", id="outcomes_area.kind"),
+        Binding("b", "booklet", "outcomes.key.booklet", id="outcomes_area.booklet"),
+        Binding("c", "competitions", "outcomes.key.competitions", id="outcomes_area.competitions"),
+    ]
+    DEFAULT_CSS = """
+    OutcomesAreaScreen #outcomes-line { height: auto; padding: 0 1; }
+    OutcomesAreaScreen #outcomes-list { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kind = ""  # "" shows every kind
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="outcomes-line")
+        yield ListTable(id="outcomes-list", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#outcomes-list", DataTable).focus()
+
+    def shown(self) -> list[Outcome]:
+        term = self.app.term
+        if term is None:
+            return []
+        source = view_for(self.app.store, term)
+        rows = [o for o in source.all(Outcome) if o.term_id == term.term_id and (not self.kind or o.kind == self.kind)]
+        return sorted(rows, key=lambda o: (o.date, o.id), reverse=True)
+
+    def refresh_data(self) -> None:
+        term = self.app.term
+        table = self.query_one("#outcomes-list", DataTable)
+        selected = self.highlighted()
+        table.clear(columns=True)
+        for key, width in (("teacher", 8), ("kind", 8), ("title", 24), ("level", 7), ("points", 4), ("text", 8)):
+            table.add_column(Text(t(f"outcomes.col.{key}")), key=key, width=width)
+        rows = self.shown()
+        if term is not None:
+            source = view_for(self.app.store, term)
+            policy = source.policy()
+            names = {x.id: x.name for x in source.all(Teacher)}
+            for o in rows:
+                table.add_row(Text(names.get(o.teacher_id, "?")), Text(o.kind), Text(o.title), Text(o.level),
+                              Text(f"{outcome_line(policy, o).points:g}", justify="right"),
+                              Text(text_summary(o) or "—", style="" if o.text.strip() else "dim"), key=str(o.id))
+        with_text = sum(1 for o in rows if o.text.strip())
+        line = t("outcomes.line", term=term.name if term else "—", kind=self.kind or t("outcomes.all_kinds"),
+                 count=len(rows), with_text=with_text)
+        self.query_one("#outcomes-line", Static).update(Text(line))
+        if selected is not None and str(selected.id) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(selected.id)))
+        self.refresh_bindings()
+
+    def highlighted(self) -> Outcome | None:
+        try:
+            table = self.query_one("#outcomes-list", DataTable)
+        except Exception:  # not composed yet
+            return None
+        if not table.row_count or not table.is_valid_row_index(table.cursor_row):
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        if not key or not key.value:
+            return None
+        term = self.app.term
+        source = view_for(self.app.store, term) if term else self.app.store
+        return next((o for o in source.all(Outcome) if o.id == int(key.value)), None)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "open":
+            return self.highlighted() is not None
+        if action == "new":
+            user = self.app.user
+            term = self.app.term
+            return (user is not None and term is not None and term.status != "archived"
+                    and self.can("insert", Outcome(teacher_id=user.id)))
+        if action == "booklet":
+            return bool(self.shown())
+        return True
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        from screens.outcomes.text_editor import OutcomeTextEditor
+
+        outcome = self.highlighted()
+        if outcome is None:
+            return
+        if self.app.store.get(Outcome, outcome.id) is None:  # an archived term's: read it as it was
+            self.notify(Text(outcome.text or t("booklet.no_text")).plain, markup=False, timeout=10)
+            return
+        self.app.push_screen(OutcomeTextEditor(outcome.id), lambda _id: self.data_changed())
+
+    def action_new(self) -> None:
+        from screens.dashboard.outcomes import OutcomesScreen
+
+        term = self.app.term
+        self.app.push_screen(OutcomesScreen(term.term_id if term else None), lambda _r: self.data_changed())
+
+    def action_kind(self) -> None:
+        kinds = ("", *OUTCOME_KINDS)
+        self.kind = kinds[(kinds.index(self.kind) + 1) % len(kinds)] if self.kind in kinds else ""
+        self.refresh_data()
+
+    def action_booklet(self) -> None:
+        from models.exports.booklet import KIND, build_booklet, default_booklet_name
+        from screens.dashboard.report_dialog import ReportDialog
+
+        term = self.app.term
+        if term is None:
+            return
+        source, today = view_for(self.app.store, term), self.app.today
+        kinds = (self.kind,) if self.kind else ()
+        self.app.push_screen(
+            ReportDialog(term.term_id, lambda: build_booklet(source, term, today, kinds), kind=KIND,
+                         file_name=default_booklet_name(term.term_id),
+                         title=t("outcomes.booklet.dialog", term=term.name, kind=self.kind or t("outcomes.all_kinds"),
+                                 count=len(self.shown())),
+                         hint=t("outcomes.booklet.hint")),
+            self._booklet_written)
+
+    def _booklet_written(self, path: str | None) -> None:
+        if path:
+            from pathlib import Path
+
+            self.notify(t("dashboard.cli.report.done", path=path), markup=False)
+            self.app.announce_download(Path(path))
+
+    def action_competitions(self) -> None:
+        from screens.outcomes.competitions import CompetitionsScreen
+
+        self.app.push_screen(CompetitionsScreen(), lambda _r: self.data_changed())

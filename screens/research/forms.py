@@ -1,0 +1,202 @@
+"""The forms of 课题与学时: a new project (the office) and a record of outside training
+(外出学习: the teacher themselves, or the office for anyone). ``ctrl+s`` saves; what is
+wrong is said under the form and nothing is saved."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from models import research
+from models.dates import BadInput, parse_date
+from models.errors import JiaoyanError
+from models.i18n import t
+from models.people import search_teachers
+from models.records import OUTCOME_LEVELS, REPORT_BACK_KINDS, Group, Teacher
+from screens.dialogs.base import Dialog
+from screens.widgets.fitted_footer import FittedFooter
+from screens.widgets.ticks import TickBox
+
+FORM_CSS = """
+{name} > Vertical {{ width: 76; }}
+{name} Horizontal {{ height: auto; }}
+{name} Label {{ width: 10; padding: 0 1 0 0; }}
+{name} Input, {name} Select {{ width: 1fr; }}
+{name} #form-error {{ color: $error; height: auto; }}
+"""
+
+
+def find_teacher(store, text: str) -> Teacher | None:
+    """The teacher a typed name (or pinyin, initials, login) means: an exact name first."""
+    text = text.strip()
+    if not text:
+        return None
+    teachers = [x for x in store.all(Teacher) if x.active]
+    exact = [x for x in teachers if x.name == text or x.login == text]
+    if exact:
+        return exact[0]
+    found = search_teachers(teachers, text, groups=store.all(Group))
+    return found[0] if found else None
+
+
+class ProjectForm(Dialog[int | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", id="project_form.save", priority=True),
+        Binding("escape", "cancel", "key.back", id="project_form.cancel"),
+    ]
+    DEFAULT_CSS = FORM_CSS.format(name="ProjectForm")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(t("research.form.project"), style="bold"))
+            with Horizontal():
+                yield Label(t("research.col.number"))
+                yield Input(id="p-number", compact=True, placeholder=t("research.form.number_hint"))
+            with Horizontal():
+                yield Label(t("research.col.title"))
+                yield Input(id="p-title", compact=True)
+            with Horizontal():
+                yield Label(t("research.col.level"))
+                yield Select([(x, x) for x in OUTCOME_LEVELS], value=OUTCOME_LEVELS[0], allow_blank=False,
+                             id="p-level", compact=True)
+            with Horizontal():
+                yield Label(t("research.field.host"))
+                yield Input(id="p-host", compact=True, placeholder=t("research.form.host_hint"))
+            with Horizontal():
+                yield Label(t("research.field.members"))
+                yield Input(id="p-members", compact=True, placeholder=t("research.form.members_hint"))
+            with Horizontal():
+                yield Label(t("field.start"))
+                yield Input(self.app.today.isoformat(), id="p-start", compact=True)
+            with Horizontal():
+                yield Label(t("research.field.planned_end"))
+                yield Input(id="p-end", compact=True, placeholder=t("research.form.end_hint"))
+            yield Static(id="form-error")
+        yield FittedFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#p-number", Input).focus()
+
+    def value(self, widget_id: str) -> str:
+        return self.query_one(widget_id, Input).value.strip()
+
+    def fail(self, message: str) -> None:
+        self.query_one("#form-error", Static).update(Text(message))
+
+    def action_save(self) -> None:
+        store, today = self.app.store, self.app.today
+        host = find_teacher(store, self.value("#p-host"))
+        if host is None:
+            self.fail(t("research.error.no_teacher", name=self.value("#p-host") or "—"))
+            return
+        members = []
+        for name in self.value("#p-members").replace("，", "、").replace(",", "、").replace(" ", "、").split("、"):
+            if not name.strip():
+                continue
+            found = find_teacher(store, name)
+            if found is None:
+                self.fail(t("research.error.no_teacher", name=name))
+                return
+            members.append(found.id)
+        try:
+            start = parse_date(self.value("#p-start"), today).isoformat()
+            end = parse_date(self.value("#p-end"), today).isoformat() if self.value("#p-end") else ""
+            level = self.query_one("#p-level", Select).value
+            project = research.new_project(number=self.value("#p-number"), title=self.value("#p-title"),
+                                           level=level if isinstance(level, str) else OUTCOME_LEVELS[0],
+                                           host_id=host.id, member_ids=members, start=start, planned_end=end)
+            saved = research.save_project(store, project)
+        except (BadInput, JiaoyanError) as error:
+            self.fail(str(error))
+            return
+        self.notify(t("research.project_added", title=saved.title), markup=False)
+        self.dismiss(saved.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TrainingForm(Dialog[int | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", id="training_form.save", priority=True),
+        Binding("escape", "cancel", "key.back", id="training_form.cancel"),
+    ]
+    DEFAULT_CSS = FORM_CSS.format(name="TrainingForm")
+
+    def __init__(self, teacher_id: int):
+        super().__init__()
+        self.teacher_id = teacher_id
+
+    def compose(self) -> ComposeResult:
+        teacher = self.app.store.get(Teacher, self.teacher_id) if self.teacher_id else None
+        me = self.app.user
+        with Vertical():
+            yield Static(Text(t("research.form.training"), style="bold"))
+            with Horizontal():
+                yield Label(t("research.field.teacher"))
+                yield Input(teacher.name if teacher else "", id="tr-teacher", compact=True,
+                            disabled=not (me is not None and me.is_admin))
+            with Horizontal():
+                yield Label(t("field.title"))
+                yield Input(id="tr-title", compact=True, placeholder=t("research.form.training_hint"))
+            with Horizontal():
+                yield Label(t("research.field.place"))
+                yield Input(id="tr-place", compact=True)
+            with Horizontal():
+                yield Label(t("field.start"))
+                yield Input(self.app.today.isoformat(), id="tr-start", compact=True)
+            with Horizontal():
+                yield Label(t("field.end"))
+                yield Input(id="tr-end", compact=True, placeholder=t("research.form.end_same"))
+            with Horizontal():
+                yield Label(t("research.field.hours"))
+                yield Input(id="tr-hours", compact=True)
+            with Horizontal():
+                yield Label(t("research.field.report_back"))
+                yield Select([(x or t("research.report.none"), x) for x in REPORT_BACK_KINDS],
+                             value="汇报课", allow_blank=False, id="tr-report", compact=True)
+            yield TickBox(t("research.field.remote"), id="tr-remote", compact=True)
+            yield Static(id="form-error")
+        yield FittedFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#tr-title", Input).focus()
+
+    def value(self, widget_id: str) -> str:
+        return self.query_one(widget_id, Input).value.strip()
+
+    def fail(self, message: str) -> None:
+        self.query_one("#form-error", Static).update(Text(message))
+
+    def action_save(self) -> None:
+        store, today = self.app.store, self.app.today
+        teacher = find_teacher(store, self.value("#tr-teacher"))
+        if teacher is None:
+            self.fail(t("research.error.no_teacher", name=self.value("#tr-teacher") or "—"))
+            return
+        try:
+            hours = float(self.value("#tr-hours"))
+        except ValueError:
+            self.fail(t("research.error.hours", value=self.value("#tr-hours") or "—"))
+            return
+        report = self.query_one("#tr-report", Select).value
+        try:
+            start = parse_date(self.value("#tr-start"), today).isoformat()
+            end = parse_date(self.value("#tr-end"), today).isoformat() if self.value("#tr-end") else start
+            training = research.new_training(store, teacher_id=teacher.id, title=self.value("#tr-title"),
+                                             place=self.value("#tr-place"), start=start, end=end, hours=hours,
+                                             remote=self.query_one("#tr-remote", Checkbox).value,
+                                             report_back=report if isinstance(report, str) else "")
+            with store.transaction() as tx:
+                saved = tx.insert(training)
+        except (BadInput, JiaoyanError) as error:
+            self.fail(str(error))
+            return
+        self.notify(t("research.training_added", title=saved.title, hours=f"{saved.hours:g}"), markup=False)
+        self.dismiss(saved.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

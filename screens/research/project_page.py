@@ -1,0 +1,216 @@
+"""One 课题's page: its facts and its four stages (立项, 开题, 中期, 结题) with dates,
+status and documents. ``x`` marks the highlighted stage done (or back to planned),
+``w`` writes a document for the stage in the editor, ``f`` takes one from a .docx/.txt
+file on the server, ``enter`` reads the stage's documents, ``p`` prints the record to Word.
+
+The office and the project's host change it (models/permissions.py); others read it.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from models import research
+from models.errors import JiaoyanError
+from models.i18n import t
+from models.records import Project, Teacher
+from models.store.storage import ConflictError
+from screens.widgets.fitted_footer import FittedFooter
+from screens.widgets.header import AppHeader
+from screens.widgets.keys import translate_bindings
+from screens.widgets.table_cursor import ListTable, cursor_key, restore_cursor
+
+
+def print_project(screen, project: Project) -> None:
+    """Ask where to save the Word file (the person's export folder by default) and write it:
+    the one save dialog (screens/dialogs/save_path.py), the one registry and Word builder."""
+    from models.exports.project_record import default_project_name, project_report
+    from models.exports.registry import render
+    from screens.dialogs.save_path import SavePathDialog
+
+    store = screen.app.store
+    screen.app.push_screen(SavePathDialog(t("doc.print.path_prompt"), default_project_name(project),
+                                          lambda: render(project_report(store, project), "docx")))
+
+
+class ProjectPage(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "key.back", id="project_page.back"),
+        Binding("x", "toggle_done", "research.key.stage_done", id="project_page.done"),
+        Binding("w", "write", "research.key.write", id="project_page.write"),
+        Binding("f", "from_file", "research.key.from_file", id="project_page.file"),
+        Binding("enter", "read", "research.key.read", id="project_page.read"),
+        Binding("p", "print", "research.key.print", id="project_page.print"),
+    ]
+    DEFAULT_CSS = """
+    ProjectPage #project-facts { height: auto; padding: 0 1; }
+    ProjectPage #project-stages { height: 1fr; }
+    """
+
+    def __init__(self, project_id: int):
+        super().__init__()
+        translate_bindings(self)
+        self.project_id = project_id
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Static(id="project-facts")
+        yield ListTable(id="project-stages", cursor_type="row", zebra_stripes=True)
+        yield FittedFooter()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+        self.query_one("#project-stages", DataTable).focus()
+
+    def data_changed(self) -> None:
+        self.refresh_data()
+
+    def project(self) -> Project | None:
+        return self.app.store.get(Project, self.project_id)
+
+    def refresh_data(self) -> None:
+        project = self.project()
+        facts = self.query_one("#project-facts", Static)
+        table = self.query_one("#project-stages", DataTable)
+        if project is None:
+            facts.update(Text(t("research.gone"), style="bold red"))
+            return
+        store, today = self.app.store, self.app.today
+        names = {x.id: x.name for x in store.all(Teacher)}
+        text = Text()
+        text.append(f"{project.number} ".lstrip() if project.number else "", style="bold")
+        text.append(project.title + "\n", style="bold")
+        text.append(t("research.page.facts", level=project.level, host=names.get(project.host_id, "?"),
+                      start=project.start, end=project.planned_end or "—") + "\n", style="dim")
+        text.append(t("research.page.members", members="、".join(names.get(m, "?") for m in project.member_ids)
+                      or "—"), style="dim")
+        facts.update(text)
+        kept, row = cursor_key(table), table.cursor_row
+        table.clear(columns=True)
+        for key in ("research.field.stage", "research.field.stage_date", "field.status",
+                    "research.field.done_on", "research.print.documents"):
+            table.add_column(t(key), key=key)
+        for item in project.stages:
+            late = research.stage_overdue(item, today)
+            status = Text(t(f"research.stage.{item.get('status', 'planned')}"),
+                          style="green" if item.get("status") == "done" else ("bold red" if late else ""))
+            if late:
+                status.append(" " + t("research.overdue"))
+            titles = "、".join(d.get("title", "") for d in item.get("documents", [])) or "—"
+            table.add_row(Text(item.get("name", "")), Text(item.get("date", "") or "—"), status,
+                          Text(item.get("done_on", "") or "—"), Text(_short(titles)), key=item.get("name", ""))
+        restore_cursor(table, key=kept, row=row)
+        self.refresh_bindings()
+
+    def stage_name(self) -> str | None:
+        try:
+            return cursor_key(self.query_one("#project-stages", DataTable))
+        except Exception:
+            return None
+
+    def may_change(self) -> bool:
+        from models.permissions import can
+
+        project = self.project()
+        return project is not None and can(self.app.store, self.app.user or self.app.login, "update", project,
+                                           "stages")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("toggle_done", "write", "from_file"):
+            return self.may_change() and self.stage_name() is not None
+        if action == "read":
+            project, name = self.project(), self.stage_name()
+            item = research.stage(project, name) if project and name else None
+            return bool(item and item.get("documents"))
+        return True
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if self.check_action("read", ()):
+            self.action_read()
+
+    def save(self, changed: Project) -> bool:
+        try:
+            research.save_project(self.app.store, changed)
+        except ConflictError:
+            self.notify(t("doc.error.conflict"), severity="warning", markup=False)
+            self.refresh_data()
+            return False
+        except JiaoyanError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return False
+        self.refresh_data()
+        return True
+
+    def action_toggle_done(self) -> None:
+        project, name = self.project(), self.stage_name()
+        if project is None or name is None:
+            return
+        item = research.stage(project, name) or {}
+        done = item.get("status") != "done"
+        if self.save(research.mark_stage(project, name, done, self.app.today)):
+            self.notify(t("research.stage_marked", stage=name, status=t(f"research.stage.{'done' if done else 'planned'}")),
+                        markup=False)
+
+    def action_write(self) -> None:
+        from screens.research.stage_editor import StageDocumentEditor
+
+        name = self.stage_name()
+        if name is not None:
+            self.app.push_screen(StageDocumentEditor(self.project_id, name), lambda _: self.refresh_data())
+
+    def action_from_file(self) -> None:
+        from pathlib import Path
+
+        from models.documents import DocumentRefused, text_from_file
+        from screens.documents.prep import LineDialog
+
+        name = self.stage_name()
+        if name is None:
+            return
+
+        def chosen(path: str | None) -> None:
+            project = self.project()
+            if not path or project is None:
+                return
+            file = Path(path).expanduser()
+            try:
+                text = text_from_file(file)
+            except DocumentRefused as error:
+                self.notify(error.reason, severity="error", markup=False)
+                return
+            except JiaoyanError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            if self.save(research.add_stage_document(project, name, file.stem, text, source=file.name)):
+                self.notify(t("research.document_added", title=file.stem, stage=name), markup=False)
+
+        self.app.push_screen(LineDialog(t("research.file_prompt")), chosen)
+
+    def action_read(self) -> None:
+        from screens.research.stage_editor import StageDocumentsView
+
+        name = self.stage_name()
+        if name is not None:
+            self.app.push_screen(StageDocumentsView(self.project_id, name))
+
+    def action_print(self) -> None:
+        project = self.project()
+        if project is not None:
+            print_project(self, project)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def _short(text: str, cells: int = 24) -> str:
+    from screens.documents.screen import _cut
+
+    return _cut(text, cells)

@@ -1,0 +1,103 @@
+"""成果 area in the app at 80×24 (issue 18): an outcome's full text written, pasted and read
+from a .docx on the server in the documents' editor; the booklet written from the app."""
+
+from __future__ import annotations
+
+import asyncio
+
+import docx
+from textual.widgets import TextArea
+
+from models.areas import AREAS
+from models.records import Outcome, Teacher
+from models.store.storage import Store
+from screens.dashboard.report_dialog import ReportDialog
+from screens.outcomes.screen import OutcomesAreaScreen
+from screens.outcomes.text_editor import OutcomeTextEditor
+
+
+OUTCOMES_KEY = next(area.key for area in AREAS if area.name == "outcomes")
+
+
+async def wait_for(pilot, condition, seconds: float = 5.0) -> bool:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while loop.time() < deadline:
+        await pilot.pause(0.05)
+        if condition():
+            return True
+    return condition()
+
+
+def keys(app) -> set[str]:
+    return {a.binding.key for a in app.screen.active_bindings.values() if a.enabled}
+
+
+async def test_a_teacher_writes_pastes_and_imports_the_text_of_their_outcome(make_test_app, demo_db, tmp_path):
+    store = Store(demo_db, actor="tester")
+    zhang = next(x for x in store.all(Teacher) if x.login == "zhangmin")
+    other = next(o for o in store.all(Outcome) if o.teacher_id != zhang.id and o.term_id == "2025-2026-1")
+    with store.transaction() as tx:
+        mine = tx.insert(Outcome(teacher_id=zhang.id, term_id="2025-2026-1", kind="教学案例", title="阅读教学案例",
+                                 date="2025-10-20"))
+    word = docx.Document()
+    for line in ("【案例背景】", "三年级阅读课。"):
+        word.add_paragraph(line)
+    word.save(tmp_path / "案例.docx")
+
+    app = make_test_app("zhangmin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(OUTCOMES_KEY)
+        assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomesAreaScreen))
+        assert {"enter", "n", "k", "b", "c"} <= keys(app)
+        table = app.screen.query_one("#outcomes-list")
+        table.move_cursor(row=table.get_row_index(str(mine.id)))
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomeTextEditor))
+        assert {"ctrl+s", "ctrl+o"} <= keys(app)
+        body = app.screen.query_one("#doc-body", TextArea)
+        await pilot.press(*"开头")
+        body.insert("\r\n第一段：学生读得很投入。\r\n第二段：追问。")  # as a paste from Word over SSH arrives
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: Store(demo_db).get(Outcome, mine.id).text ==
+                              "开头\n第一段：学生读得很投入。\n第二段：追问。")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("#line-input").value = str(tmp_path / "案例.docx")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomeTextEditor))
+        assert await wait_for(pilot, lambda: app.screen.query_one("#doc-body", TextArea).text == "【案例背景】\n三年级阅读课。")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: Store(demo_db).get(Outcome, mine.id).text == "【案例背景】\n三年级阅读课。")
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomesAreaScreen))
+
+        # A colleague's outcome opens read-only: no save key, and the store would refuse anyway.
+        table = app.screen.query_one("#outcomes-list")
+        table.move_cursor(row=table.get_row_index(str(other.id)))
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomeTextEditor))
+        assert "ctrl+s" not in keys(app) and app.screen.query_one("#doc-body", TextArea).read_only
+
+
+async def test_the_booklet_from_the_app(make_test_app, demo_db, tmp_path):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(OUTCOMES_KEY)
+        assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomesAreaScreen))
+        await pilot.press("k")  # 教学反思 only
+        assert await wait_for(pilot, lambda: "教学反思" in str(app.screen.query_one("#outcomes-line").render()))
+        await pilot.press("b")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ReportDialog))
+        app.screen.query_one("#report-path").value = str(tmp_path / "反思集.xlsx")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: ".docx" in str(app.screen.query_one("#report-error").render()))
+        app.screen.query_one("#report-path").value = str(tmp_path / "反思集.docx")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomesAreaScreen), 20)
+    document = docx.Document(str(tmp_path / "反思集.docx"))
+    texts = [p.text for p in document.paragraphs]
+    assert "教研成果集（教学反思）" in texts
+    reflections = [o for o in Store(demo_db).all(Outcome) if o.kind == "教学反思" and o.term_id == "2025-2026-1"]
+    assert all(f"《{o.title}》" in texts for o in reflections)
+    assert not any(f"《{o.title}》" in texts for o in Store(demo_db).all(Outcome) if o.kind == "获奖")

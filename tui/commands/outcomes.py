@@ -1,0 +1,84 @@
+"""Commands of the 成果与评比 area: outcomes with their texts, and the booklet.
+
+    jiaoyan outcome add --teacher LOGIN --kind 教学反思 --title T [--level 校级] [--award A]
+                        [--date D] [--term T] [--file F]
+    jiaoyan report booklet [--term T] [--kind K]… -o F.docx
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from models.i18n import t
+from tui.commands.common import open_session, resolve_term, write_output
+from tui.commands.tree import CommandTree
+
+
+def register(tree: CommandTree) -> None:
+    from models.records import OUTCOME_KINDS, OUTCOME_LEVELS
+
+    outcome = tree.top.add_parser("outcome", help=t("outcomes.cli.help"), description=t("outcomes.cli.help"))
+    family = outcome.add_subparsers(dest="outcome_what", metavar="WHAT", required=True)
+    add = family.add_parser("add", parents=[tree.common], help=t("outcomes.cli.add.help"),
+                            description=t("outcomes.cli.add.help"))
+    add.add_argument("--teacher", required=True, metavar="LOGIN", help=t("outcomes.cli.teacher"))
+    add.add_argument("--kind", required=True, metavar="KIND", help=t("outcomes.cli.kind", kinds="、".join(OUTCOME_KINDS)))
+    add.add_argument("--title", required=True, metavar="T", help=t("outcomes.cli.title"))
+    add.add_argument("--level", default="校级", metavar="LEVEL", help=t("outcomes.cli.level",
+                                                                       levels="、".join(OUTCOME_LEVELS)))
+    add.add_argument("--award", default="", metavar="A", help=t("outcomes.cli.award"))
+    add.add_argument("--date", default="", metavar="D", help=t("outcomes.cli.date"))
+    add.add_argument("--term", metavar="T", help=t("dashboard.cli.dashboard.term"))
+    add.add_argument("--file", metavar="F", help=t("outcomes.cli.file"))
+    add.set_defaults(handler=run_outcome_add)
+
+    booklet = tree.report.add_parser("booklet", parents=[tree.common], help=t("outcomes.cli.booklet.help"),
+                                     description=t("outcomes.cli.booklet.help"))
+    booklet.add_argument("--term", metavar="T", help=t("dashboard.cli.dashboard.term"))
+    booklet.add_argument("--kind", action="append", default=[], metavar="K", help=t("outcomes.cli.booklet.kind"))
+    booklet.add_argument("-o", "--output", metavar="F.docx", help=t("outcomes.cli.booklet.output"))
+    booklet.set_defaults(handler=run_report_booklet)
+
+
+def run_outcome_add(args: argparse.Namespace) -> int:
+    from models.observations import resolve_teacher
+    from models.outcomes import make_outcome, read_text_file
+    from models.records import Teacher
+
+    session = open_session(args)
+    store = session.store
+    term = resolve_term(session, args.term)
+    teacher = resolve_teacher(store.all(Teacher), args.teacher)  # BadInput: tui/cli.py says which
+    text = read_text_file(args.file) if args.file else ""
+    outcome = make_outcome(store, teacher, term, kind=args.kind, title=args.title, level=args.level,
+                           award=args.award, day=args.date, today=session.today, text=text)
+    with store.transaction() as tx:  # PermissionDenied: a teacher adds their own, the office anyone's
+        saved = tx.insert(outcome)
+    print(t("outcomes.cli.added", id=saved.id, name=teacher.name, kind=saved.kind, title=saved.title,
+            level=saved.level, points=f"{saved.points:g}",
+            chars=sum(1 for c in saved.text if not c.isspace())))
+    return 0
+
+
+def run_report_booklet(args: argparse.Namespace) -> int:
+    from models.exports.booklet import build_booklet, default_booklet_name
+    from models.exports.registry import render
+    from models.outcomes import check_kind
+    from models.store.archive import view_for
+    from tui.commands.progress import progress_line
+
+    session = open_session(args)
+    term = resolve_term(session, args.term)
+    kinds = [check_kind(k) for k in args.kind]
+    booklet = build_booklet(view_for(session.store, term), term, session.today, kinds)
+    if not booklet.entries:
+        print(t("outcomes.cli.booklet.empty", term=term.term_id), file=sys.stderr)
+        return 1
+    output = args.output or default_booklet_name(term.term_id)
+    if output != "-" and not output.lower().endswith(".docx"):
+        print(t("outcomes.cli.booklet.docx_only", path=output), file=sys.stderr)
+        return 2
+    with progress_line(t("exports.progress.report")) as progress:
+        payload = render(booklet, "docx", progress)
+    return write_output(output, payload, t("outcomes.cli.booklet.done", count=len(booklet.entries)))
