@@ -19,6 +19,11 @@ from screens.outcomes.text_editor import OutcomeTextEditor
 OUTCOMES_KEY = next(area.key for area in AREAS if area.name == "outcomes")
 
 
+def heading(title: str) -> str:
+    """An outcome's heading in the booklet: book marks inside the title nest as 〈〉."""
+    return "《" + title.replace("《", "〈").replace("》", "〉") + "》"
+
+
 async def wait_for(pilot, condition, seconds: float = 5.0) -> bool:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
@@ -99,8 +104,8 @@ async def test_the_booklet_from_the_app(make_test_app, demo_db, tmp_path):
     texts = [p.text for p in document.paragraphs]
     assert "教研成果集（教学反思）" in texts
     reflections = [o for o in Store(demo_db).all(Outcome) if o.kind == "教学反思" and o.term_id == "2025-2026-1"]
-    assert all(f"《{o.title}》" in texts for o in reflections)
-    assert not any(f"《{o.title}》" in texts for o in Store(demo_db).all(Outcome) if o.kind == "获奖")
+    assert all(heading(o.title) in texts for o in reflections)
+    assert not any(heading(o.title) in texts for o in Store(demo_db).all(Outcome) if o.kind == "获奖")
 
 
 def test_outcomes_area_snapshot_80x24(snap_compare, demo_db):
