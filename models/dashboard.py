@@ -11,8 +11,11 @@ they came, and their pace starts at their first week.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
+import os
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -396,12 +399,41 @@ def terms_up_to(terms: list[Term], term: Term) -> list[Term]:
     return sorted((x for x in terms if x.start <= term.start), key=lambda x: x.start)
 
 
+# store → {(term id, day): (what the figures were built from, the Dashboard)}: the history
+# view builds eleven terms, and an archived term's figures change only with the data.
+_term_figures: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+def term_dashboard(store, term: Term, today: dt.date) -> Dashboard:
+    """The term's dashboard read from the term's own records only (its archive once it is
+    closed, never every archive), kept until the data in memory changes. Safe to call from
+    a worker thread: it reads the store's memory copy without re-reading the file."""
+    from models.store.archive import archive_path, view_for
+
+    if not hasattr(store, "storage"):  # a view over the store rather than the store itself
+        store = getattr(store, "store", store)
+    archived = term.status == "archived"
+    identity = None
+    if archived:
+        with contextlib.suppress(OSError):
+            st = os.stat(archive_path(store.path, term.term_id))
+            identity = (st.st_ino, st.st_size, st.st_mtime_ns)
+    made_from = (store.storage.generation, identity, term)
+    cached = _term_figures.setdefault(store, {})
+    hit = cached.get((term.term_id, today))
+    if hit is not None and hit[0] == made_from:
+        return hit[1]
+    dashboard = build_dashboard(view_for(store, term), term, today)
+    cached[(term.term_id, today)] = (made_from, dashboard)
+    return dashboard
+
+
 def term_over_term_teacher(source, teacher_id: int, terms: list[Term], today: dt.date
                            ) -> list[tuple[Term, TeacherFigures | None]]:
     """The teacher's figures in each term (None where they were not on the staff)."""
     rows = []
     for term in sorted(terms, key=lambda x: x.start):
-        rows.append((term, build_dashboard(source, term, today).teacher(teacher_id)))
+        rows.append((term, term_dashboard(source, term, today).teacher(teacher_id)))
     return rows
 
 
@@ -409,5 +441,5 @@ def term_over_term_group(source, group_id: int, terms: list[Term], today: dt.dat
                          ) -> list[tuple[Term, GroupFigures | None]]:
     rows = []
     for term in sorted(terms, key=lambda x: x.start):
-        rows.append((term, build_dashboard(source, term, today).group(group_id)))
+        rows.append((term, term_dashboard(source, term, today).group(group_id)))
     return rows

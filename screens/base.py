@@ -27,6 +27,7 @@ class AreaScreen(Screen):
         super().__init__()
         translate_bindings(self)
         self._seen_generation = -1
+        self._mounted = False
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -55,6 +56,11 @@ class AreaScreen(Screen):
         yield from ()
 
     def on_mount(self) -> None:
+        # Textual calls the on_mount of every class in the MRO, and an area that has its own
+        # also calls this one first (to read the data after its columns are set): read once.
+        if self._mounted:
+            return
+        self._mounted = True
         self.data_changed()
 
     def on_screen_resume(self) -> None:

@@ -191,8 +191,11 @@ def research_lessons(source, term: Term, group: Group) -> list[list[object]]:
     return rows
 
 
-def group_binder_docx(source, term: Term, group: Group) -> bytes:
-    """``jiaoyan report term --group NAME``: one group's records of the term, for its binder."""
+def group_binder_docx(source, term: Term, group: Group, *, db_path=None, today: dt.date | None = None) -> bytes:
+    """``jiaoyan report term --group NAME``: one group's records of the term, for its binder,
+    behind a cover (the school's own 封面.docx from the templates folder beside ``db_path``
+    when it has one, else the shipped default; dated ``today``)."""
+    from models.exports.templates import with_cover
     from models.exports.word import WordDocument
 
     lookups = Lookups.of(source)
@@ -235,7 +238,9 @@ def group_binder_docx(source, term: Term, group: Group) -> bytes:
         doc.paragraph(t("record.no_lessons"))
     add_designs(doc, source, term, group)
     add_summary(doc, source, term, group)
-    return doc.to_bytes()
+    cover = {"学校": lookups.policy.school_name, "学期": term.name, "标题": t("record.cover_title"),
+             "教研组": group.name, "日期": today or dt.date.today()}
+    return with_cover(doc.to_bytes(), cover, db_path)
 
 
 def _slot(group: Group, lookups: Lookups) -> str:

@@ -15,6 +15,8 @@ refused with a sentence naming the placeholder or the text near the mistake.
 Callers (the record pages) use :func:`render_record`::
 
     payload = render_record("observation", context, db_path, build=lambda: my_builder_bytes())
+
+and a group's binder puts the cover in front with :func:`with_cover`.
 """
 
 from __future__ import annotations
@@ -167,6 +169,24 @@ def render_record(name: str, context: Mapping[str, object], db_path: str | Path 
     if own is not None:
         return fill(own, name, context)
     return build()
+
+
+def with_cover(payload: bytes, context: Mapping[str, object], db_path: str | Path | None) -> bytes:
+    """``payload`` (a .docx) with the cover form on a page of its own in front: the school's
+    own 封面.docx when it put one in its templates folder, else the shipped default; filled
+    with ``context`` (学校, 学期, 标题, 教研组, 日期). The document keeps its own page setup,
+    header and footer (docxcompose joins the two, styles and pictures included)."""
+    import docx
+    from docxcompose.composer import Composer
+
+    own = school_path("cover", db_path) if db_path else None
+    cover = docx.Document(io.BytesIO(fill(own or default_path("cover"), "cover", context)))
+    cover.add_page_break()
+    composer = Composer(docx.Document(io.BytesIO(payload)))
+    composer.insert(0, cover)
+    buffer = io.BytesIO()
+    composer.save(buffer)
+    return buffer.getvalue()
 
 
 # -- the shipped defaults ---------------------------------------------------------------------

@@ -254,6 +254,7 @@ MESSAGES = {
     "record.sign_office": ("教导处审核", "Office"),
     "record.sign_date": ("日期", "Date"),
     "record.file": ("教研活动记录表-{date}-{group}", "activity-record-{date}-{group}"),
+    "record.cover_title": ("教研活动资料", "Research group records"),
     "record.binder_title": ("{group}教研活动记录（{term}）", "{group}: activity records, {term}"),
     "record.binder_file": ("{group}-活动记录-{term}", "{group}-records-{term}"),
     "record.theme": ("研究主题", "Research theme"),

@@ -100,6 +100,7 @@ MESSAGES = {
     # term over term
     "dashboard.tot.teacher": ("{name} · 历年对比", "{name} · term over term"),
     "dashboard.tot.group": ("{name} · 历年对比", "{name} · term over term"),
+    "dashboard.tot.loading": ("正在计算历年数据……", "Working out each term's figures…"),
     # reports
     "dashboard.report.title": ("{school} {term} 教研资料", "{school} {term}: research records"),
     "dashboard.report.subtitle": ("数据截至 {day}，由 jiaoyan 根据记录生成。", "Figures as of {day}, made by jiaoyan from the records."),

@@ -744,12 +744,17 @@ class Store:
         """A Transaction method changed the memory copy: keep the typed table in step (the
         records ``put`` with their stored form, the ids ``removed``)."""
         followed = self.storage.generation
+        # A transaction that found another session's save re-read the file: until the next
+        # read follows that, the typed tables are not known to be in step with the memory copy.
+        in_step = self._followed_file_generation == self.storage.file_generation
         if cls is not None:
             typed = self._cache.get(cls.TABLE)
-            if typed is not None and typed.file_generation == self.storage.file_generation \
-                    and self._followed_file_generation == self.storage.file_generation:
+            if typed is not None and typed.file_generation == self.storage.file_generation and in_step:
                 typed.put_and_remove(put, removed)
-        self._followed_generation = followed
+            elif typed is not None:
+                del self._cache[cls.TABLE]  # rebuilt from the memory copy on its next read
+        if in_step:
+            self._followed_generation = followed
 
     def all(self, cls: type[R]) -> list[R]:
         """Every record of a type, oldest first. Treat them as read-only: change with

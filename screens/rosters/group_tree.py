@@ -174,12 +174,12 @@ class GroupTreeScreen(Screen):
         from models.store.archive import view_for
         from screens.dialogs.save_path import SavePathDialog
 
-        group, term, store = self.selected_group(), self.app.term, self.app.store
+        group, term, store, today = self.selected_group(), self.app.term, self.app.store, self.app.today
         if group is None or term is None or not self.may_print_binder():
             return
         self.app.push_screen(SavePathDialog(
             t("roster.group.binder_title", group=group.name), default_binder_name(term, group),
-            lambda: group_binder_docx(view_for(store, term), term, group)))
+            lambda: group_binder_docx(view_for(store, term), term, group, db_path=store.path, today=today)))
 
     def refuse(self, action: str, record) -> None:
         self.notify(refusal(self.app.store, self.app.user or self.app.login, action, record),

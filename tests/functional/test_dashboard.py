@@ -263,6 +263,8 @@ async def test_term_over_term_and_the_teacher_outcomes_section(make_test_app):
         teacher_id = _row_ids(table)[0]
         await pilot.press("h")
         await pilot.pause()
+        await app.workers.wait_for_complete()  # each term's figures are worked out in a worker
+        await pilot.pause()
         assert isinstance(app.screen, TermOverTermScreen) and app.screen.teacher_id == teacher_id
         rows = app.screen.query_one(DataTable)
         assert [str(rows.get_row_at(i)[0]) for i in range(rows.row_count)] == [
@@ -270,6 +272,8 @@ async def test_term_over_term_and_the_teacher_outcomes_section(make_test_app):
         await pilot.press("escape", "b")
         await pilot.pause()
         await pilot.press("enter")  # a group: its terms side by side
+        await pilot.pause()
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, TermOverTermScreen) and app.screen.group_id is not None
         assert app.screen.query_one(DataTable).row_count == 2

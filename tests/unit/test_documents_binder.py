@@ -43,3 +43,43 @@ def test_binder_has_plan_records_designs_summary_in_order(demo_db):
     assert position["计划正文"] < position[t("record.list_heading")]
     assert position[t("doc.binder.designs")] < position["《秋天》教学设计正文"] < position["总结正文"]
     assert "别组的设计" not in texts
+
+
+def test_the_binder_opens_with_a_cover_the_schools_own_when_it_has_one(demo_db):
+    import datetime as dt
+
+    from models.exports.activity_record import group_binder_docx
+    from models.exports.templates import TemplateError, templates_dir
+    from models.exports.word import WordDocument
+
+    store = Store(demo_db, actor="tester")
+    group = next(g for g in store.all(Group) if g.name == "语文教研组")
+    term = next(x for x in store.all(Term) if x.term_id == "2025-2026-1")
+    day = dt.date(2025, 11, 5)
+
+    def texts() -> list[str]:
+        payload = group_binder_docx(store, term, group, db_path=demo_db, today=day)
+        return [p.text for p in docx.Document(io.BytesIO(payload)).paragraphs if p.text.strip()]
+
+    shipped = texts()  # the shipped cover, then the binder's own title
+    title = t("record.binder_title", group=group.name, term=term.name)
+    assert shipped.index("教研活动资料") < shipped.index("教研组：语文教研组") < shipped.index(title)
+    assert "日期：2025年11月5日" in shipped
+
+    own = WordDocument("封面", show_title=False)
+    own.paragraph("本校封面 {{ 教研组 }} {{ 日期 }}")
+    templates_dir(demo_db).mkdir()
+    own.save(templates_dir(demo_db) / "封面.docx")
+    mine = texts()
+    assert mine[0] == "本校封面 语文教研组 2025年11月5日" and "教研活动资料" not in mine
+    assert mine.index(mine[0]) < mine.index(title)
+
+    broken = WordDocument("封面", show_title=False)
+    broken.paragraph("{{ 封面标题 }}")
+    broken.save(templates_dir(demo_db) / "封面.docx")
+    try:
+        texts()
+    except TemplateError as error:
+        assert "封面标题" in str(error)
+    else:
+        raise AssertionError("a broken cover must be refused")

@@ -215,3 +215,23 @@ def test_observation_round_trip_keeps_lists(store):
         tx.insert(Observation(observer_id=1, teacher_id=2, date="2025-10-16", topic="《秋天的雨》",
                               followed_up_ids=[4, 5]))
     assert Store(store.path).all(Observation)[0].followed_up_ids == [4, 5]
+
+
+def test_a_session_sees_its_own_insert_after_another_session_saved(tmp_path):
+    """A session saves; another saves; the first, in a new transaction, reads a table it had
+    not read yet and inserts into it: it sees its insert afterwards (the typed table read in
+    the transaction after the file was re-read must not be kept stale)."""
+    from models.records import HandIn, Reading
+
+    path = tmp_path / "school.json"
+    mine = Store(path, actor="a", create=True)
+    other = Store(path, actor="b")
+    with other.transaction() as tx:
+        tx.insert(Reading(term_id="2025-2026-1", title="y"))
+    with mine.transaction() as tx:
+        tx.insert(HandIn(term_id="2025-2026-1", kind="教研计划", audience="research_groups", due="2025-09-12"))
+    with mine.transaction() as tx:
+        assert mine.all(Teacher) == []
+        tx.insert(Teacher(name="张敏", login="zhangmin"))
+    assert [x.name for x in mine.all(Teacher)] == ["张敏"] == [x.name for x in Store(path).all(Teacher)]
+    assert len(mine.all(HandIn)) == 1 and len(mine.all(Reading)) == 1

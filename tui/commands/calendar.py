@@ -144,8 +144,14 @@ def run_report_binder(args: argparse.Namespace) -> int:
     if args.format not in (None, "docx"):
         print(t("calendar.cli.binder.group_docx"), file=sys.stderr)
         return 2
+    from models.exports.templates import TemplateError
+
     store, term, group = _open(args)
-    payload = group_binder_docx(view_for(store, term), term, group)
+    try:
+        payload = group_binder_docx(view_for(store, term), term, group, db_path=store.path, today=store.clock.today())
+    except TemplateError as error:  # the school's own cover is broken: the sentence says where
+        print(str(error), file=sys.stderr)
+        return 1
     return _write_document(store, args.output or default_binder_name(term, group), payload)
 
 

@@ -1,0 +1,153 @@
+"""How quick each screen is on the large school, beside the demo school, in one run.
+
+    .venv/bin/python bench/screens_speed.py [--only large]
+
+The real app runs headless at 80×24 as the admin (who lands on the dashboard). For each
+step it prints the wall time from the key to the screen being idle again, the CPU the
+process spent, and the longest the UI froze (an asyncio task that wakes every 5 ms notes
+how late it was woken: a frozen event loop wakes it late). Steps:
+
+- first visit to each area, then a return to it;
+- the dashboard's ``h`` (one teacher's figures in each of the 11 terms);
+- escape from the 听课 form back to the log after a save (this session's own);
+- another process saves an observation: until the log in view shows it (the app polls).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.large_school import ADMIN_LOGIN, OPEN_TERM, SUMMARY, TODAY, large_school  # noqa: E402
+
+AREA_KEYS = [("1", "calendar"), ("2", "rosters"), ("3", "observations"), ("4", "mentoring"), ("6", "documents")]
+OTHER_SAVE = """
+import sys
+from models.records import Observation
+from models.store.storage import Store
+store = Store(sys.argv[1], actor="t001")
+with store.transaction() as tx:
+    tx.insert(Observation(term_id=sys.argv[2], date="2025-11-04", period=7, observer_id=2, teacher_id=3,
+                          topic="另一会话的课", lesson_type="常态课"))
+"""
+
+
+class Freezes:
+    """The longest time the event loop did not run a 5 ms timer, while ``watching``."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._task: asyncio.Task | None = None
+
+    async def _watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            before = loop.time()
+            await asyncio.sleep(0.005)
+            self.longest = max(self.longest, loop.time() - before - 0.005)
+
+    def start(self) -> None:
+        self.longest = 0.0
+        self._task = asyncio.get_running_loop().create_task(self._watch())
+
+    def stop(self) -> float:
+        if self._task:
+            self._task.cancel()
+        return self.longest
+
+
+async def settle(app, pilot, condition=lambda: True, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        await pilot.pause(0.02)
+        await app.workers.wait_for_complete()
+        if condition() and not app.screen._layout_required:
+            return
+    raise TimeoutError("the screen did not settle")
+
+
+async def step(app, pilot, results: dict, name: str, action, condition=lambda: True) -> None:
+    freezes = Freezes()
+    await pilot.pause(0.05)
+    cpu, wall = time.process_time(), time.perf_counter()
+    freezes.start()
+    await action()
+    await settle(app, pilot, condition)
+    results[name] = (time.perf_counter() - wall, time.process_time() - cpu, freezes.stop())
+
+
+async def run_school(db: Path, login: str) -> dict:
+    from models.records import Observation
+    from models.observations import save_observation
+    from screens.observations.form import ObservationForm
+    from tui.app import make_app
+
+    results: dict = {}
+    app = make_app(db, login=login, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for key, area in AREA_KEYS:
+            await step(app, pilot, results, f"first visit: {area}", lambda k=key: pilot.press(k),
+                       lambda a=area: getattr(app.screen, "AREA", "") == a)
+        await step(app, pilot, results, "return: dashboard", lambda: pilot.press("5"),
+                   lambda: getattr(app.screen, "AREA", "") == "dashboard")
+        await step(app, pilot, results, "return: observations", lambda: pilot.press("3"),
+                   lambda: getattr(app.screen, "AREA", "") == "observations")
+        await pilot.press("n")
+        await settle(app, pilot, lambda: isinstance(app.screen, ObservationForm))
+        teacher = app.store.all(Observation)[-1]
+        save_observation(app.store, teacher.copy(id=0, date="2025-11-03", period=7, topic="本会话的课", version=0))
+        await step(app, pilot, results, "escape: form → log after a save", lambda: pilot.press("escape"),
+                   lambda: getattr(app.screen, "AREA", "") == "observations")
+        count = len(app.store.all(Observation))
+
+        async def other_saves():
+            subprocess.run([sys.executable, "-c", OTHER_SAVE, str(db), OPEN_TERM], cwd=ROOT, check=True,
+                           env=dict(os.environ, PYTHONPATH=str(ROOT)))
+
+        def shown():
+            return len(app.store.all(Observation)) > count and any(
+                o.topic == "另一会话的课" for o in getattr(app.screen, "records", []))
+
+        await step(app, pilot, results, "another process's save shown", other_saves, shown)
+        await pilot.press("5")
+        await settle(app, pilot, lambda: getattr(app.screen, "AREA", "") == "dashboard")
+        await step(app, pilot, results, "dashboard h: 11 terms of history", lambda: pilot.press("h"),
+                   lambda: type(app.screen).__name__ == "TermOverTermScreen")
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.parse_args()
+    os.environ["JIAOYAN_TODAY"] = TODAY.isoformat()
+    from models.demo import build_demo
+
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        large = asyncio.run(run_school(large_school(folder / "large"), ADMIN_LOGIN))
+        demo_db = folder / "demo" / "school.json"
+        demo_db.parent.mkdir()
+        build_demo(demo_db, "tester", TODAY)
+        demo = asyncio.run(run_school(demo_db, "tester"))
+    print(f"Large school: {SUMMARY}; baseline: the demo school (44 teachers). Headless, 80×24, as the admin.")
+    print(f"{'step':<38}{'large: wall':>12}{'CPU':>8}{'freeze':>8}{'demo: wall':>12}{'freeze':>8}{'ratio':>7}")
+    for name, (wall, cpu, freeze) in large.items():
+        d_wall, _d_cpu, d_freeze = demo[name]
+        print(f"{name:<38}{wall * 1000:>9.0f} ms{cpu * 1000:>5.0f} ms{freeze * 1000:>5.0f} ms"
+              f"{d_wall * 1000:>9.0f} ms{d_freeze * 1000:>5.0f} ms{wall / d_wall:>6.1f}×")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
