@@ -153,6 +153,12 @@ def _may_policy(app) -> bool:
     return _can(app, "update", app.store.policy())
 
 
+def _may_new_project(app) -> bool:
+    from models.records import Project
+
+    return _can(app, "insert", Project())
+
+
 AREA_ACTIONS: tuple[AreaAction, ...] = (
     AreaAction("calendar", "view('month')", "palette.calendar.month"),
     AreaAction("calendar", "view('week')", "palette.calendar.week"),
@@ -182,6 +188,11 @@ AREA_ACTIONS: tuple[AreaAction, ...] = (
     AreaAction("dashboard", "policy", "palette.dashboard.policy", _may_policy),
     AreaAction("dashboard", "close_term", "palette.dashboard.close_term", _admin,
                aliases=("palette.dashboard.close_term.alias",)),
+    AreaAction("dashboard", "year", "palette.dashboard.year", aliases=("palette.dashboard.year.alias",)),
+    AreaAction("research", "new", "palette.research.new", _may_new_project, prepare="tab('projects')"),
+    AreaAction("research", "tab('hours')", "palette.research.hours"),
+    AreaAction("research", "training", "palette.research.training", lambda app: app.user is not None,
+               prepare="tab('hours')"),
     AreaAction("outcomes", "booklet", "palette.outcomes.booklet", aliases=("palette.outcomes.booklet.alias",)),
     AreaAction("outcomes", "competitions", "palette.outcomes.competitions",
                aliases=("palette.outcomes.competitions.alias",)),

@@ -34,7 +34,7 @@ JUMPS = {"behind": "dashboard.jump.teacher_page", "not_observed": "dashboard.jum
          "demo": "dashboard.jump.demo", "pairing": "dashboard.jump.pairing", "theme": "dashboard.jump.theme",
          "not_held": "dashboard.jump.activity", "minutes": "dashboard.jump.minutes", "leave": "dashboard.jump.leave",
          "due": "dashboard.jump.due_write", "stage": "dashboard.jump.stage",
-         "requirement": "dashboard.jump.teacher_page"}
+         "requirement": "dashboard.jump.teacher_page", "report_owed": "dashboard.jump.teacher_page"}
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,7 @@ class DashboardScreen(AreaScreen):
         keep = options.highlighted
         options.clear_options()
         symbols = {"behind": "▼", "not_observed": "○", "demo": "◆", "pairing": "◇", "theme": "✘",
-                   "not_held": "□", "minutes": "✎", "leave": "?", "due": "✍", "stage": "◎", "requirement": "△"}
+                   "not_held": "□", "minutes": "✎", "leave": "?", "due": "✍", "stage": "◎", "requirement": "△", "report_owed": "↩"}
         for index, (kind, line, record_id) in enumerate(self._attention):
             label = Text(symbols[kind] + " ", style="bold red")
             label.append(line)
@@ -296,7 +296,7 @@ class DashboardScreen(AreaScreen):
         if index is None or not 0 <= index < len(self._attention):
             return
         kind, _, record_id = self._attention[index]
-        if kind in ("behind", "requirement"):
+        if kind in ("behind", "requirement", "report_owed"):
             from screens.teacher.page import TeacherPage
 
             term = self.viewed_term()
