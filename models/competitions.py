@@ -156,6 +156,14 @@ def _name(store, teacher_id: int) -> str:
     return teacher.name if teacher else "?"
 
 
+def _term_over(store, term_id: str) -> bool:
+    from models.records import Term
+    from models.terms import term_by_id
+
+    term = term_by_id(store.all(Term), term_id) if term_id else None
+    return term is not None and term.end_date < clock.today()
+
+
 def _competition_of(store, record: Record) -> Competition | None:
     if isinstance(record, Competition):
         return record
@@ -166,6 +174,8 @@ def _competition_of(store, record: Record) -> Competition | None:
 def check_change(store, actor: Teacher, action: str, before: Record | None, after: Record | None) -> None:
     """Raise :class:`CompetitionRefused` unless ``actor`` may make this change."""
     record = after if after is not None else before
+    if action == "delete" and actor.is_admin and _term_over(store, getattr(record, "term_id", "")):
+        return  # closing a finished term moves its competitions, entries and scores to the archive
     if isinstance(record, Competition):
         if not actor.is_admin:
             raise CompetitionRefused(t("competitions.who.office"))
