@@ -62,7 +62,7 @@ class OutcomesAreaScreen(AreaScreen):
         table = self.query_one("#outcomes-list", DataTable)
         selected = self.highlighted()
         table.clear(columns=True)
-        for key, width in (("teacher", 8), ("kind", 8), ("title", 24), ("level", 7), ("points", 4), ("text", 8)):
+        for key, width in (("teacher", 8), ("kind", 8), ("title", 24), ("level", 7), ("points", 4), ("text", 10)):
             table.add_column(Text(t(f"outcomes.col.{key}")), key=key, width=width)
         rows = self.shown()
         if term is not None:
