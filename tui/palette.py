@@ -149,6 +149,12 @@ def _may_new_pairing(app) -> bool:
     return _can(app, "insert", Pairing())
 
 
+def _may_write_documents(app) -> bool:
+    """Everyone on the roster writes their own documents in an open term."""
+    term = app.term
+    return app.user is not None and term is not None and term.status != "archived"
+
+
 def _may_policy(app) -> bool:
     return _can(app, "update", app.store.policy())
 
@@ -188,6 +194,11 @@ AREA_ACTIONS: tuple[AreaAction, ...] = (
     AreaAction("dashboard", "policy", "palette.dashboard.policy", _may_policy),
     AreaAction("dashboard", "close_term", "palette.dashboard.close_term", _admin,
                aliases=("palette.dashboard.close_term.alias",)),
+    AreaAction("documents", "new", "palette.documents.new", _may_write_documents,
+               aliases=("palette.documents.new.alias",)),
+    AreaAction("documents", "due", "palette.documents.due"),
+    AreaAction("documents", "prep", "palette.documents.prep"),
+    AreaAction("documents", "search", "palette.documents.search"),
     AreaAction("dashboard", "year", "palette.dashboard.year", aliases=("palette.dashboard.year.alias",)),
     AreaAction("research", "new", "palette.research.new", _may_new_project, prepare="tab('projects')"),
     AreaAction("research", "tab('hours')", "palette.research.hours"),

@@ -21,6 +21,7 @@ from models.points import outcome_line
 from models.records import OUTCOME_KINDS, Outcome, Teacher
 from models.store.archive import view_for
 from screens.base import AreaScreen
+from screens.widgets.table_cursor import ListTable
 
 
 class OutcomesAreaScreen(AreaScreen):
@@ -45,7 +46,7 @@ class OutcomesAreaScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="outcomes-line")
-        yield DataTable(id="outcomes-list", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="outcomes-list", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         super().on_mount()
