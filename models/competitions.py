@@ -235,6 +235,18 @@ def _check_entry(store, actor: Teacher, action: str, competition: Competition, b
         raise CompetitionRefused(t("competitions.who.twice", title=outcome.title))
 
 
+def check_outcome_removal(store, actor: Teacher, outcome: Outcome) -> None:
+    """An outcome submitted to a competition stays while its entry does (withdraw it first);
+    closing its finished term moves both to the archive."""
+    if actor.is_admin and _term_over(store, outcome.term_id):
+        return
+    entry = next((e for e in store.all(CompetitionEntry) if e.outcome_id == outcome.id), None)
+    if entry is not None:
+        competition = store.get(Competition, entry.competition_id)
+        raise CompetitionRefused(t("competitions.who.outcome_entered", title=outcome.title,
+                                   name=competition.name if competition else "?"))
+
+
 def has_full_rights(store, actor: Teacher, record: Record) -> bool:
     """May the actor make or remove this record (for the screens' keys)?"""
     try:

@@ -2,6 +2,8 @@
 
 MESSAGES = {
     "calendar.no_term": ("还没有学期。管理员可运行 jiaoyan init --demo 查看演示，或在日历中按 N 新建学期。", "No term yet; an admin can press N in the calendar to add one."),
+    "calendar.this_week": ("本周（第{week}周）的教研活动：", "This week's (week {week}) activities:"),
+    "calendar.none_this_week": ("本周没有教研活动。", "No activities this week."),
     "calendar.school_wide": ("全校活动", "School-wide"),
     "status.planned": ("计划", "planned"),
     "status.held": ("已开展", "held"),
@@ -167,8 +169,8 @@ MESSAGES = {
     "calendar.cli.format": ("csv（默认）或 xlsx", "csv (default) or xlsx"),
     "calendar.cli.output": ("输出文件（默认：CSV 写到标准输出，Excel 写到 activities-学期.xlsx）", "output file (default: CSV to stdout, Excel to activities-TERM.xlsx)"),
     "calendar.cli.output_ics": ("输出文件（默认写到标准输出）", "output file (default: stdout)"),
+    "calendar.cli.no_term": ("没有学期“{term}”。已有的学期：{known}", "No term “{term}”. Terms: {known}"),
     "calendar.cli.no_group": ("找不到组“{group}”。可选：{known}", "No group “{group}”. Groups: {known}"),
-    "calendar.cli.write_failed": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
     "calendar.cli.wrote_ics": ("已导出 {count} 个日历事件", "Exported {count} events"),
     "calendar.cli.wrote_rows": ("已导出 {count} 条活动记录", "Exported {count} activity records"),
     "calendar.confirm.discard": ("这项活动有未保存的修改（例如记录），确定放弃吗？", "This activity has unsaved changes (e.g. the minutes). Discard them?"),
@@ -214,6 +216,7 @@ MESSAGES = {
     "calendar.leave.withdrawn": ("已撤回请假申请。", "Leave request withdrawn."),
     "calendar.leave.cannot": ("只能为自己要参加、尚未开展的活动请假。", "You can ask leave only from an activity ahead that you are expected at."),
     "calendar.leave.decided": ("教导处已{answer}，不能再改。", "The office has {answer} it already."),
+    "calendar.leave.off": ("本校请假不需审批：由组长在考勤中直接记“请假”。", "Leave needs no approval here: the leader marks it in the attendance."),
     "leave.pending": ("待批", "pending"),
     "leave.approved": ("已批准", "approved"),
     "leave.refused": ("未批准", "refused"),

@@ -2,6 +2,7 @@
 
 MESSAGES = {
     "palette.this_screen": ("本页", "this screen"),
+    "palette.no_matches": ("没有找到", "No matches found"),
     "palette.close_first": ("先保存或关闭打开的表单（Esc），再从命令面板去这一项。",
                             "Save or close the open form (Esc) first, then choose this again."),
     "palette.not_now": ("这一项现在不能用（看看光标所在的记录或视图）。",
@@ -41,6 +42,18 @@ MESSAGES = {
     "palette.dashboard.close_term": ("归档学期", "Archive the term"),
     "palette.dashboard.close_term.alias": ("结束学期 关闭学期", "close the term"),
     # Textual's own commands and keys, in the user's language
+    "palette.builtin.theme": ("配色", "Theme"),
+    "palette.builtin.theme.help": ("换一种配色", "Change the current theme"),
+    "palette.builtin.quit": ("退出", "Quit"),
+    "palette.builtin.quit.help": ("退出 jiaoyan", "Quit the application"),
+    "palette.builtin.keys": ("按键说明", "Keys"),
+    "palette.builtin.keys.help": ("显示或隐藏当前栏目的按键说明", "Show or hide help for the focused widget and the keys"),
+    "palette.builtin.maximize": ("最大化", "Maximize"),
+    "palette.builtin.maximize.help": ("放大当前栏目", "Maximize the focused widget"),
+    "palette.builtin.minimize": ("还原", "Minimize"),
+    "palette.builtin.minimize.help": ("还原到正常大小", "Restore the widget to normal size"),
+    "palette.builtin.screenshot": ("截图", "Screenshot"),
+    "palette.builtin.screenshot.help": ("把当前画面存为 SVG 图片", "Save an SVG screenshot of the screen"),
     "key.builtin.dismiss_menu": ("收起", "Dismiss menu"),
     "key.builtin.exit_palette": ("关闭命令面板", "Exit the command palette"),
     # argparse's own words

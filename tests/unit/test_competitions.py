@@ -138,3 +138,16 @@ def test_a_closed_term_keeps_its_competitions_and_their_points_in_its_archive(sc
     term = next(x for x in later.all(Term))
     lines = teacher_points(view_for(later, term), term, people["ann"].id).of(COMPETITION)
     assert [line.points for line in lines] == [2.0]
+
+
+def test_an_outcome_in_a_competition_is_not_deleted_under_it(school):
+    path, people, outcomes, contest = school
+    ann = session(path, "ann").store
+    entry = comp.submit(ann, people["ann"], contest, outcomes["reflection"], DAY)
+    for store in (ann, session(path, "office").store):
+        with pytest.raises(PermissionDenied, match="先撤回"):
+            with store.transaction() as tx:
+                tx.delete(store.get(Outcome, outcomes["reflection"].id))
+    with ann.transaction() as tx:  # withdrawn, it may go
+        tx.delete(ann.get(CompetitionEntry, entry.id))
+        tx.delete(ann.get(Outcome, outcomes["reflection"].id))
