@@ -30,8 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from models.clock import Clock  # noqa: E402 - after the path
+
 TERM_ID = "2025-2026-1"
 ADMIN = "tester"
+CLOCK = Clock(fixed=dt.date(2025, 11, 5))  # the session value of "today", handed to each store
 COUNTER_NOTE_PREFIX = "counter:"
 
 
@@ -64,14 +67,13 @@ class SessionsResult:
 
 
 def _session(db: str, login: str, index: int, seconds: float, counter_id: int, start, all_written, queue) -> None:
-    os.environ.setdefault("JIAOYAN_TODAY", "2025-11-05")
     from models.permissions import check_change, teacher_by_login
     from models.records import Outcome, Teacher
     from models.store.storage import Store
 
     try:
-        store = Store(db, actor=login, guard=check_change)
-        admin = Store(db, actor=ADMIN, guard=check_change)
+        store = Store(db, actor=login, guard=check_change, clock=CLOCK)
+        admin = Store(db, actor=ADMIN, guard=check_change, clock=CLOCK)
         me = teacher_by_login(store, login)
         rng = random.Random(index)
         written, latencies, increments = [], [], 0
@@ -112,7 +114,7 @@ def prepare(db: Path) -> tuple[list[str], int]:
     from models.records import Group, Teacher
     from models.store.storage import Store
 
-    store = Store(db, actor=ADMIN, guard=check_change)
+    store = Store(db, actor=ADMIN, guard=check_change, clock=CLOCK)
     leaders = {g.leader_id for g in store.all(Group)}
     logins = [x.login for x in store.all(Teacher) if x.login and x.active and x.id not in leaders]
     counter = next(x for x in store.all(Teacher) if x.login not in logins and x.login != ADMIN)
@@ -167,7 +169,7 @@ def run_sessions(db: Path, processes: int, seconds: float) -> SessionsResult:
         worker.join(30)
         if worker.is_alive():
             worker.kill()
-    store = Store(db)
+    store = Store(db, clock=CLOCK)
     result.stored_titles = [o.title for o in store.all(Outcome)]
     result.counter = int(store.get(Teacher, counter_id).note.removeprefix(COUNTER_NOTE_PREFIX))
     return result
@@ -195,7 +197,6 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--baseline-seconds", type=float, default=20)
     args = parser.parse_args()
-    os.environ["JIAOYAN_TODAY"] = "2025-11-05"
     with tempfile.TemporaryDirectory() as folder:
         db = fresh_demo(Path(folder))
         size = db.stat().st_size

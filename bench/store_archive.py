@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import shutil
 import statistics
@@ -22,10 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from models.clock import Clock  # noqa: E402 - after the path
+
 TEACHERS = 300
 GROUPS = 24
 PAST_TERMS = 10
 TODAY = dt.date(2025, 11, 5)
+CLOCK = Clock(fixed=TODAY)  # the session value of "today", handed to each store
 
 
 def term_bounds(term_id: str) -> tuple[dt.date, dt.date]:
@@ -49,7 +51,7 @@ def build(path: Path) -> None:
     from models.store.storage import Store
 
     rng = random.Random(7)
-    store = Store(path, actor="bench", create=True)
+    store = Store(path, actor="bench", create=True, clock=CLOCK)
     with store.transaction() as tx:
         tx.save_policy(Policy())
         terms = tx.insert_many([Term(term_id=x, name=x, start=term_bounds(x)[0].isoformat(),
@@ -85,7 +87,7 @@ def median_save(path: Path, saves: int) -> float:
     from models.records import Observation
     from models.store.storage import Store
 
-    store = Store(path, actor="bench")
+    store = Store(path, actor="bench", clock=CLOCK)
     store.backup("bench")  # so the daily backup does not land in the timings
     times = []
     for n in range(saves):
@@ -101,7 +103,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=30)
     args = parser.parse_args()
-    os.environ["JIAOYAN_TODAY"] = TODAY.isoformat()
     from models.store.archive import close_term
 
     folder = Path(tempfile.mkdtemp(prefix="jiaoyan-bench-"))
@@ -115,7 +116,7 @@ def main() -> int:
         shutil.copy(single, archived)
         from models.store.storage import Store
 
-        store = Store(archived, actor="bench")
+        store = Store(archived, actor="bench", clock=CLOCK)
         for term_id in term_ids()[:-1]:
             close_term(store, term_id, today=TODAY)
         size_single, size_archived = single.stat().st_size, archived.stat().st_size

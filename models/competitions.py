@@ -156,6 +156,14 @@ def _name(store, teacher_id: int) -> str:
     return teacher.name if teacher else "?"
 
 
+def _term_over(store, term_id: str) -> bool:
+    from models.records import Term
+    from models.terms import term_by_id
+
+    term = term_by_id(store.all(Term), term_id) if term_id else None
+    return term is not None and term.end_date < clock.today()
+
+
 def _competition_of(store, record: Record) -> Competition | None:
     if isinstance(record, Competition):
         return record
@@ -166,6 +174,8 @@ def _competition_of(store, record: Record) -> Competition | None:
 def check_change(store, actor: Teacher, action: str, before: Record | None, after: Record | None) -> None:
     """Raise :class:`CompetitionRefused` unless ``actor`` may make this change."""
     record = after if after is not None else before
+    if action == "delete" and actor.is_admin and _term_over(store, getattr(record, "term_id", "")):
+        return  # closing a finished term moves its competitions, entries and scores to the archive
     if isinstance(record, Competition):
         if not actor.is_admin:
             raise CompetitionRefused(t("competitions.who.office"))
@@ -223,6 +233,18 @@ def _check_entry(store, actor: Teacher, action: str, competition: Competition, b
         raise CompetitionRefused(t("competitions.who.result"))
     if any(e.outcome_id == entry.outcome_id for e in entries_of(store, competition)):
         raise CompetitionRefused(t("competitions.who.twice", title=outcome.title))
+
+
+def check_outcome_removal(store, actor: Teacher, outcome: Outcome) -> None:
+    """An outcome submitted to a competition stays while its entry does (withdraw it first);
+    closing its finished term moves both to the archive."""
+    if actor.is_admin and _term_over(store, outcome.term_id):
+        return
+    entry = next((e for e in store.all(CompetitionEntry) if e.outcome_id == outcome.id), None)
+    if entry is not None:
+        competition = store.get(Competition, entry.competition_id)
+        raise CompetitionRefused(t("competitions.who.outcome_entered", title=outcome.title,
+                                   name=competition.name if competition else "?"))
 
 
 def has_full_rights(store, actor: Teacher, record: Record) -> bool:

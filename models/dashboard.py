@@ -24,8 +24,9 @@ from models.mentoring import progress_of
 from models.pace import RequirementProgress, paced, requirement_counts, requirement_progress
 from models.pinyin import name_syllables
 from models.points import points_of
-from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Project, Teacher, Term
-from models.research import overdue_stages
+from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Project, Teacher, Term,
+                            Training)
+from models.research import overdue_stages, reports_owed
 from models.terms import school_weeks_between, week_of, weeks_in
 
 RESEARCH_LESSON = "研讨课"
@@ -131,13 +132,14 @@ class Attention:
     stages_overdue: list[tuple[Project, dict]] = field(default_factory=list)
     # Issue 18: teachers behind the pace on a requirement of their role (models/pace.py).
     requirements_behind: list[tuple[TeacherFigures, RequirementProgress]] = field(default_factory=list)
+    reports_owed: list[Training] = field(default_factory=list)  # 汇报课 or report after outside training
 
     def count(self) -> int:
         return (len(self.behind_pace) + len(self.not_observed) + len(self.demo_missing)
                 + len(self.pairings_behind) + len(self.groups_without_theme)
                 + len(self.activities_not_closed) + len(self.minutes_missing) + len(self.leave_asked)
                 + len(self.documents_due)  # lines, like the tab shows them
-                + len(self.stages_overdue) + len(self.requirements_behind))
+                + len(self.stages_overdue) + len(self.requirements_behind) + len(self.reports_owed))
 
 
 @dataclass
@@ -290,6 +292,7 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
         leave_asked=pending_leave(activities),
         stages_overdue=overdue_stages(source.all(Project), as_of),
         requirements_behind=[(f, r) for f in teacher_figures for r in f.requirements if r.behind],
+        reports_owed=reports_owed(x for x in source.all(Training) if x.term_id == tid),
     )
     attention.behind_pace.sort(key=lambda f: (f.given - f.expected, f.teacher.id))
     # Documents owed: an archived term keeps the lines of what was never handed in, so its

@@ -245,6 +245,9 @@ def attention_lines(dash: Dashboard, names: dict[int, str]) -> list[tuple[str, s
         first = behind[0][1]
         out.append(("requirement", t("dashboard.att.requirements", what=requirement_label(first),
                                      count=len(behind), who=shown, due=first.due), behind[0][0].teacher.id))
+    for training in att.reports_owed:
+        out.append(("report_owed", t("dashboard.att.report_owed", name=names.get(training.teacher_id, "?"),
+                                     title=training.title, what=training.report_back), training.teacher_id))
     for project, stage in att.stages_overdue:
         out.append(("stage", t("dashboard.att.stage", title=project.title, stage=stage.get("name", ""),
                                 day=stage.get("date", "")), project.id))

@@ -66,6 +66,15 @@ def format_period(period: int, policy: Policy) -> str:
     return t("period.label", half=t(f"half.{half}") if half else "", number=number).strip()
 
 
+def short_period(period: int, policy: Policy) -> str:
+    """``下午2`` for the sixth period of a 4+3 day: short enough for a table column."""
+    if not 1 <= period <= len(policy.periods):
+        return str(period)
+    half = policy.periods[period - 1].get("half", "")
+    number = sum(1 for p in policy.periods[:period] if p.get("half", "") == half)
+    return t("observations.period_short", half=t(f"observations.half.{half}") if half else "", number=number)
+
+
 _HALF_ALIASES = {"上午": "上午", "上": "上午", "am": "上午", "早": "上午",
                  "下午": "下午", "下": "下午", "pm": "下午", "晚": "晚上", "晚上": "晚上"}
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.store.archive import ArchiveView, view_for
-from models.dates import BadInput, format_period, parse_date, parse_period
+from models.dates import BadInput, format_period, parse_date, parse_period, short_period  # short_period: read from here too
 from models.i18n import t
 from models.pace import expected_by_week
 from models.people import search_teachers
@@ -431,15 +431,6 @@ def sort_records(store, records: list[Observation], column: str, reverse: bool) 
         "rating": lambda o: (rating_order.get(o.rating, 99), o.date),
     }
     return sorted(records, key=keys.get(column, keys["date"]), reverse=reverse)
-
-
-def short_period(period: int, policy: Policy) -> str:
-    """``下午2`` for the sixth period of a 4+3 day: short enough for a table column."""
-    if not 1 <= period <= len(policy.periods):
-        return str(period)
-    half = policy.periods[period - 1].get("half", "")
-    number = sum(1 for p in policy.periods[:period] if p.get("half", "") == half)
-    return t("observations.period_short", half=t(f"observations.half.{half}") if half else "", number=number)
 
 
 # -- export ---------------------------------------------------------------------------------

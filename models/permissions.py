@@ -316,6 +316,8 @@ def check_change(store, actor_login: str, action: str, before: Record | None, af
                            after if isinstance(after, Pairing) else None)
     _check_leave_requests(store, actor, before, after)
     _check_last_admin(store, before, after)
+    if isinstance(before, Outcome) and after is None:
+        competitions.check_outcome_removal(store, actor, before)
 
 
 def require_admin(store, actor_login: str, what: str) -> Teacher:

@@ -75,7 +75,7 @@ def outcome_line(policy, outcome: Outcome) -> PointLine:
     if award_added:
         parts.append(t("points.detail.award", level=outcome.level, award=outcome.award.strip(),
                        points=_figure(award_added)))
-    label = t("points.label.outcome", kind=outcome.kind, title=outcome.title)
+    label = t("points.label.outcome", kind=outcome.kind, title=outcome.title.replace("《", "〈").replace("》", "〉"))
     return PointLine(OUTCOME, outcome.date, label, " + ".join(parts), round(own + level_added + award_added, 2),
                      outcome.id)
 

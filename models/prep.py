@@ -108,9 +108,13 @@ def plans_of(store, term_id: str, groups: Iterable[int] | None = None) -> list[P
             if p.term_id == term_id and (wanted is None or p.group_id in wanted)]
 
 
-def units_for_activity(store, activity_id: int) -> list[tuple[PrepPlan, dict]]:
-    """What a prep activity discussed: the (plan, unit) pairs that point at it."""
-    return [(plan, unit) for plan in store.all(PrepPlan) for unit in plan.units
+def units_for_activity(store, activity_id: int, term_id: str | None = None) -> list[tuple[PrepPlan, dict]]:
+    """What a prep activity discussed: the (plan, unit) pairs that point at it (``term_id``:
+    the activity's term, read from its archive once it is closed)."""
+    from models.documents import reader
+
+    source = reader(store, term_id) if term_id else store
+    return [(plan, unit) for plan in source.all(PrepPlan) for unit in plan.units
             if unit.get("activity_id") == activity_id]
 
 

@@ -312,6 +312,8 @@ def new_training(store, *, teacher_id: int, title: str, place: str, start: str, 
     term = term_of(store.all(Term), first)
     if term is None:
         raise ResearchInputError(t("research.error.no_term_for", date=start))
+    if term.status == "archived":
+        raise ResearchInputError(t("research.error.term_archived", term=term.term_id))
     training = Training(teacher_id=teacher_id, term_id=term.term_id, title=title.strip(), place=place.strip(),
                         start=start, end=end or start, hours=hours, remote=remote, report_back=report_back)
     problems = training.validate()

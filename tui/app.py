@@ -26,6 +26,7 @@ from screens.dialogs.change_log import AuditScreen
 from screens.dialogs.help import HelpScreen
 from screens.home.screen import HomeScreen
 from screens.widgets.keys import translate_bindings
+from screens.widgets.kinsoku import install as install_kinsoku
 
 # Textual's palette commands by their English title: what to call them instead.
 TEXTUAL_COMMANDS = {
@@ -61,6 +62,7 @@ class JiaoyanApp(App[int]):
     def __init__(self, session: Session, *, start_area: str | None = None):
         super().__init__()
         translate_bindings(self)
+        install_kinsoku()  # no line begins with 、，。 (screens/widgets/kinsoku.py)
         self.session = session
         self.start_area = start_area
         self.crash_log: Path | None = None

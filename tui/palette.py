@@ -149,8 +149,20 @@ def _may_new_pairing(app) -> bool:
     return _can(app, "insert", Pairing())
 
 
+def _may_write_documents(app) -> bool:
+    """Everyone on the roster writes their own documents in an open term."""
+    term = app.term
+    return app.user is not None and term is not None and term.status != "archived"
+
+
 def _may_policy(app) -> bool:
     return _can(app, "update", app.store.policy())
+
+
+def _may_new_project(app) -> bool:
+    from models.records import Project
+
+    return _can(app, "insert", Project())
 
 
 AREA_ACTIONS: tuple[AreaAction, ...] = (
@@ -182,6 +194,16 @@ AREA_ACTIONS: tuple[AreaAction, ...] = (
     AreaAction("dashboard", "policy", "palette.dashboard.policy", _may_policy),
     AreaAction("dashboard", "close_term", "palette.dashboard.close_term", _admin,
                aliases=("palette.dashboard.close_term.alias",)),
+    AreaAction("documents", "new", "palette.documents.new", _may_write_documents,
+               aliases=("palette.documents.new.alias",)),
+    AreaAction("documents", "due", "palette.documents.due"),
+    AreaAction("documents", "prep", "palette.documents.prep"),
+    AreaAction("documents", "search", "palette.documents.search"),
+    AreaAction("dashboard", "year", "palette.dashboard.year", aliases=("palette.dashboard.year.alias",)),
+    AreaAction("research", "new", "palette.research.new", _may_new_project, prepare="tab('projects')"),
+    AreaAction("research", "tab('hours')", "palette.research.hours"),
+    AreaAction("research", "training", "palette.research.training", lambda app: app.user is not None,
+               prepare="tab('hours')"),
     AreaAction("outcomes", "booklet", "palette.outcomes.booklet", aliases=("palette.outcomes.booklet.alias",)),
     AreaAction("outcomes", "competitions", "palette.outcomes.competitions",
                aliases=("palette.outcomes.competitions.alias",)),

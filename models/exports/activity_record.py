@@ -194,8 +194,9 @@ def research_lessons(source, term: Term, group: Group) -> list[list[object]]:
 def group_binder_docx(source, term: Term, group: Group, *, db_path=None, today: dt.date | None = None) -> bytes:
     """``jiaoyan report term --group NAME``: one group's records of the term, for its binder,
     behind a cover (the school's own 封面.docx from the templates folder beside ``db_path``
-    when it has one, else the shipped default; dated ``today``)."""
-    from models.exports.templates import with_cover
+    when it has one, else the shipped default; dated ``today``). When the school keeps its own
+    教研活动记录表 there, each activity's page is that form filled in."""
+    from models.exports.templates import fill, join_pages, school_path, with_cover
     from models.exports.word import WordDocument
 
     lookups = Lookups.of(source)
@@ -224,10 +225,19 @@ def group_binder_docx(source, term: Term, group: Group, *, db_path=None, today: 
                    t("record.status")], overview, widths=[2.2, 6, 2, 1.6, 1.6])
     else:
         doc.paragraph(t("record.none"))
-    for activity in records:
+    own_form = school_path("activity", db_path) if db_path else None
+    pages = []
+    if own_form is not None:  # the school's own form for each record; the binder goes on after them
+        pages = [fill(own_form, "activity", record_context(a, lookups)) for a in records]
+        pages.append(doc.to_bytes())
+        doc = WordDocument(t("record.binder_title", group=group.name, term=term.name),
+                           school=lookups.policy.school_name, term=term.name, show_title=False)
+        pages.insert(0, pages.pop())  # the first part leads: its page setup, header and footer hold
+    else:
+        for activity in records:
+            doc.page_break()
+            add_record(doc, activity, lookups, heading=True)
         doc.page_break()
-        add_record(doc, activity, lookups, heading=True)
-    doc.page_break()
     doc.heading(t("record.lessons_heading"), level=1)
     lessons = research_lessons(source, term, group)
     if lessons:
@@ -240,7 +250,8 @@ def group_binder_docx(source, term: Term, group: Group, *, db_path=None, today: 
     add_summary(doc, source, term, group)
     cover = {"学校": lookups.policy.school_name, "学期": term.name, "标题": t("record.cover_title"),
              "教研组": group.name, "日期": today or dt.date.today()}
-    return with_cover(doc.to_bytes(), cover, db_path)
+    body = join_pages([*pages, doc.to_bytes()]) if pages else doc.to_bytes()
+    return with_cover(body, cover, db_path)
 
 
 def _slot(group: Group, lookups: Lookups) -> str:

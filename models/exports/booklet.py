@@ -38,7 +38,8 @@ class BookletEntry:
 
     @property
     def heading(self) -> str:
-        return t("booklet.entry_title", title=self.title)
+        """《title》; a title with its own book marks nests them the Chinese way: 《〈小雨沙沙〉教学反思》."""
+        return t("booklet.entry_title", title=self.title.replace("《", "〈").replace("》", "〉"))
 
 
 @dataclass

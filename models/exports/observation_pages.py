@@ -138,9 +138,11 @@ def notebook_of(store, viewer: Teacher | None, teacher: Teacher, term: Term) -> 
                     quota=store.policy().quota_for(teacher.roles))
 
 
-def notebook_docx(store, viewer: Teacher | None, teacher: Teacher, term: Term) -> bytes:
+def notebook_docx(store, viewer: Teacher | None, teacher: Teacher, term: Term, db_path=None) -> bytes:
     """The teacher's 听课本 for the term: a cover (school, term, name, lessons against the
-    quota), then one page per lesson the viewer may read, in date order."""
+    quota), then one page per lesson the viewer may read, in date order — the school's own
+    听课记录表 filled in when it keeps one in the templates folder beside ``db_path``."""
+    from models.exports.templates import fill, join_pages, school_path
     from models.exports.word import WordDocument
 
     book = notebook_of(store, viewer, teacher, term)
@@ -163,6 +165,10 @@ def notebook_docx(store, viewer: Teacher | None, teacher: Teacher, term: Term) -
         doc.paragraph(t("exports.notebook.hidden", count=book.hidden), align="center")
     if not book.pages:
         doc.paragraph(t("exports.notebook.none"), align="center")
+    own_form = school_path("observation", db_path) if db_path else None
+    if own_form is not None and book.pages:  # one filled form a lesson, after the cover
+        return join_pages([doc.to_bytes(), *(fill(own_form, "observation", observation_context(reader, record))
+                                             for record in book.pages)])
     for record in book.pages:
         doc.page_break()
         doc.paragraph(t("exports.observation.title"), align="center", size=16, bold=True)

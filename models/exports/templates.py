@@ -171,6 +171,21 @@ def render_record(name: str, context: Mapping[str, object], db_path: str | Path 
     return build()
 
 
+def join_pages(parts: list[bytes]) -> bytes:
+    """Word documents one after another, each from a new page; the first one's page setup,
+    header and footer hold for all (docxcompose keeps each part's styles and pictures)."""
+    import docx
+    from docxcompose.composer import Composer
+
+    composer = Composer(docx.Document(io.BytesIO(parts[0])))
+    for part in parts[1:]:
+        composer.doc.add_page_break()
+        composer.append(docx.Document(io.BytesIO(part)))
+    buffer = io.BytesIO()
+    composer.save(buffer)
+    return buffer.getvalue()
+
+
 def with_cover(payload: bytes, context: Mapping[str, object], db_path: str | Path | None) -> bytes:
     """``payload`` (a .docx) with the cover form on a page of its own in front: the school's
     own 封面.docx when it put one in its templates folder, else the shipped default; filled

@@ -39,6 +39,7 @@ MESSAGES = {
                           "The school must keep one active admin: make another teacher an admin first."),
     "access.unknown_actor": ("你的登录名“{login}”不在学校的教师名册里，所以不能修改任何数据。请教导处在你的教师资料里填上这个登录名。",
                              "Your login \"{login}\" is not on the school's roster, so you cannot change anything. Ask the office to put it in your teacher record."),
+    "access.denied_title": ("没有权限", "Not allowed"),
     # identity
     "access.not_set_up": ("你好！你的登录名“{login}”还没有在 {path} 的教师名册里，所以不能使用教研系统。\n请教导处（管理员）在名册里找到你（或新建你的资料），把“登录名”填为：{login}\n然后重新登录即可。",
                           "Hello! Your login \"{login}\" is not on the roster of {path}, so you cannot use jiaoyan yet.\nAsk the office (an admin) to set the login of your teacher record to: {login}\nThen log in again."),
@@ -125,11 +126,15 @@ MESSAGES = {
     "access.doctor.disk_ok": ("磁盘剩余：{free}", "Free disk: {free}"),
     "access.doctor.disk_low": ("磁盘只剩 {free}，保存和备份可能失败。请清理磁盘（至少留 {need}）", "Only {free} free: saves and backups may fail. Free some space (keep at least {need})"),
     "access.doctor.umask_ok": ("umask {value}：新文件组内可写，其他人不可见", "umask {value}: new files are group-writable, hidden from others"),
+    "access.doctor.umask_bad": ("umask 是 {value}，应为 007（新文件要组内可写、其他人不可见）。请用启动脚本 jiaoyan-ssh 打开程序，或在脚本里加 umask 007", "umask is {value}; it should be 007 (new files group-writable, hidden from others). Start the app with jiaoyan-ssh, or add umask 007 to the launcher"),
     "access.doctor.identity_ok": ("你是：{name}（登录名 {login}{admin}）", "You are {name} (login {login}{admin})"),
     "access.doctor.identity_unknown": ("登录名 {login} 不在教师名册里：请管理员把它填到你的教师资料中", "The login {login} is not on the roster: ask an admin to put it in your teacher record"),
     "access.doctor.shared_account": ("共用账号：{account}（来自 {path}）", "Shared account: {account} (from {path})"),
+    "access.doctor.mouse": ("鼠标：{state}（慢速网络可用 JIAOYAN_MOUSE=0 或 --no-mouse 关闭）", "Mouse: {state} (turn it off on slow links with JIAOYAN_MOUSE=0 or --no-mouse)"),
     "access.doctor.mouse_on": ("开", "on"),
     "access.doctor.mouse_off": ("关", "off"),
     # cli
     "access.cli.as": ("以这位老师的身份使用（只在共用账号的 SSH 强制命令里有效）", "act as this teacher (only in the shared account's SSH forced command)"),
+    "access.cli.no_mouse": ("不使用鼠标（慢速网络上更流畅；也可设 JIAOYAN_MOUSE=0）", "no mouse (smoother on slow links; or set JIAOYAN_MOUSE=0)"),
+    "access.cli.launcher_locale": ("提示：本机没有 UTF-8 语言环境，已改用 C.UTF-8。", "Note: no UTF-8 locale was set; using C.UTF-8."),
 }

@@ -32,5 +32,6 @@ MESSAGES = {
     "store.restore_bad_source": ("不能用 {source} 恢复：它无法读取（{reason}）。数据文件没有改动。", "Cannot restore from {source}: it cannot be read ({reason}). The data file was not changed."),
     "check.schema": ("数据版本是 {version}，应为 {ours}。", "Schema version is {version}, expected {ours}."),
     "check.bad_reference": ("{kind} #{id} 的 {field} 指向不存在的记录 {value}。", "{kind} #{id}: {field} points to a missing record {value}."),
+    "check.invalid": ("{kind} #{id}：{problem}", "{kind} #{id}: {problem}"),
     "check.duplicate_login": ("登录名 {login} 被两位教师使用（#{first} 和 #{second}）。", "Login {login} is used by two teachers (#{first} and #{second})."),
 }

@@ -78,5 +78,6 @@ MESSAGES = {
     "store.reason_shape": ("内容不是 jiaoyan 的数据格式", "it is not jiaoyan's data format"),
     "store.reason_json": ("JSON 格式错误", "invalid JSON"),
     "store.newer_schema": ("数据文件 {path} 来自更新版本的 jiaoyan（数据版本 {version}，本程序只认识到 {ours}）。请先升级 jiaoyan。", "The data file {path} was written by a newer jiaoyan (schema {version}; this one knows up to {ours}). Upgrade jiaoyan first."),
+    "store.write_failed": ("保存失败：无法写入 {path}（{reason}）。数据保持保存前的样子；请检查磁盘空间和文件权限后重试。", "Saving failed: cannot write {path} ({reason}). The data is as it was before; check the disk space and permissions, then try again."),
     "store.conflict": ("这条记录刚被 {who} 修改过。请查看双方的版本后再保存。", "{who} changed this record meanwhile. Compare both versions before saving."),
 }

@@ -2,6 +2,7 @@
 
 MESSAGES = {
     "dashboard.top_line": ("{term} · 第{week}周 / 共{weeks}周 · 距学期结束 {days} 天", "{term} · week {week} of {weeks} · {days} days to the end"),
+    "dashboard.counts": ("在职教师 {teachers} 人；教研活动已开展 {held} / 共 {activities} 项；听课记录 {observations} 条。", "{teachers} teachers; {held} of {activities} activities held; {observations} observations."),
     "dashboard.no_term": ("还没有学期。管理员可运行 jiaoyan init --demo 查看演示，或在日历中新建学期。", "No term yet. An admin can create one in the calendar."),
     "dashboard.archived": ("已归档（只读）", "archived (read-only)"),
     "dashboard.not_current": ("非本学期", "not the current term"),
@@ -117,6 +118,7 @@ MESSAGES = {
     "dashboard.report.outcomes": ("教研成果与积分", "Outcomes and points"),
     "dashboard.report.outcome_list": ("成果清单", "Outcomes"),
     "dashboard.report.points": ("积分汇总", "Points per teacher"),
+    "dashboard.report.none": ("（无）", "(none)"),
     "dashboard.booklet.title": ("{school} {term} 教研成果集", "{school} {term}: outcomes booklet"),
     "dashboard.booklet.subtitle": ("共 {count} 项成果，按类别编排。", "{count} outcomes, by kind."),
     "dashboard.sheet.themes": ("研究主题", "Themes"),
@@ -153,6 +155,7 @@ MESSAGES = {
     "dashboard.policy.took_theirs": ("表单已换成对方保存的制度。", "The form now shows the policy they saved."),
     "dashboard.outcome.editing": ("正在修改：{title}（Ctrl+S 保存，Esc 放弃修改）", "Changing “{title}”: ctrl+s saves, escape drops the change."),
     "dashboard.outcome.gone": ("这项成果已被别人删除，表单已清空。", "Someone deleted this outcome; the form is empty again."),
+    "dashboard.outcome.read_only": ("已归档学期的成果只能查看。", "Outcomes of an archived term are read-only."),
     "dashboard.section.title": ("教研成果 {count} 项 · 积分 {points}", "Outcomes: {count} · {points} points"),
     "dashboard.section.none": ("本学期还没有成果。", "No outcomes this term."),
     # policy
@@ -180,6 +183,7 @@ MESSAGES = {
                                       "名字、标题和标点照常（UTF-8 文本，不是纯 ASCII）",
                                       "plain text for mail: 80 columns, no colour, bars and the ✔○▼ marks drawn with "
                                       "ASCII characters; names, titles and punctuation as usual (UTF-8, not pure ASCII)"),
+    "dashboard.cli.dashboard.no_such_term": ("没有学期 {term}。已有的学期：{known}", "No term {term}. Known terms: {known}"),
     "dashboard.cli.report_term.help": ("生成学期末教研资料（Word、Excel 或 Markdown）", "end-of-term materials as Word, Excel or Markdown"),
     "dashboard.cli.report_outcomes.help": ("生成本学期教研成果集", "the term's outcomes booklet"),
     "dashboard.cli.report.format": ("文件格式", "file format"),

@@ -53,4 +53,5 @@ MESSAGES.update({
     "exports.progress.line": ("{label}：{done}/{total} 行（{percent}%）", "{label}: {done}/{total} rows ({percent}%)"),
     "exports.progress.report": ("正在生成学期资料", "Writing the term report"),
     "exports.progress.export": ("正在导出", "Exporting"),
+    "exports.progress.writing": ("正在写入 {path}", "Writing {path}"),
 })

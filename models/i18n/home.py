@@ -41,4 +41,5 @@ MESSAGES = {
     "home.key.open": ("打开", "Open"),
     "home.key.refresh": ("刷新", "Refresh"),
     "home.gone": ("这条记录已不存在（可能刚被别人删除）。", "That record is gone (someone may have just deleted it)."),
+    "key.home": ("我的", "Mine"),
 }

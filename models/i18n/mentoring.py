@@ -1,6 +1,7 @@
 """Messages of the 师徒 area."""
 
 MESSAGES = {
+    "mentoring.from_term": ("起始学期", "From term"),
     "pairing.active": ("进行中", "active"),
     "pairing.ended": ("已结束", "ended"),
     "mentoring.until_now": ("至今", "now"),
@@ -69,6 +70,7 @@ MESSAGES = {
     "mentoring.col.since": ("距上次", "Since"),
     "mentoring.col.status": ("状态", "Status"),
     "mentoring.col.from": ("起始", "From"),
+    "mentoring.col.to": ("结束", "To"),
     "mentoring.ended_in": ("至{term}", "to {term}"),
     "mentoring.search": ("/ 搜索：姓名、拼音、首字母或学科", "/ search: name, pinyin, initials or subject"),
     "mentoring.summary": ("共 {count} 对，进行中 {active} 对，落后 {behind} 对 · {order}",
@@ -78,6 +80,7 @@ MESSAGES = {
     "mentoring.empty": ("还没有师徒结对。按 n 新建。", "No pairings yet. Press n to add one."),
     "mentoring.weeks": ("{weeks}周", "{weeks}w"),
     "mentoring.never": ("未带教", "never"),
+    "mentoring.yes": ("✓", "✓"),
     "mentoring.no_lesson": ("—", "—"),
     "mentoring.pick_row": ("请先用上下键选中一对师徒。", "Select a pairing first."),
     # Footer labels are two characters each: a footer wider than 80 cells is cut, and a cut through
@@ -172,6 +175,7 @@ MESSAGES = {
     "mentoring.page.none": ("无", "none"),
     "mentoring.page.archived": ("（已归档，只读）", "(archived, read-only)"),
     "mentoring.behind": ("落后 {count} 次", "{count} behind"),
+    "mentoring.on_track": ("按进度", "on track"),
 
     # teacher page section
     "mentoring.section.title": ("师徒结对", "Mentoring"),
@@ -186,6 +190,7 @@ MESSAGES = {
     "mentoring.cli.output": ("输出文件（默认 CSV/Markdown 打印到屏幕，Excel/Word 写到当前目录）",
                              "Output file (CSV/Markdown go to the screen by default)"),
     "mentoring.cli.id": ("结对编号（见导出表的“编号”列）", "Pairing id (see the export's id column)"),
+    "mentoring.cli.no_term": ("没有学期“{value}”。可选：{choices}", "No term '{value}'. Terms: {choices}"),
     "mentoring.cli.no_pairing": ("没有编号为 {id} 的师徒结对。", "No pairing with id {id}."),
     "mentoring.cli.not_in_term": ("结对 {id} 在学期 {term} 没有进行（{span}）。", "Pairing {id} did not run in {term} ({span})."),
     "mentoring.cli.written": ("已写出：{path}", "Written: {path}"),
@@ -224,6 +229,8 @@ MESSAGES = {
     "mentoring.report.obs.rating": ("等级", "Rating"),
     "mentoring.report.obs.comments": ("优点 / 不足 / 建议", "Strengths / shortcomings / suggestions"),
     "mentoring.report.hidden": ("（无权查看评语）", "(comments hidden)"),
+    "mentoring.report.signatures": ("师傅签名：__________    徒弟签名：__________    教导处：__________",
+                                    "Mentor: __________    Mentee: __________    Office: __________"),
     "mentoring.report.generated": ("导出时间：{date}", "Printed: {date}"),
     "mentoring.report.sign.mentor": ("师傅签名", "Mentor"),
     "mentoring.report.sign.mentee": ("徒弟签名", "Mentee"),

@@ -187,4 +187,14 @@ MESSAGES = {
     "year.key": ("学年", "Year"),
     "year.key.export": ("导出", "Export"),
     "year.export_prompt": ("学年汇总保存为（.xlsx 或 .docx）：", "Save the year's review as (.xlsx or .docx):"),
+
+    # the palette
+    "palette.dashboard.year": ("学年汇总（年度考核）", "The school year (annual review)"),
+    "palette.dashboard.year.alias": ("年度考核 积分 学时", "annual review points hours"),
+    "palette.research.new": ("登记课题", "New research project"),
+    "palette.research.hours": ("教师学时", "Teachers' study hours"),
+    "palette.research.training": ("登记外出学习", "Record outside training"),
+
+    "research.error.term_archived": ("{term} 学期已归档，不能再登记。", "Term {term} is archived: nothing more can be recorded in it."),
+    "dashboard.att.report_owed": ("{name} 外出学习《{title}》后待{what}", "{name} owes a {what} after “{title}”"),
 }

@@ -90,6 +90,7 @@ MESSAGES = {
 
 MESSAGES.update({
     # the 名册 screen
+    "roster.key.toggle_active": ("停用/启用", "Deactivate/reactivate"),
     "roster.key.groups": ("教研组", "Groups"),
     "roster.key.import": ("导入", "Import"),
     "roster.key.cancel": ("取消", "Cancel"),
@@ -184,6 +185,7 @@ MESSAGES.update({
     "roster.export.path_placeholder": ("文件路径，如 ~/教师名册.xlsx 或 ~/教师名册.csv", "file path, e.g. ~/roster.xlsx or ~/roster.csv"),
     "roster.export.path_hint": ("扩展名决定格式：.xlsx 为 Excel，.csv 为 UTF-8 带 BOM（Excel 可直接打开）。导出的文件改好后可再导入。", "The extension picks the format: .xlsx for Excel, .csv as UTF-8 with BOM (Excel opens it). An edited export can be imported again."),
     "roster.export.path_empty": ("请输入导出文件的路径。", "Enter the path of the file to write."),
+    "roster.export.bad_format": ("“{name}”的扩展名不对：请以 .xlsx 或 .csv 结尾，扩展名决定导出格式。", "“{name}” needs to end in .xlsx or .csv: the extension picks the format."),
     "roster.export.no_folder": ("文件夹 {folder} 不存在，请先建好它或换一个路径。", "There is no folder {folder}; create it or choose another path."),
     "roster.export.is_folder": ("{path} 是一个文件夹，请在后面加上文件名，如 /教师名册.xlsx。", "{path} is a folder; add a file name, e.g. /roster.xlsx."),
     "roster.export.exists": ("{path} 已存在。再按 Enter 覆盖它，或改一个文件名。", "{path} exists. Press Enter again to replace it, or change the name."),
@@ -199,7 +201,13 @@ MESSAGES.update({
     "roster.field.member_ids": ("成员", "Members"),
     "roster.picker.unchanged": ("与打开时相同", "as when opened"),
     "roster.picker.total": ("（共 {count} 人）", " ({count} in all)"),
+    "roster.field.leader_id": ("组长", "Leader"),
     "roster.field.themes": ("研究主题", "Themes"),
+    "roster.field.slot_weekday": ("星期", "Weekday"),
+    "roster.field.slot_period": ("节次", "Period"),
+    "roster.field.slot_place": ("地点", "Place"),
+    "roster.field.parent_id": ("上级", "Parent"),
+    "roster.field.kind": ("类别", "Kind"),
     "roster.field.active": ("状态", "State"),
     "roster.field.is_admin": ("管理员", "Admin"),
 })

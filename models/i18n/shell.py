@@ -1,6 +1,7 @@
 """Messages of the app shell: areas, common keys, header, help."""
 
 MESSAGES = {
+    "app.title": ("教研", "jiaoyan"),
     "area.calendar": ("日历", "Calendar"),
     "area.rosters": ("名册", "Rosters"),
     "area.observations": ("听课", "Observations"),

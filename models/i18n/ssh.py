@@ -23,6 +23,7 @@ MESSAGES = {
     "ssh.download.hint": ("在你的电脑上运行（Windows 命令提示符、PowerShell 或 macOS 终端）：{command}", "On your PC run (Windows cmd, PowerShell or macOS Terminal): {command}"),
     # the mouse
     "ssh.cli.mouse": ("使用鼠标（本机默认开；SSH 登录默认关，可在应用里切换并记住）", "use the mouse (on locally; off over SSH unless you turn it on in the app, which is remembered)"),
+    "ssh.cli.no_mouse": ("不使用鼠标（慢速网络上更流畅）", "no mouse (smoother on slow links)"),
     "ssh.mouse.key": ("鼠标", "Mouse"),
     "ssh.mouse.palette": ("鼠标开/关", "Mouse on/off"),
     "ssh.mouse.palette_help": ("切换鼠标；你的选择会记住，下次登录照用", "Turn the mouse on or off; remembered for your next login"),
@@ -57,6 +58,7 @@ MESSAGES = {
 }
 
 # Textual's own words, in the user's language (tui/app.py, tui/palette.py).
+# Textual's own words, in the user's language (tui/app.py, screens/widgets/palette.py).
 MESSAGES.update({
     "textual.quit_title": ("要退出吗？", "Do you want to quit?"),
     "textual.quit_prompt": ("按 Ctrl+Q 退出教研系统（不在输入框里时按 {quit_key} 也行）；Ctrl+C 在输入框里是复制。", "Press Ctrl+Q to quit jiaoyan ({quit_key} outside a text field); in a text field Ctrl+C copies."),

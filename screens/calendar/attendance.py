@@ -19,6 +19,7 @@ from models.errors import JiaoyanError
 from models.store.storage import ConflictError, ValidationFailed
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.table_cursor import ListTable, cursor_key
 
 MARK_STYLES = {"present": "green", "leave": "yellow", "absent": "bold red", "": "dim"}
 
@@ -50,7 +51,7 @@ class AttendanceScreen(Screen[dict[str, str] | None]):
         yield AppHeader()
         yield Static(id="attendance-title")
         yield Static(id="attendance-error")
-        yield DataTable(id="attendance-table", cursor_type="row")
+        yield ListTable(id="attendance-table", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -99,9 +100,9 @@ class AttendanceScreen(Screen[dict[str, str] | None]):
 
     def action_mark(self, mark: str) -> None:
         table = self.query_one(DataTable)
-        if not table.row_count:
+        key = cursor_key(table)
+        if key is None:
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         self._set(key, mark)
         table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1))
         self._update_title()

@@ -139,8 +139,12 @@ class CalendarScreen(AreaScreen):
         if term:
             for year in uncovered_years(term):
                 title.append("\n" + t("calendar.uncovered", year=year), style="yellow")
-        title.truncate(self.size.width * 2 or 160)
-        return title
+        # Each line cut to the width with …, never a sentence silently cut off mid-word.
+        width = max((self.size.width or self.app.size.width) - 2, 20)
+        lines = title.split("\n")
+        for line in lines:
+            line.truncate(width, overflow="ellipsis")
+        return Text("\n").join(lines)
 
     def _coming_turn(self, data: CalendarData) -> Text:
         """The user's next turn as central speaker, where they look for it (issue 16)."""

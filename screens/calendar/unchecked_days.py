@@ -15,6 +15,7 @@ from textual.widgets import Footer, SelectionList, Static
 
 from models.i18n import t
 from screens.dialogs.base import Dialog
+from screens.widgets.ticks import TickList
 
 
 class UncheckedDays(Dialog[list[dt.date] | None]):
@@ -36,7 +37,7 @@ class UncheckedDays(Dialog[list[dt.date] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(t("calendar.unchecked.question", count=len(self.days))), id="unchecked-question")
-            yield SelectionList[str](*[(Text(f"{day.isoformat()} {t(f'weekday.{day.weekday()}')}  {name}"),
+            yield TickList[str](*[(Text(f"{day.isoformat()} {t(f'weekday.{day.weekday()}')}  {name}"),
                                         day.isoformat(), True) for day, name in self.days], id="unchecked-days")
         yield Footer()
 

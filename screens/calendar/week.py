@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
@@ -45,12 +46,14 @@ def render_week(data: CalendarData, cursor: dt.date, today: dt.date) -> Text:
     head = Text(" " * PERIOD_COLUMN)
     for day in days:
         kind = data.day_kind(day)
-        label = Text(f"{t(f'weekday.{day.weekday()}')}{day.month}/{day.day}",
-                     style="bold reverse" if day == today else "bold")
-        if kind == "closed":
-            label.append(t("calendar.mark.closed"), style="red")
-        elif kind == "makeup":
-            label.append(t("calendar.mark.makeup"), style="yellow")
+        weekday = t(f"weekday.{day.weekday()}")
+        mark = {"closed": t("calendar.mark.closed"), "makeup": t("calendar.mark.makeup")}.get(kind, "")
+        date = f"{day.month}/{day.day}"
+        if cell_len(weekday + date + mark) > DAY_COLUMN:  # "Sun9/28work": the day alone, so the mark shows
+            date = f"{day.day} "
+        label = Text(weekday + date, style="bold reverse" if day == today else "bold")
+        if mark:
+            label.append(mark, style="red" if kind == "closed" else "yellow")
         cell = clip(label, DAY_COLUMN)
         if day == cursor:
             cell.stylize("on #2d4f7c")

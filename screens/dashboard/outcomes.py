@@ -34,7 +34,7 @@ from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import TeacherField
-from screens.widgets.table_cursor import restore_cursor
+from screens.widgets.table_cursor import ListTable, cursor_id, restore_cursor
 
 
 class OutcomesScreen(Screen):
@@ -97,7 +97,7 @@ class OutcomesScreen(Screen):
                 yield Static(id="outcome-points")
             yield Static(id="outcome-mode")
             yield Static(id="outcome-error")
-        yield DataTable(id="outcome-list", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="outcome-list", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -136,14 +136,8 @@ class OutcomesScreen(Screen):
     def highlighted_outcome(self) -> Outcome | None:
         """The outcome under the list's cursor, as stored in the active file (None when the
         list is empty or the term is archived: archived outcomes are read-only)."""
-        table = self.query_one("#outcome-list", DataTable)
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # the cursor sits outside a table that was just cleared
-            return None
-        return self.app.store.get(Outcome, int(key.value)) if key and key.value else None
+        outcome_id = cursor_id(self.query_one("#outcome-list", DataTable))
+        return self.app.store.get(Outcome, outcome_id) if outcome_id else None
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("edit", "delete"):

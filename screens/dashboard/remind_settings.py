@@ -21,6 +21,7 @@ from models.remind import KINDS, RemindError, Target, build_digest, load_targets
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.table_cursor import ListTable
 
 WEBHOOK_FIELDS = ("url", "secret")
 SMTP_FIELDS = ("host", "port", "security", "user", "password", "sender", "to")
@@ -61,7 +62,7 @@ class RemindSettingsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(id="remind-title")
-        yield DataTable(id="remind-targets", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="remind-targets", cursor_type="row", zebra_stripes=True)
         with VerticalScroll():
             with Horizontal(classes="row"):
                 yield Label(t("remind.screen.field.kind"))

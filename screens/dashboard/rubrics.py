@@ -30,6 +30,7 @@ from screens.dialogs.confirm import ConfirmScreen
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.table_cursor import ListTable
 
 RUBRIC_CSS = """
 RubricListScreen #rubric-list { height: 1fr; }
@@ -64,7 +65,7 @@ class RubricListScreen(Screen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(Text(t("rubric.list.title"), style="bold"), id="rubric-title")
-        yield DataTable(id="rubric-list", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="rubric-list", cursor_type="row", zebra_stripes=True)
         yield Static(Text(t("rubric.list.help")), id="rubric-help")
         yield Footer()
 

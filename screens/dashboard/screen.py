@@ -26,7 +26,7 @@ from models.i18n import t
 from models.records import ROLES, Teacher, Term
 from models.terms import term_by_id
 from screens.base import AreaScreen
-from screens.widgets.table_cursor import restore_cursor
+from screens.widgets.table_cursor import ListTable, cursor_id, restore_cursor
 
 PACE_STYLES = {"✔": "green", "○": "", "▼": "bold red"}
 # Where each attention line is fixed (shown after the line as "→ …"; see DashboardScreen.jump).
@@ -34,7 +34,7 @@ JUMPS = {"behind": "dashboard.jump.teacher_page", "not_observed": "dashboard.jum
          "demo": "dashboard.jump.demo", "pairing": "dashboard.jump.pairing", "theme": "dashboard.jump.theme",
          "not_held": "dashboard.jump.activity", "minutes": "dashboard.jump.minutes", "leave": "dashboard.jump.leave",
          "due": "dashboard.jump.due_write", "stage": "dashboard.jump.stage",
-         "requirement": "dashboard.jump.teacher_page"}
+         "requirement": "dashboard.jump.teacher_page", "report_owed": "dashboard.jump.teacher_page"}
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,9 @@ TEACHER_COLUMNS = (
 class DashboardScreen(AreaScreen):
     AREA = "dashboard"
     CSS_PATH = "dashboard.tcss"
+    # The list has the focus (not the tab bar), so ↑↓ move in it from the start and after
+    # every dialog (Textual gives the focus back to what had it).
+    AUTO_FOCUS = "#dash-teachers"
 
     BINDINGS = [
         Binding("enter", "open", "dashboard.key.open", id="dashboard.open"),
@@ -110,9 +113,9 @@ class DashboardScreen(AreaScreen):
         with TabbedContent(id="dash-tabs", initial="teachers"):
             with TabPane(t("dashboard.tab.teachers"), id="teachers"):
                 yield Static(id="dash-filter")
-                yield DataTable(id="dash-teachers", cursor_type="cell", zebra_stripes=True)
+                yield ListTable(id="dash-teachers", cursor_type="cell", zebra_stripes=True)
             with TabPane(t("dashboard.tab.groups"), id="groups"):
-                yield DataTable(id="dash-groups", cursor_type="row", zebra_stripes=True)
+                yield ListTable(id="dash-groups", cursor_type="row", zebra_stripes=True)
             with TabPane(t("dashboard.tab.attention"), id="attention"):
                 yield OptionList(id="dash-attention")
 
@@ -188,14 +191,7 @@ class DashboardScreen(AreaScreen):
             sort=sort_label, count=len(rows))))
 
     def _cursor_teacher_id(self) -> int | None:
-        table = self.query_one("#dash-teachers", DataTable)
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # the cursor sits outside a table that was just cleared
-            return None
-        return int(key.value) if key and key.value else None
+        return cursor_id(self.query_one("#dash-teachers", DataTable))
 
     def _fill_groups(self) -> None:
         assert self.dashboard is not None
@@ -220,7 +216,7 @@ class DashboardScreen(AreaScreen):
         keep = options.highlighted
         options.clear_options()
         symbols = {"behind": "▼", "not_observed": "○", "demo": "◆", "pairing": "◇", "theme": "✘",
-                   "not_held": "□", "minutes": "✎", "leave": "?", "due": "✍", "stage": "◎", "requirement": "△"}
+                   "not_held": "□", "minutes": "✎", "leave": "?", "due": "✍", "stage": "◎", "requirement": "△", "report_owed": "↩"}
         for index, (kind, line, record_id) in enumerate(self._attention):
             label = Text(symbols[kind] + " ", style="bold red")
             label.append(line)
@@ -296,7 +292,7 @@ class DashboardScreen(AreaScreen):
         if index is None or not 0 <= index < len(self._attention):
             return
         kind, _, record_id = self._attention[index]
-        if kind in ("behind", "requirement"):
+        if kind in ("behind", "requirement", "report_owed"):
             from screens.teacher.page import TeacherPage
 
             term = self.viewed_term()
@@ -436,11 +432,9 @@ class DashboardScreen(AreaScreen):
         if term is None:
             return
         if self._active_tab() == "groups":
-            table = self.query_one("#dash-groups", DataTable)
-            if not table.row_count:
-                return
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-            self.app.push_screen(TermOverTermScreen(group_id=int(key.value), term_id=term.term_id))
+            group_id = cursor_id(self.query_one("#dash-groups", DataTable))
+            if group_id is not None:
+                self.app.push_screen(TermOverTermScreen(group_id=group_id, term_id=term.term_id))
             return
         teacher_id = self._cursor_teacher_id()
         if teacher_id is not None:

@@ -15,6 +15,7 @@ from models.records import Group, Teacher, Term
 from models.terms import term_by_id
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.table_cursor import ListTable
 
 
 class TermOverTermScreen(Screen):
@@ -33,7 +34,7 @@ class TermOverTermScreen(Screen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(id="tot-title")
-        yield DataTable(id="tot-table", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="tot-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -18,7 +18,7 @@ from models.year import YearReview, year_review
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
-from screens.widgets.table_cursor import cursor_key
+from screens.widgets.table_cursor import ListTable, cursor_key
 
 
 class YearScreen(Screen[None]):
@@ -42,7 +42,7 @@ class YearScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(id="year-top")
-        yield DataTable(id="year-table", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="year-table", cursor_type="row", zebra_stripes=True)
         yield FittedFooter()
 
     def on_mount(self) -> None:

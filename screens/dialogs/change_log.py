@@ -14,6 +14,7 @@ from models.i18n import t
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.fitted_footer import FittedFooter
+from screens.widgets.table_cursor import ListTable
 
 ROWS_SHOWN = 2000  # the newest; older ones are in `jiaoyan audit`
 
@@ -41,7 +42,7 @@ class AuditScreen(Screen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Input(placeholder=t("access.audit.filter"), id="audit-filter")
-        table = DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        table = ListTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         # 80 columns: when 16, who 8, action 8, record 14, and the rest for the change.
         table.add_column(t("access.audit.col_when"), width=16, key="when")
         table.add_column(t("access.audit.col_who"), width=8, key="who")

@@ -13,12 +13,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.i18n import has, t
-from screens.widgets.keys import translate_bindings
+from screens.dialogs.base import Dialog
 
 NAME = re.compile(r"-(\d{8})-(\d{6})-([a-z0-9-]+?)(?:-\d+)?\.json$")
 
@@ -40,7 +39,7 @@ def backup_label(path: Path) -> str:
     return f"{day[:4]}-{day[4:6]}-{day[6:]} {time[:2]}:{time[2:4]}:{time[4:]} · {kind} · {size_text}"
 
 
-class RestoreScreen(ModalScreen[Path | None]):
+class RestoreScreen(Dialog[Path | None]):
     """Dismisses with the backup restored, or None."""
 
     BINDINGS = [
@@ -48,16 +47,13 @@ class RestoreScreen(ModalScreen[Path | None]):
         Binding("escape", "cancel", "key.back", id="restore.cancel"),
     ]
     DEFAULT_CSS = """
-    RestoreScreen { align: center middle; }
-    RestoreScreen > Vertical { width: 76; max-width: 100%; height: auto; max-height: 90%;
-                               border: round $warning; background: $surface; padding: 0 1; }
+    RestoreScreen > Vertical { width: 76; max-height: 90%; border: round $warning; }
     RestoreScreen OptionList { height: auto; max-height: 14; }
     RestoreScreen #restore-message { color: $warning; }
     """
 
     def __init__(self, backups: list[Path]):
         super().__init__()
-        translate_bindings(self)
         self.backups = list(backups)
         self._confirmed: Path | None = None
 

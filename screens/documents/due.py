@@ -16,6 +16,7 @@ from models.i18n import t
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.table_cursor import ListTable, cursor_key
 
 STATUS_STYLES = {"done": "green", "overdue": "bold red", "soon": "yellow", "later": "dim"}
 
@@ -41,7 +42,7 @@ class DueScreen(Screen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(id="due-rules")
-        yield DataTable(id="due-lines", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="due-lines", cursor_type="row", zebra_stripes=True)
         yield FittedFooter()
 
     def on_mount(self) -> None:
@@ -99,11 +100,7 @@ class DueScreen(Screen):
         self.action_write()
 
     def action_write(self) -> None:
-        table = self.query_one("#due-lines", DataTable)
-        if not table.row_count:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        due = self.lines.get(key)
+        due = self.lines.get(cursor_key(self.query_one("#due-lines", DataTable)))
         if due is not None:
             open_due(self, due)
 

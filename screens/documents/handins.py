@@ -24,6 +24,7 @@ from screens.dialogs.base import Dialog
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.table_cursor import ListTable
 
 
 class HandInsScreen(Screen):
@@ -40,7 +41,7 @@ class HandInsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(id="handins-title")
-        yield DataTable(id="handins", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="handins", cursor_type="row", zebra_stripes=True)
         yield FittedFooter()
 
     def on_mount(self) -> None:

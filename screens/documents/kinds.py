@@ -22,6 +22,7 @@ from screens.dialogs.base import Dialog
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.table_cursor import ListTable
 
 
 class KindsScreen(Screen):
@@ -37,7 +38,7 @@ class KindsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(Text(t("kinds.title"), style="bold"), id="kinds-title")
-        yield DataTable(id="kinds", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="kinds", cursor_type="row", zebra_stripes=True)
         yield FittedFooter()
 
     def on_mount(self) -> None:

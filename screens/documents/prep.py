@@ -26,6 +26,7 @@ from screens.dialogs.base import Dialog
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.table_cursor import ListTable, cursor_id
 
 
 def my_prep_groups(store, me: Teacher | None) -> list[Group]:
@@ -61,7 +62,7 @@ class PrepScreen(Screen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(id="prep-title")
-        yield DataTable(id="prep-units", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="prep-units", cursor_type="row", zebra_stripes=True)
         yield Static(id="prep-detail")
         yield FittedFooter()
 
@@ -93,10 +94,8 @@ class PrepScreen(Screen):
     def unit(self) -> dict | None:
         plan = self.plan()
         table = self.query_one("#prep-units", DataTable)
-        if plan is None or not table.row_count or not table.is_valid_row_index(table.cursor_row):
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return plan.unit(int(key)) if key else None
+        uid = cursor_id(table)
+        return plan.unit(uid) if plan is not None and uid else None
 
     def papers(self, plan: prep.PrepPlan, uid: int) -> list[Document]:
         return [d for d in docs.reader(self.app.store, plan.term_id).all(Document)

@@ -18,6 +18,8 @@ from models import documents as docs
 from models.documents import Document
 from models.i18n import t
 from screens.base import AreaScreen
+from screens.widgets.cells import fit
+from screens.widgets.table_cursor import ListTable, cursor_id
 
 STATE_STYLES = {"draft": "dim", "submitted": "yellow", "returned": "bold red", "approved": "green"}
 
@@ -46,7 +48,7 @@ class DocumentsScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=t("doc.search"), id="doc-search", compact=True)
         yield Static(id="doc-due")
-        yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="documents", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -82,10 +84,8 @@ class DocumentsScreen(AreaScreen):
             table = self.query_one("#documents", DataTable)
         except Exception:  # not composed yet: the footer asks before the table exists
             return None
-        if not table.row_count or not table.is_valid_row_index(table.cursor_row):
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return docs.get_document(self.app.store, int(key.value)) if key and key.value else None
+        document_id = cursor_id(table)
+        return docs.get_document(self.app.store, document_id) if document_id else None
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.refresh_bindings()
@@ -122,8 +122,8 @@ class DocumentsScreen(AreaScreen):
             table.add_column(t(key), key=key)
         for document in shown:
             # Text, never str: titles and names are data, not markup.
-            table.add_row(Text(document.kind), Text(_cut(document.title, 30)),
-                          Text(_cut(docs.author_label(store, document), 16)), state_cell(document),
+            table.add_row(Text(document.kind), Text(fit(document.title, 30)),
+                          Text(fit(docs.author_label(store, document), 16)), state_cell(document),
                           Text(document.updated_at[5:10], style="dim"), key=str(document.id))
         if selected is not None and str(selected.id) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected.id)))
@@ -241,17 +241,3 @@ class DocumentsScreen(AreaScreen):
             table = self.query_one("#documents", DataTable)
             if str(document_id) in table.rows:
                 table.move_cursor(row=table.get_row_index(str(document_id)))
-
-
-def _cut(text: str, cells: int) -> str:
-    """Cut to a width in terminal cells (Chinese is two), ending with … when cut."""
-    from rich.cells import cell_len
-
-    if cell_len(text) <= cells:
-        return text
-    out = ""
-    for char in text:
-        if cell_len(out + char) > cells - 1:
-            break
-        out += char
-    return out + "…"

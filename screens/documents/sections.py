@@ -48,7 +48,7 @@ def prep_lines(store, activities) -> list[str]:
 
     lines = []
     for activity in activities:
-        for _plan, unit in units_for_activity(store, activity.id):
+        for _plan, unit in units_for_activity(store, activity.id, activity.term_id):
             lead = store.get(Teacher, unit.get("lead_id", 0)) if unit.get("lead_id") else None
             lines.append(t("prep.day_line", unit=unit.get("title", ""), lead=lead.name if lead else "—"))
     return lines

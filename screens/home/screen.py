@@ -20,22 +20,9 @@ from models.areas import HOME
 from models.home import DUE, OK, OVERDUE, Home, HomeLine, build_home
 from models.i18n import t
 from screens.base import AreaScreen
+from screens.widgets.cells import fit
 
 STATE_STYLES = {OVERDUE: "bold red", DUE: "bold yellow", OK: "green"}
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` terminal cells, with … when it was cut."""
-    if cell_len(text) <= width:
-        return text
-    out, used = [], 0
-    for char in text:
-        size = cell_len(char)
-        if used + size > width - 1:
-            break
-        out.append(char)
-        used += size
-    return "".join(out) + "…"
 
 
 class HomeScreen(AreaScreen):

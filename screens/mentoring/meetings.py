@@ -30,6 +30,7 @@ from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.fitted_footer import FittedFooter
+from screens.widgets.table_cursor import ListTable
 
 DEFAULT_KIND = "指导备课"
 
@@ -95,7 +96,7 @@ class MeetingsScreen(Screen):
         yield TextArea(id="meet-content", compact=True, tab_behavior="focus",
                        placeholder=t("mentoring.meet.content_hint"))
         yield Static(id="meet-message")
-        yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="meetings", cursor_type="row", zebra_stripes=True)
         yield FittedFooter()  # keys stop at the palette key instead of running under it
 
     def on_mount(self) -> None:

@@ -12,7 +12,7 @@ from models.mentoring import Progress, behind_first, progress_of, short_term_lab
 from models.pinyin import match_score, name_syllables
 from models.records import MentorMeeting, Observation, Pairing, Teacher
 from screens.base import AreaScreen
-from screens.widgets.table_cursor import cursor_key, restore_cursor
+from screens.widgets.table_cursor import ListTable, cursor_key, restore_cursor
 
 
 def behind_mark(progress: Progress | None, pairing: Pairing) -> Text:
@@ -89,7 +89,7 @@ class MentoringScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=t("mentoring.search"), id="pairing-search", compact=True)
         yield Static(id="pairing-summary")
-        yield DataTable(id="pairings", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="pairings", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         super().on_mount()

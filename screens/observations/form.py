@@ -40,6 +40,7 @@ from screens.widgets.keys import translate_bindings
 from screens.widgets.ordered_keys import OrderedInput, OrderedTeacherField, OrderedTextArea
 from screens.widgets.teacher_field import TeacherField
 from screens.widgets.fitted_footer import FittedFooter
+from screens.widgets.ticks import TickList
 
 # Which error line shows the problems of which field: each sits under its row.
 ERROR_LINES = {
@@ -182,7 +183,7 @@ class ObservationForm(Screen[Observation | None]):
                 yield ChoiceField([("0", t("observations.choice.none"))], "0", id="activity")
             yield Static(id="err-extra", classes="form-error")
             yield Static(id="earlier-title")
-            yield SelectionList[int](id="earlier")
+            yield TickList[int](id="earlier")
             yield Static(id="form-status")
         yield FittedFooter()  # keys stop at the palette key instead of running under it
 

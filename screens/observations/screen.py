@@ -28,7 +28,7 @@ from models.terms import term_by_id
 from screens.base import AreaScreen
 from screens.observations.detail import ObservationDetail
 from screens.observations.filters import ObservationFilters
-from screens.widgets.table_cursor import restore_cursor
+from screens.widgets.table_cursor import ListTable, restore_cursor
 from screens.widgets.table_rows import fill_rows
 from screens.observations.form import ObservationForm
 
@@ -70,7 +70,7 @@ class ObservationsScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(id="log-filters")
         yield Input(placeholder=t("observations.log.search_placeholder"), id="log-search", compact=True)
-        yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="log", cursor_type="row", zebra_stripes=True)
         yield Static(Text(t("observations.log.empty")), id="log-empty")
 
     def on_mount(self) -> None:

@@ -31,6 +31,7 @@ from models.records import OUTCOME_KINDS, OUTCOME_LEVELS, PRIZES, Competition, C
 from screens.dialogs.base import Dialog
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.table_cursor import ListTable
 
 SPLIT = re.compile(r"[、,，;；\s]+")
 
@@ -66,7 +67,7 @@ class CompetitionsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(id="competitions-line")
-        yield DataTable(id="competitions-list", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="competitions-list", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -256,7 +257,7 @@ class CompetitionScreen(Screen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(id="competition-about")
-        yield DataTable(id="competition-entries", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="competition-entries", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -463,7 +464,7 @@ class PickDialog(Dialog[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.prompt, style="bold"))
-            yield DataTable(id="pick-list", cursor_type="row", show_header=False)
+            yield ListTable(id="pick-list", cursor_type="row", show_header=False)
         yield Footer()
 
     def on_mount(self) -> None:

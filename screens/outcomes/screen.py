@@ -2,7 +2,8 @@
 
 The list shows teacher, kind, title, level, the points it earns (models/points.py) and
 how much text it carries. ``enter`` opens the outcome's text in the full-screen editor
-(its teacher and the office write; everyone reads), ``n`` records a new outcome (the
+(its teacher and the office write; everyone reads), ``t`` the teacher's page (their points,
+each with how it was earned), ``n`` records a new outcome (the
 dashboard's outcome form), ``k`` cycles the kind shown, ``b`` binds the outcomes shown
 into a Word booklet (成果集), ``c`` the 评比 competitions.
 """
@@ -20,6 +21,7 @@ from models.points import outcome_line
 from models.records import OUTCOME_KINDS, Outcome, Teacher
 from models.store.archive import view_for
 from screens.base import AreaScreen
+from screens.widgets.table_cursor import ListTable
 
 
 class OutcomesAreaScreen(AreaScreen):
@@ -27,6 +29,7 @@ class OutcomesAreaScreen(AreaScreen):
 
     BINDINGS = [
         Binding("enter", "open", "outcomes.key.text", id="outcomes_area.open"),
+        Binding("t", "teacher", "outcomes.key.teacher", id="outcomes_area.teacher"),
         Binding("n", "new", "key.new", id="outcomes_area.new"),
         Binding("k", "kind", "outcomes.key.kind", id="outcomes_area.kind"),
         Binding("b", "booklet", "outcomes.key.booklet", id="outcomes_area.booklet"),
@@ -43,7 +46,7 @@ class OutcomesAreaScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="outcomes-line")
-        yield DataTable(id="outcomes-list", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="outcomes-list", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -62,7 +65,7 @@ class OutcomesAreaScreen(AreaScreen):
         table = self.query_one("#outcomes-list", DataTable)
         selected = self.highlighted()
         table.clear(columns=True)
-        for key, width in (("teacher", 8), ("kind", 8), ("title", 24), ("level", 7), ("points", 4), ("text", 8)):
+        for key, width in (("teacher", 8), ("kind", 8), ("title", 24), ("level", 7), ("points", 4), ("text", 10)):
             table.add_column(Text(t(f"outcomes.col.{key}")), key=key, width=width)
         rows = self.shown()
         if term is not None:
@@ -96,7 +99,7 @@ class OutcomesAreaScreen(AreaScreen):
         return next((o for o in source.all(Outcome) if o.id == int(key.value)), None)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "open":
+        if action in ("open", "teacher"):
             return self.highlighted() is not None
         if action == "new":
             user = self.app.user
@@ -124,6 +127,14 @@ class OutcomesAreaScreen(AreaScreen):
             self.notify(Text(outcome.text or t("booklet.no_text")).plain, markup=False, timeout=10)
             return
         self.app.push_screen(OutcomeTextEditor(outcome.id), lambda _id: self.data_changed())
+
+    def action_teacher(self) -> None:
+        """The teacher's page: their outcomes and how each of their points was earned."""
+        from screens.teacher.page import TeacherPage
+
+        outcome = self.highlighted()
+        if outcome is not None:
+            self.app.push_screen(TeacherPage(outcome.teacher_id, outcome.term_id))
 
     def action_new(self) -> None:
         from screens.dashboard.outcomes import OutcomesScreen

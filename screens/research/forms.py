@@ -18,6 +18,7 @@ from models.people import search_teachers
 from models.records import OUTCOME_LEVELS, REPORT_BACK_KINDS, Group, Teacher
 from screens.dialogs.base import Dialog
 from screens.widgets.fitted_footer import FittedFooter
+from screens.widgets.ticks import TickBox
 
 FORM_CSS = """
 {name} > Vertical {{ width: 76; }}
@@ -157,7 +158,7 @@ class TrainingForm(Dialog[int | None]):
                 yield Label(t("research.field.report_back"))
                 yield Select([(x or t("research.report.none"), x) for x in REPORT_BACK_KINDS],
                              value="汇报课", allow_blank=False, id="tr-report", compact=True)
-            yield Checkbox(t("research.field.remote"), id="tr-remote", compact=True)
+            yield TickBox(t("research.field.remote"), id="tr-remote", compact=True)
             yield Static(id="form-error")
         yield FittedFooter()
 

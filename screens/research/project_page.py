@@ -22,7 +22,7 @@ from models.store.storage import ConflictError
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
-from screens.widgets.table_cursor import cursor_key, restore_cursor
+from screens.widgets.table_cursor import ListTable, cursor_key, restore_cursor
 
 
 def print_project(screen, project: Project) -> None:
@@ -59,7 +59,7 @@ class ProjectPage(Screen[None]):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(id="project-facts")
-        yield DataTable(id="project-stages", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="project-stages", cursor_type="row", zebra_stripes=True)
         yield FittedFooter()
 
     def on_mount(self) -> None:

@@ -21,7 +21,7 @@ from models.i18n import t
 from models.records import Project, Teacher, Term, Training
 from models.store.archive import ArchiveView
 from screens.base import AreaScreen
-from screens.widgets.table_cursor import cursor_key, restore_cursor
+from screens.widgets.table_cursor import ListTable, cursor_key, restore_cursor
 
 
 class ResearchScreen(AreaScreen):
@@ -46,9 +46,9 @@ class ResearchScreen(AreaScreen):
         yield Static(id="research-top")
         with TabbedContent(initial="projects", id="research-tabs"):
             with TabPane(t("research.tab.projects"), id="projects"):
-                yield DataTable(id="research-projects", cursor_type="row", zebra_stripes=True)
+                yield ListTable(id="research-projects", cursor_type="row", zebra_stripes=True)
             with TabPane(t("research.tab.hours"), id="hours"):
-                yield DataTable(id="research-hours", cursor_type="row", zebra_stripes=True)
+                yield ListTable(id="research-hours", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -32,6 +32,7 @@ from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.teacher_field import TeacherField
 from screens.dialogs.base import Dialog
 from screens.widgets.fitted_footer import FittedFooter
+from screens.widgets.ticks import TickList
 
 # Everything a leader who may only set the theme finds disabled.
 SHAPE_WIDGETS = ("#gf-name", "#gf-kind", "#gf-parent", "#gf-subject", "#gf-grades", "#gf-leader", "#gf-weekday",
@@ -97,7 +98,7 @@ class GroupForm(Dialog[int | None]):
                 with Horizontal(classes="row"):
                     with Vertical(id="group-grades"):
                         yield Label(t("roster.column.grades"))
-                        yield SelectionList(*[(g, g, g in group.grades) for g in grades], id="gf-grades",
+                        yield TickList(*[(g, g, g in group.grades) for g in grades], id="gf-grades",
                                             compact=True)
                     with Vertical(id="group-slot"):
                         with Horizontal(classes="row"):

@@ -188,7 +188,10 @@ class GroupTreeScreen(Screen):
     def detail_text(self, group: Group | None) -> Text:
         text = Text()
         if group is None:
-            text.append(t("roster.groups.empty"), style="dim")
+            # Before the cursor reaches its first line the tree highlights nothing: say "no
+            # groups yet" only when there are none (issue 19: it flashed while loading).
+            if not self.tree.root.children:
+                text.append(t("roster.groups.empty"), style="dim")
             return text
         store = self.app.store
         teachers = {x.id: x for x in store.all(Teacher)}

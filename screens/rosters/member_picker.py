@@ -25,6 +25,7 @@ from models.store.storage import ConflictError
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.teacher_field import teacher_choice_label
 from screens.dialogs.base import Dialog
+from screens.widgets.ticks import TickList
 
 
 class MemberPicker(Dialog[int | None]):
@@ -50,7 +51,7 @@ class MemberPicker(Dialog[int | None]):
             name = self.group.name if self.group else ""
             yield Static(Text(t("roster.picker.title", name=name)), classes="title")
             yield Input(placeholder=t("roster.picker.placeholder"), id="picker-filter", compact=True)
-            yield SelectionList(id="picker-list", compact=True)
+            yield TickList(id="picker-list", compact=True)
             yield Static(id="picker-status")
         yield Footer()
 

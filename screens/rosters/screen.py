@@ -21,7 +21,7 @@ from models.records import Group, Teacher
 from models.rosters import group_names_by_teacher
 from models.errors import JiaoyanError
 from screens.base import AreaScreen
-from screens.widgets.table_cursor import restore_cursor
+from screens.widgets.table_cursor import ListTable, cursor_id, restore_cursor
 
 
 # (column, width in cells); None takes what is left. The login only shows on wide terminals:
@@ -58,8 +58,13 @@ def fitted(value: str, width: int, style: str = "") -> Text:
 
 
 def column_layout(width: int) -> list[tuple[str, int]]:
-    """The columns and their widths for a table ``width`` cells wide."""
-    columns = WIDE_COLUMNS if width >= WIDE_FROM else NARROW_COLUMNS
+    """The columns and their widths for a table ``width`` cells wide. The state column is as
+    wide as its words in the user's language (在职 / inactive), so it is never cut."""
+    from rich.cells import cell_len
+
+    state = max(cell_len(t(key)) for key in ("roster.column.state", "roster.state.active", "roster.state.inactive"))
+    columns = [(key, state if key == "state" else w)
+               for key, w in (WIDE_COLUMNS if width >= WIDE_FROM else NARROW_COLUMNS)]
     fixed = sum(w for _, w in columns if w) + 2 * len(columns) + SCROLLBAR
     rest = max(MIN_GROUPS_WIDTH, width - fixed)
     return [(key, w or rest) for key, w in columns]
@@ -89,7 +94,7 @@ class RostersScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=t("roster.filter.placeholder"), id="roster-filter", compact=True)
-        yield DataTable(id="teachers", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="teachers", cursor_type="row", zebra_stripes=True)
         yield Static(id="roster-status")
 
     def on_mount(self) -> None:
@@ -150,14 +155,7 @@ class RostersScreen(AreaScreen):
         self.refresh_bindings()
 
     def selected_id(self) -> int | None:
-        table = self.table
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # no row under the cursor
-            return None
-        return int(key.value) if key.value else None
+        return cursor_id(self.table)
 
     def selected_teacher(self) -> Teacher | None:
         teacher_id = self.selected_id()

@@ -29,6 +29,7 @@ from models.errors import JiaoyanError
 from models.store.storage import ConflictError, ValidationFailed
 from screens.dialogs.conflict import resolve_conflict
 from screens.dialogs.base import Dialog
+from screens.widgets.ticks import TickBox, TickList
 
 GENDERS = ("男", "女")
 # Each field of the form and the widget that holds it.
@@ -87,19 +88,19 @@ class TeacherForm(Dialog[int | None]):
             with Horizontal(id="teacher-lists"):
                 with Vertical():
                     yield Label(t("roster.column.subjects"))
-                    yield SelectionList(*[(s, s, s in teacher.subjects) for s in subjects],
+                    yield TickList(*[(s, s, s in teacher.subjects) for s in subjects],
                                         id="tf-subjects", compact=True)
                 with Vertical():
                     yield Label(t("roster.column.grades"))
-                    yield SelectionList(*[(g, g, g in teacher.grades) for g in grades],
+                    yield TickList(*[(g, g, g in teacher.grades) for g in grades],
                                         id="tf-grades", compact=True)
                 with Vertical():
                     yield Label(t("roster.column.roles"))
-                    yield SelectionList(*[(r, r, r in teacher.roles) for r in ROLES], id="tf-roles", compact=True)
+                    yield TickList(*[(r, r, r in teacher.roles) for r in ROLES], id="tf-roles", compact=True)
             with Horizontal(classes="row"):
                 yield Label(t("field.joined"), classes="label")
                 yield Input(teacher.joined, id="tf-joined", compact=True, placeholder=t("roster.form.joined_hint"))
-                yield Checkbox(t("roster.form.admin"), teacher.is_admin, id="tf-admin", compact=True,
+                yield TickBox(t("roster.form.admin"), teacher.is_admin, id="tf-admin", compact=True,
                                classes="gap")
             with Horizontal(classes="row"):
                 yield Label(t("roster.column.note"), classes="label")

@@ -1,4 +1,4 @@
-"""The cursor of a DataTable across a refill, and the row it is on.
+"""The lists' table, the cursor of a DataTable across a refill, and the row it is on.
 
 Every list refills its table from the store when the data changes; the cursor should
 stay on the same record (by row key) or, when that is gone, near where it was (by row
@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.binding import Binding
 from textual.widgets import DataTable
+
+
+class ListTable(DataTable):
+    """The table every list uses. ``home`` and ``end`` go to the first and the last row, as
+    in a spreadsheet or a file list; Textual's go to the first and last column, which
+    scrolls the names out of an 80-column screen (issue 19). Column keys stay on ←→."""
+
+    BINDINGS = [
+        Binding("home", "scroll_top", "Top", show=False),
+        Binding("end", "scroll_bottom", "Bottom", show=False),
+    ]
 
 
 def cursor_key(table: DataTable) -> str | None:
@@ -17,6 +29,13 @@ def cursor_key(table: DataTable) -> str | None:
     if not table.row_count or not table.is_valid_row_index(table.cursor_row):
         return None
     return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def cursor_id(table: DataTable) -> int | None:
+    """The id of the record under the cursor (rows keyed by id); None when the table is
+    empty or the cursor is on no row."""
+    key = cursor_key(table)
+    return int(key) if key else None
 
 
 def restore_cursor(table: DataTable, *, key: str | None = None, row: int | None = None, **move: Any) -> None:

@@ -19,6 +19,11 @@ from screens.outcomes.text_editor import OutcomeTextEditor
 OUTCOMES_KEY = next(area.key for area in AREAS if area.name == "outcomes")
 
 
+def heading(title: str) -> str:
+    """An outcome's heading in the booklet: book marks inside the title nest as 〈〉."""
+    return "《" + title.replace("《", "〈").replace("》", "〉") + "》"
+
+
 async def wait_for(pilot, condition, seconds: float = 5.0) -> bool:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
@@ -99,5 +104,44 @@ async def test_the_booklet_from_the_app(make_test_app, demo_db, tmp_path):
     texts = [p.text for p in document.paragraphs]
     assert "教研成果集（教学反思）" in texts
     reflections = [o for o in Store(demo_db).all(Outcome) if o.kind == "教学反思" and o.term_id == "2025-2026-1"]
-    assert all(f"《{o.title}》" in texts for o in reflections)
-    assert not any(f"《{o.title}》" in texts for o in Store(demo_db).all(Outcome) if o.kind == "获奖")
+    assert all(heading(o.title) in texts for o in reflections)
+    assert not any(heading(o.title) in texts for o in Store(demo_db).all(Outcome) if o.kind == "获奖")
+
+
+def test_outcomes_area_snapshot_80x24(snap_compare, demo_db):
+    from tui.app import make_app
+
+    assert snap_compare(make_app(demo_db, login="tester", start_area="outcomes"), terminal_size=(80, 24))
+
+
+def test_competition_judge_snapshot_80x24(snap_compare, demo_db):
+    """A judge's view of a competition: their own score only, the keys they may use."""
+    import datetime as dt
+
+    from models import competitions as comp
+    from models.records import Competition
+    from models.session import open_session
+    from tui.app import make_app
+
+    day = dt.date(2025, 11, 5)
+    store = open_session(demo_db, login="tester", today=day.isoformat()).store
+    people = {x.login: x for x in store.all(Teacher)}
+    with store.transaction() as tx:
+        contest = tx.insert(Competition(term_id="2025-2026-1", name="三优评比（优秀教学反思）", kinds=["教学反思", "教学案例"],
+                                        deadline="2025-11-20", judge_ids=[people["chensiyuan"].id, people["zhangmin"].id]))
+    entries = []
+    for outcome in sorted((o for o in store.all(Outcome) if o.kind in contest.kinds and o.term_id == contest.term_id),
+                          key=lambda o: o.id)[:3]:
+        owner = next(x for x in store.all(Teacher) if x.id == outcome.teacher_id)
+        entries.append(comp.submit(open_session(demo_db, login=owner.login, today=day.isoformat()).store, owner,
+                                   contest, outcome, day))
+    for login, score in (("chensiyuan", 91), ("zhangmin", 85)):
+        comp.set_score(open_session(demo_db, login=login, today=day.isoformat()).store, people[login], entries[0],
+                       score)
+
+    async def open_it(pilot):
+        await pilot.press(OUTCOMES_KEY, "c", "enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(demo_db, login="chensiyuan", start_area="dashboard"), terminal_size=(80, 24),
+                        run_before=open_it)

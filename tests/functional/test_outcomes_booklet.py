@@ -72,6 +72,11 @@ def test_outcome_add_refuses_with_a_sentence_and_saves_nothing(demo_db, as_login
     assert len(Store(demo_db, actor="check").all(Outcome)) == before
 
 
+def heading(title: str) -> str:
+    """An outcome's heading in the booklet: book marks inside the title nest as 〈〉."""
+    return "《" + title.replace("《", "〈").replace("》", "〉") + "》"
+
+
 def paragraphs(document) -> list[str]:
     return [p.text for p in document.paragraphs]
 
@@ -104,14 +109,14 @@ def test_the_booklet_has_a_cover_a_toc_and_every_selected_text_in_order(demo_db,
     toc = [p.text for p in document.paragraphs if p.style.name.lower().startswith("toc")
            or p._p.find(f"{W}pPr/{W}pStyle") is not None and p._p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "TOC1"]
     assert len(toc) == len(reflections)
-    assert [line.split("　")[0] for line in toc] == [f"《{o.title}》" for o in reflections]
+    assert [line.split("　")[0] for line in toc] == [heading(o.title) for o in reflections]
     assert all(line.rstrip("0123456789") != line for line in toc)  # each with a page number
     # every selected outcome under its title and author, its text in order; nothing else
     positions = []
     for outcome in reflections:
-        heading = lines.index(f"《{outcome.title}》", lines.index(toc[-1]) + 1)
-        assert lines[heading + 1].startswith("张敏" if outcome.title in texts else "")
-        positions.append(heading)
+        at = lines.index(heading(outcome.title), lines.index(toc[-1]) + 1)
+        assert lines[at + 1].startswith("张敏" if outcome.title in texts else "")
+        positions.append(at)
     assert positions == sorted(positions)
     start = lines.index("《识字教学反思》", positions[0])
     assert lines[start + 3:start + 5] == ["第一段：识字。", "第二段：写字。"]

@@ -49,3 +49,19 @@ async def test_policy_levels_and_deduction_then_the_teacher_page_breakdown(make_
         assert "积分明细" in body
         assert "获奖《区优质课》" in body and "区/县级一等奖 4" in body and "+5" in body
         assert "未请假缺席" in body and "-0.5" in body
+
+
+async def test_t_in_the_outcomes_area_opens_the_teacher_page_with_the_breakdown(make_test_app, demo_db):
+    from models.areas import AREAS
+    from screens.outcomes.screen import OutcomesAreaScreen
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(next(a.key for a in AREAS if a.name == "outcomes"))
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomesAreaScreen)
+        outcome = app.screen.highlighted()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TeacherPage) and app.screen.teacher_id == outcome.teacher_id
+        assert "积分明细" in str(app.screen.query_one("#teacher-page-body").render())

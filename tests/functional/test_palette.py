@@ -50,7 +50,9 @@ async def test_xxq_finds_new_term_for_the_admin_and_enter_opens_it(make_test_app
 
 @pytest.mark.parametrize("query, title", [("新学期", "新学期"), ("xinxueqi", "新学期"), ("drmc", "导入名册"),
                                           ("gdxq", "归档学期"), ("xjtk", "新建听课记录"),
-                                          ("tingke", "新建听课记录"), ("qmbg", "期末报告")])
+                                          ("tingke", "新建听课记录"), ("qmbg", "期末报告"),
+                                          ("xwd", "写文档"), ("xxxd", "写文档"), ("jtbk", "集体备课"),
+                                          ("yjdwd", "应交的文档")])
 async def test_every_way_of_asking_finds_it(make_test_app, query, title):
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -117,3 +119,17 @@ async def test_textuals_own_commands_are_in_chinese(make_test_app):
         for english in ("Theme", "Keys", "Screenshot", "Quit the application"):
             assert english not in shown
         assert "配色" in shown
+
+
+async def test_write_a_document_from_another_area_opens_the_editor(make_test_app):
+    from screens.documents.editor import DocumentEditor
+
+    app = make_test_app(login="zhangmin", start_area="observations")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        found = await _search(pilot, "xwd")
+        assert found and "写文档" in found[0] and "文档" in found[0]
+        await pilot.press("enter")
+        await pilot.pause(1.0)
+        assert app.current_mode == "documents"
+        assert isinstance(app.screen, DocumentEditor)

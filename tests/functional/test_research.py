@@ -134,3 +134,23 @@ async def test_an_overdue_stage_is_on_the_dashboard_and_enter_opens_the_project(
         await pilot.press("enter")
         await _wait(pilot, lambda: type(app.screen).__name__ == "ProjectPage")
         assert app.screen.project_id == project_id
+
+
+async def test_the_area_speaks_english_with_lang_en(demo_db, make_test_app):
+    from textual.widgets import Static
+
+    _add_project(demo_db)
+    app = make_test_app(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(KEY)
+        await _wait(pilot, lambda: getattr(app.screen, "AREA", "") == "research")
+        top = str(app.screen.query_one("#research-top", Static).render())
+        assert "1 projects" in top and "72 a year" in top
+        table = app.screen.query_one("#research-projects", DataTable)
+        assert [str(c.label) for c in table.columns.values()][:3] == ["Number", "Title", "Level"]
+        descriptions = {b.binding.description for b in app.screen.active_bindings.values()}
+        assert {"New project", "Hours", "Print"} <= descriptions
+        await pilot.press("enter")
+        await _wait(pilot, lambda: type(app.screen).__name__ == "ProjectPage")
+        stages = app.screen.query_one("#project-stages", DataTable)
+        assert str(stages.get_row_at(0)[2]) == "done" and "overdue" in str(stages.get_row_at(1)[2])

@@ -154,6 +154,12 @@ async def open_group_tree_at(pilot, app, name: str) -> None:
     await pilot.pause()
     assert isinstance(app.screen, GroupTreeScreen)
     tree = app.screen.query_one("#group-tree")
+    # The tree moves its cursor onto the first group after its first refresh: wait for it
+    # (bounded), or a loaded machine finds no group under the cursor yet.
+    for _ in range(50):
+        if app.screen.selected_group() is not None:
+            break
+        await pilot.pause(0.05)
     for _ in range(30):
         if app.screen.selected_group().name == name:
             return

@@ -433,3 +433,35 @@ async def test_a_teacher_deactivated_while_signed_in_is_let_out(served):
         assert response.status == 403 and "停用" in await response.text()
     finally:
         await browser.close()
+
+
+async def test_stopping_the_server_ends_every_app_it_started(demo_db):
+    set_passwords(demo_db)
+    server = Served(demo_db)
+    browser = Browser(server.url)
+    try:
+        await browser.sign_in("zhangmin", PASSWORDS["zhangmin"])
+        socket = await browser.http.ws_connect(server.url + "/ws")
+        await screen_text(socket, "张敏")
+        children = [int(p) for p in os.listdir("/proc") if p.isdigit() and _is_child_of(int(p), server.process.pid)]
+        assert children
+        server.stop()  # SIGTERM, as systemd stops it
+        assert server.process.returncode == 0
+        deadline = time.monotonic() + WAIT
+        while any(os.path.exists(f"/proc/{pid}") for pid in children) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        assert not any(os.path.exists(f"/proc/{pid}") for pid in children)
+        assert [e.get("reason") for e in ChangeLog(demo_db).entries() if e.get("action") == "signout"] == ["shutdown"]
+    finally:
+        await browser.close()
+        if server.process.returncode is None:
+            server.stop()
+
+
+def _is_child_of(pid: int, parent: int) -> bool:
+    try:
+        stat = open(f"/proc/{pid}/stat").read()
+        argv = open(f"/proc/{pid}/cmdline", "rb").read()
+    except OSError:
+        return False
+    return int(stat[stat.rindex(")") + 2:].split()[1]) == parent and b"tui.serve.child" in argv

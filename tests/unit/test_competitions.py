@@ -120,3 +120,34 @@ def test_jiaoyan_check_knows_the_competition_records(school):
     path, people, outcomes, contest = school
     comp.submit(session(path, "ann").store, people["ann"], contest, outcomes["reflection"], DAY)
     assert check_file(path) == []
+
+
+def test_a_closed_term_keeps_its_competitions_and_their_points_in_its_archive(school):
+    from models.store.archive import close_term, view_for
+
+    path, people, outcomes, contest = school
+    entry = comp.submit(session(path, "ann").store, people["ann"], contest, outcomes["reflection"], DAY)
+    comp.set_score(session(path, "judge").store, people["judge"], entry, 80)  # the judge's own: archived too
+    office = session(path, "office").store
+    comp.set_result(office, office.get(CompetitionEntry, entry.id), "二等奖", "")
+    comp.publish(office, office.get(Competition, contest.id), DAY)
+    later = session(path, "office", dt.date(2026, 2, 1)).store
+    moved = close_term(later, TERM)
+    assert (moved["competitions"], moved["competition_entries"], moved["competition_scores"]) == (1, 1, 1)
+    assert later.all(Competition) == []
+    term = next(x for x in later.all(Term))
+    lines = teacher_points(view_for(later, term), term, people["ann"].id).of(COMPETITION)
+    assert [line.points for line in lines] == [2.0]
+
+
+def test_an_outcome_in_a_competition_is_not_deleted_under_it(school):
+    path, people, outcomes, contest = school
+    ann = session(path, "ann").store
+    entry = comp.submit(ann, people["ann"], contest, outcomes["reflection"], DAY)
+    for store in (ann, session(path, "office").store):
+        with pytest.raises(PermissionDenied, match="先撤回"):
+            with store.transaction() as tx:
+                tx.delete(store.get(Outcome, outcomes["reflection"].id))
+    with ann.transaction() as tx:  # withdrawn, it may go
+        tx.delete(ann.get(CompetitionEntry, entry.id))
+        tx.delete(ann.get(Outcome, outcomes["reflection"].id))

@@ -57,7 +57,12 @@ def test_closing_a_term_archives_its_documents_and_they_stay_readable(demo_db, m
     term = next(x for x in reopened.all(Term) if x.term_id == PREVIOUS)
     assert [h.kind for h in docs.handins_for(reopened, term)] == ["教研计划"]
     assert [r.title for r in docs.readings_of(reopened, PREVIOUS)] == ["《给教师的建议》"]
-    assert prep.plan_for(reopened, PREVIOUS, prep_group.id) is not None
+    plan_after = prep.plan_for(reopened, PREVIOUS, prep_group.id)
+    assert plan_after is not None
+    activity_id = plan_after.units[0].get("activity_id")
+    assert activity_id  # the week's prep meeting, archived with the term, still says what it discussed
+    assert prep.units_for_activity(reopened, activity_id, PREVIOUS)[0][1]["title"] == "识字一"
+    assert not prep.units_for_activity(reopened, activity_id)  # the data file alone no longer has it
     # the dashboard of the closed term still knows the group plan was handed in
     assert not any(d.kind == "教研计划" and d.group_id == group.id
                    for d in docs.due_lines(view_for(reopened, term), term, TODAY))

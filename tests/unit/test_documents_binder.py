@@ -83,3 +83,30 @@ def test_the_binder_opens_with_a_cover_the_schools_own_when_it_has_one(demo_db):
         assert "封面标题" in str(error)
     else:
         raise AssertionError("a broken cover must be refused")
+
+
+def test_the_binder_uses_the_schools_own_activity_form_for_each_record(demo_db):
+    import datetime as dt
+
+    from models.exports.activity_record import binder_activities, group_binder_docx
+    from models.exports.templates import templates_dir
+    from models.exports.word import WordDocument
+
+    store = Store(demo_db, actor="tester")
+    group = next(g for g in store.all(Group) if g.name == "语文教研组")
+    term = next(x for x in store.all(Term) if x.term_id == "2025-2026-1")
+    hand_in(demo_db, "tester", "教研总结", "总结正文", group.id)
+    form = WordDocument("本校活动表", show_title=False)
+    form.paragraph("本校活动表：{{ 日期 }} {{ 主题 }}")
+    templates_dir(demo_db).mkdir()
+    form.save(templates_dir(demo_db) / "教研活动记录表.docx")
+    payload = group_binder_docx(store, term, group, db_path=demo_db, today=dt.date(2025, 11, 5))
+    texts = [p.text for p in docx.Document(io.BytesIO(payload)).paragraphs if p.text.strip()]
+    records = binder_activities(store, term, group)
+    own = [x for x in texts if x.startswith("本校活动表：")]
+    assert len(own) == len(records) and records
+    assert texts.index("教研活动资料") < texts.index(t("record.list_heading")) < texts.index(own[0])
+    assert texts.index(own[-1]) < texts.index(t("record.lessons_heading")) < texts.index("总结正文")
+    word = docx.Document(io.BytesIO(payload))
+    cells = {c.text for tb in word.tables for row in tb.rows for c in row.cells}
+    assert "活动过程" not in cells  # the builder's own record form is not used

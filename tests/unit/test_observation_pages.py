@@ -144,3 +144,30 @@ def test_the_commands_write_the_pages_and_refuse_what_is_not_yours(demo_db, demo
     capsys.readouterr()
     code = cli.main(["report", "observation", str(record.id), "-o", str(refused), "--db", str(demo_db)])
     assert code == 1 and not refused.exists() and "不能为你打印" in capsys.readouterr().err
+
+
+def test_the_notebook_uses_the_schools_own_form_for_each_lesson(demo_db):
+    """With a 听课记录表.docx in the templates folder, each lesson of the 听课本 is that form
+    filled in, after the notebook's own cover."""
+    from models.exports.observation_pages import notebook_docx, notebook_of
+    from docx import Document
+
+    from models.exports.templates import templates_dir
+    from models.exports.word import WordDocument
+    from models.store.storage import Store
+
+    store = Store(demo_db, actor="tester")
+    teacher = person(store, "张敏")
+    term = next(x for x in store.all(Term) if x.term_id == "2025-2026-1")
+    admin = next(x for x in store.all(Teacher) if x.is_admin)
+    form = WordDocument("本校听课表", show_title=False)
+    form.paragraph("本校听课表：{{ 日期 }} {{ 授课教师 }}《{{ 课题 }}》")
+    templates_dir(demo_db).mkdir()
+    form.save(templates_dir(demo_db) / "听课记录表.docx")
+    book = notebook_of(store, admin, teacher, term)
+    word = Document(io.BytesIO(notebook_docx(store, admin, teacher, term, demo_db)))
+    texts = [p.text for p in word.paragraphs if p.text.strip()]
+    own = [x for x in texts if x.startswith("本校听课表：")]
+    assert book.pages and len(own) == len(book.pages)
+    assert texts.index("姓名：张敏") < texts.index(own[0])
+    assert f"《{book.pages[0].topic}》" in own[0]

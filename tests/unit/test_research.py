@@ -127,3 +127,20 @@ def test_an_old_data_file_without_projects_or_hours_still_loads(demo_db):
     policy = store.policy()
     assert (policy.study_hours_per_year, policy.study_hour_minutes, policy.requirements) == (72.0, 40, [])
     assert isinstance(policy, Policy) and not policy.validate()
+
+
+def test_a_report_owed_after_training_is_on_the_dashboard_until_given(demo_store):
+    from models.dashboard_text import attention_lines
+
+    term = next(x for x in demo_store.all(Term) if x.term_id == "2025-2026-1")
+    teacher = _teacher(demo_store, "zhangmin")
+    with demo_store.transaction() as tx:
+        saved = tx.insert(research.new_training(demo_store, teacher_id=teacher.id, title="省级骨干培训", place="杭州",
+                                                start="2025-10-20", end="", hours=12, report_back="汇报课"))
+    dash = build_dashboard(ArchiveView(demo_store, []), term, dt.date(2025, 11, 5))
+    names = {x.id: x.name for x in demo_store.all(Teacher)}
+    lines = [line for kind, line, _ in attention_lines(dash, names) if kind == "report_owed"]
+    assert lines == ["张敏 外出学习《省级骨干培训》后待汇报课"]
+    with demo_store.transaction() as tx:
+        tx.update(saved.copy(reported_on="2025-11-04"))
+    assert build_dashboard(ArchiveView(demo_store, []), term, dt.date(2025, 11, 5)).attention.reports_owed == []

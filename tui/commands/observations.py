@@ -318,7 +318,7 @@ def run_report_notebook(args: argparse.Namespace) -> int:
         return 1
     viewer = session.teacher
     book = notebook_of(store, viewer, teacher, term)
-    payload = notebook_docx(store, viewer, teacher, term)
+    payload = notebook_docx(store, viewer, teacher, term, store.path)  # TemplateError: its sentence, exit 1
     output = Path(args.output or t("observations.word.notebook_file", name=teacher.name, term=term.term_id))
     output = output.expanduser()
     if _write_docx(output, payload):

@@ -67,4 +67,4 @@ def open_notebook(page, teacher_id: int, term_id: str | None) -> None:
     viewer = app.user
     app.push_screen(SavePathDialog(t("observations.word.notebook_title", name=teacher.name, term=term.name),
                                    t("observations.word.notebook_file", name=teacher.name, term=term.term_id),
-                                   lambda: notebook_docx(store, viewer, teacher, term)))
+                                   lambda: notebook_docx(store, viewer, teacher, term, store.path)))
