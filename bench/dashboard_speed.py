@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
 import tempfile
@@ -40,7 +39,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
-    os.environ["JIAOYAN_TODAY"] = TODAY.isoformat()
+    from models.clock import Clock
     from models.dashboard import build_dashboard
     from models.records import Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Teacher, Term
     from models.store.storage import Store
@@ -48,7 +47,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         db = large_school(Path(folder))
-        store = Store(db, actor="bench")
+        store = Store(db, actor="bench", clock=Clock(fixed=TODAY))  # the day, handed down
         term = term_by_id(store.all(Term), OPEN_TERM)
 
         def read_once():

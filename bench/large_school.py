@@ -13,7 +13,6 @@ is kept in the temporary folder (``jiaoyan-bench-<version>``) and copied for eac
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import shutil
 import sys
@@ -25,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from models.records import (  # noqa: E402
     Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Policy, Teacher, Term,
 )
+from models.clock import Clock  # noqa: E402
 from models.store.storage import Store  # noqa: E402
 
 SUBJECTS = ["语文", "数学", "英语", "科学", "音乐", "美术", "体育", "信息技术"]
@@ -64,9 +64,8 @@ def past_term_ids() -> list[str]:
 def build_large_school(path: Path, *, archived: bool = True, seed: int = 7) -> Store:
     """Build the school at ``path`` (which must not exist); with ``archived`` the ten past
     terms are closed into their archives, as a school that has used jiaoyan for five years."""
-    os.environ.setdefault("JIAOYAN_TODAY", TODAY.isoformat())
     rng = random.Random(seed)
-    store = Store(path, actor=ADMIN_LOGIN, create=True)
+    store = Store(path, actor=ADMIN_LOGIN, create=True, clock=Clock(fixed=TODAY))  # the day, handed down
     term_ids = past_term_ids() + [OPEN_TERM]
     with store.transaction() as tx:
         tx.save_policy(Policy(school_name="基准实验小学"))

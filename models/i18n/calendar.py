@@ -171,7 +171,6 @@ MESSAGES = {
     "calendar.cli.output_ics": ("输出文件（默认写到标准输出）", "output file (default: stdout)"),
     "calendar.cli.no_term": ("没有学期“{term}”。已有的学期：{known}", "No term “{term}”. Terms: {known}"),
     "calendar.cli.no_group": ("找不到组“{group}”。可选：{known}", "No group “{group}”. Groups: {known}"),
-    "calendar.cli.write_failed": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
     "calendar.cli.wrote_ics": ("已导出 {count} 个日历事件", "Exported {count} events"),
     "calendar.cli.wrote_rows": ("已导出 {count} 条活动记录", "Exported {count} activity records"),
     "calendar.confirm.discard": ("这项活动有未保存的修改（例如记录），确定放弃吗？", "This activity has unsaved changes (e.g. the minutes). Discard them?"),

@@ -189,7 +189,6 @@ MESSAGES = {
     "dashboard.cli.report.format": ("文件格式", "file format"),
     "dashboard.cli.report.output": ("输出文件（默认当前目录）", "output file (default: in the current folder)"),
     "dashboard.cli.report.done": ("已写入 {path}", "Written to {path}"),
-    "dashboard.cli.report.write_failed": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
     "dashboard.cli.term.help": ("学期管理", "terms"),
     "dashboard.cli.term_close.help": ("归档已结束的学期：记录移入归档文件，只读", "archive a finished term (its records become read-only)"),
     "dashboard.cli.term_close.term": ("学期编号，如 2024-2025-2", "term id, e.g. 2024-2025-2"),

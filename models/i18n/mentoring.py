@@ -194,7 +194,6 @@ MESSAGES = {
     "mentoring.cli.no_pairing": ("没有编号为 {id} 的师徒结对。", "No pairing with id {id}."),
     "mentoring.cli.not_in_term": ("结对 {id} 在学期 {term} 没有进行（{span}）。", "Pairing {id} did not run in {term} ({span})."),
     "mentoring.cli.written": ("已写出：{path}", "Written: {path}"),
-    "mentoring.cli.write_failed": ("无法写出 {path}：{error}", "Cannot write {path}: {error}"),
     "mentoring.export.id": ("编号", "Id"),
     "mentoring.export.mentor": ("师傅", "Mentor"),
     "mentoring.export.mentee": ("徒弟", "Mentee"),

@@ -142,7 +142,6 @@ MESSAGES = {
     "observations.cli.xlsx_needs_file": ("导出 xlsx 时请用 -o 指定文件，例如 -o 听课记录.xlsx。", "xlsx needs a file: add -o observations.xlsx."),
     "observations.cli.no_such_term": ("没有学期“{value}”。已有的学期：{terms}。", "No term “{value}”. Terms: {terms}."),
     "observations.cli.exported": ("已导出 {count} 条听课记录到 {path}。", "Exported {count} observations to {path}."),
-    "observations.cli.write_failed": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
     "observations.cli.no_user": ("你的登录名“{login}”不在教师名册里，请用 --observer 写明听课人。", "Your login “{login}” is not in the roster; name the observer with --observer."),
     "observations.sheet": ("听课记录", "Observations"),
     "observations.conflict.deleted": ("别人已删除了这条记录，表单已关闭；如需保留，请重新录入，或在冲突窗口按 k 保留我的。", "Someone deleted this record meanwhile; the form closed. Enter it again, or press k in the conflict window to keep yours."),

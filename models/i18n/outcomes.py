@@ -168,3 +168,8 @@ MESSAGES.update({
     "palette.outcomes.competitions": ("评比（三优评比：报送、评分、发布）", "Competitions (submit, judge, publish)"),
     "palette.outcomes.competitions.alias": ("三优评比 评分 评委", "judging judges scores"),
 })
+MESSAGES.update({
+    # -- 我的 (models/home.py): a judge's scores still to give --
+    "home.judge": ("评比“{name}”：还有 {count} 件作品待你评分", "“{name}”: {count} entries still to score"),
+    "home.jump.competition": ("去评分", "score them"),
+})

@@ -138,3 +138,21 @@ async def test_the_group_tree_never_says_there_are_no_groups_while_it_loads(make
         await pilot.pause(0.5)
         assert isinstance(app.screen, GroupTreeScreen)
     assert said and not [x for x in said if "还没有任何组" in x], said
+
+
+async def test_the_english_holiday_line_is_whole_at_80_columns(demo_db):
+    """A term in a year whose official holidays are not known says so in full, in English too."""
+    from models.records import Term
+    from models.session import open_session
+    from models.store.storage import Store
+    from tui.app import app_for
+
+    store = Store(demo_db, actor="tester")
+    with store.transaction() as tx:
+        tx.insert(Term(term_id="2029-2030-1", name="2029—2030学年第一学期", start="2029-09-01", end="2030-01-20"))
+    app = app_for(open_session(demo_db, login="tester", today="2029-10-10", language="en"), start_area="calendar")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.5)
+        lines = [line.rstrip() for line in screen_lines(app)]
+        assert "2029's public holidays are not known yet: close them by hand (x on a day)." in [
+            line.strip() for line in lines]

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from models.i18n import t
-from tui.commands.common import open_session, resolve_term, write_output
+from tui.commands.common import open_session, resolve_term, write_file, write_output
 from tui.commands.tree import CommandTree
 
 
@@ -87,7 +87,7 @@ def run_export_calendar(args: argparse.Namespace) -> int:
 
 def run_export_activities(args: argparse.Namespace) -> int:
     from models.exports.ics import activity_report, activity_rows, select_activities
-    from models.exports.registry import FORMATS, render, save
+    from models.exports.registry import FORMATS, render
     from models.records import Activity
     from models.store.archive import view_for
 
@@ -103,13 +103,7 @@ def run_export_activities(args: argparse.Namespace) -> int:
         payload = render(report, args.format, progress)
     if not FORMATS[args.format].text:
         output = args.output or f"activities-{term.term_id}{FORMATS[args.format].suffix}"
-        try:
-            save(Path(output), payload)
-        except OSError as error:
-            print(t("calendar.cli.write_failed", path=output, reason=error.strerror or error), file=sys.stderr)
-            return 1
-        print(done + f" → {output}", file=sys.stderr)
-        return 0
+        return write_file(Path(output), payload, done + f" → {output}", to_stderr=True)
     return write_output(args.output, payload, done)
 
 
@@ -158,15 +152,7 @@ def run_report_binder(args: argparse.Namespace) -> int:
 def _write_document(store, output: str, payload: bytes) -> int:
     """A Word document through the one output rule (models/store/outputs.py): never over the
     school's own files; a refusal (OutputRefused) is the CLI's sentence and exit code."""
-    from models.store.outputs import write_output
-
     target = output if output == "-" else Path(output).expanduser().absolute()
-    try:
-        write_output(target, payload, store.path)
-    except OSError as error:
-        print(t("calendar.cli.write_failed", path=target, reason=error.strerror or error), file=sys.stderr)
-        return 1
-    if output != "-":
-        print(t("calendar.cli.record.done", path=target), file=sys.stderr)
-    return 0
+    done = "" if output == "-" else t("calendar.cli.record.done", path=target)
+    return write_file(target, payload, done, data_file=store.path, to_stderr=True)
 

@@ -97,12 +97,21 @@ def write_output(output: str | None, data: bytes, done: str) -> int:
         sys.stdout.flush()
         print(done, file=sys.stderr)
         return 0
-    from models.store.outputs import write_output as write_file  # never over the data file or its kin
+    return write_file(Path(output), data, done + f" → {output}", to_stderr=True)
+
+
+def write_file(target: str | Path, data: bytes, done: str = "", *, data_file: Path | None = None,
+               to_stderr: bool = False) -> int:
+    """Write ``data`` to the file ``target`` through the one output rule (models/store/outputs.py:
+    never over the school's data, a temporary file first). A disk that refuses is one sentence on
+    standard error and exit 1; ``done`` goes to standard output (``to_stderr``: standard error)."""
+    from models.store.outputs import write_output as write_path
 
     try:
-        write_file(Path(output), data)
+        write_path(target, data, data_file)
     except OSError as error:
-        print(t("cli.write_failed", path=output, reason=error.strerror or error), file=sys.stderr)
+        print(t("cli.write_failed", path=target, reason=error.strerror or error), file=sys.stderr)
         return 1
-    print(done + f" → {output}", file=sys.stderr)
+    if done:
+        print(done, file=sys.stderr if to_stderr else sys.stdout)
     return 0

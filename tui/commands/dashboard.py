@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from models.i18n import t
-from tui.commands.common import open_session, resolve_term
+from tui.commands.common import open_session, resolve_term, write_file
 from tui.commands.tree import CommandTree
 
 
@@ -78,16 +78,10 @@ def run_dashboard(args: argparse.Namespace) -> int:
 
 
 def _write(args, kind: str, term, fmt: str, payload: bytes) -> int:
-    from models.exports.term_report import default_report_name, write_report
+    from models.exports.term_report import default_report_name
 
     target = Path(args.output) if args.output else Path.cwd() / default_report_name(kind, term.term_id, fmt)
-    try:
-        write_report(target.expanduser().absolute(), payload)
-    except OSError as error:
-        print(t("dashboard.cli.report.write_failed", path=target, reason=error.strerror or str(error)), file=sys.stderr)
-        return 1
-    print(t("dashboard.cli.report.done", path=target))
-    return 0
+    return write_file(target.expanduser().absolute(), payload, t("dashboard.cli.report.done", path=target))
 
 
 def run_report_term(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from models.i18n import t
-from tui.commands.common import open_session, resolve_term
+from tui.commands.common import open_session, resolve_term, write_file
 from tui.commands.tree import CommandTree
 
 
@@ -31,19 +31,9 @@ def register(tree: CommandTree) -> None:
     report.set_defaults(handler=run_report)
 
 
-def _write(target: Path, write) -> int:
-    try:
-        write(target)
-    except OSError as error:
-        print(t("mentoring.cli.write_failed", path=target, error=error.strerror or error), file=sys.stderr)
-        return 1
-    print(t("mentoring.cli.written", path=target))
-    return 0
-
-
 def run_export(args: argparse.Namespace) -> int:
     from models.exports.pairing_report import export_report, export_rows
-    from models.exports.registry import FORMATS, render, save
+    from models.exports.registry import FORMATS, render
 
     session = open_session(args)
     store, term = session.store, resolve_term(session, args.term)
@@ -58,12 +48,12 @@ def run_export(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return 0
     target = Path(args.output or f"pairings-{term.term_id}{fmt.suffix}")
-    return _write(target, lambda path: save(path, payload))
+    return write_file(target, payload, t("mentoring.cli.written", path=target))
 
 
 def run_report(args: argparse.Namespace) -> int:
     from models.exports.pairing_report import pairing_record, record_report
-    from models.exports.registry import FORMATS, render, save
+    from models.exports.registry import FORMATS, render
     from models.mentoring import covers_term, span_label
     from models.records import Pairing
 
@@ -87,4 +77,4 @@ def run_report(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return 0
     target = Path(args.output or f"pairing-{pairing.id}-{term.term_id}{fmt.suffix}")
-    return _write(target, lambda path: save(path, payload))
+    return write_file(target, payload, t("mentoring.cli.written", path=target))

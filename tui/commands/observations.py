@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from models.i18n import t
-from tui.commands.common import open_session, resolve_term
+from tui.commands.common import open_session, resolve_term, write_file
 from tui.commands.tree import CommandTree
 
 
@@ -226,7 +226,7 @@ def run_import_rubric(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from models.errors import InputError
-    from models.exports.registry import FORMATS, render, save
+    from models.exports.registry import FORMATS, render
     from models.observations import export_report, export_table
     from models.records import Term
     from models.terms import term_by_id
@@ -262,25 +262,8 @@ def run_export(args: argparse.Namespace) -> int:
             import os
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    try:
-        output = Path(args.output).expanduser()
-        save(output, payload)
-    except OSError as error:
-        print(t("observations.cli.write_failed", path=args.output, reason=error.strerror or error), file=sys.stderr)
-        return 1
-    print(t("observations.cli.exported", count=len(rows), path=output))
-    return 0
-
-
-def _write_docx(output: Path, payload: bytes) -> int:
-    from models.exports.spreadsheets import save
-
-    try:
-        save(output, payload)
-    except OSError as error:
-        print(t("observations.cli.write_failed", path=output, reason=error.strerror or error), file=sys.stderr)
-        return 1
-    return 0
+    output = Path(args.output).expanduser()
+    return write_file(output, payload, t("observations.cli.exported", count=len(rows), path=output))
 
 
 def run_report_observation(args: argparse.Namespace) -> int:
@@ -295,10 +278,7 @@ def run_report_observation(args: argparse.Namespace) -> int:
     store = session.store
     payload = observation_docx(store, session.teacher, record_id, store.path)  # PermissionDenied: exit 1
     output = Path(args.output or t("observations.word.record_file", id=record_id)).expanduser()
-    if _write_docx(output, payload):
-        return 1
-    print(t("observations.cli.written", path=output))
-    return 0
+    return write_file(output, payload, t("observations.cli.written", path=output))
 
 
 def run_report_notebook(args: argparse.Namespace) -> int:
@@ -321,8 +301,5 @@ def run_report_notebook(args: argparse.Namespace) -> int:
     payload = notebook_docx(store, viewer, teacher, term, store.path)  # TemplateError: its sentence, exit 1
     output = Path(args.output or t("observations.word.notebook_file", name=teacher.name, term=term.term_id))
     output = output.expanduser()
-    if _write_docx(output, payload):
-        return 1
-    print(t("observations.cli.notebook_written", path=output, name=teacher.name, pages=len(book.pages),
-            count=book.given))
-    return 0
+    return write_file(output, payload, t("observations.cli.notebook_written", path=output, name=teacher.name,
+                                         pages=len(book.pages), count=book.given))
