@@ -108,6 +108,7 @@ MESSAGES.update({
     "competitions.who.no_outcome": ("只能报送自己的成果。", "Only one's own outcome can be submitted."),
     "competitions.who.kind": ("这项评比不收“{kind}”，只收：{kinds}。", "This competition does not take “{kind}”; it takes: {kinds}."),
     "competitions.who.outcome_entered": ("《{title}》已报送评比“{name}”：先撤回再删除。", "“{title}” is entered in “{name}”: withdraw it first."),
+    "competitions.who.scored": ("评委已给这件作品评分，不能再撤回。", "A judge has scored this entry; it can no longer be withdrawn."),
     "competitions.who.twice": ("《{title}》已经报送过了。", "“{title}” is already submitted."),
     "points.label.prize": ("评比“{name}”{prize}：《{title}》", "Competition “{name}” {prize}: “{title}”"),
     "points.label.recommended": ("评比“{name}”推荐到{level}：《{title}》", "Competition “{name}”, recommended to {level}: “{title}”"),
