@@ -108,6 +108,7 @@ MESSAGES.update({
     "competitions.who.no_outcome": ("只能报送自己的成果。", "Only one's own outcome can be submitted."),
     "competitions.who.kind": ("这项评比不收“{kind}”，只收：{kinds}。", "This competition does not take “{kind}”; it takes: {kinds}."),
     "competitions.who.outcome_entered": ("《{title}》已报送评比“{name}”：先撤回再删除。", "“{title}” is entered in “{name}”: withdraw it first."),
+    "competitions.who.scored": ("评委已给这件作品评分，不能再撤回。", "A judge has scored this entry; it can no longer be withdrawn."),
     "competitions.who.twice": ("《{title}》已经报送过了。", "“{title}” is already submitted."),
     "points.label.prize": ("评比“{name}”{prize}：《{title}》", "Competition “{name}” {prize}: “{title}”"),
     "points.label.recommended": ("评比“{name}”推荐到{level}：《{title}》", "Competition “{name}”, recommended to {level}: “{title}”"),
@@ -172,4 +173,15 @@ MESSAGES.update({
     # -- 我的 (models/home.py): a judge's scores still to give --
     "home.judge": ("评比“{name}”：还有 {count} 件作品待你评分", "“{name}”: {count} entries still to score"),
     "home.jump.competition": ("去评分", "score them"),
+})
+MESSAGES.update({
+    "outcomes.cli.list.help": ("列出本学期（或 --term）的教研成果：编号、日期、教师、类型、题目、级别、积分、全文字数",
+                               "List the term's outcomes: id, date, teacher, kind, title, level, points, text length"),
+    "outcomes.cli.list.none": ("{term} 没有这样的成果。", "{term} has no such outcomes."),
+    "outcomes.cli.text.help": ("把服务器上 .docx/.txt/.md 文件的全文存进一项已有的成果",
+                               "Put the text of a .docx/.txt/.md on the server into an existing outcome"),
+    "outcomes.cli.text.id": ("成果编号（见 jiaoyan outcome list）", "the outcome's id (see jiaoyan outcome list)"),
+    "outcomes.cli.text.no_outcome": ("没有编号为 {id} 的成果（jiaoyan outcome list 列出编号）。",
+                                     "There is no outcome {id} (jiaoyan outcome list shows the ids)."),
+    "outcomes.cli.text.done": ("《{title}》的全文已存入（{chars} 字）。", "The text of “{title}” is stored ({chars} characters)."),
 })

@@ -165,3 +165,16 @@ def test_a_judge_s_home_lists_the_entries_still_to_score(school):
     comp.set_score(store, people["judge"], entry, 90)
     assert not [line for line in build_home(store, people["judge"], DAY).lines if line.kind == "judge"]
     assert not [line for line in build_home(store, people["ann"], DAY).lines if line.kind == "judge"]
+
+
+def test_a_scored_entry_is_not_withdrawn(school):
+    path, people, outcomes, contest = school
+    ann = session(path, "ann").store
+    entry = comp.submit(ann, people["ann"], contest, outcomes["reflection"], DAY)
+    comp.set_score(session(path, "judge").store, people["judge"], entry, 70)
+    with pytest.raises(PermissionDenied, match="不能再撤回"):
+        with ann.transaction() as tx:
+            tx.delete(ann.get(CompetitionEntry, entry.id))
+    from models.store.integrity import check_file
+
+    assert check_file(path) == []
