@@ -129,7 +129,10 @@ async def run_school(db: Path, login: str) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.parse_args()
+    parser.add_argument("--areas", default="1,2,3,4,6", help="the area keys to visit first (the log is 3)")
+    args = parser.parse_args()
+    global AREA_KEYS
+    AREA_KEYS = [(k, a) for k, a in AREA_KEYS if k in args.areas.split(",") or k == "3"]
     os.environ["JIAOYAN_TODAY"] = TODAY.isoformat()
     from models.demo import build_demo
 

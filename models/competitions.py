@@ -223,6 +223,8 @@ def _check_entry(store, actor: Teacher, action: str, competition: Competition, b
     if today > competition.deadline and not actor.is_admin:
         raise CompetitionRefused(t("competitions.who.deadline", name=competition.name, deadline=competition.deadline))
     if action == "delete":
+        if any(score.entry_id == entry.id for score in scores_of(store, competition)):
+            raise CompetitionRefused(t("competitions.who.scored"))
         return
     outcome = store.get(Outcome, entry.outcome_id)
     if outcome is None or outcome.teacher_id != entry.teacher_id:

@@ -36,7 +36,7 @@ class Jump:
     ``observe`` (a new observation, for ``record_id`` = the teacher to observe, 0 = anyone),
     ``meetings`` (a pairing's mentor meetings), ``observations`` (the observation log),
     ``document`` (the document owed: ``due`` is its models.documents.Due, ``record_id`` the
-    draft there is, 0 for none)."""
+    draft there is, 0 for none), ``competition`` (a 评比 to judge)."""
 
     place: str
     record_id: int = 0
@@ -46,7 +46,7 @@ class Jump:
 @dataclass(frozen=True)
 class HomeLine:
     section: str  # "week" or "term"
-    kind: str  # speak, host, attend, pace, meeting, minutes, document, follow_up
+    kind: str  # speak, host, attend, pace, meeting, minutes, document, judge, follow_up
     text: str
     state: str  # overdue, due or ok
     jump: Jump
@@ -177,6 +177,22 @@ def documents_owed(store, teacher: Teacher, term: Term, today: dt.date) -> list[
             for due in due_lines(store, term, today, teacher.id)]
 
 
+def scores_owed(store, teacher: Teacher, term: Term) -> list[HomeLine]:
+    """评比 the teacher judges whose entries still lack their score (models/competitions.py)."""
+    from models.competitions import competitions_of, entries_of, scores_of
+
+    lines = []
+    for competition in competitions_of(store, term.term_id):
+        if competition.status == "published" or teacher.id not in competition.judge_ids:
+            continue
+        scored = {s.entry_id for s in scores_of(store, competition) if s.judge_id == teacher.id}
+        waiting = [e for e in entries_of(store, competition) if e.id not in scored]
+        if waiting:
+            lines.append(HomeLine("term", "judge", t("home.judge", name=competition.name, count=len(waiting)), DUE,
+                                  Jump("competition", competition.id)))
+    return lines
+
+
 def build_home(store, teacher: Teacher, today: dt.date, term: Term | None = None) -> Home:
     """Everything ``teacher`` owes on ``today``, in the current term (or ``term``)."""
     term = term or current_term(store.all(Term), today)
@@ -256,6 +272,7 @@ def build_home(store, teacher: Teacher, today: dt.date, term: Term | None = None
                                   state, Jump("activity", activity.id)))
 
         lines.extend(documents_owed(store, teacher, term, today))
+        lines.extend(scores_owed(store, teacher, term))
 
         waiting = suggestions_to_follow_up(observations, teacher.id, tid)
         for observation in reversed(waiting[-FOLLOW_UPS_SHOWN:]):

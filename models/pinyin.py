@@ -7,7 +7,11 @@ character is read as a surname, which pypinyin alone gets wrong.
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 SURNAME_READINGS = {
     "单": "shan", "曾": "zeng", "解": "xie", "区": "ou", "仇": "qiu", "朴": "piao",
@@ -17,20 +21,66 @@ SURNAME_READINGS = {
 }
 
 
+@lru_cache(maxsize=1)
+def _char_readings() -> dict[str, str]:
+    """pypinyin's single-character table (每字的读音), read from its data file without
+    importing pypinyin: importing it loads its phrase dictionary too, 56 MB per process,
+    and names are read character by character anyway."""
+    spec = importlib.util.find_spec("pypinyin")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    table = json.loads((folder / "pinyin_dict.json").read_text(encoding="utf-8"))
+    return {chr(int(code)): readings.split(",", 1)[0] for code, readings in table.items()}
+
+
+_TONELESS = str.maketrans({"ü": "v", "ǖ": "v", "ǘ": "v", "ǚ": "v", "ǜ": "v"})
+
+
+def _plain(reading: str) -> str:
+    """``lǜ`` → ``lv``, ``zhāng`` → ``zhang``: pypinyin's NORMAL style."""
+    decomposed = unicodedata.normalize("NFD", reading.translate(_TONELESS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _char_syllables(text: str) -> list[str]:
+    """Each Chinese character's first reading; a run of anything else stays one piece (as
+    pypinyin's ``lazy_pinyin(errors="default")`` gives it)."""
+    readings = _char_readings()
+    out: list[str] = []
+    other = ""
+    for ch in text:
+        reading = readings.get(ch)
+        if reading is None:
+            other += ch
+            continue
+        if other:
+            out.append(other)
+            other = ""
+        out.append(_plain(reading))
+    if other:
+        out.append(other)
+    return out
+
+
 @lru_cache(maxsize=4096)
 def name_syllables(name: str) -> tuple[str, ...]:
     """The name's syllables, lower case, surname read as a surname."""
-    from pypinyin import Style, lazy_pinyin
-
     for surname in sorted((s for s in SURNAME_READINGS if len(s) > 1), key=len, reverse=True):
         if name.startswith(surname):
             rest = name[len(surname):]
-            return (SURNAME_READINGS[surname],) + tuple(
-                s.lower() for s in lazy_pinyin(rest, style=Style.NORMAL, errors="default"))
-    syllables = [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="default")]
+            return (SURNAME_READINGS[surname],) + tuple(s.lower() for s in _char_syllables(rest))
+    syllables = [s.lower() for s in _char_syllables(name)]
     if name and name[0] in SURNAME_READINGS and syllables:
         syllables[0] = SURNAME_READINGS[name[0]]
     return tuple(syllables)
+
+
+@lru_cache(maxsize=1024)
+def phrase_syllables(text: str) -> tuple[str, ...]:
+    """The syllables of a phrase (a command's title: 重新 chong·xin), words read as words:
+    pypinyin with its phrase dictionary, loaded the first time it is needed."""
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(s.lower() for s in lazy_pinyin(text, style=Style.NORMAL, errors="default"))
 
 
 def full_pinyin(name: str) -> str:

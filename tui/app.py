@@ -67,6 +67,8 @@ class JiaoyanApp(App[int]):
         self.start_area = start_area
         self.crash_log: Path | None = None
         self._warned_about_file = False
+        # The store's count of files read afresh when the area in view last redrew for them.
+        self._shown_file_generation = self.store.storage.file_generation
         # A save that went through with a problem beside it (today's backup) says so on screen.
         session.store.on_warning = lambda message: self.notify(message, severity="warning", timeout=15, markup=False)
 
@@ -334,17 +336,44 @@ class JiaoyanApp(App[int]):
     # -- other sessions' saves -----------------------------------------------------------
 
     def check_for_changes(self) -> None:
-        """Pick up another session's save and redraw the area in view."""
+        """Pick up another session's save and redraw the area in view. The poll is a
+        ``stat``; the file is parsed in a worker, so typing never waits for it."""
         try:
-            changed = self.store.refresh()
+            changed = self.store.file_changed()
         except DataFileError as error:
-            if not self._warned_about_file:
-                self._warned_about_file = True
-                self.notify(str(error), severity="error", timeout=30, markup=False)
+            self._file_problem(error)
             return
+        if not changed:
+            self._warned_about_file = False
+            if self.store.storage.file_generation != self._shown_file_generation:
+                self._redraw_for_others()  # a read here already took another session's save
+        elif not any(w.group == "reload" and not w.is_finished for w in self.workers):
+            self.run_worker(self._read_newer, thread=True, group="reload")
+
+    def _read_newer(self) -> None:
+        try:
+            newer = self.store.read_newer()
+        except DataFileError as error:
+            self.call_from_thread(self._file_problem, error)
+            return
+        if newer is not None:
+            self.call_from_thread(self._adopt, newer)
+
+    def _adopt(self, newer) -> None:
         self._warned_about_file = False
-        if changed and hasattr(self.screen, "data_changed"):
+        self.store.adopt(newer)
+        if self.store.storage.file_generation != self._shown_file_generation:
+            self._redraw_for_others()  # taken now, or by a read here meanwhile
+
+    def _redraw_for_others(self) -> None:
+        self._shown_file_generation = self.store.storage.file_generation
+        if hasattr(self.screen, "data_changed"):
             self.screen.data_changed()
+
+    def _file_problem(self, error: DataFileError) -> None:
+        if not self._warned_about_file:
+            self._warned_about_file = True
+            self.notify(str(error), severity="error", timeout=30, markup=False)
 
     # -- failures ------------------------------------------------------------------
 

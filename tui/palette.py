@@ -20,7 +20,7 @@ from rich.text import Text
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from models.i18n import t
-from models.pinyin import name_syllables
+from models.pinyin import phrase_syllables
 
 
 # -- matching ------------------------------------------------------------------------------
@@ -28,7 +28,7 @@ from models.pinyin import name_syllables
 def _syllables(text: str) -> list[str]:
     """The pinyin of a title, one syllable per Chinese character; other words as they are."""
     out: list[str] = []
-    for part in name_syllables(text):
+    for part in phrase_syllables(text):
         out.extend(piece for piece in part.lower().split() if piece)
     return [s for s in out if s.strip(" ·-—()（）/")]
 

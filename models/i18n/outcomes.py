@@ -108,6 +108,7 @@ MESSAGES.update({
     "competitions.who.no_outcome": ("只能报送自己的成果。", "Only one's own outcome can be submitted."),
     "competitions.who.kind": ("这项评比不收“{kind}”，只收：{kinds}。", "This competition does not take “{kind}”; it takes: {kinds}."),
     "competitions.who.outcome_entered": ("《{title}》已报送评比“{name}”：先撤回再删除。", "“{title}” is entered in “{name}”: withdraw it first."),
+    "competitions.who.scored": ("评委已给这件作品评分，不能再撤回。", "A judge has scored this entry; it can no longer be withdrawn."),
     "competitions.who.twice": ("《{title}》已经报送过了。", "“{title}” is already submitted."),
     "points.label.prize": ("评比“{name}”{prize}：《{title}》", "Competition “{name}” {prize}: “{title}”"),
     "points.label.recommended": ("评比“{name}”推荐到{level}：《{title}》", "Competition “{name}”, recommended to {level}: “{title}”"),
@@ -167,4 +168,9 @@ MESSAGES.update({
     "palette.outcomes.booklet.alias": ("教研成果集 目录 全文", "booklet contents full texts"),
     "palette.outcomes.competitions": ("评比（三优评比：报送、评分、发布）", "Competitions (submit, judge, publish)"),
     "palette.outcomes.competitions.alias": ("三优评比 评分 评委", "judging judges scores"),
+})
+MESSAGES.update({
+    # -- 我的 (models/home.py): a judge's scores still to give --
+    "home.judge": ("评比“{name}”：还有 {count} 件作品待你评分", "“{name}”: {count} entries still to score"),
+    "home.jump.competition": ("去评分", "score them"),
 })

@@ -699,6 +699,40 @@ class Store:
             return True
         return False
 
+    def file_changed(self) -> bool:
+        """Whether the file is no longer the one in memory (a ``stat``; nothing is read)."""
+        return _file_identity(self.path) != self.storage.identity
+
+    def read_newer(self) -> tuple[tuple, tuple[int, int, int], dict[str, Any]] | None:
+        """Parse the file if another session replaced it, without touching what is in memory:
+        for a worker thread. Hand the result to :meth:`adopt` on the thread that uses the
+        store. None when there is nothing newer."""
+        base = (self.storage.identity, self.storage.generation)
+        identity = _file_identity(self.path)
+        if identity is None:
+            raise MissingDataFile(self.path)
+        if identity == base[0]:
+            return None
+        data = parse_file(self.path)
+        if _file_identity(self.path) != identity:
+            return None  # replaced again while we read: the next look takes the newest
+        return base, identity, data
+
+    def adopt(self, newer: tuple[tuple, tuple[int, int, int], dict[str, Any]] | None) -> bool:
+        """Take what :meth:`read_newer` parsed, unless the memory copy moved on since (a save
+        of our own, another read); True when it was taken."""
+        if newer is None or self.storage.in_transaction:
+            return False
+        base, identity, data = newer
+        if base != (self.storage.identity, self.storage.generation):
+            return False
+        self.storage._data = data
+        self.storage._identity = identity
+        self.storage.generation += 1
+        self.storage.file_generation += 1
+        self._drop_tinydb_caches()
+        return True
+
     @property
     def generation(self) -> int:
         self.storage.read()

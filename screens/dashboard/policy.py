@@ -99,6 +99,7 @@ class PolicyScreen(Screen):
     PolicyScreen .policy-row Input { width: 12; }
     PolicyScreen .policy-row Select { width: 12; }
     PolicyScreen .policy-heading { text-style: bold; margin-top: 1; }
+    PolicyScreen .policy-row .policy-award { margin-left: 2; }
     PolicyScreen #policy-periods { height: 9; }
     PolicyScreen #policy-lesson-types { height: 8; }
     PolicyScreen #policy-retired-types { height: 4; }
@@ -163,7 +164,8 @@ class PolicyScreen(Screen):
                 with Horizontal(classes="policy-row"):
                     yield Label(level)
                     yield Input(f"{policy.level_points.get(level, 0):g}", id=f"policy-level-{index}", compact=True)
-                    yield Input(f"{policy.award_points.get(level, 0):g}", id=f"policy-award-{index}", compact=True)
+                    yield Input(f"{policy.award_points.get(level, 0):g}", id=f"policy-award-{index}", compact=True,
+                                classes="policy-award")
             with Horizontal(classes="policy-row"):
                 yield Label(t("policy.absence_deduction"))
                 yield Input(f"{policy.absence_deduction:g}", id="policy-absence-deduction", compact=True)

@@ -159,6 +159,14 @@ class HomeScreen(AreaScreen):
                 self.notify(t("home.gone"), severity="warning", markup=False)
                 return
             self.app.push_screen(MeetingsScreen(record_id), done)
+        elif place == "competition":
+            from models.records import Competition
+            from screens.outcomes.competitions import CompetitionScreen
+
+            if store.get(Competition, record_id) is None:
+                self.notify(t("home.gone"), severity="warning", markup=False)
+                return
+            self.app.push_screen(CompetitionScreen(record_id), done)
         elif place == "observations":
             self.app.switch_mode("observations")
         elif place == "document":

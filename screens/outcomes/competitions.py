@@ -331,7 +331,8 @@ class CompetitionScreen(Screen):
         if action == "submit":
             return open_now and bool(comp.submittable_outcomes(self.app.store, me, competition))
         if action == "withdraw":
-            return entry is not None and open_now and (entry.teacher_id == me.id or me.is_admin)
+            return (entry is not None and open_now and (entry.teacher_id == me.id or me.is_admin)
+                    and not any(s.entry_id == entry.id for s in comp.scores_of(self.app.store, competition)))
         if action == "score":
             return entry is not None and comp.is_judge(competition, me) and competition.status != "published"
         if action in ("result", "publish"):

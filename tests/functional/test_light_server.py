@@ -73,3 +73,64 @@ async def test_the_history_of_terms_is_worked_out_off_the_ui_thread_and_kept(mak
     assert threads and not any(threads)  # never on the UI thread
     history = [x for x in builds if x == "2024-2025-2"]
     assert len(history) == 1  # the closed term's figures are worked out once, then kept
+
+
+async def test_a_table_refill_touches_only_the_rows_that_changed():
+    from rich.text import Text
+    from textual.app import App
+    from textual.widgets import DataTable
+
+    from screens.widgets.table_rows import fill_rows
+
+    def rows(spec):
+        return [(key, (Text(key), Text(value))) for key, value in spec]
+
+    class One(App):
+        def compose(self):
+            yield DataTable()
+
+    app = One()
+    async with app.run_test(size=(80, 24)):
+        table = app.query_one(DataTable)
+        table.add_columns("key", "value")
+        assert fill_rows(table, rows([("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")])) == 4
+        kept = table.get_row("a")[1]
+        touched = fill_rows(table, rows([("a", "1"), ("x", "new"), ("c", "3*"), ("d", "4")]))
+        assert touched == 3  # b removed, x added, c changed
+        assert [[c.plain for c in table.get_row_at(n)] for n in range(table.row_count)] == [
+            ["a", "1"], ["x", "new"], ["c", "3*"], ["d", "4"]]
+        assert table.get_row("a")[1] is kept  # an unchanged row is left as it was
+        assert fill_rows(table, rows([("d", "4"), ("a", "1")])) == 2
+        assert [table.get_row_at(n)[0].plain for n in range(table.row_count)] == ["d", "a"]
+        dim = [("d", (Text("d"), Text("4", style="dim"))), ("a", (Text("a"), Text("1")))]
+        assert fill_rows(table, dim) == 1  # a change of style alone is a change
+
+
+async def test_a_session_learns_of_another_process_save_and_shows_it_in_the_log(make_test_app, demo_db):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from models.records import Observation
+    from models.store.storage import Store
+
+    app = make_test_app(start_area="observations")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ObservationsScreen) and app.screen.records)
+        table = app.screen.query_one("#log")
+        rows = table.row_count
+        script = ("import sys\n"
+                  "from models.records import Observation\n"
+                  "from models.store.storage import Store\n"
+                  "store = Store(sys.argv[1], actor='tester')\n"
+                  "last = store.all(Observation)[-1]\n"
+                  "with store.transaction() as tx:\n"
+                  "    tx.insert(last.copy(id=0, version=0, period=1, date='2025-09-02', topic='另一进程的课'))\n")
+        subprocess.run([sys.executable, "-c", script, str(demo_db)], check=True,
+                       cwd=Path(__file__).resolve().parents[2], env={"JIAOYAN_TODAY": "2025-11-05",
+                                                                    "PATH": "/usr/bin:/bin"})
+        saved = [o for o in Store(demo_db).all(Observation) if o.topic == "另一进程的课"]
+        assert saved and saved[0].term_id == app.term.term_id
+        assert await wait_for(pilot, lambda: table.row_count == rows + 1, seconds=15)
+        assert any(o.topic == "另一进程的课" for o in app.screen.records)
+        assert any(o.topic == "另一进程的课" for o in app.store.all(Observation))

@@ -145,3 +145,34 @@ def test_competition_judge_snapshot_80x24(snap_compare, demo_db):
 
     assert snap_compare(make_app(demo_db, login="chensiyuan", start_area="dashboard"), terminal_size=(80, 24),
                         run_before=open_it)
+
+
+async def test_a_judge_goes_from_home_to_the_competition_to_score(make_test_app, demo_db):
+    import datetime as dt
+
+    from models import competitions as comp
+    from models.records import Competition
+    from screens.home.screen import HomeScreen
+    from screens.outcomes.competitions import CompetitionScreen
+
+    store = Store(demo_db, actor="tester")
+    people = {x.login: x for x in store.all(Teacher)}
+    with store.transaction() as tx:
+        contest = tx.insert(Competition(term_id="2025-2026-1", name="三优评比", kinds=["教学反思"],
+                                        deadline="2025-11-20", judge_ids=[people["chensiyuan"].id]))
+    outcome = next(o for o in store.all(Outcome) if o.kind == "教学反思" and o.term_id == "2025-2026-1")
+    owner = next(x for x in store.all(Teacher) if x.id == outcome.teacher_id)
+    from models.session import open_session
+
+    comp.submit(open_session(demo_db, login=owner.login, today="2025-11-05").store, owner, contest, outcome,
+                dt.date(2025, 11, 5))
+    app = make_test_app("chensiyuan")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("0")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        screen = app.screen
+        line = next(line for line in screen.home.lines if line.kind == "judge")
+        assert "1 件作品待你评分" in line.text
+        screen.jump(line)
+        assert await wait_for(pilot, lambda: isinstance(app.screen, CompetitionScreen))
+        assert "j" in keys(app)

@@ -151,3 +151,30 @@ def test_an_outcome_in_a_competition_is_not_deleted_under_it(school):
     with ann.transaction() as tx:  # withdrawn, it may go
         tx.delete(ann.get(CompetitionEntry, entry.id))
         tx.delete(ann.get(Outcome, outcomes["reflection"].id))
+
+
+def test_a_judge_s_home_lists_the_entries_still_to_score(school):
+    from models.home import build_home
+
+    path, people, outcomes, contest = school
+    entry = comp.submit(session(path, "ann").store, people["ann"], contest, outcomes["reflection"], DAY)
+    store = session(path, "judge").store
+    lines = [line for line in build_home(store, people["judge"], DAY).lines if line.kind == "judge"]
+    assert [(line.text, line.jump.place, line.jump.record_id) for line in lines] == [
+        ("评比“三优评比”：还有 1 件作品待你评分", "competition", contest.id)]
+    comp.set_score(store, people["judge"], entry, 90)
+    assert not [line for line in build_home(store, people["judge"], DAY).lines if line.kind == "judge"]
+    assert not [line for line in build_home(store, people["ann"], DAY).lines if line.kind == "judge"]
+
+
+def test_a_scored_entry_is_not_withdrawn(school):
+    path, people, outcomes, contest = school
+    ann = session(path, "ann").store
+    entry = comp.submit(ann, people["ann"], contest, outcomes["reflection"], DAY)
+    comp.set_score(session(path, "judge").store, people["judge"], entry, 70)
+    with pytest.raises(PermissionDenied, match="不能再撤回"):
+        with ann.transaction() as tx:
+            tx.delete(ann.get(CompetitionEntry, entry.id))
+    from models.store.integrity import check_file
+
+    assert check_file(path) == []

@@ -170,3 +170,20 @@ def test_after_another_session_saved_only_what_changed_is_read_again(tmp_path, m
     data["observations"][str(target.id + 1)]["topic"] = "手改"
     store.path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert store.get(Observation, target.id + 1).topic == "手改"
+
+
+def test_names_are_read_without_loading_the_phrase_dictionary():
+    """pypinyin's import loads its 56 MB phrase dictionary; names are read from its
+    single-character table, so a session that only sorts and finds names never imports it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = ("import sys\n"
+              "from models.pinyin import full_pinyin, initials, name_syllables\n"
+              "assert full_pinyin('张三') == 'zhangsan' and initials('曾思远') == 'zsy'\n"
+              "assert name_syllables('吕绿') == ('lv', 'lv') and name_syllables('[bold]x') == ('[bold]x',)\n"
+              "print('pypinyin' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.stdout.strip() == "False"
