@@ -64,6 +64,11 @@ class AreaScreen(Screen):
         self.data_changed()
 
     def on_screen_resume(self) -> None:
+        self.refresh_if_changed()
+
+    def refresh_if_changed(self) -> None:
+        """Redraw only if the data changed since the last redraw (a form closed: the resume
+        and the form's callback both ask, and one redraw is enough)."""
         if self._seen_generation != self.app.store.generation:
             self.data_changed()
 

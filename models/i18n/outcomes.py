@@ -174,3 +174,14 @@ MESSAGES.update({
     "home.judge": ("评比“{name}”：还有 {count} 件作品待你评分", "“{name}”: {count} entries still to score"),
     "home.jump.competition": ("去评分", "score them"),
 })
+MESSAGES.update({
+    "outcomes.cli.list.help": ("列出本学期（或 --term）的教研成果：编号、日期、教师、类型、题目、级别、积分、全文字数",
+                               "List the term's outcomes: id, date, teacher, kind, title, level, points, text length"),
+    "outcomes.cli.list.none": ("{term} 没有这样的成果。", "{term} has no such outcomes."),
+    "outcomes.cli.text.help": ("把服务器上 .docx/.txt/.md 文件的全文存进一项已有的成果",
+                               "Put the text of a .docx/.txt/.md on the server into an existing outcome"),
+    "outcomes.cli.text.id": ("成果编号（见 jiaoyan outcome list）", "the outcome's id (see jiaoyan outcome list)"),
+    "outcomes.cli.text.no_outcome": ("没有编号为 {id} 的成果（jiaoyan outcome list 列出编号）。",
+                                     "There is no outcome {id} (jiaoyan outcome list shows the ids)."),
+    "outcomes.cli.text.done": ("《{title}》的全文已存入（{chars} 字）。", "The text of “{title}” is stored ({chars} characters)."),
+})

@@ -205,7 +205,7 @@ class ObservationsScreen(AreaScreen):
     # -- actions ------------------------------------------------------------------------
 
     def action_new(self) -> None:
-        self.app.push_screen(ObservationForm(), lambda _: self.data_changed())
+        self.app.push_screen(ObservationForm(), lambda _: self.refresh_if_changed())
 
     def action_open(self) -> None:
         record = self.current_record()
@@ -239,7 +239,7 @@ class ObservationsScreen(AreaScreen):
     def action_edit(self) -> None:
         stored = self._changeable("edit")
         if stored is not None:
-            self.app.push_screen(ObservationForm(stored), lambda _: self.data_changed())
+            self.app.push_screen(ObservationForm(stored), lambda _: self.refresh_if_changed())
 
     def action_delete(self) -> None:
         stored = self._changeable("delete")

@@ -134,3 +134,26 @@ async def test_a_session_learns_of_another_process_save_and_shows_it_in_the_log(
         assert await wait_for(pilot, lambda: table.row_count == rows + 1, seconds=15)
         assert any(o.topic == "另一进程的课" for o in app.screen.records)
         assert any(o.topic == "另一进程的课" for o in app.store.all(Observation))
+
+
+async def test_escape_from_the_form_after_a_save_redraws_the_log_once(make_test_app, monkeypatch):
+    from models.observations import save_observation
+    from models.records import Observation
+    from screens.observations.form import ObservationForm
+
+    app = make_test_app(start_area="observations")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ObservationsScreen) and app.screen.records)
+        log = app.screen
+        rows = log.query_one("#log").row_count
+        await pilot.press("n")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ObservationForm))
+        last = app.store.all(Observation)[-1]
+        save_observation(app.store, last.copy(id=0, version=0, period=1, date="2025-09-02", topic="表单外保存"))
+        builds = []
+        real = ObservationsScreen.refresh_data
+        monkeypatch.setattr(ObservationsScreen, "refresh_data", lambda self: (builds.append(1), real(self)))
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: app.screen is log and log.query_one("#log").row_count == rows + 1)
+        await pilot.pause(0.3)
+        assert len(builds) == 1

@@ -134,3 +134,16 @@ def test_report_booklet_refuses_a_kind_it_does_not_know_and_an_empty_selection(d
     assert "没有可装订的成果" in capsys.readouterr().err
     assert run(demo_db, "report", "booklet", "-o", str(tmp_path / "x.pdf")) == 2
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_outcome_list_and_text_put_a_file_into_an_existing_outcome(demo_db, as_login, tmp_path, capsys):
+    store = Store(demo_db, actor="check")
+    zhang = next(o for o in store.all(Outcome) if o.term_id == "2025-2026-1" and not o.text)
+    assert run(demo_db, "outcome", "list") == 0
+    assert f"《{zhang.title}》" in capsys.readouterr().out
+    (tmp_path / "全文.txt").write_text("第一段\n第二段", encoding="utf-8")
+    assert run(demo_db, "outcome", "text", str(zhang.id), "--file", str(tmp_path / "全文.txt")) == 0
+    assert "全文已存入" in capsys.readouterr().out
+    assert Store(demo_db, actor="check").get(Outcome, zhang.id).text == "第一段\n第二段"
+    assert run(demo_db, "outcome", "text", "99999", "--file", str(tmp_path / "全文.txt")) == 1
+    assert "没有编号为 99999 的成果" in capsys.readouterr().err

@@ -2,6 +2,8 @@
 
     jiaoyan outcome add --teacher LOGIN --kind 教学反思 --title T [--level 校级] [--award A]
                         [--date D] [--term T] [--file F]
+    jiaoyan outcome list [--term T] [--kind K]
+    jiaoyan outcome text ID --file F
     jiaoyan report booklet [--term T] [--kind K]… -o F.docx
 """
 
@@ -33,6 +35,18 @@ def register(tree: CommandTree) -> None:
     add.add_argument("--file", metavar="F", help=t("outcomes.cli.file"))
     add.set_defaults(handler=run_outcome_add)
 
+    listing = family.add_parser("list", parents=[tree.common], help=t("outcomes.cli.list.help"),
+                                description=t("outcomes.cli.list.help"))
+    listing.add_argument("--term", metavar="T", help=t("dashboard.cli.dashboard.term"))
+    listing.add_argument("--kind", metavar="K", help=t("outcomes.cli.booklet.kind"))
+    listing.set_defaults(handler=run_outcome_list)
+
+    text = family.add_parser("text", parents=[tree.common], help=t("outcomes.cli.text.help"),
+                             description=t("outcomes.cli.text.help"))
+    text.add_argument("outcome_id", type=int, metavar="ID", help=t("outcomes.cli.text.id"))
+    text.add_argument("--file", required=True, metavar="F", help=t("outcomes.cli.file"))
+    text.set_defaults(handler=run_outcome_text)
+
     booklet = tree.report.add_parser("booklet", parents=[tree.common], help=t("outcomes.cli.booklet.help"),
                                      description=t("outcomes.cli.booklet.help"))
     booklet.add_argument("--term", metavar="T", help=t("dashboard.cli.dashboard.term"))
@@ -58,6 +72,44 @@ def run_outcome_add(args: argparse.Namespace) -> int:
     print(t("outcomes.cli.added", id=saved.id, name=teacher.name, kind=saved.kind, title=saved.title,
             level=saved.level, points=f"{saved.points:g}",
             chars=sum(1 for c in saved.text if not c.isspace())))
+    return 0
+
+
+def run_outcome_list(args: argparse.Namespace) -> int:
+    from models.outcomes import check_kind, text_summary
+    from models.points import outcome_line
+    from models.records import Outcome, Teacher
+    from models.store.archive import view_for
+
+    session = open_session(args)
+    term = resolve_term(session, args.term)
+    source = view_for(session.store, term)
+    kind = check_kind(args.kind) if args.kind else ""
+    names = {x.id: x.name for x in source.all(Teacher)}
+    policy = source.policy()
+    shown = sorted((o for o in source.all(Outcome) if o.term_id == term.term_id and (not kind or o.kind == kind)),
+                   key=lambda o: (o.date, o.id))
+    for o in shown:
+        print(f"{o.id:>5}  {o.date}  {names.get(o.teacher_id, '?')}  {o.kind}  《{o.title}》  {o.level} {o.award}".rstrip()
+              + f"  {outcome_line(policy, o).points:g}  {text_summary(o) or '—'}")
+    if not shown:
+        print(t("outcomes.cli.list.none", term=term.term_id), file=sys.stderr)
+    return 0
+
+
+def run_outcome_text(args: argparse.Namespace) -> int:
+    from models.outcomes import OutcomeRefused, read_text_file
+    from models.records import Outcome
+
+    session = open_session(args)
+    store = session.store
+    outcome = store.get(Outcome, args.outcome_id)
+    if outcome is None:
+        raise OutcomeRefused(t("outcomes.cli.text.no_outcome", id=args.outcome_id))
+    text = read_text_file(args.file)
+    with store.transaction() as tx:  # PermissionDenied: the teacher's own, or the office
+        saved = tx.update(outcome.copy(text=text))
+    print(t("outcomes.cli.text.done", title=saved.title, chars=sum(1 for c in text if not c.isspace())))
     return 0
 
 
