@@ -212,4 +212,7 @@ MESSAGES = {
                                       "e.g. “all outcome 教学随笔 4”."),
     "policy.error.requirement_role": ("要求第 {line} 行的角色“{role}”不对：可以是 全体、{roles}。",
                                       "Requirement line {line}: the role “{role}” is wrong: all, {roles}."),
+
+    "calendar.field.study_hours": ("学时", "Study hours"),
+    "calendar.study_hours_hint": ("空着：按节次计（如半天讲座写 3）", "empty: its period's length (a half-day lecture: 3)"),
 }
