@@ -197,4 +197,19 @@ MESSAGES = {
 
     "research.error.term_archived": ("{term} 学期已归档，不能再登记。", "Term {term} is archived: nothing more can be recorded in it."),
     "dashboard.att.report_owed": ("{name} 外出学习《{title}》后待{what}", "{name} owes a {what} after “{title}”"),
+
+    # the policy screen
+    "policy.study.heading": ("学时与按角色的要求", "Study hours and requirements by role"),
+    "policy.study_hours_per_year": ("每学年学时目标", "Study hours a year"),
+    "policy.remote_hours_per_term": ("每学期远程培训至少（0 不要求）", "Remote training a term (0: none)"),
+    "policy.study_hour_minutes": ("多少分钟计 1 学时", "Minutes in one study hour"),
+    "policy.requirements": ("每学期的要求，一行一条：角色（或“全体”） 种类（成果/课/文档） 名称 数目，如“骨干教师 课 示范课 1”",
+                            "Requirements each term, one a line: role (or all) kind (outcome/lesson/document) "
+                            "what number, e.g. “骨干教师 lesson 示范课 1”"),
+    "policy.requirements.everyone": ("全体", "all"),
+    "policy.error.requirement_line": ("要求第 {line} 行“{text}”读不懂：写成“角色 种类 名称 数目”，如“全体 成果 教学随笔 4”。",
+                                      "Requirement line {line} “{text}” cannot be read: write “role kind what number”, "
+                                      "e.g. “all outcome 教学随笔 4”."),
+    "policy.error.requirement_role": ("要求第 {line} 行的角色“{role}”不对：可以是 全体、{roles}。",
+                                      "Requirement line {line}: the role “{role}” is wrong: all, {roles}."),
 }

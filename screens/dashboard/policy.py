@@ -34,6 +34,8 @@ NUMBERS = ("observation_quota", "research_lessons_per_term", "talks_per_term", "
 ACTIVITY_NUMBERS = ("minutes_due_days", "new_teacher_speaker_weeks")
 ACTIVITY_SWITCHES = ("confirm_held", "leave_needs_approval")
 POINT_KEYS = OUTCOME_KINDS  # 校级's award is award_points["校级"] (an old file's award_bonus becomes it)
+# 学时 and requirements by role (issue 18): three numbers, and the requirements one a line.
+STUDY_NUMBERS = ("study_hours_per_year", "remote_hours_per_term", "study_hour_minutes")
 PERIOD_LINE = re.compile(r"^\s*(\S+)\s+(\d{1,2}:\d{2})\s*[-–—~～]\s*(\d{1,2}:\d{2})\s*$")
 
 
@@ -77,6 +79,37 @@ def parse_ratings(text: str) -> tuple[list[str], list[dict], list[str]]:
     return ratings, thresholds, problems
 
 
+def requirement_kind_words() -> dict[str, str]:
+    """The words a requirement's kind is typed with (成果 课 文档, or outcome lesson document)."""
+    words = {kind: kind for kind in ("outcome", "lesson", "document")}
+    words.update({t(f"research.requirement.kind.{kind}"): kind for kind in ("outcome", "lesson", "document")})
+    return words
+
+
+def requirements_text(policy: Policy) -> str:
+    """``骨干教师 课 示范课 1`` a line; ``全体`` for every teacher."""
+    return "\n".join(f"{r.get('role') or t('policy.requirements.everyone')} "
+                     f"{t('research.requirement.kind.' + str(r.get('kind')))} {r.get('what', '')} {r.get('per_term', '')}"
+                     for r in policy.requirements if isinstance(r, dict))
+
+
+def parse_requirements(text: str) -> tuple[list[dict], list[str]]:
+    requirements, problems = [], []
+    kinds = requirement_kind_words()
+    everyone = {t("policy.requirements.everyone"), "全体", "每位教师", "all", "everyone"}
+    for number, line in enumerate((x for x in text.splitlines() if x.strip()), 1):
+        parts = line.split()
+        if len(parts) != 4 or parts[1] not in kinds or not parts[3].isdigit():
+            problems.append(t("policy.error.requirement_line", line=number, text=line.strip()))
+            continue
+        role = "" if parts[0] in everyone else parts[0]
+        if role and role not in ROLES:
+            problems.append(t("policy.error.requirement_role", line=number, role=role, roles="、".join(ROLES)))
+            continue
+        requirements.append({"role": role, "kind": kinds[parts[1]], "what": parts[2], "per_term": int(parts[3])})
+    return requirements, problems
+
+
 def lines_of(text: str) -> list[str]:
     found = []
     for line in text.splitlines():
@@ -104,6 +137,7 @@ class PolicyScreen(Screen):
     PolicyScreen #policy-lesson-types { height: 8; }
     PolicyScreen #policy-retired-types { height: 4; }
     PolicyScreen #policy-ratings { height: 6; }
+    PolicyScreen #policy-requirements { height: 6; }
     PolicyScreen .policy-note { color: $text-muted; }
     PolicyScreen #policy-error { color: $error; height: auto; padding: 0 1; }
     """
@@ -178,6 +212,13 @@ class PolicyScreen(Screen):
             yield TextArea("\n".join(policy.retired_lesson_types), id="policy-retired-types")
             yield Static(t("policy.ratings"), classes="policy-note")
             yield TextArea(ratings_text(policy), id="policy-ratings")
+            yield Static(t("policy.study.heading"), classes="policy-heading")
+            for name in STUDY_NUMBERS:
+                with Horizontal(classes="policy-row"):
+                    yield Label(t(f"policy.{name}"))
+                    yield Input(f"{getattr(policy, name):g}", id=f"policy-{name}", compact=True)
+            yield Static(t("policy.requirements"), classes="policy-note")
+            yield TextArea(requirements_text(policy), id="policy-requirements")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -212,6 +253,9 @@ class PolicyScreen(Screen):
         self.query_one("#policy-lesson-types", TextArea).text = "\n".join(policy.lesson_types)
         self.query_one("#policy-retired-types", TextArea).text = "\n".join(policy.retired_lesson_types)
         self.query_one("#policy-ratings", TextArea).text = ratings_text(policy)
+        for name in STUDY_NUMBERS:
+            self.query_one(f"#policy-{name}", Input).value = f"{getattr(policy, name):g}"
+        self.query_one("#policy-requirements", TextArea).text = requirements_text(policy)
 
     def field_labels(self) -> dict[str, str]:
         labels = {name: t(f"dashboard.policy.{name}") for name in NUMBERS + ACTIVITY_NUMBERS + ACTIVITY_SWITCHES}
@@ -219,7 +263,9 @@ class PolicyScreen(Screen):
                       periods=t("dashboard.policy.periods"), lesson_types=t("policy.lesson_types"),
                       retired_lesson_types=t("policy.retired_lesson_types"), ratings=t("policy.ratings"),
                       rating_thresholds=t("policy.ratings"), level_points=t("policy.levels.heading"),
-                      award_points=t("policy.levels.heading"), absence_deduction=t("policy.absence_deduction"))
+                      award_points=t("policy.levels.heading"), absence_deduction=t("policy.absence_deduction"),
+                      requirements=t("policy.requirements"),
+                      **{name: t(f"policy.{name}") for name in STUDY_NUMBERS})
         return labels
 
     def read_form(self) -> tuple[Policy | None, list[str]]:
@@ -276,14 +322,21 @@ class PolicyScreen(Screen):
                 problems.append(t("policy.error.type_in_use", value=value, count=count))
         ratings, thresholds, rating_problems = parse_ratings(self.query_one("#policy-ratings", TextArea).text)
         problems += rating_problems
+        study = {name: number(f"policy-{name}", t(f"policy.{name}"), fraction=name != "study_hour_minutes")
+                 for name in STUDY_NUMBERS}
+        requirements, requirement_problems = parse_requirements(
+            self.query_one("#policy-requirements", TextArea).text)
+        problems += requirement_problems
         if problems:
             return None, problems
         changed = policy.copy(observation_quota_by_role=by_role, points=points, periods=periods,
                               level_points=level_points, award_points=award_points,
                               absence_deduction=deduction or 0.0,
                               lesson_types=lesson_types, retired_lesson_types=retired, ratings=ratings,
-                              rating_thresholds=thresholds, **values)
+                              rating_thresholds=thresholds, requirements=requirements,
+                              **{k: v for k, v in study.items() if v is not None}, **values)
         labels = {name: t(f"dashboard.policy.{name}") for name in NUMBERS + ACTIVITY_NUMBERS}
+        labels.update({name: t(f"policy.{name}") for name in STUDY_NUMBERS})
         labels.update({role: role for role in ROLES})
         validation = []
         for problem in changed.validate():

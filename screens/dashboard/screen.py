@@ -26,6 +26,7 @@ from models.i18n import t
 from models.records import ROLES, Teacher, Term
 from models.terms import term_by_id
 from screens.base import AreaScreen
+from screens.widgets.cells import fit
 from screens.widgets.table_cursor import ListTable, cursor_id, restore_cursor
 
 PACE_STYLES = {"✔": "green", "○": "", "▼": "bold red"}
@@ -55,8 +56,12 @@ def _bar(f: TeacherFigures) -> Text:
     return text
 
 
+NAME_CELLS = 10
+
 TEACHER_COLUMNS = (
-    Column("name", "dashboard.col.teacher", lambda f: name_sort_key(f.teacher.name), lambda f: Text(f.teacher.name)),
+    # A name is cut to NAME_CELLS (…): one long name must not push 所在组 off an 80-column screen.
+    Column("name", "dashboard.col.teacher", lambda f: name_sort_key(f.teacher.name),
+           lambda f: Text(fit(f.teacher.name, NAME_CELLS))),
     Column("given", "dashboard.col.given_quota", lambda f: (f.given / f.quota if f.quota else 1, f.given),
            lambda f: Text(f"{f.given}/{f.quota}", justify="right")),
     Column("pace", "dashboard.col.bar", lambda f: (f.given - f.expected, f.given), _bar),

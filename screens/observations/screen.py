@@ -111,16 +111,21 @@ class ObservationsScreen(AreaScreen):
         table = self.query_one("#log", DataTable)
         current = table.cursor_row
         rows = []
+        days: dict[str, str] = {}
+        periods: dict[int, str] = {}
         for record in self.records:
-            day = dt.date.fromisoformat(record.date)
+            if record.date not in days:
+                day = dt.date.fromisoformat(record.date)
+                days[record.date] = f"{record.date[5:]} {t(f'weekday.{day.weekday()}')}"
+            if record.period not in periods:
+                periods[record.period] = short_period(record.period, policy)
             readable = can_read_comments(source, viewer, record)
-            # Text, never str: DataTable reads plain strings as markup, and names are data.
+            # Plain text: fill_rows shows each cell as a Text, never as markup (names are data),
+            # and makes the Text only for a row that is new or changed.
             rows.append((str(record.id), (
-                Text(f"{record.date[5:]} {t(f'weekday.{day.weekday()}')}"),
-                Text(short_period(record.period, policy)),
-                Text(names.get(record.observer_id, "?")), Text(names.get(record.teacher_id, "?")),
-                Text(record.topic), Text(record.lesson_type),
-                Text(record.rating) if readable else Text("·", style="dim"))))
+                days[record.date], periods[record.period],
+                names.get(record.observer_id, "?"), names.get(record.teacher_id, "?"),
+                record.topic, record.lesson_type, record.rating if readable else ("·", "dim"))))
         # Only the rows that changed are touched: a save does not rebuild 4,500 rows.
         fill_rows(table, rows)
         restore_cursor(table, row=current)

@@ -19,6 +19,7 @@ from models.errors import JiaoyanError
 from models.i18n import t
 from models.records import Project, Teacher
 from models.store.storage import ConflictError
+from screens.widgets.cells import fit
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
@@ -102,7 +103,7 @@ class ProjectPage(Screen[None]):
                 status.append(" " + t("research.overdue"))
             titles = "、".join(d.get("title", "") for d in item.get("documents", [])) or "—"
             table.add_row(Text(item.get("name", "")), Text(item.get("date", "") or "—"), status,
-                          Text(item.get("done_on", "") or "—"), Text(_short(titles)), key=item.get("name", ""))
+                          Text(item.get("done_on", "") or "—"), Text(fit(titles, 24)), key=item.get("name", ""))
         restore_cursor(table, key=kept, row=row)
         self.refresh_bindings()
 
@@ -209,8 +210,3 @@ class ProjectPage(Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
-
-def _short(text: str, cells: int = 24) -> str:
-    from screens.documents.screen import _cut
-
-    return _cut(text, cells)

@@ -21,6 +21,7 @@ from models.i18n import t
 from models.records import Project, Teacher, Term, Training
 from models.store.archive import ArchiveView
 from screens.base import AreaScreen
+from screens.widgets.cells import fit
 from screens.widgets.table_cursor import ListTable, cursor_key, restore_cursor
 
 
@@ -89,7 +90,7 @@ class ResearchScreen(AreaScreen):
                 late = research.stage_overdue(upcoming, today)
                 next_cell = Text(f"{upcoming.get('name', '')} {upcoming.get('date', '')[2:]}",
                                  style="bold red" if late else "")
-            table.add_row(Text(p.number or "—"), Text(_cut(p.title, 22)), Text(p.level),
+            table.add_row(Text(p.number or "—"), Text(fit(p.title, 22)), Text(p.level),
                           Text(host.name if host else "?"), Text(research.project_state(p)), next_cell,
                           key=str(p.id))
         restore_cursor(table, key=kept, row=row)
@@ -241,8 +242,3 @@ class ResearchScreen(AreaScreen):
         if project is not None:
             print_project(self, project)
 
-
-def _cut(text: str, cells: int) -> str:
-    from screens.documents.screen import _cut as cut
-
-    return cut(text, cells)

@@ -24,6 +24,20 @@ def _add_project(demo_db) -> int:
     return research.save_project(store, project).id
 
 
+async def _in_research(app, pilot) -> None:
+    """The area is up and has read the store (its top line is written with the lists)."""
+    from textual.widgets import Static
+
+    await _wait(pilot, lambda: getattr(app.screen, "AREA", "") == "research"
+                and bool(str(app.screen.query_one("#research-top", Static).render())))
+
+
+async def _on_project_page(app, pilot) -> None:
+    """The project's page is up and its four stages are listed."""
+    await _wait(pilot, lambda: type(app.screen).__name__ == "ProjectPage"
+                and app.screen.query_one("#project-stages", DataTable).row_count == 4)
+
+
 async def _wait(pilot, condition, tries: int = 50) -> None:
     for _ in range(tries):
         if condition():
@@ -37,12 +51,12 @@ async def test_a_stage_moved_to_done_is_stored(demo_db, make_test_app):
     app = make_test_app("chensiyuan")  # the host, not the office
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(KEY)
-        await _wait(pilot, lambda: getattr(app.screen, "AREA", "") == "research")
+        await _in_research(app, pilot)
         table = app.screen.query_one("#research-projects", DataTable)
         await _wait(pilot, lambda: table.row_count == 1)
         assert "开题" in str(table.get_row_at(0)[5])  # the next stage, overdue since April
         await pilot.press("enter")
-        await _wait(pilot, lambda: type(app.screen).__name__ == "ProjectPage")
+        await _on_project_page(app, pilot)
         stages = app.screen.query_one("#project-stages", DataTable)
         await pilot.press("down")  # 开题
         await pilot.press("x")
@@ -60,7 +74,7 @@ async def test_a_stage_moved_to_done_is_stored(demo_db, make_test_app):
         document = Store(demo_db, actor="check").get(Project, project_id).stages[1]["documents"][0]
         assert document == {"title": "开题报告", "text": "一、研究背景\n作业要少而精。", "source": ""}
         await pilot.press("escape")
-        await _wait(pilot, lambda: type(app.screen).__name__ == "ProjectPage")
+        await _on_project_page(app, pilot)
 
 
 async def test_a_teacher_who_is_not_the_host_reads_but_cannot_mark(demo_db, make_test_app):
@@ -68,9 +82,9 @@ async def test_a_teacher_who_is_not_the_host_reads_but_cannot_mark(demo_db, make
     app = make_test_app("zhangmin")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(KEY)
-        await _wait(pilot, lambda: getattr(app.screen, "AREA", "") == "research")
+        await _in_research(app, pilot)
         await pilot.press("enter")
-        await _wait(pilot, lambda: type(app.screen).__name__ == "ProjectPage")
+        await _on_project_page(app, pilot)
         assert app.screen.check_action("toggle_done", ()) is False
         await pilot.press("down", "x")
         await pilot.pause()
@@ -81,7 +95,7 @@ async def test_outside_training_is_recorded_from_the_hours_tab(demo_db, make_tes
     app = make_test_app("zhangmin")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(KEY)
-        await _wait(pilot, lambda: getattr(app.screen, "AREA", "") == "research")
+        await _in_research(app, pilot)
         await pilot.press("h")
         await pilot.press("t")
         await _wait(pilot, lambda: type(app.screen).__name__ == "TrainingForm")
@@ -104,9 +118,9 @@ async def test_the_project_record_prints_to_word(demo_db, make_test_app, tmp_pat
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(KEY)
-        await _wait(pilot, lambda: getattr(app.screen, "AREA", "") == "research")
+        await _in_research(app, pilot)
         await pilot.press("enter")
-        await _wait(pilot, lambda: type(app.screen).__name__ == "ProjectPage")
+        await _on_project_page(app, pilot)
         await pilot.press("p")
         await _wait(pilot, lambda: type(app.screen).__name__ == "SavePathDialog")
         target = tmp_path / "课题档案.docx"
@@ -132,7 +146,7 @@ async def test_an_overdue_stage_is_on_the_dashboard_and_enter_opens_the_project(
         assert "开题阶段逾期" in lines[index]
         options.highlighted = index
         await pilot.press("enter")
-        await _wait(pilot, lambda: type(app.screen).__name__ == "ProjectPage")
+        await _on_project_page(app, pilot)
         assert app.screen.project_id == project_id
 
 
@@ -143,7 +157,8 @@ async def test_the_area_speaks_english_with_lang_en(demo_db, make_test_app):
     app = make_test_app(lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(KEY)
-        await _wait(pilot, lambda: getattr(app.screen, "AREA", "") == "research")
+        await _in_research(app, pilot)
+        await _wait(pilot, lambda: "projects" in str(app.screen.query_one("#research-top", Static).render()))
         top = str(app.screen.query_one("#research-top", Static).render())
         assert "1 projects" in top and "72 a year" in top
         table = app.screen.query_one("#research-projects", DataTable)
@@ -151,6 +166,22 @@ async def test_the_area_speaks_english_with_lang_en(demo_db, make_test_app):
         descriptions = {b.binding.description for b in app.screen.active_bindings.values()}
         assert {"New project", "Hours", "Print"} <= descriptions
         await pilot.press("enter")
-        await _wait(pilot, lambda: type(app.screen).__name__ == "ProjectPage")
+        await _on_project_page(app, pilot)
         stages = app.screen.query_one("#project-stages", DataTable)
         assert str(stages.get_row_at(0)[2]) == "done" and "overdue" in str(stages.get_row_at(1)[2])
+
+
+def test_research_area_snapshot_80x24(snap_compare, demo_db):
+    """The 课题 tab with one project whose 开题 is overdue, and the host's keys, at 80×24."""
+    from tui.app import make_app
+
+    _add_project(demo_db)
+    assert snap_compare(make_app(demo_db, login="tester", start_area="research"), terminal_size=(80, 24))
+
+
+def test_project_page_snapshot_80x24(snap_compare, demo_db):
+    from tui.app import make_app
+
+    _add_project(demo_db)
+    assert snap_compare(make_app(demo_db, login="chensiyuan", start_area="research"), press=["enter"],
+                        terminal_size=(80, 24))

@@ -156,3 +156,11 @@ async def test_the_english_holiday_line_is_whole_at_80_columns(demo_db):
         lines = [line.rstrip() for line in screen_lines(app)]
         assert "2029's public holidays are not known yet: close them by hand (x on a day)." in [
             line.strip() for line in lines]
+
+
+async def test_the_dashboard_shows_the_whole_groups_header_at_80_columns(make_test_app):
+    app = make_test_app(start_area="dashboard")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.5)
+        header = next(line for line in screen_lines(app) if "听课" in line and "进度" in line)
+        assert "所在组" in header

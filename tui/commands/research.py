@@ -225,7 +225,7 @@ def run_training_add(args: argparse.Namespace) -> int:
 
     session = _session(args)
     store, today = session.store, session.today
-    teacher = _find_teacher(store, args.teacher) if args.teacher else session.user
+    teacher = _find_teacher(store, args.teacher) if args.teacher else session.teacher
     if teacher is None:
         return run_failed(t("research.error.no_teacher", name=session.login))
     start = _date(args.start, today)
