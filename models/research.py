@@ -260,8 +260,11 @@ def reports_owed(trainings: Iterable[Training], teacher_id: int | None = None) -
 
 def year_expected(target: float, year_terms: list[Term], as_of: dt.date) -> float:
     """How much of the year's target should be done by ``as_of``: in proportion to the
-    school year's days passed (a term's share is its length)."""
+    school year's days passed (a term's share is its length; a second term not set up yet
+    counts as long as the first)."""
     total = sum((x.end_date - x.start_date).days + 1 for x in year_terms)
+    if len(year_terms) == 1 and year_terms[0].term_id.endswith("-1"):
+        total *= 2  # the second term is not set up yet: it is taken to be as long as the first
     if total <= 0:
         return 0.0
     passed = 0

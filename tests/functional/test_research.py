@@ -169,3 +169,19 @@ async def test_the_area_speaks_english_with_lang_en(demo_db, make_test_app):
         await _on_project_page(app, pilot)
         stages = app.screen.query_one("#project-stages", DataTable)
         assert str(stages.get_row_at(0)[2]) == "done" and "overdue" in str(stages.get_row_at(1)[2])
+
+
+def test_research_area_snapshot_80x24(snap_compare, demo_db):
+    """The 课题 tab with one project whose 开题 is overdue, and the host's keys, at 80×24."""
+    from tui.app import make_app
+
+    _add_project(demo_db)
+    assert snap_compare(make_app(demo_db, login="tester", start_area="research"), terminal_size=(80, 24))
+
+
+def test_project_page_snapshot_80x24(snap_compare, demo_db):
+    from tui.app import make_app
+
+    _add_project(demo_db)
+    assert snap_compare(make_app(demo_db, login="chensiyuan", start_area="research"), press=["enter"],
+                        terminal_size=(80, 24))

@@ -144,3 +144,11 @@ def test_a_report_owed_after_training_is_on_the_dashboard_until_given(demo_store
     with demo_store.transaction() as tx:
         tx.update(saved.copy(reported_on="2025-11-04"))
     assert build_dashboard(ArchiveView(demo_store, []), term, dt.date(2025, 11, 5)).attention.reports_owed == []
+
+
+def test_the_yearly_target_is_paced_over_both_terms_even_before_the_second_is_set_up(demo_store):
+    first = next(x for x in demo_store.all(Term) if x.term_id == "2025-2026-1")
+    end_of_first = research.year_expected(72, [first], first.end_date)
+    assert end_of_first == 36  # half the year's target by the end of the first term
+    second = Term(term_id="2025-2026-2", name="第二学期", start="2026-03-02", end="2026-07-10")
+    assert research.year_expected(72, [first, second], second.end_date) == 72
