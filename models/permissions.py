@@ -291,6 +291,11 @@ def check_change(store, actor_login: str, action: str, before: Record | None, af
     record = after if after is not None else before
     if record is None:
         return
+    if action == "archive":  # closing a finished term moves its records into the archive file
+        if not actor.is_admin:
+            raise PermissionDenied(t("access.admin_only_action", what=t("palette.dashboard.close_term"),
+                                     login=actor_login))
+        return
     if record.TABLE in _AREA_RULES:  # an area with its own workflow rule (documents, 集体备课)
         check, _full_rights, refused = _AREA_RULES[record.TABLE]
         try:

@@ -198,7 +198,7 @@ def close_term(store, term_id: str, *, today=None) -> dict[str, int]:
         path.parent.mkdir(exist_ok=True)
         atomic_write(path, jsonio.dumps(payload))  # first: the records are safe before they leave
         for records in moving.values():
-            tx.delete_many(records)
+            tx.delete_many(records, archiving=True)
         tx.remove_audit_entries([entry["id"] for entry in log])
         tx.update(term.copy(status="archived"))
     return {cls.TABLE: len(records) for cls, records in moving.items()}

@@ -1117,9 +1117,14 @@ class Transaction:
         self.store._wrote(type(record), removed=[record.id])
         self._audit("delete", type(record), record.id, current.to_dict(), None)
 
-    def delete_many(self, records: list[Record]) -> None:
+    def delete_many(self, records: list[Record], *, archiving: bool = False) -> None:
         """Remove many records of one type with one audit line (closing a term moves
-        thousands; a full copy of each in the audit would keep them in the file)."""
+        thousands; a full copy of each in the audit would keep them in the file).
+
+        ``archiving``: the records have just been written to their term's archive (closing a
+        finished term). The guard is asked about an ``"archive"`` action, which is the
+        office's to take, instead of about each record's own delete rule (an author-only
+        document, a judged 评比 entry) that is about people removing work, not moving it."""
         if not records:
             return
         cls = type(records[0])
@@ -1127,7 +1132,7 @@ class Transaction:
         for record in records:
             current = self.get(cls, record.id)
             if current is not None:
-                self._check("delete", current, None)
+                self._check("archive" if archiving else "delete", current, None)
                 present.append(current.id)
         if not present:
             return

@@ -57,7 +57,7 @@ def test_a_second_close_after_a_half_done_one_keeps_the_log(changed_school, monk
     store, edited, _, _ = changed_school
     from models.store.storage import Transaction, WriteFailed
 
-    def broken(self, records):
+    def broken(self, records, **_):
         raise OSError("disk full")
 
     before = len(store.audit_entries())

@@ -8,9 +8,11 @@ import datetime as dt
 import io
 
 import docx
+import pytest
 
 from models import documents as docs
 from models import prep
+from models.errors import PermissionDenied
 from models.permissions import check_change, teacher_by_login
 from models.records import Group, HandIn, PrepPlan, Reading, Term
 from models.store.archive import archived_records, close_term, view_for
@@ -77,3 +79,22 @@ def test_closing_a_term_archives_its_documents_and_they_stay_readable(demo_db, m
     monkeypatch.setattr("models.identity.os_login", lambda: "chenying")
     assert cli.main(["doc", "show", str(summary.id), "--db", str(demo_db)]) == 0
     assert "陈颖的上学期总结" in capsys.readouterr().out
+
+
+def test_the_office_closes_a_term_through_the_checked_store_with_a_teachers_draft_in_it(demo_db):
+    """The guarded store (every session's) let only a document's author delete it, so closing
+    a term holding any teacher's document was refused: moving into the archive is the
+    office's term close, not a deletion of someone's work. A teacher still may not."""
+    chenying_store = Store(demo_db, actor="chenying", guard=check_change)
+    chenying = teacher_by_login(chenying_store, "chenying")
+    draft = docs.save_document(chenying_store, docs.new_document(chenying_store, chenying, kind="个人总结",
+                                                                  term_id=PREVIOUS, body="草稿"))
+    with pytest.raises(PermissionDenied):
+        close_term(chenying_store, PREVIOUS, today=TODAY)
+    assert [d.id for d in Store(demo_db, actor="tester").all(docs.Document) if d.term_id == PREVIOUS] == [draft.id]
+
+    office = Store(demo_db, actor="tester", guard=check_change)
+    moved = close_term(office, PREVIOUS, today=TODAY)
+    assert moved["documents"] == 1
+    assert [d.body for d in archived_records(demo_db, PREVIOUS, docs.Document)] == ["草稿"]
+    assert not [d for d in Store(demo_db, actor="tester").all(docs.Document) if d.term_id == PREVIOUS]
