@@ -68,7 +68,7 @@ async def test_a_stage_moved_to_done_is_stored(demo_db, make_test_app):
         # w writes the stage's document in the editor; ctrl+s stores its text.
         await pilot.press("w")
         await _wait(pilot, lambda: type(app.screen).__name__ == "StageDocumentEditor")
-        app.screen.query_one("#stage-body", TextArea).insert("一、研究背景\n作业要少而精。")
+        app.screen.query_one("#doc-body", TextArea).insert("一、研究背景\n作业要少而精。")
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: Store(demo_db, actor="check").get(Project, project_id).stages[1]["documents"])
         document = Store(demo_db, actor="check").get(Project, project_id).stages[1]["documents"][0]
