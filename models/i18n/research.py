@@ -215,4 +215,8 @@ MESSAGES = {
 
     "calendar.field.study_hours": ("学时", "Study hours"),
     "calendar.study_hours_hint": ("空着：按节次计（如半天讲座写 3）", "empty: its period's length (a half-day lecture: 3)"),
+
+    "research.key.stage_date": ("改日期", "Date"),
+    "research.stage_date_prompt": ("{stage}阶段的计划日期（如 2026-05-01、5-1、+30）：", "Planned date of {stage} (e.g. 2026-05-01, 5-1, +30):"),
+    "research.stage_moved": ("{stage}阶段改到 {date}", "{stage} moved to {date}"),
 }
