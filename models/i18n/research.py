@@ -219,4 +219,16 @@ MESSAGES = {
     "research.key.stage_date": ("改日期", "Date"),
     "research.stage_date_prompt": ("{stage}阶段的计划日期（如 2026-05-01、5-1、+30）：", "Planned date of {stage} (e.g. 2026-05-01, 5-1, +30):"),
     "research.stage_moved": ("{stage}阶段改到 {date}", "{stage} moved to {date}"),
+
+    "research.cli.arg.title": ("课题名称", "the project's title"),
+    "research.cli.arg.host": ("主持人：姓名、拼音或登录名", "the host: name, pinyin or login"),
+    "research.cli.arg.start": ("立项日期", "the day it was approved"),
+    "research.cli.arg.number": ("立项编号", "the approval number"),
+    "research.cli.arg.level": ("级别：校级、区/县级、市级、省级、国家级", "level: 校级, 区/县级, 市级, 省级, 国家级"),
+    "research.cli.arg.members": ("成员，用逗号隔开", "members, separated by commas"),
+    "research.cli.arg.end": ("计划结题日期", "the planned end"),
+    "research.cli.arg.ref": ("课题编号（或 project list 的序号）", "the project's number (or its id in project list)"),
+    "research.cli.arg.stage": ("阶段：立项、开题、中期、结题", "stage: 立项, 开题, 中期, 结题"),
+    "research.cli.arg.hours": ("学时", "hours"),
+    "research.cli.arg.report": ("回来后要上汇报课、作报告，或 none", "owed afterwards: 汇报课, 报告 or none"),
 }
