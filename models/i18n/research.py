@@ -212,4 +212,11 @@ MESSAGES = {
                                       "e.g. “all outcome 教学随笔 4”."),
     "policy.error.requirement_role": ("要求第 {line} 行的角色“{role}”不对：可以是 全体、{roles}。",
                                       "Requirement line {line}: the role “{role}” is wrong: all, {roles}."),
+
+    "calendar.field.study_hours": ("学时", "Study hours"),
+    "calendar.study_hours_hint": ("空着：按节次计（如半天讲座写 3）", "empty: its period's length (a half-day lecture: 3)"),
+
+    "research.key.stage_date": ("改日期", "Date"),
+    "research.stage_date_prompt": ("{stage}阶段的计划日期（如 2026-05-01、5-1、+30）：", "Planned date of {stage} (e.g. 2026-05-01, 5-1, +30):"),
+    "research.stage_moved": ("{stage}阶段改到 {date}", "{stage} moved to {date}"),
 }

@@ -125,6 +125,11 @@ class ActivityForm(Screen):
                 with Horizontal(classes="row"):
                     yield Label(t("calendar.field.event"))
                     yield Input(activity.event, placeholder="、".join(SCHOOL_EVENTS[:4]) + "…", id="activity-event")
+                # 学时 of the event for each who attends (issue 18); empty: its period's length
+                with Horizontal(classes="row"):
+                    yield Label(t("calendar.field.study_hours"))
+                    yield Input(f"{activity.study_hours:g}" if activity.study_hours else "",
+                                placeholder=t("calendar.study_hours_hint"), id="activity-study-hours")
             with Horizontal(classes="row"):
                 yield Label(t("calendar.field.kind"))
                 yield Select([(k, k) for k in ACTIVITY_KINDS], value=activity.kind if activity.kind in ACTIVITY_KINDS
@@ -295,6 +300,8 @@ class ActivityForm(Screen):
             self.query_one(field_id, Input).value = value
         if not activity.group_id:
             self.query_one("#activity-event", Input).value = activity.event
+            self.query_one("#activity-study-hours", Input).value = (f"{activity.study_hours:g}"
+                                                                    if activity.study_hours else "")
         self.query_one("#activity-attendees", Select).value = KEEP
         for field_id, value in (("#activity-kind", activity.kind if activity.kind in ACTIVITY_KINDS else "其他"),
                                 ("#activity-status", activity.status)):
@@ -401,6 +408,14 @@ class ActivityForm(Screen):
             changes["event"] = self.query_one("#activity-event", Input).value.strip()
             if not changes["event"] and not changes["topic"]:
                 raise BadInput(t("calendar.error.event_name"))
+            raw = self.query_one("#activity-study-hours", Input).value.strip()
+            try:
+                hours = float(raw) if raw else 0.0
+            except ValueError:
+                raise BadInput(t("research.error.hours", value=raw)) from None
+            if not 0 <= hours <= 100:
+                raise BadInput(t("research.error.hours", value=raw))
+            changes["study_hours"] = hours
         if activity.generated and changes["date"] != activity.date and not activity.moved_from:
             changes["moved_from"] = activity.date
         if changes["status"] == "skipped" and changes["date"] != activity.date:

@@ -42,6 +42,7 @@ class ProjectPage(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "key.back", id="project_page.back"),
         Binding("x", "toggle_done", "research.key.stage_done", id="project_page.done"),
+        Binding("e", "stage_date", "research.key.stage_date", id="project_page.date"),
         Binding("w", "write", "research.key.write", id="project_page.write"),
         Binding("f", "from_file", "research.key.from_file", id="project_page.file"),
         Binding("enter", "read", "research.key.read", id="project_page.read"),
@@ -121,7 +122,7 @@ class ProjectPage(Screen[None]):
                                            "stages")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("toggle_done", "write", "from_file"):
+        if action in ("toggle_done", "write", "from_file", "stage_date"):
             return self.may_change() and self.stage_name() is not None
         if action == "read":
             project, name = self.project(), self.stage_name()
@@ -159,6 +160,30 @@ class ProjectPage(Screen[None]):
         if self.save(research.mark_stage(project, name, done, self.app.today)):
             self.notify(t("research.stage_marked", stage=name, status=t(f"research.stage.{'done' if done else 'planned'}")),
                         markup=False)
+
+    def action_stage_date(self) -> None:
+        """Move the highlighted stage's planned date (10-16, 2026-05-01, +30 …)."""
+        from models.dates import BadInput, parse_date
+        from screens.documents.prep import LineDialog
+
+        project, name = self.project(), self.stage_name()
+        if project is None or name is None:
+            return
+        current = (research.stage(project, name) or {}).get("date", "")
+
+        def chosen(text: str | None) -> None:
+            fresh = self.project()
+            if not text or fresh is None:
+                return
+            try:
+                day = parse_date(text, self.app.today)
+            except BadInput as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            if self.save(research.with_stage(fresh, name, date=day.isoformat())):
+                self.notify(t("research.stage_moved", stage=name, date=day.isoformat()), markup=False)
+
+        self.app.push_screen(LineDialog(t("research.stage_date_prompt", stage=name), value=current), chosen)
 
     def action_write(self) -> None:
         from screens.research.stage_editor import StageDocumentEditor

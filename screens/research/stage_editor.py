@@ -1,6 +1,6 @@
-"""A stage's documents (开题报告, 中期报告 …): written in the documents area's kind of
-editor — a title and a TextArea that keeps Chinese input and pasted text line for line
-(screens/documents/editor.py's :func:`normalise_newlines`) — and read on their own page."""
+"""A stage's documents (开题报告, 中期报告 …): written in the documents area's full-screen
+editor (screens/documents/editor.py's FullTextEditor: a TextArea that keeps Chinese input
+and pasted text line for line) under a title, and read on their own page."""
 
 from __future__ import annotations
 
@@ -9,22 +9,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static
 
 from models import research
 from models.errors import JiaoyanError
 from models.i18n import t
 from models.records import Project
 from models.store.storage import ConflictError
-from screens.documents.editor import normalise_newlines
+from screens.documents.editor import FullTextEditor
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 
 
-class StageDocumentEditor(Screen[bool]):
-    """Writes a new document of one stage; ``ctrl+s`` saves (and keeps editing the same
-    document), ``escape`` goes back, asking first when something typed is not saved."""
+class StageDocumentEditor(FullTextEditor):
+    """Writes a new document of one stage in the documents' full-screen editor
+    (:class:`screens.documents.editor.FullTextEditor`); ``ctrl+s`` saves (and keeps editing
+    the same document), ``escape`` goes back, asking first when something typed is not saved.
+    Dismisses with the project's id."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="stage_editor.save", priority=True),
@@ -34,8 +36,6 @@ class StageDocumentEditor(Screen[bool]):
     StageDocumentEditor #stage-title-row { height: 1; padding: 0 1; }
     StageDocumentEditor #stage-title-row Label { width: auto; padding: 0 1 0 0; }
     StageDocumentEditor #stage-title { width: 1fr; }
-    StageDocumentEditor #stage-body { height: 1fr; border: round $primary; }
-    StageDocumentEditor #stage-message { height: auto; padding: 0 1; }
     """
 
     def __init__(self, project_id: int, stage_name: str):
@@ -43,27 +43,18 @@ class StageDocumentEditor(Screen[bool]):
         translate_bindings(self)
         self.project_id, self.stage_name = project_id, stage_name
         self.index: int | None = None  # the document's place in the stage once saved
-        self._saved: tuple[str, str] = ("", "")
 
-    def compose(self) -> ComposeResult:
-        yield AppHeader()
+    def compose_fields(self) -> ComposeResult:
         with Horizontal(id="stage-title-row"):
             yield Label(t("research.editor.title", stage=self.stage_name))
             yield Input(t("research.editor.default_title", stage=self.stage_name), id="stage-title", compact=True)
-        yield TextArea("", id="stage-body", soft_wrap=True, tab_behavior="focus")
-        yield Static(id="stage-message")
-        yield FittedFooter()
+
+    def values(self) -> tuple:
+        return (self.query_one("#stage-title", Input).value.strip(), self.body_text())
 
     def on_mount(self) -> None:
-        self._saved = self.values()
-        self.query_one("#stage-body", TextArea).focus()
-
-    def values(self) -> tuple[str, str]:
-        return (self.query_one("#stage-title", Input).value.strip(),
-                normalise_newlines(self.query_one("#stage-body", TextArea).text))
-
-    def say(self, message: str, *, error: bool = False) -> None:
-        self.query_one("#stage-message", Static).update(Text(message, style="bold red" if error else "green"))
+        self.mark_saved()
+        self.focus_body_end()
 
     def action_save(self) -> None:
         project = self.app.store.get(Project, self.project_id)
@@ -85,23 +76,9 @@ class StageDocumentEditor(Screen[bool]):
             return
         if self.index is None:
             self.index = len((research.stage(saved, self.stage_name) or {}).get("documents", [])) - 1
-        self._saved = self.values()
+        self.record_id = self.project_id
+        self.mark_saved()
         self.say(t("doc.editor.saved", time=saved.updated_at[11:16]))
-
-    def action_back(self) -> None:
-        if self.values() == self._saved:
-            self.dismiss(self.index is not None)
-            return
-        from screens.dialogs.confirm import ConfirmScreen
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(self.index is not None)
-
-        self.app.push_screen(ConfirmScreen(t("doc.editor.discard")), answered)
-
-    def data_changed(self) -> None:
-        """Another session saved: the text being typed stays as it is."""
 
 
 class StageDocumentsView(Screen[None]):

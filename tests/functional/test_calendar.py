@@ -225,6 +225,8 @@ async def test_agenda_filters_mine_and_new_event_conflict_is_flagged(make_test_a
         await pilot.press("tab", "ctrl+a", "ctrl+k", *"下午2", "tab", *"电教室")
         app.screen.query_one("#activity-topic").focus()
         await pilot.press(*"新课标解读")
+        app.screen.query_one("#activity-study-hours").focus()  # a half-day lecture: 3 学时 each (issue 18)
+        await pilot.press("3")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, CalendarScreen)
@@ -235,6 +237,7 @@ async def test_agenda_filters_mine_and_new_event_conflict_is_flagged(make_test_a
     store = Store(demo_db)
     event = next(a for a in store.all(Activity) if a.topic == "新课标解读")
     assert (event.group_id, event.date, event.period, event.place) == (0, "2025-11-06", 6, "电教室")
+    assert event.study_hours == 3
 
 
 def test_month_snapshot(snap_compare, demo_db):

@@ -68,13 +68,20 @@ async def test_a_stage_moved_to_done_is_stored(demo_db, make_test_app):
         # w writes the stage's document in the editor; ctrl+s stores its text.
         await pilot.press("w")
         await _wait(pilot, lambda: type(app.screen).__name__ == "StageDocumentEditor")
-        app.screen.query_one("#stage-body", TextArea).insert("一、研究背景\n作业要少而精。")
+        app.screen.query_one("#doc-body", TextArea).insert("一、研究背景\n作业要少而精。")
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: Store(demo_db, actor="check").get(Project, project_id).stages[1]["documents"])
         document = Store(demo_db, actor="check").get(Project, project_id).stages[1]["documents"][0]
         assert document == {"title": "开题报告", "text": "一、研究背景\n作业要少而精。", "source": ""}
         await pilot.press("escape")
         await _on_project_page(app, pilot)
+        # e moves the highlighted stage's planned date.
+        await pilot.press("e")
+        await _wait(pilot, lambda: type(app.screen).__name__ == "LineDialog")
+        app.screen.query_one("#line-input").value = "2025-05-20"
+        await pilot.press("enter")
+        await _wait(pilot, lambda: Store(demo_db, actor="check").get(Project, project_id).stages[1]["date"]
+                    == "2025-05-20")
 
 
 async def test_a_teacher_who_is_not_the_host_reads_but_cannot_mark(demo_db, make_test_app):

@@ -1,0 +1,108 @@
+"""One save reaching many open app sessions on the large school, beside one session.
+
+    .venv/bin/python bench/app_sessions.py [--sessions 20]
+
+Each session is its own process running the real app headless at 80×24 (as each SSH
+login runs it), open on the 听课 log of bench/large_school.py as the admin. When all have
+drawn their log, this process saves one observation through its own Store; each session
+reports how long after the save its log showed the new row, and the longest its event loop
+froze meanwhile (an asyncio task that wakes every 5 ms notes how late it was woken). The
+baseline is the same with one session, in the same run. (bench/many_sessions.py is the
+store-level stress run: processes saving back to back.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.large_school import ADMIN_LOGIN, OPEN_TERM, SUMMARY, TODAY, large_school  # noqa: E402
+
+MARK = "多会话基准课"
+
+
+def _session(db: str, index: int, ready, results) -> None:
+    os.environ["JIAOYAN_TODAY"] = TODAY.isoformat()
+    sys.path.insert(0, str(ROOT))
+    from tui.app import make_app
+
+    async def main() -> None:
+        app = make_app(db, login=ADMIN_LOGIN, start_area="observations", today=TODAY)
+        async with app.run_test(size=(80, 24)) as pilot:
+            while not getattr(app.screen, "records", None):
+                await pilot.pause(0.05)
+            loop = asyncio.get_running_loop()
+            longest = 0.0
+            shown = app.screen.records
+            ready.put(index)
+            while True:
+                before = loop.time()
+                await asyncio.sleep(0.005)
+                longest = max(longest, loop.time() - before - 0.005)
+                if app.screen.records is not shown:  # the log was redrawn: is the new row in it?
+                    shown = app.screen.records
+                    if any(o.topic == MARK for o in shown):
+                        results.put((index, time.time(), longest))
+                        return
+
+    asyncio.run(main())
+
+
+def one_save_reaches(db: Path, sessions: int) -> tuple[list[float], list[float]]:
+    from models.observations import save_observation
+    from models.records import Observation
+    from models.store.storage import Store
+
+    context = mp.get_context("spawn")
+    ready, results = context.Queue(), context.Queue()
+    workers = [context.Process(target=_session, args=(str(db), n, ready, results)) for n in range(sessions)]
+    for worker in workers:
+        worker.start()
+    for _ in range(sessions):
+        ready.get(timeout=600)
+    time.sleep(2)  # every session idle on its log
+    store = Store(db, actor=ADMIN_LOGIN)
+    last = store.all(Observation)[-1]
+    saved_at = time.time()
+    save_observation(store, last.copy(id=0, version=0, term_id=OPEN_TERM, date="2025-11-04", period=7,
+                                      observer_id=2, teacher_id=4, topic=MARK))
+    delays, freezes = [], []
+    for _ in range(sessions):
+        _index, seen, longest = results.get(timeout=600)
+        delays.append(seen - saved_at)
+        freezes.append(longest)
+    for worker in workers:
+        worker.join(30)
+        if worker.is_alive():
+            worker.kill()
+    return delays, freezes
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    args = parser.parse_args()
+    os.environ["JIAOYAN_TODAY"] = TODAY.isoformat()
+    with tempfile.TemporaryDirectory() as folder:
+        one = one_save_reaches(large_school(Path(folder) / "one"), 1)
+        many = one_save_reaches(large_school(Path(folder) / "many"), args.sessions)
+    print(f"Large school: {SUMMARY}. Real app sessions, headless, each its own process; {os.cpu_count()} cores.")
+    print(f"{'one save shown in':<28}{'median':>10}{'last':>10}{'longest freeze':>16}")
+    for label, (delays, freezes) in ((f"{args.sessions} open sessions", many), ("1 open session (baseline)", one)):
+        print(f"{label:<28}{statistics.median(delays) * 1000:>7.0f} ms{max(delays) * 1000:>7.0f} ms"
+              f"{max(freezes) * 1000:>13.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
