@@ -42,6 +42,7 @@ MESSAGES = {
     "calendar.delete_held_question": ("这次活动已开展，记有 {count} 人的考勤和活动记录，删除后一并丢失，统计里也不再计入。真的删除吗？（只想说明没开成，请改为“已取消”）", "This activity was held and has attendance for {count} people and minutes; they go with it and leave the figures. Really delete? (If it did not take place, mark it cancelled instead.)"),
     "calendar.deleted": ("已删除 {day} 的“{what}”。", "Deleted “{what}” on {day}."),
     "calendar.gone": ("这次活动已被别人删除。", "Someone else deleted this activity."),
+    "calendar.archived_tag": ("已归档 · 只读", "archived · read-only"),
     "calendar.archived_read_only": ("{term} 已归档，只能查看。", "{term} is archived: read-only."),
     "calendar.field.moved_from": ("原定日期", "Originally on"),
     "calendar.field.touched": ("手动改过", "Edited by hand"),

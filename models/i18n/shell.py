@@ -13,6 +13,7 @@ MESSAGES = {
     "area.mentoring.help": ("师徒结对、带教记录、进度", "Mentor pairings, meetings, progress"),
     "area.dashboard.help": ("本学期一览", "The term at a glance"),
     "key.help": ("帮助", "Help"),
+    "key.areas": ("区域", "areas"),
     "key.quit": ("退出", "Quit"),
     "key.palette": ("命令", "Commands"),
     "palette.placeholder": ("搜索功能…（可输入中文或拼音）", "Search for commands…"),

@@ -52,6 +52,7 @@ def activity_line(activity, data: CalendarData, *, with_date: bool = True) -> Te
 
 def agenda_activities(data: CalendarData, since: dt.date, *, group_id: int = 0, mine: int = 0) -> list:
     chosen = []
+    data.read_archived_since(since)
     for activity in data.activities:
         if activity.date < since.isoformat():
             continue

@@ -15,6 +15,22 @@ from models.records import Activity, Group, Policy, Record, Teacher, Term
 from models.terms import is_school_day, official_holiday_name, term_of
 
 
+class _DaysReadingArchives(dict):
+    """Activities by day; asking for a day of an archived term reads that term's archive."""
+
+    def __init__(self, data: "CalendarData"):
+        super().__init__()
+        self._data = data
+
+    def get(self, day, default=None):
+        data = self._data
+        if data.archived:
+            term = term_of(data.terms, dt.date.fromisoformat(day))
+            if term is not None and term.term_id in data.archived:
+                data.read_archived([term.term_id])
+        return super().get(day, default)
+
+
 @dataclass
 class CalendarData:
     """A snapshot of the store for drawing: activities by day, lookups, conflicts.
@@ -33,17 +49,45 @@ class CalendarData:
 
     @classmethod
     def load(cls, store) -> "CalendarData":
+        """The open terms' activities now; an archived term's are read from its archive the
+        first time a day of it is drawn (:meth:`read_archived`): ten closed terms are not
+        parsed to show this month."""
         terms = store.all(Term)
         archived = {x.term_id for x in terms if x.status == "archived"}
-        source = ArchiveView(store, sorted(archived))
-        activities = sorted(source.all(Activity), key=lambda a: (a.date, a.period, a.group_id, a.id))
+        activities = sorted(store.all(Activity), key=lambda a: (a.date, a.period, a.group_id, a.id))
         data = cls(terms=terms, groups={g.id: g for g in store.all(Group)},
                    teachers={x.id: x for x in store.all(Teacher)}, policy=store.policy(), activities=activities,
                    archived=archived)
+        data.by_day = _DaysReadingArchives(data)
+        data._store = store
+        data._read = set()
         for activity in activities:
             data.by_day.setdefault(activity.date, []).append(activity)
         data.conflicts = conflicted_ids(activities)
         return data
+
+    def read_archived(self, term_ids) -> None:
+        """Add the activities of these archived terms (each read once) to the data."""
+        store = getattr(self, "_store", None)
+        wanted = [x for x in term_ids if x in self.archived and x not in getattr(self, "_read", set())]
+        if store is None or not wanted:
+            return
+        self._read.update(wanted)
+        known = {a.id for a in self.activities}
+        added = [a for a in ArchiveView(store, sorted(wanted)).all(Activity)
+                 if a.term_id in wanted and a.id not in known]
+        if not added:
+            return
+        self.activities = sorted(self.activities + added, key=lambda a: (a.date, a.period, a.group_id, a.id))
+        for activity in sorted(added, key=lambda a: (a.date, a.period, a.group_id, a.id)):
+            dict.setdefault(self.by_day, activity.date, []).append(activity)
+        for day in {a.date for a in added}:
+            self.by_day[day].sort(key=lambda a: (a.date, a.period, a.group_id, a.id))
+        self.conflicts |= conflicted_ids(added)
+
+    def read_archived_since(self, since: dt.date) -> None:
+        """Every archived term that ends on or after ``since`` (a list from that day on)."""
+        self.read_archived([x.term_id for x in self.terms if x.term_id in self.archived and x.end >= since.isoformat()])
 
     def term_for(self, day: dt.date) -> Term | None:
         return term_of(self.terms, day)

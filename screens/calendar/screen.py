@@ -131,11 +131,12 @@ class CalendarScreen(AreaScreen):
         else:
             title.append(t("calendar.month_title", year=cursor.year, month=cursor.month), style="bold")
             title.append("  " + (term.name if term else t("calendar.outside_term")))
+            # Right after the term's name: at 80 columns the legend is cut with …, the tag must not be.
+            if term is not None and term.term_id in data.archived:
+                title.append("  " + t("calendar.archived_tag"), style="bold yellow")
             title.append("  " + t("calendar.legend"), style="dim")
         if not data.terms:
             title.append("  " + t("calendar.no_term"), style="yellow")
-        if term is not None and term.term_id in data.archived and self.view != "agenda":
-            title.append("  " + t("calendar.archived_read_only", term=term.term_id), style="bold yellow")
         if term:
             for year in uncovered_years(term):
                 title.append("\n" + t("calendar.uncovered", year=year), style="yellow")

@@ -8,8 +8,14 @@ box that ends where the palette key begins and clips what does not fit, so the
 palette key always reads whole; F1 lists every key in force anyway.
 
 Private Textual API, because Footer offers no public way to lay out its keys:
-``FooterKey`` (not exported from ``textual.widgets``) is the key widget Footer itself
-composes, and ``Footer._bindings_ready`` is what its own ``compose`` waits for.
+``FooterKey``, ``KeyGroup`` and ``FooterLabel`` (not exported from ``textual.widgets``) are
+the widgets Footer itself composes for keys and for binding groups, and
+``Footer._bindings_ready`` is what its own ``compose`` waits for.
+
+The keys that open an area (1–8 and 0 我的) are the same on every screen and would take
+half of an 80-column footer, cutting off the screen's own keys; they show as one
+compact group, ``012345678 区域``, the way Textual shows a binding group (each digit
+still clickable, its area named in its tooltip).
 tests/unit/test_textual_private.py fails if a Textual upgrade moves either.
 """
 
@@ -18,7 +24,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
 from models.i18n import t
 
@@ -42,14 +48,23 @@ class FittedFooter(Footer):
             return
         active_bindings = self.screen.active_bindings
         seen_actions: set[str] = set()
+        shown = []
+        for _node, binding, enabled, tooltip in active_bindings.values():
+            if not binding.show or binding.action in seen_actions:
+                continue
+            seen_actions.add(binding.action)  # one key per action, as Footer shows them
+            shown.append((binding, enabled, tooltip))
+        areas = sorted((item for item in shown if item[0].action.startswith("area(")), key=lambda item: item[0].key)
         with Horizontal(classes="footer-keys"):
-            for _node, binding, enabled, tooltip in active_bindings.values():
-                if not binding.show or binding.action in seen_actions:
-                    continue
-                seen_actions.add(binding.action)  # one key per action, as Footer shows them
-                yield FooterKey(binding.key, self.app.get_key_display(binding), described(binding.description),
-                                binding.action, disabled=not enabled,
-                                tooltip=tooltip).data_bind(compact=Footer.compact)
+            for binding, enabled, tooltip in shown:
+                if binding.action.startswith("area("):
+                    if areas:  # the group stands where the first area key would
+                        yield from self._area_group(areas)
+                        areas = []
+                else:
+                    yield FooterKey(binding.key, self.app.get_key_display(binding), described(binding.description),
+                                    binding.action, disabled=not enabled,
+                                    tooltip=tooltip).data_bind(compact=Footer.compact)
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             palette = active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
             if palette is not None:
@@ -57,3 +72,11 @@ class FittedFooter(Footer):
                 yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
                                 binding.action, classes="-command-palette", disabled=not enabled,
                                 tooltip=binding.tooltip or binding.description)
+
+    def _area_group(self, areas) -> ComposeResult:
+        with KeyGroup(classes="-compact"):
+            for binding, enabled, tooltip in areas:
+                yield FooterKey(binding.key, self.app.get_key_display(binding), "", binding.action,
+                                disabled=not enabled, tooltip=tooltip or binding.description,
+                                classes="-grouped").data_bind(compact=Footer.compact)
+        yield FooterLabel(t("key.areas"))

@@ -194,3 +194,25 @@ def test_home_snapshot_80x24(snap_compare, demo_db):
     from tui.app import make_app
 
     assert snap_compare(make_app(demo_db, login="zhangmin"), terminal_size=(80, 24))
+
+
+async def test_the_area_keys_show_as_one_compact_group_and_leave_room_for_the_screens_keys(make_test_app):
+    """Nine area keys with their names took half of an 80-column footer and cut the
+    screen's own keys (文档's k and p); they are one group, 012345678 区域."""
+    app = make_test_app(start_area="documents")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one("FittedFooter")
+        group = footer.query_one("KeyGroup")
+        assert [k.key for k in group.query("FooterKey")] == sorted(k for k in "012345678")
+        assert all(k.description == "" for k in group.query("FooterKey"))
+        assert "区域" in [str(label.render()) for label in footer.query("FooterLabel")]
+        keys = [k for k in footer.query("FooterKey") if "-command-palette" not in k.classes]
+        palette = footer.query_one("FooterKey.-command-palette")
+        # every key of the screen's own fits left of the palette key
+        own = [k for k in keys if not k.action.startswith("area(")]
+        assert {"k", "n", "slash"} <= {k.key for k in own}
+        assert all(k.region.right <= palette.region.x for k in own if k.key in ("k", "n", "slash"))
+        await pilot.press("7")
+        await pilot.pause()
+        assert app.current_mode == "research"

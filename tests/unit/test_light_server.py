@@ -187,3 +187,30 @@ def test_names_are_read_without_loading_the_phrase_dictionary():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parents[2])
     assert result.stdout.strip() == "False"
+
+
+def test_the_calendar_reads_an_archived_term_only_when_a_day_of_it_is_shown(demo_store, monkeypatch):
+    import datetime as dt
+
+    from models.records import Activity
+    from models.store import archive
+    from models.store.archive import ArchiveView, close_term
+    from screens.calendar.common import CalendarData
+
+    previous = next(x for x in demo_store.all(Term) if x.end < "2025-09-01")
+    held = [a for a in demo_store.all(Activity) if a.term_id == previous.term_id]
+    close_term(demo_store, previous.term_id, today=D(2025, 11, 5))
+    reads = []
+    real = archive.archived_records
+    monkeypatch.setattr(archive, "archived_records", lambda *a: (reads.append(a[1]), real(*a))[1])
+    data = CalendarData.load(demo_store)
+    assert reads == [] and all(a.term_id != previous.term_id for a in data.activities)
+    day = held[0].date
+    shown = data.by_day.get(day, [])
+    assert reads == [previous.term_id]
+    assert {a.id for a in shown} == {a.id for a in held if a.date == day}
+    data.by_day.get(held[-1].date, [])
+    assert reads == [previous.term_id]  # read once
+    everything = CalendarData.load(demo_store)
+    everything.read_archived_since(previous.start_date - dt.timedelta(days=1))
+    assert sorted(a.id for a in everything.activities) == sorted(a.id for a in ArchiveView(demo_store).all(Activity))

@@ -51,6 +51,8 @@ def test_footer_key_widget_and_its_readiness_flag():
     assert list(inspect.signature(FooterKey.__init__).parameters)[:5] == [
         "self", "key", "key_display", "description", "action"]
     assert hasattr(Footer(), "_bindings_ready")
+    # and the widgets of a binding group (the area keys' compact group)
+    from textual.widgets._footer import FooterLabel, KeyGroup  # noqa: F401
 
 
 def test_the_app_hook_for_unhandled_errors():
