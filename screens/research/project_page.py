@@ -1,7 +1,8 @@
 """One 课题's page: its facts and its four stages (立项, 开题, 中期, 结题) with dates,
 status and documents. ``x`` marks the highlighted stage done (or back to planned),
 ``w`` writes a document for the stage in the editor, ``f`` takes one from a .docx/.txt
-file on the server, ``enter`` reads the stage's documents, ``p`` prints the record to Word.
+file on the server, ``enter`` reads the stage's documents, ``p`` prints the record to Word;
+``E`` changes the project's facts and ``d`` deletes it (the office; ``e`` moves a stage's date).
 
 The office and the project's host change it (models/permissions.py); others read it.
 """
@@ -38,6 +39,25 @@ def print_project(screen, project: Project) -> None:
                                           lambda: render(project_report(store, project), "docx")))
 
 
+def delete_project(screen, project: Project, done) -> None:
+    """Ask with the shared confirm dialog, then remove the project through the store (the office)."""
+    from screens.dialogs.confirm import ConfirmScreen
+
+    def answered(yes: bool | None) -> None:
+        fresh = screen.app.store.get(Project, project.id)
+        if not yes or fresh is None:
+            return
+        try:
+            research.delete_project(screen.app.store, fresh)
+        except JiaoyanError as error:
+            screen.notify(str(error), severity="error", markup=False)
+            return
+        screen.notify(t("research.project_deleted", title=fresh.title), markup=False)
+        done()
+
+    screen.app.push_screen(ConfirmScreen(t("research.confirm_delete", title=project.title)), answered)
+
+
 class ProjectPage(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "key.back", id="project_page.back"),
@@ -47,6 +67,8 @@ class ProjectPage(Screen[None]):
         Binding("f", "from_file", "research.key.from_file", id="project_page.file"),
         Binding("enter", "read", "research.key.read", id="project_page.read"),
         Binding("p", "print", "research.key.print", id="project_page.print"),
+        Binding("E", "edit", "research.key.edit_project", id="project_page.edit"),
+        Binding("d", "delete", "research.key.delete_project", id="project_page.delete"),
     ]
     DEFAULT_CSS = """
     ProjectPage #project-facts { height: auto; padding: 0 1; }
@@ -124,6 +146,13 @@ class ProjectPage(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("toggle_done", "write", "from_file", "stage_date"):
             return self.may_change() and self.stage_name() is not None
+        if action in ("edit", "delete"):
+            from models.permissions import can
+
+            project = self.project()
+            return project is not None and can(self.app.store, self.app.user or self.app.login,
+                                               action if action == "delete" else "update", project,
+                                               *(("title",) if action == "edit" else ()))
         if action == "read":
             project, name = self.project(), self.stage_name()
             item = research.stage(project, name) if project and name else None
@@ -231,6 +260,17 @@ class ProjectPage(Screen[None]):
         project = self.project()
         if project is not None:
             print_project(self, project)
+
+    def action_edit(self) -> None:
+        from screens.research.forms import ProjectForm
+
+        if self.project() is not None:
+            self.app.push_screen(ProjectForm(self.project_id), lambda _: self.refresh_data())
+
+    def action_delete(self) -> None:
+        project = self.project()
+        if project is not None:
+            delete_project(self, project, lambda: self.dismiss(None))
 
     def action_back(self) -> None:
         self.dismiss(None)

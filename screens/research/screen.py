@@ -4,7 +4,8 @@ Two tabs: 课题 (number, title, level, host, the stage it is at, the next stage
 red when overdue; ``enter`` opens the project's page with its stages) and 学时 (each
 teacher's hours this term and this school year against the policy's target, remote
 training against the per-term minimum, and the 汇报课 or report still owed after
-outside training; ``enter`` opens the teacher's page). ``n`` adds a project (office),
+outside training; ``enter`` opens the teacher's page). ``n`` adds a project, ``e`` changes its facts,
+``d`` deletes it (the office),
 ``t`` records outside training (外出学习), ``r`` marks the owed 汇报课/report given.
 """
 
@@ -33,6 +34,8 @@ class ResearchScreen(AreaScreen):
         Binding("h", "tab('hours')", "research.tab.hours", id="research.tab_hours"),
         Binding("enter", "open", "key.open", id="research.open"),
         Binding("n", "new", "research.key.new_project", id="research.new"),
+        Binding("e", "edit", "research.key.edit_project", id="research.edit"),
+        Binding("d", "delete", "research.key.delete_project", id="research.delete"),
         Binding("t", "training", "research.key.training", id="research.training"),
         Binding("r", "reported", "research.key.reported", id="research.reported"),
         Binding("p", "print", "research.key.print", id="research.print"),
@@ -166,6 +169,10 @@ class ResearchScreen(AreaScreen):
             return tab == "projects" and self.can("insert", Project(host_id=0))
         if action == "print":
             return tab == "projects" and self.highlighted_project() is not None
+        if action in ("edit", "delete"):
+            project = self.highlighted_project() if tab == "projects" else None
+            return project is not None and self.can("delete" if action == "delete" else "update", project,
+                                                     *(("title",) if action == "edit" else ()))
         if action == "training":
             return tab == "hours" and self.app.user is not None and self.app.term is not None
         if action == "reported":
@@ -211,6 +218,20 @@ class ResearchScreen(AreaScreen):
         from screens.research.forms import ProjectForm
 
         self.app.push_screen(ProjectForm(), lambda _: self.data_changed())
+
+    def action_edit(self) -> None:
+        from screens.research.forms import ProjectForm
+
+        project = self.highlighted_project()
+        if project is not None:
+            self.app.push_screen(ProjectForm(project.id), lambda _: self.data_changed())
+
+    def action_delete(self) -> None:
+        from screens.research.project_page import delete_project
+
+        project = self.highlighted_project()
+        if project is not None:
+            delete_project(self, project, self.data_changed)
 
     def action_training(self) -> None:
         from screens.research.forms import TrainingForm
