@@ -206,7 +206,7 @@ MESSAGES.update({
                                          "“{name}” is not published yet: until then only the office prints it."),
     "competitions.print.file_tail": ("评比结果", " result"),
     "competitions.print.path_prompt": ("评比结果保存到（.docx）", "Save the result to (.docx)"),
-    "competitions.key.print": ("打印", "Print"),
+    "competitions.key.print": ("打印结果", "Print result"),
     "competitions.cli.report.help": ("评比结果：排名、奖项、推荐，打印成 Word 或 Excel",
                                      "A competition's result: ranking, prizes, recommendations, as Word or Excel"),
     "competitions.cli.report.id": ("评比的编号或名称", "the competition's number or name"),
