@@ -130,11 +130,69 @@ def replace_stage_document(project: Project, name: str, index: int, title: str, 
     return with_stage(project, name, documents=documents)
 
 
+def edit_project(project: Project, *, number: str | None = None, title: str | None = None,
+                 level: str | None = None, host_id: int | None = None, member_ids: list[int] | None = None,
+                 start: str | None = None, planned_end: str | None = None) -> Project:
+    """The project with its facts changed (``None``: left as it is), checked; nothing is stored.
+
+    The stages follow only where nothing done is touched: 立项 moves with the start and 结题
+    with the planned end while they are still planned; a stage done keeps its dates, and the
+    other planned stages keep theirs (``e`` on the project's page moves them)."""
+    host = project.host_id if host_id is None else host_id
+    members = project.member_ids if member_ids is None else member_ids
+    changed = project.copy(
+        number=project.number if number is None else number.strip(),
+        title=project.title if title is None else title.strip(),
+        level=project.level if level is None else normalize_level(level), host_id=host,
+        member_ids=[m for m in dict.fromkeys(members) if m and m != host],
+        start=project.start if start is None else start,
+        planned_end=project.planned_end if planned_end is None else planned_end)
+    stages = []
+    for item in project.stages:
+        item = dict(item)
+        if item.get("status") != "done":
+            if item.get("name") == "立项" and changed.start != project.start:
+                item["date"] = changed.start
+            if item.get("name") == "结题" and changed.planned_end != project.planned_end:
+                item["date"] = changed.planned_end
+        stages.append(item)
+    changed = changed.copy(stages=stages)
+    problems = changed.validate()
+    if problems:
+        raise ResearchInputError("；".join(str(p) for p in problems))
+    return changed
+
+
+def kept_done_stages(before: Project, after: Project) -> list[str]:
+    """The stages done whose dates an edit of the start or planned end did not move."""
+    moved = (before.start != after.start, before.planned_end != after.planned_end)
+    names = {"立项": moved[0], "结题": moved[1]}
+    return [s.get("name", "") for s in before.stages if s.get("status") == "done" and names.get(s.get("name"))]
+
+
+def _check_number(tx, project: Project) -> None:
+    """A project's number is the approving office's: two projects never share one."""
+    if not project.number:
+        return
+    before = tx.get(Project, project.id) if project.id else None
+    if before is not None and before.number == project.number:
+        return  # unchanged: a stage edit is never refused for an old clash
+    if any(p.number == project.number and p.id != project.id for p in tx.all(Project)):
+        raise ResearchInputError(t("research.error.duplicate_number", number=project.number))
+
+
 def save_project(store, project: Project) -> Project:
     with store.transaction() as tx:
+        _check_number(tx, project)
         if project.id:
             return tx.update(project)
         return tx.insert(project)
+
+
+def delete_project(store, project: Project) -> None:
+    """The project removed (the office: the store's guard says who)."""
+    with store.transaction() as tx:
+        tx.delete(project)
 
 
 def project_by_ref(projects: Iterable[Project], ref: str) -> Project | None:

@@ -231,4 +231,24 @@ MESSAGES = {
     "research.cli.arg.stage": ("阶段：立项、开题、中期、结题", "stage: 立项, 开题, 中期, 结题"),
     "research.cli.arg.hours": ("学时", "hours"),
     "research.cli.arg.report": ("回来后要上汇报课、作报告，或 none", "owed afterwards: 汇报课, 报告 or none"),
+
+    # editing and removing a project (the office)
+    "research.form.edit_project": ("修改课题", "Change the project"),
+    "research.project_edited": ("已保存课题《{title}》。", "Project “{title}” saved."),
+    "research.edit.kept_done": ("已完成的{stages}阶段日期不变。", "The stages already done ({stages}) keep their dates."),
+    "research.error.duplicate_number": ("编号“{number}”已经是另一个课题的编号，请改正。",
+                                        "The number “{number}” is another project's already: correct it."),
+    "research.key.edit_project": ("改课题", "Edit"),
+    "research.key.delete_project": ("删除", "Delete"),
+    "research.confirm_delete": ("删除课题《{title}》及其各阶段材料？删除后无法恢复。（y 删除 / n 保留）",
+                                "Delete the project “{title}” with its stages' documents? This cannot be undone. "
+                                "(y delete / n keep)"),
+    "research.project_deleted": ("已删除课题《{title}》。", "Project “{title}” deleted."),
+    "research.cli.project.edit": ("修改课题的编号、名称、级别、主持人、成员或计划结题日期（教导处）",
+                                  "change a project's number, title, level, host, members or planned end (the office)"),
+    "research.cli.arg.host_login": ("主持人：登录名（或姓名、拼音）", "the host: login (or name, pinyin)"),
+    "research.cli.arg.members_all": ("全部成员，用逗号隔开（替换原有成员；空字符串：没有成员）",
+                                     "all the members, separated by commas (replaces the old list; \"\": none)"),
+    "research.cli.nothing_to_change": ("没有要修改的内容：请给出 --title、--number、--level、--host、--members 或 --end。",
+                                       "Nothing to change: give --title, --number, --level, --host, --members or --end."),
 }

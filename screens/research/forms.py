@@ -1,4 +1,4 @@
-"""The forms of 课题与学时: a new project (the office) and a record of outside training
+"""The forms of 课题与学时: a new project or its facts changed (the office) and a record of outside training
 (外出学习: the teacher themselves, or the office for anyone). ``ctrl+s`` saves; what is
 wrong is said under the form and nothing is saved."""
 
@@ -15,7 +15,7 @@ from models.dates import BadInput, parse_date
 from models.errors import JiaoyanError
 from models.i18n import t
 from models.people import search_teachers
-from models.records import OUTCOME_LEVELS, REPORT_BACK_KINDS, Group, Teacher
+from models.records import OUTCOME_LEVELS, REPORT_BACK_KINDS, Group, Project, Teacher
 from screens.dialogs.base import Dialog
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.ticks import TickBox
@@ -42,38 +42,64 @@ def find_teacher(store, text: str) -> Teacher | None:
     return found[0] if found else None
 
 
+def edited_sentence(before: Project, after: Project) -> str:
+    """What an edit did, and the stages done whose dates it left alone."""
+    sentence = t("research.project_edited", title=after.title)
+    kept = research.kept_done_stages(before, after)
+    if kept:
+        sentence += " " + t("research.edit.kept_done", stages="、".join(kept))
+    return sentence
+
+
 class ProjectForm(Dialog[int | None]):
+    """A new project, or (``project_id``) an existing one's facts, filled in."""
+
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="project_form.save", priority=True),
         Binding("escape", "cancel", "key.back", id="project_form.cancel"),
     ]
     DEFAULT_CSS = FORM_CSS.format(name="ProjectForm")
 
+    def __init__(self, project_id: int = 0):
+        super().__init__()
+        self.project_id = project_id
+
+    def editing(self) -> Project | None:
+        return self.app.store.get(Project, self.project_id) if self.project_id else None
+
     def compose(self) -> ComposeResult:
+        project = self.editing()
+        names = {x.id: x.name for x in self.app.store.all(Teacher)}
+        level = project.level if project is not None and project.level in OUTCOME_LEVELS else OUTCOME_LEVELS[0]
         with Vertical():
-            yield Static(Text(t("research.form.project"), style="bold"))
+            yield Static(Text(t("research.form.edit_project" if project else "research.form.project"),
+                              style="bold"))
             with Horizontal():
                 yield Label(t("research.col.number"))
-                yield Input(id="p-number", compact=True, placeholder=t("research.form.number_hint"))
+                yield Input(project.number if project else "", id="p-number", compact=True,
+                            placeholder=t("research.form.number_hint"))
             with Horizontal():
                 yield Label(t("research.col.title"))
-                yield Input(id="p-title", compact=True)
+                yield Input(project.title if project else "", id="p-title", compact=True)
             with Horizontal():
                 yield Label(t("research.col.level"))
-                yield Select([(x, x) for x in OUTCOME_LEVELS], value=OUTCOME_LEVELS[0], allow_blank=False,
+                yield Select([(x, x) for x in OUTCOME_LEVELS], value=level, allow_blank=False,
                              id="p-level", compact=True)
             with Horizontal():
                 yield Label(t("research.field.host"))
-                yield Input(id="p-host", compact=True, placeholder=t("research.form.host_hint"))
+                yield Input(names.get(project.host_id, "") if project else "", id="p-host", compact=True,
+                            placeholder=t("research.form.host_hint"))
             with Horizontal():
                 yield Label(t("research.field.members"))
-                yield Input(id="p-members", compact=True, placeholder=t("research.form.members_hint"))
+                yield Input("、".join(names.get(m, "") for m in project.member_ids) if project else "",
+                            id="p-members", compact=True, placeholder=t("research.form.members_hint"))
             with Horizontal():
                 yield Label(t("field.start"))
-                yield Input(self.app.today.isoformat(), id="p-start", compact=True)
+                yield Input(project.start if project else self.app.today.isoformat(), id="p-start", compact=True)
             with Horizontal():
                 yield Label(t("research.field.planned_end"))
-                yield Input(id="p-end", compact=True, placeholder=t("research.form.end_hint"))
+                yield Input(project.planned_end if project else "", id="p-end", compact=True,
+                            placeholder=t("research.form.end_hint"))
             yield Static(id="form-error")
         yield FittedFooter()
 
@@ -88,7 +114,17 @@ class ProjectForm(Dialog[int | None]):
 
     def action_save(self) -> None:
         store, today = self.app.store, self.app.today
-        host = find_teacher(store, self.value("#p-host"))
+        before = self.editing()
+        if self.project_id and before is None:
+            self.fail(t("research.gone"))
+            return
+        known = {}  # the people already on the project keep their place even after leaving the school
+        if before is not None:
+            for teacher_id in (before.host_id, *before.member_ids):
+                teacher = store.get(Teacher, teacher_id)
+                if teacher is not None:
+                    known[teacher.name] = teacher
+        host = known.get(self.value("#p-host")) or find_teacher(store, self.value("#p-host"))
         if host is None:
             self.fail(t("research.error.no_teacher", name=self.value("#p-host") or "—"))
             return
@@ -96,7 +132,7 @@ class ProjectForm(Dialog[int | None]):
         for name in self.value("#p-members").replace("，", "、").replace(",", "、").replace(" ", "、").split("、"):
             if not name.strip():
                 continue
-            found = find_teacher(store, name)
+            found = known.get(name.strip()) or find_teacher(store, name)
             if found is None:
                 self.fail(t("research.error.no_teacher", name=name))
                 return
@@ -105,14 +141,23 @@ class ProjectForm(Dialog[int | None]):
             start = parse_date(self.value("#p-start"), today).isoformat()
             end = parse_date(self.value("#p-end"), today).isoformat() if self.value("#p-end") else ""
             level = self.query_one("#p-level", Select).value
-            project = research.new_project(number=self.value("#p-number"), title=self.value("#p-title"),
-                                           level=level if isinstance(level, str) else OUTCOME_LEVELS[0],
-                                           host_id=host.id, member_ids=members, start=start, planned_end=end)
+            level = level if isinstance(level, str) else OUTCOME_LEVELS[0]
+            if before is not None:
+                project = research.edit_project(before, number=self.value("#p-number"), title=self.value("#p-title"),
+                                                level=level, host_id=host.id, member_ids=members, start=start,
+                                                planned_end=end)
+            else:
+                project = research.new_project(number=self.value("#p-number"), title=self.value("#p-title"),
+                                               level=level, host_id=host.id, member_ids=members, start=start,
+                                               planned_end=end)
             saved = research.save_project(store, project)
         except (BadInput, JiaoyanError) as error:
             self.fail(str(error))
             return
-        self.notify(t("research.project_added", title=saved.title), markup=False)
+        if before is None:
+            self.notify(t("research.project_added", title=saved.title), markup=False)
+        else:
+            self.notify(edited_sentence(before, saved), markup=False)
         self.dismiss(saved.id)
 
     def action_cancel(self) -> None:

@@ -6,7 +6,7 @@ import docx
 import openpyxl
 import pytest
 
-from models.records import Project, Training
+from models.records import Project, Teacher, Training
 from models.store.storage import Store
 from tui import cli
 
@@ -79,3 +79,32 @@ def test_report_year(demo_db, as_login, tmp_path, capsys):
     assert any("张敏" in [c.value for c in row] for row in sheet.iter_rows())
     assert run(demo_db, "report", "year", "--year", "1999-2000") == 1
     assert "没有 1999-2000 学年的学期" in capsys.readouterr().err
+
+
+def test_project_edit_from_the_command_line(demo_db, as_login, capsys):
+    assert run(demo_db, "project", "add", "--title", "作业设计研究", "--host", "陈思远", "--start", "2025-03-01",
+               "--end", "2027-06-30", "--number", "区2025-017") == 0
+    assert run(demo_db, "project", "add", "--title", "阅读", "--host", "陈思远", "--start", "2025-03-01",
+               "--number", "区2025-018") == 0
+    assert run(demo_db, "project", "stage", "区2025-017", "结题", "--done", "--date", "2025-10-01") == 0
+    capsys.readouterr()
+    assert run(demo_db, "project", "edit", "区2025-017", "--title", "作业设计与评价研究", "--host", "zhangmin",
+               "--members", "陈思远", "--level", "市级", "--end", "2027-12-31") == 0
+    out = capsys.readouterr().out
+    assert "已保存课题《作业设计与评价研究》" in out and "已完成的结题阶段日期不变" in out
+    project = next(p for p in Store(demo_db).all(Project) if p.number == "区2025-017")
+    zhang = next(x for x in Store(demo_db).all(Teacher) if x.login == "zhangmin")
+    assert (project.title, project.level, project.host_id, project.planned_end) == (
+        "作业设计与评价研究", "市级", zhang.id, "2027-12-31")
+    assert len(project.member_ids) == 1 and project.member_ids[0] != zhang.id
+    assert project.stages[3]["date"] == "2027-06-30"  # 结题 was done: its date is not moved
+    before = Store(demo_db).all(Project)
+    # Bad input: a sentence on standard error, nothing stored.
+    for bad, said in ((("--end", "2020-01-01"), "结束日期早于开始日期"), (("--number", "区2025-018"), "另一个课题"),
+                      (("--members", "没这个人"), "没这个人"), (("--title", " "), "请填写标题"), ((), "没有要修改的内容")):
+        assert run(demo_db, "project", "edit", "区2025-017", *bad) == 1, bad
+        assert said in capsys.readouterr().err, bad
+    # A teacher, even the host, does not change the project's facts.
+    as_login("zhangmin")
+    assert run(demo_db, "project", "edit", "区2025-017", "--title", "别的") != 0
+    assert Store(demo_db).all(Project) == before

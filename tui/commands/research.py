@@ -2,6 +2,7 @@
 
     jiaoyan project list
     jiaoyan project add --title T --host NAME --start D [--number N] [--level 区级] [--members A,B] [--end D]
+    jiaoyan project edit REF [--title T] [--number N] [--level L] [--host LOGIN] [--members A,B] [--end D]
     jiaoyan project stage REF STAGE [--done [--date D] | --planned] [--file F [--title T]]
     jiaoyan project print REF [-o FILE.docx]
     jiaoyan training add --title T --start D --hours H [--teacher NAME] [--place P] [--end D] [--remote]
@@ -42,6 +43,17 @@ def register(tree: CommandTree) -> None:
     add.add_argument("--members", default="", metavar="A,B", help=t("research.cli.arg.members"))
     add.add_argument("--end", default="", metavar="DATE", help=t("research.cli.arg.end"))
     add.set_defaults(handler=run_project_add)
+
+    edit = family.add_parser("edit", parents=[tree.common], help=t("research.cli.project.edit"),
+                             description=t("research.cli.project.edit"))
+    edit.add_argument("ref", metavar="REF", help=t("research.cli.arg.ref"))
+    edit.add_argument("--title", default=None, help=t("research.cli.arg.title"))
+    edit.add_argument("--number", default=None, help=t("research.cli.arg.number"))
+    edit.add_argument("--level", default=None, help=t("research.cli.arg.level"))
+    edit.add_argument("--host", default=None, metavar="LOGIN", help=t("research.cli.arg.host_login"))
+    edit.add_argument("--members", default=None, metavar="A,B", help=t("research.cli.arg.members_all"))
+    edit.add_argument("--end", default=None, metavar="YYYY-MM-DD", help=t("research.cli.arg.end"))
+    edit.set_defaults(handler=run_project_edit)
 
     stage = family.add_parser("stage", parents=[tree.common], help=t("research.cli.project.stage"))
     stage.add_argument("ref", metavar="REF", help=t("research.cli.arg.ref"))
@@ -177,6 +189,34 @@ def run_project_add(args: argparse.Namespace) -> int:
                                    planned_end=_date(args.end, today) if args.end else "")
     saved = research.save_project(store, project)
     print(t("research.project_added", title=saved.title) + f" (id {saved.id})")
+    return 0
+
+
+def run_project_edit(args: argparse.Namespace) -> int:
+    from models import research
+    from models.research import ResearchInputError
+
+    session = _session(args)
+    store, today = session.store, session.today
+    project = _project(store, args.ref)
+    wanted = (args.title, args.number, args.level, args.host, args.members, args.end)
+    if all(x is None for x in wanted):
+        raise ResearchInputError(t("research.cli.nothing_to_change"))
+    host = _find_teacher(store, args.host).id if args.host is not None else None
+    members = None
+    if args.members is not None:
+        members = [_find_teacher(store, name).id
+                   for name in args.members.replace("，", ",").replace("、", ",").split(",") if name.strip()]
+    end = None
+    if args.end is not None:
+        end = _date(args.end, today) if args.end.strip() else ""
+    changed = research.edit_project(project, number=args.number, title=args.title, level=args.level,
+                                    host_id=host, member_ids=members, planned_end=end)
+    saved = research.save_project(store, changed)
+    print(t("research.project_edited", title=saved.title) + f" (id {saved.id})")
+    kept = research.kept_done_stages(project, saved)
+    if kept:
+        print(t("research.edit.kept_done", stages="、".join(kept)))
     return 0
 
 
