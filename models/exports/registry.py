@@ -15,6 +15,10 @@ docx        .docx      table, report,        models.exports.word.report_to_docx
 md          .md        table, report         models.exports.markdown.to_markdown
 ics         .ics       calendar              models.exports.ics.ics_bytes
 ==========  =========  ====================  ==========================================
+
+Reports of kind "report" that the CLI and a screen both print: the term and year reports,
+a 课题's record (project_record.py), a 评比's result (competition_result.py: ``docx`` and
+``xlsx``, through the same two writers above).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@
   level); on a competition ``r`` sets an entry's prize and recommendation, ``p`` publishes.
 * A teacher: ``s`` submits one of their outcomes (of a kind it accepts, before the
   deadline), ``d`` withdraws their own entry until the deadline.
+* ``o`` writes the 评比结果 sheet as Word (models/exports/competition_result.py): anyone's
+  once published, before that the office's working sheet with each judge's score.
 * A judge: ``j`` scores the highlighted entry (0–100 and a comment); a judge sees only
   their own scores, a teacher none before publication (models/competitions.py).
 
@@ -242,6 +244,7 @@ class CompetitionScreen(Screen):
         Binding("j", "score", "competitions.key.score", id="competition.score"),
         Binding("r", "result", "competitions.key.result", id="competition.result"),
         Binding("p", "publish", "competitions.key.publish", id="competition.publish"),
+        Binding("o", "print_result", "competitions.key.print", id="competition.print"),
         Binding("escape", "app.pop_screen", "key.back", id="competition.back"),
     ]
     DEFAULT_CSS = """
@@ -323,7 +326,11 @@ class CompetitionScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         competition, me = self.competition, self.app.user
         if competition is None or me is None:
-            return action not in ("read", "submit", "withdraw", "score", "result", "publish")
+            return action not in ("read", "submit", "withdraw", "score", "result", "publish", "print_result")
+        if action == "print_result":  # published: anyone; before: the office's working sheet
+            from models.exports.competition_result import may_print
+
+            return may_print(competition, me)
         entry = self.highlighted()
         open_now = comp.is_open(competition, self.app.today)
         if action == "read":
@@ -348,6 +355,18 @@ class CompetitionScreen(Screen):
 
     def _tell(self, failure: JiaoyanError) -> None:
         self.notify(str(failure), severity="error", markup=False)
+
+    def action_print_result(self) -> None:
+        """The 评比结果 sheet as Word: the one save dialog, the one registry and Word builder."""
+        from models.exports.competition_result import competition_report, default_competition_name
+        from models.exports.registry import render
+        from screens.dialogs.save_path import SavePathDialog
+
+        competition, store, me = self.competition, self.app.store, self.app.user
+        if competition is None:
+            return
+        self.app.push_screen(SavePathDialog(t("competitions.print.path_prompt"), default_competition_name(competition),
+                                            lambda: render(competition_report(store, me, competition), "docx")))
 
     def action_read(self) -> None:
         from screens.outcomes.text_editor import OutcomeTextEditor

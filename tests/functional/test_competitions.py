@@ -154,3 +154,55 @@ async def test_office_opens_teacher_submits_judge_scores_office_publishes(make_t
     async with app.run_test(size=(80, 24)) as pilot:
         await open_competition(app, pilot)
         assert "j" not in footer_keys(app)
+
+
+async def test_the_result_sheet_is_written_from_the_competition_screen(make_test_app, demo_db):
+    """o on a competition: hidden from a teacher before publication, the office's working sheet
+    then, and anyone's once published — written through the save dialog as Word."""
+    import docx
+
+    from screens.dialogs.save_path import SavePathDialog
+
+    store = Store(demo_db, actor="tester")
+    zhang, chen = person(store, "zhangmin"), person(store, "chensiyuan")
+    term = next(x for x in store.all(Term) if x.term_id == "2025-2026-1")
+    with store.transaction() as tx:
+        contest = tx.insert(Competition(term_id=term.term_id, name="三优评比", kinds=["教学反思"],
+                                        deadline="2025-11-20", judge_ids=[chen.id]))
+        for title, score, prize in (("低分反思", 70, "二等奖"), ("高分反思", 95, "一等奖")):
+            outcome = tx.insert(Outcome(teacher_id=zhang.id, term_id=term.term_id, kind="教学反思", title=title,
+                                        date="2025-10-20"))
+            entry = tx.insert(CompetitionEntry(term_id=term.term_id, competition_id=contest.id,
+                                               outcome_id=outcome.id, teacher_id=zhang.id, submitted="2025-10-21",
+                                               prize=prize))
+            tx.insert(CompetitionScore(term_id=term.term_id, competition_id=contest.id, entry_id=entry.id,
+                                       judge_id=chen.id, score=score))
+
+    app = make_test_app("zhangmin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_competition(app, pilot)
+        assert "o" not in footer_keys(app)  # a teacher: nothing to print before publication
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, CompetitionScreen)
+    app = make_test_app()  # the office: its working sheet before publication
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_competition(app, pilot)
+        assert "o" in footer_keys(app)
+
+    with store.transaction() as tx:
+        tx.update(store.get(Competition, contest.id).copy(status="published", published="2025-11-25"))
+    app = make_test_app("zhangmin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_competition(app, pilot)
+        assert "o" in footer_keys(app)
+        await pilot.press("o")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, SavePathDialog))
+        target = app.export_folder / "三优评比评比结果.docx"
+        assert app.screen.query_one("#save-path").value == str(target)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, CompetitionScreen) and target.exists())
+    document = docx.Document(target)
+    ranked = next(tb for tb in document.tables if tb.rows[0].cells[0].text == "名次")
+    assert [[c.text for c in row.cells][:2] + [row.cells[-2].text] for row in ranked.rows[1:]] == [
+        ["1", "高分反思", "一等奖"], ["2", "低分反思", "二等奖"]]

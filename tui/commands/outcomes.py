@@ -5,6 +5,7 @@
     jiaoyan outcome list [--term T] [--kind K]
     jiaoyan outcome text ID --file F
     jiaoyan report booklet [--term T] [--kind K]… -o F.docx
+    jiaoyan report competition ID [-o F.docx|F.xlsx]
 """
 
 from __future__ import annotations
@@ -53,6 +54,12 @@ def register(tree: CommandTree) -> None:
     booklet.add_argument("--kind", action="append", default=[], metavar="K", help=t("outcomes.cli.booklet.kind"))
     booklet.add_argument("-o", "--output", metavar="F.docx", help=t("outcomes.cli.booklet.output"))
     booklet.set_defaults(handler=run_report_booklet)
+
+    result = tree.report.add_parser("competition", parents=[tree.common], help=t("competitions.cli.report.help"),
+                                    description=t("competitions.cli.report.help"))
+    result.add_argument("competition", metavar="ID", help=t("competitions.cli.report.id"))
+    result.add_argument("-o", "--output", metavar="F.docx|F.xlsx", help=t("competitions.cli.report.output"))
+    result.set_defaults(handler=run_report_competition)
 
 
 def run_outcome_add(args: argparse.Namespace) -> int:
@@ -134,3 +141,27 @@ def run_report_booklet(args: argparse.Namespace) -> int:
     with progress_line(t("exports.progress.report")) as progress:
         payload = render(booklet, "docx", progress)
     return write_output(output, payload, t("outcomes.cli.booklet.done", count=len(booklet.entries)))
+
+
+def run_report_competition(args: argparse.Namespace) -> int:
+    """The 评比结果 sheet: Word by default, Excel for a .xlsx name. Refused (models/exports/
+    competition_result.py) before publication unless the office asks."""
+    from models.exports.competition_result import competition_report, default_competition_name
+    from models.exports.registry import format_for_path, render
+    from models.outcomes import OutcomeRefused
+    from models.records import Competition
+
+    session = open_session(args)
+    store = session.store
+    ref = args.competition.strip()
+    competition = store.get(Competition, int(ref)) if ref.isdigit() else \
+        next((c for c in store.all(Competition) if c.name == ref), None)
+    if competition is None:
+        raise OutcomeRefused(t("competitions.cli.no_competition", id=ref))
+    output = args.output or default_competition_name(competition)
+    fmt = "docx" if output == "-" else format_for_path(output, "report")
+    if fmt not in ("docx", "xlsx"):
+        print(t("competitions.cli.suffix", path=output), file=sys.stderr)
+        return 2
+    report = competition_report(store, session.teacher, competition)  # CompetitionRefused: not published
+    return write_output(output, render(report, fmt), t("competitions.cli.printed", name=competition.name))
