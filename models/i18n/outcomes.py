@@ -211,7 +211,8 @@ MESSAGES.update({
                                      "A competition's result: ranking, prizes, recommendations, as Word or Excel"),
     "competitions.cli.report.id": ("评比的编号或名称", "the competition's number or name"),
     "competitions.cli.report.output": ("输出文件（.docx 或 .xlsx）", "the output file (.docx or .xlsx)"),
-    "competitions.cli.no_competition": ("没有编号为 {id} 的评比。", "There is no competition numbered {id}."),
+    "competitions.cli.no_competition": ("没有编号为 {id} 的评比。现有的评比：{known}。",
+                                        "There is no competition numbered {id}. The competitions: {known}."),
     "competitions.cli.suffix": ("评比结果只能存为 .docx 或 .xlsx：{path}", "The result is saved as .docx or .xlsx only: {path}"),
     "competitions.cli.printed": ("「{name}」评比结果", "“{name}”: the result"),
 })

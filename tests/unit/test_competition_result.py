@@ -129,7 +129,7 @@ def test_the_command_writes_word_or_excel_and_says_so_for_an_unknown_id(school, 
     monkeypatch.setattr("models.identity.os_login", lambda: "office")
     target = tmp_path / "none.docx"
     assert cli.main(["report", "competition", "999", "-o", str(target), "--db", str(path)]) == 1
-    assert "没有编号为 999 的评比" in capsys.readouterr().err
+    assert f"没有编号为 999 的评比。现有的评比：{contest.id} 三优评比。" in capsys.readouterr().err
     assert not target.exists() and not list(tmp_path.glob("*.docx"))
     monkeypatch.setattr("models.identity.os_login", lambda: "ann")
     assert cli.main(["report", "competition", str(contest.id), "-o", str(target), "--db", str(path)]) != 0

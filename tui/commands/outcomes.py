@@ -157,7 +157,8 @@ def run_report_competition(args: argparse.Namespace) -> int:
     competition = store.get(Competition, int(ref)) if ref.isdigit() else \
         next((c for c in store.all(Competition) if c.name == ref), None)
     if competition is None:
-        raise OutcomeRefused(t("competitions.cli.no_competition", id=ref))
+        known = "；".join(f"{c.id} {c.name}" for c in sorted(store.all(Competition), key=lambda c: c.id)) or "—"
+        raise OutcomeRefused(t("competitions.cli.no_competition", id=ref, known=known))
     output = args.output or default_competition_name(competition)
     fmt = "docx" if output == "-" else format_for_path(output, "report")
     if fmt not in ("docx", "xlsx"):
