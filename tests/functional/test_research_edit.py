@@ -8,6 +8,7 @@ from textual.widgets import Input, Static
 
 from models.records import Project, Teacher
 from models.store.storage import Store
+from screens.dialogs.confirm import ConfirmScreen
 from tests.functional.test_research import KEY, _add_project, _in_research, _on_project_page, _wait
 
 
@@ -76,12 +77,14 @@ async def test_the_office_deletes_a_project_after_confirming(demo_db, make_test_
         await pilot.press("enter")
         await _on_project_page(app, pilot)
         await pilot.press("d")
-        await _wait(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        footer = {key: active.binding.description for key, active in app.screen.active_bindings.items()}
+        assert (footer.get("y"), footer.get("n")) == ("删除", "保留")
         await pilot.press("n")  # kept
         await _on_project_page(app, pilot)
         assert _stored(demo_db, project_id) is not None
         await pilot.press("d")
-        await _wait(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await _wait(pilot, lambda: _stored(demo_db, project_id) is None)
         await _in_research(app, pilot)
