@@ -152,3 +152,23 @@ def test_the_yearly_target_is_paced_over_both_terms_even_before_the_second_is_se
     assert end_of_first == 36  # half the year's target by the end of the first term
     second = Term(term_id="2025-2026-2", name="第二学期", start="2026-03-02", end="2026-07-10")
     assert research.year_expected(72, [first, second], second.end_date) == 72
+
+
+def test_editing_a_project_moves_only_stages_still_planned_and_refuses_a_taken_number(demo_store):
+    host = _teacher(demo_store, "zhangmin")
+    first = research.save_project(demo_store, research.new_project(
+        number="A-1", title="甲", level="校级", host_id=host.id, member_ids=[], start="2025-03-01",
+        planned_end="2027-06-30"))
+    research.save_project(demo_store, research.new_project(
+        number="A-2", title="乙", level="校级", host_id=host.id, member_ids=[], start="2025-03-01"))
+    done = research.mark_stage(first, "立项", True, dt.date(2025, 3, 1))
+    changed = research.edit_project(done, start="2025-04-01", planned_end="2027-12-31", member_ids=[host.id])
+    assert [s["date"] for s in changed.stages] == ["2025-03-01", "2025-04-30", done.stages[2]["date"], "2027-12-31"]
+    assert changed.member_ids == [] and research.kept_done_stages(done, changed) == ["立项"]
+    with pytest.raises(research.ResearchInputError, match="结束日期早于开始日期"):
+        research.edit_project(done, planned_end="2024-01-01")
+    with pytest.raises(research.ResearchInputError, match="另一个课题"):
+        research.save_project(demo_store, research.edit_project(demo_store.get(Project, first.id), number="A-2"))
+    assert demo_store.get(Project, first.id).number == "A-1"
+    research.save_project(demo_store, research.edit_project(demo_store.get(Project, first.id), title="甲二"))
+    assert demo_store.get(Project, first.id).title == "甲二"  # its own number is not a clash
