@@ -243,7 +243,6 @@ MESSAGES = {
     "research.confirm_delete": ("删除课题《{title}》及其各阶段材料？删除后无法恢复。（y 删除 / n 保留）",
                                 "Delete the project “{title}” with its stages' documents? This cannot be undone. "
                                 "(y delete / n keep)"),
-    "research.key.keep": ("保留", "Keep"),
     "research.project_deleted": ("已删除课题《{title}》。", "Project “{title}” deleted."),
     "research.cli.project.edit": ("修改课题的编号、名称、级别、主持人、成员或计划结题日期（教导处）",
                                   "change a project's number, title, level, host, members or planned end (the office)"),

@@ -22,6 +22,7 @@ MESSAGES = {
     "key.open": ("打开", "Open"),
     "key.edit": ("编辑", "Edit"),
     "key.delete": ("删除", "Delete"),
+    "key.keep": ("保留", "Keep"),
     "key.save": ("保存", "Save"),
     "key.back": ("返回", "Back"),
     "key.search": ("搜索", "Search"),

@@ -9,10 +9,14 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
 from screens.dialogs.base import Dialog
+from screens.widgets.keys import describe_binding
 
 
 class ConfirmScreen(Dialog[bool]):
-    """Dismisses with True for y (or enter), False for n or escape."""
+    """Dismisses with True for y (or enter), False for n or escape.
+
+    The keys read 放弃 / 继续填写 (leaving a form); a question about something else names
+    its own answers, e.g. ``ConfirmScreen(question, yes=t("key.delete"), no=t("key.keep"))``."""
 
     BINDINGS = [
         Binding("y,enter", "answer(True)", "observations.key.discard", id="confirm.yes"),
@@ -22,9 +26,13 @@ class ConfirmScreen(Dialog[bool]):
     ConfirmScreen > Vertical { width: 60; border: round $warning; }
     """
 
-    def __init__(self, question: str):
+    def __init__(self, question: str, *, yes: str | None = None, no: str | None = None):
         super().__init__()
         self.question = question
+        if yes:
+            describe_binding(self, "confirm.yes", yes)
+        if no:
+            describe_binding(self, "confirm.no", no)
 
     def compose(self) -> ComposeResult:
         with Vertical():

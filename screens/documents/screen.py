@@ -210,7 +210,8 @@ class DocumentsScreen(AreaScreen):
             self.notify(t("doc.deleted", title=document.title), markup=False)
             self.data_changed()
 
-        self.app.push_screen(ConfirmScreen(t("doc.confirm_delete", title=document.title)), answered)
+        self.app.push_screen(ConfirmScreen(t("doc.confirm_delete", title=document.title),
+                                           yes=t("key.delete"), no=t("key.keep")), answered)
 
     def action_print(self) -> None:
         from screens.documents.view import print_document

@@ -465,7 +465,8 @@ class CompetitionScreen(Screen):
             self.notify(t("competitions.published", name=competition.name), markup=False)
             self.refresh_data()
 
-        self.app.push_screen(ConfirmScreen(t("competitions.publish_confirm", name=competition.name)), answered)
+        self.app.push_screen(ConfirmScreen(t("competitions.publish_confirm", name=competition.name),
+                                           yes=t("competitions.key.publish"), no=t("key.back")), answered)
 
 
 class PickDialog(Dialog[int | None]):

@@ -43,14 +43,6 @@ def delete_project(screen, project: Project, done) -> None:
     """Ask with the shared confirm dialog, then remove the project through the store (the office)."""
     from screens.dialogs.confirm import ConfirmScreen
 
-    class DeleteConfirm(ConfirmScreen):
-        """The shared dialog, its keys named for deleting (y 删除 / n 保留), not for a form."""
-
-        BINDINGS = [
-            Binding("y,enter", "answer(True)", "key.delete", id="confirm.yes"),
-            Binding("n,escape", "answer(False)", "research.key.keep", id="confirm.no"),
-        ]
-
     def answered(yes: bool | None) -> None:
         fresh = screen.app.store.get(Project, project.id)
         if not yes or fresh is None:
@@ -63,7 +55,8 @@ def delete_project(screen, project: Project, done) -> None:
         screen.notify(t("research.project_deleted", title=fresh.title), markup=False)
         done()
 
-    screen.app.push_screen(DeleteConfirm(t("research.confirm_delete", title=project.title)), answered)
+    screen.app.push_screen(ConfirmScreen(t("research.confirm_delete", title=project.title),
+                                         yes=t("key.delete"), no=t("key.keep")), answered)
 
 
 class ProjectPage(Screen[None]):
