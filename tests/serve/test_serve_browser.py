@@ -219,7 +219,7 @@ def test_a_teacher_signs_in_types_an_observation_in_chinese_and_downloads_the_te
         page.keys(Keys.ESCAPE)
         page.wait_drawn("共")  # back on the log: a key now is a key, not alt+key after a lone escape
         page.keys("5")
-        page.wait_drawn("看板")
+        page.wait_drawn("报告")  # the dashboard footer's x 报告 (the area keys show as one group)
         page.keys("x")
         page.wait_drawn(".docx")
         page.keys(Keys.ENTER)

@@ -219,7 +219,7 @@ async def test_each_teacher_gets_an_app_as_themself_and_a_cookie_opens_only_its_
                 await socket2.close()
 
             # 张敏 writes the term report (看板, x, enter): it is delivered to her session only.
-            for keys, drawn in (("5", "看板"), ("x", ".docx")):
+            for keys, drawn in (("5", "报告"), ("x", ".docx")):  # 报告: the dashboard footer's x key
                 await socket.send_json(["stdin", keys])
                 await screen_text(socket, drawn)
             await socket.send_json(["stdin", "\r"])
