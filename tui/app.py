@@ -366,9 +366,14 @@ class JiaoyanApp(App[int]):
             self._redraw_for_others()  # taken now, or by a read here meanwhile
 
     def _redraw_for_others(self) -> None:
+        screen = self.screen
+        if not screen.is_mounted:
+            # A screen just pushed is still composing its widgets; leaving the generation
+            # unshown lets the next poll redraw it once it stands.
+            return
         self._shown_file_generation = self.store.storage.file_generation
-        if hasattr(self.screen, "data_changed"):
-            self.screen.data_changed()
+        if hasattr(screen, "data_changed"):
+            screen.data_changed()
 
     def _file_problem(self, error: DataFileError) -> None:
         if not self._warned_about_file:

@@ -239,3 +239,20 @@ async def test_a_form_keeps_what_the_user_typed_when_another_session_saves(make_
         assert isinstance(app.screen, ObservationForm)
         assert app.screen.query_one("#topic").value == "秋天的雨"
         assert app.screen.query_one("#teacher").teacher.name == "陈颖"
+
+
+async def test_another_sessions_save_waits_for_a_screen_still_being_built(make_test_app, demo_db):
+    """The poll can fire between pushing a screen and its widgets standing; the redraw then
+    waits for the next poll instead of querying widgets that are not there yet."""
+    from screens.observations.form import ObservationForm
+
+    app = make_test_app(login="zhangmin", start_area="observations")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ObservationForm())  # not awaited: the form is on top, not yet mounted
+        app.store.storage.file_generation += 1  # as if a read had just taken another session's save
+        app._redraw_for_others()
+        assert app._shown_file_generation != app.store.storage.file_generation
+        await pilot.pause()
+        assert isinstance(app.screen, ObservationForm) and app.screen.is_mounted
+        app._redraw_for_others()  # the next poll
+        assert app._shown_file_generation == app.store.storage.file_generation
