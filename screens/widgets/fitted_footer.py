@@ -43,9 +43,8 @@ class FittedFooter(Footer):
     FittedFooter > .footer-keys { width: 1fr; height: 1; overflow: hidden hidden; }
     """
 
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
+    def _keys_in_force(self) -> tuple[list, tuple | None]:
+        """The keys to show (binding, enabled, tooltip) and the palette key, if any."""
         active_bindings = self.screen.active_bindings
         seen_actions: set[str] = set()
         shown = []
@@ -54,6 +53,33 @@ class FittedFooter(Footer):
                 continue
             seen_actions.add(binding.action)  # one key per action, as Footer shows them
             shown.append((binding, enabled, tooltip))
+        palette = None
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            palette = active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        return shown, palette
+
+    def _looks(self, shown: list, palette: tuple | None) -> tuple:
+        """What the footer would show: equal looks need no new widgets."""
+        keys = tuple((b.key, b.action, b.description, enabled, tooltip) for b, enabled, tooltip in shown)
+        if palette is not None:
+            _node, binding, enabled, _tooltip = palette
+            keys += (("palette", binding.key, binding.description, enabled),)
+        return keys
+
+    async def recompose(self) -> None:
+        # Footer rebuilds its keys each time the screen's bindings may have changed (a row
+        # highlighted, the focus moved): a dozen times on a screen's first visit, each
+        # mounting and styling twenty widgets. Rebuild only when the keys differ.
+        if self.is_attached and self._bindings_ready and self.children:
+            if self._looks(*self._keys_in_force()) == getattr(self, "_shown_looks", None):
+                return
+        await super().recompose()
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        shown, palette = self._keys_in_force()
+        self._shown_looks = self._looks(shown, palette)
         areas = sorted((item for item in shown if item[0].action.startswith("area(")), key=lambda item: item[0].key)
         with Horizontal(classes="footer-keys"):
             for binding, enabled, tooltip in shown:
@@ -65,13 +91,11 @@ class FittedFooter(Footer):
                     yield FooterKey(binding.key, self.app.get_key_display(binding), described(binding.description),
                                     binding.action, disabled=not enabled,
                                     tooltip=tooltip).data_bind(compact=Footer.compact)
-        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
-            palette = active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
-            if palette is not None:
-                _node, binding, enabled, tooltip = palette
-                yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
-                                binding.action, classes="-command-palette", disabled=not enabled,
-                                tooltip=binding.tooltip or binding.description)
+        if palette is not None:
+            _node, binding, enabled, tooltip = palette
+            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
+                            binding.action, classes="-command-palette", disabled=not enabled,
+                            tooltip=binding.tooltip or binding.description)
 
     def _area_group(self, areas) -> ComposeResult:
         with KeyGroup(classes="-compact"):
