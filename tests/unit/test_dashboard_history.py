@@ -124,3 +124,29 @@ def test_an_unreadable_kept_file_is_worked_out_again(closed):
     assert history(session(closed)) == figures
     kept = jsonio.loads(figures_path(closed, PREVIOUS).read_bytes())
     assert kept["term_id"] == PREVIOUS  # written again
+
+
+def test_the_history_works_out_a_closed_term_in_another_process(closed, monkeypatch):
+    from models.dashboard import term_over_term_teacher
+
+    store = session(closed)
+    expected = whole(store)[0]
+    no_build_of_the_closed_term(monkeypatch)  # not in this process
+    monkeypatch.setattr(archive, "_read_archive", lambda path: pytest.fail(f"{path} was parsed here"))
+    terms = store.all(Term)
+    teacher_id = next(iter(expected))
+    rows = dict((term.term_id, f) for term, f in term_over_term_teacher(store, teacher_id, terms, TODAY))
+    assert figures_path(closed, PREVIOUS).exists()
+    assert rows[PREVIOUS] == expected[teacher_id]
+
+
+def test_when_no_other_process_can_work_it_out_this_one_does(closed, monkeypatch):
+    from models import dashboard_history
+    from models.dashboard import term_over_term_teacher
+
+    monkeypatch.setattr(dashboard_history, "work_out_elsewhere", lambda *args: False)
+    store = session(closed)
+    expected = whole(store)[0]
+    teacher_id = next(iter(expected))
+    rows = dict((term.term_id, f) for term, f in term_over_term_teacher(store, teacher_id, store.all(Term), TODAY))
+    assert rows[PREVIOUS] == expected[teacher_id]
