@@ -14,6 +14,10 @@ The kept figures are used only while everything they were made from is as it was
   term's own records still in the active file;
 * the term, the day the figures stand at, and this program (a digest of models/).
 
+Of the term-bound tables (observations, activities …) only the term's own records count:
+every figure function filters them by ``term_id``, so a record of another term (the open
+one gets new records all day) never makes a closed term's kept figures out of date.
+
 Otherwise they are worked out again from the archive by the dashboard's own
 :func:`models.dashboard.people_figures` (the teachers' and groups' figures, not the rest of
 the dashboard: what they read is less, so less often changed), and kept anew. Open terms are
@@ -269,7 +273,7 @@ def history_figures(store, terms: list[Term], today: dt.date) -> list:
 
 
 WORKERS = 2  # processes working out closed terms' figures at once (the school server has two cores)
-WORK_TIMEOUT = 300  # seconds; past it the figures are worked out in this process
+WORK_TIMEOUT = 60  # seconds (a few at 1,200 teachers); past it the figures are worked out in this process
 
 
 def work_out_elsewhere(db_path, term_ids: list[str], today: dt.date) -> bool:
