@@ -27,7 +27,7 @@ from models.points import points_of
 from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Project, Teacher, Term,
                             Training)
 from models.research import overdue_stages, reports_owed
-from models.terms import school_weeks_between, week_of, weeks_in
+from models.terms import school_weeks_between, week_of, week_one_monday, weeks_in
 
 RESEARCH_LESSON = "研讨课"
 DEMO_LESSON = "展示课"
@@ -199,9 +199,8 @@ def teacher_expected(policy, teacher: Teacher, term: Term, as_of: dt.date) -> in
 def teachers_of_term(source, term: Term, observations: list[Observation] | None = None) -> list[Teacher]:
     """Teachers who belong in a term's figures: active ones who had joined by its end,
     and anyone (even since gone) with an observation in it."""
-    involved = set()
-    for o in observations or []:
-        involved.update((o.observer_id, o.teacher_id))
+    observations = observations or []
+    involved = {o.observer_id for o in observations} | {o.teacher_id for o in observations}
     return [x for x in source.all(Teacher)
             if (x.active and (not x.joined or x.joined <= term.end)) or x.id in involved]
 
@@ -215,30 +214,29 @@ def pairing_in_term(pairing: Pairing, term_id: str) -> bool:
     return pairing.status == "active"
 
 
-def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
-    """Every figure of the term, as it stands on ``today`` (or the term's end once over)."""
+def people_figures(source, term: Term, today: dt.date, records: tuple[list, list, list] | None = None
+                   ) -> tuple[list[TeacherFigures], list[GroupFigures]]:
+    """Each teacher's and each group's figures of the term: the dashboard's two tables, and
+    what its history shows term by term (models/dashboard_history.py). They read the policy,
+    the roster, the groups and the term's activities, observations and outcomes (with its
+    documents when the policy has requirements, and its 评比 for points); ``records`` are
+    the term's (activities, observations, outcomes) when the caller has them."""
     policy = source.policy()
     as_of = as_of_day(term, today)
     tid = term.term_id
-    activities = [a for a in source.all(Activity) if a.term_id == tid]
-    observations = [o for o in source.all(Observation) if o.term_id == tid]
-    outcomes = [o for o in source.all(Outcome) if o.term_id == tid]
-    meetings = [m for m in source.all(MentorMeeting) if m.term_id == tid]
+    if records is None:
+        records = ([a for a in source.all(Activity) if a.term_id == tid],
+                   [o for o in source.all(Observation) if o.term_id == tid],
+                   [o for o in source.all(Outcome) if o.term_id == tid])
+    activities, observations, outcomes = records
     groups = [g for g in source.all(Group) if g.active and g.kind in ("research", "prep")]
     teachers = teachers_of_term(source, term, observations)
-    by_id = {x.id: x for x in source.all(Teacher)}
-
-    week = week_of(term, as_of) if as_of >= term.start_date else 0
-    weeks = weeks_in(term)
-    this_week = [a for a in activities if a.status in ("planned", "held") and week > 0
-                 and week_of(term, dt.date.fromisoformat(a.date)) == week_of(term, today)]
-    this_week.sort(key=lambda a: (a.date, a.period))
-    top = TopLine(term_id=tid, term_name=term.name, week=week, weeks=weeks,
-                  days_left=max(0, (term.end_date - today).days), this_week=this_week,
-                  archived=term.status == "archived")
 
     held = [a for a in activities if a.status == "held"]
-    group_figures = [_group_figures(g, tid, activities, as_of) for g in groups]
+    by_group: dict[int, list[Activity]] = {}
+    for a in activities:
+        by_group.setdefault(a.group_id, []).append(a)
+    group_figures = [_group_figures(g, tid, by_group.get(g.id, []), as_of) for g in groups]
 
     given = Counter(o.observer_id for o in observations)
     received = Counter(o.teacher_id for o in observations)
@@ -257,10 +255,18 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
         from models.records import Document
 
         counts = requirement_counts(outcomes, observations, [d for d in source.all(Document) if d.term_id == tid])
+    paces: dict[tuple[int, str], tuple[int, int]] = {}  # (quota, joined during the term) → (due, expected)
+
+    def pace(x: Teacher) -> tuple[int, int]:
+        key = (policy.quota_for(x.roles), x.joined if joined_during(x, term) else "")
+        if key not in paces:
+            paces[key] = paced(key[0], term, key[1], as_of)
+        return paces[key]
+
     teacher_figures = [
         TeacherFigures(
             teacher=x, groups=group_names.get(x.id, []), given=given[x.id],
-            quota=teacher_quota(policy, x, term), expected=teacher_expected(policy, x, term, as_of),
+            quota=pace(x)[0], expected=pace(x)[1],
             received=received[x.id], research_lessons=research[x.id], talks=talks[x.id],
             demo_lessons=demo[x.id], outcomes=outcome_count[x.id], points=round(points.get(x.id, 0.0), 2),
             research_lessons_due=policy.research_lessons_per_term, talks_due=policy.talks_per_term,
@@ -268,6 +274,35 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
             else [])
         for x in sorted(teachers, key=lambda x: (name_sort_key(x.name), x.id))
     ]
+    return teacher_figures, group_figures
+
+
+def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
+    """Every figure of the term, as it stands on ``today`` (or the term's end once over)."""
+    policy = source.policy()
+    as_of = as_of_day(term, today)
+    tid = term.term_id
+    activities = [a for a in source.all(Activity) if a.term_id == tid]
+    observations = [o for o in source.all(Observation) if o.term_id == tid]
+    outcomes = [o for o in source.all(Outcome) if o.term_id == tid]
+    meetings = [m for m in source.all(MentorMeeting) if m.term_id == tid]
+    by_id = {x.id: x for x in source.all(Teacher)}
+
+    week = week_of(term, as_of) if as_of >= term.start_date else 0
+    weeks = weeks_in(term)
+    # today's week, Monday to Sunday (the term's weeks start on Mondays): dates compared as text
+    monday = today - dt.timedelta(days=today.weekday())
+    first_day, last_day = monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
+    this_week = [a for a in activities if a.status in ("planned", "held") and week > 0
+                 and first_day <= a.date <= last_day]
+    this_week.sort(key=lambda a: (a.date, a.period))
+    top = TopLine(term_id=tid, term_name=term.name, week=week, weeks=weeks,
+                  days_left=max(0, (term.end_date - today).days), this_week=this_week,
+                  archived=term.status == "archived")
+
+    held = [a for a in activities if a.status == "held"]
+    teacher_figures, group_figures = people_figures(source, term, today, (activities, observations, outcomes))
+    groups = [g.group for g in group_figures]
 
     pairing_figures = []
     # One computation for the pair's figures (models/mentoring.py), as the pairing's page,
@@ -303,10 +338,11 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
 
     last_week = week_of(term, as_of) if as_of >= term.start_date else 0
     weekly = [0] * max(0, min(last_week, weeks))
-    for a in held:
-        w = week_of(term, dt.date.fromisoformat(a.date))
+    monday_one = week_one_monday(term)
+    for day, count in Counter(a.date for a in held).items():
+        w = (dt.date.fromisoformat(day) - monday_one).days // 7 + 1  # week_of, once a day
         if 1 <= w <= len(weekly):
-            weekly[w - 1] += 1
+            weekly[w - 1] += count
 
     return Dashboard(term=term, as_of=as_of, top=top, groups=group_figures, teachers=teacher_figures,
                      pairings=pairing_figures, attention=attention, weekly_held=weekly)
@@ -353,12 +389,13 @@ def _demo_due(figures: TeacherFigures, term: Term, as_of: dt.date, deadline_week
 def _group_figures(group: Group, term_id: str, activities: list[Activity], as_of: dt.date) -> GroupFigures:
     mine = [a for a in activities if a.group_id == group.id]
     held = [a for a in mine if a.status == "held"]
-    so_far = [a for a in mine if a.status != "skipped" and a.date <= as_of.isoformat()]
+    as_of_iso = as_of.isoformat()
+    so_far = [a for a in mine if a.status != "skipped" and a.date <= as_of_iso]
     present = marked = 0
     for a in held:
-        for mark in a.attendance.values():
-            marked += 1
-            present += mark == "present"
+        marks = list(a.attendance.values())
+        marked += len(marks)
+        present += marks.count("present")
     members = set(group.member_ids)
     speakers = {a.speaker_id for a in held if a.speaker_id in members}
     return GroupFigures(group=group, held=len(held), planned_so_far=len(so_far),
@@ -433,16 +470,17 @@ def term_dashboard(store, term: Term, today: dt.date) -> Dashboard:
 
 def term_over_term_teacher(source, teacher_id: int, terms: list[Term], today: dt.date
                            ) -> list[tuple[Term, TeacherFigures | None]]:
-    """The teacher's figures in each term (None where they were not on the staff)."""
-    rows = []
-    for term in sorted(terms, key=lambda x: x.start):
-        rows.append((term, term_dashboard(source, term, today).teacher(teacher_id)))
-    return rows
+    """The teacher's figures in each term (None where they were not on the staff); an archived
+    term's are kept beside its archive (models/dashboard_history.py)."""
+    from models.dashboard_history import history_figures
+
+    terms = sorted(terms, key=lambda x: x.start)
+    return [(term, figures.teacher(teacher_id)) for term, figures in zip(terms, history_figures(source, terms, today))]
 
 
 def term_over_term_group(source, group_id: int, terms: list[Term], today: dt.date
                          ) -> list[tuple[Term, GroupFigures | None]]:
-    rows = []
-    for term in sorted(terms, key=lambda x: x.start):
-        rows.append((term, term_dashboard(source, term, today).group(group_id)))
-    return rows
+    from models.dashboard_history import history_figures
+
+    terms = sorted(terms, key=lambda x: x.start)
+    return [(term, figures.group(group_id)) for term, figures in zip(terms, history_figures(source, terms, today))]
