@@ -266,13 +266,14 @@ def people_figures(source, term: Term, today: dt.date, records: tuple[list, list
     teacher_figures = [
         TeacherFigures(
             teacher=x, groups=group_names.get(x.id, []), given=given[x.id],
-            quota=pace(x)[0], expected=pace(x)[1],
+            quota=due, expected=expected,
             received=received[x.id], research_lessons=research[x.id], talks=talks[x.id],
             demo_lessons=demo[x.id], outcomes=outcome_count[x.id], points=round(points.get(x.id, 0.0), 2),
             research_lessons_due=policy.research_lessons_per_term, talks_due=policy.talks_per_term,
             requirements=requirement_progress(policy.requirements, x, term, as_of, counts) if policy.requirements
             else [])
         for x in sorted(teachers, key=lambda x: (name_sort_key(x.name), x.id))
+        for due, expected in (pace(x),)
     ]
     return teacher_figures, group_figures
 

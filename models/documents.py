@@ -443,7 +443,10 @@ def reader(store, term_id: str | None = None):
         return store
     if term_id is None:
         return ArchiveView(store)
-    return view_for(store, term_by_id(store.all(Term), term_id))
+    term = term_by_id(store.all(Term), term_id)
+    if term is None or term.status != "archived":
+        return store  # nothing archived to add: the data file's records as they are
+    return view_for(store, term)
 
 
 def get_document(store, document_id: int) -> Document | None:
