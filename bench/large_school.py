@@ -5,6 +5,10 @@ every run builds the same school).
 
     from bench.large_school import large_school
     db = large_school(folder)          # a fresh copy in ``folder``; built once, then cached
+    db = large_school(folder, teachers=1200)   # the same proportions at 1,200 teachers
+
+``teachers`` scales every count with it (observations, activities, meetings, outcomes,
+pairings: 4× at 1,200); the groups and terms stay as they are.
 
 Building it (with the ten closes) takes a while on a loaded machine, so the first build
 is kept in the temporary folder (``jiaoyan-bench-<version>``) and copied for each run.
@@ -43,8 +47,29 @@ TODAY = dt.date(2025, 11, 5)
 ADMIN_LOGIN = "bench"
 VERSION = 1  # bump when the school changes, so an old cached copy is not reused
 
-SUMMARY = (f"{TEACHERS} teachers, an open term of {OBSERVATIONS:,} observations, {ACTIVITIES} activities, "
-           f"{MEETINGS} mentor meetings, {OUTCOMES} outcomes, {ARCHIVED_TERMS} archived terms")
+
+def summary(teachers: int = TEACHERS) -> str:
+    """The school in words, as the benchmarks print it."""
+    n = Counts(teachers)
+    return (f"{teachers:,} teachers, an open term of {n.observations:,} observations, {n.activities:,} activities, "
+            f"{n.meetings:,} mentor meetings, {n.outcomes:,} outcomes, {ARCHIVED_TERMS} archived terms")
+
+
+class Counts:
+    """How many of each record a school of ``teachers`` has: the 300-teacher school's
+    proportions."""
+
+    def __init__(self, teachers: int = TEACHERS):
+        self.teachers = teachers
+        scale = teachers / TEACHERS
+        self.observations = round(OBSERVATIONS * scale)
+        self.activities = round(ACTIVITIES * scale)
+        self.meetings = round(MEETINGS * scale)
+        self.outcomes = round(OUTCOMES * scale)
+        self.pairings = round(PAIRINGS * scale)
+
+
+SUMMARY = summary()
 
 
 def term_bounds(term_id: str) -> tuple[dt.date, dt.date]:
@@ -61,10 +86,11 @@ def past_term_ids() -> list[str]:
     return ids[-ARCHIVED_TERMS:]
 
 
-def build_large_school(path: Path, *, archived: bool = True, seed: int = 7) -> Store:
+def build_large_school(path: Path, *, archived: bool = True, seed: int = 7, teachers: int = TEACHERS) -> Store:
     """Build the school at ``path`` (which must not exist); with ``archived`` the ten past
     terms are closed into their archives, as a school that has used jiaoyan for five years."""
     rng = random.Random(seed)
+    counts = Counts(teachers)
     store = Store(path, actor=ADMIN_LOGIN, create=True, clock=Clock(fixed=TODAY))  # the day, handed down
     term_ids = past_term_ids() + [OPEN_TERM]
     with store.transaction() as tx:
@@ -75,7 +101,7 @@ def build_large_school(path: Path, *, archived: bool = True, seed: int = 7) -> S
             Teacher(name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
                     login=ADMIN_LOGIN if n == 0 else f"t{n:03d}", is_admin=n == 0, joined="2015-09-01",
                     subjects=[SUBJECTS[n % len(SUBJECTS)]], grades=[f"{n % 6 + 1}年级"])
-            for n in range(TEACHERS)])
+            for n in range(counts.teachers)])
         ids = [t.id for t in teachers]
         groups = tx.insert_many([
             Group(name=f"{s}教研组", kind="research", subject=s, leader_id=ids[i + 1],
@@ -85,10 +111,10 @@ def build_large_school(path: Path, *, archived: bool = True, seed: int = 7) -> S
         pairings = tx.insert_many([
             Pairing(mentor_id=ids[n + 1], mentee_id=ids[-1 - n], subject=SUBJECTS[n % len(SUBJECTS)],
                     from_term=term_ids[0], goals="带教目标" * 10)
-            for n in range(PAIRINGS)])
+            for n in range(counts.pairings)])
     for term in terms:
         with store.transaction() as tx:
-            add_term_records(tx, term, ids, [g.id for g in groups], [p.id for p in pairings], rng)
+            add_term_records(tx, term, ids, [g.id for g in groups], [p.id for p in pairings], rng, counts)
     if archived:
         from models.store.archive import close_term
 
@@ -98,7 +124,8 @@ def build_large_school(path: Path, *, archived: bool = True, seed: int = 7) -> S
 
 
 def add_term_records(tx, term: Term, ids: list[int], group_ids: list[int], pairing_ids: list[int],
-                     rng: random.Random) -> None:
+                     rng: random.Random, counts: Counts | None = None) -> None:
+    n = counts or Counts()
     start, end = term.start_date, min(term.end_date, TODAY - dt.timedelta(days=1))
     days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
     days = [d for d in days if d.weekday() < 5]
@@ -111,10 +138,10 @@ def add_term_records(tx, term: Term, ids: list[int], group_ids: list[int], pairi
                  topic="课例研讨", speaker_id=rng.choice(ids), host_id=rng.choice(ids),
                  attendee_ids=rng.sample(ids, 30), attendance={str(i): "present" for i in rng.sample(ids, 30)},
                  minutes="记录" * 40, status="held")
-        for _ in range(ACTIVITIES)])
+        for _ in range(n.activities)])
     seen = set()
     observations = []
-    while len(observations) < OBSERVATIONS:
+    while len(observations) < n.observations:
         observer, teacher = rng.sample(ids, 2)
         when, period = day(), rng.randint(1, 7)
         if (observer, teacher, when, period) in seen:
@@ -128,18 +155,19 @@ def add_term_records(tx, term: Term, ids: list[int], group_ids: list[int], pairi
             suggestions="给学生留出独立思考的时间再交流", rating="良"))
     tx.insert_many(observations)
     tx.insert_many([MentorMeeting(pairing_id=rng.choice(pairing_ids), term_id=term.term_id, date=day(),
-                                  content="指导徒弟修改教学设计。") for _ in range(MEETINGS)])
+                                  content="指导徒弟修改教学设计。") for _ in range(n.meetings)])
     tx.insert_many([Outcome(teacher_id=rng.choice(ids), term_id=term.term_id, kind="教学反思", title="教学反思",
-                            date=day(), points=0.5) for _ in range(OUTCOMES)])
+                            date=day(), points=0.5) for _ in range(n.outcomes)])
 
 
-def _cached(archived: bool) -> Path:
+def _cached(archived: bool, teachers: int = TEACHERS) -> Path:
     """The folder holding a built copy (data file, archives, change log), built if missing."""
-    cache = Path(tempfile.gettempdir()) / f"jiaoyan-bench-v{VERSION}-{'archived' if archived else 'flat'}"
+    size = "" if teachers == TEACHERS else f"-{teachers}"
+    cache = Path(tempfile.gettempdir()) / f"jiaoyan-bench-v{VERSION}{size}-{'archived' if archived else 'flat'}"
     if not (cache / "done").exists():
         shutil.rmtree(cache, ignore_errors=True)
         building = Path(tempfile.mkdtemp(prefix="jiaoyan-bench-building-"))
-        build_large_school(building / "school.json", archived=archived)
+        build_large_school(building / "school.json", archived=archived, teachers=teachers)
         (building / "done").write_text("ok\n")
         try:
             building.rename(cache)
@@ -148,9 +176,11 @@ def _cached(archived: bool) -> Path:
     return cache
 
 
-def large_school(folder: Path, *, archived: bool = True) -> Path:
-    """A fresh copy of the large school in ``folder``; returns its data file."""
-    source = _cached(archived)
+def large_school(folder: Path, *, archived: bool = True, teachers: int = TEACHERS) -> Path:
+    """A fresh copy of the large school in ``folder`` (``teachers`` of them, the counts in
+    proportion); returns its data file. The first build of each size is slow (minutes at
+    1,200 teachers); it is kept in the temporary folder."""
+    source = _cached(archived, teachers)
     folder.mkdir(parents=True, exist_ok=True)
     for entry in source.iterdir():
         if entry.name == "done" or entry.name.endswith(".lock"):

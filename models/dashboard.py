@@ -27,7 +27,7 @@ from models.points import points_of
 from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Project, Teacher, Term,
                             Training)
 from models.research import overdue_stages, reports_owed
-from models.terms import school_weeks_between, week_of, weeks_in
+from models.terms import school_weeks_between, week_of, week_one_monday, weeks_in
 
 RESEARCH_LESSON = "研讨课"
 DEMO_LESSON = "展示课"
@@ -199,9 +199,8 @@ def teacher_expected(policy, teacher: Teacher, term: Term, as_of: dt.date) -> in
 def teachers_of_term(source, term: Term, observations: list[Observation] | None = None) -> list[Teacher]:
     """Teachers who belong in a term's figures: active ones who had joined by its end,
     and anyone (even since gone) with an observation in it."""
-    involved = set()
-    for o in observations or []:
-        involved.update((o.observer_id, o.teacher_id))
+    observations = observations or []
+    involved = {o.observer_id for o in observations} | {o.teacher_id for o in observations}
     return [x for x in source.all(Teacher)
             if (x.active and (not x.joined or x.joined <= term.end)) or x.id in involved]
 
@@ -230,15 +229,21 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
 
     week = week_of(term, as_of) if as_of >= term.start_date else 0
     weeks = weeks_in(term)
+    # today's week, Monday to Sunday (the term's weeks start on Mondays): dates compared as text
+    monday = today - dt.timedelta(days=today.weekday())
+    first_day, last_day = monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
     this_week = [a for a in activities if a.status in ("planned", "held") and week > 0
-                 and week_of(term, dt.date.fromisoformat(a.date)) == week_of(term, today)]
+                 and first_day <= a.date <= last_day]
     this_week.sort(key=lambda a: (a.date, a.period))
     top = TopLine(term_id=tid, term_name=term.name, week=week, weeks=weeks,
                   days_left=max(0, (term.end_date - today).days), this_week=this_week,
                   archived=term.status == "archived")
 
     held = [a for a in activities if a.status == "held"]
-    group_figures = [_group_figures(g, tid, activities, as_of) for g in groups]
+    by_group: dict[int, list[Activity]] = {}
+    for a in activities:
+        by_group.setdefault(a.group_id, []).append(a)
+    group_figures = [_group_figures(g, tid, by_group.get(g.id, []), as_of) for g in groups]
 
     given = Counter(o.observer_id for o in observations)
     received = Counter(o.teacher_id for o in observations)
@@ -257,10 +262,18 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
         from models.records import Document
 
         counts = requirement_counts(outcomes, observations, [d for d in source.all(Document) if d.term_id == tid])
+    paces: dict[tuple[int, str], tuple[int, int]] = {}  # (quota, joined during the term) → (due, expected)
+
+    def pace(x: Teacher) -> tuple[int, int]:
+        key = (policy.quota_for(x.roles), x.joined if joined_during(x, term) else "")
+        if key not in paces:
+            paces[key] = paced(key[0], term, key[1], as_of)
+        return paces[key]
+
     teacher_figures = [
         TeacherFigures(
             teacher=x, groups=group_names.get(x.id, []), given=given[x.id],
-            quota=teacher_quota(policy, x, term), expected=teacher_expected(policy, x, term, as_of),
+            quota=pace(x)[0], expected=pace(x)[1],
             received=received[x.id], research_lessons=research[x.id], talks=talks[x.id],
             demo_lessons=demo[x.id], outcomes=outcome_count[x.id], points=round(points.get(x.id, 0.0), 2),
             research_lessons_due=policy.research_lessons_per_term, talks_due=policy.talks_per_term,
@@ -303,10 +316,11 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
 
     last_week = week_of(term, as_of) if as_of >= term.start_date else 0
     weekly = [0] * max(0, min(last_week, weeks))
-    for a in held:
-        w = week_of(term, dt.date.fromisoformat(a.date))
+    monday_one = week_one_monday(term)
+    for day, count in Counter(a.date for a in held).items():
+        w = (dt.date.fromisoformat(day) - monday_one).days // 7 + 1  # week_of, once a day
         if 1 <= w <= len(weekly):
-            weekly[w - 1] += 1
+            weekly[w - 1] += count
 
     return Dashboard(term=term, as_of=as_of, top=top, groups=group_figures, teachers=teacher_figures,
                      pairings=pairing_figures, attention=attention, weekly_held=weekly)
@@ -353,12 +367,13 @@ def _demo_due(figures: TeacherFigures, term: Term, as_of: dt.date, deadline_week
 def _group_figures(group: Group, term_id: str, activities: list[Activity], as_of: dt.date) -> GroupFigures:
     mine = [a for a in activities if a.group_id == group.id]
     held = [a for a in mine if a.status == "held"]
-    so_far = [a for a in mine if a.status != "skipped" and a.date <= as_of.isoformat()]
+    as_of_iso = as_of.isoformat()
+    so_far = [a for a in mine if a.status != "skipped" and a.date <= as_of_iso]
     present = marked = 0
     for a in held:
-        for mark in a.attendance.values():
-            marked += 1
-            present += mark == "present"
+        marks = list(a.attendance.values())
+        marked += len(marks)
+        present += marks.count("present")
     members = set(group.member_ids)
     speakers = {a.speaker_id for a in held if a.speaker_id in members}
     return GroupFigures(group=group, held=len(held), planned_so_far=len(so_far),

@@ -562,15 +562,20 @@ class Due:
 def research_lessons(store, term: Term) -> list[tuple[int, dt.date]]:
     """(teacher id, day) of each 组内研讨课 of the term: planned 课例研讨 activities with a
     speaker, and observed lessons of type 研讨课 (one per teacher and day)."""
+    return [(teacher, dt.date.fromisoformat(day)) for teacher, day in _research_lesson_days(store, term)]
+
+
+def _research_lesson_days(store, term: Term) -> list[tuple[int, str]]:
+    """:func:`research_lessons` with the days as ISO text (which sorts like the dates)."""
     lessons: set[tuple[int, str]] = set()
+    tid = term.term_id
     for activity in store.all(Activity):
-        if (activity.term_id == term.term_id and activity.kind == "课例研讨" and activity.speaker_id
+        if (activity.term_id == tid and activity.kind == "课例研讨" and activity.speaker_id
                 and activity.status not in ("cancelled", "skipped")):
             lessons.add((activity.speaker_id, activity.date))
-    for observation in store.all(Observation):
-        if observation.term_id == term.term_id and observation.lesson_type == "研讨课":
-            lessons.add((observation.teacher_id, observation.date))
-    return sorted(((teacher, dt.date.fromisoformat(day)) for teacher, day in lessons), key=lambda x: (x[1], x[0]))
+    lessons.update((o.teacher_id, o.date) for o in store.all(Observation)
+                   if o.term_id == tid and o.lesson_type == "研讨课")
+    return sorted(lessons, key=lambda x: (x[1], x[0]))
 
 
 def _writers(store) -> list[Teacher]:
@@ -579,8 +584,11 @@ def _writers(store) -> list[Teacher]:
     return [x for x in store.all(Teacher) if x.active and x.id in in_groups]
 
 
-def dues(store, term: Term) -> list[Due]:
-    """Every document owed this term, handed in or not, ordered by due date."""
+def dues(store, term: Term, *, owed_on: dt.date | None = None) -> list[Due]:
+    """Every document owed this term, handed in or not, ordered by due date (then label).
+    With ``owed_on``, only those still owed that day, overdue or due within
+    ``DUE_SOON_DAYS`` (what :func:`due_lines` shows): the others are not even made."""
+    horizon = owed_on + dt.timedelta(days=DUE_SOON_DAYS) if owed_on else None
     store = reader(store, term.term_id)  # a closed term's papers and lessons are in its archive
     docs = [d for d in store.all(Document) if d.term_id == term.term_id]
     handed = [d for d in docs if d.state in HANDED_IN_STATES]
@@ -603,29 +611,47 @@ def dues(store, term: Term) -> list[Due]:
 
     for handin in handins_for(store, term):
         if handin.audience in ("research_groups", "prep_groups"):
+            due = dt.date.fromisoformat(handin.due)
+            if horizon is not None and due > horizon:
+                continue
             kind = "research" if handin.audience == "research_groups" else "prep"
             for group in store.all(Group):
                 if not group.active or group.kind != kind:
                     continue
-                count = handed_by_group[(handin.kind, group.id)]
-                result.append(Due(handin.kind, dt.date.fromisoformat(handin.due), group.leader_id, group.id,
-                                  count >= handin.count, first_draft(handin.kind, group=group.id),
-                                  f"{group.name} {handin.kind}"))
+                done = handed_by_group[(handin.kind, group.id)] >= handin.count
+                if horizon is not None and done:
+                    continue
+                result.append(Due(handin.kind, due, group.leader_id, group.id, done,
+                                  first_draft(handin.kind, group=group.id), f"{group.name} {handin.kind}"))
         elif handin.audience == "teachers":
+            due = dt.date.fromisoformat(handin.due)
+            if horizon is not None and due > horizon:
+                continue
             for teacher in _writers(store):
-                count = handed_by_author[(handin.kind, teacher.id)]
-                result.append(Due(handin.kind, dt.date.fromisoformat(handin.due), teacher.id, 0,
-                                  count >= handin.count, first_draft(handin.kind, author=teacher.id),
-                                  f"{teacher.name} {handin.kind}"))
+                done = handed_by_author[(handin.kind, teacher.id)] >= handin.count
+                if horizon is not None and done:
+                    continue
+                result.append(Due(handin.kind, due, teacher.id, 0, done,
+                                  first_draft(handin.kind, author=teacher.id), f"{teacher.name} {handin.kind}"))
         else:  # research_lessons: the n-th lesson of a teacher needs n designs
             seen: dict[int, int] = {}
-            for teacher_id, day in research_lessons(store, term):
+            last = horizon.isoformat() if horizon is not None else None
+            # A teacher's label is made once when the catalog's wording does not show the day.
+            by_day = "\0" in t("doc.due.lesson_label", name="", kind="", day="\0")
+            labels: dict[tuple[int, str], str] = {}
+            for teacher_id, day in _research_lesson_days(store, term):
+                if last is not None and day > last:
+                    break  # in order of day: the rest are later still
                 seen[teacher_id] = seen.get(teacher_id, 0) + 1
-                count = handed_by_author[(handin.kind, teacher_id)]
-                result.append(Due(handin.kind, day, teacher_id, 0, count >= seen[teacher_id],
-                                  first_draft(handin.kind, author=teacher_id),
-                                  t("doc.due.lesson_label", name=names.get(teacher_id, "?"), kind=handin.kind,
-                                    day=day.strftime("%m-%d"))))
+                done = handed_by_author[(handin.kind, teacher_id)] >= seen[teacher_id]
+                if horizon is not None and done:
+                    continue
+                key = (teacher_id, day if by_day else "")
+                if key not in labels:
+                    labels[key] = t("doc.due.lesson_label", name=names.get(teacher_id, "?"), kind=handin.kind,
+                                    day=day[5:])  # MM-DD
+                result.append(Due(handin.kind, dt.date.fromisoformat(day), teacher_id, 0, done,
+                                  first_draft(handin.kind, author=teacher_id), labels[key]))
     result.sort(key=lambda d: (d.due, d.label))
     return result
 
@@ -636,18 +662,19 @@ def due_lines(store, term: Term | None, today: dt.date, teacher_id: int | None =
     everyone (the dashboard's attention list). Overdue first."""
     if term is None:
         return []
-    lines = [d for d in dues(store, term) if d.status(today) in ("overdue", "soon")]
+    lines = dues(store, term, owed_on=today)  # overdue or soon, by (day, label)
     if teacher_id is not None:
         lines = [d for d in lines if d.teacher_id == teacher_id]
-    return sorted(lines, key=lambda d: (d.status(today) != "overdue", d.due, d.label))
+    # Overdue first is already so: a line is overdue exactly when its day is before today.
+    return lines
 
 
 def due_groups(dues: list[Due], today: dt.date) -> list[list[Due]]:
     """``dues`` gathered by state (overdue, then due soon) and kind, most overdue first: the
     dashboard's attention list shows one line per group."""
     gathered: dict[tuple[bool, str], list[Due]] = {}
-    for due in dues:
-        gathered.setdefault((due.status(today) != "overdue", due.kind), []).append(due)
+    for due in dues:  # not overdue (Due.status): handed in, or its day not yet passed
+        gathered.setdefault((due.handed_in or due.due >= today, due.kind), []).append(due)
     return [gathered[key] for key in sorted(gathered, key=lambda k: (k[0], gathered[k][0].due, k[1]))]
 
 

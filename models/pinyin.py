@@ -22,14 +22,13 @@ SURNAME_READINGS = {
 
 
 @lru_cache(maxsize=1)
-def _char_readings() -> dict[str, str]:
-    """pypinyin's single-character table (每字的读音), read from its data file without
-    importing pypinyin: importing it loads its phrase dictionary too, 56 MB per process,
-    and names are read character by character anyway."""
+def _reading_table() -> dict[str, str]:
+    """pypinyin's single-character table (每字的读音: code point in decimal → readings),
+    read from its data file without importing pypinyin: importing it loads its phrase
+    dictionary too, 56 MB per process, and names are read character by character anyway."""
     spec = importlib.util.find_spec("pypinyin")
     folder = Path(next(iter(spec.submodule_search_locations)))
-    table = json.loads((folder / "pinyin_dict.json").read_text(encoding="utf-8"))
-    return {chr(int(code)): readings.split(",", 1)[0] for code, readings in table.items()}
+    return json.loads((folder / "pinyin_dict.json").read_text(encoding="utf-8"))
 
 
 _TONELESS = str.maketrans({"ü": "v", "ǖ": "v", "ǘ": "v", "ǚ": "v", "ǜ": "v"})
@@ -41,21 +40,29 @@ def _plain(reading: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=None)
+def _char_reading(ch: str) -> str | None:
+    """The character's first reading, toneless; None for what is not Chinese. Looked up
+    one character at a time: turning the whole 41,000-character table into readings
+    took a tenth of a second of the first frame."""
+    readings = _reading_table().get(str(ord(ch)))
+    return None if readings is None else _plain(readings.split(",", 1)[0])
+
+
 def _char_syllables(text: str) -> list[str]:
     """Each Chinese character's first reading; a run of anything else stays one piece (as
     pypinyin's ``lazy_pinyin(errors="default")`` gives it)."""
-    readings = _char_readings()
     out: list[str] = []
     other = ""
     for ch in text:
-        reading = readings.get(ch)
+        reading = _char_reading(ch)
         if reading is None:
             other += ch
             continue
         if other:
             out.append(other)
             other = ""
-        out.append(_plain(reading))
+        out.append(reading)
     if other:
         out.append(other)
     return out

@@ -8,8 +8,10 @@ its package under ``screens/`` is all the App needs.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from functools import partial
 
-from models.areas import AREAS
+from models.areas import AREAS, MODE_NAMES
 from screens.base import AreaScreen
 
 
@@ -24,3 +26,13 @@ def area_screen(name: str) -> type[AreaScreen]:
 def area_screens() -> dict[str, type[AreaScreen]]:
     """Area name → its screen class, in the list's (key) order."""
     return {area.name: area_screen(area.name) for area in AREAS}
+
+
+def _open_area(name: str) -> AreaScreen:
+    return area_screen(name)()
+
+
+def area_modes() -> dict[str, Callable[[], AreaScreen]]:
+    """The App's modes (every area and 我的): each imports its screen on the first visit, so
+    starting the app imports only the screen it lands on (a third of the start-up time)."""
+    return {name: partial(_open_area, name) for name in MODE_NAMES}

@@ -20,11 +20,9 @@ from models.records import Teacher, Term
 from models.session import Session, open_session
 from models.store.storage import Store
 from models.terms import current_term, week_of
-from screens.areas import area_screens
+from screens.areas import area_modes
 from screens.base import AreaScreen
-from screens.dialogs.change_log import AuditScreen
 from screens.dialogs.help import HelpScreen
-from screens.home.screen import HomeScreen
 from screens.widgets.keys import translate_bindings
 from screens.widgets.kinsoku import install as install_kinsoku
 
@@ -45,7 +43,7 @@ class JiaoyanApp(App[int]):
     TITLE = "jiaoyan 教研"
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = {lambda: __import__("tui.palette", fromlist=["JiaoyanCommands"]).JiaoyanCommands}
-    MODES = {**area_screens(), HOME: HomeScreen}  # models/areas.py: one mode per area, keys 1, 2, … and 我的
+    MODES = area_modes()  # models/areas.py: one mode per area, keys 1, 2, … and 我的 (HOME)
     BINDINGS = [
         *(Binding(area.key, f"area('{area.name}')", f"area.{area.name}", id=f"area.{area.name}")
           for area in AREAS),
@@ -244,6 +242,8 @@ class JiaoyanApp(App[int]):
         if user is None or not user.is_admin:
             self.notify(t("access.audit.admin_only"), severity="warning", markup=False)
             return
+        from screens.dialogs.change_log import AuditScreen  # the admin's only; not at start-up
+
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen())
 

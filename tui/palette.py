@@ -21,6 +21,7 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from models.i18n import t
 from models.pinyin import phrase_syllables
+from screens.areas import area_screen
 
 
 # -- matching ------------------------------------------------------------------------------
@@ -261,7 +262,7 @@ class JiaoyanCommands(Provider):
                     continue
             except Exception:  # a rule that cannot be read now offers nothing rather than break the palette
                 continue
-            screen_class = app.MODES[item.area]
+            screen_class = area_screen(item.area)
             binding = _binding_for(screen_class, item.action)
             title = t(item.title)
             where = t(f"area.{item.area}")

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
@@ -38,14 +40,35 @@ def described(description: str) -> str:
     return t(key) if key else description
 
 
+class PlainFooterKey(FooterKey):
+    """A footer key that is never compact. Textual's key starts compact and is switched back
+    through a data binding: two style updates per key, each time the footer is rebuilt."""
+
+    compact = reactive(False, init=False)
+
+
 class FittedFooter(Footer):
     DEFAULT_CSS = """
     FittedFooter > .footer-keys { width: 1fr; height: 1; overflow: hidden hidden; }
     """
 
+    _shown_keys: tuple = ()
+
+    def bindings_changed(self, screen: Screen) -> None:
+        # Textual rebuilds the footer on every focus change; most change nothing it shows
+        # (ten rebuilds while the first screen mounts), so rebuild only when the keys differ.
+        if self._bindings_ready and screen is self.screen and self._keys_to_show() == self._shown_keys:
+            return
+        super().bindings_changed(screen)
+
+    def _keys_to_show(self) -> tuple:
+        return tuple((binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
+                     for _node, binding, enabled, tooltip in self.screen.active_bindings.values())
+
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
+        self._shown_keys = self._keys_to_show()
         active_bindings = self.screen.active_bindings
         seen_actions: set[str] = set()
         shown = []
@@ -62,21 +85,21 @@ class FittedFooter(Footer):
                         yield from self._area_group(areas)
                         areas = []
                 else:
-                    yield FooterKey(binding.key, self.app.get_key_display(binding), described(binding.description),
-                                    binding.action, disabled=not enabled,
-                                    tooltip=tooltip).data_bind(compact=Footer.compact)
+                    yield PlainFooterKey(binding.key, self.app.get_key_display(binding),
+                                         described(binding.description), binding.action,
+                                         disabled=not enabled, tooltip=tooltip)
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             palette = active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
             if palette is not None:
                 _node, binding, enabled, tooltip = palette
                 yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
                                 binding.action, classes="-command-palette", disabled=not enabled,
-                                tooltip=binding.tooltip or binding.description)
+                                tooltip=binding.tooltip or binding.description)  # compact, as Footer's
 
     def _area_group(self, areas) -> ComposeResult:
         with KeyGroup(classes="-compact"):
             for binding, enabled, tooltip in areas:
-                yield FooterKey(binding.key, self.app.get_key_display(binding), "", binding.action,
-                                disabled=not enabled, tooltip=tooltip or binding.description,
-                                classes="-grouped").data_bind(compact=Footer.compact)
+                yield PlainFooterKey(binding.key, self.app.get_key_display(binding), "", binding.action,
+                                     disabled=not enabled, tooltip=tooltip or binding.description,
+                                     classes="-grouped")
         yield FooterLabel(t("key.areas"))
