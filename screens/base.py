@@ -10,6 +10,7 @@ from textual.widgets import DataTable
 
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
+from screens.widgets.virtual_table import VirtualTable
 from screens.widgets.keys import bindings_of, translate_bindings
 
 
@@ -37,7 +38,7 @@ class AreaScreen(Screen):
         key is the one to show."""
         bindings = super().active_bindings
         enter = bindings.get("enter")
-        if (enter is not None and isinstance(enter.node, DataTable)
+        if (enter is not None and isinstance(enter.node, (DataTable, VirtualTable))
                 and enter.binding.action == "select_cursor" and not enter.binding.show):
             for mine in bindings_of(self, "enter"):
                 namespace, name, parameters = parse(mine.action)

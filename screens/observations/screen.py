@@ -13,7 +13,7 @@ import datetime as dt
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from models.i18n import t
 from models.observations import (
@@ -28,8 +28,8 @@ from models.terms import term_by_id
 from screens.base import AreaScreen
 from screens.observations.detail import ObservationDetail
 from screens.observations.filters import ObservationFilters
-from screens.widgets.table_cursor import ListTable, restore_cursor
-from screens.widgets.table_rows import fill_rows
+from screens.widgets.table_cursor import restore_cursor
+from screens.widgets.virtual_table import VirtualTable
 from screens.observations.form import ObservationForm
 
 PREFS_SECTION = "observations_log"
@@ -70,11 +70,12 @@ class ObservationsScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(id="log-filters")
         yield Input(placeholder=t("observations.log.search_placeholder"), id="log-search", compact=True)
-        yield ListTable(id="log", cursor_type="row", zebra_stripes=True)
+        # Only the rows on screen are drawn: a term of 4,500 observations shows at once.
+        yield VirtualTable(id="log", cursor_type="row", zebra_stripes=True)
         yield Static(Text(t("observations.log.empty")), id="log-empty")
 
     def on_mount(self) -> None:
-        table = self.query_one("#log", DataTable)
+        table = self.query_one("#log", VirtualTable)
         for _, label, width in LOG_COLUMNS:
             table.add_column(t(label), width=width)
         super().on_mount()
@@ -108,7 +109,7 @@ class ObservationsScreen(AreaScreen):
         source = self.source = observation_reader(store, term_id)
         names = {x.id: x.name for x in store.all(Teacher)}
         policy = store.policy()
-        table = self.query_one("#log", DataTable)
+        table = self.query_one("#log", VirtualTable)
         current = table.cursor_row
         rows = []
         days: dict[str, str] = {}
@@ -120,14 +121,14 @@ class ObservationsScreen(AreaScreen):
             if record.period not in periods:
                 periods[record.period] = short_period(record.period, policy)
             readable = can_read_comments(source, viewer, record)
-            # Plain text: fill_rows shows each cell as a Text, never as markup (names are data),
-            # and makes the Text only for a row that is new or changed.
+            # Plain text: the table shows each cell as a Text, never as markup (names are data),
+            # and makes the Text only for a row on screen.
             rows.append((str(record.id), (
                 days[record.date], periods[record.period],
                 names.get(record.observer_id, "?"), names.get(record.teacher_id, "?"),
                 record.topic, record.lesson_type, record.rating if readable else ("·", "dim"))))
-        # Only the rows that changed are touched: a save does not rebuild 4,500 rows.
-        fill_rows(table, rows)
+        # The rows are kept as data and only those on screen are drawn: a save redraws a screenful.
+        table.set_rows(rows)
         restore_cursor(table, row=current)
         self.query_one("#log-empty", Static).display = not self.records
         self._describe_filters()
@@ -173,7 +174,7 @@ class ObservationsScreen(AreaScreen):
     # -- the record under the cursor -----------------------------------------------------
 
     def current_record(self) -> Observation | None:
-        table = self.query_one("#log", DataTable)
+        table = self.query_one("#log", VirtualTable)
         if not self.records or table.cursor_row < 0 or table.cursor_row >= len(self.records):
             return None
         return self.records[table.cursor_row]
@@ -196,14 +197,14 @@ class ObservationsScreen(AreaScreen):
             return self.can("insert", Observation(observer_id=user.id if user else 0))
         return True
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_data_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         self.refresh_bindings()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         event.stop()
         self.action_open()
 
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+    def on_data_table_header_selected(self, event: VirtualTable.HeaderSelected) -> None:
         event.stop()
         self.sort_by(LOG_COLUMNS[event.column_index][0])
 
@@ -279,7 +280,7 @@ class ObservationsScreen(AreaScreen):
                     markup=False)
         self.data_changed()
         if restored.id in [r.id for r in self.records]:
-            self.query_one("#log", DataTable).move_cursor(row=[r.id for r in self.records].index(restored.id))
+            self.query_one("#log", VirtualTable).move_cursor(row=[r.id for r in self.records].index(restored.id))
 
     def action_search(self) -> None:
         search = self.query_one("#log-search", Input)
@@ -298,7 +299,7 @@ class ObservationsScreen(AreaScreen):
 
     def _close_search(self) -> None:
         self.query_one("#log-search", Input).remove_class("-open")
-        self.query_one("#log", DataTable).focus()
+        self.query_one("#log", VirtualTable).focus()
 
     def action_cancel_search(self) -> None:
         # Escape in the search line cancels it, leaving the earlier search as it was.

@@ -157,3 +157,22 @@ async def test_escape_from_the_form_after_a_save_redraws_the_log_once(make_test_
         assert await wait_for(pilot, lambda: app.screen is log and log.query_one("#log").row_count == rows + 1)
         await pilot.pause(0.3)
         assert len(builds) == 1
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(make_test_app, monkeypatch):
+    """Footer rebuilt its twenty key widgets whenever the bindings might have changed (a dozen
+    times on a first visit, again at each row); the fitted footer rebuilds when they did."""
+    from screens.widgets.fitted_footer import FittedFooter
+
+    app = make_test_app(start_area="observations")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ObservationsScreen) and app.screen.records)
+        await pilot.pause(0.3)
+        builds = []
+        real = FittedFooter.compose
+        monkeypatch.setattr(FittedFooter, "compose", lambda self: (builds.append(1), real(self))[1])
+        await pilot.press("down", "down", "down")
+        await pilot.pause(0.3)
+        assert builds == []  # the same keys on every row: nothing rebuilt
+        await pilot.press("slash")  # the search line takes the focus: the table's keys go
+        assert await wait_for(pilot, lambda: builds)
