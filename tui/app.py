@@ -23,6 +23,7 @@ from models.terms import current_term, week_of
 from screens.areas import area_modes
 from screens.base import AreaScreen
 from screens.dialogs.help import HelpScreen
+from screens.widgets.focus_repaint import install as install_focus_repaint
 from screens.widgets.keys import translate_bindings
 from screens.widgets.kinsoku import install as install_kinsoku
 
@@ -61,6 +62,7 @@ class JiaoyanApp(App[int]):
         super().__init__()
         translate_bindings(self)
         install_kinsoku()  # no line begins with 、，。 (screens/widgets/kinsoku.py)
+        install_focus_repaint()  # a Tab repaints two widgets, not 24 lines (screens/widgets/focus_repaint.py)
         self.session = session
         self.start_area = start_area
         self.crash_log: Path | None = None
