@@ -8,8 +8,8 @@ instead of parsing eleven archives of thousands of records each.
 The kept figures are used only while everything they were made from is as it was:
 
 * the archive file itself (its identity: a second close, a restore or an edit replaces it);
-* every table of the active file the figures read — the roster, groups, pairings, the
-  policy … (the figures are worked out through a view that notes each table read; a digest
+* every table of the active file the figures read — the roster, the groups, the policy …
+  (the figures are worked out through a view that notes each table read; a digest
   of those tables, as they are now, is kept with the figures and compared), and any of the
   term's own records still in the active file;
 * the term, the day the figures stand at, and this program (a digest of models/).
@@ -20,8 +20,8 @@ one gets new records all day) never makes a closed term's kept figures out of da
 
 Otherwise they are worked out again from the archive by the dashboard's own
 :func:`models.dashboard.people_figures` (the teachers' and groups' figures, not the rest of
-the dashboard: what they read is less, so less often changed), and kept anew. Open terms are
-always worked out (``term_dashboard``).
+the dashboard: what they read is less, so less often changed), and kept anew. An open term's
+figures are its dashboard as the screen keeps it (``term_dashboard``).
 """
 
 from __future__ import annotations
@@ -102,7 +102,10 @@ def _program() -> str:
 
 def _records_bytes(records: list[Record]) -> bytes:
     if jsonio.orjson is not None:
-        return jsonio.orjson.dumps(records)  # dataclasses as they are: quick
+        try:
+            return jsonio.orjson.dumps(records, option=jsonio.orjson.OPT_NON_STR_KEYS)  # dataclasses as they are
+        except TypeError:  # a value orjson does not take as it is
+            pass
     return jsonio.dumps([[r.id, r.to_dict()] for r in records])
 
 
