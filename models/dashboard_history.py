@@ -38,7 +38,7 @@ from models.dashboard import GroupFigures, TeacherFigures, as_of_day
 from models.pace import RequirementProgress
 from models.records import RECORD_TYPES, Group, Record, Teacher, Term
 from models.store import jsonio
-from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, archive_identity, read_figures,
+from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, archive_identity, forget_parsed, read_figures,
                                   write_figures)
 
 FIGURES_FORMAT = 2  # the kept file's layout
@@ -246,6 +246,7 @@ def archived_term_figures(store, term: Term, today: dt.date) -> TermFigures:
             return kept
     view = _NotingView(store, term.term_id)
     teachers, groups = dashboard.people_figures(view, term, today)
+    forget_parsed(store.path, term.term_id)  # kept in a file now: the parsed archive need not stay in memory
     figures = TermFigures({f.teacher.id: f for f in teachers}, {g.group.id: g for g in groups})
     if identity is not None:
         read = sorted(view.read)
@@ -361,7 +362,6 @@ def _main(argv: list[str]) -> int:
     terms' figures beside their archives (the work of :func:`work_out_elsewhere`)."""
     import gc
 
-    from models.store.archive import forget_parsed
     from models.store.storage import Store
     from models.terms import term_by_id
 
@@ -372,8 +372,7 @@ def _main(argv: list[str]) -> int:
     for term_id in term_ids:
         term = term_by_id(terms, term_id)
         if term is not None and term.status == "archived":
-            archived_term_figures(store, term, today)
-            forget_parsed(path, term_id)  # one archive in memory at a time
+            archived_term_figures(store, term, today)  # one archive in memory at a time
     return 0
 
 
