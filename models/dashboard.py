@@ -446,9 +446,16 @@ _term_figures: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictio
 
 
 def term_dashboard(store, term: Term, today: dt.date) -> Dashboard:
+    """The term's dashboard for the history (:func:`dashboard_of`: the same one the screen
+    shows, kept)."""
+    return dashboard_of(store, term, today)
+
+
+def dashboard_of(store, term: Term, today: dt.date) -> Dashboard:
     """The term's dashboard read from the term's own records only (its archive once it is
-    closed, never every archive), kept until the data in memory changes. Safe to call from
-    a worker thread: it reads the store's memory copy without re-reading the file."""
+    closed, never every archive), kept until the data in memory changes: the screen and
+    the history share it. Safe to call from a worker thread: it reads the store's memory
+    copy without re-reading the file."""
     from models.store.archive import archive_path, view_for
 
     if not hasattr(store, "storage"):  # a view over the store rather than the store itself
