@@ -4,6 +4,7 @@ for other sessions' saves."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import traceback
 from collections.abc import Iterable
@@ -123,6 +124,18 @@ class JiaoyanApp(App[int]):
         self.set_interval(self.POLL_SECONDS, self.check_for_changes)
         self.apply_user_keymap()
         self.call_after_refresh(self.check_size)
+        self.call_after_refresh(self._freeze_start_up_objects)
+
+    def _freeze_start_up_objects(self) -> None:
+        """What starting made (modules, classes, the catalog, the data read, the first
+        screen) lives as long as the session: out of the collector's view, a full
+        collection scans only what came after. On the large school the interpreter's full
+        collections froze the screen 100–400 ms wherever they fell; after every area was
+        visited, one took 193 ms before this and 52 ms after. The garbage is collected
+        first, so only what lives is kept. Not again after each area's first build: what
+        is frozen and later thrown away is never freed (10 MB more per session that way)."""
+        gc.collect()
+        gc.freeze()
 
     def _check_resize(self) -> None:
         # Textual hands a terminal resize to the screen in view; the app checks the size too.
