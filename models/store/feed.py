@@ -19,9 +19,10 @@ only when all of this lines up:
   do not describe (``reread``: a term moved to its archive, a large batch);
 * line N's hash is the ``log_hash`` the file's meta record names: the chain then
   vouches for every line from M+1 on, so a line changed by hand is never redone;
-* the file is the very one that save wrote: ``<file>.fed``, written by the saver right
-  after it replaced the file, names the file's identity (inode, size, mtime) with line
-  N and its hash — a file edited by hand or replaced after that save does not match;
+* the file is the very one that save wrote: ``<file>.fed``, written by the saver just
+  before its new file takes the data file's place (the rename keeps the new file's inode,
+  size and mtime), names that identity with line N and its hash — a file edited by hand
+  or replaced after that save does not match;
 * the meta record's count of saves the log does not describe (``rereads``: an archive
   move, a large batch) is the one the memory copy has.
 
@@ -163,17 +164,17 @@ def _ops(entry: dict[str, Any]) -> list[tuple[str, int, dict[str, Any] | None, b
         return None
 
 
-def tail_changes(db: Path, identity: tuple[int, int, int], since: Position | None,
-                 schema_version: int) -> Changes | None:
-    """What turns a memory copy standing at ``since`` into the data file whose identity is
-    ``identity`` (a ``stat`` the caller just made), read from the change log; None when
-    anything does not line up and the file must be parsed. Reads only; thread-safe."""
+def tail_changes(db: Path, since: Position | None, schema_version: int) -> Changes | None:
+    """What turns a memory copy standing at ``since`` into the data file now at ``db`` (the
+    one opened to read its first lines: its identity is in the answer), read from the
+    change log; None when anything does not line up and the file must be parsed. Reads
+    only; thread-safe."""
     if since is None:
         return None
     head = read_head(db)
-    if head is None or head[0] != identity:
-        return None  # replaced again since the stat: the caller looks again
-    meta_table = head[1]
+    if head is None:
+        return None
+    identity, meta_table = head
     meta = meta_table.get(META_ID)
     try:
         if int(meta.get("schema_version", 0)) != schema_version:

@@ -379,7 +379,8 @@ class NotARegularFile(OSError):
     at the path is never replaced by a file (it would break whatever uses it)."""
 
 
-def atomic_write(path: Path, payload: bytes, *, durable: bool = True) -> None:
+def atomic_write(path: Path, payload: bytes, *, durable: bool = True,
+                 before_replace: Callable[[os.stat_result], None] | None = None) -> None:
     """Write ``payload`` to a temporary file beside ``path``, fsync it and move it over
     ``path``. The old file's mode and group are kept; a new file follows the umask.
 
@@ -411,6 +412,9 @@ def atomic_write(path: Path, payload: bytes, *, durable: bool = True) -> None:
                     os.chown(tmp_name, -1, old.st_gid)
         else:
             os.chmod(tmp_name, 0o666 & ~_current_umask())
+        if before_replace is not None:
+            # The file as it will be at ``path`` (the rename keeps its inode, size and mtime).
+            before_replace(os.stat(tmp_name))
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -532,7 +536,7 @@ class LockedJSONStorage(Storage):
         if identity == self._identity and self._data is not None:
             return False
         if self._data is not None and not self.dirty:
-            changes = tail_changes(self.path, identity, self.position, SCHEMA_VERSION)
+            changes = tail_changes(self.path, self.position, SCHEMA_VERSION)
             if changes is not None and self.apply(changes):
                 return True
         data = parse_file(self.path)
@@ -607,8 +611,14 @@ class LockedJSONStorage(Storage):
 
     def commit(self, payload: bytes | None = None, position: Position | None = None) -> None:
         """Write ``payload`` (the memory copy) over the file; the copy then stands at
-        ``position`` in the change log (None: where it stood)."""
-        atomic_write(self.path, payload if payload is not None else self.payload())
+        ``position`` in the change log (None: where it stood). A new position is named in
+        ``<file>.fed`` just before the new file takes the data file's place, so that no
+        session finds the new file without it (models/store/feed.py)."""
+        mark = None
+        if position is not None:
+            def mark(st: os.stat_result) -> None:
+                write_feed_mark(self.path, (st.st_ino, st.st_size, st.st_mtime_ns), position)
+        atomic_write(self.path, payload if payload is not None else self.payload(), before_replace=mark)
         self.stand = (_file_identity(self.path), position or self.position)
         self.dirty = False
 
@@ -829,9 +839,9 @@ class Store:
             raise MissingDataFile(self.path)
         if identity == base[0][0]:
             return None
-        changes = tail_changes(self.path, identity, base[0][1], SCHEMA_VERSION)
+        changes = tail_changes(self.path, base[0][1], SCHEMA_VERSION)
         if changes is not None:
-            return Newer(base, identity, changes=changes)
+            return Newer(base, changes.identity, changes=changes)
         data = parse_file(self.path)
         if _file_identity(self.path) != identity:
             return None  # replaced again while we read: the next look takes the newest
@@ -1004,8 +1014,6 @@ class Store:
         payload = self.storage.payload()
         was_sound = read_verdict(self.path) == self.storage.identity
         self.storage.commit(payload, position)
-        if position is not None and self.storage.identity is not None:
-            write_feed_mark(self.path, self.storage.identity, position)
         if was_sound and self.storage.identity is not None:
             # A sound file plus records validated on the way in is still sound.
             write_verdict(self.path, self.storage.identity)
