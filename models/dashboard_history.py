@@ -31,7 +31,6 @@ import datetime as dt
 import functools
 import hashlib
 import weakref
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from models import dashboard
@@ -39,26 +38,57 @@ from models.dashboard import GroupFigures, TeacherFigures, as_of_day
 from models.pace import RequirementProgress
 from models.records import RECORD_TYPES, Group, Record, Teacher, Term
 from models.store import jsonio
-from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, archive_identity, read_figures,
+from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, archive_identity, forget_parsed, read_figures,
                                   write_figures)
 
-FIGURES_FORMAT = 1  # the kept file's layout
+FIGURES_FORMAT = 2  # the kept file's layout
 _TYPES = {cls.TABLE: cls for cls in RECORD_TYPES}
 POLICY, META = "policy()", "meta()"
 
 
-@dataclass
 class TermFigures:
-    """The figures of one archived term the history shows: each teacher's and each group's."""
+    """The figures of one archived term the history shows: each teacher's and each group's.
+    Read from a kept file, a row becomes the dashboard's own dataclass only when asked for
+    (the history shows one teacher or one group of each term)."""
 
-    teachers: dict[int, TeacherFigures] = field(default_factory=dict)
-    groups: dict[int, GroupFigures] = field(default_factory=dict)
+    def __init__(self, teachers: dict[int, TeacherFigures] | None = None,
+                 groups: dict[int, GroupFigures] | None = None):
+        self._made: dict[type, dict[int, object]] = {TeacherFigures: dict(teachers or {}),
+                                                     GroupFigures: dict(groups or {})}
+        self._rows: dict[type, dict[int, list]] = {TeacherFigures: {}, GroupFigures: {}}
+        self._records: dict[type, dict[int, Record]] = {TeacherFigures: {}, GroupFigures: {}}
+
+    @classmethod
+    def from_rows(cls, teacher_rows: dict[int, list], group_rows: dict[int, list],
+                  teachers: dict[int, Teacher], groups: dict[int, Group]) -> "TermFigures":
+        figures = cls()
+        figures._rows = {TeacherFigures: teacher_rows, GroupFigures: group_rows}
+        figures._records = {TeacherFigures: teachers, GroupFigures: groups}
+        return figures
+
+    def _one(self, kind: type, record_id: int):
+        made = self._made[kind]
+        if record_id not in made and record_id in self._rows[kind]:
+            made[record_id] = _figures_of_row(kind, self._rows[kind].pop(record_id), self._records[kind][record_id])
+        return made.get(record_id)
 
     def teacher(self, teacher_id: int) -> TeacherFigures | None:
-        return self.teachers.get(teacher_id)
+        return self._one(TeacherFigures, teacher_id)
 
     def group(self, group_id: int) -> GroupFigures | None:
-        return self.groups.get(group_id)
+        return self._one(GroupFigures, group_id)
+
+    @property
+    def teachers(self) -> dict[int, TeacherFigures]:
+        for record_id in list(self._rows[TeacherFigures]):
+            self._one(TeacherFigures, record_id)
+        return self._made[TeacherFigures]
+
+    @property
+    def groups(self) -> dict[int, GroupFigures]:
+        for record_id in list(self._rows[GroupFigures]):
+            self._one(GroupFigures, record_id)
+        return self._made[GroupFigures]
 
 
 class _NotingView(ArchiveView):
@@ -109,8 +139,9 @@ def _records_bytes(records: list[Record]) -> bytes:
     return jsonio.dumps([[r.id, r.to_dict()] for r in records])
 
 
-# store → {table: (the store's generation, its digest, or for a term's own types the digest of
-# each term's records still in the active file)}: the history asks for ten terms at once.
+# store → {table: (the store's generation, its digest, or for a term's own types each term's
+# records still in the active file and the digests made of them so far)}: the history asks for
+# ten terms at once.
 _table_digests: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
@@ -127,12 +158,17 @@ def _table_digest(store, name: str, term_id: str) -> str:
             by_term: dict[str, list] = {}
             for record in store.all(_TYPES[name]):
                 by_term.setdefault(record.term_id, []).append(record)
-            digest = {tid: _hash(_records_bytes(records)) for tid, records in by_term.items()}
+            digest = (by_term, {})  # hashed term by term when asked: the open term's need not be
         else:
             digest = _hash(_records_bytes(store.all(_TYPES[name])))
         hit = known[name] = (generation, digest)
     digest = hit[1]
-    return digest.get(term_id, "") if isinstance(digest, dict) else digest
+    if isinstance(digest, str):
+        return digest
+    by_term, hashed = digest
+    if term_id not in hashed:
+        hashed[term_id] = _hash(_records_bytes(by_term[term_id])) if term_id in by_term else ""
+    return hashed[term_id]
 
 
 def _hash(data: bytes) -> str:
@@ -151,37 +187,43 @@ def inputs_digest(store, term: Term, as_of: dt.date, tables: list[str]) -> str:
     return _hash(jsonio.dumps(parts))
 
 
-def _teacher_data(f: TeacherFigures) -> dict:
-    data = {x.name: getattr(f, x.name) for x in dataclasses.fields(f) if x.name not in ("teacher", "requirements")}
-    data["teacher_id"] = f.teacher.id
-    data["requirements"] = [dataclasses.asdict(r) for r in f.requirements]
-    return data
+def _fields(kind: type) -> list[str]:
+    """The kept columns of a figures dataclass: all but the record it is about (kept as its id)."""
+    return [x.name for x in dataclasses.fields(kind) if x.name not in ("teacher", "group")]
 
 
-def _group_data(g: GroupFigures) -> dict:
-    data = {x.name: getattr(g, x.name) for x in dataclasses.fields(g) if x.name != "group"}
-    data["group_id"] = g.group.id
-    return data
+def _row(figures) -> list:
+    row = [getattr(figures, name) for name in _fields(type(figures))]
+    if isinstance(figures, TeacherFigures):
+        row[_fields(TeacherFigures).index("requirements")] = [dataclasses.astuple(r) for r in figures.requirements]
+    return row
+
+
+def _figures_of_row(kind: type, row: list, record: Record):
+    values = dict(zip(_fields(kind), row))
+    if kind is TeacherFigures:
+        values["requirements"] = [RequirementProgress(*r) for r in values["requirements"]]
+        return TeacherFigures(teacher=record, **values)
+    return GroupFigures(group=record, **values)
 
 
 def _figures_from(data: dict, store) -> TermFigures | None:
-    """The kept figures as the dashboard's own dataclasses (None if they do not fit)."""
+    """The kept figures (None if they do not fit this program or these records)."""
     teachers = {x.id: x for x in store.all(Teacher)}
     groups = {g.id: g for g in store.all(Group)}
-    figures = TermFigures()
     try:
-        for row in data["teachers"]:
-            row = dict(row)
-            teacher = teachers[row.pop("teacher_id")]
-            row["requirements"] = [RequirementProgress(**r) for r in row["requirements"]]
-            figures.teachers[teacher.id] = TeacherFigures(teacher=teacher, **row)
-        for row in data["groups"]:
-            row = dict(row)
-            group = groups[row.pop("group_id")]
-            figures.groups[group.id] = GroupFigures(group=group, **row)
+        if data["fields"] != {"teachers": _fields(TeacherFigures), "groups": _fields(GroupFigures)}:
+            return None
+        teacher_rows = {int(k): v for k, v in data["teachers"].items()}
+        group_rows = {int(k): v for k, v in data["groups"].items()}
+        width = len(_fields(TeacherFigures)), len(_fields(GroupFigures))
+        if (not teacher_rows.keys() <= teachers.keys() or not group_rows.keys() <= groups.keys()
+                or any(len(row) != width[0] for row in teacher_rows.values())
+                or any(len(row) != width[1] for row in group_rows.values())):
+            return None
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    return figures
+    return TermFigures.from_rows(teacher_rows, group_rows, teachers, groups)
 
 
 def _kept_figures(store, term: Term, as_of: dt.date) -> TermFigures | None:
@@ -204,13 +246,16 @@ def archived_term_figures(store, term: Term, today: dt.date) -> TermFigures:
             return kept
     view = _NotingView(store, term.term_id)
     teachers, groups = dashboard.people_figures(view, term, today)
+    forget_parsed(store.path, term.term_id)  # kept in a file now: the parsed archive need not stay in memory
     figures = TermFigures({f.teacher.id: f for f in teachers}, {g.group.id: g for g in groups})
     if identity is not None:
         read = sorted(view.read)
         write_figures(store.path, term.term_id, identity, {
             "format": FIGURES_FORMAT, "term_id": term.term_id, "as_of": as_of.isoformat(), "read": read,
             "inputs": inputs_digest(store, term, as_of, read),
-            "teachers": [_teacher_data(f) for f in teachers], "groups": [_group_data(g) for g in groups]})
+            "fields": {"teachers": _fields(TeacherFigures), "groups": _fields(GroupFigures)},
+            "teachers": {str(f.teacher.id): _row(f) for f in teachers},
+            "groups": {str(g.group.id): _row(g) for g in groups}})
     return figures
 
 
@@ -317,7 +362,6 @@ def _main(argv: list[str]) -> int:
     terms' figures beside their archives (the work of :func:`work_out_elsewhere`)."""
     import gc
 
-    from models.store.archive import forget_parsed
     from models.store.storage import Store
     from models.terms import term_by_id
 
@@ -328,8 +372,7 @@ def _main(argv: list[str]) -> int:
     for term_id in term_ids:
         term = term_by_id(terms, term_id)
         if term is not None and term.status == "archived":
-            archived_term_figures(store, term, today)
-            forget_parsed(path, term_id)  # one archive in memory at a time
+            archived_term_figures(store, term, today)  # one archive in memory at a time
     return 0
 
 

@@ -199,7 +199,9 @@ def write_figures(db_path: str | os.PathLike, term_id: str, identity: list[int],
     path = figures_path(db_path, term_id)
     try:
         path.parent.mkdir(exist_ok=True)
-        atomic_write(path, jsonio.dumps(dict(figures, archive=identity)), durable=False)
+        payload = dict(figures, archive=identity)
+        raw = jsonio.orjson.dumps(payload) if jsonio.orjson is not None else jsonio.dumps(payload)  # compact
+        atomic_write(path, raw, durable=False)
     except OSError:
         pass  # a read-only folder: the figures are worked out each time
 
