@@ -108,18 +108,28 @@ def read_head(path: Path) -> tuple[tuple[int, int, int], dict[str, Any]] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns), meta
 
 
-def mark_text(identity: tuple[int, int, int], seq: int, hash_: str) -> bytes:
-    return f"{identity[0]} {identity[1]} {identity[2]} {seq} {hash_}\n".encode("ascii")
+def mark_text(identity: tuple[int, int, int], seq: int, hash_: str, previous: bytes = b"") -> bytes:
+    """``<file>.fed``: the file the last save wrote, then the one before (a session that
+    opened that one just as the next save named its own file still finds it)."""
+    line = f"{identity[0]} {identity[1]} {identity[2]} {seq} {hash_}\n".encode("ascii")
+    return line + previous.split(b"\n", 1)[0][:200] + b"\n" if previous else line
 
 
-def read_mark(db: Path) -> tuple[tuple[int, int, int], int, str] | None:
-    """What the last save wrote (``<file>.fed``): the file's identity, the line it ends on
-    and that line's hash; None when there is none or it does not read."""
+def read_mark(db: Path) -> list[tuple[tuple[int, int, int], int, str]]:
+    """What the last saves wrote (``<file>.fed``), newest first: each file's identity, the
+    line it ends on and that line's hash. Lines that do not read are left out."""
     try:
-        parts = feed_mark_path(db).read_text(encoding="ascii").split()
-        return (int(parts[0]), int(parts[1]), int(parts[2])), int(parts[3]), parts[4]
-    except (OSError, ValueError, IndexError):
-        return None
+        raw = feed_mark_path(db).read_bytes()
+    except OSError:
+        return []
+    marks = []
+    for line in raw.split(b"\n")[:2]:
+        parts = line.split()
+        try:
+            marks.append(((int(parts[0]), int(parts[1]), int(parts[2])), int(parts[3]), parts[4].decode("ascii")))
+        except (ValueError, IndexError, UnicodeDecodeError):
+            continue
+    return marks
 
 
 def position_after_parse(db: Path, data: dict[str, Any]) -> Position | None:
@@ -184,7 +194,7 @@ def tail_changes(db: Path, since: Position | None, schema_version: int) -> Chang
         return None
     if target <= since.seq:
         return None  # the file changed, but not by lines the log has: parse it
-    if read_mark(db) != (identity, target, meta.get("log_hash")):
+    if (identity, target, meta.get("log_hash")) not in read_mark(db):
         return None  # not the very file the save of line N wrote (edited since, or just written)
     read = ChangeLog(db).lines_since(since.end)
     if read is None or read[0] != since.log:

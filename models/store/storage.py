@@ -243,19 +243,20 @@ def write_verdict(db: Path, identity: tuple[int, int, int]) -> None:
 
 
 def write_feed_mark(db: Path, identity: tuple[int, int, int], position: Position) -> None:
-    """Name the file just written and the change-log line it ends on (models/store/feed.py).
-    A cache, written in place (a reader that finds it half-written finds no match and parses
-    the file) or, when the file is not ours to write, replaced; failures are ignored."""
-    text = mark_text(identity, position.seq, position.hash)
+    """Name the file about to be the data file and the change-log line it ends on, above the
+    one named before (models/store/feed.py). A cache, written in place (a reader that finds
+    it half-written finds no match and parses the file) or, when the file is not ours to
+    write, replaced; failures are ignored."""
     path = feed_mark_path(db)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
     except OSError:
         with contextlib.suppress(OSError):
-            atomic_write(path, text, durable=False)
+            atomic_write(path, mark_text(identity, position.seq, position.hash), durable=False)
         return
     try:
         if stat.S_ISREG(os.fstat(fd).st_mode):
+            text = mark_text(identity, position.seq, position.hash, os.pread(fd, 512, 0))
             os.pwrite(fd, text, 0)
             os.ftruncate(fd, len(text))
     except OSError:
