@@ -19,9 +19,10 @@ only when all of this lines up:
   do not describe (``reread``: a term moved to its archive, a large batch);
 * line N's hash is the ``log_hash`` the file's meta record names: the chain then
   vouches for every line from M+1 on, so a line changed by hand is never redone;
-* the file is the very one that save wrote: ``<file>.fed``, written by the saver right
-  after it replaced the file, names the file's identity (inode, size, mtime) with line
-  N and its hash — a file edited by hand or replaced after that save does not match;
+* the file is the very one that save wrote: ``<file>.fed``, written by the saver just
+  before its new file takes the data file's place (the rename keeps the new file's inode,
+  size and mtime), names that identity with line N and its hash — a file edited by hand
+  or replaced after that save does not match;
 * the meta record's count of saves the log does not describe (``rereads``: an archive
   move, a large batch) is the one the memory copy has.
 
@@ -107,18 +108,28 @@ def read_head(path: Path) -> tuple[tuple[int, int, int], dict[str, Any]] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns), meta
 
 
-def mark_text(identity: tuple[int, int, int], seq: int, hash_: str) -> bytes:
-    return f"{identity[0]} {identity[1]} {identity[2]} {seq} {hash_}\n".encode("ascii")
+def mark_text(identity: tuple[int, int, int], seq: int, hash_: str, previous: bytes = b"") -> bytes:
+    """``<file>.fed``: the file the last save wrote, then the one before (a session that
+    opened that one just as the next save named its own file still finds it)."""
+    line = f"{identity[0]} {identity[1]} {identity[2]} {seq} {hash_}\n".encode("ascii")
+    return line + previous.split(b"\n", 1)[0][:200] + b"\n" if previous else line
 
 
-def read_mark(db: Path) -> tuple[tuple[int, int, int], int, str] | None:
-    """What the last save wrote (``<file>.fed``): the file's identity, the line it ends on
-    and that line's hash; None when there is none or it does not read."""
+def read_mark(db: Path) -> list[tuple[tuple[int, int, int], int, str]]:
+    """What the last saves wrote (``<file>.fed``), newest first: each file's identity, the
+    line it ends on and that line's hash. Lines that do not read are left out."""
     try:
-        parts = feed_mark_path(db).read_text(encoding="ascii").split()
-        return (int(parts[0]), int(parts[1]), int(parts[2])), int(parts[3]), parts[4]
-    except (OSError, ValueError, IndexError):
-        return None
+        raw = feed_mark_path(db).read_bytes()
+    except OSError:
+        return []
+    marks = []
+    for line in raw.split(b"\n")[:2]:
+        parts = line.split()
+        try:
+            marks.append(((int(parts[0]), int(parts[1]), int(parts[2])), int(parts[3]), parts[4].decode("ascii")))
+        except (ValueError, IndexError, UnicodeDecodeError):
+            continue
+    return marks
 
 
 def position_after_parse(db: Path, data: dict[str, Any]) -> Position | None:
@@ -163,17 +174,17 @@ def _ops(entry: dict[str, Any]) -> list[tuple[str, int, dict[str, Any] | None, b
         return None
 
 
-def tail_changes(db: Path, identity: tuple[int, int, int], since: Position | None,
-                 schema_version: int) -> Changes | None:
-    """What turns a memory copy standing at ``since`` into the data file whose identity is
-    ``identity`` (a ``stat`` the caller just made), read from the change log; None when
-    anything does not line up and the file must be parsed. Reads only; thread-safe."""
+def tail_changes(db: Path, since: Position | None, schema_version: int) -> Changes | None:
+    """What turns a memory copy standing at ``since`` into the data file now at ``db`` (the
+    one opened to read its first lines: its identity is in the answer), read from the
+    change log; None when anything does not line up and the file must be parsed. Reads
+    only; thread-safe."""
     if since is None:
         return None
     head = read_head(db)
-    if head is None or head[0] != identity:
-        return None  # replaced again since the stat: the caller looks again
-    meta_table = head[1]
+    if head is None:
+        return None
+    identity, meta_table = head
     meta = meta_table.get(META_ID)
     try:
         if int(meta.get("schema_version", 0)) != schema_version:
@@ -183,7 +194,7 @@ def tail_changes(db: Path, identity: tuple[int, int, int], since: Position | Non
         return None
     if target <= since.seq:
         return None  # the file changed, but not by lines the log has: parse it
-    if read_mark(db) != (identity, target, meta.get("log_hash")):
+    if (identity, target, meta.get("log_hash")) not in read_mark(db):
         return None  # not the very file the save of line N wrote (edited since, or just written)
     read = ChangeLog(db).lines_since(since.end)
     if read is None or read[0] != since.log:

@@ -243,19 +243,20 @@ def write_verdict(db: Path, identity: tuple[int, int, int]) -> None:
 
 
 def write_feed_mark(db: Path, identity: tuple[int, int, int], position: Position) -> None:
-    """Name the file just written and the change-log line it ends on (models/store/feed.py).
-    A cache, written in place (a reader that finds it half-written finds no match and parses
-    the file) or, when the file is not ours to write, replaced; failures are ignored."""
-    text = mark_text(identity, position.seq, position.hash)
+    """Name the file about to be the data file and the change-log line it ends on, above the
+    one named before (models/store/feed.py). A cache, written in place (a reader that finds
+    it half-written finds no match and parses the file) or, when the file is not ours to
+    write, replaced; failures are ignored."""
     path = feed_mark_path(db)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
     except OSError:
         with contextlib.suppress(OSError):
-            atomic_write(path, text, durable=False)
+            atomic_write(path, mark_text(identity, position.seq, position.hash), durable=False)
         return
     try:
         if stat.S_ISREG(os.fstat(fd).st_mode):
+            text = mark_text(identity, position.seq, position.hash, os.pread(fd, 512, 0))
             os.pwrite(fd, text, 0)
             os.ftruncate(fd, len(text))
     except OSError:
@@ -379,7 +380,8 @@ class NotARegularFile(OSError):
     at the path is never replaced by a file (it would break whatever uses it)."""
 
 
-def atomic_write(path: Path, payload: bytes, *, durable: bool = True) -> None:
+def atomic_write(path: Path, payload: bytes, *, durable: bool = True,
+                 before_replace: Callable[[os.stat_result], None] | None = None) -> None:
     """Write ``payload`` to a temporary file beside ``path``, fsync it and move it over
     ``path``. The old file's mode and group are kept; a new file follows the umask.
 
@@ -411,6 +413,9 @@ def atomic_write(path: Path, payload: bytes, *, durable: bool = True) -> None:
                     os.chown(tmp_name, -1, old.st_gid)
         else:
             os.chmod(tmp_name, 0o666 & ~_current_umask())
+        if before_replace is not None:
+            # The file as it will be at ``path`` (the rename keeps its inode, size and mtime).
+            before_replace(os.stat(tmp_name))
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -532,7 +537,7 @@ class LockedJSONStorage(Storage):
         if identity == self._identity and self._data is not None:
             return False
         if self._data is not None and not self.dirty:
-            changes = tail_changes(self.path, identity, self.position, SCHEMA_VERSION)
+            changes = tail_changes(self.path, self.position, SCHEMA_VERSION)
             if changes is not None and self.apply(changes):
                 return True
         data = parse_file(self.path)
@@ -607,8 +612,14 @@ class LockedJSONStorage(Storage):
 
     def commit(self, payload: bytes | None = None, position: Position | None = None) -> None:
         """Write ``payload`` (the memory copy) over the file; the copy then stands at
-        ``position`` in the change log (None: where it stood)."""
-        atomic_write(self.path, payload if payload is not None else self.payload())
+        ``position`` in the change log (None: where it stood). A new position is named in
+        ``<file>.fed`` just before the new file takes the data file's place, so that no
+        session finds the new file without it (models/store/feed.py)."""
+        mark = None
+        if position is not None:
+            def mark(st: os.stat_result) -> None:
+                write_feed_mark(self.path, (st.st_ino, st.st_size, st.st_mtime_ns), position)
+        atomic_write(self.path, payload if payload is not None else self.payload(), before_replace=mark)
         self.stand = (_file_identity(self.path), position or self.position)
         self.dirty = False
 
@@ -829,9 +840,9 @@ class Store:
             raise MissingDataFile(self.path)
         if identity == base[0][0]:
             return None
-        changes = tail_changes(self.path, identity, base[0][1], SCHEMA_VERSION)
+        changes = tail_changes(self.path, base[0][1], SCHEMA_VERSION)
         if changes is not None:
-            return Newer(base, identity, changes=changes)
+            return Newer(base, changes.identity, changes=changes)
         data = parse_file(self.path)
         if _file_identity(self.path) != identity:
             return None  # replaced again while we read: the next look takes the newest
@@ -1004,8 +1015,6 @@ class Store:
         payload = self.storage.payload()
         was_sound = read_verdict(self.path) == self.storage.identity
         self.storage.commit(payload, position)
-        if position is not None and self.storage.identity is not None:
-            write_feed_mark(self.path, self.storage.identity, position)
         if was_sound and self.storage.identity is not None:
             # A sound file plus records validated on the way in is still sound.
             write_verdict(self.path, self.storage.identity)

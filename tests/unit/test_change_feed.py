@@ -327,4 +327,27 @@ def test_the_meta_record_comes_first_and_names_the_last_line(tmp_path):
     from models.store.feed import read_mark
     from models.store.storage import _file_identity
 
-    assert read_mark(store.path) == (_file_identity(store.path), tail.seq, tail.hash)
+    assert read_mark(store.path)[0] == (_file_identity(store.path), tail.seq, tail.hash)
+
+
+def test_a_session_still_trusts_the_file_it_opened_while_the_next_save_names_its_own(tmp_path):
+    """The next save names its new file in ``.fed`` just before the rename; a session that
+    opened the current file in that moment finds it on the mark's second line."""
+    from models.store.feed import Position
+    from models.store.storage import write_feed_mark
+
+    store = school(tmp_path / "school.json")
+    warm(store)
+    other_process_saves(store.path, [["insert", "甲课"]])
+    write_feed_mark(store.path, (1, 2, 3), Position(99, 0, "f" * 64, (0, 0)))  # a save about to rename
+    parses = store.storage.parses
+    assert store.refresh()
+    assert store.storage.parses == parses
+    assert_as_the_file(store)
+    write_feed_mark(store.path, (4, 5, 6), Position(100, 0, "e" * 64, (0, 0)))  # and one more: gone
+    other_process_saves(store.path, [["insert", "乙课"]])
+    write_feed_mark(store.path, (7, 8, 9), Position(101, 0, "d" * 64, (0, 0)))
+    write_feed_mark(store.path, (1, 1, 1), Position(102, 0, "c" * 64, (0, 0)))
+    assert store.refresh()
+    assert store.storage.parses == parses + 1  # not named any more: parsed
+    assert_as_the_file(store)
