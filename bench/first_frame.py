@@ -13,6 +13,7 @@ Textual app (a header, a line of text, a footer). Runs are interleaved; medians 
 from __future__ import annotations
 
 import argparse
+import compileall
 import fcntl
 import os
 import select
@@ -87,6 +88,12 @@ def main() -> int:
     os.environ["JIAOYAN_TODAY"] = TODAY.isoformat()
     from models.demo import build_demo
     from models.identity import os_login
+
+    # An installed jiaoyan has its bytecode (pip compiles it at install; README, "Deployment");
+    # a working copy may not (PYTHONDONTWRITEBYTECODE), and compiling 300 modules at every
+    # start is not what a school's server does. Textual, the baseline, is installed compiled.
+    for package in ("tui", "models", "screens"):
+        compileall.compile_dir(ROOT / package, quiet=1)
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)

@@ -8,7 +8,9 @@ process spent, and the longest the UI froze (an asyncio task that wakes every 5 
 how late it was woken: a frozen event loop wakes it late). Steps:
 
 - first visit to each area, then a return to it;
-- the dashboard's ``h`` (one teacher's figures in each of the 11 terms);
+- the dashboard's ``h`` (one teacher's figures in each of the 11 terms): the first time, when
+  the closed terms' figures are worked out from their archives, and again as a new session
+  (the figures kept beside the archives, nothing kept in memory);
 - escape from the 听课 form back to the log after a save (this session's own);
 - another process saves an observation: until the log in view shows it (the app polls).
 """
@@ -123,6 +125,13 @@ async def run_school(db: Path, login: str) -> dict:
         await pilot.press("5")
         await settle(app, pilot, lambda: getattr(app.screen, "AREA", "") == "dashboard")
         await step(app, pilot, results, "dashboard h: 11 terms of history", lambda: pilot.press("h"),
+                   lambda: type(app.screen).__name__ == "TermOverTermScreen")
+        # Another session (or this one tomorrow): the closed terms' figures kept beside their archives.
+        await pilot.press("escape")
+        await settle(app, pilot, lambda: getattr(app.screen, "AREA", "") == "dashboard")
+        from models import dashboard_history
+        dashboard_history._in_memory.clear()
+        await step(app, pilot, results, "dashboard h, figures kept (new session)", lambda: pilot.press("h"),
                    lambda: type(app.screen).__name__ == "TermOverTermScreen")
     return results
 

@@ -1,10 +1,10 @@
 """How much memory one open session takes: the figure a school sizes its server by.
 
 Each SSH login is one process running the app. This opens the app on the demo school
-(44 teachers, two terms of records) on a pseudo-terminal of 80×24, as sshd would, waits
-until it has drawn its first screen and visited every area, and reads the process's
-resident memory (VmRSS) and its peak (VmHWM). The baseline is a bare Textual app on the
-same terminal, measured in the same run.
+(44 teachers, two terms of records) and on the large school of bench/large_school.py, on a
+pseudo-terminal of 80×24, as sshd would, waits until it has drawn its first screen and
+visited every area, and reads the process's resident memory (VmRSS) and its peak (VmHWM).
+The baseline is a bare Textual app on the same terminal, measured in the same run.
 
     .venv/bin/python bench/session_memory.py            # 3 sessions, one after the other
     .venv/bin/python bench/session_memory.py --sessions 5
@@ -81,27 +81,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=3)
     args = parser.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "JIAOYAN_TODAY": "2025-11-05", "TERM": "xterm-256color",
+    sys.path.insert(0, str(ROOT))
+    from bench.first_frame import as_this_login
+    from bench.large_school import SUMMARY, TODAY, large_school
+    from models.areas import AREAS, HOME_KEY
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JIAOYAN_TODAY": TODAY.isoformat(), "TERM": "xterm-256color",
            "LANG": "C.UTF-8"}
+    os.environ["JIAOYAN_TODAY"] = TODAY.isoformat()
     folder = Path(tempfile.mkdtemp(prefix="jiaoyan-bench-"))
-    db = folder / "school.json"
-    subprocess.run([sys.executable, "-m", "tui", "init", "--demo", "--db", str(db)], check=True, env=env,
+    demo = folder / "demo" / "school.json"
+    demo.parent.mkdir()
+    subprocess.run([sys.executable, "-m", "tui", "init", "--demo", "--db", str(demo)], check=True, env=env,
                    capture_output=True)
-    size = db.stat().st_size
+    large = large_school(folder / "large")
+    as_this_login(large)
+    # Every area, then 我的, as a person does in the first minutes.
+    keys = [area.key.encode() for area in AREAS] + [HOME_KEY.encode()]
     bare = measure([sys.executable, "-c", BARE], [], env)
-    rows = []
+    rows: dict[str, list[dict[str, int]]] = {"demo": [], "large": []}
     for _ in range(args.sessions):
-        # --as is not for a plain terminal: open as the demo's admin through a forced login name.
-        rows.append(measure([sys.executable, "-m", "tui", "--db", str(db), "--area", "observations"],
-                            [b"1", b"2", b"3", b"4", b"5"], env))
+        for name, db in (("demo", demo), ("large", large)):
+            rows[name].append(measure([sys.executable, "-m", "tui", "--db", str(db), "--area", "observations"],
+                                      keys, env))
     mib = 1024 * 1024
-    print(f"One app session on the demo school ({size / 1e6:.1f} MB data file), 80×24, all five areas visited:")
-    print(f"{'':28}{'resident':>12}{'peak':>12}")
-    print(f"{'bare Textual app (baseline)':28}{bare['VmRSS'] / mib:>9.0f} MB{bare['VmHWM'] / mib:>9.0f} MB")
-    for number, row in enumerate(rows, 1):
-        print(f"{f'jiaoyan session {number}':28}{row['VmRSS'] / mib:>9.0f} MB{row['VmHWM'] / mib:>9.0f} MB")
-    peak = max(row["VmHWM"] for row in rows) / mib
-    print(f"Plan {peak:.0f} MB per person logged in at the same time, plus the system.")
+    print(f"One app session, 80×24, every area visited (keys {b''.join(keys).decode()}).")
+    print(f"Large school: {SUMMARY}; demo school {demo.stat().st_size / 1e6:.1f} MB.")
+    print(f"{'':34}{'resident':>12}{'peak':>12}{'vs bare':>9}")
+    print(f"{'bare Textual app (baseline)':34}{bare['VmRSS'] / mib:>9.0f} MB{bare['VmHWM'] / mib:>9.0f} MB{1:>8.1f}×")
+    for name, label in (("demo", "jiaoyan, demo school"), ("large", "jiaoyan, large school")):
+        for number, row in enumerate(rows[name], 1):
+            print(f"{f'{label}, session {number}':34}{row['VmRSS'] / mib:>9.0f} MB{row['VmHWM'] / mib:>9.0f} MB"
+                  f"{row['VmRSS'] / bare['VmRSS']:>8.1f}×")
+    peak = max(row["VmHWM"] for row in rows["large"]) / mib
+    print(f"Plan {peak:.0f} MB per person logged in at the same time on the large school, plus the system.")
 
 
 if __name__ == "__main__":

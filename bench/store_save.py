@@ -7,7 +7,9 @@ baselines, all measured in this run on the same data, in interleaved rounds.
   permission guard, the duplicate check inside the lock, the change log line, the fsynced
   atomic replace), as the admin of bench/large_school.py;
 - jiaoyan, after another process saved: the same, right after a second process (its own
-  Store on the same file) saved an outcome, so the lock finds a newer file;
+  Store on the same file) saved an outcome, so the lock finds a newer file (and takes it in
+  from the change log's new line, models/store/feed.py; the run also prints how often the
+  whole file was parsed);
 - the floor: orjson dump of the same data + write + fsync + replace + folder fsync;
 - SQLite in WAL mode (synchronous=FULL): one observation row and one audit row in one
   commit, on a database holding the same observations;
@@ -127,6 +129,7 @@ def main() -> int:
         warm, after, floor, lite, tiny = [], [], [], [], []
         store.refresh()
         save_observation(store, sample_observation(10_000))  # the first save reads the records
+        parses = store.storage.parses
         try:
             for n in range(args.rounds):
                 other.stdin.write("save\n")
@@ -161,6 +164,8 @@ def main() -> int:
         print(line("floor (orjson + write + fsync + replace)", floor))
         print(line("SQLite WAL, synchronous=FULL, + audit row", lite, floor_median))
         print(line("TinyDB default JSONStorage (no lock, no fsync)", tiny, floor_median))
+        print(f"  the whole file parsed again by the app's store: {store.storage.parses - parses} times "
+              f"in {args.rounds} saves after another process's")
     return 0
 
 

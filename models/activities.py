@@ -392,7 +392,8 @@ def may_ask_leave(activity: Activity, teacher_id: int, today: dt.date) -> bool:
 def pending_leave(activities: Iterable[Activity]) -> list[tuple[Activity, int]]:
     """(activity, teacher id) of every request waiting for the office, in date order."""
     out = []
-    for activity in sorted(activities, key=lambda a: (a.date, a.period, a.id)):
+    asked = [a for a in activities if a.leave_requests]  # few do: only they are put in order
+    for activity in sorted(asked, key=lambda a: (a.date, a.period, a.id)):
         for key, answer in sorted(activity.leave_requests.items()):
             if answer == "pending" and activity.status not in NOT_MEETING:
                 out.append((activity, int(key)))

@@ -214,30 +214,23 @@ def pairing_in_term(pairing: Pairing, term_id: str) -> bool:
     return pairing.status == "active"
 
 
-def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
-    """Every figure of the term, as it stands on ``today`` (or the term's end once over)."""
+def people_figures(source, term: Term, today: dt.date, records: tuple[list, list, list] | None = None
+                   ) -> tuple[list[TeacherFigures], list[GroupFigures]]:
+    """Each teacher's and each group's figures of the term: the dashboard's two tables, and
+    what its history shows term by term (models/dashboard_history.py). They read the policy,
+    the roster, the groups and the term's activities, observations and outcomes (with its
+    documents when the policy has requirements, and its 评比 for points); ``records`` are
+    the term's (activities, observations, outcomes) when the caller has them."""
     policy = source.policy()
     as_of = as_of_day(term, today)
     tid = term.term_id
-    activities = [a for a in source.all(Activity) if a.term_id == tid]
-    observations = [o for o in source.all(Observation) if o.term_id == tid]
-    outcomes = [o for o in source.all(Outcome) if o.term_id == tid]
-    meetings = [m for m in source.all(MentorMeeting) if m.term_id == tid]
+    if records is None:
+        records = ([a for a in source.all(Activity) if a.term_id == tid],
+                   [o for o in source.all(Observation) if o.term_id == tid],
+                   [o for o in source.all(Outcome) if o.term_id == tid])
+    activities, observations, outcomes = records
     groups = [g for g in source.all(Group) if g.active and g.kind in ("research", "prep")]
     teachers = teachers_of_term(source, term, observations)
-    by_id = {x.id: x for x in source.all(Teacher)}
-
-    week = week_of(term, as_of) if as_of >= term.start_date else 0
-    weeks = weeks_in(term)
-    # today's week, Monday to Sunday (the term's weeks start on Mondays): dates compared as text
-    monday = today - dt.timedelta(days=today.weekday())
-    first_day, last_day = monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
-    this_week = [a for a in activities if a.status in ("planned", "held") and week > 0
-                 and first_day <= a.date <= last_day]
-    this_week.sort(key=lambda a: (a.date, a.period))
-    top = TopLine(term_id=tid, term_name=term.name, week=week, weeks=weeks,
-                  days_left=max(0, (term.end_date - today).days), this_week=this_week,
-                  archived=term.status == "archived")
 
     held = [a for a in activities if a.status == "held"]
     by_group: dict[int, list[Activity]] = {}
@@ -273,14 +266,44 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
     teacher_figures = [
         TeacherFigures(
             teacher=x, groups=group_names.get(x.id, []), given=given[x.id],
-            quota=pace(x)[0], expected=pace(x)[1],
+            quota=due, expected=expected,
             received=received[x.id], research_lessons=research[x.id], talks=talks[x.id],
             demo_lessons=demo[x.id], outcomes=outcome_count[x.id], points=round(points.get(x.id, 0.0), 2),
             research_lessons_due=policy.research_lessons_per_term, talks_due=policy.talks_per_term,
             requirements=requirement_progress(policy.requirements, x, term, as_of, counts) if policy.requirements
             else [])
         for x in sorted(teachers, key=lambda x: (name_sort_key(x.name), x.id))
+        for due, expected in (pace(x),)
     ]
+    return teacher_figures, group_figures
+
+
+def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
+    """Every figure of the term, as it stands on ``today`` (or the term's end once over)."""
+    policy = source.policy()
+    as_of = as_of_day(term, today)
+    tid = term.term_id
+    activities = [a for a in source.all(Activity) if a.term_id == tid]
+    observations = [o for o in source.all(Observation) if o.term_id == tid]
+    outcomes = [o for o in source.all(Outcome) if o.term_id == tid]
+    meetings = [m for m in source.all(MentorMeeting) if m.term_id == tid]
+    by_id = {x.id: x for x in source.all(Teacher)}
+
+    week = week_of(term, as_of) if as_of >= term.start_date else 0
+    weeks = weeks_in(term)
+    # today's week, Monday to Sunday (the term's weeks start on Mondays): dates compared as text
+    monday = today - dt.timedelta(days=today.weekday())
+    first_day, last_day = monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
+    this_week = [a for a in activities if a.status in ("planned", "held") and week > 0
+                 and first_day <= a.date <= last_day]
+    this_week.sort(key=lambda a: (a.date, a.period))
+    top = TopLine(term_id=tid, term_name=term.name, week=week, weeks=weeks,
+                  days_left=max(0, (term.end_date - today).days), this_week=this_week,
+                  archived=term.status == "archived")
+
+    held = [a for a in activities if a.status == "held"]
+    teacher_figures, group_figures = people_figures(source, term, today, (activities, observations, outcomes))
+    groups = [g.group for g in group_figures]
 
     pairing_figures = []
     # One computation for the pair's figures (models/mentoring.py), as the pairing's page,
@@ -423,9 +446,16 @@ _term_figures: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictio
 
 
 def term_dashboard(store, term: Term, today: dt.date) -> Dashboard:
+    """The term's dashboard for the history (:func:`dashboard_of`: the same one the screen
+    shows, kept)."""
+    return dashboard_of(store, term, today)
+
+
+def dashboard_of(store, term: Term, today: dt.date) -> Dashboard:
     """The term's dashboard read from the term's own records only (its archive once it is
-    closed, never every archive), kept until the data in memory changes. Safe to call from
-    a worker thread: it reads the store's memory copy without re-reading the file."""
+    closed, never every archive), kept until the data in memory changes: the screen and
+    the history share it. Safe to call from a worker thread: it reads the store's memory
+    copy without re-reading the file."""
     from models.store.archive import archive_path, view_for
 
     if not hasattr(store, "storage"):  # a view over the store rather than the store itself
@@ -448,16 +478,17 @@ def term_dashboard(store, term: Term, today: dt.date) -> Dashboard:
 
 def term_over_term_teacher(source, teacher_id: int, terms: list[Term], today: dt.date
                            ) -> list[tuple[Term, TeacherFigures | None]]:
-    """The teacher's figures in each term (None where they were not on the staff)."""
-    rows = []
-    for term in sorted(terms, key=lambda x: x.start):
-        rows.append((term, term_dashboard(source, term, today).teacher(teacher_id)))
-    return rows
+    """The teacher's figures in each term (None where they were not on the staff); an archived
+    term's are kept beside its archive (models/dashboard_history.py)."""
+    from models.dashboard_history import history_figures
+
+    terms = sorted(terms, key=lambda x: x.start)
+    return [(term, figures.teacher(teacher_id)) for term, figures in zip(terms, history_figures(source, terms, today))]
 
 
 def term_over_term_group(source, group_id: int, terms: list[Term], today: dt.date
                          ) -> list[tuple[Term, GroupFigures | None]]:
-    rows = []
-    for term in sorted(terms, key=lambda x: x.start):
-        rows.append((term, term_dashboard(source, term, today).group(group_id)))
-    return rows
+    from models.dashboard_history import history_figures
+
+    terms = sorted(terms, key=lambda x: x.start)
+    return [(term, figures.group(group_id)) for term, figures in zip(terms, history_figures(source, terms, today))]

@@ -33,6 +33,7 @@ import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 
 from models import clock
 from models.errors import PermissionDenied
@@ -442,7 +443,10 @@ def reader(store, term_id: str | None = None):
         return store
     if term_id is None:
         return ArchiveView(store)
-    return view_for(store, term_by_id(store.all(Term), term_id))
+    term = term_by_id(store.all(Term), term_id)
+    if term is None or term.status != "archived":
+        return store  # nothing archived to add: the data file's records as they are
+    return view_for(store, term)
 
 
 def get_document(store, document_id: int) -> Document | None:
@@ -639,6 +643,7 @@ def dues(store, term: Term, *, owed_on: dt.date | None = None) -> list[Due]:
             # A teacher's label is made once when the catalog's wording does not show the day.
             by_day = "\0" in t("doc.due.lesson_label", name="", kind="", day="\0")
             labels: dict[tuple[int, str], str] = {}
+            days: dict[str, dt.date] = {}
             for teacher_id, day in _research_lesson_days(store, term):
                 if last is not None and day > last:
                     break  # in order of day: the rest are later still
@@ -650,9 +655,11 @@ def dues(store, term: Term, *, owed_on: dt.date | None = None) -> list[Due]:
                 if key not in labels:
                     labels[key] = t("doc.due.lesson_label", name=names.get(teacher_id, "?"), kind=handin.kind,
                                     day=day[5:])  # MM-DD
-                result.append(Due(handin.kind, dt.date.fromisoformat(day), teacher_id, 0, done,
+                if day not in days:
+                    days[day] = dt.date.fromisoformat(day)
+                result.append(Due(handin.kind, days[day], teacher_id, 0, done,
                                   first_draft(handin.kind, author=teacher_id), labels[key]))
-    result.sort(key=lambda d: (d.due, d.label))
+    result.sort(key=attrgetter("due", "label"))
     return result
 
 

@@ -30,6 +30,11 @@ def fixed_world(monkeypatch, tmp_path):
     monkeypatch.setattr(TextArea, "cursor_blink", False, raising=False)
     yield
     set_language("zh")
+    # The app freezes what it built (tui/app.py, gc.freeze): in a session it lives as long as
+    # the process; here the next test's app must not keep this one's objects forever.
+    import gc
+
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session")

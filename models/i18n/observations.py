@@ -46,6 +46,7 @@ MESSAGES = {
     "observations.choice.any": ("（全部）", "(any)"),
     "observations.choice.hint": ("←→首字母", "←→ initials"),
     "observations.earlier.title": ("此前的建议（本学期，最近的在前；空格勾选“已跟进”）：", "Earlier suggestions this term (newest first; space marks followed up):"),
+    "observations.earlier.pick_first": ("选定授课教师后，这里列出本学期此前给这位老师的建议。", "Once a teacher is chosen, the earlier suggestions to them this term show here."),
     "observations.earlier.none": ("本学期还没有给这位老师的建议。", "No earlier suggestions for this teacher this term."),
     "observations.earlier.item": ("{date} {observer}：{suggestion}", "{date} {observer}: {suggestion}"),
     "observations.saved": ("已保存：{teacher} {topic}。{count}", "Saved: {teacher} {topic}. {count}"),

@@ -156,6 +156,62 @@ def audit_entries(store, since=None) -> list[dict[str, Any]]:
     return older + current
 
 
+# -- the figures kept beside an archive (models/dashboard_history.py) --------------------------
+# An archived term's figures, worked out once from its archive, are kept in a small file so the
+# dashboard's history reads that instead of parsing the archive again. The file carries the
+# identity of the archive it was made from: an archive written again (a second close, a
+# restore, an edit) has another identity, and its figures are worked out afresh. Being a cache,
+# it is written without fsync, and a failure to write or read it only means working it out again.
+
+FIGURES_FOLDER = ".figures"  # inside the archive folder: not a term's archive (*.json globs skip it)
+
+
+def figures_path(db_path: str | os.PathLike, term_id: str) -> Path:
+    return archive_dir(Path(db_path)) / FIGURES_FOLDER / f"{term_id}.json"
+
+
+def archive_identity(db_path: str | os.PathLike, term_id: str) -> list[int] | None:
+    """What tells this archive file from any other one written at its place (None: no file).
+    Take it before reading the archive, so figures made while it is replaced are not kept
+    under the new file's identity."""
+    try:
+        st = os.stat(archive_path(db_path, term_id))
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def read_figures(db_path: str | os.PathLike, term_id: str) -> dict[str, Any] | None:
+    """The figures kept for ``term_id``, if they were made from its archive as it is now."""
+    try:
+        data = jsonio.loads(figures_path(db_path, term_id).read_bytes())
+    except (OSError, *jsonio.JSONDecodeError):
+        return None
+    if not isinstance(data, dict) or data.get("archive") is None:
+        return None
+    if data["archive"] != archive_identity(db_path, term_id):
+        return None
+    return data
+
+
+def write_figures(db_path: str | os.PathLike, term_id: str, identity: list[int], figures: dict[str, Any]) -> None:
+    """Keep ``figures`` beside the archive, made from the archive file of ``identity``."""
+    path = figures_path(db_path, term_id)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        payload = dict(figures, archive=identity)
+        raw = jsonio.orjson.dumps(payload) if jsonio.orjson is not None else jsonio.dumps(payload)  # compact
+        atomic_write(path, raw, durable=False)
+    except OSError:
+        pass  # a read-only folder: the figures are worked out each time
+
+
+def forget_parsed(db_path: str | os.PathLike, term_id: str) -> None:
+    """Drop the parsed copy of ``term_id``'s archive kept in memory (a process working out
+    many terms' figures keeps one archive at a time)."""
+    _cache.pop(archive_path(db_path, term_id), None)
+
+
 def term_records(store, term_id: str) -> dict[type[Record], list[Record]]:
     """The active file's records that belong to ``term_id``."""
     return {cls: [r for r in store.all(cls) if r.term_id == term_id] for cls in TERM_RECORD_TYPES}

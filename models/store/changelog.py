@@ -25,6 +25,13 @@ Reading: :meth:`ChangeLog.entries` gives the whole log (for ``jiaoyan audit`` an
 F2 screen); :meth:`ChangeLog.read_since` gives what was appended after a byte offset
 and the new offset, so an open session can learn what changed — which tables and
 records — by reading the tail instead of re-parsing the whole data file.
+
+The change feed (models/store/storage.py, ``tail_changes``): every data line carries
+what a reader needs to redo it — an insert its ``after`` (the whole record), an update
+its ``doc`` (the whole stored record beside the ``before``/``after`` of the fields that
+changed), a small batch insert its ``docs``. The last line of a transaction that changed
+something its lines do not describe (a term moved to its archive, a batch too large to
+copy) says ``"reread": true``, which sends readers back to parsing the file.
 """
 
 from __future__ import annotations
@@ -44,6 +51,11 @@ GENESIS = "0" * 64
 # each line once (an edit by hand that keeps the size shows in `jiaoyan check`, not here).
 _cache: dict[Path, tuple[tuple[int, int], int, list[dict[str, Any]]]] = {}
 DATA_ACTIONS = frozenset({"insert", "update", "delete", "insert_many", "delete_many"})
+# Lines that change nothing in the data file (sign-ins of the browser door, manual backups):
+# a reader of the feed passes over them. Any other action it does not know sends it back
+# to parsing the file (a restore, lines marked abandoned, anything a later version adds).
+NOTE_ACTIONS = frozenset({"signin", "signin_failed", "signin_locked", "signout", "password_set",
+                          "password_changed", "backup"})
 _TAIL_BYTES = 256 * 1024
 
 
@@ -70,6 +82,9 @@ class ChangeLog:
 
     def __init__(self, db: str | os.PathLike):
         self.path = changelog_path(Path(db))
+        # After append: the log's (device, inode) and the end and hash of the last line
+        # written (where a session that wrote it goes on reading the feed).
+        self.written: tuple[tuple[int, int], Tail] | None = None
 
     # -- writing (under the store's lock) ---------------------------------------------
 
@@ -120,6 +135,14 @@ class ChangeLog:
         if not entries:
             return []
         tail = tail or self.tail()
+        lines, written, _last = self.prepare(entries, tail)
+        self.write(lines, tail)
+        return written
+
+    @staticmethod
+    def prepare(entries: list[dict[str, Any]], tail: Tail) -> tuple[list[bytes], list[dict[str, Any]], str]:
+        """Number and chain ``entries`` after ``tail``: their lines, the entries as they will
+        be written, and the hash of the last line (the data file's meta record names it)."""
         seq, previous = tail.seq, tail.hash
         lines, written = [], []
         for entry in entries:
@@ -129,16 +152,22 @@ class ChangeLog:
             previous = line_hash(line)
             lines.append(line)
             written.append(entry)
+        return lines, written, previous
+
+    def write(self, lines: list[bytes], tail: Tail) -> None:
+        """Append prepared ``lines`` (numbered on from ``tail``) and fsync."""
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
         try:
-            size = os.fstat(fd).st_size
-            if size > tail.end:
+            st = os.fstat(fd)
+            if st.st_size > tail.end:
                 os.ftruncate(fd, tail.end)  # the torn line of a killed writer: never part of the chain
-            os.write(fd, b"\n".join(lines) + b"\n")
+            payload = b"\n".join(lines) + b"\n"
+            start = min(st.st_size, tail.end)
+            os.write(fd, payload)
             os.fsync(fd)
         finally:
             os.close(fd)
-        return written
+        self.written = ((st.st_dev, st.st_ino), Tail(tail.seq + len(lines), line_hash(lines[-1]), start + len(payload)))
 
     # -- reading ---------------------------------------------------------------------
 
@@ -163,6 +192,53 @@ class ChangeLog:
             if isinstance(entry, dict):
                 entries.append(entry)
         return entries, offset + end + 1
+
+    def lines_since(self, offset: int) -> tuple[tuple[int, int], list[bytes]] | None:
+        """The log's (device, inode) and its complete lines after byte ``offset``, as
+        written (the feed checks each line's hash); None when there is no log or it is
+        shorter than ``offset`` (cut, replaced)."""
+        try:
+            with open(self.path, "rb") as handle:
+                st = os.fstat(handle.fileno())
+                if st.st_size < offset:
+                    return None
+                handle.seek(offset)
+                raw = handle.read()
+        except FileNotFoundError:
+            return None
+        end = raw.rfind(b"\n")
+        return (st.st_dev, st.st_ino), (raw[:end].split(b"\n") if end >= 0 else [])
+
+    def position_of(self, seq: int) -> tuple[tuple[int, int], Tail] | None:
+        """The log's (device, inode) and the end and hash of line ``seq``, looked for among
+        the last lines (where a session that just parsed the data file starts reading the
+        feed); None when it is not there."""
+        try:
+            with open(self.path, "rb") as handle:
+                st = os.fstat(handle.fileno())
+                start = max(0, st.st_size - _TAIL_BYTES)
+                handle.seek(start)
+                chunk = handle.read(st.st_size - start)
+        except FileNotFoundError:
+            return None
+        if seq == 0 and st.st_size == 0:
+            return (st.st_dev, st.st_ino), Tail(0, GENESIS, 0)
+        end = chunk.rfind(b"\n")
+        while end > 0:
+            begin = chunk.rfind(b"\n", 0, end) + 1
+            if begin == 0 and start > 0:
+                return None  # the line may begin before the window
+            line = chunk[begin:end]
+            try:
+                found = int(json.loads(line)["seq"])
+            except (ValueError, KeyError, TypeError):
+                return None
+            if found == seq:
+                return (st.st_dev, st.st_ino), Tail(seq, line_hash(line), start + end + 1)
+            if found < seq:
+                return None
+            end = begin - 1
+        return None
 
     def raw_entries(self) -> list[dict[str, Any]]:
         """Every line of the log, parsed. Read once per process and then only what was

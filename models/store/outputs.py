@@ -29,7 +29,7 @@ from models.i18n import t
 from models.store.storage import DataFileError, atomic_write
 
 # The companions of a data file ``school.json``: school.json.lock, school.json.changes …
-COMPANION_SUFFIXES = (".lock", ".changes", ".checked", ".passwords", ".passwords.lock")
+COMPANION_SUFFIXES = (".lock", ".changes", ".checked", ".fed", ".passwords", ".passwords.lock")
 COMPANION_FOLDERS = (".backups", ".archive", ".prefs", ".logs")
 _SNIFF_BYTES = 64 * 1024
 

@@ -42,6 +42,13 @@ def verdict_path(db: Path) -> Path:
     return db.with_name(db.name + ".checked")
 
 
+def feed_mark_path(db: Path) -> Path:
+    """Which version of the data file (inode, size, mtime) the last save wrote, and the
+    change-log line it ends on: a cache that lets open sessions trust the change feed
+    (models/store/feed.py); when it does not match, they parse the file."""
+    return db.with_name(db.name + ".fed")
+
+
 def changelog_path(db: Path) -> Path:
     """The change log beside the data file: append-only JSON lines (models/store/changelog.py)."""
     return db.with_name(db.name + ".changes")

@@ -46,9 +46,10 @@ from models.clock import Clock
 from models.errors import DataFileError, InputError
 from models.store import faults, jsonio
 from models.store.changelog import ChangeLog, Tail, unlanded
+from models.store.feed import Changes, Position, mark_text, position_after_parse, tail_changes
 from models.i18n import t
-from models.store.paths import backup_dir, lock_path, verdict_path
-from models.records import Policy, Problem, Record, Teacher
+from models.store.paths import backup_dir, feed_mark_path, lock_path, verdict_path
+from models.records import TABLES, Policy, Problem, Record, Teacher
 
 R = TypeVar("R", bound=Record)
 
@@ -57,6 +58,7 @@ BACKUPS_KEPT = 14
 META_TABLE = "meta"
 AUDIT_TABLE = "audit"  # the change log inside the data file, up to schema 1
 _META_ID = "1"
+FEED_BATCH = 200  # a batch insert of up to this many records carries them in its log line
 
 class MissingDataFile(DataFileError):
     exit_code = 1
@@ -240,6 +242,29 @@ def write_verdict(db: Path, identity: tuple[int, int, int]) -> None:
         atomic_write(verdict_path(db), " ".join(str(x) for x in identity).encode("ascii") + b"\n", durable=False)
 
 
+def write_feed_mark(db: Path, identity: tuple[int, int, int], position: Position) -> None:
+    """Name the file about to be the data file and the change-log line it ends on, above the
+    one named before (models/store/feed.py). A cache, written in place (a reader that finds
+    it half-written finds no match and parses the file) or, when the file is not ours to
+    write, replaced; failures are ignored."""
+    path = feed_mark_path(db)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    except OSError:
+        with contextlib.suppress(OSError):
+            atomic_write(path, mark_text(identity, position.seq, position.hash), durable=False)
+        return
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            text = mark_text(identity, position.seq, position.hash, os.pread(fd, 512, 0))
+            os.pwrite(fd, text, 0)
+            os.ftruncate(fd, len(text))
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def _print_warning(message: str) -> None:
     import sys
 
@@ -355,7 +380,8 @@ class NotARegularFile(OSError):
     at the path is never replaced by a file (it would break whatever uses it)."""
 
 
-def atomic_write(path: Path, payload: bytes, *, durable: bool = True) -> None:
+def atomic_write(path: Path, payload: bytes, *, durable: bool = True,
+                 before_replace: Callable[[os.stat_result], None] | None = None) -> None:
     """Write ``payload`` to a temporary file beside ``path``, fsync it and move it over
     ``path``. The old file's mode and group are kept; a new file follows the umask.
 
@@ -387,6 +413,9 @@ def atomic_write(path: Path, payload: bytes, *, durable: bool = True) -> None:
                     os.chown(tmp_name, -1, old.st_gid)
         else:
             os.chmod(tmp_name, 0o666 & ~_current_umask())
+        if before_replace is not None:
+            # The file as it will be at ``path`` (the rename keeps its inode, size and mtime).
+            before_replace(os.stat(tmp_name))
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -470,31 +499,92 @@ class _UncachedTable(Table):
 class LockedJSONStorage(Storage):
     """TinyDB storage that keeps the file in memory and writes only at commit.
 
-    ``read`` re-reads the file when its identity changed; ``write`` is refused
-    outside a transaction so that no change can bypass the lock.
+    ``read`` re-reads the file when its identity changed — from the change log's new
+    lines when they line up (models/store/feed.py), else by parsing it; ``write`` is
+    refused outside a transaction so that no change can bypass the lock.
     """
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self._data: dict[str, Any] | None = None
-        self._identity: tuple[int, int, int] | None = None
+        # The identity of the file the memory copy matches and where that copy stands in
+        # the change log, replaced together (a worker reads them as one).
+        self.stand: tuple[tuple[int, int, int] | None, Position | None] = (None, None)
         self.in_transaction = False
         self.dirty = False
         self.generation = 0  # goes up whenever the data in memory changes
-        self.file_generation = 0  # goes up whenever the memory copy is read afresh (or dropped)
+        # Goes up whenever the memory copy takes in a change it did not make itself (read
+        # afresh, another session's lines applied, or dropped).
+        self.file_generation = 0
+        # Called after another session's lines were applied, with them and the generations
+        # before (the Store keeps its typed tables in step).
+        self.on_applied: Callable[[Changes, int, int], None] | None = None
+        self.parses = 0  # how often the whole file was parsed (tests, benchmarks)
+
+    @property
+    def _identity(self) -> tuple[int, int, int] | None:
+        return self.stand[0]
+
+    @property
+    def position(self) -> Position | None:
+        return self.stand[1]
 
     def refresh(self) -> bool:
-        """Re-read the file if another process replaced it; True when it did."""
+        """Take in the file if another process replaced it; True when it did."""
         identity = _file_identity(self.path)
         if identity is None:
             raise MissingDataFile(self.path)
         if identity == self._identity and self._data is not None:
             return False
+        if self._data is not None and not self.dirty:
+            changes = tail_changes(self.path, self.position, SCHEMA_VERSION)
+            if changes is not None and self.apply(changes):
+                return True
         data = parse_file(self.path)
+        self.replace(data, identity, position_after_parse(self.path, data))
+        return True
+
+    def replace(self, data: dict[str, Any], identity: tuple[int, int, int] | None,
+                position: Position | None) -> None:
+        """Take ``data``, parsed from the file whose identity is ``identity``."""
+        self.parses += 1
         self._data = data
-        self._identity = identity
+        self.stand = (identity, position)
         self.generation += 1
         self.file_generation += 1
+
+    def apply(self, changes: Changes) -> bool:
+        """Redo another session's lines on the memory copy (models/store/feed.py). Each must
+        fit what is here — an insert a free id, an update or delete a record that is there —
+        or nothing is changed, the position is dropped (the next look parses the file) and
+        the answer is False."""
+        data = self._data
+        if data is None or self.in_transaction:
+            return False
+        if _rereads(data.get(META_TABLE)) != _rereads(changes.meta):
+            # A save the log does not describe came in between (an archive move …).
+            self.stand = (self._identity, None)
+            return False
+        seen: dict[tuple[str, str], bool] = {}  # whether a record is there after the ops so far
+        for table, record_id, doc, there in changes.ops:
+            key = (table, str(record_id))
+            here = seen[key] if key in seen else key[1] in data.get(table, {})
+            if here != there:  # an update or delete of a record not here, an insert of one that is
+                self.stand = (self._identity, None)
+                return False
+            seen[key] = doc is not None
+        for table, record_id, doc, _there in changes.ops:
+            if doc is None:
+                data[table].pop(str(record_id))
+            else:
+                data.setdefault(table, {})[str(record_id)] = doc
+        data[META_TABLE] = changes.meta
+        before = (self.generation, self.file_generation)
+        self.stand = (changes.identity, changes.position)
+        self.generation += 1
+        self.file_generation += 1
+        if self.on_applied is not None:
+            self.on_applied(changes, *before)
         return True
 
     def read(self) -> dict[str, Any]:
@@ -511,10 +601,26 @@ class LockedJSONStorage(Storage):
         self.dirty = True
         self.generation += 1
 
-    def commit(self) -> None:
+    def payload(self) -> bytes:
+        """The memory copy as the file's bytes, the meta record first (a reader of the change
+        feed finds the file's ``log_seq`` in its first lines)."""
         assert self._data is not None
-        atomic_write(self.path, jsonio.dumps(self._data))
-        self._identity = _file_identity(self.path)
+        data = self._data
+        if META_TABLE in data and next(iter(data)) != META_TABLE:
+            data = self._data = {META_TABLE: data[META_TABLE], **{k: v for k, v in data.items() if k != META_TABLE}}
+        return jsonio.dumps(data)
+
+    def commit(self, payload: bytes | None = None, position: Position | None = None) -> None:
+        """Write ``payload`` (the memory copy) over the file; the copy then stands at
+        ``position`` in the change log (None: where it stood). A new position is named in
+        ``<file>.fed`` just before the new file takes the data file's place, so that no
+        session finds the new file without it (models/store/feed.py)."""
+        mark = None
+        if position is not None:
+            def mark(st: os.stat_result) -> None:
+                write_feed_mark(self.path, (st.st_ino, st.st_size, st.st_mtime_ns), position)
+        atomic_write(self.path, payload if payload is not None else self.payload(), before_replace=mark)
+        self.stand = (_file_identity(self.path), position or self.position)
         self.dirty = False
 
     @property
@@ -525,12 +631,31 @@ class LockedJSONStorage(Storage):
     def forget(self) -> None:
         """Drop what is in memory; the next read comes from the file."""
         self._data = None
-        self._identity = None
+        self.stand = (None, None)
         self.generation += 1
         self.file_generation += 1
 
     def close(self) -> None:
         pass
+
+
+def _rereads(meta_table: dict[str, Any] | None) -> Any:
+    """The meta record's count of saves the change log does not describe."""
+    return ((meta_table or {}).get(_META_ID) or {}).get("rereads", 0)
+
+
+class Newer:
+    """What :meth:`Store.read_newer` found: the lines to apply (``changes``) or the parsed
+    file (``data`` and its ``position`` in the log), and the memory copy's state it is
+    relative to (``base``)."""
+
+    def __init__(self, base: tuple, identity: tuple[int, int, int], *, changes: Changes | None = None,
+                 data: dict[str, Any] | None = None, position: Position | None = None):
+        self.base = base
+        self.identity = identity
+        self.changes = changes
+        self.data = data
+        self.position = position
 
 
 class _TypedTable:
@@ -605,6 +730,7 @@ class Store:
             self.storage: LockedJSONStorage = self._storage_holder[0]
             self.storage.refresh()
             self._cache: dict[str, _TypedTable] = {}
+            self.storage.on_applied = self._applied
             # The memory copy's generation as far as the typed tables know: a write that did
             # not come through a Transaction method (which keep them in step) drops them.
             self._follow()
@@ -703,35 +829,65 @@ class Store:
         """Whether the file is no longer the one in memory (a ``stat``; nothing is read)."""
         return _file_identity(self.path) != self.storage.identity
 
-    def read_newer(self) -> tuple[tuple, tuple[int, int, int], dict[str, Any]] | None:
-        """Parse the file if another session replaced it, without touching what is in memory:
-        for a worker thread. Hand the result to :meth:`adopt` on the thread that uses the
-        store. None when there is nothing newer."""
-        base = (self.storage.identity, self.storage.generation)
+    def read_newer(self) -> Newer | None:
+        """What another session's save changed, without touching what is in memory: for a
+        worker thread. The change log's new lines when they line up (models/store/feed.py),
+        else the whole file parsed. Hand the result to :meth:`adopt` on the thread that uses
+        the store. None when there is nothing newer."""
+        base = (self.storage.stand, self.storage.generation)  # the stand first: see adopt
         identity = _file_identity(self.path)
         if identity is None:
             raise MissingDataFile(self.path)
-        if identity == base[0]:
+        if identity == base[0][0]:
             return None
+        changes = tail_changes(self.path, base[0][1], SCHEMA_VERSION)
+        if changes is not None:
+            return Newer(base, changes.identity, changes=changes)
         data = parse_file(self.path)
         if _file_identity(self.path) != identity:
             return None  # replaced again while we read: the next look takes the newest
-        return base, identity, data
+        return Newer(base, identity, data=data, position=position_after_parse(self.path, data))
 
-    def adopt(self, newer: tuple[tuple, tuple[int, int, int], dict[str, Any]] | None) -> bool:
-        """Take what :meth:`read_newer` parsed, unless the memory copy moved on since (a save
+    def adopt(self, newer: Newer | None) -> bool:
+        """Take what :meth:`read_newer` found, unless the memory copy moved on since (a save
         of our own, another read); True when it was taken."""
         if newer is None or self.storage.in_transaction:
             return False
-        base, identity, data = newer
-        if base != (self.storage.identity, self.storage.generation):
+        stand, generation = newer.base
+        # The stand is replaced whole whenever it changes, so "is" tells whether it is the one
+        # the worker started from (its identity and its place in the log together).
+        if stand is not self.storage.stand or generation != self.storage.generation:
             return False
-        self.storage._data = data
-        self.storage._identity = identity
-        self.storage.generation += 1
-        self.storage.file_generation += 1
+        if newer.changes is not None:
+            if not self.storage.apply(newer.changes):
+                return False  # the next look parses the file
+        else:
+            self.storage.replace(newer.data, newer.identity, newer.position)
         self._drop_tinydb_caches()
         return True
+
+    def _applied(self, changes: Changes, generation: int, file_generation: int) -> None:
+        """Another session's lines were applied to the memory copy: keep the typed tables in
+        step, turning only the records they changed into records again."""
+        if (self._followed_generation, self._followed_file_generation) != (generation, file_generation):
+            return  # not in step before: each is rebuilt on its next read (``_indexed``)
+        now = self.storage.file_generation
+        touched = changes.by_table()
+        for name, typed in list(self._cache.items()):
+            if typed.file_generation != file_generation:
+                continue
+            records = touched.get(name)
+            if records:
+                cls = TABLES.get(name)
+                try:
+                    put = [(cls.from_dict(doc, record_id), doc) for record_id, doc in records.items()
+                           if doc is not None]
+                except Exception:  # noqa: BLE001 - a record this version cannot read: rebuild
+                    del self._cache[name]
+                    continue
+                typed.put_and_remove(put, [record_id for record_id, doc in records.items() if doc is None])
+            typed.file_generation = now
+        self._follow()
 
     @property
     def generation(self) -> int:
@@ -839,15 +995,26 @@ class Store:
             if lost:
                 entries.insert(0, {"action": "abandoned", "seqs": [min(lost), max(lost)],
                                    "at": clock.real_now().isoformat(sep=" "), "uid": faults.login_name()})
+        if not tx.feedable:
+            # Open sessions cannot redo this save from its lines: they parse the file.
+            tx.set_meta(rereads=int(_rereads(self.storage.read().get(META_TABLE)) or 0) + 1)
+        position = None
         if entries:
-            last = tail.seq + len(entries)
-            tx.set_meta(log_seq=last)
+            # The file's meta record names the last line it holds and that line's hash
+            # (models/store/feed.py); a save the lines do not describe says so in its last line.
+            if not tx.feedable:
+                entries[-1] = {**entries[-1], "reread": True}
+            lines, _written, last_hash = log.prepare(entries, tail)
+            tx.set_meta(log_seq=tail.seq + len(entries), log_hash=last_hash)
             try:
-                log.append(entries, tail)
+                log.write(lines, tail)
             except OSError as error:
                 raise WriteFailed(log.path, error, "log") from None
+            log_id, written = log.written
+            position = Position(written.seq, written.end, written.hash, log_id)
+        payload = self.storage.payload()
         was_sound = read_verdict(self.path) == self.storage.identity
-        self.storage.commit()
+        self.storage.commit(payload, position)
         if was_sound and self.storage.identity is not None:
             # A sound file plus records validated on the way in is still sound.
             write_verdict(self.path, self.storage.identity)
@@ -950,6 +1117,9 @@ class Transaction:
         self.store = store
         self.actor = store.actor
         self.log_entries: list[dict[str, Any]] = []  # the change log's lines, appended at commit
+        # Whether the lines describe every change (models/store/feed.py): open sessions redo
+        # them instead of parsing the file.
+        self.feedable = True
 
     def _log(self, entry: dict[str, Any]) -> None:
         # The real clock and the real uid: JIAOYAN_TODAY and a script's actor cannot backdate
@@ -981,7 +1151,7 @@ class Transaction:
         meta = self._meta()
         next_ids = dict(meta.get("next_ids", {}))
         existing = self.store.storage.read().get(table_name, {})
-        highest = max((int(k) for k in existing), default=0)
+        highest = max(map(int, existing), default=0)
         new_id = max(int(next_ids.get(table_name, 1)), highest + 1)
         next_ids[table_name] = new_id + 1
         meta["next_ids"] = next_ids
@@ -1010,12 +1180,16 @@ class Transaction:
 
     def _audit(self, action: str, cls: type[Record], record_id: int,
                before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+        whole = after
         if before is not None and after is not None:
             changed = [k for k in set(before) | set(after)
                        if before.get(k) != after.get(k) and k not in ("updated_at", "updated_by", "version")]
             before = {k: before.get(k) for k in sorted(changed)}
             after = {k: after.get(k) for k in sorted(changed)}
-        self._log({"action": action, "table": cls.TABLE, "record_id": record_id, "before": before, "after": after})
+        entry = {"action": action, "table": cls.TABLE, "record_id": record_id, "before": before, "after": after}
+        if action == "update":
+            entry["doc"] = whole  # the whole record as stored, for the change feed
+        self._log(entry)
 
     def get(self, cls: type[R], record_id: int) -> R | None:
         doc = self._table(cls).get(doc_id=int(record_id))
@@ -1080,9 +1254,15 @@ class Transaction:
         docs = [r.to_dict() for r in stamped]
         self._table(cls).insert_multiple(Document(doc, doc_id=r.id) for r, doc in zip(stamped, docs))
         self.store._wrote(cls, put=[(cls.from_dict(doc, r.id), doc) for r, doc in zip(stamped, docs)])
-        # One line for the batch: a copy of every record would double the log.
-        self._log({"action": "insert_many", "table": cls.TABLE, "record_ids": [r.id for r in stamped],
-                   "before": None, "after": None})
+        # One line for the batch. A small one carries its records for the change feed; a copy
+        # of a large one (the demo, an import) would double the log: sessions parse the file.
+        entry = {"action": "insert_many", "table": cls.TABLE, "record_ids": [r.id for r in stamped],
+                 "before": None, "after": None}
+        if len(docs) <= FEED_BATCH:
+            entry["docs"] = docs
+        else:
+            self.feedable = False
+        self._log(entry)
         return stamped
 
     def _reserve_ids(self, table_name: str, next_free: int) -> None:
@@ -1138,6 +1318,8 @@ class Transaction:
             return
         self._table(cls).remove(doc_ids=present)
         self.store._wrote(cls, removed=present)
+        if archiving:
+            self.feedable = False  # a term leaving the file: open sessions read it afresh
         self._log({"action": "delete_many", "table": cls.TABLE, "record_ids": present, "before": None, "after": None})
 
     def remove_audit_entries(self, entry_ids: list[int]) -> None:
@@ -1146,6 +1328,7 @@ class Transaction:
         if entry_ids and AUDIT_TABLE in self.store.storage.read():
             self.store.db.table(AUDIT_TABLE).remove(doc_ids=[int(i) for i in entry_ids])
             self.store._wrote()
+            self.feedable = False
 
     def set_meta(self, **values: Any) -> None:
         meta = self._meta()

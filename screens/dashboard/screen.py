@@ -19,7 +19,7 @@ from textual.widgets import DataTable, OptionList, Static, TabbedContent, TabPan
 from textual.widgets.option_list import Option
 
 from models.store.archive import view_for
-from models.dashboard import (DEMO_LESSON, Dashboard, TeacherFigures, build_dashboard, name_sort_key, quota_bar,
+from models.dashboard import (DEMO_LESSON, Dashboard, TeacherFigures, dashboard_of, name_sort_key, quota_bar,
                               sparkline)
 from models.dashboard_text import attention_lines, top_line_text
 from models.i18n import t
@@ -144,7 +144,8 @@ class DashboardScreen(AreaScreen):
             self.dashboard = None
             top.update(Text(t("dashboard.no_term")))
             return
-        self.dashboard = build_dashboard(self.source(term), term, self.app.today)
+        # Kept with the data's generation: the history (h) finds the term in view already built.
+        self.dashboard = dashboard_of(self.app.store, term, self.app.today)
         top.update(self._top_text(self.dashboard))
         self._fill_teachers()
         self._fill_groups()

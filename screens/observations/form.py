@@ -416,9 +416,10 @@ class ObservationForm(Screen[Observation | None]):
         chooser.clear_options()
         title = self.query_one("#earlier-title", Static)
         term = self.app.term
+        # The list keeps its place and height whether or not there is anything to tick, so
+        # taking a teacher redraws these lines, not the whole form shifting under them.
         if teacher is None or term is None:
-            title.update("")
-            chooser.display = False
+            title.update(Text(t("observations.earlier.pick_first"), style="dim"))
             return
         store = self.app.store
         names = {x.id: x.name for x in store.all(Teacher)}
@@ -426,7 +427,6 @@ class ObservationForm(Screen[Observation | None]):
                                       except_id=self.editing.id if self.editing else 0)
         if not earlier:
             title.update(Text(t("observations.earlier.none"), style="dim"))
-            chooser.display = False
             return
         title.update(Text(t("observations.earlier.title"), style="bold"))
         chooser.add_options([

@@ -31,6 +31,8 @@ from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 from models.i18n import t
 
 # Textual's own key descriptions, said in the user's language.
+HELP_ACTION = "help"  # the app's F1 (tui/app.py)
+
 TEXTUAL_DESCRIPTIONS = {"Dismiss menu": "key.builtin.dismiss_menu",
                         "Exit the command palette": "key.builtin.exit_palette"}
 
@@ -78,8 +80,13 @@ class FittedFooter(Footer):
             seen_actions.add(binding.action)  # one key per action, as Footer shows them
             shown.append((binding, enabled, tooltip))
         areas = sorted((item for item in shown if item[0].action.startswith("area(")), key=lambda item: item[0].key)
+        # F1 lists every key in force, so it must never be the key that is clipped: it
+        # stands after the box, just left of the palette key.
+        pinned = [item for item in shown if item[0].action == HELP_ACTION]
         with Horizontal(classes="footer-keys"):
             for binding, enabled, tooltip in shown:
+                if binding.action == HELP_ACTION:
+                    continue
                 if binding.action.startswith("area("):
                     if areas:  # the group stands where the first area key would
                         yield from self._area_group(areas)
@@ -88,6 +95,9 @@ class FittedFooter(Footer):
                     yield PlainFooterKey(binding.key, self.app.get_key_display(binding),
                                          described(binding.description), binding.action,
                                          disabled=not enabled, tooltip=tooltip)
+        for binding, enabled, tooltip in pinned:
+            yield PlainFooterKey(binding.key, self.app.get_key_display(binding), described(binding.description),
+                                 binding.action, disabled=not enabled, tooltip=tooltip, classes="-pinned")
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             palette = active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
             if palette is not None:

@@ -176,3 +176,24 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(make_test_app, mo
         assert builds == []  # the same keys on every row: nothing rebuilt
         await pilot.press("slash")  # the search line takes the focus: the table's keys go
         assert await wait_for(pilot, lambda: builds)
+
+
+async def test_what_starting_built_is_kept_out_of_the_collector_s_view(make_test_app, monkeypatch):
+    """Full collections scanned the whole session's objects and froze the screen for
+    100–400 ms on the large school: once started, the app collects and freezes what it
+    built, so a collection scans only what came after. Once: an area's screen is not
+    frozen (what is frozen and later thrown away is never freed)."""
+    import gc
+
+    calls = []
+    real_collect, real_freeze = gc.collect, gc.freeze
+    monkeypatch.setattr(gc, "collect", lambda *args: (calls.append("collect"), real_collect(*args))[1])
+    monkeypatch.setattr(gc, "freeze", lambda: (calls.append("freeze"), real_freeze()))
+    app = make_test_app(start_area="calendar")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await wait_for(pilot, lambda: "freeze" in calls)
+        assert calls == ["collect", "freeze"]
+        assert gc.get_freeze_count() > 0
+        await pilot.press("3")
+        await pilot.pause(0.3)
+        assert calls == ["collect", "freeze"]

@@ -261,6 +261,15 @@ def test_snapshot_empty_form(snap_compare, demo_db):
                         press=["n"])
 
 
+def test_snapshot_teacher_matches_float_over_the_form(snap_compare, demo_db):
+    """The matches cover the topic and process fields (an overlay) and every Chinese
+    character of them is whole: no widget under the list is cut inside it."""
+    from tui.app import make_app
+
+    assert snap_compare(make_app(demo_db, login="tester", start_area="observations"), terminal_size=(80, 24),
+                        press=["n", "z", "h"])
+
+
 def test_snapshot_filled_form_with_an_error(snap_compare, demo_db):
     from tui.app import make_app
 

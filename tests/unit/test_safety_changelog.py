@@ -96,7 +96,7 @@ def test_check_names_the_first_line_removed_or_changed_by_hand(demo_store, capsy
 
 
 def test_a_save_that_failed_after_logging_is_marked_abandoned(demo_store, monkeypatch):
-    def refuse(self):
+    def refuse(self, *args):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(storage.LockedJSONStorage, "commit", refuse)

@@ -79,3 +79,17 @@ def test_line_breaking_goes_through_divide_line():
     for module in (rich.text, textual.content):
         assert callable(module.divide_line), module.__name__
         assert "divide_line" in inspect.getsource(module).split("import divide_line", 1)[1], module.__name__
+
+
+def test_a_screen_s_focus_is_a_reactive_that_repaints():
+    # screens/widgets/focus_repaint.py turns its screen-wide repaint off through the flag
+    # Reactive._set reads; the widgets gaining and losing focus repaint themselves.
+    from textual.reactive import Reactive
+    from textual.screen import Screen
+
+    focused = Screen.focused
+    assert isinstance(focused, Reactive)
+    assert hasattr(focused, "_repaint")
+    assert "self._repaint" in inspect.getsource(Reactive._set)
+    assert "self.refresh()" in inspect.getsource(Widget._on_focus)
+    assert "self.refresh()" in inspect.getsource(Widget._on_blur)

@@ -1,0 +1,382 @@
+"""The dashboard's history (``h``): a teacher's or a group's figures in every term.
+
+An archived term's figures never change unless something they are made from changes, so
+once worked out from the archive they are kept in a small file beside it
+(:func:`models.store.archive.write_figures`): the history then reads eleven small files
+instead of parsing eleven archives of thousands of records each.
+
+The kept figures are used only while everything they were made from is as it was:
+
+* the archive file itself (its identity: a second close, a restore or an edit replaces it);
+* every table of the active file the figures read — the roster, the groups, the policy …
+  (the figures are worked out through a view that notes each table read; a digest
+  of those tables, as they are now, is kept with the figures and compared), and any of the
+  term's own records still in the active file;
+* the term, the day the figures stand at, and this program (a digest of models/).
+
+Of the term-bound tables (observations, activities …) only the term's own records count:
+every figure function filters them by ``term_id``, so a record of another term (the open
+one gets new records all day) never makes a closed term's kept figures out of date.
+
+Otherwise they are worked out again from the archive by the dashboard's own
+:func:`models.dashboard.people_figures` (the teachers' and groups' figures, not the rest of
+the dashboard: what they read is less, so less often changed), and kept anew. An open term's
+figures are its dashboard as the screen keeps it (``term_dashboard``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import weakref
+from pathlib import Path
+
+from models import dashboard
+from models.dashboard import GroupFigures, TeacherFigures, as_of_day
+from models.pace import RequirementProgress
+from models.records import RECORD_TYPES, Group, Record, Teacher, Term
+from models.store import jsonio
+from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, archive_identity, forget_parsed, read_figures,
+                                  write_figures)
+
+FIGURES_FORMAT = 2  # the kept file's layout
+_TYPES = {cls.TABLE: cls for cls in RECORD_TYPES}
+POLICY, META = "policy()", "meta()"
+
+
+class TermFigures:
+    """The figures of one archived term the history shows: each teacher's and each group's.
+    Read from a kept file, a row becomes the dashboard's own dataclass only when asked for
+    (the history shows one teacher or one group of each term)."""
+
+    def __init__(self, teachers: dict[int, TeacherFigures] | None = None,
+                 groups: dict[int, GroupFigures] | None = None):
+        self._made: dict[type, dict[int, object]] = {TeacherFigures: dict(teachers or {}),
+                                                     GroupFigures: dict(groups or {})}
+        self._rows: dict[type, dict[int, list]] = {TeacherFigures: {}, GroupFigures: {}}
+        self._records: dict[type, dict[int, Record]] = {TeacherFigures: {}, GroupFigures: {}}
+
+    @classmethod
+    def from_rows(cls, teacher_rows: dict[int, list], group_rows: dict[int, list],
+                  teachers: dict[int, Teacher], groups: dict[int, Group]) -> "TermFigures":
+        figures = cls()
+        figures._rows = {TeacherFigures: teacher_rows, GroupFigures: group_rows}
+        figures._records = {TeacherFigures: teachers, GroupFigures: groups}
+        return figures
+
+    def _one(self, kind: type, record_id: int):
+        made = self._made[kind]
+        if record_id not in made and record_id in self._rows[kind]:
+            made[record_id] = _figures_of_row(kind, self._rows[kind].pop(record_id), self._records[kind][record_id])
+        return made.get(record_id)
+
+    def teacher(self, teacher_id: int) -> TeacherFigures | None:
+        return self._one(TeacherFigures, teacher_id)
+
+    def group(self, group_id: int) -> GroupFigures | None:
+        return self._one(GroupFigures, group_id)
+
+    @property
+    def teachers(self) -> dict[int, TeacherFigures]:
+        for record_id in list(self._rows[TeacherFigures]):
+            self._one(TeacherFigures, record_id)
+        return self._made[TeacherFigures]
+
+    @property
+    def groups(self) -> dict[int, GroupFigures]:
+        for record_id in list(self._rows[GroupFigures]):
+            self._one(GroupFigures, record_id)
+        return self._made[GroupFigures]
+
+
+class _NotingView(ArchiveView):
+    """One term's archive view that notes every table the figures read (so the kept figures
+    can name what they depend on), and reads each table once for the whole build."""
+
+    def __init__(self, store, term_id: str):
+        super().__init__(store, [term_id])
+        self.read: set[str] = set()
+        self._lists: dict[type, list] = {}
+
+    def all(self, cls):
+        self.read.add(cls.TABLE)
+        if cls not in self._lists:
+            self._lists[cls] = super().all(cls)
+        return list(self._lists[cls])
+
+    def get(self, cls, record_id):
+        self.read.add(cls.TABLE)
+        return super().get(cls, record_id)
+
+    def policy(self):
+        self.read.add(POLICY)
+        return super().policy()
+
+    def meta(self):
+        self.read.add(META)
+        return super().meta()
+
+
+@functools.lru_cache(maxsize=1)
+def _program() -> str:
+    """A digest of this program's models (what the figures are computed by)."""
+    digest = hashlib.blake2b(digest_size=16)
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _records_bytes(records: list[Record]) -> bytes:
+    if jsonio.orjson is not None:
+        try:
+            return jsonio.orjson.dumps(records, option=jsonio.orjson.OPT_NON_STR_KEYS)  # dataclasses as they are
+        except TypeError:  # a value orjson does not take as it is
+            pass
+    return jsonio.dumps([[r.id, r.to_dict()] for r in records])
+
+
+# store → {table: (the store's generation, its digest, or for a term's own types each term's
+# records still in the active file and the digests made of them so far)}: the history asks for
+# ten terms at once.
+_table_digests: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+def _table_digest(store, name: str, term_id: str) -> str:
+    known = _table_digests.setdefault(store, {})
+    generation = store.storage.generation
+    hit = known.get(name)
+    if hit is None or hit[0] != generation:
+        if name == POLICY:
+            digest = _hash(jsonio.dumps(store.policy().to_dict()))
+        elif name == META:
+            digest = _hash(jsonio.dumps(store.meta()))
+        elif _TYPES[name] in TERM_RECORD_TYPES:
+            by_term: dict[str, list] = {}
+            for record in store.all(_TYPES[name]):
+                by_term.setdefault(record.term_id, []).append(record)
+            digest = (by_term, {})  # hashed term by term when asked: the open term's need not be
+        else:
+            digest = _hash(_records_bytes(store.all(_TYPES[name])))
+        hit = known[name] = (generation, digest)
+    digest = hit[1]
+    if isinstance(digest, str):
+        return digest
+    by_term, hashed = digest
+    if term_id not in hashed:
+        hashed[term_id] = _hash(_records_bytes(by_term[term_id])) if term_id in by_term else ""
+    return hashed[term_id]
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def inputs_digest(store, term: Term, as_of: dt.date, tables: list[str]) -> str:
+    """A digest of what an archived term's figures are made from in the active file: the
+    ``tables`` they read as they are now (of the term's own types, only that term's records
+    still in the active file), the term, the day they stand at, and the program."""
+    parts = [FIGURES_FORMAT, _program(), term.id, term.to_dict(), as_of.isoformat()]
+    for name in sorted(tables):
+        if name not in (POLICY, META) and name not in _TYPES:
+            return ""  # a table this program does not know: never the same
+        parts.append([name, _table_digest(store, name, term.term_id)])
+    return _hash(jsonio.dumps(parts))
+
+
+def _fields(kind: type) -> list[str]:
+    """The kept columns of a figures dataclass: all but the record it is about (kept as its id)."""
+    return [x.name for x in dataclasses.fields(kind) if x.name not in ("teacher", "group")]
+
+
+def _row(figures) -> list:
+    row = [getattr(figures, name) for name in _fields(type(figures))]
+    if isinstance(figures, TeacherFigures):
+        row[_fields(TeacherFigures).index("requirements")] = [dataclasses.astuple(r) for r in figures.requirements]
+    return row
+
+
+def _figures_of_row(kind: type, row: list, record: Record):
+    values = dict(zip(_fields(kind), row))
+    if kind is TeacherFigures:
+        values["requirements"] = [RequirementProgress(*r) for r in values["requirements"]]
+        return TeacherFigures(teacher=record, **values)
+    return GroupFigures(group=record, **values)
+
+
+def _figures_from(data: dict, store) -> TermFigures | None:
+    """The kept figures (None if they do not fit this program or these records)."""
+    teachers = {x.id: x for x in store.all(Teacher)}
+    groups = {g.id: g for g in store.all(Group)}
+    try:
+        if data["fields"] != {"teachers": _fields(TeacherFigures), "groups": _fields(GroupFigures)}:
+            return None
+        teacher_rows = {int(k): v for k, v in data["teachers"].items()}
+        group_rows = {int(k): v for k, v in data["groups"].items()}
+        width = len(_fields(TeacherFigures)), len(_fields(GroupFigures))
+        if (not teacher_rows.keys() <= teachers.keys() or not group_rows.keys() <= groups.keys()
+                or any(len(row) != width[0] for row in teacher_rows.values())
+                or any(len(row) != width[1] for row in group_rows.values())):
+            return None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return TermFigures.from_rows(teacher_rows, group_rows, teachers, groups)
+
+
+def _kept_figures(store, term: Term, as_of: dt.date) -> TermFigures | None:
+    data = read_figures(store.path, term.term_id)
+    if data is None or data.get("format") != FIGURES_FORMAT or not isinstance(data.get("read"), list):
+        return None
+    if data.get("inputs") != inputs_digest(store, term, as_of, [str(x) for x in data["read"]]):
+        return None
+    return _figures_from(data, store)
+
+
+def archived_term_figures(store, term: Term, today: dt.date) -> TermFigures:
+    """An archived term's figures: kept ones when still true, else worked out from the archive
+    (and kept). Safe in a worker thread, like :func:`models.dashboard.term_dashboard`."""
+    identity = archive_identity(store.path, term.term_id)  # before the archive is read
+    as_of = as_of_day(term, today)
+    if identity is not None:
+        kept = _kept_figures(store, term, as_of)
+        if kept is not None:
+            return kept
+    view = _NotingView(store, term.term_id)
+    teachers, groups = dashboard.people_figures(view, term, today)
+    forget_parsed(store.path, term.term_id)  # kept in a file now: the parsed archive need not stay in memory
+    figures = TermFigures({f.teacher.id: f for f in teachers}, {g.group.id: g for g in groups})
+    if identity is not None:
+        read = sorted(view.read)
+        write_figures(store.path, term.term_id, identity, {
+            "format": FIGURES_FORMAT, "term_id": term.term_id, "as_of": as_of.isoformat(), "read": read,
+            "inputs": inputs_digest(store, term, as_of, read),
+            "fields": {"teachers": _fields(TeacherFigures), "groups": _fields(GroupFigures)},
+            "teachers": {str(f.teacher.id): _row(f) for f in teachers},
+            "groups": {str(g.group.id): _row(g) for g in groups}})
+    return figures
+
+
+# store → {(term id, day): (what the figures were made from, the figures)}: kept in memory until
+# the data in memory, the archive or the term change.
+_in_memory: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+def _the_store(store):
+    if not hasattr(store, "storage"):  # a view over the store rather than the store itself
+        store = getattr(store, "store", store)
+    return store
+
+
+def term_figures(store, term: Term, today: dt.date):
+    """The figures the history shows for ``term``: a :class:`TermFigures` for an archived term
+    (kept beside its archive), the term's dashboard for an open one. Both answer
+    ``teacher(id)`` and ``group(id)``."""
+    store = _the_store(store)
+    if term.status != "archived":
+        return dashboard.term_dashboard(store, term, today)
+    figures = _known_figures(store, term, today)
+    if figures is None:
+        figures = archived_term_figures(store, term, today)
+        _remember(store, term, today, figures)
+    return figures
+
+
+def _made_from(store, term: Term) -> tuple:
+    return store.storage.generation, archive_identity(store.path, term.term_id), term
+
+
+def _remember(store, term: Term, today: dt.date, figures: TermFigures) -> None:
+    _in_memory.setdefault(store, {})[(term.term_id, today)] = (_made_from(store, term), figures)
+
+
+def _known_figures(store, term: Term, today: dt.date) -> TermFigures | None:
+    """An archived term's figures already in memory or kept beside its archive, still true."""
+    hit = _in_memory.get(store, {}).get((term.term_id, today))
+    if hit is not None and hit[0] == _made_from(store, term):
+        return hit[1]
+    if archive_identity(store.path, term.term_id) is None:
+        return None
+    kept = _kept_figures(store, term, as_of_day(term, today))
+    if kept is not None:
+        _remember(store, term, today, kept)
+    return kept
+
+
+def history_figures(store, terms: list[Term], today: dt.date) -> list:
+    """:func:`term_figures` of each term, oldest first. Closed terms whose kept figures are
+    missing or out of date are worked out in other processes first (two at most), so this
+    process neither parses their archives nor holds its interpreter (and the screen) while
+    it does; whatever they could not do is worked out here."""
+    store = _the_store(store)
+    terms = sorted(terms, key=lambda x: x.start)
+    missing = [term.term_id for term in terms if term.status == "archived"
+               and archive_identity(store.path, term.term_id) is not None
+               and _known_figures(store, term, today) is None]
+    if missing:
+        work_out_elsewhere(store.path, missing, today)
+    return [term_figures(store, term, today) for term in terms]
+
+
+WORKERS = 2  # processes working out closed terms' figures at once (the school server has two cores)
+WORK_TIMEOUT = 60  # seconds (a few at 1,200 teachers); past it the figures are worked out in this process
+
+
+def work_out_elsewhere(db_path, term_ids: list[str], today: dt.date) -> bool:
+    """Work out and keep the figures of ``term_ids`` (closed terms) in separate processes, which
+    read the data file and the archives themselves. True when they all finished."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if getattr(sys, "frozen", False):  # no Python to run beside a bundled program
+        return False
+    root = str(Path(__file__).resolve().parents[1])  # where the ``models`` package is
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(x for x in (root, os.environ.get("PYTHONPATH", "")) if x))
+    # At a lower priority: on a busy server the open sessions come first.
+    nice = shutil.which("nice")
+    command = [*([nice, "-n", "10"] if nice else []), sys.executable, "-m", "models.dashboard_history"]
+    shares = [term_ids[n::WORKERS] for n in range(WORKERS) if term_ids[n::WORKERS]]
+    try:
+        running = [subprocess.Popen([*command, str(db_path), today.isoformat(), *share], env=env,
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   for share in shares]
+    except OSError:
+        return False
+    finished = True
+    for process in running:
+        try:
+            finished = process.wait(timeout=WORK_TIMEOUT) == 0 and finished
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            finished = False
+    return finished
+
+
+def _main(argv: list[str]) -> int:
+    """``python -m models.dashboard_history <data file> <day> <term id>…``: keep those closed
+    terms' figures beside their archives (the work of :func:`work_out_elsewhere`)."""
+    import gc
+
+    from models.store.storage import Store
+    from models.terms import term_by_id
+
+    gc.disable()  # a short batch: collecting would only slow it
+    path, today, term_ids = argv[0], dt.date.fromisoformat(argv[1]), argv[2:]
+    store = Store(path, actor="")
+    terms = store.all(Term)
+    for term_id in term_ids:
+        term = term_by_id(terms, term_id)
+        if term is not None and term.status == "archived":
+            archived_term_figures(store, term, today)  # one archive in memory at a time
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(_main(sys.argv[1:]))
