@@ -12,6 +12,7 @@ The rules (issue 8):
 * 教导处 (``Teacher.is_admin``): everything — roster, groups, terms, policy, archiving.
 * A group leader: the activities of their groups (and of the groups under them),
   with attendance, minutes, speakers; and their groups' research theme.
+* A 课题's host: the project's record (facts, members, dates, stages) — not its host, not deleting it.
 * Every teacher: the observations they made (as observer), their own outcomes,
   the meetings of pairings they are in, the goals of those pairings, and their
   own profile (not their admin flag, roles, login or active flag).
@@ -42,7 +43,10 @@ ACTIONS = ("insert", "update", "delete")
 SELF_EDITABLE_TEACHER_FIELDS = frozenset({"name", "gender", "subjects", "grades", "note"})
 GROUP_LEADER_FIELDS = frozenset({"themes"})  # a leader sets the theme; the admin shapes the group
 PAIRING_PARTNER_FIELDS = frozenset({"goals"})
-PROJECT_HOST_FIELDS = frozenset({"stages", "note"})  # a 课题's host keeps its stages and documents
+# A 课题's host (主持人) keeps the project's record: its facts as approved (number, title, level),
+# its members and dates, its stages and their documents. Handing the project to another host
+# and deleting it are the office's; members only read it.
+PROJECT_HOST_FIELDS = frozenset({"number", "title", "level", "member_ids", "start", "planned_end", "stages", "note"})
 ACTIVITY_ATTENDEE_FIELDS = frozenset({"leave_requests"})  # an attendee asks for leave; the office answers
 MENTOR_EVALUATION_KEYS = frozenset({"summary"})  # everything else in an evaluation is the admin's
 _STAMPS = frozenset({"id", "created_by", "created_at", "updated_by", "updated_at", "version"})
@@ -220,6 +224,10 @@ def who_may(store, record: Record, action: str = "update") -> str:
     if isinstance(record, Training):
         return t("research.who.training", teacher=_name(store, record.teacher_id))
     if isinstance(record, Project):
+        if action == "delete":
+            return t("research.who.project_delete", host=_name(store, record.host_id))
+        if action == "insert":
+            return t("research.who.project_insert")
         return t("research.who.project", host=_name(store, record.host_id))
     if isinstance(record, MentorMeeting):
         mentor, mentee = pairing_partners(store, record.pairing_id)
@@ -315,6 +323,8 @@ def check_change(store, actor_login: str, action: str, before: Record | None, af
             if isinstance(record, Pairing):
                 changed.discard("evaluations")  # judged field by field below
             if not changed <= editable_fields(store, actor, before):
+                if isinstance(before, Project) and before.host_id == actor.id:
+                    raise PermissionDenied(t("research.who.project_host"))
                 raise PermissionDenied(who_may(store, before, "update"))
     if isinstance(record, Pairing):
         _check_evaluations(store, actor, before if isinstance(before, Pairing) else None,

@@ -11,6 +11,13 @@ MESSAGES = {
                               "Only the teacher ({teacher}) or the office may record or change this training."),
     "research.who.project": ("只有课题主持人（{host}）或教导处可以修改这个课题；新建课题由教导处登记。",
                              "Only the project's host ({host}) or the office may change it; the office adds projects."),
+    "research.who.project_insert": ("新建课题由教导处登记。", "The office adds projects."),
+    "research.who.project_delete": ("只有教导处可以删除课题；主持人（{host}）可以修改课题的记录，但不能删除。",
+                                    "Only the office may delete a project; its host ({host}) may change its record "
+                                    "but not delete it."),
+    "research.who.project_host": ("更换课题主持人由教导处办理；主持人可以修改课题的编号、题目、级别、成员、日期和各阶段。",
+                                  "The office hands a project to another host; the host may change its number, title, "
+                                  "level, members, dates and stages."),
 
     # fields
     "research.field.host": ("主持人", "Host"),
@@ -244,8 +251,17 @@ MESSAGES = {
                                 "Delete the project “{title}” with its stages' documents? This cannot be undone. "
                                 "(y delete / n keep)"),
     "research.project_deleted": ("已删除课题《{title}》。", "Project “{title}” deleted."),
-    "research.cli.project.edit": ("修改课题的编号、名称、级别、主持人、成员或计划结题日期（教导处）",
-                                  "change a project's number, title, level, host, members or planned end (the office)"),
+    "research.cli.project.edit": ("修改课题的编号、名称、级别、成员或计划结题日期（教导处或主持人；更换主持人：教导处）",
+                                  "change a project's number, title, level, members or planned end (the office or "
+                                  "the host; a new host: the office)"),
+    "research.cli.project.delete": ("删除课题及其各阶段材料（教导处）；不加 --yes 只显示将删除什么",
+                                    "delete a project with its stages' documents (the office); without --yes only "
+                                    "says what would be deleted"),
+    "research.cli.arg.yes": ("确认删除", "really delete"),
+    "research.cli.delete_preview": ("将删除课题《{title}》（{number}）及其各阶段材料（{documents} 份），删除后无法恢复。",
+                                    "This deletes the project “{title}” ({number}) with its stages' documents "
+                                    "({documents}); it cannot be undone."),
+    "research.cli.delete_hint": ("未删除：确认请加 --yes。", "Nothing deleted: add --yes to delete it."),
     "research.cli.arg.host_login": ("主持人：登录名（或姓名、拼音）", "the host: login (or name, pinyin)"),
     "research.cli.arg.members_all": ("全部成员，用逗号隔开（替换原有成员；空字符串：没有成员）",
                                      "all the members, separated by commas (replaces the old list; \"\": none)"),

@@ -1,4 +1,5 @@
-"""The forms of 课题与学时: a new project or its facts changed (the office) and a record of outside training
+"""The forms of 课题与学时: a new project (the office) or its facts changed (the office, or the
+project's host, who may not hand it to another host: the host field is shown but locked) and a record of outside training
 (外出学习: the teacher themselves, or the office for anyone). ``ctrl+s`` saves; what is
 wrong is said under the form and nothing is saved."""
 
@@ -70,6 +71,7 @@ class ProjectForm(Dialog[int | None]):
     def compose(self) -> ComposeResult:
         project = self.editing()
         names = {x.id: x.name for x in self.app.store.all(Teacher)}
+        host_locked = project is not None and not self.may_change_host(project)
         level = project.level if project is not None and project.level in OUTCOME_LEVELS else OUTCOME_LEVELS[0]
         with Vertical():
             yield Static(Text(t("research.form.edit_project" if project else "research.form.project"),
@@ -88,7 +90,7 @@ class ProjectForm(Dialog[int | None]):
             with Horizontal():
                 yield Label(t("research.field.host"))
                 yield Input(names.get(project.host_id, "") if project else "", id="p-host", compact=True,
-                            placeholder=t("research.form.host_hint"))
+                            placeholder=t("research.form.host_hint"), disabled=host_locked)
             with Horizontal():
                 yield Label(t("research.field.members"))
                 yield Input("、".join(names.get(m, "") for m in project.member_ids) if project else "",
@@ -102,6 +104,11 @@ class ProjectForm(Dialog[int | None]):
                             placeholder=t("research.form.end_hint"))
             yield Static(id="form-error")
         yield FittedFooter()
+
+    def may_change_host(self, project: Project) -> bool:
+        from models.permissions import can
+
+        return can(self.app.store, self.app.user or self.app.login, "update", project, "host_id")
 
     def on_mount(self) -> None:
         self.query_one("#p-number", Input).focus()
@@ -124,7 +131,10 @@ class ProjectForm(Dialog[int | None]):
                 teacher = store.get(Teacher, teacher_id)
                 if teacher is not None:
                     known[teacher.name] = teacher
-        host = known.get(self.value("#p-host")) or find_teacher(store, self.value("#p-host"))
+        if before is not None and not self.may_change_host(before):
+            host = store.get(Teacher, before.host_id)  # the host's own form: the host stays
+        else:
+            host = known.get(self.value("#p-host")) or find_teacher(store, self.value("#p-host"))
         if host is None:
             self.fail(t("research.error.no_teacher", name=self.value("#p-host") or "—"))
             return

@@ -2,7 +2,8 @@
 status and documents. ``x`` marks the highlighted stage done (or back to planned),
 ``w`` writes a document for the stage in the editor, ``f`` takes one from a .docx/.txt
 file on the server, ``enter`` reads the stage's documents, ``p`` prints the record to Word;
-``E`` changes the project's facts and ``d`` deletes it (the office; ``e`` moves a stage's date).
+``E`` changes the project's facts (the office, or the host: not who hosts it) and ``d`` deletes it
+(the office only; ``e`` moves a stage's date).
 
 The office and the project's host change it (models/permissions.py); others read it.
 """

@@ -4,8 +4,8 @@ Two tabs: 课题 (number, title, level, host, the stage it is at, the next stage
 red when overdue; ``enter`` opens the project's page with its stages) and 学时 (each
 teacher's hours this term and this school year against the policy's target, remote
 training against the per-term minimum, and the 汇报课 or report still owed after
-outside training; ``enter`` opens the teacher's page). ``n`` adds a project, ``e`` changes its facts,
-``d`` deletes it (the office),
+outside training; ``enter`` opens the teacher's page). ``n`` adds a project (the office), ``e`` changes
+its facts (the office, or its host), ``d`` deletes it (the office),
 ``t`` records outside training (外出学习), ``r`` marks the owed 汇报课/report given.
 """
 

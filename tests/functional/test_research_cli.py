@@ -104,7 +104,44 @@ def test_project_edit_from_the_command_line(demo_db, as_login, capsys):
                       (("--members", "没这个人"), "没这个人"), (("--title", " "), "请填写标题"), ((), "没有要修改的内容")):
         assert run(demo_db, "project", "edit", "区2025-017", *bad) == 1, bad
         assert said in capsys.readouterr().err, bad
-    # A teacher, even the host, does not change the project's facts.
-    as_login("zhangmin")
-    assert run(demo_db, "project", "edit", "区2025-017", "--title", "别的") != 0
+    # A member reads the project and changes nothing.
+    as_login("chensiyuan")
+    assert run(demo_db, "project", "edit", "区2025-017", "--title", "别的") == 1
+    assert "只有课题主持人（张敏）或教导处可以修改这个课题" in capsys.readouterr().err
     assert Store(demo_db).all(Project) == before
+    # The host keeps the project's record (title, members, dates) but does not hand it on.
+    as_login("zhangmin")
+    assert run(demo_db, "project", "edit", "区2025-017", "--host", "陈思远") == 1
+    assert "更换课题主持人由教导处办理" in capsys.readouterr().err
+    assert Store(demo_db).all(Project) == before
+    assert run(demo_db, "project", "edit", "区2025-017", "--title", "作业设计与评价的行动研究", "--members", "",
+               "--end", "2028-01-31") == 0
+    project = next(p for p in Store(demo_db).all(Project) if p.number == "区2025-017")
+    assert (project.title, project.member_ids, project.planned_end, project.host_id) == (
+        "作业设计与评价的行动研究", [], "2028-01-31", zhang.id)
+
+
+def test_project_delete_from_the_command_line(demo_db, as_login, tmp_path, capsys):
+    assert run(demo_db, "project", "add", "--title", "作业设计研究", "--host", "陈思远", "--start", "2025-03-01",
+               "--number", "区2025-017") == 0
+    report = tmp_path / "开题报告.txt"
+    report.write_text("开题报告的正文", encoding="utf-8")
+    assert run(demo_db, "project", "stage", "区2025-017", "开题", "--file", str(report)) == 0
+    capsys.readouterr()
+    # Without --yes: what would go, nothing deleted.
+    assert run(demo_db, "project", "delete", "区2025-017") == 0
+    out = capsys.readouterr().out
+    assert "将删除课题《作业设计研究》（区2025-017）及其各阶段材料（1 份）" in out and "确认请加 --yes" in out
+    assert len(Store(demo_db).all(Project)) == 1
+    # The host and a teacher are refused with the app's sentence; nothing deleted.
+    for login in ("chensiyuan", "zhangmin"):
+        as_login(login)
+        assert run(demo_db, "project", "delete", "区2025-017", "--yes") == 1
+        assert "只有教导处可以删除课题；主持人（陈思远）" in capsys.readouterr().err
+        assert len(Store(demo_db).all(Project)) == 1
+    as_login("tester")
+    assert run(demo_db, "project", "delete", "区2099-1", "--yes") == 1
+    assert "区2099-1" in capsys.readouterr().err
+    assert run(demo_db, "project", "delete", "区2025-017", "--yes") == 0
+    assert "已删除课题《作业设计研究》" in capsys.readouterr().out
+    assert Store(demo_db).all(Project) == []

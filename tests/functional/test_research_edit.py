@@ -91,14 +91,45 @@ async def test_the_office_deletes_a_project_after_confirming(demo_db, make_test_
         await _wait(pilot, lambda: app.screen.query_one("#research-projects").row_count == 0)
 
 
-async def test_the_host_keeps_the_stages_but_not_the_facts(demo_db, make_test_app):
-    _add_project(demo_db)
+async def test_the_host_keeps_the_record_but_not_the_hosting_or_deleting(demo_db, make_test_app):
+    project_id = _add_project(demo_db)
+    host = _stored(demo_db, project_id).host_id
     app = make_test_app("chensiyuan")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(KEY)
+        await _in_research(app, pilot)
+        assert app.screen.check_action("edit", ()) is True and app.screen.check_action("delete", ()) is False
+        await pilot.press("enter")
+        await _on_project_page(app, pilot)
+        assert app.screen.check_action("edit", ()) is True and app.screen.check_action("delete", ()) is False
+        assert app.screen.check_action("toggle_done", ()) is True
+        await _open_form(app, pilot, "E")
+        form = app.screen
+        assert form.query_one("#p-host", Input).disabled  # shown, not the host's to change
+        form.query_one("#p-host", Input).value = "张敏"  # even if it were typed: the host stays
+        form.query_one("#p-title", Input).value = "作业设计与评价研究"
+        form.query_one("#p-members", Input).value = "张敏"
+        form.query_one("#p-number", Input).value = "区2025-018"
+        await pilot.press("ctrl+s")
+        await _on_project_page(app, pilot)
+        stored = _stored(demo_db, project_id)
+        names = {x.id: x.name for x in Store(demo_db, actor="check").all(Teacher)}
+        assert (stored.title, stored.number, stored.host_id) == ("作业设计与评价研究", "区2025-018", host)
+        assert [names[m] for m in stored.member_ids] == ["张敏"]
+
+
+async def test_a_member_reads_the_project_and_changes_nothing(demo_db, make_test_app):
+    project_id = _add_project(demo_db)
+    store = Store(demo_db, actor="tester")
+    zhang = next(x for x in store.all(Teacher) if x.login == "zhangmin")
+    from models import research
+
+    research.save_project(store, research.edit_project(store.get(Project, project_id), member_ids=[zhang.id]))
+    app = make_test_app("zhangmin")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(KEY)
         await _in_research(app, pilot)
         assert app.screen.check_action("edit", ()) is False and app.screen.check_action("delete", ()) is False
         await pilot.press("enter")
         await _on_project_page(app, pilot)
-        assert app.screen.check_action("edit", ()) is False and app.screen.check_action("delete", ()) is False
-        assert app.screen.check_action("toggle_done", ()) is True
+        assert app.screen.check_action("edit", ()) is False and app.screen.check_action("toggle_done", ()) is False

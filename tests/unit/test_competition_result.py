@@ -140,3 +140,33 @@ def test_the_command_writes_word_or_excel_and_says_so_for_an_unknown_id(school, 
     assert docx.Document(tmp_path / "r.docx").tables and openpyxl.load_workbook(tmp_path / "r.xlsx").worksheets
     assert cli.main(["report", "competition", str(contest.id), "-o", str(tmp_path / "r.pdf"), "--db", str(path)]) == 2
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_the_command_finds_a_competition_of_an_archived_term(school, tmp_path, monkeypatch, capsys):
+    """Closing the term moves the competition, its entries, scores and outcomes to the archive;
+    the result sheet is still printed from there, by id or by name, and nothing is written back."""
+    import datetime as dt
+
+    from models.store.archive import archive_path, close_term
+
+    path, contest = school
+    publish(path, contest)
+    store = Store(path, actor="office")
+    close_term(store, TERM, today=dt.date(2026, 2, 1))
+    assert Store(path, actor="office").all(Competition) == [] and archive_path(path, TERM).exists()
+    before = (path.read_bytes(), archive_path(path, TERM).read_bytes())
+    monkeypatch.setattr("models.identity.os_login", lambda: "ann")
+    for ref, name in ((str(contest.id), "a.docx"), ("三优评比", "b.docx"), ("三优评比", "c.xlsx")):
+        assert cli.main(["report", "competition", ref, "-o", str(tmp_path / name), "--db", str(path)]) == 0, ref
+    assert capsys.readouterr().err.count("「三优评比」评比结果 →") == 3  # the done line (to stderr)
+    rows = table_rows(docx.Document(tmp_path / "a.docx"))
+    assert [r[1] for r in rows[1:]] == ["=识字反思", "阅读案例", "写话案例"]
+    assert rows[1][2] == "安然" and "一等奖" in rows[1]
+    header = docx.Document(tmp_path / "b.docx").sections[0].header
+    assert "2025—2026学年第一学期" in "\n".join(p.text for p in header.paragraphs)  # the archived term's name
+    cells = [c.value for sheet in openpyxl.load_workbook(tmp_path / "c.xlsx").worksheets
+             for row in sheet.iter_rows() for c in row]
+    assert "阅读案例" in cells and 80.5 in cells
+    assert (path.read_bytes(), archive_path(path, TERM).read_bytes()) == before  # read-only
+    assert cli.main(["report", "competition", "998", "-o", str(tmp_path / "d.docx"), "--db", str(path)]) == 1
+    assert f"现有的评比：{contest.id} 三优评比" in capsys.readouterr().err

@@ -145,24 +145,31 @@ def run_report_booklet(args: argparse.Namespace) -> int:
 
 def run_report_competition(args: argparse.Namespace) -> int:
     """The 评比结果 sheet: Word by default, Excel for a .xlsx name. Refused (models/exports/
-    competition_result.py) before publication unless the office asks."""
+    competition_result.py) before publication unless the office asks. A competition of a
+    closed term is read from its archive (read-only), with its entries, scores and outcomes;
+    a name several terms used means the latest term's."""
     from models.exports.competition_result import competition_report, default_competition_name
     from models.exports.registry import format_for_path, render
     from models.outcomes import OutcomeRefused
     from models.records import Competition
+    from models.store.archive import ArchiveView
 
     session = open_session(args)
     store = session.store
+    source = ArchiveView(store)  # the active file, then every archived term
     ref = args.competition.strip()
-    competition = store.get(Competition, int(ref)) if ref.isdigit() else \
-        next((c for c in store.all(Competition) if c.name == ref), None)
+    if ref.isdigit():
+        competition = source.get(Competition, int(ref))
+    else:
+        named = [c for c in source.all(Competition) if c.name == ref]
+        competition = max(named, key=lambda c: (c.term_id, c.id)) if named else None
     if competition is None:
-        known = "；".join(f"{c.id} {c.name}" for c in sorted(store.all(Competition), key=lambda c: c.id)) or "—"
+        known = "；".join(f"{c.id} {c.name}" for c in sorted(source.all(Competition), key=lambda c: c.id)) or "—"
         raise OutcomeRefused(t("competitions.cli.no_competition", id=ref, known=known))
     output = args.output or default_competition_name(competition)
     fmt = "docx" if output == "-" else format_for_path(output, "report")
     if fmt not in ("docx", "xlsx"):
         print(t("competitions.cli.suffix", path=output), file=sys.stderr)
         return 2
-    report = competition_report(store, session.teacher, competition)  # CompetitionRefused: not published
+    report = competition_report(source, session.teacher, competition)  # CompetitionRefused: not published
     return write_output(output, render(report, fmt), t("competitions.cli.printed", name=competition.name))

@@ -5,6 +5,7 @@
     jiaoyan project edit REF [--title T] [--number N] [--level L] [--host LOGIN] [--members A,B] [--end D]
     jiaoyan project stage REF STAGE [--done [--date D] | --planned] [--file F [--title T]]
     jiaoyan project print REF [-o FILE.docx]
+    jiaoyan project delete REF [--yes]             (the office; without --yes: what would go)
     jiaoyan training add --title T --start D --hours H [--teacher NAME] [--place P] [--end D] [--remote]
                          [--report 汇报课|报告|none]
     jiaoyan training list [--term T]
@@ -70,6 +71,12 @@ def register(tree: CommandTree) -> None:
     printing.add_argument("ref", metavar="REF")
     printing.add_argument("-o", "--output", metavar="FILE")
     printing.set_defaults(handler=run_project_print)
+
+    delete = family.add_parser("delete", parents=[tree.common], help=t("research.cli.project.delete"),
+                               description=t("research.cli.project.delete"))
+    delete.add_argument("ref", metavar="REF", help=t("research.cli.arg.ref"))
+    delete.add_argument("--yes", action="store_true", help=t("research.cli.arg.yes"))
+    delete.set_defaults(handler=run_project_delete)
 
     training = tree.top.add_parser("training", help=t("research.cli.training"),
                                    description=t("research.cli.training"))
@@ -259,6 +266,31 @@ def run_project_print(args: argparse.Namespace) -> int:
     output = args.output or default_project_name(project)
     return write_output(output, render(project_report(session.store, project), "docx"),
                         t("research.cli.printed", title=project.title))
+
+
+def run_project_delete(args: argparse.Namespace) -> int:
+    """Like ``d`` in the app: the office only (the same refusal, models/permissions.py), the
+    project with its stages' documents; without ``--yes`` only what would be deleted (like
+    ``import rubric``'s preview)."""
+    from models import research
+    from models.errors import PermissionDenied
+    from models.permissions import can, refusal
+
+    session = _session(args)
+    store = session.store
+    project = _project(store, args.ref)
+    actor = session.teacher or session.login
+    if not can(store, actor, "delete", project):
+        raise PermissionDenied(refusal(store, actor, "delete", project))
+    documents = sum(len(item.get("documents") or []) for item in project.stages)
+    print(t("research.cli.delete_preview", title=project.title, number=project.number or f"id {project.id}",
+            documents=documents))
+    if not args.yes:
+        print(t("research.cli.delete_hint"))
+        return 0
+    research.delete_project(store, project)
+    print(t("research.project_deleted", title=project.title))
+    return 0
 
 
 def run_training_add(args: argparse.Namespace) -> int:
