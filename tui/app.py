@@ -26,6 +26,7 @@ from screens.base import AreaScreen
 from screens.dialogs.help import HelpScreen
 from screens.widgets.focus_repaint import install as install_focus_repaint
 from screens.widgets.keys import translate_bindings
+from screens.widgets.kept_css import install as install_kept_css
 from screens.widgets.kinsoku import install as install_kinsoku
 
 # Textual's palette commands by their English title: what to call them instead.
@@ -63,6 +64,7 @@ class JiaoyanApp(App[int]):
 
     def __init__(self, session: Session, *, start_area: str | None = None):
         super().__init__()
+        install_kept_css(self)  # each area's first visit no longer parses all the app's CSS again
         translate_bindings(self)
         install_kinsoku()  # no line begins with 、，。 (screens/widgets/kinsoku.py)
         install_focus_repaint()  # a Tab repaints two widgets, not 24 lines (screens/widgets/focus_repaint.py)

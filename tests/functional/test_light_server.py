@@ -197,3 +197,28 @@ async def test_what_starting_built_is_kept_out_of_the_collector_s_view(make_test
         await pilot.press("3")
         await pilot.pause(0.3)
         assert calls == ["collect", "freeze"]
+
+
+async def test_each_css_source_is_parsed_once_a_session(make_test_app, monkeypatch):
+    """Textual parsed the whole app's CSS again on each area's first visit (a screen with CSS
+    of its own re-parses every source in a fresh stylesheet); screens/widgets/kept_css.py
+    keeps what was parsed."""
+    from textual.css.stylesheet import Stylesheet
+
+    parsed = []
+    real = Stylesheet._parse_rules
+
+    def counting(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        # A new theme (variables) or a source's new rank among the others (tie breaker) parses afresh.
+        parsed.append((css, read_from, is_default_rules, tie_breaker, scope, tuple(self._variables.items())))
+        return real(self, css, read_from, is_default_rules, tie_breaker, scope)
+
+    monkeypatch.setattr(Stylesheet, "_parse_rules", counting)
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key, area in [("2", "rosters"), ("3", "observations"), ("4", "mentoring"), ("6", "documents")]:
+            await pilot.press(key)
+            assert await wait_for(pilot, lambda: getattr(app.screen, "AREA", "") == area)
+            await pilot.pause(0.2)
+        assert parsed  # the counting saw the parses
+        assert [source for source in set(parsed) if parsed.count(source) > 1] == []

@@ -93,3 +93,20 @@ def test_a_screen_s_focus_is_a_reactive_that_repaints():
     assert "self._repaint" in inspect.getsource(Reactive._set)
     assert "self.refresh()" in inspect.getsource(Widget._on_focus)
     assert "self.refresh()" in inspect.getsource(Widget._on_blur)
+
+
+def test_a_stylesheet_reparses_through_parse_rules_in_a_fresh_stylesheet():
+    # screens/widgets/kept_css.py: re-parses share what was parsed; its reparse is Textual's own
+    # with the fresh stylesheet of its class.
+    from textual.css.stylesheet import Stylesheet
+
+    assert list(inspect.signature(Stylesheet._parse_rules).parameters) == [
+        "self", "css", "read_from", "is_default_rules", "tie_breaker", "scope"]
+    source = inspect.getsource(Stylesheet.reparse)
+    assert "stylesheet = Stylesheet(variables=self._variables)" in source
+    for name in ("self._rules = stylesheet.rules", "self._rules_map = None", "self.source = stylesheet.source",
+                 "self._require_parse = False", "self._invalid_css.update(stylesheet._invalid_css)"):
+        assert name in source, name
+    assert isinstance(Stylesheet()._variables, dict)
+    app = App()
+    assert isinstance(app.stylesheet, Stylesheet) and not app.stylesheet.source  # no CSS read in __init__
