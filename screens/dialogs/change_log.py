@@ -7,14 +7,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from models.store.audit import AuditLine, change_text, describe
 from models.i18n import t
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.fitted_footer import FittedFooter
-from screens.widgets.table_cursor import ListTable
+from screens.widgets.virtual_table import VirtualTable
 
 ROWS_SHOWN = 2000  # the newest; older ones are in `jiaoyan audit`
 
@@ -42,7 +42,8 @@ class AuditScreen(Screen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Input(placeholder=t("access.audit.filter"), id="audit-filter")
-        table = ListTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        # Up to 2,000 changes: only the rows on screen are drawn.
+        table = VirtualTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         # 80 columns: when 16, who 8, action 8, record 14, and the rest for the change.
         table.add_column(t("access.audit.col_when"), width=16, key="when")
         table.add_column(t("access.audit.col_who"), width=8, key="who")
@@ -55,7 +56,7 @@ class AuditScreen(Screen):
 
     def on_mount(self) -> None:
         self.data_changed()
-        self.query_one("#audit-table", DataTable).focus()
+        self.query_one("#audit-table", VirtualTable).focus()
 
     def data_changed(self) -> None:
         """Another session saved (the app polls): reload, keeping the filter and the row."""
@@ -71,17 +72,17 @@ class AuditScreen(Screen):
         self.show_rows()
 
     def show_rows(self) -> None:
-        table = self.query_one("#audit-table", DataTable)
+        table = self.query_one("#audit-table", VirtualTable)
         keep = self.shown[table.cursor_row].id if self.shown and 0 <= table.cursor_row < len(self.shown) else None
         needle = self.query_one("#audit-filter", Input).value.strip().lower()
         self.shown = [line for line in self.lines if not needle or needle in line.search_text()]
-        table.clear()
+        rows = []
         for line in self.shown:
             first = change_text(line.changes[0]) if line.changes else ""
             more = f" (+{len(line.changes) - 1})" if len(line.changes) > 1 else ""
-            # Everything here may be user text: Text cells, never markup.
-            table.add_row(Text(line.at[:16]), Text(line.name or line.who), Text(line.action), Text(line.record),
-                          Text(first + more), key=str(line.id))
+            # Everything here may be user text: plain cells, never markup.
+            rows.append((str(line.id), (line.at[:16], line.name or line.who, line.action, line.record, first + more)))
+        table.set_rows(rows)
         if keep is not None:
             row = next((n for n, line in enumerate(self.shown) if line.id == keep), 0)
             table.move_cursor(row=row)
@@ -89,7 +90,7 @@ class AuditScreen(Screen):
 
     def show_detail(self) -> None:
         detail = self.query_one("#audit-detail", Static)
-        table = self.query_one("#audit-table", DataTable)
+        table = self.query_one("#audit-table", VirtualTable)
         if not self.shown:
             detail.update(Text(t("access.audit.none")))
             return
@@ -99,7 +100,7 @@ class AuditScreen(Screen):
             text.append(change_text(change) + "\n")
         detail.update(text)
 
-    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+    def on_data_table_row_highlighted(self, _event: VirtualTable.RowHighlighted) -> None:
         self.show_detail()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -107,13 +108,13 @@ class AuditScreen(Screen):
             self.show_rows()
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
-        self.query_one("#audit-table", DataTable).focus()
+        self.query_one("#audit-table", VirtualTable).focus()
 
     def action_filter(self) -> None:
         self.query_one("#audit-filter", Input).focus()
 
     def action_back(self) -> None:
         if self.query_one("#audit-filter", Input).has_focus:
-            self.query_one("#audit-table", DataTable).focus()
+            self.query_one("#audit-table", VirtualTable).focus()
             return
         self.app.pop_screen()

@@ -12,20 +12,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from models import documents as docs
 from models.documents import Document
 from models.i18n import t
 from screens.base import AreaScreen
 from screens.widgets.cells import fit
-from screens.widgets.table_cursor import ListTable, cursor_id
+from screens.widgets.table_cursor import cursor_id
+from screens.widgets.virtual_table import VirtualTable
 
 STATE_STYLES = {"draft": "dim", "submitted": "yellow", "returned": "bold red", "approved": "green"}
-
-
-def state_cell(document: Document) -> Text:
-    return Text(t(f"doc.state.{document.state}"), style=STATE_STYLES.get(document.state, ""))
 
 
 class DocumentsScreen(AreaScreen):
@@ -48,11 +45,11 @@ class DocumentsScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=t("doc.search"), id="doc-search", compact=True)
         yield Static(id="doc-due")
-        yield ListTable(id="documents", cursor_type="row", zebra_stripes=True)
+        yield VirtualTable(id="documents", cursor_type="row", zebra_stripes=True)  # draws only the rows on screen
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#documents", DataTable).focus()
+        self.query_one("#documents", VirtualTable).focus()
 
     # -- rights ------------------------------------------------------------------------
 
@@ -81,13 +78,13 @@ class DocumentsScreen(AreaScreen):
 
     def highlighted(self) -> Document | None:
         try:
-            table = self.query_one("#documents", DataTable)
+            table = self.query_one("#documents", VirtualTable)
         except Exception:  # not composed yet: the footer asks before the table exists
             return None
         document_id = cursor_id(table)
         return docs.get_document(self.app.store, document_id) if document_id else None
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_data_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         self.refresh_bindings()
 
     # -- reading -------------------------------------------------------------------------
@@ -115,17 +112,17 @@ class DocumentsScreen(AreaScreen):
 
     def _fill(self, shown: list[Document]) -> None:
         store = self.app.store
-        table = self.query_one("#documents", DataTable)
+        table = self.query_one("#documents", VirtualTable)
         selected = self.highlighted()
         table.clear(columns=True)
         for key in ("doc.col.kind", "doc.col.title", "doc.col.author", "doc.col.state", "doc.col.updated"):
-            table.add_column(t(key), key=key)
-        for document in shown:
-            # Text, never str: titles and names are data, not markup.
-            table.add_row(Text(document.kind), Text(fit(document.title, 30)),
-                          Text(fit(docs.author_label(store, document), 16)), state_cell(document),
-                          Text(document.updated_at[5:10], style="dim"), key=str(document.id))
-        if selected is not None and str(selected.id) in table.rows:
+            table.add_column(t(key), key=key)  # as wide as its widest cell
+        # Plain text: the table never reads a cell as markup (titles and names are data).
+        table.set_rows((str(document.id), (
+            document.kind, fit(document.title, 30), fit(docs.author_label(store, document), 16),
+            (t(f"doc.state.{document.state}"), STATE_STYLES.get(document.state, "")),
+            (document.updated_at[5:10], "dim"))) for document in shown)
+        if selected is not None and table.has_row(str(selected.id)):
             table.move_cursor(row=table.get_row_index(str(selected.id)))
         self.refresh_bindings()
 
@@ -140,16 +137,16 @@ class DocumentsScreen(AreaScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "doc-search":
-            self.query_one("#documents", DataTable).focus()
+            self.query_one("#documents", VirtualTable).focus()
 
     def on_key(self, event) -> None:
         if event.key in ("escape", "down") and self.focused is self.query_one("#doc-search", Input):
             event.stop()
-            self.query_one("#documents", DataTable).focus()
+            self.query_one("#documents", VirtualTable).focus()
 
     # -- actions ----------------------------------------------------------------------------
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         event.stop()
         self.action_open()
 
@@ -239,6 +236,6 @@ class DocumentsScreen(AreaScreen):
     def _after(self, document_id: int | None = None) -> None:
         self.data_changed()
         if document_id:
-            table = self.query_one("#documents", DataTable)
-            if str(document_id) in table.rows:
+            table = self.query_one("#documents", VirtualTable)
+            if table.has_row(str(document_id)):
                 table.move_cursor(row=table.get_row_index(str(document_id)))

@@ -5,14 +5,15 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from models.i18n import t
 from models.mentoring import Progress, behind_first, progress_of, short_term_label
 from models.pinyin import match_score, name_syllables
 from models.records import MentorMeeting, Observation, Pairing, Teacher
 from screens.base import AreaScreen
-from screens.widgets.table_cursor import ListTable, cursor_key, restore_cursor
+from screens.widgets.table_cursor import cursor_key, restore_cursor
+from screens.widgets.virtual_table import VirtualTable
 
 
 def behind_mark(progress: Progress | None, pairing: Pairing) -> Text:
@@ -89,11 +90,11 @@ class MentoringScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=t("mentoring.search"), id="pairing-search", compact=True)
         yield Static(id="pairing-summary")
-        yield ListTable(id="pairings", cursor_type="row", zebra_stripes=True)
+        yield VirtualTable(id="pairings", cursor_type="row", zebra_stripes=True)  # draws only the rows on screen
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#pairings", DataTable).focus()
+        self.query_one("#pairings", VirtualTable).focus()
 
     # -- which keys this user may use (models.permissions is the one rule) ------------------
 
@@ -120,7 +121,7 @@ class MentoringScreen(AreaScreen):
             return None
         return self.app.store.get(Pairing, pairing_id) if pairing_id else None
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_data_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         self.refresh_bindings()
 
     # -- reading -------------------------------------------------------------------
@@ -153,18 +154,19 @@ class MentoringScreen(AreaScreen):
         self.query_one("#pairing-summary", Static).update(summary)
 
     def _fill_table(self, shown: list[Pairing], teachers: dict[int, Teacher]) -> None:
-        table = self.query_one("#pairings", DataTable)
+        table = self.query_one("#pairings", VirtualTable)
         selected = self.selected_pairing_id()
         table.clear(columns=True)
         for key in ("mentoring.col.mark", "mentoring.col.mentor", "mentoring.col.mentee", "mentoring.col.subject",
                     "mentoring.col.meetings", "mentoring.col.mentor_observed", "mentoring.col.mentee_observed",
                     "mentoring.col.lessons", "mentoring.col.since", "mentoring.col.from", "mentoring.col.status"):
-            table.add_column(t(key), key=key)
+            table.add_column(t(key), key=key)  # as wide as its widest cell
+        rows = []
         for pairing in shown:
             progress = self.progress.get(pairing.id)
             mentor, mentee = teachers.get(pairing.mentor_id), teachers.get(pairing.mentee_id)
-            # Text, never str: DataTable reads plain strings as markup, and names are data.
-            table.add_row(
+            # Text, never markup: names are data.
+            rows.append((str(pairing.id), (
                 behind_mark(progress, pairing),
                 Text(mentor.name if mentor else "?"), Text(mentee.name if mentee else "?"),
                 Text(pairing.subject), meetings_cell(progress),
@@ -172,13 +174,13 @@ class MentoringScreen(AreaScreen):
                 Text(str(progress.mentee_observed) if progress else "—"),
                 lessons_cell(progress), since_cell(progress),
                 Text(short_term_label(pairing.from_term)), status_cell(pairing),
-                key=str(pairing.id),
-            )
+            )))
+        table.set_rows(rows)
         restore_cursor(table, key=None if selected is None else str(selected))
         self.refresh_bindings()
 
     def selected_pairing_id(self) -> int | None:
-        key = cursor_key(self.query_one("#pairings", DataTable))
+        key = cursor_key(self.query_one("#pairings", VirtualTable))
         return int(key) if key else None
 
     def selected_pairing(self) -> Pairing | None:
@@ -199,17 +201,17 @@ class MentoringScreen(AreaScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "pairing-search":
-            self.query_one("#pairings", DataTable).focus()
+            self.query_one("#pairings", VirtualTable).focus()
 
     def on_key(self, event) -> None:
         # Escape or down in the search box goes back to the list (the text stays as the filter).
         if event.key in ("escape", "down") and self.focused is self.query_one("#pairing-search", Input):
             event.stop()
-            self.query_one("#pairings", DataTable).focus()
+            self.query_one("#pairings", VirtualTable).focus()
 
     # -- actions ---------------------------------------------------------------------
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         event.stop()
         self.action_open()
 
@@ -256,11 +258,11 @@ class MentoringScreen(AreaScreen):
     def action_sort(self) -> None:
         self.sort_behind = not self.sort_behind
         self.refresh_data()
-        self.query_one("#pairings", DataTable).move_cursor(row=0)
+        self.query_one("#pairings", VirtualTable).move_cursor(row=0)
 
     def _after_save(self, pairing_id: int | None) -> None:
         self.data_changed()
         if pairing_id:
-            table = self.query_one("#pairings", DataTable)
-            if str(pairing_id) in table.rows:  # it may be filtered out by the search text
+            table = self.query_one("#pairings", VirtualTable)
+            if table.has_row(str(pairing_id)):  # it may be filtered out by the search text
                 table.move_cursor(row=table.get_row_index(str(pairing_id)))

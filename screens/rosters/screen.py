@@ -9,11 +9,12 @@ admin's; a teacher edits their own profile.
 from __future__ import annotations
 
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.css.query import NoMatches
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from models.i18n import t
 from models.people import search_teachers
@@ -21,7 +22,8 @@ from models.records import Group, Teacher
 from models.rosters import group_names_by_teacher
 from models.errors import JiaoyanError
 from screens.base import AreaScreen
-from screens.widgets.table_cursor import ListTable, cursor_id, restore_cursor
+from screens.widgets.table_cursor import cursor_id, restore_cursor
+from screens.widgets.virtual_table import VirtualTable
 
 
 # (column, width in cells); None takes what is left. The login only shows on wide terminals:
@@ -50,18 +52,17 @@ def short_grades(grades: list[str]) -> str:
     return "、".join(grades)
 
 
-def fitted(value: str, width: int, style: str = "") -> Text:
-    """The cell as Text (never markup), cut to ``width`` cells with … when it is longer."""
-    text = Text(value, style=style, no_wrap=True)
-    text.truncate(width, overflow="ellipsis")
-    return text
+def fitted(value: str, width: int) -> str:
+    """The cell's text cut to ``width`` cells with … when it is longer (as rich cuts a Text:
+    a wide character that would straddle the edge leaves a space)."""
+    if cell_len(value) <= width:
+        return value
+    return set_cell_size(value, width - 1) + "…"
 
 
 def column_layout(width: int) -> list[tuple[str, int]]:
     """The columns and their widths for a table ``width`` cells wide. The state column is as
     wide as its words in the user's language (在职 / inactive), so it is never cut."""
-    from rich.cells import cell_len
-
     state = max(cell_len(t(key)) for key in ("roster.column.state", "roster.state.active", "roster.state.inactive"))
     columns = [(key, state if key == "state" else w)
                for key, w in (WIDE_COLUMNS if width >= WIDE_FROM else NARROW_COLUMNS)]
@@ -94,7 +95,8 @@ class RostersScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=t("roster.filter.placeholder"), id="roster-filter", compact=True)
-        yield ListTable(id="teachers", cursor_type="row", zebra_stripes=True)
+        # Only the rows on screen are drawn: a school of hundreds shows at once.
+        yield VirtualTable(id="teachers", cursor_type="row", zebra_stripes=True)
         yield Static(id="roster-status")
 
     def on_mount(self) -> None:
@@ -115,8 +117,8 @@ class RostersScreen(AreaScreen):
             table.add_column(Text(t(f"roster.column.{key}")), key=key, width=cells)
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one("#teachers", DataTable)
+    def table(self) -> VirtualTable:
+        return self.query_one("#teachers", VirtualTable)
 
     def visible_teachers(self) -> list[Teacher]:
         store = self.app.store
@@ -138,14 +140,15 @@ class RostersScreen(AreaScreen):
     def refresh_data(self) -> None:
         table = self.table
         current = self.selected_id()
-        table.clear()
         group_names = group_names_by_teacher(self.app.store.all(Group))
         teachers = self.visible_teachers()
+        rows = []
         for teacher in teachers:
             style = "" if teacher.active else "dim"
             cells = self.cells_of(teacher, group_names)
-            # Text, never str: DataTable reads plain strings as markup.
-            table.add_row(*(fitted(cells[key], width, style) for key, width in self._layout), key=str(teacher.id))
+            # Plain text with a style: the table never reads a cell as markup (names are data).
+            rows.append((str(teacher.id), tuple((fitted(cells[key], width), style) for key, width in self._layout)))
+        table.set_rows(rows)
         restore_cursor(table, key=None if current is None else str(current), animate=False)
         everyone = self.app.store.all(Teacher)
         active = sum(1 for x in everyone if x.active)
@@ -181,7 +184,7 @@ class RostersScreen(AreaScreen):
                 return not teacher.active and self.can("update", teacher, "active")
         return True
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_data_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         event.stop()
         self.refresh_bindings()
 
@@ -203,7 +206,7 @@ class RostersScreen(AreaScreen):
 
     # -- actions --------------------------------------------------------------------
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         event.stop()
         self.action_open()
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
-
 from models import passwords
+from screens.widgets.virtual_table import VirtualTable
 
 
 async def test_sign_ins_show_in_the_change_log_screen(demo_db, make_test_app):
@@ -15,9 +14,9 @@ async def test_sign_ins_show_in_the_change_log_screen(demo_db, make_test_app):
         await pilot.press("f2")
         for _ in range(100):
             await pilot.pause(0.05)
-            if app.screen.__class__.__name__ == "AuditScreen" and app.screen.query(DataTable).first().row_count:
+            if app.screen.__class__.__name__ == "AuditScreen" and app.screen.query(VirtualTable).first().row_count:
                 break
-        table = app.screen.query_one("#audit-table", DataTable)
+        table = app.screen.query_one("#audit-table", VirtualTable)
         rows = [[str(cell) for cell in table.get_row_at(index)] for index in range(2)]
         assert rows[0][1].startswith("[bold]x[/bold]")  # what was typed as a login: shown literally
         assert rows[0][2:4] == ["登录失败", "10.0.0.66"]
