@@ -1,7 +1,8 @@
 """A 评比's result on paper (issue 18), the 评比结果 sheet of the school's 台账: the
 competition's facts, its entries ranked by their mean score with the prize and the
-recommendation, and a line for the 教导处 to sign — a Report the registry writes (Word
-through the one builder, Excel through the one spreadsheet writer).
+recommendation, and the lines a school hands it in with (评委签名; 教导处（盖章）, 日期) —
+a Report the registry writes (Word through the one builder, Excel through the one
+spreadsheet writer, both with the signature lines).
 
 What it shows, and to whom:
 
@@ -90,6 +91,7 @@ def competition_report(source, viewer: Teacher | None, competition: Competition)
     if not published:
         blocks.append(Text(t("competitions.print.draft_note"), bold=True))
     blocks += [table, Text(t("competitions.print.mean_note") if published else t("competitions.print.unscored_note")),
+               Signatures([t("competitions.print.sign_judges")], blank=64),  # each judge signs the result
                Signatures([t("competitions.print.sign_office"), t("doc.print.sign_date")])]
     term = next((x for x in source.all(Term) if x.term_id == competition.term_id), None)
     return Report(t("competitions.print.title", name=competition.name),

@@ -47,9 +47,11 @@ class Fields:
 
 @dataclass
 class Signatures:
-    """A line of places to sign: ``师傅签名：＿＿＿＿　日期：＿＿＿＿``."""
+    """A line of places to sign: ``师傅签名：＿＿＿＿　日期：＿＿＿＿``. ``blank``: how long each
+    place is, in half-width characters (several judges sign on one line: longer)."""
 
     labels: list[str]
+    blank: int = 18
 
 
 Block = Union[Table, Text, Fields, Signatures]

@@ -14,7 +14,10 @@ observations, pairings, the term report), so they all behave the same:
   header row that is frozen, filtered and repeated on every printed page; dates as date
   cells, numbers as numbers; columns as wide as their Chinese (capped, long text wraps);
   printed on A4, landscape when wide, fitted to one page wide, with the school and term
-  in the page header and "第 X 页 共 Y 页" in the footer.
+  in the page header and "第 X 页 共 Y 页" in the footer. A part's signature lines
+  (``Signatures``: 评委签名, 教导处（盖章）, 日期 …) follow its last table on that sheet after
+  a blank row, inside the print area, one line per row — or one label per row when the
+  line is wider than the table — so they print under the table on its last page.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from models.exports.content import Fields, Report, Table
+from dataclasses import dataclass, field
+
+from models.exports.content import Fields, Report, Signatures, Table
 from models.i18n import t
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -101,28 +106,57 @@ PORTRAIT_WIDTH = 95  # Excel width units that fit across A4 portrait; wider shee
 MAX_WIDTH = 60
 
 
-def _sheets(report: Report) -> list[Table]:
+@dataclass
+class _Sheet(Table):
+    """A sheet to write: a table, and the signature lines printed under it."""
+
+    signatures: list[Signatures] = field(default_factory=list)
+
+
+def _sheets(report: Report) -> list[_Sheet]:
     """The tables as sheets: a part whose tables share their columns is one sheet with the
     table's title (a group) in a first column; otherwise each table is its own sheet (the
-    first named after the part, the others "part·table"). Fields become a two-column table."""
-    sheets: list[Table] = []
+    first named after the part, the others "part·table"). Fields become a two-column table.
+    A part's signature lines go under its last sheet (a part without a table: under the
+    sheet before)."""
+    sheets: list[_Sheet] = []
     for part in report.parts:
         tables = [b if isinstance(b, Table) else _fields_table(b) for b in part.blocks
                   if isinstance(b, (Table, Fields))]
-        if not tables:
-            continue
+        signatures = [b for b in part.blocks if isinstance(b, Signatures) and b.labels]
         name = part.sheet or part.title
-        if len(tables) > 1 and all(tb.headers == tables[0].headers for tb in tables):
+        if not tables:
+            pass
+        elif len(tables) > 1 and all(tb.headers == tables[0].headers for tb in tables):
             first = tables[0]
-            sheets.append(Table(name, [t("exports.col.section")] + list(first.headers),
-                                [[tb.title, *row] for tb in tables for row in tb.rows],
-                                [3, *(first.widths or [1] * len(first.headers))],
-                                frozen_columns=first.frozen_columns))
-            continue
-        for index, table in enumerate(tables):
-            sheets.append(Table(name if index == 0 else f"{name}·{table.title}", table.headers, table.rows, table.widths,
-                                frozen_columns=table.frozen_columns))
+            sheets.append(_Sheet(name, [t("exports.col.section")] + list(first.headers),
+                                 [[tb.title, *row] for tb in tables for row in tb.rows],
+                                 [3, *(first.widths or [1] * len(first.headers))],
+                                 frozen_columns=first.frozen_columns))
+        else:
+            for index, table in enumerate(tables):
+                sheets.append(_Sheet(name if index == 0 else f"{name}·{table.title}", table.headers, table.rows,
+                                     table.widths, frozen_columns=table.frozen_columns))
+        if signatures and sheets:
+            sheets[-1].signatures.extend(signatures)
     return sheets
+
+
+def signature_rows(lines: list[Signatures], width: float) -> list[str]:
+    """The signature lines as the texts of rows in the first column: a line of its labels
+    (``教导处（盖章）：＿＿＿＿＿＿＿＿＿　　日期：＿＿＿＿＿＿＿＿＿``, each place as long as the
+    Word one) when it fits in ``width`` (the table's width in Excel units), else one label a
+    row, so nothing runs off the page."""
+    rows: list[str] = []
+    for signatures in lines:
+        pieces = []
+        for label in signatures.labels:
+            room = int(width - cell_width(f"{label}：") - 2) // 2  # what is left of the table's width
+            blank = "＿" * max(4, min((signatures.blank + 1) // 2, room))  # the name, the seal or the date
+            pieces.append(f"{label}：{blank}")
+        line = "　　".join(pieces)
+        rows.extend([line] if cell_width(line) + 2 <= width else pieces)
+    return rows
 
 
 def _fields_table(fields: Fields) -> Table:
@@ -240,6 +274,17 @@ def xlsx_bytes(report: Report, progress: Progress | None = None) -> bytes:
             done += 1
             if progress and done % 500 == 0:
                 progress(done, total)
+        used = len(table.rows) + 1
+        if table.signatures:
+            sheet.append([])
+            used += 1
+            for text in signature_rows(table.signatures, sum(widths)):
+                cell = _text_cell(WriteOnlyCell(sheet, value=text), needs_guard(text))
+                cell.alignment = Alignment(vertical="bottom")
+                sheet.row_dimensions[used + 1].height = 30  # room to sign above the line
+                sheet.append([cell])
+                used += 1
+        sheet.print_area = f"A1:{last}{used}"  # the table and its signature lines, nothing cut
     if not sheets:
         book.create_sheet("Sheet")
     buffer = io.BytesIO()

@@ -422,14 +422,15 @@ class WordDocument:
             props += "<w:tblHeader/>"
         return f"<w:tr><w:trPr>{props}</w:trPr>{''.join(cells)}</w:tr>"
 
-    def signatures(self, labels: Sequence[str]) -> None:
-        """One line of places to sign, e.g. ``师傅签名：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿``."""
+    def signatures(self, labels: Sequence[str], blank: int = 18) -> None:
+        """One line of places to sign, e.g. ``师傅签名：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿``; each
+        place ``blank`` underlined spaces long."""
         runs = []
         for index, label in enumerate(labels):
             gap = "　　" if index else ""
             runs.append(_runs(f"{gap}{label}："))
             runs.append('<w:r><w:rPr><w:u w:val="single"/></w:rPr>'
-                        f'<w:t xml:space="preserve">{" " * 18}</w:t></w:r>')
+                        f'<w:t xml:space="preserve">{" " * blank}</w:t></w:r>')
         self._add_xml('<w:p><w:pPr><w:spacing w:before="360" w:after="120"/></w:pPr>' + "".join(runs) + "</w:p>")
 
     def page_break(self) -> None:
@@ -615,7 +616,7 @@ def report_to_docx(report, progress: Callable[[int, int], None] | None = None) -
             elif isinstance(block, Text):
                 doc.paragraph(block.text, bold=block.bold)
             elif isinstance(block, Signatures):
-                doc.signatures(block.labels)
+                doc.signatures(block.labels, block.blank)
     if progress:
         progress(total, total)
     return doc.to_bytes()

@@ -202,6 +202,7 @@ MESSAGES.update({
     "competitions.print.unscored_note": ("空格为该评委尚未评分；均分只计已给的评分。",
                                          "An empty cell: that judge has not scored yet; the mean counts the scores given."),
     "competitions.print.sign_office": ("教导处（盖章）", "The office (seal)"),
+    "competitions.print.sign_judges": ("评委签名", "Judges' signatures"),
     "competitions.print.not_published": ("评比“{name}”尚未发布结果：发布前只有教导处能打印。",
                                          "“{name}” is not published yet: until then only the office prints it."),
     "competitions.print.file_tail": ("评比结果", " result"),

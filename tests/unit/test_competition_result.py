@@ -3,6 +3,8 @@ one builder and the one formula guard, published for all, before that the office
 
 from __future__ import annotations
 
+import io
+
 import docx
 import openpyxl
 import pytest
@@ -170,3 +172,30 @@ def test_the_command_finds_a_competition_of_an_archived_term(school, tmp_path, m
     assert (path.read_bytes(), archive_path(path, TERM).read_bytes()) == before  # read-only
     assert cli.main(["report", "competition", "998", "-o", str(tmp_path / "d.docx"), "--db", str(path)]) == 1
     assert f"现有的评比：{contest.id} 三优评比" in capsys.readouterr().err
+
+
+def test_both_sheets_end_with_the_lines_a_school_signs(school, tmp_path):
+    """评委签名, then 教导处（盖章） and 日期: under the ranked table in Word, and in Excel under
+    the entries on their own sheet, after a blank row and inside the print area."""
+    path, contest = school
+    publish(path, contest)
+    store = Store(path, actor="office")
+    report = competition_report(store, person(path, "office"), store.get(Competition, contest.id))
+    document = docx.Document(io.BytesIO(render(report, "docx")))
+    body = [child for child in document.element.body.iterchildren()]
+    ranked = next(i for i, child in enumerate(body) if child.tag.endswith("}tbl") and "名次" in
+                  "".join(child.itertext()))
+    after = ["".join(child.itertext()) for child in body[ranked + 1:]]
+    judges = next(i for i, text in enumerate(after) if text.startswith("评委签名："))
+    office = next(i for i, text in enumerate(after) if text.startswith("教导处（盖章）："))
+    assert judges < office and "日期：" in after[office]
+    book = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))
+    entries = next(sheet for sheet in book.worksheets if sheet["A1"].value == "名次")
+    column_a = [row[0].value for row in entries.iter_rows()]
+    assert column_a[:4] == ["名次", 1, 2, None] and column_a[4] is None  # 写话 has no rank; then a blank row
+    lines = column_a[5:]  # one line a row, or one label a row when the line is wider than the table
+    assert lines[0].startswith("评委签名：＿") and lines[1].startswith("教导处（盖章）：＿")
+    assert any("日期：＿" in line for line in lines[1:]) and len(lines) <= 3
+    assert entries.print_area.endswith(f"$A$1:$G${len(column_a)}")  # the lines print with the table
+    facts = next(sheet for sheet in book.worksheets if sheet is not entries)
+    assert not any("签名" in str(c.value) for row in facts.iter_rows() for c in row)
