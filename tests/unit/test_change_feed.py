@@ -145,7 +145,7 @@ def test_the_poll_reads_the_lines_in_a_worker_and_the_session_applies_them(tmp_p
     assert_as_the_file(store)
 
 
-def _insert_and_check(path: str, worker: int, count: int, start, results) -> None:
+def _insert_and_check(path: str, worker: int, count: int, start, done, results) -> None:
     store = Store(path, actor=f"w{worker}")
     warm(store)
     parses = store.storage.parses
@@ -156,6 +156,9 @@ def _insert_and_check(path: str, worker: int, count: int, start, results) -> Non
             if n % 5 == 0:
                 mine = [o for o in store.all(Observation) if o.topic.startswith(f"w{worker}-")]
                 tx.update(mine[0].copy(rating="良", version=mine[0].version))
+    # Compare only once every process has saved its last: one that finished first and
+    # compared at once could find a file another had replaced since its look.
+    done.wait(timeout=240)
     store.refresh()
     same = store.storage._data == parse_file(Path(path))
     results.put((worker, same, store.storage.parses - parses))
@@ -165,8 +168,9 @@ def test_processes_saving_at_once_each_end_as_the_file_and_lose_nothing(tmp_path
     path = tmp_path / "school.json"
     school(path, count=10)
     ctx = multiprocessing.get_context("spawn")
-    start, results = ctx.Event(), ctx.Queue()
-    workers = [ctx.Process(target=_insert_and_check, args=(str(path), w, 25, start, results)) for w in range(4)]
+    start, done, results = ctx.Event(), ctx.Barrier(4), ctx.Queue()
+    workers = [ctx.Process(target=_insert_and_check, args=(str(path), w, 25, start, done, results))
+               for w in range(4)]
     for process in workers:
         process.start()
     start.set()
