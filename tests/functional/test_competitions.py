@@ -4,8 +4,6 @@ session of the real app, checking what was stored and what each may see."""
 
 from __future__ import annotations
 
-import asyncio
-
 from models.points import COMPETITION, teacher_points
 from models.areas import AREAS
 from models.records import Competition, CompetitionEntry, CompetitionScore, Outcome, Teacher, Term
@@ -13,19 +11,10 @@ from models.store.storage import Store
 from screens.outcomes.competitions import (CompetitionForm, CompetitionScreen, CompetitionsScreen, PickDialog,
                                            ResultDialog, ScoreDialog)
 from screens.outcomes.screen import OutcomesAreaScreen
+from tests.functional.waiting import wait_for
 
 
 OUTCOMES_KEY = next(area.key for area in AREAS if area.name == "outcomes")
-
-
-async def wait_for(pilot, condition, seconds: float = 5.0) -> bool:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while loop.time() < deadline:
-        await pilot.pause(0.05)
-        if condition():
-            return True
-    return condition()
 
 
 def person(store, login) -> Teacher:

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from screens.mentoring.screen import MentoringScreen
 from screens.observations.screen import ObservationsScreen
 from screens.rosters.screen import RostersScreen
-
-
-async def wait_for(pilot, condition, seconds: float = 5.0) -> bool:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while loop.time() < deadline:
-        await pilot.pause(0.05)
-        if condition():
-            return True
-    return condition()
+from tests.functional.waiting import wait_for
 
 
 @pytest.mark.parametrize("key, screen_class", [("2", RostersScreen), ("3", ObservationsScreen),

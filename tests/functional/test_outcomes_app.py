@@ -3,8 +3,6 @@ from a .docx on the server in the documents' editor; the booklet written from th
 
 from __future__ import annotations
 
-import asyncio
-
 import docx
 from textual.widgets import TextArea
 
@@ -14,6 +12,7 @@ from models.store.storage import Store
 from screens.dashboard.report_dialog import ReportDialog
 from screens.outcomes.screen import OutcomesAreaScreen
 from screens.outcomes.text_editor import OutcomeTextEditor
+from tests.functional.waiting import wait_for
 
 
 OUTCOMES_KEY = next(area.key for area in AREAS if area.name == "outcomes")
@@ -22,16 +21,6 @@ OUTCOMES_KEY = next(area.key for area in AREAS if area.name == "outcomes")
 def heading(title: str) -> str:
     """An outcome's heading in the booklet: book marks inside the title nest as 〈〉."""
     return "《" + title.replace("《", "〈").replace("》", "〉") + "》"
-
-
-async def wait_for(pilot, condition, seconds: float = 5.0) -> bool:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while loop.time() < deadline:
-        await pilot.pause(0.05)
-        if condition():
-            return True
-    return condition()
 
 
 def keys(app) -> set[str]:

@@ -4,25 +4,14 @@ never markup) at 80×24. Counts and what is shown, never timings."""
 
 from __future__ import annotations
 
-import asyncio
-
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from screens.widgets.table_cursor import cursor_key, restore_cursor
 from screens.widgets.virtual_table import VirtualTable
+from tests.functional.waiting import wait_for
 
 ROWS = 3000
-
-
-async def wait_for(pilot, condition, seconds: float = 5.0) -> bool:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while loop.time() < deadline:
-        await pilot.pause(0.05)
-        if condition():
-            return True
-    return condition()
 
 
 class Lister(App):
