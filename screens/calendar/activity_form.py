@@ -29,7 +29,7 @@ from models.records import ACTIVITY_KINDS, Activity, Group, Teacher, Term
 from models.permissions import refusal
 from models.errors import JiaoyanError
 from models.store.storage import ConflictError, ValidationFailed
-from models.terms import term_of
+from models.terms import is_school_day, term_of
 from screens.calendar.attendance import field_labels, show_activity_value
 from screens.calendar.common import CalendarData, conflict_text, may, read_activity, term_is_archived
 from screens.dialogs.conflict import resolve_conflict
@@ -433,6 +433,27 @@ class ActivityForm(Screen):
         except BadInput as problem:
             error.update(Text(str(problem)))
             return
+        if self._needs_day_confirmed(record) and record.group_id:
+            # A group's weekly meeting follows the school days, as moving one (v) does.
+            error.update(Text(t("calendar.move_not_school_day", day=record.date)))
+            self.query_one("#activity-date", Input).focus()
+            return
+        if self._needs_day_confirmed(record):
+            from screens.dialogs.confirm import ConfirmScreen
+
+            def answered(keep_day: bool | None) -> None:
+                if keep_day:
+                    self._confirmed_day = record.date
+                    self.action_save()
+                else:
+                    self.query_one("#activity-date", Input).focus()
+
+            day = dt.date.fromisoformat(record.date)
+            kind = "weekend" if day.weekday() >= 5 else "closed"
+            question = t(f"calendar.confirm_{kind}_day", day=format_date(record.date, self.app.store.all(Term)))
+            self.app.push_screen(ConfirmScreen(question, yes=t("calendar.key.keep_day"), no=t("calendar.key.change_day")),
+                                 answered)
+            return
         # Held means held (issue 16): a meeting whose day has come, with attendance taken
         # or minutes written, is held — or the school confirms it first.
         decision = held_on_save(record, self.app.today, self.app.store.policy())
@@ -450,6 +471,18 @@ class ActivityForm(Screen):
             self.app.push_screen(HeldQuestion(), answered)
         else:
             self._store(record)
+
+    def _needs_day_confirmed(self, record: Activity) -> bool:
+        """A meeting put on a day without lessons (a holiday, a weekend, a day the school
+        closed): a group's meeting is refused, a school event asked about once (schools do
+        hold the odd weekend training, but a date typed one day off should not quietly land
+        on 国庆). A day the activity already had is left alone."""
+        if record.status in NOT_MEETING or record.date == self.activity.date:
+            return False
+        if record.date == getattr(self, "_confirmed_day", None):
+            return False
+        term = term_of(self.app.store.all(Term), dt.date.fromisoformat(record.date))
+        return term is not None and not is_school_day(term, dt.date.fromisoformat(record.date))
 
     def _store(self, record: Activity) -> None:
         """Save ``record`` (insert when it has no id); on a conflict, ask whose version wins."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 
-from models.activities import conflicted_ids
+from models.activities import NOT_MEETING, conflicted_ids
 from models.i18n import t
 from models.store.archive import ArchiveView
 from models.permissions import can
@@ -135,10 +135,14 @@ def activity_style(activity: Activity, conflicts: set[int]) -> str:
 
 
 def activity_chip(activity: Activity, data: CalendarData, width: int) -> Text:
-    """An activity in a few cells: name, with ``!`` for a conflict; skipped ones struck."""
+    """An activity in a few cells: name, with ``!`` for a conflict and ``~`` for one that does
+    not meet (cancelled, or skipped for a closed day). The ``~`` is there because many SSH
+    clients (PuTTY, Windows' console) draw no strikethrough, and a struck chip then reads as held."""
     label = short_name(activity, data.groups)
     if activity.id in data.conflicts:
         label = "!" + label
+    elif activity.status in NOT_MEETING:
+        label = "~" + label
     text = Text(label, style=activity_style(activity, data.conflicts))
     text.truncate(width)
     return text
