@@ -92,14 +92,11 @@ class GroupTreeScreen(Screen):
         if target is None and nodes:
             target = next(iter(nodes.values()))
         if target is not None:
-            # The tree lays out its new lines on the next refresh; only then has the node a line
-            # (and a detail: saying "no groups yet" before that would flash a wrong sentence).
-            tree.call_after_refresh(self._move_to, target)
-        else:
-            self.show_detail()
-
-    def _move_to(self, node) -> None:
-        self.tree.move_cursor(node, animate=False)
+            # The tree numbers its lines lazily (on idle or when asked); asking for the last
+            # line numbers them now, so the cursor stands before the next key is handled (moved
+            # after the refresh instead, a "down" typed ahead moved from nothing and was undone).
+            tree.last_line
+            tree.move_cursor(target, animate=False)
         self.show_detail()
 
     def selected_id(self) -> int | None:

@@ -339,3 +339,22 @@ def test_group_tree_snapshot(snap_compare, demo_db):
 
     assert snap_compare(make_app(demo_db, login="tester", start_area="rosters"), terminal_size=(80, 24),
                         press=["g", "down", "down", "down", "down", "down"])
+
+
+async def test_a_down_typed_with_g_lands_on_the_second_group(make_test_app, demo_db):
+    """Keys typed ahead over a slow link arrive together: g and down in one read. The tree
+    puts its cursor on the first group as it mounts, so the down moves on from there."""
+    from textual import events
+
+    app = make_test_app(start_area="rosters")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in ("g", "down"):
+            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, GroupTreeScreen)
+        tree = app.screen.query_one("#group-tree")
+        assert tree.cursor_line == 1
+        second = tree.get_node_at_line(1).data
+        assert app.screen.selected_id() == second
