@@ -49,6 +49,30 @@ class PlainFooterKey(FooterKey):
     compact = reactive(False, init=False)
 
 
+class FittedKeys(Horizontal):
+    """The box of a screen's keys. A key the box cuts would show only its letter (a lone
+    ``f`` with no word), so a key that does not fit whole is not shown, nor any after it;
+    F1 lists them all. Laid out first, then fitted: only the layout knows the widths."""
+
+    def on_resize(self) -> None:
+        hidden = [key for key in self.children if not key.display]
+        for key in hidden:  # wider now: lay them out again before fitting
+            key.display = True
+        if hidden:
+            self.call_after_refresh(self._hide_cut_keys)
+        else:
+            self._hide_cut_keys()
+
+    def _hide_cut_keys(self) -> None:
+        right = self.content_region.right
+        keys = list(self.children)
+        first_cut = next((n for n, key in enumerate(keys) if key.region.right > right), len(keys))
+        if first_cut < len(keys) and isinstance(keys[first_cut], FooterLabel) and first_cut:
+            first_cut -= 1  # the area digits go with their word 区域, or not at all
+        for key in keys[first_cut:]:
+            key.display = False
+
+
 class FittedFooter(Footer):
     DEFAULT_CSS = """
     FittedFooter > .footer-keys { width: 1fr; height: 1; overflow: hidden hidden; }
@@ -83,7 +107,7 @@ class FittedFooter(Footer):
         # F1 lists every key in force, so it must never be the key that is clipped: it
         # stands after the box, just left of the palette key.
         pinned = [item for item in shown if item[0].action == HELP_ACTION]
-        with Horizontal(classes="footer-keys"):
+        with FittedKeys(classes="footer-keys"):
             for binding, enabled, tooltip in shown:
                 if binding.action == HELP_ACTION:
                     continue
