@@ -523,10 +523,34 @@ def _least_widths(headers, rows, columns: int) -> list[float]:
     return [int(cm * TWIPS_PER_CM) for cm in least]
 
 
+TEXT_FLOOR_CM = 2.5
+
+
 def fit_widths(weights: Sequence[float], least: Sequence[int], total: int) -> list[int]:
     """Share ``total`` twips by ``weights``, but give every column at least ``least`` (as far
-    as the others can spare it), taking the difference from the columns with room to spare."""
+    as the others can spare it), taking the difference from the columns with room to spare.
+
+    A column of free text (no ``least``: a topic, the minutes) keeps its share up to
+    ``TEXT_FLOOR_CM``: squeezed to nothing by the dates and names beside it, it printed as a
+    line one character wide or not at all. When the floors do not all fit, the text columns
+    share what the others leave (at least half their floor); when not even that fits (a
+    list of 17 columns), every column gives up the same fraction of what it needs."""
     weight_sum = sum(weights) or 1
+    text_floor = TEXT_FLOOR_CM * TWIPS_PER_CM
+    floors = [0.0 if need else min(total * w / weight_sum, text_floor) for need, w in zip(least, weights)]
+    needed, floored = sum(least), sum(floors)
+    if needed + floored > total:
+        text_weight = sum(w for need, w in zip(least, weights) if not need) or 1
+        left = total - needed
+        if needed + floored / 2 <= total and all(need or left * w / text_weight >= floor / 2
+                                                 for need, w, floor in zip(least, weights, floors)):
+            out = [int(need or left * w / text_weight) for need, w in zip(least, weights)]
+        else:
+            scale = total / (needed + floored)
+            out = [int((need + floor) * scale) for need, floor in zip(least, floors)]
+        out[-1] += total - sum(out)
+        return out
+    least = [max(need, floor) for need, floor in zip(least, floors)]
     widths = [total * w / weight_sum for w in weights]
     for _ in range(len(widths)):
         short = [i for i, w in enumerate(widths) if w + 1 < least[i]]

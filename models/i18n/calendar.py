@@ -62,6 +62,7 @@ MESSAGES = {
     "calendar.confirm_weekend_day": ("{day}：这天是周末，不上课。\n仍把这次活动安排在这一天吗？", "{day}: a weekend, no lessons.\nKeep the activity on that day?"),
     "calendar.key.keep_day": ("就这天", "Keep day"),
     "calendar.key.change_day": ("改日期", "Change date"),
+    "calendar.activities_sheet": ("教研活动记录", "Research activities"),
     "calendar.legend": ("休 停课 · 班 补班 · ! 冲突 · ~ 不开", "off closed · work make-up · ! clash · ~ not held"),
     "calendar.week_short": ("{week}周", "W{week}"),
     "calendar.mark.closed": ("休", "off"),

@@ -116,3 +116,31 @@ def test_tables_are_spliced_in_their_place_and_no_placeholder_is_left():
     at = {text: i for text, i in texts if text in ("一、活动", "二、听课")}
     assert at["一、活动"] < tables[0] < at["二、听课"] < tables[1]
     assert len(document.sections) == 2
+
+
+def test_no_column_of_a_wide_list_is_squeezed_to_nothing(demo_db, tmp_path):
+    """export activities --format docx: 17 columns on a landscape page. The topic and the
+    minutes printed nowhere when the dates and names beside them took every twip."""
+    from tui.cli import main
+
+    out = tmp_path / "activities.docx"
+    assert main(["export", "activities", "--db", str(demo_db), "--term", "2025-2026-1", "--format", "docx",
+                 "-o", str(out)]) == 0
+    document = docx.Document(str(out))
+    table = document.tables[0]
+    grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.iter(f"{W}gridCol")]
+    headers = [cell.text for cell in table.rows[0].cells]
+    assert len(grid) == 17 and min(grid) >= 250
+    assert grid[headers.index("主题")] >= 800 and grid[headers.index("活动记录")] >= 800
+    assert document.paragraphs[0].text == "教研活动记录"
+
+
+def test_fit_widths_keeps_a_text_column_its_share_up_to_a_floor():
+    # Room to spare: the text column keeps its full share.
+    assert fit_widths([1, 1, 5], [1000, 1000, 0], 9000)[2] >= 6000
+    # Two date-like columns needing most of the page: the text column keeps what they leave.
+    widths = fit_widths([1, 1, 5], [4000, 4000, 0], 9000)
+    assert widths == [4000, 4000, 1000]
+    # Floors that cannot all fit: every column gives up the same fraction, none is zero.
+    widths = fit_widths([1] * 6, [2000] * 5 + [0], 9000)
+    assert sum(widths) == 9000 and min(widths) > 0

@@ -96,7 +96,7 @@ def run_export_activities(args: argparse.Namespace) -> int:
     activities = select_activities(view_for(store, term).all(Activity), term, group)
     header, rows = activity_rows(activities, groups=groups, teachers=teachers, policy=store.policy())
     done = t("calendar.cli.wrote_rows", count=len(rows))
-    report = activity_report(header, rows, title=term.term_id, school=store.policy().school_name, term=term.name)
+    report = activity_report(header, rows, title=t("calendar.activities_sheet"), school=store.policy().school_name, term=term.name)
     from tui.commands.progress import progress_line
 
     with progress_line(t("exports.progress.export")) as progress:
