@@ -386,8 +386,10 @@ class JiaoyanApp(App[int]):
             self._redraw_for_others()  # taken now, or by a read here meanwhile
 
     def _redraw_for_others(self) -> None:
+        if not self.is_running:
+            return  # shutting down: the screens' widgets are being taken away
         screen = self.screen
-        if not screen.is_mounted:
+        if not screen.is_mounted or not screen.is_running:
             # A screen just pushed is still composing its widgets; leaving the generation
             # unshown lets the next poll redraw it once it stands.
             return

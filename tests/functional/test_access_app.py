@@ -256,3 +256,15 @@ async def test_another_sessions_save_waits_for_a_screen_still_being_built(make_t
         assert isinstance(app.screen, ObservationForm) and app.screen.is_mounted
         app._redraw_for_others()  # the next poll
         assert app._shown_file_generation == app.store.storage.file_generation
+
+
+async def test_another_sessions_save_during_shutdown_redraws_nothing(make_test_app, demo_db):
+    """The poll can also fire while the app shuts down and takes the screens' widgets away
+    (CI saw a day view without its title): nothing is redrawn once the app stops running."""
+    app = make_test_app(start_area="calendar")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = app._shown_file_generation
+    app.store.storage.file_generation += 1  # another session saved as it closed
+    app._redraw_for_others()
+    assert app._shown_file_generation == shown
