@@ -20,7 +20,7 @@ from models.dates import format_period, weekday_name
 from models.i18n import t
 from models.mentoring import covers_term, progress_of
 from models.observations import quota_status
-from models.records import Activity, Group, MentorMeeting, Observation, Pairing, Teacher, Term
+from models.records import Activity, Document, Group, MentorMeeting, Observation, Pairing, Teacher, Term
 from models.terms import current_term, week_of, weeks_in
 
 OVERDUE, DUE, OK = "overdue", "due", "ok"
@@ -28,6 +28,7 @@ OVERDUE, DUE, OK = "overdue", "due", "ok"
 STATE_MARKS = {OVERDUE: "!", DUE: "·", OK: "✔"}
 MINUTES_GRACE_DAYS = 7  # when the policy names no number of days for the minutes
 FOLLOW_UPS_SHOWN = 3  # the newest follow-ups get a line each; the rest one line to the log
+REVIEWS_SHOWN = 3  # the oldest documents waiting for review get a line each; the rest one line to the area
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,9 @@ class Jump:
     ``observe`` (a new observation, for ``record_id`` = the teacher to observe, 0 = anyone),
     ``meetings`` (a pairing's mentor meetings), ``observations`` (the observation log),
     ``document`` (the document owed: ``due`` is its models.documents.Due, ``record_id`` the
-    draft there is, 0 for none), ``competition`` (a 评比 to judge)."""
+    draft there is, 0 for none), ``competition`` (a 评比 to judge), ``review`` (a document's
+    page, ``record_id`` = the document: to review it, or to read why it came back),
+    ``documents`` (the documents area)."""
 
     place: str
     record_id: int = 0
@@ -46,7 +49,7 @@ class Jump:
 @dataclass(frozen=True)
 class HomeLine:
     section: str  # "week" or "term"
-    kind: str  # speak, host, attend, pace, meeting, minutes, document, judge, follow_up
+    kind: str  # speak, host, attend, pace, meeting, minutes, document, review, returned, judge, follow_up
     text: str
     state: str  # overdue, due or ok
     jump: Jump
@@ -177,6 +180,39 @@ def documents_owed(store, teacher: Teacher, term: Term, today: dt.date) -> list[
             for due in due_lines(store, term, today, teacher.id)]
 
 
+def reviews_owed(store, teacher: Teacher, term: Term, listed: set[int]) -> list[HomeLine]:
+    """Documents of the term waiting for ``teacher``'s review (the oldest hand-in first), and
+    the teacher's own documents a reviewer returned, with the reviewer's comment, unless a
+    due line in ``listed`` (document ids) already leads to them."""
+    from models.documents import author_label, reader, reviewer_ids
+
+    documents = [d for d in reader(store, term.term_id).all(Document) if d.term_id == term.term_id]
+    waiting = sorted((d for d in documents if d.state == "submitted" and teacher.id in reviewer_ids(store, d)),
+                     key=lambda d: (str(d.history[-1].get("at", "")) if d.history else "", d.id))
+    lines = [HomeLine("term", "review", t("home.review", author=author_label(store, d), title=d.title,
+                                          when=_stamp_day(d)), DUE, Jump("review", d.id))
+             for d in waiting[:REVIEWS_SHOWN]]
+    if len(waiting) > REVIEWS_SHOWN:
+        lines.append(HomeLine("term", "review", t("home.review_more", count=len(waiting) - REVIEWS_SHOWN), DUE,
+                              Jump("documents")))
+    for document in documents:
+        if document.author_id != teacher.id or document.state != "returned" or document.id in listed:
+            continue
+        step = document.history[-1] if document.history else {}
+        reviewer = store.get(Teacher, step.get("by", 0))
+        lines.append(HomeLine("term", "returned", t("home.returned", reviewer=reviewer.name if reviewer else "?",
+                                                    title=document.title,
+                                                    comment=str(step.get("comment", "")).strip()),
+                              OVERDUE, Jump("review", document.id)))
+    return lines
+
+
+def _stamp_day(document: Document) -> str:
+    """``11-06``: the day of a document's last step (its hand-in, for one waiting for review)."""
+    at = str(document.history[-1].get("at", "")) if document.history else ""
+    return at[5:10] if len(at) >= 10 else "?"
+
+
 def scores_owed(store, teacher: Teacher, term: Term) -> list[HomeLine]:
     """评比 the teacher judges whose entries still lack their score (models/competitions.py)."""
     from models.competitions import competitions_of, entries_of, scores_of
@@ -271,7 +307,9 @@ def build_home(store, teacher: Teacher, today: dt.date, term: Term | None = None
                                                        what=_what(activity, groups), days=days),
                                   state, Jump("activity", activity.id)))
 
-        lines.extend(documents_owed(store, teacher, term, today))
+        owed = documents_owed(store, teacher, term, today)
+        lines.extend(owed)
+        lines.extend(reviews_owed(store, teacher, term, {line.jump.record_id for line in owed}))
         lines.extend(scores_owed(store, teacher, term))
 
         waiting = suggestions_to_follow_up(observations, teacher.id, tid)

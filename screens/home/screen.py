@@ -169,6 +169,17 @@ class HomeScreen(AreaScreen):
             self.app.push_screen(CompetitionScreen(record_id), done)
         elif place == "observations":
             self.app.switch_mode("observations")
+        elif place == "documents":
+            self.app.switch_mode("documents")
+        elif place == "review":
+            # A document to review (v on its page) or returned with the reviewer's comment.
+            from models.documents import get_document
+            from screens.documents.view import DocumentView
+
+            if get_document(store, record_id) is None:
+                self.notify(t("home.gone"), severity="warning", markup=False)
+                return
+            self.app.push_screen(DocumentView(record_id), done)
         elif place == "document":
             # The document owed: its page when there is a draft, else the editor to write it.
             from screens.documents.due import open_due

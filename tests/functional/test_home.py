@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from textual.widgets import OptionList
 
-from models.records import Activity, MentorMeeting, Observation, Pairing, Teacher
+import datetime as dt
+
+from models.records import Activity, Document, MentorMeeting, Observation, Pairing, Teacher, Term
 from models.store.storage import Store
 from screens.home.screen import HomeScreen
+from tests.conftest import FIXED_TODAY
 
 
 async def _highlight(pilot, kind: str, place: str | None = None):
@@ -216,3 +219,65 @@ async def test_the_area_keys_show_as_one_compact_group_and_leave_room_for_the_sc
         await pilot.press("7")
         await pilot.pause()
         assert app.current_mode == "research"
+
+
+async def test_a_document_waiting_for_review_and_one_returned_show_where_they_are_done(make_test_app, demo_db):
+    """The leader sees 待你审阅 for the plan 陈颖 handed in; enter opens its page, v returns it
+    with a comment; then 陈颖 sees who returned it and why, and enter opens it again."""
+    from models import documents as docs
+    from models.session import open_session
+    from screens.documents.review import ReviewDialog
+    from screens.documents.view import DocumentView
+
+    session = open_session(demo_db, login="chenying", today=FIXED_TODAY)
+    store, author = session.store, session.teacher
+    term = next(t for t in store.all(Term) if t.status == "open")
+    draft = docs.save_document(store, docs.new_document(store, author, kind="个人计划", term_id=term.term_id,
+                                                        body="一、指导思想"))
+    docs.submit(store, author, draft)
+
+    app = make_test_app("chensiyuan")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = await _highlight(pilot, "review")
+        assert line.jump.record_id == draft.id and "待你审阅" in line.text and "陈颖" in line.text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentView) and app.screen.document_id == draft.id
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewDialog)
+        await pilot.press(*"请补充读书计划", "ctrl+r")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert not [r for r in app.screen._rows if r and r.kind == "review"]
+    assert Store(demo_db).get(Document, draft.id).state == "returned"
+
+    app = make_test_app("chenying")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = await _highlight(pilot, "returned")
+        assert "陈思远退回了你的" in line.text and "请补充读书计划" in line.text and line.state == "overdue"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentView) and app.screen.document_id == draft.id
+
+
+def test_reviews_owed_shows_the_oldest_three_and_one_line_for_the_rest(demo_db):
+    from models import documents as docs
+    from models.home import build_home
+    from models.session import open_session
+
+    session = open_session(demo_db, login="chenying", today=FIXED_TODAY)
+    store, author = session.store, session.teacher
+    term = next(t for t in store.all(Term) if t.status == "open")
+    for n in range(5):
+        draft = docs.save_document(store, docs.new_document(store, author, kind="学习心得", term_id=term.term_id,
+                                                            title=f"心得{n}", body="正文"))
+        docs.submit(store, author, draft)
+    reviewer = next(t for t in store.all(Teacher) if t.login == "chensiyuan")
+    lines = [line for line in build_home(store, reviewer, dt.date.fromisoformat(FIXED_TODAY)).lines if line.kind == "review"]
+    assert [line.jump.place for line in lines] == ["review"] * 3 + ["documents"]
+    assert ["心得0" in lines[0].text, "另有 2 份" in lines[3].text] == [True, True]
