@@ -106,10 +106,13 @@ class PrepScreen(Screen):
         group, plan = self.group(), self.plan()
         table = self.query_one("#prep-units", DataTable)
         cursor = table.cursor_row
-        table.clear(columns=True)
-        for key in ("prep.col.week", "prep.col.unit", "prep.col.lead", "prep.col.activity", "prep.col.shared",
-                    "prep.col.own", "prep.col.reflection", "prep.col.comments"):
-            table.add_column(t(key), key=key)
+        # Rows only: the columns stay (made anew, the refresh on the screen's first show cut
+        # the 研讨 dates to the width of their header: 09-1 for 09-16).
+        table.clear()
+        if not table.columns:
+            for key in ("prep.col.week", "prep.col.unit", "prep.col.lead", "prep.col.activity", "prep.col.shared",
+                        "prep.col.own", "prep.col.reflection", "prep.col.comments"):
+                table.add_column(t(key), key=key)
         if group is None:
             self.query_one("#prep-title", Static).update(Text(t("prep.no_group"), style="dim"))
             self.query_one("#prep-detail", Static).update("")
