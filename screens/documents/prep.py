@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input, Static
 
 from models import documents as docs
 from models import prep
@@ -291,7 +291,7 @@ class LineDialog(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(self.prompt))
+            yield Static(Text(self.prompt))  # a Label is one line, wider than the box: cut
             yield Input(self.value, id="line-input", compact=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

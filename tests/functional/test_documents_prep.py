@@ -109,6 +109,9 @@ async def test_opening_the_plan_shows_each_meetings_date_whole(make_test_app, de
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("6", "b", "n")
         await pilot.pause()
+        from textual.widgets import Static
+        prompt = app.screen.query_one(Static)
+        assert prompt.size.height == 2 and prompt.size.width <= 76  # the example wraps, not cut at the box
         app.screen.query_one("#line-input").value = "11：识字一；识字二"
         await pilot.press("enter", "escape")
         await pilot.pause()
