@@ -143,6 +143,26 @@ def set_result(store, entry: CompetitionEntry, prize: str, recommended: str) -> 
         return tx.update(entry.copy(prize=prize, recommended=recommended))
 
 
+def not_ready(store, competition: Competition, today: dt.date) -> list[str]:
+    """What publishing now would leave out, one sentence each, for the office's confirm: entries
+    still taken (the deadline not passed), judges who have not scored every entry, entries
+    without a prize. Publishing stays the office's choice: a judge may be away for good."""
+    entries = entries_of(store, competition)
+    missing = []
+    if today.isoformat() <= competition.deadline:
+        missing.append(t("competitions.ready.deadline", deadline=competition.deadline))
+    scores = scores_of(store, competition)
+    for judge_id in competition.judge_ids:
+        scored = {s.entry_id for s in scores if s.judge_id == judge_id}
+        unscored = sum(1 for e in entries if e.id not in scored)
+        if unscored:
+            missing.append(t("competitions.ready.scores", judge=_name(store, judge_id), count=unscored))
+    unprized = sum(1 for e in entries if not e.prize)
+    if unprized:
+        missing.append(t("competitions.ready.prizes", count=unprized))
+    return missing
+
+
 def publish(store, competition: Competition, today: dt.date) -> Competition:
     with store.transaction() as tx:
         return tx.update(competition.copy(status="published", published=today.isoformat()))
@@ -291,6 +311,6 @@ def result_lines(source, policy, term_id: str) -> list[tuple[int, object]]:
 
 
 __all__ = ["CompetitionRefused", "EntryRow", "RECOMMEND_LEVELS", "RECORD_TYPES", "average", "check_change",
-           "competitions_of", "entries_of", "entry_rows", "has_full_rights", "is_judge", "is_open", "publish",
+           "competitions_of", "entries_of", "entry_rows", "has_full_rights", "is_judge", "is_open", "not_ready", "publish",
            "result_lines", "scores_of", "set_result", "set_score", "submit", "submittable_outcomes",
            "visible_scores"]

@@ -465,7 +465,11 @@ class CompetitionScreen(Screen):
             self.notify(t("competitions.published", name=competition.name), markup=False)
             self.refresh_data()
 
-        self.app.push_screen(ConfirmScreen(t("competitions.publish_confirm", name=competition.name),
+        question = t("competitions.publish_confirm", name=competition.name)
+        missing = comp.not_ready(self.app.store, competition, self.app.today)
+        if missing:  # said before the office decides, not found out after
+            question = "\n".join([t("competitions.ready.head"), *("· " + line for line in missing), "", question])
+        self.app.push_screen(ConfirmScreen(question,
                                            yes=t("competitions.key.publish"), no=t("key.back")), answered)
 
 

@@ -126,6 +126,13 @@ async def test_office_opens_teacher_submits_judge_scores_office_publishes(make_t
         await pilot.press("ctrl+s")
         assert await wait_for(pilot, lambda: isinstance(app.screen, CompetitionScreen))
         await pilot.press("p")
+        from screens.dialogs.confirm import ConfirmScreen
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = str(app.screen.query_one("#confirm-question").render())
+        # Before the office decides, it reads what is not finished: only the deadline here
+        # (the one judge scored the one entry, and it has its prize).
+        assert "还没完成" in question and "截止日 2025-11-20 还没到" in question
+        assert "没打分" not in question and "没定奖项" not in question
         await pilot.press("y")
         assert await wait_for(pilot, lambda: Store(demo_db).get(Competition, contest.id).status == "published")
         assert await wait_for(pilot, lambda: "r" not in footer_keys(app) and "p" not in footer_keys(app))
@@ -195,3 +202,24 @@ async def test_the_result_sheet_is_written_from_the_competition_screen(make_test
     ranked = next(tb for tb in document.tables if tb.rows[0].cells[0].text == "名次")
     assert [[c.text for c in row.cells][:2] + [row.cells[-2].text] for row in ranked.rows[1:]] == [
         ["1", "高分反思", "一等奖"], ["2", "低分反思", "二等奖"]]
+
+
+def test_not_ready_names_each_judge_short_of_scores_and_the_entries_without_a_prize(demo_db):
+    import datetime as dt
+
+    from models.competitions import not_ready
+
+    store = Store(demo_db, actor="tester")
+    zhang, chen, liu = person(store, "zhangmin"), person(store, "chensiyuan"), person(store, "liuxinyi")
+    with store.transaction() as tx:
+        outcomes = [tx.insert(Outcome(teacher_id=zhang.id, term_id="2025-2026-1", kind="教学反思", title=f"反思{n}",
+                                      date="2025-10-20")) for n in range(2)]
+        contest = tx.insert(Competition(term_id="2025-2026-1", name="三优评比", kinds=["教学反思"],
+                                        deadline="2025-11-01", judge_ids=[chen.id, liu.id]))
+        entries = [tx.insert(CompetitionEntry(competition_id=contest.id, outcome_id=o.id, teacher_id=zhang.id,
+                                              submitted="2025-10-21")) for o in outcomes]
+        tx.insert(CompetitionScore(competition_id=contest.id, entry_id=entries[0].id, judge_id=chen.id, score=90))
+        tx.update(entries[0].copy(prize="一等奖"))
+    missing = not_ready(store, contest, dt.date(2025, 11, 5))
+    assert missing == ["评委陈思远还有 1 件作品没打分", "评委刘欣怡还有 2 件作品没打分", "1 件作品还没定奖项"]
+    assert not_ready(store, contest, dt.date(2025, 11, 1))[0] == "截止日 2025-11-01 还没到，仍可能有人报送"
