@@ -10,6 +10,7 @@ import traceback
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -27,6 +28,7 @@ from screens.dialogs.help import HelpScreen
 from screens.widgets.focus_repaint import install as install_focus_repaint
 from screens.widgets.keys import translate_bindings
 from screens.widgets.kept_css import install as install_kept_css
+from screens.widgets.ordered_keys import tab_now
 from screens.widgets.kinsoku import install as install_kinsoku
 
 # Textual's palette commands by their English title: what to call them instead.
@@ -76,6 +78,13 @@ class JiaoyanApp(App[int]):
         self._shown_file_generation = self.store.storage.file_generation
         # A save that went through with a problem beside it (today's backup) says so on screen.
         session.store.on_warning = lambda message: self.notify(message, severity="warning", timeout=15, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A tab moves the focus before the next key of the same burst is handed out
+        # (screens/widgets/ordered_keys.py tab_now); everything else is Textual's own way.
+        if isinstance(event, events.Key) and self.screen_stack and tab_now(self.screen, event):
+            return
+        await super().on_event(event)
 
     # -- what screens read ---------------------------------------------------------
 

@@ -192,3 +192,28 @@ def test_project_page_snapshot_80x24(snap_compare, demo_db):
     _add_project(demo_db)
     assert snap_compare(make_app(demo_db, login="chensiyuan", start_area="research"), press=["enter"],
                         terminal_size=(80, 24))
+
+
+async def test_a_burst_with_tabs_fills_each_field_of_a_plain_form(make_test_app, demo_db):
+    """Keys that reach the server in one packet (``number⇥title``): the title is not typed
+    into the number field (Textual moved the focus only after the tab went through the
+    field's queue, so every key of the burst landed in the first field)."""
+    from textual import events
+    from textual.widgets import Input
+
+    from screens.research.forms import ProjectForm
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ProjectForm())
+        await pilot.pause()
+        assert isinstance(app.screen, ProjectForm) and app.focused.id == "p-number"
+        for key, char in [("Q", "Q"), ("1", "1"), ("tab", "\t"), ("识", "识"), ("字", "字"), ("shift+tab", None)]:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)  # all at once, no pause between them
+        for _ in range(3):
+            await pilot.pause()
+        assert app.screen.query_one("#p-number", Input).value == "Q1"
+        assert app.screen.query_one("#p-title", Input).value == "识字"
+        assert app.focused.id == "p-number"  # shift+tab went back at once too
