@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from models import clock
-from models.errors import PermissionDenied
+from models.errors import InputError, PermissionDenied
 from models.i18n import t
 from models.records import Group, Observation, Record, Teacher, Term, Activity, _valid_term_id
 # The records live in the one record list (models/records.py) with every other type.
@@ -496,6 +496,28 @@ def search_score(store, query: str, document: Document) -> int:
 
 def readings_of(store, term_id: str) -> list[Reading]:
     return [r for r in reader(store, term_id).all(Reading) if r.term_id == term_id]
+
+
+def notes_on(store, reading: Reading) -> list[Document]:
+    """The 学习心得 written on ``reading`` (every one, whoever may read them)."""
+    return [d for d in reader(store, reading.term_id).all(Document) if d.reading_id == reading.id]
+
+
+def save_reading(store, reading: Reading) -> Reading:
+    """Add or change a book of the required reading (the office: the store's guard says so)."""
+    reading = reading.copy(title=reading.title.strip(), author=reading.author.strip(), note=reading.note.strip())
+    with store.transaction() as tx:
+        return tx.update(reading) if reading.id else tx.insert(reading)
+
+
+def delete_reading(store, reading: Reading) -> None:
+    """Take a book off the list; refused (InputError) once a 学习心得 is written on it, which
+    would be left naming nothing."""
+    with store.transaction() as tx:
+        written = sum(1 for d in tx.all(Document) if d.reading_id == reading.id)
+        if written:
+            raise InputError(t("reading.in_use", title=reading.title, count=written))
+        tx.delete(reading)
 
 
 # -- hand-ins and what is due ----------------------------------------------------------------------

@@ -199,6 +199,7 @@ AREA_ACTIONS: tuple[AreaAction, ...] = (
                aliases=("palette.documents.new.alias",)),
     AreaAction("documents", "due", "palette.documents.due"),
     AreaAction("documents", "prep", "palette.documents.prep"),
+    AreaAction("documents", "readings", "palette.documents.readings"),
     AreaAction("documents", "search", "palette.documents.search"),
     AreaAction("dashboard", "year", "palette.dashboard.year", aliases=("palette.dashboard.year.alias",)),
     AreaAction("research", "new", "palette.research.new", _may_new_project, prepare="tab('projects')"),

@@ -23,6 +23,7 @@ MESSAGES = {
                                     "plan summary reflection lesson design new document"),
     "palette.documents.due": ("应交的文档", "Documents due"),
     "palette.documents.prep": ("集体备课", "Collective lesson preparation"),
+    "palette.documents.readings": ("必读书目", "Required reading list"),
     "palette.documents.search": ("查找文档", "Find a document"),
     "palette.rosters.new": ("新教师", "New teacher"),
     "palette.rosters.groups": ("教研组与备课组", "Groups"),

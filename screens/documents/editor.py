@@ -120,13 +120,14 @@ class DocumentEditor(FullTextEditor):
     """
 
     def __init__(self, document_id: int | None, *, kind: str = "", group_id: int = 0, prep_id: int = 0,
-                 prep_unit: int = 0):
+                 prep_unit: int = 0, reading_id: int = 0):
         super().__init__()
         translate_bindings(self)
         self.document_id = document_id
         self.document: Document | None = None  # as last read or saved, with its version
         self.start_kind, self.start_group = kind, group_id
         self.prep_id, self.prep_unit = prep_id, prep_unit
+        self.start_reading = reading_id  # a new 学习心得 started from the reading list
         self._saved_state: tuple | None = None
 
     @property
@@ -209,8 +210,9 @@ class DocumentEditor(FullTextEditor):
         readings = docs.readings_of(self.app.store, term) if term else []
         reading_select = self.query_one("#doc-reading", Select)
         reading_select.set_options([(_reading_label(r), r.id) for r in readings])
-        if self.document is not None and self.document.reading_id in [r.id for r in readings]:
-            reading_select.value = self.document.reading_id
+        chosen = self.document.reading_id if self.document is not None else self.start_reading
+        if chosen in [r.id for r in readings]:
+            reading_select.value = chosen
         show_reading = bool(kind is not None and kind.name == "学习心得" and readings)
         self.query_one("#doc-reading-row").set_class(not show_reading, "-hidden")
 

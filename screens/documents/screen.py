@@ -40,6 +40,7 @@ class DocumentsScreen(AreaScreen):
         Binding("b", "prep", "doc.key.prep", id="documents.prep"),
         Binding("p", "print", "doc.key.print", id="documents.print"),
         Binding("k", "kinds", "doc.key.kinds", id="documents.kinds"),
+        Binding("r", "readings", "doc.key.readings", id="documents.readings"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -227,6 +228,12 @@ class DocumentsScreen(AreaScreen):
         from screens.documents.kinds import KindsScreen
 
         self.app.push_screen(KindsScreen())
+
+    def action_readings(self) -> None:
+        """The term's required reading; the office keeps it, everyone writes 学习心得 on it."""
+        from screens.documents.readings import ReadingsScreen
+
+        self.app.push_screen(ReadingsScreen(), lambda _result: self.data_changed())
 
     def action_due(self) -> None:
         from screens.documents.due import DueScreen
