@@ -39,7 +39,8 @@ class Jump:
     ``document`` (the document owed: ``due`` is its models.documents.Due, ``record_id`` the
     draft there is, 0 for none), ``competition`` (a 评比 to judge), ``review`` (a document's
     page, ``record_id`` = the document: to review it, or to read why it came back),
-    ``documents`` (the documents area)."""
+    ``documents`` (the documents area), ``outcomes`` (the outcomes area), ``hours`` (the
+    学时 tab of 课题与学时)."""
 
     place: str
     record_id: int = 0
@@ -49,7 +50,8 @@ class Jump:
 @dataclass(frozen=True)
 class HomeLine:
     section: str  # "week" or "term"
-    kind: str  # speak, host, attend, pace, meeting, minutes, document, review, returned, judge, follow_up
+    kind: str  # speak, host, attend, pace, requirement, hours, report, meeting, minutes, document, review,
+    #            returned, judge, follow_up
     text: str
     state: str  # overdue, due or ok
     jump: Jump
@@ -207,6 +209,56 @@ def reviews_owed(store, teacher: Teacher, term: Term, listed: set[int]) -> list[
     return lines
 
 
+REQUIREMENT_PLACES = {"outcome": "outcomes", "document": "documents", "lesson": "observations"}
+
+
+def requirements_owed(store, teacher: Teacher, term: Term, today: dt.date) -> list[HomeLine]:
+    """What the teacher's roles still ask of them this term (四篇随笔, a 示范课 …), each
+    against the pace the quotas use (models/pace.py): behind it is overdue."""
+    from models.dashboard_text import requirement_label
+    from models.pace import teacher_requirements
+    from models.store.archive import view_for
+
+    lines = []
+    for r in teacher_requirements(view_for(store, term), teacher, term, min(today, term.end_date)):
+        if r.met:
+            continue
+        key = "home.requirement_behind" if r.behind else "home.requirement"
+        lines.append(HomeLine("term", "requirement", t(key, what=requirement_label(r), done=r.done, due=r.due,
+                                                       expected=r.expected),
+                              OVERDUE if r.behind else DUE, Jump(REQUIREMENT_PLACES.get(r.kind, "observations"))))
+    return lines
+
+
+def hours_owed(store, teacher: Teacher, term: Term, today: dt.date) -> list[HomeLine]:
+    """The school year's 学时 against the policy's target (an archived first term counts),
+    the term's remote training against its minimum, and the 汇报课 or report owed after
+    outside training (models/research.py)."""
+    from models import research
+    from models.store.archive import ArchiveView
+
+    year_ids = [x.term_id for x in research.terms_of_year(store.all(Term), research.school_year_of(term.term_id))]
+    figures = research.teacher_hours(ArchiveView(store, year_ids), term, teacher, today)
+    lines = []
+    if figures.year_target:
+        if figures.year_hours >= figures.year_target:
+            text, state = t("home.hours_met", hours=f"{figures.year_hours:g}", target=f"{figures.year_target:g}"), OK
+        elif figures.behind:
+            text, state = t("home.hours_behind", hours=f"{figures.year_hours:g}", target=f"{figures.year_target:g}",
+                            expected=f"{figures.expected_by_now:g}"), OVERDUE
+        else:
+            text, state = t("home.hours_on", hours=f"{figures.year_hours:g}", target=f"{figures.year_target:g}",
+                            expected=f"{figures.expected_by_now:g}"), OK
+        lines.append(HomeLine("term", "hours", text, state, Jump("hours")))
+    if figures.remote_short:
+        lines.append(HomeLine("term", "hours", t("home.remote_short", hours=f"{figures.remote_term:g}",
+                                                 minimum=f"{figures.remote_minimum:g}"), DUE, Jump("hours")))
+    for training in figures.reports_owed:
+        lines.append(HomeLine("term", "report", t("home.report_owed", what=training.report_back,
+                                                  title=training.title), OVERDUE, Jump("hours", training.id)))
+    return lines
+
+
 def _stamp_day(document: Document) -> str:
     """``11-06``: the day of a document's last step (its hand-in, for one waiting for review)."""
     at = str(document.history[-1].get("at", "")) if document.history else ""
@@ -276,6 +328,8 @@ def build_home(store, teacher: Teacher, today: dt.date, term: Term | None = None
             else:
                 text, state = t("home.pace_on", done=status.done, quota=status.quota, expected=status.expected), OK
             lines.append(HomeLine("term", "pace", text, state, Jump("observe")))
+        lines.extend(requirements_owed(store, teacher, term, today))
+        lines.extend(hours_owed(store, teacher, term, today))
 
         meetings = [m for m in store.all(MentorMeeting) if m.term_id == tid]
         observations = [o for o in store.all(Observation) if o.term_id == tid]

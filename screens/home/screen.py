@@ -134,6 +134,14 @@ class HomeScreen(AreaScreen):
         if line is not None:
             self.jump(line)
 
+    async def _open_hours(self) -> None:
+        """课题与学时 on its 学时 tab (where outside training is entered and reports marked)."""
+        await self.app.switch_mode("research")
+        screen = self.app.screen
+        if getattr(screen, "AREA", "") == "research":
+            # after its first refresh: on a first visit its tabs settle on their first one
+            screen.call_after_refresh(screen.action_tab, "hours")
+
     def jump(self, line: HomeLine) -> None:
         """Open the place where ``line`` is done; come back here afterwards."""
         place, record_id = line.jump.place, line.jump.record_id
@@ -169,8 +177,10 @@ class HomeScreen(AreaScreen):
             self.app.push_screen(CompetitionScreen(record_id), done)
         elif place == "observations":
             self.app.switch_mode("observations")
-        elif place == "documents":
-            self.app.switch_mode("documents")
+        elif place in ("documents", "outcomes"):
+            self.app.switch_mode(place)
+        elif place == "hours":
+            self.run_worker(self._open_hours(), group="jump")
         elif place == "review":
             # A document to review (v on its page) or returned with the reviewer's comment.
             from models.documents import get_document

@@ -281,3 +281,35 @@ def test_reviews_owed_shows_the_oldest_three_and_one_line_for_the_rest(demo_db):
     lines = [line for line in build_home(store, reviewer, dt.date.fromisoformat(FIXED_TODAY)).lines if line.kind == "review"]
     assert [line.jump.place for line in lines] == ["review"] * 3 + ["documents"]
     assert ["心得0" in lines[0].text, "另有 2 份" in lines[3].text] == [True, True]
+
+
+async def test_study_hours_requirements_and_a_report_owed_show_and_hours_opens_the_hours_tab(make_test_app, demo_db):
+    """学时 against the year's target, a requirement of the teacher's role against its pace
+    (四篇随笔: none written by week 10 is behind), and the 汇报课 owed after outside training;
+    enter on the hours line opens 课题与学时 on its 学时 tab."""
+    from textual.widgets import TabbedContent
+
+    from models import research
+
+    store = Store(demo_db, actor="tester")
+    zhang = next(x for x in store.all(Teacher) if x.login == "zhangmin")
+    policy = store.policy()
+    with store.transaction() as tx:
+        tx.save_policy(policy.copy(requirements=[{"role": "", "kind": "outcome", "what": "教学随笔", "per_term": 4}]))
+        tx.insert(research.new_training(store, teacher_id=zhang.id, title="省语文年会", place="杭州",
+                                        start="2025-10-20", end="2025-10-21", hours=12, report_back="汇报课"))
+    app = make_test_app(login="zhangmin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        rows = [r for r in app.screen._rows if r]
+        essay = next(r for r in rows if r.kind == "requirement")
+        assert "教学随笔 0/4" in essay.text and essay.state == "overdue" and essay.jump.place == "outcomes"
+        report = next(r for r in rows if r.kind == "report")
+        assert "汇报课" in report.text and "省语文年会" in report.text
+        line = await _highlight(pilot, "hours")
+        assert "学时 本学年 26/72" in line.text  # 14 from activities + 12 of the training
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert getattr(app.screen, "AREA", "") == "research"
+        assert app.screen.query_one("#research-tabs", TabbedContent).active == "hours"
