@@ -734,12 +734,19 @@ def text_from_file(path) -> str:
         raise DocumentRefused(t("doc.error.file_type", name=path.name))
     try:
         if suffix == ".docx":
-            return _docx_text(path)
-        raw = path.read_bytes()
+            text = _docx_text(path)
+        else:
+            text = _plain_text(path, path.read_bytes())
     except FileNotFoundError:
         raise DocumentRefused(t("doc.error.no_file", path=path)) from None
     except OSError as error:
         raise DocumentRefused(t("doc.error.read_file", path=path, reason=error.strerror or error)) from None
+    if not text.strip():  # an empty file, or a .docx of pictures (a scan): nothing to keep or search
+        raise DocumentRefused(t("doc.error.empty_file", name=path.name))
+    return text
+
+
+def _plain_text(path, raw: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")

@@ -50,6 +50,8 @@ MESSAGES = {
                             "'{name}' is not a .docx, .txt or .md file. Save it as .docx in Word first."),
     "doc.error.no_file": ("找不到文件 {path}。", "No file {path}."),
     "doc.error.read_file": ("读不了文件 {path}：{reason}", "Cannot read {path}: {reason}"),
+    "doc.error.empty_file": ("“{name}”里没有文字（空文件，或只有图片的扫描件）。请换成有文字的 .docx、.txt 或 .md 文件。",
+                             "'{name}' holds no text (empty, or a scan of pictures): use a .docx, .txt or .md file with text."),
     "doc.error.encoding": ("“{name}”的文字编码认不出（不是 UTF-8 或 GBK）。请另存为 UTF-8 再导入。",
                            "Cannot tell the encoding of '{name}' (not UTF-8 or GBK). Save it as UTF-8."),
     "doc.error.bad_docx": ("“{name}”打不开：不是完好的 Word 文档（.docx）。", "'{name}' is not a sound .docx file."),

@@ -62,6 +62,15 @@ def test_doc_add_refuses_with_sentences(demo_db, as_login, tmp_path, capsys):
     assert "组长" in capsys.readouterr().err
     assert run(demo_db, "doc", "add", "--kind", "个人总结", "--file", str(tmp_path / "没有.docx")) == 1
     assert "找不到文件" in capsys.readouterr().err
+    empty = tmp_path / "空.txt"
+    empty.write_text("\n  \n", encoding="utf-8")
+    assert run(demo_db, "doc", "add", "--kind", "个人总结", "--file", str(empty)) == 1
+    assert "“空.txt”里没有文字" in capsys.readouterr().err
+    import docx
+    pictures = tmp_path / "扫描件.docx"
+    docx.Document().save(str(pictures))
+    assert run(demo_db, "doc", "add", "--kind", "个人总结", "--file", str(pictures)) == 1
+    assert "“扫描件.docx”里没有文字" in capsys.readouterr().err
     assert len(stored(demo_db)) == before
 
 
