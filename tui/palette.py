@@ -21,6 +21,7 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from models.i18n import t
 from models.pinyin import phrase_syllables
+from models.terms import is_archived
 from screens.areas import area_screen
 
 
@@ -153,7 +154,7 @@ def _may_new_pairing(app) -> bool:
 def _may_write_documents(app) -> bool:
     """Everyone on the roster writes their own documents in an open term."""
     term = app.term
-    return app.user is not None and term is not None and term.status != "archived"
+    return app.user is not None and term is not None and not is_archived(term)
 
 
 def _may_policy(app) -> bool:

@@ -113,9 +113,10 @@ def run_report_activity(args: argparse.Namespace) -> int:
     from models.exports.activity_record import Lookups, activity_record_docx, default_record_name
     from models.records import Activity, Term
     from models.store.archive import ArchiveView
+    from models.terms import archived_ids
 
     store = open_session(args).store
-    archived = [x.term_id for x in store.all(Term) if x.status == "archived"]
+    archived = archived_ids(store.all(Term))
     source = ArchiveView(store, archived) if archived else store
     activity = source.get(Activity, args.id)
     if activity is None:
