@@ -219,6 +219,9 @@ SKIPPED_ACTIONS = {"app.focus_next", "app.focus_previous", "screen.copy_text", "
 
 
 def _binding_for(screen_class, action: str):
+    # Private: a screen class's bindings merged with its bases' (Textual's own map, built when
+    # the class is defined); no public way reads them without making the screen. Pinned by
+    # tests/unit/test_textual_private.py.
     for bindings in screen_class._merged_bindings.key_to_bindings.values():
         for binding in bindings:
             if binding.action == action:
@@ -230,6 +233,8 @@ def key_label(app, binding) -> str:
     """The key as the footer shows it (the user's own key when they rebound it)."""
     if binding is None:
         return ""
+    # Private: the user's own keys (App.set_keymap / update_keymap) have no public getter;
+    # pinned by tests/unit/test_textual_private.py.
     if binding.id and binding.id in app._keymap:
         return app._keymap[binding.id].split(",")[0].strip()
     return app.get_key_display(binding)
