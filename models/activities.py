@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from dateutil.rrule import WEEKLY, rrule
 
 from models.records import Activity, Group, Teacher, Term
-from models.terms import is_school_day, week_of
+from models.terms import is_archived, is_school_day, week_of
 
 # School events that are not a group's weekly meeting; the form offers them.
 SCHOOL_EVENTS = ("专家讲座", "座谈会", "教师经验交流会", "评比", "汇报课", "教学大练兵", "公开课展示", "读书分享会")
@@ -221,7 +221,7 @@ def later_terms_to_follow(source, group: Group, today: dt.date) -> list[tuple[Te
     nobody touched, with how many: a changed weekly slot offers to move them too."""
     out = []
     for term in sorted(source.all(Term), key=lambda x: x.start):
-        if term.status != "open" or term.start_date <= today:
+        if is_archived(term) or term.start_date <= today:
             continue
         count = sum(1 for a in source.all(Activity) if a.group_id == group.id and a.term_id == term.term_id
                     and is_future_untouched(a, term.start_date))

@@ -27,7 +27,7 @@ from models.points import points_of
 from models.records import (Activity, Group, MentorMeeting, Observation, Outcome, Pairing, Project, Teacher, Term,
                             Training)
 from models.research import overdue_stages, reports_owed
-from models.terms import school_weeks_between, week_of, week_one_monday, weeks_in
+from models.terms import is_archived, school_weeks_between, week_of, week_one_monday, weeks_in
 
 RESEARCH_LESSON = "研讨课"
 DEMO_LESSON = "展示课"
@@ -299,7 +299,7 @@ def build_dashboard(source, term: Term, today: dt.date) -> Dashboard:
     this_week.sort(key=lambda a: (a.date, a.period))
     top = TopLine(term_id=tid, term_name=term.name, week=week, weeks=weeks,
                   days_left=max(0, (term.end_date - today).days), this_week=this_week,
-                  archived=term.status == "archived")
+                  archived=is_archived(term))
 
     held = [a for a in activities if a.status == "held"]
     teacher_figures, group_figures = people_figures(source, term, today, (activities, observations, outcomes))
@@ -460,7 +460,7 @@ def dashboard_of(store, term: Term, today: dt.date) -> Dashboard:
 
     if not hasattr(store, "storage"):  # a view over the store rather than the store itself
         store = getattr(store, "store", store)
-    archived = term.status == "archived"
+    archived = is_archived(term)
     identity = None
     if archived:
         with contextlib.suppress(OSError):

@@ -40,6 +40,7 @@ from models.records import RECORD_TYPES, Group, Record, Teacher, Term
 from models.store import jsonio
 from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, archive_identity, forget_parsed, read_figures,
                                   write_figures)
+from models.terms import is_archived
 
 FIGURES_FORMAT = 2  # the kept file's layout
 _TYPES = {cls.TABLE: cls for cls in RECORD_TYPES}
@@ -275,7 +276,7 @@ def term_figures(store, term: Term, today: dt.date):
     (kept beside its archive), the term's dashboard for an open one. Both answer
     ``teacher(id)`` and ``group(id)``."""
     store = _the_store(store)
-    if term.status != "archived":
+    if not is_archived(term):
         return dashboard.term_dashboard(store, term, today)
     figures = _known_figures(store, term, today)
     if figures is None:
@@ -312,7 +313,7 @@ def history_figures(store, terms: list[Term], today: dt.date) -> list:
     it does; whatever they could not do is worked out here."""
     store = _the_store(store)
     terms = sorted(terms, key=lambda x: x.start)
-    missing = [term.term_id for term in terms if term.status == "archived"
+    missing = [term.term_id for term in terms if is_archived(term)
                and archive_identity(store.path, term.term_id) is not None
                and _known_figures(store, term, today) is None]
     if missing:
@@ -371,7 +372,7 @@ def _main(argv: list[str]) -> int:
     terms = store.all(Term)
     for term_id in term_ids:
         term = term_by_id(terms, term_id)
-        if term is not None and term.status == "archived":
+        if is_archived(term):
             archived_term_figures(store, term, today)  # one archive in memory at a time
     return 0
 

@@ -41,8 +41,9 @@ from models.i18n import t
 from models.records import Group, Observation, Record, Teacher, Term, Activity, _valid_term_id
 # The records live in the one record list (models/records.py) with every other type.
 from models.records import (DOCUMENT_AUDIENCES as AUDIENCES, DOCUMENT_REVIEWERS as REVIEWERS,
-                            DOCUMENT_STATES as STATES, DOCUMENT_WRITERS as WRITERS, Document, DocumentKind,
+                            DOCUMENT_WRITERS as WRITERS, Document, DocumentKind,
                             HandIn, Reading)
+from models.terms import is_archived
 
 EDITABLE_STATES = ("draft", "returned")
 HANDED_IN_STATES = ("submitted", "approved")
@@ -444,7 +445,7 @@ def reader(store, term_id: str | None = None):
     if term_id is None:
         return ArchiveView(store)
     term = term_by_id(store.all(Term), term_id)
-    if term is None or term.status != "archived":
+    if not is_archived(term):
         return store  # nothing archived to add: the data file's records as they are
     return view_for(store, term)
 

@@ -4,14 +4,21 @@
 
     JiaoyanError                 exit 1 unless a branch says otherwise
     ├── DataFileError            exit 2: the data file cannot be used as it is
-    │   (MissingDataFile exit 1, CorruptDataFile, NewerSchema, WriteFailed,
-    │    BadRestoreSource: models/store/storage.py)
+    │   (CorruptDataFile, NewerSchema, WriteFailed, AccessDenied, BackupFailed, and with
+    │    exit 1 MissingDataFile, BadRestoreSource: models/store/storage.py; UnsoundDataFile:
+    │    models/store/integrity.py; OutputRefused, exit 1: models/store/outputs.py)
     ├── PermissionDenied         exit 1: this person may not do this
-    │   (IdentityRefused: models/identity.py)
+    │   (IdentityRefused: models/identity.py, PasswordFileRefused: models/passwords.py,
+    │    DocumentRefused: models/documents.py, CompetitionRefused: models/competitions.py,
+    │    PrepRefused: models/prep.py, NotFound: models/exports/observation_pages.py)
     └── InputError               exit 1: what was typed or given cannot be used; fix it and retry
-        (BadInput: models/dates.py, ValidationFailed and ConflictError:
-         models/store/storage.py, RosterFileError: models/roster_import.py,
-         CannotClose: models/store/archive.py, UnknownTerm, NoCurrentTerm: models/terms.py)
+        (BadInput: models/dates.py, InvalidToday: models/clock.py, UnknownYear: models/year.py,
+         ValidationFailed and ConflictError: models/store/storage.py, CannotClose:
+         models/store/archive.py, RosterFileError and PreviewOutdated: models/roster_import.py,
+         RubricFileError: models/rubrics.py, TemplateError: models/exports/templates.py,
+         RemindError: models/remind.py, PasswordProblem: models/passwords.py, OutcomeRefused:
+         models/outcomes.py, ResearchInputError: models/research.py, UnknownTerm and NoTerm:
+         tui/commands/common.py)
 
 The command line turns any of them into its sentence and exit code in one place
 (``tui/cli.py``); screens show the sentence inline. Anything else is a bug and keeps

@@ -17,7 +17,7 @@ from models.records import (
     EVALUATION_GRADES, MEETING_KINDS, MentorMeeting, Observation, Pairing, Policy, Problem, Teacher, Term,
 )
 from models.store.storage import ValidationFailed
-from models.terms import school_weeks_between, term_of, week_of
+from models.terms import is_archived, school_weeks_between, term_of
 
 # Roles whose holders are usually chosen as mentors; anyone else gets a gentle note, not a refusal.
 MENTOR_ROLES = ("骨干教师", "教研组长", "备课组长", "教导主任", "中层领导", "副校长", "校长")
@@ -241,7 +241,7 @@ def check_meeting(meeting: MentorMeeting, pairing: Pairing | None, terms: Iterab
     term = term_of(terms, day)
     if term is None:
         problems.append(Problem("date", t("mentoring.error.meeting_no_term", date=meeting.date)))
-    elif term.status == "archived":
+    elif is_archived(term):
         # Its records live in the archive file now, read-only (models/store/archive.py).
         problems.append(Problem("date", t("mentoring.error.meeting_archived", date=meeting.date, term=term.name)))
     elif not covers_term(pairing, term.term_id) or (pairing.started and meeting.date < pairing.started) \

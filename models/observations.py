@@ -371,10 +371,6 @@ def observation_reader(store, term_id: str = ""):
     return view_for(store, term_by_id(store.all(Term), term_id))
 
 
-def is_archived_term(store, term_id: str) -> bool:
-    return any(x.term_id == term_id and x.status == "archived" for x in store.all(Term))
-
-
 def log_records(store, viewer: Teacher | None, filters: LogFilters, current_term_id: str = "") -> list[Observation]:
     """The records the log shows, as the viewer may read them, filtered and sorted.
 

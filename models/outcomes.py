@@ -15,6 +15,7 @@ from models.dates import BadInput, parse_date
 from models.errors import InputError
 from models.i18n import t
 from models.records import OUTCOME_KINDS, OUTCOME_LEVELS, Outcome, Teacher, Term, normalize_level
+from models.terms import is_archived
 
 # Kinds that carry a text worth binding (反思, 随笔, 案例, 论文, 课题成果 …); 获奖 may too.
 TEXT_KINDS = ("教学反思", "教学随笔", "教学案例", "教学论文", "课题", "获奖", "读书笔记", "教学设计")
@@ -55,7 +56,7 @@ def make_outcome(store, teacher: Teacher, term: Term, *, kind: str, title: str, 
                  award: str = "", day: str = "", today: dt.date, text: str = "") -> Outcome:
     """A new outcome, checked (not yet saved): kind and level from the lists, the term open,
     the date understood (today when none), the points as the policy has them now."""
-    if term.status == "archived":
+    if is_archived(term):
         raise OutcomeRefused(t("dashboard.outcome.archived", term=term.term_id))
     kind, level = check_kind(kind), check_level(level)
     try:

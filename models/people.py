@@ -36,10 +36,6 @@ def teacher_by_login(store, login: str) -> Teacher | None:
     return next((x for x in store.all(Teacher) if x.login == login and x.active), None)
 
 
-def namesakes(teachers: Iterable[Teacher], name: str, *, except_id: int = 0) -> list[Teacher]:
-    return [t for t in teachers if t.name == name and t.id != except_id]
-
-
 
 
 def leaders_of(groups: Iterable[Group], teacher_id: int) -> set[int]:

@@ -364,11 +364,6 @@ def check_restore(db, source, actor_login: str) -> None:
     require_admin(backup, actor_login, what)
 
 
-def make_guard():
-    """The guard to put on a Store (``Store(path, actor, guard=make_guard())``)."""
-    return check_change
-
-
 # -- for screens: show only the keys the user may use ----------------------------------------
 
 

@@ -100,14 +100,6 @@ def plan_for(store, term_id: str, group_id: int) -> PrepPlan | None:
                 None)
 
 
-def plans_of(store, term_id: str, groups: Iterable[int] | None = None) -> list[PrepPlan]:
-    from models.documents import reader
-
-    wanted = set(groups) if groups is not None else None
-    return [p for p in reader(store, term_id).all(PrepPlan)
-            if p.term_id == term_id and (wanted is None or p.group_id in wanted)]
-
-
 def units_for_activity(store, activity_id: int, term_id: str | None = None) -> list[tuple[PrepPlan, dict]]:
     """What a prep activity discussed: the (plan, unit) pairs that point at it (``term_id``:
     the activity's term, read from its archive once it is closed)."""

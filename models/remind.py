@@ -32,6 +32,7 @@ from pathlib import Path
 
 from models.dashboard import build_dashboard, name_sort_key
 from models.dates import format_period, period_times, weekday_name
+from models.errors import InputError
 from models.home import minutes_keeper
 from models.i18n import t
 from models.mentoring import progress_of
@@ -47,8 +48,9 @@ TIMEOUT_SECONDS = 15
 LINES_SHOWN = 12  # a longer list in a group chat is cut, with how many more there are
 
 
-class RemindError(Exception):
-    """A send that did not arrive, or settings that cannot be used; says why in a sentence."""
+class RemindError(InputError):
+    """A send that did not arrive, or settings that cannot be used; says why in a sentence
+    (the command line prints it through its one handler, tui/cli.py)."""
 
 
 # -- settings ------------------------------------------------------------------------------

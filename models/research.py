@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from models.errors import InputError
 from models.i18n import t
 from models.records import (PROJECT_STAGES, Activity, Policy, Project, Teacher, Term, Training, normalize_level)
+from models.terms import is_archived
 
 STAGE_SPACING_DAYS = {"开题": 60}  # 开题 about two months after 立项; 中期 half way; 结题 at the planned end
 
@@ -373,7 +374,7 @@ def new_training(store, *, teacher_id: int, title: str, place: str, start: str, 
     term = term_of(store.all(Term), first)
     if term is None:
         raise ResearchInputError(t("research.error.no_term_for", date=start))
-    if term.status == "archived":
+    if is_archived(term):
         raise ResearchInputError(t("research.error.term_archived", term=term.term_id))
     training = Training(teacher_id=teacher_id, term_id=term.term_id, title=title.strip(), place=place.strip(),
                         start=start, end=end or start, hours=hours, remote=remote, report_back=report_back)

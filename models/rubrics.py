@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from models.errors import InputError
 from models.i18n import t
 from models.records import Problem, Record
 
@@ -208,8 +209,9 @@ DESCRIPTOR_HEADERS = {"评价要点", "要点", "评价标准", "标准", "评�
 TOTAL_NAMES = {"合计", "总分", "总计", "满分", "小计", "total", "sum"}
 
 
-class RubricFileError(ValueError):
-    """The file cannot be read as a rubric at all; the message says why."""
+class RubricFileError(InputError, ValueError):
+    """The file cannot be read as a rubric at all; the message says why. The command line
+    prints it through its one handler (tui/cli.py); ValueError for callers that catch that."""
 
 
 @dataclass

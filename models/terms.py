@@ -102,6 +102,22 @@ def term_by_id(terms: Iterable[Term], term_id: str | None) -> Term | None:
     return next((term for term in terms if term.term_id == term_id), None)
 
 
+def is_archived(term: Term | None) -> bool:
+    """Whether ``term`` is closed: its records live in its archive file (models/store/archive.py)
+    and are read-only for everyone. No term (None) is not archived."""
+    return term is not None and term.status == "archived"
+
+
+def is_archived_term(terms: Iterable[Term], term_id: str | None) -> bool:
+    """Whether the term called ``term_id`` is closed; an id no term has is not."""
+    return is_archived(term_by_id(terms, term_id))
+
+
+def archived_ids(terms: Iterable[Term]) -> list[str]:
+    """The ids of the closed terms among ``terms``, in their order."""
+    return [term.term_id for term in terms if is_archived(term)]
+
+
 def term_of(terms: Iterable[Term], day: dt.date) -> Term | None:
     """The term that contains ``day``."""
     for term in terms:

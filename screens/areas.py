@@ -23,11 +23,6 @@ def area_screen(name: str) -> type[AreaScreen]:
     raise LookupError(f"screens/{name}/screen.py has no AreaScreen with AREA = {name!r}")
 
 
-def area_screens() -> dict[str, type[AreaScreen]]:
-    """Area name → its screen class, in the list's (key) order."""
-    return {area.name: area_screen(area.name) for area in AREAS}
-
-
 def _open_area(name: str) -> AreaScreen:
     return area_screen(name)()
 

@@ -149,7 +149,9 @@ class JiaoyanApp(App[int]):
         gc.freeze()
 
     def _check_resize(self) -> None:
-        # Textual hands a terminal resize to the screen in view; the app checks the size too.
+        # Private: Textual hands a terminal resize (the last of a burst) to the screen in
+        # view here; no public event reaches the app after the screen has its new size. Pinned
+        # by tests/unit/test_textual_private.py. The app checks the size too.
         super()._check_resize()
         self.call_after_refresh(self.check_size)
 
@@ -347,9 +349,13 @@ class JiaoyanApp(App[int]):
         """Mouse reporting on or off now, and remembered for this person's next login."""
         from models.mouse import save_choice
 
+        # Private: Textual takes the mouse setting once, in App.run(mouse=...), and has no
+        # public way to switch it later nor to reach the driver; its Linux driver keeps the
+        # setting in ``_mouse`` and switches the terminal's reports with the two methods below.
+        # tests/unit/test_textual_private.py fails if they move; a driver without them (the
+        # headless one of the tests) only has the flag set.
         driver = self._driver
         on = not bool(getattr(driver, "_mouse", False))
-        # Textual reads the mouse setting once at start; its Linux driver can switch it live.
         if on and hasattr(driver, "_enable_mouse_support"):
             driver._mouse = True
             driver._enable_mouse_support()

@@ -23,7 +23,7 @@ from models.activities import attendance_names, attendees_of
 from models.dates import format_period
 from models.i18n import t
 from models.records import RATINGS, Activity, Group, Observation, Teacher, Term
-from models.terms import week_of
+from models.terms import term_by_id, week_of
 
 RESEARCH_LESSON = "研讨课"
 
@@ -53,7 +53,7 @@ def _when(activity: Activity, lookups: Lookups) -> str:
 
     day = dt.date.fromisoformat(activity.date)
     text = f"{cn_date(day)} {t(f'weekday.{day.weekday()}')}"
-    term = next((x for x in lookups.terms if x.term_id == activity.term_id), None)
+    term = term_by_id(lookups.terms, activity.term_id)
     if term is not None:
         text += " · " + t("week.number", week=week_of(term, day))
     return text
@@ -127,7 +127,7 @@ def record_context(activity: Activity, lookups: Lookups) -> dict[str, object]:
     import datetime as dt
 
     group = lookups.groups.get(activity.group_id)
-    term = next((x for x in lookups.terms if x.term_id == activity.term_id), None)
+    term = term_by_id(lookups.terms, activity.term_id)
     names = attendance_names(activity, lookups.teachers)
     return {
         "学校": lookups.policy.school_name, "学期": term.name if term else "",
@@ -151,7 +151,7 @@ def activity_record_docx(source, activity: Activity, db_path=None) -> bytes:
     lookups = Lookups.of(source)
 
     def build() -> bytes:
-        term = next((x for x in lookups.terms if x.term_id == activity.term_id), None)
+        term = term_by_id(lookups.terms, activity.term_id)
         doc = WordDocument(t("record.title"), school=lookups.policy.school_name, term=term.name if term else "")
         add_record(doc, activity, lookups)
         return doc.to_bytes()

@@ -21,6 +21,7 @@ from models import competitions as comp
 from models.exports.content import Fields, Part, Report, Signatures, Table, Text, as_date
 from models.i18n import t
 from models.records import PRIZES, Competition, Outcome, Teacher, Term
+from models.terms import term_by_id
 
 
 def may_print(competition: Competition, viewer: Teacher | None) -> bool:
@@ -93,7 +94,7 @@ def competition_report(source, viewer: Teacher | None, competition: Competition)
     blocks += [table, Text(t("competitions.print.mean_note") if published else t("competitions.print.unscored_note")),
                Signatures([t("competitions.print.sign_judges")], blank=64),  # each judge signs the result
                Signatures([t("competitions.print.sign_office"), t("doc.print.sign_date")])]
-    term = next((x for x in source.all(Term) if x.term_id == competition.term_id), None)
+    term = term_by_id(source.all(Term), competition.term_id)
     return Report(t("competitions.print.title", name=competition.name),
                   [Part(t("competitions.print.part"), blocks, sheet=t("competitions.print.part"))],
                   school=source.policy().school_name, term=term.name if term else competition.term_id)

@@ -35,7 +35,7 @@ from models.i18n import t
 from models.store.paths import archive_dir
 from models.records import RECORD_TYPES, Policy, Record, Term
 from models.store.storage import CorruptDataFile, atomic_write
-from models.terms import term_by_id
+from models.terms import is_archived, term_by_id
 
 R = TypeVar("R", bound=Record)
 
@@ -226,7 +226,7 @@ def close_term(store, term_id: str, *, today=None) -> dict[str, int]:
         term = term_by_id(store.all(Term), term_id)
         if term is None:
             raise CannotClose(t("dashboard.close_no_term", term=term_id))
-        if term.status == "archived":
+        if is_archived(term):
             raise CannotClose(t("dashboard.close_already", term=term_id))
         if term.end_date >= today:
             raise CannotClose(t("dashboard.close_not_ended", term=term_id, end=term.end))
@@ -305,6 +305,6 @@ class ArchiveView:
 
 def view_for(store, term: Term | None) -> ArchiveView:
     """What to read a term's figures from: the active file, plus its archive when archived."""
-    if term is not None and term.status == "archived":
+    if is_archived(term):
         return ArchiveView(store, [term.term_id])
     return ArchiveView(store, [])

@@ -29,9 +29,9 @@ from models.records import ACTIVITY_KINDS, Activity, Group, Teacher, Term
 from models.permissions import refusal
 from models.errors import JiaoyanError
 from models.store.storage import ConflictError, ValidationFailed
-from models.terms import is_school_day, term_of
+from models.terms import is_archived_term, is_school_day, term_by_id, term_of
 from screens.calendar.attendance import field_labels, show_activity_value
-from screens.calendar.common import CalendarData, conflict_text, may, read_activity, term_is_archived
+from screens.calendar.common import CalendarData, conflict_text, may, read_activity
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
@@ -254,7 +254,7 @@ class ActivityForm(Screen):
         from models.store.storage import DataFileError
 
         store = self.app.store
-        term = next((x for x in store.all(Term) if x.term_id == activity.term_id), None)
+        term = term_by_id(store.all(Term), activity.term_id)
         try:
             write_output(path, activity_record_docx(view_for(store, term), activity, store.path), store.path)
         except (TemplateError, DataFileError) as error:  # a broken school form; a path that is refused
@@ -278,7 +278,7 @@ class ActivityForm(Screen):
         else:
             title.append("  " + t("calendar.new_event_title"))
         if self.read_only:
-            if term_is_archived(store, self.activity.term_id):
+            if is_archived_term(store.all(Term), self.activity.term_id):
                 reason = t("calendar.archived_read_only", term=self.activity.term_id)
             else:
                 reason = t("calendar.read_only", who=refusal(store, self.app.user or self.app.login,

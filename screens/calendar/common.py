@@ -12,7 +12,7 @@ from models.i18n import t
 from models.store.archive import ArchiveView
 from models.permissions import can
 from models.records import Activity, Group, Policy, Record, Teacher, Term
-from models.terms import is_school_day, official_holiday_name, term_of
+from models.terms import archived_ids, is_archived, is_archived_term, is_school_day, official_holiday_name, term_of
 
 
 class _DaysReadingArchives(dict):
@@ -53,7 +53,7 @@ class CalendarData:
         first time a day of it is drawn (:meth:`read_archived`): ten closed terms are not
         parsed to show this month."""
         terms = store.all(Term)
-        archived = {x.term_id for x in terms if x.status == "archived"}
+        archived = set(archived_ids(terms))
         activities = sorted(store.all(Activity), key=lambda a: (a.date, a.period, a.group_id, a.id))
         data = cls(terms=terms, groups={g.id: g for g in store.all(Group)},
                    teachers={x.id: x for x in store.all(Teacher)}, policy=store.policy(), activities=activities,
@@ -109,9 +109,6 @@ class CalendarData:
             return "makeup" if day.weekday() >= 5 else "school"
         return "closed" if day.weekday() < 5 else "weekend"
 
-    def holiday_name(self, day: dt.date) -> str | None:
-        return official_holiday_name(day)
-
     def teacher_name(self, teacher_id: int) -> str:
         teacher = self.teachers.get(teacher_id)
         return teacher.name if teacher else ""
@@ -163,21 +160,17 @@ def read_activity(store, activity_id: int) -> Activity | None:
     found = store.get(Activity, activity_id)
     if found is not None:
         return found
-    archived = [x.term_id for x in store.all(Term) if x.status == "archived"]
+    archived = archived_ids(store.all(Term))
     return ArchiveView(store, archived).get(Activity, activity_id) if archived else None
-
-
-def term_is_archived(store, term_id: str) -> bool:
-    return any(x.term_id == term_id and x.status == "archived" for x in store.all(Term))
 
 
 def may(app, action: str, record: Record, field_name: str | None = None) -> bool:
     """The one rule (models/permissions.py) for the calendar's screens: may this user do
     ``action`` to ``record``? Records of an archived term are read-only for everyone."""
     term_id = getattr(record, "term_id", "")
-    if isinstance(record, Activity) and term_id and term_is_archived(app.store, term_id):
+    if isinstance(record, Activity) and is_archived_term(app.store.all(Term), term_id):
         return False
-    if isinstance(record, Term) and record.status == "archived":
+    if isinstance(record, Term) and is_archived(record):
         return False
     return can(app.store, app.user or app.login, action, record, field_name)
 

@@ -27,7 +27,7 @@ from models.records import Activity, Group, Term
 from models.errors import JiaoyanError
 from models.store.storage import ConflictError, ValidationFailed
 from models.term_days import toggle_school_day, uncovered_years
-from models.terms import term_by_id
+from models.terms import is_archived, term_by_id
 from screens.base import AreaScreen
 from screens.calendar.agenda import AgendaTable, activity_label, agenda_activities
 from screens.calendar.common import CalendarData, may
@@ -221,7 +221,7 @@ class CalendarScreen(AreaScreen):
 
     def _regenerate_term(self) -> Term | None:
         term = self._cursor_term() or self.app.term
-        if term is None or term.status == "archived":
+        if term is None or is_archived(term):
             return None
         return term
 

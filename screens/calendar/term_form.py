@@ -17,7 +17,7 @@ from models.records import Term, term_display_name
 from models.errors import JiaoyanError
 from models.store.storage import ValidationFailed
 from models.term_days import close_days, unchecked_days, uncovered_years
-from models.terms import school_weeks, suggest_term_id, weeks_in
+from models.terms import school_weeks, suggest_term_id, term_by_id, weeks_in
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 
@@ -116,7 +116,7 @@ class TermForm(Screen):
         record = base.copy(term_id=term_id, name=self.query_one("#term-name", Input).value.strip(),
                            start=start.isoformat(), end=end.isoformat())
         others = [x for x in store.all(Term) if x.id != base.id]
-        if any(x.term_id == term_id for x in others):
+        if term_by_id(others, term_id) is not None:
             error.update(Text(t("calendar.error.term_taken", term=term_id)))
             return
         overlapping = next((x for x in others if x.start_date <= end and start <= x.end_date), None)

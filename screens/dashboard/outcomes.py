@@ -29,7 +29,7 @@ from models.records import OUTCOME_KINDS, OUTCOME_LEVELS, Group, Outcome, Teache
 from models.permissions import can
 from models.errors import JiaoyanError
 from models.store.storage import ConflictError, ValidationFailed
-from models.terms import term_by_id
+from models.terms import is_archived, term_by_id
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
@@ -219,7 +219,7 @@ class OutcomesScreen(Screen):
         term = self._term()
         if term is None:
             problems.append(t("dashboard.outcome.bad_term", value=self.query_one("#outcome-term", Input).value))
-        elif term.status == "archived":
+        elif is_archived(term):
             problems.append(t("dashboard.outcome.archived", term=term.term_id))
         try:
             day = parse_date(self.query_one("#outcome-date", Input).value, self.app.today)

@@ -24,7 +24,7 @@ from models.dashboard import (DEMO_LESSON, Dashboard, TeacherFigures, dashboard_
 from models.dashboard_text import attention_lines, top_line_text
 from models.i18n import t
 from models.records import ROLES, Teacher, Term
-from models.terms import term_by_id
+from models.terms import is_archived, term_by_id
 from screens.base import AreaScreen
 from screens.widgets.cells import fit
 from screens.widgets.table_cursor import ListTable, cursor_id, restore_cursor
@@ -247,7 +247,7 @@ class DashboardScreen(AreaScreen):
             return self.can("update", self.app.store.policy())
         if action == "close_term":
             term = self.viewed_term()
-            return (term is not None and term.status != "archived" and term.end_date < self.app.today
+            return (term is not None and not is_archived(term) and term.end_date < self.app.today
                     and self.can("update", term))
         return True
 
@@ -342,7 +342,7 @@ class DashboardScreen(AreaScreen):
 
         dues = self._due_group(index)
         term = self.viewed_term()
-        if term is not None and term.status == "archived":
+        if is_archived(term):
             self.notify(t("dashboard.due_archived"), severity="warning", markup=False)
             return
         if len(dues) == 1:

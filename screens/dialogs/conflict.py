@@ -19,7 +19,6 @@ goes back to the form with your input untouched.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +35,7 @@ from models.conflicts import differing_fields, keep_mine
 from models.i18n import t
 from models.records import Record
 from screens.dialogs.base import Dialog
+from screens.widgets.keys import describe_binding
 
 MINE, THEIRS = "mine", "theirs"
 
@@ -67,9 +67,7 @@ class ConflictDialog(Dialog[ConflictChoice | None]):
                  show: Callable[[str, Any], str] | None = None):
         super().__init__()
         if theirs is None:  # "keep mine" saves it again as a new record
-            self._bindings.key_to_bindings["k"] = [
-                dataclasses.replace(b, description=t("access.conflict.keep_mine_deleted"))
-                for b in self._bindings.key_to_bindings["k"]]
+            describe_binding(self, "conflict.keep_mine", t("access.conflict.keep_mine_deleted"))
         self.mine = mine
         self.theirs = theirs
         self.labels = dict(labels or {})

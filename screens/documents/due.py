@@ -60,7 +60,7 @@ class DueScreen(Screen):
         store, term, me, today = self.app.store, self.app.term, self.app.user, self.app.today
         rules = Text()
         table = self.query_one("#due-lines", DataTable)
-        keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+        keep = cursor_key(table)
         table.clear(columns=True)
         for key in ("doc.col.due", "doc.col.status", "doc.col.what"):
             table.add_column(t(key), key=key)

@@ -22,7 +22,7 @@ from screens.dialogs.base import Dialog
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
-from screens.widgets.table_cursor import ListTable
+from screens.widgets.table_cursor import ListTable, restore_cursor
 
 
 class KindsScreen(Screen):
@@ -65,8 +65,7 @@ class KindsScreen(Screen):
             table.add_row(Text(kind.name), Text(t(f"doc.writer.{kind.writer}")),
                           Text(t(f"doc.reviewer_kind.{kind.reviewer}")),
                           Text(t("kinds.builtin" if kind.builtin else "kinds.own"), style="dim"), key=kind.name)
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+        restore_cursor(table, row=keep)
 
     def action_add(self) -> None:
         def saved(name: str | None) -> None:
@@ -74,8 +73,7 @@ class KindsScreen(Screen):
             if name:
                 self.notify(t("kinds.saved", name=name), markup=False)
                 table = self.query_one("#kinds", DataTable)
-                if name in table.rows:
-                    table.move_cursor(row=table.get_row_index(name))
+                restore_cursor(table, key=name)
 
         self.app.push_screen(KindDialog(), saved)
 

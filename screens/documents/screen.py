@@ -17,9 +17,10 @@ from textual.widgets import Input, Static
 from models import documents as docs
 from models.documents import Document
 from models.i18n import t
+from models.terms import is_archived
 from screens.base import AreaScreen
 from screens.widgets.cells import fit
-from screens.widgets.table_cursor import cursor_id
+from screens.widgets.table_cursor import cursor_id, restore_cursor
 from screens.widgets.virtual_table import VirtualTable
 
 STATE_STYLES = {"draft": "dim", "submitted": "yellow", "returned": "bold red", "approved": "green"}
@@ -60,7 +61,7 @@ class DocumentsScreen(AreaScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "new":
             term = self.app.term
-            return self.me() is not None and term is not None and term.status != "archived"
+            return self.me() is not None and term is not None and not is_archived(term)
         if action not in ("open", "edit", "submit", "review", "delete", "print"):
             return True
         document = self.highlighted()
@@ -123,8 +124,8 @@ class DocumentsScreen(AreaScreen):
             document.kind, fit(document.title, 30), fit(docs.author_label(store, document), 16),
             (t(f"doc.state.{document.state}"), STATE_STYLES.get(document.state, "")),
             (document.updated_at[5:10], "dim"))) for document in shown)
-        if selected is not None and table.has_row(str(selected.id)):
-            table.move_cursor(row=table.get_row_index(str(selected.id)))
+        if selected is not None:
+            restore_cursor(table, key=str(selected.id))
         self.refresh_bindings()
 
     # -- search ---------------------------------------------------------------------------
@@ -244,5 +245,4 @@ class DocumentsScreen(AreaScreen):
         self.data_changed()
         if document_id:
             table = self.query_one("#documents", VirtualTable)
-            if table.has_row(str(document_id)):
-                table.move_cursor(row=table.get_row_index(str(document_id)))
+            restore_cursor(table, key=str(document_id))

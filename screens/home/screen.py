@@ -21,6 +21,7 @@ from models.home import DUE, OK, OVERDUE, Home, HomeLine, build_home
 from models.i18n import t
 from screens.base import AreaScreen
 from screens.widgets.cells import fit
+from screens.widgets.keys import bindings_of
 
 STATE_STYLES = {OVERDUE: "bold red", DUE: "bold yellow", OK: "green"}
 
@@ -50,7 +51,7 @@ class HomeScreen(AreaScreen):
         bindings = super().active_bindings
         enter = bindings.get("enter")
         if enter is not None and isinstance(enter.node, OptionList) and not enter.binding.show:
-            mine = self._bindings.key_to_bindings["enter"][0]
+            mine = bindings_of(self, "enter")[0]
             bindings["enter"] = ActiveBinding(self, mine, True, mine.tooltip)
         return bindings
 

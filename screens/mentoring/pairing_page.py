@@ -21,6 +21,7 @@ from models.mentoring import (
 )
 from models.permissions import can, readable
 from models.records import MentorMeeting, Observation, Pairing, Teacher, Term
+from models.terms import is_archived
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 
@@ -48,7 +49,7 @@ def pairing_history(store, pairing: Pairing, viewer: Teacher | None, today) -> T
     text.append((pairing.goals or t("mentoring.page.none")) + "\n")
     for term in reversed(terms_of_pairing(pairing, terms)):
         text.append("\n" + t("mentoring.page.term", term=term.name), style="bold reverse")
-        if term.status == "archived":
+        if is_archived(term):
             text.append(" " + t("mentoring.page.archived"), style="dim")
         text.append("\n")
         source = records_for_term(store, term)  # a closed term's records are in its archive file

@@ -264,5 +264,4 @@ class MentoringScreen(AreaScreen):
         self.data_changed()
         if pairing_id:
             table = self.query_one("#pairings", VirtualTable)
-            if table.has_row(str(pairing_id)):  # it may be filtered out by the search text
-                table.move_cursor(row=table.get_row_index(str(pairing_id)))
+            restore_cursor(table, key=str(pairing_id))  # unless the search text filters it out

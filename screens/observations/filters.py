@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, Label, Static
 from models.i18n import t
 from models.observations import LogFilters
 from models.records import Group, Teacher, Term
+from models.terms import is_archived
 from screens.widgets.choice_field import ChoiceField
 from screens.widgets.teacher_field import TeacherField
 from screens.dialogs.base import Dialog
@@ -39,7 +40,7 @@ class ObservationFilters(Dialog[LogFilters | None]):
         any_choice = ("", t("observations.choice.any"))
         terms = [(CURRENT, t("observations.filters.current_term")), ("", t("observations.log.all_terms"))]
         # Archived terms stay in the list: their records are read from the archive, read-only.
-        terms += [(x.term_id, t("observations.filters.archived", name=x.name) if x.status == "archived" else x.name)
+        terms += [(x.term_id, t("observations.filters.archived", name=x.name) if is_archived(x) else x.name)
                   for x in sorted(store.all(Term), key=lambda x: x.start, reverse=True)]
         groups = [any_choice] + [(str(g.id), g.name) for g in store.all(Group) if g.active]
         f = self.filters

@@ -17,14 +17,14 @@ from textual.widgets import Input, Static
 
 from models.i18n import t
 from models.observations import (
-    LogFilters, delete_observation, is_archived_term, log_records, observation_reader, restore_observation,
+    LogFilters, delete_observation, log_records, observation_reader, restore_observation,
     short_period,
 )
 from models.permissions import can_read_comments
 from models.prefs import load_prefs, save_prefs
 from models.records import Group, Observation, Teacher, Term
 from models.errors import JiaoyanError
-from models.terms import term_by_id
+from models.terms import is_archived_term, term_by_id
 from screens.base import AreaScreen
 from screens.observations.detail import ObservationDetail
 from screens.observations.filters import ObservationFilters
@@ -165,7 +165,7 @@ class ObservationsScreen(AreaScreen):
         direction = t("observations.log.descending" if f.reverse else "observations.log.ascending")
         line = Text(t("observations.log.filters", filters=" · ".join(parts)))
         shown = self.shown_term_id()
-        if shown and is_archived_term(store, shown):
+        if is_archived_term(store.all(Term), shown):
             line.append("  " + t("observations.log.archived"), style="bold yellow")
         line.append("  " + t("observations.log.count", count=len(self.records)), style="bold")
         line.append("  " + t("observations.log.sorted", column=label, direction=direction))
@@ -232,7 +232,7 @@ class ObservationsScreen(AreaScreen):
             return None
         stored = self._stored(record)
         if stored is None:
-            if is_archived_term(self.app.store, record.term_id):
+            if is_archived_term(self.app.store.all(Term), record.term_id):
                 self.notify(t("observations.error.archived"), severity="warning")
             else:
                 self.data_changed()

@@ -30,10 +30,11 @@ from models.errors import JiaoyanError
 from models.i18n import t
 from models.observations import resolve_teacher
 from models.records import OUTCOME_KINDS, OUTCOME_LEVELS, PRIZES, Competition, CompetitionEntry, Outcome, Teacher
+from models.terms import is_archived
 from screens.dialogs.base import Dialog
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
-from screens.widgets.table_cursor import ListTable
+from screens.widgets.table_cursor import ListTable, cursor_id, restore_cursor
 
 SPLIT = re.compile(r"[、,，;；\s]+")
 
@@ -92,8 +93,7 @@ class CompetitionsScreen(Screen):
             table.add_row(Text(c.name), Text("、".join(c.kinds)), Text(c.deadline), Text(_names(store, c.judge_ids)),
                           Text(_status(c, self.app.today)), Text(str(len(comp.entries_of(store, c))), justify="right"),
                           key=str(c.id))
-        if shown:
-            table.move_cursor(row=min(max(keep, 0), len(shown) - 1))
+        restore_cursor(table, row=keep)
         line = t("competitions.line", term=term.name if term else "—", count=len(shown)) if shown else \
             t("competitions.none")
         self.query_one("#competitions-line", Static).update(Text(line))
@@ -101,16 +101,14 @@ class CompetitionsScreen(Screen):
 
     def highlighted(self) -> Competition | None:
         table = self.query_one("#competitions-list", DataTable)
-        if not table.row_count or not table.is_valid_row_index(table.cursor_row):
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return self.app.store.get(Competition, int(key.value)) if key and key.value else None
+        competition_id = cursor_id(table)
+        return self.app.store.get(Competition, competition_id) if competition_id is not None else None
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "new":
             term = self.app.term
             user = self.app.user
-            return (user is not None and user.is_admin and term is not None and term.status != "archived")
+            return (user is not None and user.is_admin and term is not None and not is_archived(term))
         if action == "open":
             return self.highlighted() is not None
         return True
@@ -132,8 +130,7 @@ class CompetitionsScreen(Screen):
             self.refresh_data()
             if competition_id:
                 table = self.query_one("#competitions-list", DataTable)
-                if str(competition_id) in table.rows:
-                    table.move_cursor(row=table.get_row_index(str(competition_id)))
+                restore_cursor(table, key=str(competition_id))
 
         self.app.push_screen(CompetitionForm(), made)
 
@@ -309,8 +306,7 @@ class CompetitionScreen(Screen):
                       Text(row.entry.prize or ("" if published else "")),
                       Text(row.entry.recommended)]
             table.add_row(*cells, key=str(row.entry.id))
-        if rows:
-            table.move_cursor(row=min(max(keep, 0), len(rows) - 1))
+        restore_cursor(table, row=keep)
         self.refresh_bindings()
 
     def highlighted(self) -> CompetitionEntry | None:
@@ -318,10 +314,8 @@ class CompetitionScreen(Screen):
             table = self.query_one("#competition-entries", DataTable)
         except Exception:  # not composed yet
             return None
-        if not table.row_count or not table.is_valid_row_index(table.cursor_row):
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return self.app.store.get(CompetitionEntry, int(key.value)) if key and key.value else None
+        entry_id = cursor_id(table)
+        return self.app.store.get(CompetitionEntry, entry_id) if entry_id is not None else None
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         competition, me = self.competition, self.app.user

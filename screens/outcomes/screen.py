@@ -20,8 +20,9 @@ from models.outcomes import text_summary
 from models.points import outcome_line
 from models.records import OUTCOME_KINDS, Outcome, Teacher
 from models.store.archive import view_for
+from models.terms import is_archived
 from screens.base import AreaScreen
-from screens.widgets.table_cursor import ListTable
+from screens.widgets.table_cursor import ListTable, cursor_id, restore_cursor
 
 
 class OutcomesAreaScreen(AreaScreen):
@@ -80,8 +81,8 @@ class OutcomesAreaScreen(AreaScreen):
         line = t("outcomes.line", term=term.name if term else "—", kind=self.kind or t("outcomes.all_kinds"),
                  count=len(rows), with_text=with_text)
         self.query_one("#outcomes-line", Static).update(Text(line))
-        if selected is not None and str(selected.id) in table.rows:
-            table.move_cursor(row=table.get_row_index(str(selected.id)))
+        if selected is not None:
+            restore_cursor(table, key=str(selected.id))
         self.refresh_bindings()
 
     def highlighted(self) -> Outcome | None:
@@ -89,14 +90,12 @@ class OutcomesAreaScreen(AreaScreen):
             table = self.query_one("#outcomes-list", DataTable)
         except Exception:  # not composed yet
             return None
-        if not table.row_count or not table.is_valid_row_index(table.cursor_row):
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        if not key or not key.value:
+        outcome_id = cursor_id(table)
+        if outcome_id is None:
             return None
         term = self.app.term
         source = view_for(self.app.store, term) if term else self.app.store
-        return next((o for o in source.all(Outcome) if o.id == int(key.value)), None)
+        return next((o for o in source.all(Outcome) if o.id == outcome_id), None)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("open", "teacher"):
@@ -104,7 +103,7 @@ class OutcomesAreaScreen(AreaScreen):
         if action == "new":
             user = self.app.user
             term = self.app.term
-            return (user is not None and term is not None and term.status != "archived"
+            return (user is not None and term is not None and not is_archived(term)
                     and self.can("insert", Outcome(teacher_id=user.id)))
         if action == "booklet":
             return bool(self.shown())

@@ -143,10 +143,8 @@ class ResearchScreen(AreaScreen):
             table = self.query_one(table_id, DataTable)
         except Exception:
             return None
-        if not table.row_count or not table.is_valid_row_index(table.cursor_row):
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return key.value if key and key.value and key.value != "none" else None
+        key = cursor_key(table)
+        return key if key and key != "none" else None
 
     def highlighted_project(self) -> Project | None:
         key = self._row_key("#research-projects")

@@ -28,6 +28,7 @@ from models.rosters import (descendants, earlier_themes, edited_fields, group_pr
                             slot_changed, with_leader_as_member)
 from models.errors import JiaoyanError
 from models.store.storage import ConflictError, ValidationFailed
+from models.terms import is_archived
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.teacher_field import TeacherField
 from screens.dialogs.base import Dialog
@@ -256,7 +257,7 @@ class GroupForm(Dialog[int | None]):
                 before = tx.get(Group, group.id) if group.id else None
                 saved = tx.update(group) if group.id else tx.insert(group)
                 changed = bool(before) and saved.active and slot_changed(before, saved)
-                if term is not None and term.status == "open" and changed:
+                if term is not None and not is_archived(term) and changed:
                     moved = regenerate_group_activities(tx, saved, term, self.app.today)
         except ValidationFailed as error:
             self.show_message("\n".join(str(p) for p in error.problems))

@@ -58,7 +58,9 @@ class TeacherPage(Screen):
         term = self.app.term
         if self.term_id:
             from models.records import Term
-            term = next((x for x in store.all(Term) if x.term_id == self.term_id), term)
+            from models.terms import term_by_id
+
+            term = term_by_id(store.all(Term), self.term_id) or term
         for module in section_modules():
             part = module.section(self.app, teacher, term)
             if part:

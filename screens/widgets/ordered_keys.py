@@ -37,6 +37,7 @@ from textual.widgets import Input, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from models.records import Teacher
+from screens.widgets.keys import bindings_of
 from screens.widgets.teacher_field import TeacherField, teacher_choice_label
 
 
@@ -80,9 +81,8 @@ class KeysInOrder:
         (not the screen's or the app's: those do not depend on which field has the key)."""
         node = self
         while node is not None and not isinstance(node, Screen):
-            bindings = getattr(node, "_bindings", None)
             for key in event.aliases:
-                for binding in bindings.key_to_bindings.get(key, []) if bindings else []:
+                for binding in bindings_of(node, key):
                     try:
                         namespace, name, params = parse(binding.action)
                     except ActionError:

@@ -96,9 +96,3 @@ def fill_rows(table: DataTable, rows: list[tuple[str, tuple[Any, ...]]]) -> int:
             delattr(table, _SHOWN)
             return fill_rows(table, rows)
     return touched
-
-
-def forget_rows(table: DataTable) -> None:
-    """The table was cleared or its columns changed by other code: fill from nothing next time."""
-    if hasattr(table, _SHOWN):
-        delattr(table, _SHOWN)

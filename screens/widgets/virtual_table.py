@@ -304,9 +304,6 @@ class VirtualTable(ScrollView, can_focus=True):
         row, column = coordinate
         return self.get_row_at(row)[column]
 
-    def get_cell(self, row_key: str | RowKey, column_key: str | ColumnKey) -> Any:
-        return self.get_row(row_key)[self._column_index(column_key)]
-
     def is_valid_row_index(self, row_index: int) -> bool:
         return 0 <= row_index < len(self._keys)
 

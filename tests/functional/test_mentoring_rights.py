@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from models.store.archive import close_term
-from models.permissions import make_guard
+from models.permissions import check_change
 from models.records import MentorMeeting, Pairing, Teacher
 from models.store.storage import Store
 from screens.mentoring.meetings import MeetingsScreen
@@ -201,7 +201,7 @@ async def test_meeting_edit_conflict_keep_mine(make_test_app, demo_db):
         app.push_screen(MeetingsScreen(pairing.id))
         await pilot.pause()
         meeting = await _load_latest_meeting(pilot, app)
-        other = Store(demo_db, actor="liuxinyi", guard=make_guard())  # the mentee, in her own session
+        other = Store(demo_db, actor="liuxinyi", guard=check_change)  # the mentee, in her own session
         with other.transaction() as tx:
             tx.update(other.get(MentorMeeting, meeting.id).copy(content="徒弟补记：说课稿第二稿"))
         app.screen.query_one("#meet-content").text = "师傅的记录：分析第四单元"
@@ -225,7 +225,7 @@ async def test_meeting_edit_conflict_take_theirs(make_test_app, demo_db):
         app.push_screen(MeetingsScreen(pairing.id))
         await pilot.pause()
         meeting = await _load_latest_meeting(pilot, app)
-        other = Store(demo_db, actor="tester", guard=make_guard())
+        other = Store(demo_db, actor="tester", guard=check_change)
         with other.transaction() as tx:
             tx.update(other.get(MentorMeeting, meeting.id).copy(content="教导处更正", duration_minutes=50))
         app.screen.query_one("#meet-content").text = "我的版本"
@@ -251,7 +251,7 @@ async def test_evaluation_conflict_keeps_my_summary_and_their_grade(make_test_ap
         # Meanwhile the office grades the same term in its own session.
         from models.mentoring import set_evaluation
 
-        office = Store(demo_db, actor="tester", guard=make_guard())
+        office = Store(demo_db, actor="tester", guard=check_change)
         set_evaluation(office, office.get(Pairing, pairing.id), "2025-2026-1", named(office, "郑娟"),
                        grade="优秀", comment="进步快")
         await type_text(pilot, "本学期完成三次说课")
@@ -276,7 +276,7 @@ async def test_evaluation_conflict_take_theirs_shows_their_grade(make_test_app, 
         await pilot.pause()
         app.push_screen(EvaluationForm(pairing.id))
         await pilot.pause()
-        mentor = Store(demo_db, actor="zhangmin", guard=make_guard())  # … while the mentor summarises
+        mentor = Store(demo_db, actor="zhangmin", guard=check_change)  # … while the mentor summarises
         from models.mentoring import set_evaluation
 
         set_evaluation(mentor, mentor.get(Pairing, pairing.id), "2025-2026-1", named(mentor, "张敏"),
@@ -305,7 +305,7 @@ async def test_pairing_form_conflict_keep_mine(make_test_app, demo_db):
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, PairingForm)
-        other = Store(demo_db, actor="liuchunmei", guard=make_guard())  # the mentor changes the goals
+        other = Store(demo_db, actor="liuchunmei", guard=check_change)  # the mentor changes the goals
         with other.transaction() as tx:
             tx.update(other.get(Pairing, pairing.id).copy(goals="师傅改的目标"))
         app.screen.query_one("#pairing-goals").text = "教导处的目标"
@@ -323,7 +323,7 @@ async def test_pairing_form_conflict_keep_mine(make_test_app, demo_db):
 # -- archived terms -------------------------------------------------------------------------
 
 async def test_a_closed_terms_meetings_observations_and_evaluation_stay_on_the_page(make_test_app, demo_db):
-    store = Store(demo_db, actor="tester", guard=make_guard())
+    store = Store(demo_db, actor="tester", guard=check_change)
     close_term(store, PREVIOUS, today=store.get(Pairing, 1) and __import__("datetime").date(2025, 11, 5))
     assert not [m for m in store.all(MentorMeeting) if m.term_id == PREVIOUS]
     pairing = pair_of(demo_db, "余梦瑶")
@@ -399,7 +399,7 @@ async def test_the_list_fits_80_columns_even_with_an_ended_pairing(make_test_app
     from models.mentoring import end_pairing
     import datetime as dt
 
-    store = Store(demo_db, actor="tester", guard=make_guard())
+    store = Store(demo_db, actor="tester", guard=check_change)
     end_pairing(store, pair_of(demo_db, "曹伟"), "2025-2026-1", dt.date(2025, 11, 5))
     for lang in (None, "en"):
         app = make_test_app(lang=lang)

@@ -8,7 +8,7 @@ import csv
 import pytest
 
 from models.store.archive import archived_records, close_term
-from models.permissions import make_guard
+from models.permissions import check_change
 from models.records import Observation, Teacher
 from models.store.storage import Store
 from screens.observations.detail import ObservationDetail
@@ -23,7 +23,7 @@ PREVIOUS = "2024-2025-2"  # the demo's previous term; it ended 2025-07-10
 @pytest.fixture
 def archived_db(demo_db):
     """The demo school with its previous term closed by the admin."""
-    store = Store(demo_db, actor="tester", guard=make_guard())
+    store = Store(demo_db, actor="tester", guard=check_change)
     moved = close_term(store, PREVIOUS)
     assert moved["observations"] > 0
     assert not [o for o in store.all(Observation) if o.term_id == PREVIOUS]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.permissions import make_guard
+from models.permissions import check_change
 from models.records import Observation, Teacher
 from models.store.storage import Store
 from screens.observations.detail import ObservationDetail
@@ -18,7 +18,7 @@ from screens.widgets.teacher_field import TeacherField
 
 
 def store_of(demo_db, login: str = "check") -> Store:
-    return Store(demo_db, actor=login, guard=make_guard())
+    return Store(demo_db, actor=login, guard=check_change)
 
 
 def by_name(demo_db, name: str) -> Teacher:

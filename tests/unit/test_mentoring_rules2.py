@@ -13,7 +13,7 @@ from models.mentoring import (
     short_term_label,
 )
 from models.exports.pairing_report import pairing_record, to_markdown
-from models.permissions import PermissionDenied, make_guard
+from models.permissions import PermissionDenied, check_change
 from models.records import MentorMeeting, Observation, Pairing, Teacher, Term
 from models.store.storage import Store, ValidationFailed
 from tui.cli import main
@@ -54,7 +54,7 @@ def test_summary_is_the_mentors_and_the_grade_the_admins(demo_store):
 
 
 def test_the_guard_agrees_with_the_screens(demo_db):
-    mentor = Store(demo_db, actor="zhangmin", guard=make_guard())
+    mentor = Store(demo_db, actor="zhangmin", guard=check_change)
     pairing = pair_of(mentor, "刘欣怡")
     saved = set_evaluation(mentor, pairing, "2025-2026-1", named(mentor, "张敏"), summary="能独立备课")
     assert saved.evaluations["2025-2026-1"]["summary"] == "能独立备课"
@@ -63,7 +63,7 @@ def test_the_guard_agrees_with_the_screens(demo_db):
     with pytest.raises(PermissionDenied):  # … but not the subject
         with mentor.transaction() as tx:
             tx.update(mentor.get(Pairing, pairing.id).copy(subject="数学"))
-    outsider = Store(demo_db, actor="chensiyuan", guard=make_guard())
+    outsider = Store(demo_db, actor="chensiyuan", guard=check_change)
     with pytest.raises(PermissionDenied):
         save_meeting(outsider, MentorMeeting(pairing_id=pairing.id, date="2025-11-03", kind="说课", content="x"),
                      TODAY)
@@ -72,7 +72,7 @@ def test_the_guard_agrees_with_the_screens(demo_db):
 @pytest.fixture
 def archived(demo_db):
     """The demo with last term closed: its meetings and observations are in the archive file."""
-    store = Store(demo_db, actor="tester", guard=make_guard())
+    store = Store(demo_db, actor="tester", guard=check_change)
     moved = close_term(store, PREVIOUS, today=TODAY)
     assert moved[MentorMeeting.TABLE] > 0
     assert not [m for m in store.all(MentorMeeting) if m.term_id == PREVIOUS]

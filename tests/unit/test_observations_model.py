@@ -149,19 +149,19 @@ def test_undo_gives_the_record_its_own_id_back_and_keeps_follow_up_links(demo_db
     """张敏 deletes her lesson and undoes it; 陈思远's later record that followed up its
     suggestion still points at it — though 张敏 may not change 陈思远's record."""
     from models.observations import delete_observation, restore_observation
-    from models.permissions import PermissionDenied, make_guard
+    from models.permissions import PermissionDenied, check_change
     from models.store.storage import Store
 
-    admin = Store(demo_db, actor="tester", guard=make_guard())
+    admin = Store(demo_db, actor="tester", guard=check_change)
     zhang, chen, liu = (person(admin, n) for n in ("张敏", "陈思远", "刘欣怡"))
-    earlier = save_observation(Store(demo_db, actor="zhangmin", guard=make_guard()), check_entry(
+    earlier = save_observation(Store(demo_db, actor="zhangmin", guard=check_change), check_entry(
         admin, entry(admin, date_text="2025-11-03", suggestions="多留等待时间"), TODAY)[0])
     later, problems = check_entry(admin, entry(admin, observer=chen, teacher=liu, date_text="2025-11-05",
                                                followed_up_ids=[earlier.id]), TODAY)
     assert not problems
-    later = save_observation(Store(demo_db, actor="chensiyuan", guard=make_guard()), later)
+    later = save_observation(Store(demo_db, actor="chensiyuan", guard=check_change), later)
 
-    mine = Store(demo_db, actor="zhangmin", guard=make_guard())
+    mine = Store(demo_db, actor="zhangmin", guard=check_change)
     delete_observation(mine, mine.get(Observation, earlier.id))
     assert mine.get(Observation, earlier.id) is None
     restored = restore_observation(mine, earlier)
@@ -180,6 +180,6 @@ def test_undo_gives_the_record_its_own_id_back_and_keeps_follow_up_links(demo_db
     with pytest.raises(ConflictError):
         restore_observation(mine, earlier)
     theirs = check.get(Observation, later.id)
-    delete_observation(Store(demo_db, actor="chensiyuan", guard=make_guard()), theirs)
+    delete_observation(Store(demo_db, actor="chensiyuan", guard=check_change), theirs)
     with pytest.raises(PermissionDenied):
         restore_observation(mine, theirs)

@@ -122,9 +122,9 @@ def test_the_most_specific_rubric_applies(demo_store, rubric):
 def test_rubric_names_are_unique_and_only_the_admin_edits_them(demo_db, demo_store, rubric):
     with pytest.raises(ValidationFailed, match="已有名为"):
         save_rubric(demo_store, Rubric(name="课堂教学评价表", criteria=CRITERIA))
-    from models.permissions import PermissionDenied, make_guard
+    from models.permissions import PermissionDenied, check_change
 
-    teacher_store = Store(demo_db, actor="zhangmin", guard=make_guard())
+    teacher_store = Store(demo_db, actor="zhangmin", guard=check_change)
     with pytest.raises(PermissionDenied, match="管理员"):
         save_rubric(teacher_store, Rubric(name="我的量表", criteria=CRITERIA))
 

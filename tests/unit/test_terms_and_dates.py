@@ -8,8 +8,8 @@ from models.dates import BadInput, format_date, format_period, parse_date, parse
 from models.pace import behind_pace, expected_by_week
 from models.records import Policy, Term
 from models.terms import (
-    calendar_covers, current_term, is_makeup_workday, is_school_day, school_weeks_passed, term_of,
-    week_of, weeks_in,
+    archived_ids, calendar_covers, current_term, is_archived, is_archived_term, is_makeup_workday, is_school_day,
+    school_weeks_passed, term_by_id, term_of, week_of, weeks_in,
 )
 
 AUTUMN = Term(term_id="2025-2026-1", name="2025—2026学年第一学期", start="2025-09-01", end="2026-01-23")
@@ -25,6 +25,17 @@ def test_week_numbers_start_on_the_monday_of_the_first_week():
     midweek_start = AUTUMN.copy(start="2025-09-03")  # a Wednesday: week 1 still starts on Monday 1 Sep
     assert week_of(midweek_start, D(2025, 9, 8)) == 2
     assert weeks_in(AUTUMN) == 21
+
+
+def test_a_term_by_its_id_and_whether_it_is_closed():
+    closed = AUTUMN.copy(status="archived")
+    terms = [closed, SPRING]
+    assert term_by_id(terms, "2025-2026-2") is SPRING
+    assert term_by_id(terms, "2024-2025-1") is None and term_by_id(terms, "") is None
+    assert is_archived(closed) and not is_archived(SPRING) and not is_archived(None)
+    assert is_archived_term(terms, "2025-2026-1") and not is_archived_term(terms, "2025-2026-2")
+    assert not is_archived_term(terms, "2024-2025-1") and not is_archived_term(terms, "")
+    assert archived_ids(terms) == ["2025-2026-1"] and archived_ids([SPRING]) == []
 
 
 def test_term_of_a_date_and_current_term_between_terms():

@@ -110,3 +110,48 @@ def test_a_stylesheet_reparses_through_parse_rules_in_a_fresh_stylesheet():
     assert isinstance(Stylesheet()._variables, dict)
     app = App()
     assert isinstance(app.stylesheet, Stylesheet) and not app.stylesheet.source  # no CSS read in __init__
+
+
+def test_the_linux_driver_switches_mouse_reports_live():
+    # tui/app.py action_toggle_mouse (ctrl+o; the mouse is off over SSH by default): no public way
+    # to reach the driver or switch the mouse after App.run(mouse=...).
+    from textual.driver import Driver
+    from textual.drivers.linux_driver import LinuxDriver
+
+    assert "self._driver" in inspect.getsource(App.__init__)
+    assert "self._mouse = mouse" in inspect.getsource(Driver.__init__)
+    for name in ("_enable_mouse_support", "_disable_mouse_support"):
+        assert list(inspect.signature(getattr(LinuxDriver, name)).parameters) == ["self"], name
+    # switching on writes nothing unless the flag is set first (the order tui/app.py keeps)
+    assert "if not self._mouse" in inspect.getsource(LinuxDriver._enable_mouse_support)
+
+
+def test_the_user_s_keymap_and_a_screen_class_s_merged_bindings():
+    # tui/palette.py: the key the footer shows for an action, without making the screen.
+    from textual.binding import Binding, BindingsMap
+    from textual.screen import Screen
+
+    app = App()
+    app.set_keymap({"some.id": "f5,f6"})
+    assert app._keymap == {"some.id": "f5,f6"}
+
+    class Probe(Screen):
+        BINDINGS = [Binding("x", "probe", "Probe", id="probe")]
+
+    assert isinstance(Probe._merged_bindings, BindingsMap)
+    assert [b.action for b in Probe._merged_bindings.key_to_bindings["x"]] == ["probe"]
+
+
+def test_the_app_passes_a_resize_to_the_screen_through_check_resize():
+    # tui/app.py: the size check runs after the screen in view was given the new size.
+    assert list(inspect.signature(App._check_resize).parameters) == ["self"]
+    assert "self._check_resize" in inspect.getsource(App._on_resize)
+
+
+def test_the_palette_s_no_matches_state():
+    # tui/palette.py repeats Textual's _start_no_matches_countdown with the catalog's sentence,
+    # setting the two attributes Textual's own sets.
+    from textual.command import CommandPalette
+
+    source = inspect.getsource(CommandPalette._start_no_matches_countdown)
+    assert "self._list_visible = True" in source and "self._no_matches_timer = self.set_timer(" in source

@@ -1,8 +1,11 @@
 """Subcommands of ``jiaoyan``: ``core`` (init, check, backup, restore, keys), one module
 per area that has commands (``tui/commands/NAME.py`` for an area of models/areas.py,
-found by its name), ``access`` (audit, doctor) and ``templates`` (Word templates), ``serve`` (serve, passwd). Each has
-``register(tree: CommandTree)`` and sets ``handler`` on its parsers; ``common`` holds
-what they share (the session, --term, writing the output)."""
+found by its name), then ``access`` (audit, doctor), ``templates`` (the school's Word
+forms), ``remind`` (reminders to the group chats) and ``serve`` (serve, passwd). Each has
+``register(tree: CommandTree)`` and sets ``handler`` on its parsers; ``tree`` holds the
+parsers they hang from, ``common`` what they share (the session, --term, writing the
+output) and ``progress`` the progress line of long exports. A handler raises a
+JiaoyanError for what the user can fix; tui/cli.py prints it once."""
 
 import importlib
 import importlib.util

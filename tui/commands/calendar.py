@@ -111,22 +111,19 @@ def run_report_activity(args: argparse.Namespace) -> int:
     """``jiaoyan report activity ID -o F.docx``: the activity's 教研活动记录表 (issue 16); the
     school's own form from its templates folder when it has one."""
     from models.exports.activity_record import Lookups, activity_record_docx, default_record_name
-    from models.exports.templates import TemplateError
     from models.records import Activity, Term
     from models.store.archive import ArchiveView
+    from models.terms import archived_ids
 
     store = open_session(args).store
-    archived = [x.term_id for x in store.all(Term) if x.status == "archived"]
+    archived = archived_ids(store.all(Term))
     source = ArchiveView(store, archived) if archived else store
     activity = source.get(Activity, args.id)
     if activity is None:
         print(t("calendar.cli.record.no_such", id=args.id), file=sys.stderr)
         return 1
-    try:
-        payload = activity_record_docx(source, activity, store.path)
-    except TemplateError as error:  # the school's own form is broken: the sentence says where
-        print(str(error), file=sys.stderr)
-        return 1
+    # A broken form of the school's own raises TemplateError; its sentence says where.
+    payload = activity_record_docx(source, activity, store.path)
     return _write_document(store, args.output or default_record_name(activity, Lookups.of(source)), payload)
 
 
@@ -138,14 +135,9 @@ def run_report_binder(args: argparse.Namespace) -> int:
     if args.format not in (None, "docx"):
         print(t("calendar.cli.binder.group_docx"), file=sys.stderr)
         return 2
-    from models.exports.templates import TemplateError
-
     store, term, group = _open(args)
-    try:
-        payload = group_binder_docx(view_for(store, term), term, group, db_path=store.path, today=store.clock.today())
-    except TemplateError as error:  # the school's own cover is broken: the sentence says where
-        print(str(error), file=sys.stderr)
-        return 1
+    # A broken cover or form of the school's own raises TemplateError; its sentence says where.
+    payload = group_binder_docx(view_for(store, term), term, group, db_path=store.path, today=store.clock.today())
     return _write_document(store, args.output or default_binder_name(term, group), payload)
 
 

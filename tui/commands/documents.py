@@ -18,6 +18,7 @@ from pathlib import Path
 
 from models.errors import InputError
 from models.i18n import t
+from models.terms import is_archived
 from tui.commands.common import open_session, resolve_term, write_output
 from tui.commands.tree import CommandTree
 
@@ -110,7 +111,7 @@ def run_add(args: argparse.Namespace) -> int:
     if me is None:
         raise InputError(t("doc.error.not_on_roster", login=session.login))
     term = resolve_term(session, args.term)
-    if term.status == "archived":
+    if is_archived(term):
         raise InputError(t("doc.error.archived", term=term.term_id))
     kind = docs.kind_named(store, args.kind)
     if kind is None:

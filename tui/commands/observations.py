@@ -179,18 +179,12 @@ def _typed_scores(pairs: list[str], problems: list) -> dict[str, str]:
 
 def run_import_rubric(args: argparse.Namespace) -> int:
     """``jiaoyan import rubric FILE``: a preview, or with --yes the rubric stored."""
-    from models.rubrics import (
-        RubricFileError, describe, import_rubric, read_rubric_file, resolve_subjects, resolve_types,
-    )
-    from models.store.storage import ConflictError, ValidationFailed
+    from models.rubrics import describe, import_rubric, read_rubric_file, resolve_subjects, resolve_types
+    from models.store.storage import ValidationFailed
 
     store = open_session(args).store
     policy = store.policy()
-    try:
-        sheet = read_rubric_file(args.file)
-    except RubricFileError as error:
-        print(str(error), file=sys.stderr)
-        return 1
+    sheet = read_rubric_file(args.file)  # RubricFileError: tui/cli.py prints its sentence
     types, type_problems = resolve_types(args.types, policy)
     subjects, subject_problems = resolve_subjects(args.subjects, policy)
     problems = sheet.problems + type_problems + subject_problems
@@ -212,12 +206,9 @@ def run_import_rubric(args: argparse.Namespace) -> int:
         return 0
     try:
         saved, replaced = import_rubric(store, sheet, name, types, subjects)
-    except ValidationFailed as error:
+    except ValidationFailed as error:  # one problem a line (its sentence joins them on one)
         for problem in error.problems:
             print(problem.message, file=sys.stderr)
-        return 1
-    except ConflictError as error:
-        print(str(error), file=sys.stderr)
         return 1
     print(t("rubric.import.replaced" if replaced else "rubric.import.done", name=saved.name,
             count=len(saved.criteria), total=f"{saved.full_marks:g}"))
@@ -283,7 +274,6 @@ def run_report_observation(args: argparse.Namespace) -> int:
 
 def run_report_notebook(args: argparse.Namespace) -> int:
     """``jiaoyan report notebook --teacher LOGIN [--term T]``: the teacher's 听课本 for the term."""
-    from models.dates import BadInput
     from models.exports.observation_pages import notebook_docx, notebook_of
     from models.observations import resolve_teacher
     from models.records import Teacher
@@ -291,11 +281,7 @@ def run_report_notebook(args: argparse.Namespace) -> int:
     session = open_session(args)
     store = session.store
     term = resolve_term(session, args.term)
-    try:
-        teacher = resolve_teacher(store.all(Teacher), args.teacher, "field.observer")
-    except BadInput as error:
-        print(str(error), file=sys.stderr)
-        return 1
+    teacher = resolve_teacher(store.all(Teacher), args.teacher, "field.observer")  # or BadInput
     viewer = session.teacher
     book = notebook_of(store, viewer, teacher, term)
     payload = notebook_docx(store, viewer, teacher, term, store.path)  # TemplateError: its sentence, exit 1

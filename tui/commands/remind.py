@@ -31,26 +31,23 @@ def register(tree: CommandTree) -> None:
 
 
 def run_remind(args: argparse.Namespace) -> int:
-    from models.remind import RemindError, Target, render_text, run
+    from models.remind import Target, render_text, run
     from tui.commands.core import db_path, open_store
 
     store = open_store(args)
     db = db_path(args)
     if args.setup:
         return run_setup(store, db)
-    try:
-        targets = None
-        if args.webhook:
-            if not args.kind:
-                print(t("remind.cli.kind_needed"), file=sys.stderr)
-                return 1
-            targets = [Target(kind=args.kind, url=args.webhook, secret=args.secret)]
-        digest, outcomes = run(store, db, clock.today(), dry_run=args.dry_run,
-                               force=args.force or bool(args.webhook), targets=targets,
-                               record=not args.webhook)
-    except RemindError as error:
-        print(str(error), file=sys.stderr)
-        return 1
+    targets = None
+    if args.webhook:
+        if not args.kind:
+            print(t("remind.cli.kind_needed"), file=sys.stderr)
+            return 1
+        targets = [Target(kind=args.kind, url=args.webhook, secret=args.secret)]
+    # Settings that cannot be read raise RemindError: tui/cli.py prints its sentence.
+    digest, outcomes = run(store, db, clock.today(), dry_run=args.dry_run,
+                           force=args.force or bool(args.webhook), targets=targets,
+                           record=not args.webhook)
     if digest is None:
         print(t("remind.cli.no_term"))
         return 0

@@ -40,14 +40,11 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_copy(args: argparse.Namespace) -> int:
-    from models.exports.templates import TemplateError, copy_out, templates_dir
+    from models.exports.templates import copy_out, templates_dir
     from tui.commands.common import db_path
 
     try:
-        target = copy_out(args.name, args.output)
-    except TemplateError as error:
-        print(str(error), file=sys.stderr)
-        return 1
+        target = copy_out(args.name, args.output)  # an unknown NAME: TemplateError, said by tui/cli.py
     except OSError as error:
         print(t("exports.templates.broken", path=args.output, reason=error.strerror or error), file=sys.stderr)
         return 1

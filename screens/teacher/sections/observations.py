@@ -55,12 +55,13 @@ def open_notebook(page, teacher_id: int, term_id: str | None) -> None:
     read its records (models/exports/observation_pages.py leaves out the rest)."""
     from models.exports.observation_pages import notebook_docx
     from models.records import Teacher, Term
+    from models.terms import term_by_id
     from screens.dialogs.save_path import SavePathDialog
 
     app = page.app
     store = app.store
     teacher = store.get(Teacher, teacher_id)
-    term = next((x for x in store.all(Term) if x.term_id == term_id), None) if term_id else app.term
+    term = term_by_id(store.all(Term), term_id) if term_id else app.term
     if teacher is None or term is None:
         app.notify(t("observations.word.no_term"), severity="warning", markup=False)
         return
