@@ -376,6 +376,18 @@ def default_title(store, kind: str, term_id: str, author_id: int, group_id: int)
     return f"{who}{term_name}{kind}"
 
 
+def prep_title(store, kind: str, prep_id: int, prep_unit: int, author_id: int) -> str:
+    """``识字一 共案（陈颖）``: a 集体备课 paper names its unit, so a binder or a list of them
+    reads which lesson each is ("" when the unit is gone)."""
+    from models.records import PrepPlan
+
+    plan = store.get(PrepPlan, prep_id)
+    unit = plan.unit(prep_unit) if plan is not None else None
+    if not unit or not str(unit.get("title", "")).strip():
+        return ""
+    return f"{str(unit['title']).strip()} {kind}（{_name(store, author_id)}）"
+
+
 def new_document(store, actor: Teacher, *, kind: str, term_id: str, group_id: int = 0, title: str = "",
                  body: str = "", source: str = "", reading_id: int = 0, prep_id: int = 0,
                  prep_unit: int = 0) -> Document:
@@ -384,6 +396,8 @@ def new_document(store, actor: Teacher, *, kind: str, term_id: str, group_id: in
     found = kind_named(store, kind)
     if found is not None and not found.is_group and not (prep_id and group_id):
         group_id = group_id if prep_id else 0
+    if not title.strip() and prep_id:
+        title = prep_title(store, kind, prep_id, prep_unit, actor.id)
     return Document(term_id=term_id, kind=kind, author_id=actor.id, group_id=group_id,
                     title=title.strip() or default_title(store, kind, term_id, actor.id, group_id),
                     body=body, source=source, reading_id=reading_id, prep_id=prep_id, prep_unit=prep_unit)

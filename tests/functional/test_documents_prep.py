@@ -56,6 +56,7 @@ async def test_leader_schedules_lead_writes_member_comments(make_test_app, demo_
         await pilot.pause()
         [shared] = Store(demo_db).all(Document)
         assert (shared.kind, shared.prep_unit, shared.group_id) == ("共案", plan.units[0]["uid"], plan.group_id)
+        assert shared.title == "识字一 共案（陈颖）"  # names its unit, as a binder lists it
 
     app = make_test_app("liuxinyi")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -78,6 +79,8 @@ async def test_leader_schedules_lead_writes_member_comments(make_test_app, demo_
     assert plan.units[0]["comments"][0]["text"] == "可以加识字游戏"
     kinds = sorted(d.kind for d in Store(demo_db).all(Document))
     assert kinds == ["个案", "共案"]
+    own = next(d for d in Store(demo_db).all(Document) if d.kind == "个案")
+    assert own.title == "识字一 个案（刘欣怡）"
 
 
 async def test_the_prep_meeting_shows_what_it_discusses(make_test_app, demo_db):
