@@ -31,7 +31,7 @@ from pathlib import Path
 
 from dataclasses import dataclass, field
 
-from models.exports.content import Fields, Report, Signatures, Table
+from models.exports.content import Fields, Percent, Report, Signatures, Table
 from models.i18n import t
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +52,8 @@ def csv_cell(value: object) -> object:
         return ""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, Percent):
+        return str(value)
     if needs_guard(value):
         return "'" + value
     return value
@@ -74,6 +76,8 @@ def cell_width(value: object) -> int:
 def _value_text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, Percent):
+        return str(value)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -287,6 +291,10 @@ def xlsx_bytes(report: Report, progress: Progress | None = None) -> bytes:
                 elif isinstance(value, (dt.date, dt.datetime)):
                     cell = WriteOnlyCell(sheet, value=value)
                     cell.number_format = "yyyy-mm-dd" if not isinstance(value, dt.datetime) else "yyyy-mm-dd hh:mm"
+                    out.append(cell)
+                elif isinstance(value, Percent):  # a number Excel sums and sorts, shown as 66%
+                    cell = WriteOnlyCell(sheet, value=float(value))
+                    cell.number_format = "0%"
                     out.append(cell)
                 else:
                     out.append(value)
