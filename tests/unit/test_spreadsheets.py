@@ -77,3 +77,24 @@ def test_a_row_whose_text_wraps_is_given_the_height_of_its_lines():
     assert sheet.row_dimensions[4].height >= 3 * 15  # line breaks count
     huge = render(single_table("活动", ["主持人", "主题"], [["张敏", LONG_TOPIC * 40]], widths=[1, 3]), "xlsx")
     assert load_workbook(io.BytesIO(huge)).active.row_dimensions[2].height <= 409  # Excel's limit
+
+
+def test_the_format_help_of_every_export_names_the_registrys_formats(capsys):
+    from models.exports.registry import format_help
+    from models.i18n import set_language
+    from tui.cli import main
+
+    for argv in (["export", "teachers"], ["export", "activities"], ["report", "term"]):
+        with pytest.raises(SystemExit):
+            main([*argv, "--help"])
+        help_text = " ".join(capsys.readouterr().out.split())
+        kind = "report" if argv[0] == "report" else "table"
+        assert format_help(kind, "csv" if kind == "table" else None) in help_text, argv
+        assert "csv 或 xlsx" not in help_text
+    assert format_help("table", "csv") == "格式：csv（默认）、xlsx、docx、md"
+    set_language("en")
+    try:
+        assert format_help("table", "csv") == "format: csv (default), xlsx, docx, md"
+        assert format_help("calendar") == "format: ics"
+    finally:
+        set_language("zh")
