@@ -5,7 +5,8 @@ term report has many parts; a pairing record mixes fields, text and tables) and
 :mod:`models.exports.registry` turns it into the format asked for. Cells hold
 typed values: ``str`` (user text, guarded against formulas in CSV/XLSX),
 ``int``/``float`` (numbers stay numbers), ``datetime.date`` (a date cell in Excel,
-``2025年11月5日`` in Word, ``2025-11-05`` in CSV) or ``None`` (empty).
+``2025年11月5日`` in Word, ``2025-11-05`` in CSV), :class:`Percent` (a number shown as ``66%``)
+or ``None`` (empty).
 """
 
 from __future__ import annotations
@@ -13,6 +14,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Union
+
+
+
+class Percent(float):
+    """A share (``0.66``) that prints as ``66%``: a number cell with a percent format in
+    Excel (a school can sum and sort it), the text ``66%`` in Word, Markdown and CSV."""
+
+    def __str__(self) -> str:
+        return f"{float(self):.0%}"
+
 
 Value = Union[str, int, float, dt.date, None]
 

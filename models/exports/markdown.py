@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models.exports.content import Fields, Report, Signatures, Table, Text
+from models.exports.content import Fields, Percent, Report, Signatures, Table, Text
 from models.i18n import t
 
 
@@ -14,6 +14,8 @@ def md_cell(value: object) -> str:
         return " "
     if isinstance(value, (dt.date, dt.datetime)):
         value = value.isoformat()
+    elif isinstance(value, Percent):
+        value = str(value)
     elif isinstance(value, float):
         value = f"{value:g}"
     text = str(value)

@@ -39,6 +39,11 @@ def export_rows(store, term: Term, today: dt.date, viewer: Teacher | None = None
     from models.permissions import can_read_evaluation
 
     names = _names(store)
+    term_names = {x.term_id: x.name for x in store.all(Term)}
+
+    def term_name(term_id: str) -> str:  # the name the school gave the term, as shown everywhere else
+        return (term_names.get(term_id) or _term_name(term_id)) if term_id else ""
+
     rows: list[list[object]] = [[t(f"mentoring.export.{column}") for column in EXPORT_COLUMNS]]
     for pairing in store.all(Pairing):
         if not covers_term(pairing, term.term_id):
@@ -49,7 +54,7 @@ def export_rows(store, term: Term, today: dt.date, viewer: Teacher | None = None
             evaluation = {**evaluation, "grade": "", "comment": ""}
         rows.append([
             pairing.id, names.get(pairing.mentor_id, "?"), names.get(pairing.mentee_id, "?"), pairing.subject,
-            pairing.from_term, pairing.to_term, t(f"pairing.{pairing.status}"),
+            term_name(pairing.from_term), term_name(pairing.to_term), t(f"pairing.{pairing.status}"),
             progress.meetings_held, progress.meetings_expected, progress.mentor_observed, progress.mentee_observed,
             "、".join(progress.showcase_lessons),
             "" if progress.weeks_since_last_meeting is None else progress.weeks_since_last_meeting,
@@ -61,8 +66,8 @@ def export_rows(store, term: Term, today: dt.date, viewer: Teacher | None = None
 
 def export_report(rows: list[list[object]], term: Term, school: str = "") -> Report:
     """The export as one table; the first column (the pairing's id) stays in view in Excel."""
-    return single_table(term.term_id, [str(h) for h in rows[0]], rows[1:], school=school, term=term.name,
-                        frozen_columns=1)
+    return single_table(t("mentoring.section.title"), [str(h) for h in rows[0]], rows[1:], school=school,
+                        term=term.name, frozen_columns=1)
 
 
 # -- one pairing's term record ------------------------------------------------------------

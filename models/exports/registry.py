@@ -89,6 +89,13 @@ def formats_for(kind: str) -> tuple[str, ...]:
     return tuple(name for name, f in FORMATS.items() if kind in f.holds)
 
 
+def format_help(kind: str, default: str | None = None) -> str:
+    """The ``--format`` help of a command, from the registry: ``格式：csv（默认）、xlsx、docx、md``
+    (English: ``format: csv (default), xlsx, docx, md``), so it names every format offered."""
+    names = [t("exports.cli.format_default", name=name) if name == default else name for name in formats_for(kind)]
+    return t("exports.cli.format", formats=t("exports.cli.format_sep").join(names))
+
+
 def render(content, fmt: str, progress: Progress | None = None) -> bytes:
     """The content as a file of format ``fmt``. ``progress(done, total)`` is called as
     rows are written (for a progress bar or line)."""

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from models.exports import registry
-from models.exports.content import Report, single_table
+from models.exports.content import Report, as_date, single_table
 from models.i18n import t
 from models.records import Group, Teacher
 from models.rosters import group_names_by_teacher
@@ -22,15 +22,16 @@ WIDTHS = (12, 6, 14, 14, 20, 16, 30, 8, 12, 30)
 KIND = "table"
 
 
-def roster_rows(teachers: Iterable[Teacher], groups: Iterable[Group] = ()) -> list[list[str]]:
-    """One row per teacher (active first, then by id), cells as plain text."""
+def roster_rows(teachers: Iterable[Teacher], groups: Iterable[Group] = ()) -> list[list[object]]:
+    """One row per teacher (active first, then by id), cells as plain text but 入职日期, a date
+    (a date cell in Excel, so its date filter and sorting work; the import reads it back)."""
     group_names = group_names_by_teacher(groups)
     rows = []
     for teacher in sorted(teachers, key=lambda x: (not x.active, x.id)):
         rows.append([
             teacher.name, teacher.gender, "、".join(teacher.subjects), "、".join(teacher.grades),
             "、".join(teacher.roles), teacher.login, "、".join(group_names.get(teacher.id, [])),
-            t("roster.state.active") if teacher.active else t("roster.state.inactive"), teacher.joined,
+            t("roster.state.active") if teacher.active else t("roster.state.inactive"), as_date(teacher.joined),
             teacher.note,
         ])
     return rows

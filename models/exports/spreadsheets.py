@@ -31,7 +31,7 @@ from pathlib import Path
 
 from dataclasses import dataclass, field
 
-from models.exports.content import Fields, Report, Signatures, Table
+from models.exports.content import Fields, Percent, Report, Signatures, Table
 from models.i18n import t
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +52,8 @@ def csv_cell(value: object) -> object:
         return ""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, Percent):
+        return str(value)
     if needs_guard(value):
         return "'" + value
     return value
@@ -74,6 +76,8 @@ def cell_width(value: object) -> int:
 def _value_text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, Percent):
+        return str(value)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -104,6 +108,8 @@ def csv_bytes(report: Report, progress: Progress | None = None) -> bytes:
 
 PORTRAIT_WIDTH = 95  # Excel width units that fit across A4 portrait; wider sheets print landscape
 MAX_WIDTH = 60
+LINE_HEIGHT = 15  # points a line of 11-point text takes in a row
+MAX_ROW_HEIGHT = 400  # points: a row still fits on a printed A4 page (Excel's own limit is 409)
 
 
 @dataclass
@@ -183,6 +189,21 @@ def _excel_widths(table: Table) -> list[float]:
     return widths
 
 
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` Excel units wide (Chinese
+    characters two units; each line break starts a new line)."""
+    room = max(1.0, width - 1)  # the cell's padding
+    return sum(max(1, int(-(-cell_width(line) // room))) for line in text.splitlines() or [""])
+
+
+def row_height(row: list, widths: list[float], wrapped: list[bool]) -> float | None:
+    """The height in points a row needs so its wrapping cells print whole (None: one line,
+    the default). LibreOffice and Excel do not grow a row openpyxl gives no height."""
+    lines = max((wrapped_lines(value, widths[index]) for index, value in enumerate(row[:len(widths)])
+                 if wrapped[index] and isinstance(value, str)), default=1)
+    return min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3) if lines > 1 else None
+
+
 def _sheet_title(title: str, taken: set[str]) -> str:
     clean = "".join("_" if ch in '[]:*?/\\' else ch for ch in title)[:31].strip("'") or "Sheet"
     candidate, number = clean, 2
@@ -253,7 +274,10 @@ def xlsx_bytes(report: Report, progress: Progress | None = None) -> bytes:
             cell.alignment = header_alignment
             header_cells.append(cell)
         sheet.append(header_cells)
-        for row in table.rows:
+        for number, row in enumerate(table.rows, 2):
+            height = row_height(row, widths, wrapped)
+            if height:
+                sheet.row_dimensions[number].height = height
             out = []
             for index, value in enumerate(row):
                 if isinstance(value, str):
@@ -268,8 +292,14 @@ def xlsx_bytes(report: Report, progress: Progress | None = None) -> bytes:
                     cell = WriteOnlyCell(sheet, value=value)
                     cell.number_format = "yyyy-mm-dd" if not isinstance(value, dt.datetime) else "yyyy-mm-dd hh:mm"
                     out.append(cell)
+                elif isinstance(value, Percent):  # a number Excel sums and sorts, shown as 66%
+                    cell = WriteOnlyCell(sheet, value=float(value))
+                    cell.number_format = "0%"
+                    out.append(cell)
                 else:
                     out.append(value)
+            if height:  # a tall row: its one-line cells stand at the top beside the wrapped text
+                out = [_at_top(sheet, value, top) for value in out]
             sheet.append(out)
             done += 1
             if progress and done % 500 == 0:
@@ -292,6 +322,18 @@ def xlsx_bytes(report: Report, progress: Progress | None = None) -> bytes:
     if progress:
         progress(total, total)
     return buffer.getvalue()
+
+
+def _at_top(sheet, value, top):
+    """A cell of a tall row, aligned to the top (a cell already aligned keeps its alignment)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+
+    if not isinstance(value, Cell):
+        value = WriteOnlyCell(sheet, value=value)
+    if value.alignment.vertical is None:
+        value.alignment = top
+    return value
 
 
 def _text_cell(cell, guarded: bool):

@@ -21,7 +21,9 @@ and a group's binder puts the cover in front with :func:`with_cover`.
 
 from __future__ import annotations
 
+import difflib
 import io
+import re
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -114,21 +116,33 @@ def fill(path: Path, name: str, context: Mapping[str, object]) -> bytes:
     except Exception as error:  # a file that is not a .docx at all
         raise TemplateError(t("exports.templates.unreadable", path=path, reason=error)) from None
     env = Environment(undefined=StrictUndefined, autoescape=True)
+    known = "、".join(form.fields)
     try:
         unknown = sorted(template.get_undeclared_template_variables(env) - set(form.fields))
     except TemplateSyntaxError as error:
-        raise TemplateError(_syntax_sentence(path, error)) from None
+        raise TemplateError(_syntax_sentence(path, error, env, known)) from None
     if unknown:
+        close = difflib.get_close_matches(unknown[0], form.fields, n=1, cutoff=0.5)
+        hint = t("exports.templates.did_you_mean", name=close[0]) if close else ""
         raise TemplateError(t("exports.templates.unknown_placeholder", path=path.name, placeholder=unknown[0],
-                              known="、".join(form.fields)))
+                              hint=hint, known=known))
     values = {key: _value(value) for key, value in context.items()}
     values.update({key: "" for key in form.fields if key not in values})
     try:
+        source = "".join(template.patch_xml(template.get_xml()).split("\n"))
+    except Exception:  # noqa: BLE001 - only to find the placeholder to name
+        source = ""
+    try:
         template.render(values, env, autoescape=True)
     except TemplateSyntaxError as error:
-        raise TemplateError(_syntax_sentence(path, error)) from None
-    except JinjaError as error:
-        raise TemplateError(t("exports.templates.broken", path=path.name, reason=error)) from None
+        raise TemplateError(_syntax_sentence(path, error, env, known)) from None
+    except (JinjaError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError) as error:
+        # A placeholder that is more than a name (建议(1), 建议.name, 等级 / 0): the one that fails.
+        placeholder = _failing_placeholder(source, env, values)
+        if placeholder is None:
+            raise TemplateError(t("exports.templates.broken", path=path.name, reason=error)) from None
+        raise TemplateError(t("exports.templates.cannot_fill", path=path.name, placeholder=placeholder,
+                              known=known)) from None
     buffer = io.BytesIO()
     template.save(buffer)
     return buffer.getvalue()
@@ -149,16 +163,62 @@ def _value(value: object) -> object:
     return value
 
 
-def _syntax_sentence(path: Path, error) -> str:
-    source = (error.source or "").splitlines()
-    near = source[error.lineno - 1].strip() if error.lineno and error.lineno <= len(source) else ""
-    # The XML around the mistake is noise to a teacher: keep the placeholder's own text.
-    import re
+def _placeholders(source: str) -> list[str]:
+    """The ``{{ … }}`` placeholders of a template's XML as a teacher typed them (the XML
+    between the letters dropped), each up to its ``}}``, or, when that is missing, up to
+    the next placeholder or the end of its paragraph."""
+    text = re.sub(r"</w:p>", "\n", source)
+    text = re.sub(r"<[^>]+>", "", text)
+    out = []
+    for match in re.finditer(r"\{\{", text):
+        rest = text[match.start():match.start() + 80]
+        ends = [i for i in (rest.find("}}", 2), rest.find("{{", 2), rest.find("{%", 2), rest.find("\n")) if i >= 0]
+        end = min(ends) if ends else len(rest)
+        if rest.startswith("}}", end):
+            end += 2
+        elif "}" in rest[2:end]:  # {{ 建议 }: up to its one brace (docxtpl has taken the XML after it away)
+            end = rest.index("}", 2) + 1
+        else:
+            end = min(end, 20)
+        out.append(rest[:end].strip())
+    return out
 
-    near = re.sub(r"<[^>]+>", "", near)
-    marker = near.find("{")
-    near = near[max(0, marker - 10):marker + 30] if marker >= 0 else near[:40]
-    return t("exports.templates.syntax", path=path.name, near=near, reason=error.message or "")
+
+def _broken_placeholder(source: str, env) -> str | None:
+    """The first placeholder that is not well formed on its own (``{{ 建议 }``, ``{{ 1x }}``)."""
+    from jinja2 import TemplateSyntaxError
+
+    for placeholder in _placeholders(source):
+        try:
+            env.parse(placeholder)
+        except TemplateSyntaxError:
+            return placeholder
+    return None
+
+
+def _failing_placeholder(source: str, env, values: Mapping[str, object]) -> str | None:
+    """The first placeholder that cannot be filled with ``values`` (``{{ 建议(1) }}``)."""
+    for placeholder in _placeholders(source):
+        try:
+            env.from_string(placeholder).render(values)
+        except Exception:  # noqa: BLE001 - any failure names this placeholder
+            return placeholder
+    return None
+
+
+def _syntax_sentence(path: Path, error, env, known: str) -> str:
+    """One sentence naming the malformed placeholder and how to write it."""
+    source = error.source or ""
+    placeholder = _broken_placeholder(source, env)
+    if placeholder is None:  # a {% if %} without its {% endif %}, or the like: the text near it
+        lines = source.splitlines()
+        near = lines[error.lineno - 1] if error.lineno and error.lineno <= len(lines) else ""
+        near = re.sub(r"<[^>]+>", "", near).strip()
+        marker = near.find("{%")
+        marker = marker if marker >= 0 else near.find("{")
+        placeholder = near[max(0, marker):marker + 30] if marker >= 0 else near[:40]
+        return t("exports.templates.syntax_block", path=path.name, near=placeholder)
+    return t("exports.templates.syntax", path=path.name, placeholder=placeholder, known=known)
 
 
 def render_record(name: str, context: Mapping[str, object], db_path: str | Path | None,

@@ -18,7 +18,7 @@ from pathlib import Path
 from models.dashboard import build_dashboard
 from models.i18n import t
 from models.permissions import readable
-from models.exports.content import Part, Report, Table, as_date
+from models.exports.content import Part, Percent, Report, Table, as_date
 from models.exports.registry import formats_for, render, save
 from models.exports.word import cn_date
 from models.points import outcome_line
@@ -34,8 +34,8 @@ def _names(source) -> dict[int, str]:
     return {x.id: x.name for x in source.all(Teacher)}
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
+def _pct(value: float | None) -> Percent | str:
+    return "—" if value is None else Percent(value)
 
 
 def attendance_cell(activity: Activity, teachers: dict[int, Teacher]) -> str:

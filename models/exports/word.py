@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from models.exports.content import Percent
 from models.i18n import language, t
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -91,6 +92,8 @@ def text_of(value: object) -> str:
         return ""
     if isinstance(value, (dt.date, dt.datetime)):
         return cn_date(value)
+    if isinstance(value, Percent):
+        return str(value)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

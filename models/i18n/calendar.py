@@ -172,7 +172,6 @@ MESSAGES = {
     "calendar.cli.activities.help": ("导出教研活动记录（CSV 或 Excel）", "export the activity records (CSV or Excel)"),
     "calendar.cli.term": ("学期编号，如 2025-2026-1（默认当前学期）", "term id such as 2025-2026-1 (default: the current term)"),
     "calendar.cli.group": ("只导出这个组（组名，如 语文教研组）", "only this group (its name)"),
-    "calendar.cli.format": ("csv（默认）或 xlsx", "csv (default) or xlsx"),
     "calendar.cli.output": ("输出文件（默认：CSV 写到标准输出，Excel 写到 activities-学期.xlsx）", "output file (default: CSV to stdout, Excel to activities-TERM.xlsx)"),
     "calendar.cli.output_ics": ("输出文件（默认写到标准输出）", "output file (default: stdout)"),
     "calendar.cli.no_term": ("没有学期“{term}”。已有的学期：{known}", "No term “{term}”. Terms: {known}"),

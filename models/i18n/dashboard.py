@@ -186,7 +186,6 @@ MESSAGES = {
     "dashboard.cli.dashboard.no_such_term": ("没有学期 {term}。已有的学期：{known}", "No term {term}. Known terms: {known}"),
     "dashboard.cli.report_term.help": ("生成学期末教研资料（Word、Excel 或 Markdown）", "end-of-term materials as Word, Excel or Markdown"),
     "dashboard.cli.report_outcomes.help": ("生成本学期教研成果集", "the term's outcomes booklet"),
-    "dashboard.cli.report.format": ("文件格式", "file format"),
     "dashboard.cli.report.output": ("输出文件（默认当前目录）", "output file (default: in the current folder)"),
     "dashboard.cli.report.done": ("已写入 {path}", "Written to {path}"),
     "dashboard.cli.term.help": ("学期管理", "terms"),

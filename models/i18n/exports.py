@@ -18,6 +18,9 @@ MESSAGES.update({
     "exports.form.observation": ("听课记录表", "Lesson observation form"),
     "exports.form.activity": ("教研活动记录表", "Research activity record"),
     "exports.form.cover": ("封面", "Cover page"),
+    "exports.cli.format": ("格式：{formats}", "format: {formats}"),
+    "exports.cli.format_default": ("{name}（默认）", "{name} (default)"),
+    "exports.cli.format_sep": ("、", ", "),
     "exports.templates.unknown": ("没有名为“{name}”的表格模板；可用的有：{known}。",
                                   "There is no form template “{name}”; available: {known}."),
     "exports.templates.exists": ("{path} 已存在，没有覆盖；请换一个文件名或先删除它。",
@@ -25,12 +28,22 @@ MESSAGES.update({
     "exports.templates.unreadable": ("模板 {path} 不是能打开的 Word 文件（{reason}）。",
                                      "The template {path} is not a Word file that opens ({reason})."),
     "exports.templates.unknown_placeholder": (
-        "模板 {path} 里的占位符“{placeholder}”不认识；这个表格能用的占位符有：{known}。",
-        "The template {path} uses the placeholder “{placeholder}”, which jiaoyan does not know; "
-        "this form's placeholders are: {known}."),
-    "exports.templates.syntax": ("模板 {path} 的占位符写法有误，在“{near}”附近：每个占位符写成 {{{{ 名称 }}}}（{reason}）。",
-                                 "The template {path} has a malformed placeholder near “{near}”: write each "
-                                 "as {{{{ name }}}} ({reason})."),
+        "模板 {path} 里的占位符“{placeholder}”不认识{hint}；请改成这个表格的占位符之一：{known}。",
+        "The template {path} uses the placeholder “{placeholder}”, which jiaoyan does not know{hint}; "
+        "change it to one of this form's placeholders: {known}."),
+    "exports.templates.did_you_mean": ("（是不是“{name}”？）", " (did you mean “{name}”?)"),
+    "exports.templates.syntax": (
+        "模板 {path} 里的占位符“{placeholder}”写法有误：请改成 {{{{ 名称 }}}} 的样子（两个左花括号、名称、两个右花括号），"
+        "名称是这个表格的占位符之一：{known}。",
+        "The template {path} has a malformed placeholder “{placeholder}”: write it as {{{{ name }}}} (two opening "
+        "braces, the name, two closing braces), the name one of this form's placeholders: {known}."),
+    "exports.templates.syntax_block": (
+        "模板 {path} 在“{near}”处的 {{% … %}} 写法有误：每个 {{% if 名称 %}} 都要有它的 {{% endif %}}。",
+        "The template {path} has a malformed {{% … %}} at “{near}”: every {{% if name %}} needs its {{% endif %}}."),
+    "exports.templates.cannot_fill": (
+        "模板 {path} 里的占位符“{placeholder}”无法填写：占位符里只写名称，如 {{{{ 建议 }}}}；这个表格的占位符有：{known}。",
+        "The template {path} has a placeholder “{placeholder}” that cannot be filled: write only the name in it, "
+        "e.g. {{{{ 建议 }}}}; this form's placeholders are: {known}."),
     "exports.templates.broken": ("模板 {path} 无法填写：{reason}", "The template {path} cannot be filled: {reason}"),
     "exports.templates.help": ("学校自己的 Word 表格模板：列出，或复制一份默认模板出来修改",
                                "The school's own Word form templates: list them, or copy a default out to edit"),

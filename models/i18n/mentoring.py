@@ -186,7 +186,6 @@ MESSAGES = {
     "mentoring.cli.export.help": ("导出某学期的师徒结对与进度（CSV 或 Excel）", "Export a term's pairings and progress (CSV or Excel)"),
     "mentoring.cli.report.help": ("打印一对师徒的学期带教记录（Markdown 或 Word）", "Print a pairing's term record (Markdown or Word)"),
     "mentoring.cli.term": ("学期，如 2025-2026-1（默认本学期）", "Term, e.g. 2025-2026-1 (default: this term)"),
-    "mentoring.cli.format": ("文件格式", "File format"),
     "mentoring.cli.output": ("输出文件（默认 CSV/Markdown 打印到屏幕，Excel/Word 写到当前目录）",
                              "Output file (CSV/Markdown go to the screen by default)"),
     "mentoring.cli.id": ("结对编号（见导出表的“编号”列）", "Pairing id (see the export's id column)"),

@@ -138,7 +138,6 @@ MESSAGES = {
     "observations.cli.saved": ("已保存听课记录 #{id}：{date} {period} {observer} 听 {teacher}《{topic}》。{count}", "Saved observation #{id}: {date} {period} {observer} observed {teacher} “{topic}”. {count}"),
     "observations.cli.export": ("导出听课记录（CSV 或 Excel）；评语和等级只导出你有权查看的", "export observations (CSV or Excel); comments only where you may read them"),
     "observations.cli.term": ("学期编号，如 2025-2026-1（默认：当前学期；all 为全部）", "term id like 2025-2026-1 (default: the current term; all for every term)"),
-    "observations.cli.format": ("格式：csv 或 xlsx", "format: csv or xlsx"),
     "observations.cli.output": ("输出文件（CSV 默认输出到屏幕）", "output file (CSV goes to stdout by default)"),
     "observations.cli.xlsx_needs_file": ("导出 xlsx 时请用 -o 指定文件，例如 -o 听课记录.xlsx。", "xlsx needs a file: add -o observations.xlsx."),
     "observations.cli.no_such_term": ("没有学期“{value}”。已有的学期：{terms}。", "No term “{value}”. Terms: {terms}."),

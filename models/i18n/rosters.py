@@ -83,7 +83,6 @@ MESSAGES = {
     "roster.cli.import.yes": ("确认导入（有错误时只导入无误的行）", "import (only the good rows when some have errors)"),
     "roster.cli.import.dry_run": ("只预览，绝不写入", "preview only, never write"),
     "roster.cli.export.help": ("导出教师名册", "export the teachers"),
-    "roster.cli.export.format": ("格式：csv（UTF-8 带 BOM，Excel 可直接打开）或 xlsx", "format: csv (UTF-8 with BOM for Excel) or xlsx"),
     "roster.cli.export.output": ("输出文件（默认输出到屏幕，仅限 csv）", "output file (default: standard output, csv only)"),
     "roster.cli.export.need_output": ("xlsx 格式需要用 -o 指定输出文件。", "xlsx needs an output file: -o FILE."),
 }

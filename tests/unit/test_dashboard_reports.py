@@ -59,6 +59,9 @@ def test_docx_report_opens_and_holds_the_tables(demo_store, tmp_path):
     first = next(f for f in dash.teachers if f.teacher.id == 1)
     row = next(r for r in per_teacher.rows[1:] if r.cells[0].text == first.teacher.name)
     assert (row.cells[2].text, row.cells[3].text) == (str(first.given), str(first.quota))
+    per_group = next(tb for tb in doc.tables if "完成率" in [c.text for c in tb.rows[0].cells])
+    rates = [r.cells[4].text for r in per_group.rows[1:]]
+    assert rates and all(x == "—" or (x.endswith("%") and x[:-1].isdigit()) for x in rates), rates
 
 
 def test_xlsx_report_has_one_sheet_per_part_with_the_figures(demo_store, tmp_path):
@@ -79,6 +82,16 @@ def test_xlsx_report_has_one_sheet_per_part_with_the_figures(demo_store, tmp_pat
     outcomes = book["成果积分"]
     titles = {c.value for c in outcomes["C"]}
     assert {o.title for o in demo_store.all(Outcome) if o.term_id == term.term_id} <= titles
+    # 完成率 is a number with a percent format (a school sums and sorts it); Word keeps "66%".
+    groups = book["听课统计·按教研组"]
+    header = [c.value for c in groups[1]]
+    rate, given, quota = (header.index(name) + 1 for name in ("完成率", "听课", "任务"))
+    row = next(r for r in range(2, groups.max_row + 1) if groups.cell(r, quota).value)
+    cell = groups.cell(row, rate)
+    assert cell.data_type == "n" and cell.number_format == "0%"
+    assert cell.value == pytest.approx(groups.cell(row, given).value / groups.cell(row, quota).value)
+    markdown = render(report, "md").decode("utf-8")
+    assert f"| {cell.value:.0%} |" in markdown
 
 
 def test_observation_comments_in_reports_obey_the_visibility_rule(demo_store):

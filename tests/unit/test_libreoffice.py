@@ -98,3 +98,20 @@ def test_libreoffice_prints_every_document_with_its_chinese_headers_and_page_num
     sheets = _pages(tmp_path / "pdf" / "term-sheets.pdf")
     assert "第1页共" in _squeeze(sheets[0]) and "育才实验小学" in _squeeze(sheets[0])
     assert len(sheets) < 40
+
+
+def test_a_long_topic_prints_whole_in_its_wrapped_excel_row(tmp_path):
+    from models.exports.content import single_table
+
+    soffice = _tools()
+    topic = ("在三年级语文阅读教学中运用思维导图提升学生概括能力的实践研究，"
+             "结合两篇课文的教学设计、课堂实录与学生作业进行分析，尾句在此结束")
+    rows = [["张敏", topic, dt.date(2025, 11, 5)], ["刘欣怡", "短主题", dt.date(2025, 11, 6)]]
+    (tmp_path / "topics.xlsx").write_bytes(render(single_table("活动", ["主持人", "主题", "日期"], rows,
+                                                               widths=[1, 3, 1]), "xlsx"))
+    _to_pdf(soffice, tmp_path, ["topics.xlsx"])
+    flat = _squeeze("".join(_pages(tmp_path / "pdf" / "topics.pdf")))
+    # Every piece of the topic is printed (pdftotext breaks it into the row's lines).
+    for piece in ("在三年级语文", "思维导图", "教学设计", "尾句在此结束"):
+        assert piece in flat, piece
+    assert "短主题" in flat

@@ -30,6 +30,10 @@ def test_export_rows_have_progress_for_every_pairing_of_the_term(demo_store):
     rows = export_rows(demo_store, this_term(demo_store), TODAY)
     assert rows[0][:4] == ["编号", "师傅", "徒弟", "学科"]
     assert len(rows) == 1 + len(demo_store.all(Pairing))
+    started = {p.id: p.from_term for p in demo_store.all(Pairing)}
+    term_names = {x.term_id: x.name for x in demo_store.all(Term)}
+    # 起始学期 by the name the school sees elsewhere (2025—2026学年第一学期), not the id 2025-2026-1.
+    assert rows[0][4] == "起始学期" and all(r[4] == term_names[started[r[0]]] and "学期" in r[4] for r in rows[1:])
     lagging = next(r for r in rows if r[2] == "周海峰")
     assert lagging[1] == "罗颖" and lagging[8] == 9 and lagging[7] < 5 and lagging[13] == 9 - lagging[7] > 0
 

@@ -25,6 +25,13 @@ def test_export_then_import_changes_nothing(demo_store, tmp_path):
         preview.errors, [(c.teacher.name, c.changed_fields) for c in preview.to_update])
     assert preview.ignored_columns == []
     assert "入职日期" in HEADERS
+    # 入职日期 is a date cell (Excel's date filter and sorting work), read back as the same day.
+    sheet = openpyxl.load_workbook(path).active
+    column = [c.value for c in sheet[1]].index("入职日期") + 1
+    joined = {sheet.cell(r, 1).value: sheet.cell(r, column) for r in range(2, sheet.max_row + 1)}
+    zhangmin = next(x for x in demo_store.all(Teacher) if x.name == "张敏")
+    assert zhangmin.joined and joined["张敏"].is_date and joined["张敏"].number_format == "yyyy-mm-dd"
+    assert joined["张敏"].value.date().isoformat() == zhangmin.joined
 
 
 def test_edited_groups_state_and_joined_are_imported(demo_store, tmp_path):

@@ -57,3 +57,44 @@ def test_the_registry_offers_formats_by_kind_and_by_file_name():
     assert FORMATS["csv"].text and not FORMATS["docx"].text
     with pytest.raises(ValueError, match="csv"):
         render(Report("x", []), "csv")
+
+
+LONG_TOPIC = ("在三年级语文阅读教学中运用思维导图提升学生概括能力的实践研究，"
+              "结合《秋天的雨》《听听，秋的声音》两篇课文的教学设计、课堂实录与学生作业进行分析，尾句在此结束")
+
+
+def test_a_row_whose_text_wraps_is_given_the_height_of_its_lines():
+    rows = [["张敏", LONG_TOPIC, dt.date(2025, 11, 5)], ["刘欣怡", "短", dt.date(2025, 11, 6)],
+            ["郑娟", "第一行\n第二行\n第三行", dt.date(2025, 11, 7)]]
+    sheet = load_workbook(io.BytesIO(render(single_table("活动", ["主持人", "主题", "日期"], rows,
+                                                              widths=[1, 3, 1]), "xlsx"))).active
+    width = sheet.column_dimensions["B"].width
+    assert sheet["B2"].alignment.wrap_text and width < cell_width(LONG_TOPIC)
+    lines = -(-cell_width(LONG_TOPIC) // (width - 1))  # the lines the topic needs at its width
+    assert lines >= 3 and sheet.row_dimensions[2].height >= lines * 15
+    assert sheet["A2"].alignment.vertical == "top" and sheet["C2"].is_date  # beside it, at the top
+    assert sheet.row_dimensions[3].height is None  # one line: the default height
+    assert sheet.row_dimensions[4].height >= 3 * 15  # line breaks count
+    huge = render(single_table("活动", ["主持人", "主题"], [["张敏", LONG_TOPIC * 40]], widths=[1, 3]), "xlsx")
+    assert load_workbook(io.BytesIO(huge)).active.row_dimensions[2].height <= 409  # Excel's limit
+
+
+def test_the_format_help_of_every_export_names_the_registrys_formats(capsys):
+    from models.exports.registry import format_help
+    from models.i18n import set_language
+    from tui.cli import main
+
+    for argv in (["export", "teachers"], ["export", "activities"], ["report", "term"]):
+        with pytest.raises(SystemExit):
+            main([*argv, "--help"])
+        help_text = " ".join(capsys.readouterr().out.split())
+        kind = "report" if argv[0] == "report" else "table"
+        assert format_help(kind, "csv" if kind == "table" else None) in help_text, argv
+        assert "csv 或 xlsx" not in help_text
+    assert format_help("table", "csv") == "格式：csv（默认）、xlsx、docx、md"
+    set_language("en")
+    try:
+        assert format_help("table", "csv") == "format: csv (default), xlsx, docx, md"
+        assert format_help("calendar") == "format: ics"
+    finally:
+        set_language("zh")

@@ -57,7 +57,7 @@ def _template(tmp_path, text: str):
 def test_a_broken_template_gets_a_sentence_naming_the_placeholder(tmp_path):
     with pytest.raises(TemplateError, match="“授课老师”") as caught:
         fill(_template(tmp_path, "教师：{{ 授课老师 }}"), "observation", CONTEXT)
-    assert "授课教师" in str(caught.value)  # the right names are listed
+    assert "授课教师" in str(caught.value) and "是不是“授课教师”" in str(caught.value)  # the right names
     with pytest.raises(TemplateError, match="课题") as caught:
         fill(_template(tmp_path, "课题：{{ 课题 }"), "observation", CONTEXT)
     assert "{{ 名称 }}" in str(caught.value)
@@ -80,3 +80,52 @@ def test_templates_command_lists_and_copies(demo_db, tmp_path, capsys):
     (templates_dir(demo_db) / "封面.docx").write_bytes(default_path("cover").read_bytes())
     assert main(["templates", "--db", str(demo_db)]) == 0
     assert "学校自己的" in capsys.readouterr().out
+
+
+def _shipped_with(tmp_path, typo: str) -> "Path":
+    """The shipped 听课记录表 with one placeholder (建议, near the end) typed wrong by a school."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(default_path("observation").read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.decode().replace("{{ 建议 }}", typo, 1).encode()
+            target.writestr(item, data)
+    path = tmp_path / "听课记录表.docx"
+    path.write_bytes(out.getvalue())
+    return path
+
+
+@pytest.mark.parametrize("typo, named, fix", [
+    ("{{ teacher.name }", "“{{ teacher.name }”", "{{ 名称 }}"),  # one brace missing
+    ("{{ 1x }}", "“{{ 1x }}”", "{{ 名称 }}"),
+    ("{{ 建议 }", "“{{ 建议 }”", "{{ 名称 }}"),
+    ("{{ techer }}", "“techer”", "请改成这个表格的占位符之一"),  # unknown: never filled in empty
+    ("{{ 建议(1) }}", "“{{ 建议(1) }}”", "占位符里只写名称"),  # was a TypeError traceback
+    ("{{ 建议.name }}", "“{{ 建议.name }}”", "占位符里只写名称"),
+])
+def test_a_typo_in_a_school_form_is_one_sentence_naming_that_placeholder(tmp_path, typo, named, fix):
+    with pytest.raises(TemplateError) as caught:
+        fill(_shipped_with(tmp_path, typo), "observation", CONTEXT)
+    message = str(caught.value)
+    assert message.startswith("模板 听课记录表.docx ") and named in message and fix in message, message
+    assert "{{ 日期 }}" not in message  # not the first placeholder of the page
+    assert "\n" not in message and "expected token" not in message and "Traceback" not in message
+
+
+def test_the_cli_says_which_placeholder_of_the_schools_form_is_broken(demo_db, tmp_path, capsys, monkeypatch):
+    from models.records import Observation
+    from models.store.storage import Store
+
+    monkeypatch.setattr("models.identity.os_login", lambda: "tester")  # the demo's admin
+    record = next(o for o in Store(demo_db).all(Observation) if o.term_id == "2025-2026-1")
+    templates_dir(demo_db).mkdir()
+    (templates_dir(demo_db) / "听课记录表.docx").write_bytes(_shipped_with(tmp_path, "{{ 建议(1) }}").read_bytes())
+    target = tmp_path / "out.docx"
+    assert main(["report", "observation", str(record.id), "-o", str(target), "--db", str(demo_db)]) == 1
+    err = capsys.readouterr().err
+    assert "模板 听课记录表.docx 里的占位符“{{ 建议(1) }}”无法填写" in err and "Traceback" not in err
+    assert not target.exists()

@@ -133,6 +133,11 @@ def test_no_column_of_a_wide_list_is_squeezed_to_nothing(demo_db, tmp_path):
     assert len(grid) == 17 and min(grid) >= 250
     assert grid[headers.index("主题")] >= 800 and grid[headers.index("活动记录")] >= 800
     assert document.paragraphs[0].text == "教研活动记录"
+    # On landscape A4 from its first page, with the school's header and the page numbers kept.
+    assert [round(x.page_width.cm, 1) for x in document.sections] == [29.7]
+    section = document.sections[0]
+    assert "育才实验小学" in section.header.paragraphs[0].text
+    assert "PAGE" in section.footer._element.xml and "NUMPAGES" in section.footer._element.xml
 
 
 def test_fit_widths_keeps_a_text_column_its_share_up_to_a_floor():

@@ -25,9 +25,9 @@ def register(tree: CommandTree) -> None:
                                      description=t("calendar.cli.activities.help"))
     records.add_argument("--term", metavar="T", help=t("calendar.cli.term"))
     records.add_argument("--group", metavar="G", help=t("calendar.cli.group"))
-    from models.exports.registry import formats_for
+    from models.exports.registry import format_help, formats_for
 
-    records.add_argument("--format", choices=formats_for("table"), default="csv", help=t("calendar.cli.format"))
+    records.add_argument("--format", choices=formats_for("table"), default="csv", help=format_help("table", "csv"))
     records.add_argument("-o", "--output", metavar="FILE", help=t("calendar.cli.output"))
     records.set_defaults(handler=run_export_activities)
 

@@ -27,10 +27,10 @@ def register(tree: CommandTree) -> None:
     term_report = tree.report.add_parser("term", parents=[tree.common], help=t("dashboard.cli.report_term.help"),
                                          description=t("dashboard.cli.report_term.help"))
     term_report.add_argument("--term", metavar="T", help=t("dashboard.cli.dashboard.term"))
-    from models.exports.registry import formats_for
+    from models.exports.registry import format_help, formats_for
 
     term_report.add_argument("--format", choices=formats_for("report"),
-                             help=t("dashboard.cli.report.format"))
+                             help=format_help("report"))
     term_report.add_argument("-o", "--output", metavar="FILE", help=t("dashboard.cli.report.output"))
     # One group's records for its binder (issue 16): models/exports/activity_record.py.
     term_report.add_argument("--group", metavar="NAME", help=t("calendar.cli.binder.group"))
@@ -40,7 +40,7 @@ def register(tree: CommandTree) -> None:
                                      description=t("dashboard.cli.report_outcomes.help"))
     booklet.add_argument("--term", metavar="T", help=t("dashboard.cli.dashboard.term"))
     booklet.add_argument("--format", choices=formats_for("report"), default="docx",
-                         help=t("dashboard.cli.report.format"))
+                         help=format_help("report", "docx"))
     booklet.add_argument("-o", "--output", metavar="FILE", help=t("dashboard.cli.report.output"))
     booklet.set_defaults(handler=run_report_outcomes)
 

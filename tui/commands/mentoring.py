@@ -16,9 +16,9 @@ def register(tree: CommandTree) -> None:
     export = tree.export.add_parser("pairings", parents=[tree.common], help=t("mentoring.cli.export.help"),
                                     description=t("mentoring.cli.export.help"))
     export.add_argument("--term", metavar="TERM", help=t("mentoring.cli.term"))
-    from models.exports.registry import formats_for
+    from models.exports.registry import format_help, formats_for
 
-    export.add_argument("--format", choices=formats_for("table"), default="csv", help=t("mentoring.cli.format"))
+    export.add_argument("--format", choices=formats_for("table"), default="csv", help=format_help("table", "csv"))
     export.add_argument("-o", "--output", metavar="FILE", help=t("mentoring.cli.output"))
     export.set_defaults(handler=run_export)
 
@@ -26,7 +26,7 @@ def register(tree: CommandTree) -> None:
                                     description=t("mentoring.cli.report.help"))
     report.add_argument("id", type=int, metavar="ID", help=t("mentoring.cli.id"))
     report.add_argument("--term", metavar="TERM", help=t("mentoring.cli.term"))
-    report.add_argument("--format", choices=formats_for("report"), default="md", help=t("mentoring.cli.format"))
+    report.add_argument("--format", choices=formats_for("report"), default="md", help=format_help("report", "md"))
     report.add_argument("-o", "--output", metavar="FILE", help=t("mentoring.cli.output"))
     report.set_defaults(handler=run_report)
 

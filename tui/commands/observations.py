@@ -66,9 +66,9 @@ def register(tree: CommandTree) -> None:
     export = tree.export.add_parser("observations", parents=[tree.common], help=t("observations.cli.export"),
                                     description=t("observations.cli.export"))
     export.add_argument("--term", metavar="T", default=None, help=t("observations.cli.term"))
-    from models.exports.registry import formats_for
+    from models.exports.registry import format_help, formats_for
 
-    export.add_argument("--format", choices=formats_for("table"), default="csv", help=t("observations.cli.format"))
+    export.add_argument("--format", choices=formats_for("table"), default="csv", help=format_help("table", "csv"))
     export.add_argument("-o", "--output", metavar="FILE", default=None, help=t("observations.cli.output"))
     export.set_defaults(handler=run_export)
 

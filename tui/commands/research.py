@@ -469,13 +469,13 @@ def _requirement_progress(args, session) -> int:
 
 
 def register_year(tree: CommandTree) -> None:
-    from models.exports.registry import formats_for
+    from models.exports.registry import format_help, formats_for
 
     year = tree.report.add_parser("year", parents=[tree.common], help=t("year.cli.help"),
                                   description=t("year.cli.help"))
     year.add_argument("--year", default="", metavar="YYYY-YYYY", help=t("year.cli.year"))
     year.add_argument("--format", choices=formats_for("report"), default=None,
-                      help=t("dashboard.cli.report.format"))
+                      help=format_help("report"))
     year.add_argument("-o", "--output", metavar="FILE", help=t("dashboard.cli.report.output"))
     year.set_defaults(handler=run_report_year)
 

@@ -21,10 +21,10 @@ def register(tree: CommandTree) -> None:
 
     exporter = tree.export.add_parser("teachers", parents=[tree.common], help=t("roster.cli.export.help"),
                                       description=t("roster.cli.export.help"))
-    from models.exports.registry import formats_for
+    from models.exports.registry import format_help, formats_for
     from models.exports.roster import KIND
 
-    exporter.add_argument("--format", choices=formats_for(KIND), default="csv", help=t("roster.cli.export.format"))
+    exporter.add_argument("--format", choices=formats_for(KIND), default="csv", help=format_help(KIND, "csv"))
     exporter.add_argument("-o", "--output", metavar="FILE", help=t("roster.cli.export.output"))
     exporter.set_defaults(handler=run_export_teachers)
 
