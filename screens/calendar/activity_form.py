@@ -52,19 +52,7 @@ class ActivityForm(Screen):
         Binding("ctrl+e", "evaluations", "observations.key.evaluations", id="activity.evaluations"),
         Binding("escape", "back", "key.back", id="activity.back"),
     ]
-    DEFAULT_CSS = """
-    ActivityForm VerticalScroll { padding: 0 1; }
-    ActivityForm .row { height: auto; }
-    ActivityForm .row > Label { width: 12; padding: 0 1 0 0; }
-    ActivityForm Input { border: none; height: 1; padding: 0 1; width: 1fr; background: $boost; }
-    ActivityForm Input:focus { background: $primary 30%; border: none; }
-    ActivityForm TeacherField { width: 1fr; }
-    ActivityForm Select { width: 1fr; }
-    ActivityForm TextArea { height: 6; }
-    ActivityForm #activity-error { color: $error; height: auto; }
-    ActivityForm #activity-conflicts { color: $warning; height: auto; }
-    ActivityForm #activity-rotation { height: auto; padding: 0 0 0 12; }
-    """
+    CSS_PATH = "calendar.tcss"
 
     def __init__(self, *, activity_id: int = 0, new_on: dt.date | None = None, focus: str | None = None):
         """``focus="minutes"`` puts the cursor in the minutes (the dashboard's jump)."""

@@ -36,7 +36,7 @@ class AttendanceScreen(Screen[dict[str, str] | None]):
         Binding("escape", "cancel", "key.back", id="attendance.back"),
     ]
 
-    DEFAULT_CSS = "AttendanceScreen #attendance-error { color: $error; height: auto; }"
+    CSS_PATH = "calendar.tcss"
 
     def __init__(self, activity: Activity, *, save: bool = False):
         super().__init__()

@@ -18,10 +18,7 @@ class GroupPicker(Dialog[int | None]):
     """Dismisses with the group's id, 0 for "all groups", None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "key.back", id="group_picker.cancel")]
-    DEFAULT_CSS = """
-    GroupPicker > Vertical { width: 50; max-height: 90%; }
-    GroupPicker OptionList { height: auto; max-height: 16; }
-    """
+    CSS_PATH = "calendar.tcss"
 
     def __init__(self, groups: list[Group], title: str):
         super().__init__()

@@ -24,10 +24,7 @@ class MoveDialog(Dialog[tuple[dt.date, int] | None]):
         Binding("ctrl+s", "confirm", "key.save", id="move.save"),
         Binding("escape", "cancel", "key.back", id="move.cancel"),
     ]
-    DEFAULT_CSS = """
-    MoveDialog > Vertical { width: 60; }
-    MoveDialog #move-error { color: $error; height: auto; }
-    """
+    CSS_PATH = "calendar.tcss"
 
     def __init__(self, activity: Activity, term: Term, today: dt.date, policy):
         super().__init__()

@@ -68,12 +68,7 @@ class CalendarScreen(AreaScreen):
         Binding("down,j", "move(7)", "calendar.key.move", show=False, id="calendar.down"),
     ]
 
-    DEFAULT_CSS = """
-    CalendarScreen #calendar-title { height: auto; padding: 0 1; }
-    CalendarScreen #calendar-views { height: 1fr; }
-    CalendarScreen #calendar-month-view, CalendarScreen #calendar-week-view { height: 1fr; }
-    CalendarScreen #calendar-agenda { height: 1fr; }
-    """
+    CSS_PATH = "calendar.tcss"
 
     def __init__(self) -> None:
         super().__init__()

@@ -27,15 +27,7 @@ class TermForm(Screen):
         Binding("ctrl+s", "save", "key.save", id="term.save"),
         Binding("escape", "app.pop_screen", "key.back", id="term.back"),
     ]
-    DEFAULT_CSS = """
-    TermForm VerticalScroll { padding: 0 1; }
-    TermForm .row { height: auto; }
-    TermForm .row > Label { width: 12; }
-    TermForm Input { border: none; height: 1; padding: 0 1; width: 1fr; background: $boost; }
-    TermForm Input:focus { background: $primary 30%; border: none; }
-    TermForm #term-error { color: $error; height: auto; }
-    TermForm #term-notes { height: auto; }
-    """
+    CSS_PATH = "calendar.tcss"
 
     def __init__(self, term_record_id: int = 0):
         super().__init__()

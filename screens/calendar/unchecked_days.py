@@ -25,10 +25,7 @@ class UncheckedDays(Dialog[list[dt.date] | None]):
         Binding("ctrl+s", "close_days", "calendar.key.close_days", id="unchecked.close"),
         Binding("escape", "back", "key.back", id="unchecked.back"),
     ]
-    DEFAULT_CSS = """
-    UncheckedDays > Vertical { width: 64; max-height: 100%; border: round $warning; }
-    UncheckedDays SelectionList { height: auto; max-height: 14; border: none; }
-    """
+    CSS_PATH = "calendar.tcss"
 
     def __init__(self, days: list[tuple[dt.date, str]]):
         super().__init__()

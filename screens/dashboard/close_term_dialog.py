@@ -16,9 +16,8 @@ class CloseTermDialog(ConfirmScreen):
         Binding("y", "answer(True)", "dashboard.key.confirm_close", id="close_term.confirm"),
         Binding("n,escape", "answer(False)", "key.back", id="close_term.cancel"),
     ]
-    DEFAULT_CSS = """
-    CloseTermDialog > Vertical { width: 64; border: round $error; }
-    """
+    # CSS_PATH is not gathered over the bases as DEFAULT_CSS is: the question's own rules come along by name.
+    CSS_PATH = [ConfirmScreen.CSS_PATH, "dashboard.tcss"]
 
     def __init__(self, term_id: str):
         super().__init__(t("dashboard.close_confirm", term=term_id))

@@ -46,20 +46,6 @@ class OutcomesScreen(Screen):
         Binding("u", "undo", "dashboard.key.undo", id="outcomes.undo"),
         Binding("escape", "back", "key.back", id="outcomes.back"),
     ]
-    DEFAULT_CSS = """
-    OutcomesScreen #outcome-form { height: auto; padding: 0 1; }
-    OutcomesScreen #outcome-form Horizontal { height: auto; }
-    OutcomesScreen #outcome-form Label { width: 6; padding: 0 1 0 0; }
-    OutcomesScreen #outcome-form Input, OutcomesScreen #outcome-form Select { width: 1fr; }
-    OutcomesScreen #outcome-form TeacherField { width: 1fr; }
-    OutcomesScreen #outcome-form TeacherField Input { border: none; height: 1; padding: 0 1; }
-    OutcomesScreen #outcome-term { width: 14; }
-    OutcomesScreen #outcome-date { width: 14; }
-    OutcomesScreen #outcome-points { width: 14; padding: 0 1; }
-    OutcomesScreen #outcome-error { color: $error; height: auto; padding: 0 1; }
-    OutcomesScreen #outcome-mode { height: auto; padding: 0 1; text-style: bold; }
-    OutcomesScreen #outcome-list { height: 1fr; }
-    """
 
     def __init__(self, term_id: str | None = None):
         super().__init__()

@@ -125,22 +125,6 @@ class PolicyScreen(Screen):
         Binding("ctrl+r", "rubrics", "rubric.key.open", id="policy.rubrics", priority=True),
         Binding("escape", "app.pop_screen", "key.back", id="policy.back"),
     ]
-    DEFAULT_CSS = """
-    PolicyScreen #policy-form { padding: 0 1; }
-    PolicyScreen .policy-row { height: 1; }
-    PolicyScreen .policy-row Label { width: 24; }
-    PolicyScreen .policy-row Input { width: 12; }
-    PolicyScreen .policy-row Select { width: 12; }
-    PolicyScreen .policy-heading { text-style: bold; margin-top: 1; }
-    PolicyScreen .policy-row .policy-award { margin-left: 2; }
-    PolicyScreen #policy-periods { height: 9; }
-    PolicyScreen #policy-lesson-types { height: 8; }
-    PolicyScreen #policy-retired-types { height: 4; }
-    PolicyScreen #policy-ratings { height: 6; }
-    PolicyScreen #policy-requirements { height: 6; }
-    PolicyScreen .policy-note { color: $text-muted; }
-    PolicyScreen #policy-error { color: $error; height: auto; padding: 0 1; }
-    """
 
     def __init__(self) -> None:
         super().__init__()

@@ -41,17 +41,7 @@ class RemindSettingsScreen(Screen):
         Binding("ctrl+t", "try", "remind.screen.key.test", id="remind.try", priority=True),
         Binding("escape", "back", "key.back", id="remind.back"),
     ]
-    DEFAULT_CSS = """
-    RemindSettingsScreen #remind-title { height: 2; padding: 0 1; }
-    RemindSettingsScreen #remind-targets { height: 6; }
-    RemindSettingsScreen VerticalScroll { height: 1fr; padding: 0 1; }
-    RemindSettingsScreen .row { height: 1; }
-    RemindSettingsScreen .row > Label { width: 8; }
-    RemindSettingsScreen Input { border: none; height: 1; padding: 0 1; width: 1fr; background: $boost; }
-    RemindSettingsScreen Input:focus { background: $primary 30%; }
-    RemindSettingsScreen Select { width: 1fr; }
-    RemindSettingsScreen #remind-message { height: auto; padding: 0 1; }
-    """
+    CSS_PATH = "dashboard.tcss"
 
     def __init__(self) -> None:
         super().__init__()

@@ -27,12 +27,7 @@ class ReportDialog(Dialog[str | None]):
     """``build()`` gathers the report (in the worker: it reads the whole term)."""
 
     BINDINGS = [Binding("escape", "cancel", "key.back", id="report_dialog.cancel")]
-    DEFAULT_CSS = """
-    ReportDialog > Vertical { width: 76; }
-    ReportDialog #report-error { color: $error; }
-    ReportDialog #report-progress { display: none; }
-    ReportDialog.-writing #report-progress { display: block; }
-    """
+    CSS_PATH = "dashboard.tcss"
 
     def __init__(self, term_id: str, build: Callable[[], object], *, kind: str = KIND, file_name: str = "",
                  title: str = "", hint: str = ""):

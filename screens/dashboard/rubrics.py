@@ -32,24 +32,11 @@ from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.table_cursor import ListTable
 
-RUBRIC_CSS = """
-RubricListScreen #rubric-list { height: 1fr; }
-RubricListScreen #rubric-help { height: auto; padding: 0 1; color: $text-muted; }
-RubricForm #rubric-form { padding: 0 1; }
-RubricForm .rubric-row { height: 1; }
-RubricForm .rubric-row Label { width: 10; text-style: bold; }
-RubricForm .rubric-row Input { width: 1fr; }
-RubricForm #rubric-criteria { height: 10; }
-RubricForm #rubric-total { height: auto; }
-RubricForm #rubric-error { color: $error; height: auto; }
-RubricForm .rubric-hint { color: $text-muted; height: auto; }
-"""
-
 
 class RubricListScreen(Screen):
     """Every rubric of the school; the admin adds, edits and retires them."""
 
-    DEFAULT_CSS = RUBRIC_CSS
+    CSS_PATH = "dashboard.tcss"
     BINDINGS = [
         Binding("n", "new", "rubric.key.new", id="rubrics.new"),
         Binding("enter,e", "edit", "rubric.key.edit", id="rubrics.edit"),
@@ -144,7 +131,7 @@ class RubricListScreen(Screen):
 class RubricForm(Screen[Rubric | None]):
     """One rubric: name, the lesson types and subjects it applies to, its criteria."""
 
-    DEFAULT_CSS = RUBRIC_CSS
+    CSS_PATH = "dashboard.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="rubric_form.save", priority=True),
         Binding("escape", "back", "key.back", id="rubric_form.back"),

@@ -28,10 +28,7 @@ class YearScreen(Screen[None]):
         Binding("x", "export('xlsx')", "year.key.export", id="year.export"),
         Binding("w", "export('docx')", "research.key.print", id="year.print"),
     ]
-    DEFAULT_CSS = """
-    YearScreen #year-top { height: auto; padding: 0 1; }
-    YearScreen #year-table { height: 1fr; }
-    """
+    CSS_PATH = "dashboard.tcss"
 
     def __init__(self, year: str):
         super().__init__()

@@ -14,6 +14,11 @@ from screens.widgets.keys import translate_bindings
 
 
 class Dialog(ModalScreen[ScreenResultType]):
+    # The one screen that keeps DEFAULT_CSS (tests/unit/test_style_rules.py): Textual gathers
+    # DEFAULT_CSS over the bases, so every dialog in every area package gets these rules with
+    # no file to name, whereas a subclass's CSS_PATH replaces its base's and a relative one is
+    # resolved next to the subclass's module. Being default CSS, these rules also always yield
+    # to each dialog's own (its area's .tcss): a dialog's width or border wins as before.
     DEFAULT_CSS = """
     Dialog { align: center middle; }
     Dialog > Vertical, Dialog > VerticalScroll {

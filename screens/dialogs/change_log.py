@@ -27,11 +27,7 @@ class AuditScreen(Screen):
         Binding("r", "app.restore", "ssh.restore.key_open", id="audit.restore"),
         Binding("escape", "back", "access.audit.key.back", id="audit.back"),
     ]
-    DEFAULT_CSS = """
-    AuditScreen #audit-filter { height: 3; }
-    AuditScreen #audit-table { height: 1fr; }
-    AuditScreen #audit-detail { height: 7; border-top: solid $primary; padding: 0 1; }
-    """
+    CSS_PATH = "dialogs.tcss"
 
     def __init__(self) -> None:
         super().__init__()

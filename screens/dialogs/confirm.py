@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,9 +24,9 @@ class ConfirmScreen(Dialog[bool]):
         Binding("y,enter", "answer(True)", "observations.key.discard", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "observations.key.keep", id="confirm.no"),
     ]
-    DEFAULT_CSS = """
-    ConfirmScreen > Vertical { width: 60; border: round $warning; }
-    """
+    # A path from this file, not a bare "dialogs.tcss": Textual resolves a relative CSS_PATH next to
+    # the module of the screen's own class, and questions in other areas subclass this one.
+    CSS_PATH = Path(__file__).with_name("dialogs.tcss")
 
     def __init__(self, question: str, *, yes: str | None = None, no: str | None = None):
         super().__init__()
@@ -35,7 +37,7 @@ class ConfirmScreen(Dialog[bool]):
             describe_binding(self, "confirm.no", no)
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(id="confirm-box"):
             yield Static(Text(self.question), id="confirm-question")
         yield Footer()
 

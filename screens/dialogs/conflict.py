@@ -57,11 +57,7 @@ class ConflictDialog(Dialog[ConflictChoice | None]):
         Binding("t", "take_theirs", "access.conflict.take_theirs", id="conflict.take_theirs"),
         Binding("escape", "back", "access.conflict.back", id="conflict.back"),
     ]
-    DEFAULT_CSS = """
-    ConflictDialog > Vertical { width: 78; max-height: 100%; border: round $warning; }
-    ConflictDialog #conflict-title { text-style: bold; }
-    ConflictDialog VerticalScroll { height: auto; max-height: 16; }
-    """
+    CSS_PATH = "dialogs.tcss"
 
     def __init__(self, mine: Record, theirs: Record | None, *, labels: Mapping[str, str] | None = None,
                  show: Callable[[str, Any], str] | None = None):

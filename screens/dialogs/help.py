@@ -32,9 +32,7 @@ class HelpScreen(Dialog[None]):
         Binding("q", "dismiss", "key.close", show=False),
     ]
 
-    DEFAULT_CSS = """
-    HelpScreen > VerticalScroll { width: 72; max-height: 90%; }
-    """
+    CSS_PATH = "dialogs.tcss"
 
     def __init__(self, sections: list[tuple[str, list[Binding]]]):
         super().__init__()

@@ -26,11 +26,7 @@ class IcsExportDialog(Dialog[Path | None]):
         Binding("ctrl+s", "write", "delivery.ics.key", id="ics.write", priority=True),
         Binding("escape", "cancel", "key.back", id="ics.cancel"),
     ]
-    DEFAULT_CSS = """
-    IcsExportDialog > Vertical { width: 76; }
-    IcsExportDialog Input { border: none; height: 1; padding: 0 1; background: $boost; }
-    IcsExportDialog #ics-error { color: $error; height: auto; }
-    """
+    CSS_PATH = "dialogs.tcss"
 
     def compose(self) -> ComposeResult:
         from models.records import Group

@@ -46,11 +46,7 @@ class RestoreScreen(Dialog[Path | None]):
         Binding("enter", "restore", "ssh.restore.key", id="restore.restore", priority=True),
         Binding("escape", "cancel", "key.back", id="restore.cancel"),
     ]
-    DEFAULT_CSS = """
-    RestoreScreen > Vertical { width: 76; max-height: 90%; border: round $warning; }
-    RestoreScreen OptionList { height: auto; max-height: 14; }
-    RestoreScreen #restore-message { color: $warning; }
-    """
+    CSS_PATH = "dialogs.tcss"
 
     def __init__(self, backups: list[Path]):
         super().__init__()

@@ -30,10 +30,7 @@ class SavePathDialog(Dialog[str | None]):
     """Dismisses with the absolute path (written when ``build`` is given), or None."""
 
     BINDINGS = [Binding("escape", "cancel", "key.back", id="save_path.cancel")]
-    DEFAULT_CSS = """
-    SavePathDialog > Vertical { width: 76; }
-    SavePathDialog #save-error { color: $error; height: auto; }
-    """
+    CSS_PATH = "dialogs.tcss"
 
     def __init__(self, title: str, default_name: str, build: Callable[[], bytes] | None = None,
                  suffix: str = ".docx", hint: str | None = None):

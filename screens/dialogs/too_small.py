@@ -20,10 +20,7 @@ def too_small(width: int, height: int) -> bool:
 class TooSmallScreen(ModalScreen[None]):
     """Says the size needed and the size now; goes away by itself when the window grows."""
 
-    DEFAULT_CSS = """
-    TooSmallScreen { align: center middle; background: $background; }
-    TooSmallScreen #too-small { width: auto; max-width: 100%; height: auto; padding: 1 2; border: round $warning; }
-    """
+    CSS_PATH = "dialogs.tcss"
     BINDINGS = [("q", "app.quit", "")]
 
     def compose(self) -> ComposeResult:

@@ -27,9 +27,7 @@ class DueScreen(Screen):
         Binding("enter", "write", "doc.key.write", id="doc_due.write"),
         Binding("r", "rules", "doc.key.rules", id="doc_due.rules"),
     ]
-    DEFAULT_CSS = """
-    DueScreen #due-rules { height: auto; padding: 0 1; }
-    """
+    CSS_PATH = "documents.tcss"
 
     def __init__(self, kind: str = "", status: str = "") -> None:
         """``kind`` and ``status``: put the cursor on the first line of that kind and state

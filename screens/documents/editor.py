@@ -9,6 +9,8 @@ the store refuses anything else anyway.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,11 +44,9 @@ class FullTextEditor(Screen[int | None]):
     from in :meth:`initial_text`, what counts as "saved" in :meth:`values`, and calls
     :meth:`mark_saved` after saving. It dismisses with :attr:`record_id`."""
 
-    DEFAULT_CSS = """
-    FullTextEditor #doc-body { height: 1fr; border: round $primary; }
-    FullTextEditor #doc-message { height: auto; padding: 0 1; }
-    FullTextEditor .-hidden { display: none; }
-    """
+    # A path from this file, not a bare "documents.tcss": Textual resolves a relative CSS_PATH next to
+    # the module of the screen's own class, and editors in other areas subclass this one.
+    CSS_PATH = Path(__file__).with_name("documents.tcss")
     record_id: int | None = None
     _saved_state: tuple | None = None
 
@@ -106,18 +106,6 @@ class DocumentEditor(FullTextEditor):
         Binding("ctrl+s", "save", "doc.key.save_draft", id="doc_editor.save", priority=True),
         Binding("escape", "back", "key.back", id="doc_editor.back"),
     ]
-    DEFAULT_CSS = """
-    DocumentEditor #doc-fields { height: 1; padding: 0 1; }
-    DocumentEditor #doc-fields Label { width: auto; padding: 0 1 0 0; }
-    DocumentEditor #doc-kind { width: 16; }
-    DocumentEditor #doc-group { width: 24; }
-    DocumentEditor #doc-reading-row { height: 1; padding: 0 1; }
-    DocumentEditor #doc-reading-row Label { width: auto; padding: 0 1 0 0; }
-    DocumentEditor #doc-reading { width: 1fr; }
-    DocumentEditor #doc-title-row { height: 1; padding: 0 1; }
-    DocumentEditor #doc-title-row Label { width: auto; padding: 0 1 0 0; }
-    DocumentEditor #doc-title { width: 1fr; }
-    """
 
     def __init__(self, document_id: int | None, *, kind: str = "", group_id: int = 0, prep_id: int = 0,
                  prep_unit: int = 0, reading_id: int = 0):

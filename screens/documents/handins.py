@@ -99,13 +99,7 @@ class HandInDialog(Dialog[bool]):
         Binding("ctrl+s", "save", "key.save", id="handin_dialog.save", priority=True),
         Binding("escape", "cancel", "key.back", id="handin_dialog.cancel"),
     ]
-    DEFAULT_CSS = """
-    HandInDialog > Vertical { width: 70; background: $panel; }
-    HandInDialog Horizontal { height: 1; }
-    HandInDialog Label { width: 10; }
-    HandInDialog Select, HandInDialog Input { width: 1fr; }
-    HandInDialog #handin-message { color: $error; }
-    """
+    CSS_PATH = "documents.tcss"
 
     def compose(self) -> ComposeResult:
         names = docs.kind_names(self.app.store)

@@ -85,13 +85,7 @@ class KindDialog(Dialog[str | None]):
         Binding("ctrl+s", "save", "key.save", id="kind_dialog.save", priority=True),
         Binding("escape", "cancel", "key.back", id="kind_dialog.cancel"),
     ]
-    DEFAULT_CSS = """
-    KindDialog > Vertical { width: 70; background: $panel; }
-    KindDialog Horizontal { height: 1; }
-    KindDialog Label { width: 10; }
-    KindDialog Select, KindDialog Input { width: 1fr; }
-    KindDialog #kind-message { color: $error; }
-    """
+    CSS_PATH = "documents.tcss"
 
     def compose(self) -> ComposeResult:
         with Vertical():

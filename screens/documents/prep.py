@@ -48,11 +48,7 @@ class PrepScreen(Screen):
         Binding("n", "add_units", "prep.key.add", id="prep.add"),
         Binding("g", "next_group", "prep.key.group", id="prep.group"),
     ]
-    DEFAULT_CSS = """
-    PrepScreen #prep-title { height: 1; padding: 0 1; text-style: bold; }
-    PrepScreen #prep-units { height: 1fr; }
-    PrepScreen #prep-detail { height: 6; padding: 0 1; border-top: solid $primary; }
-    """
+    CSS_PATH = "documents.tcss"
 
     def __init__(self) -> None:
         super().__init__()
@@ -280,9 +276,7 @@ class LineDialog(Dialog[str | None]):
     """One line of text: enter keeps it, escape drops it."""
 
     BINDINGS = [Binding("escape", "cancel", "key.back", id="prep_line.cancel")]
-    DEFAULT_CSS = """
-    LineDialog > Vertical { width: 76; background: $panel; }
-    """
+    CSS_PATH = "documents.tcss"
 
     def __init__(self, prompt: str, value: str = ""):
         super().__init__()

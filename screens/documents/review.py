@@ -25,13 +25,7 @@ class ReviewDialog(Dialog[int | None]):
         Binding("ctrl+r", "decide('returned')", "doc.key.return", id="doc_review.return", priority=True),
         Binding("escape", "cancel", "key.back", id="doc_review.cancel"),
     ]
-    DEFAULT_CSS = """
-    ReviewDialog > Vertical { width: 76; max-height: 100%; background: $panel; }
-    ReviewDialog #review-title { text-style: bold; }
-    ReviewDialog #review-comment { height: 6; }
-    ReviewDialog #review-message { color: $error; text-style: bold; }
-    ReviewDialog .keys { color: $text-muted; }
-    """
+    CSS_PATH = "documents.tcss"
 
     def __init__(self, document_id: int):
         super().__init__()

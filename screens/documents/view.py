@@ -72,9 +72,7 @@ class DocumentView(Screen[int | None]):
         Binding("v", "review", "doc.key.review", id="doc_view.review"),
         Binding("p", "print", "doc.key.print", id="doc_view.print"),
     ]
-    DEFAULT_CSS = """
-    DocumentView #doc-page { height: 1fr; padding: 0 1; }
-    """
+    CSS_PATH = "documents.tcss"
 
     def __init__(self, document_id: int):
         super().__init__()

@@ -28,10 +28,7 @@ STATE_STYLES = {OVERDUE: "bold red", DUE: "bold yellow", OK: "green"}
 
 class HomeScreen(AreaScreen):
     AREA = HOME  # the one mode that is not an area (models/areas.py)
-    DEFAULT_CSS = """
-    HomeScreen #home-title { height: 1; padding: 0 1; text-style: bold; }
-    HomeScreen #home-lines { height: 1fr; border: none; padding: 0; }
-    """
+    CSS_PATH = "home.tcss"
 
     BINDINGS = [
         Binding("enter", "open", "home.key.open", id="home.open"),

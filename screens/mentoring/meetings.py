@@ -62,18 +62,7 @@ class MeetingsScreen(Screen):
         Binding("f3", "to_list", "mentoring.key.list", id="meetings.list"),
     ]
 
-    DEFAULT_CSS = """
-    MeetingsScreen #meet-title { padding: 0 1; text-style: bold; height: 1; }
-    MeetingsScreen .row { height: 1; padding: 0 1; }
-    MeetingsScreen Label { width: auto; padding-right: 1; }
-    MeetingsScreen #meet-date { width: 14; }
-    MeetingsScreen #meet-kind { width: 16; margin-right: 2; }
-    MeetingsScreen #meet-minutes { width: 6; }
-    MeetingsScreen .gap { width: 2; }
-    MeetingsScreen #meet-content { height: 5; margin: 0 1; }
-    MeetingsScreen #meet-message { height: auto; padding: 0 1; }
-    MeetingsScreen #meetings { height: 1fr; }
-    """
+    CSS_PATH = "mentoring.tcss"
 
     def __init__(self, pairing_id: int):
         super().__init__()

@@ -23,15 +23,7 @@ class EndPairingDialog(Dialog[int | None]):
         Binding("escape", "cancel", "mentoring.key.cancel", id="pairing_end.cancel"),
     ]
 
-    DEFAULT_CSS = """
-    EndPairingDialog > Vertical { width: 64; border: round $warning; background: $panel; }
-    EndPairingDialog .title { text-style: bold; }
-    EndPairingDialog Horizontal { height: 1; margin-top: 1; }
-    EndPairingDialog Label { width: auto; padding-right: 1; }
-    EndPairingDialog #end-term { width: 14; }
-    EndPairingDialog #end-message { color: $error; text-style: bold; }
-    EndPairingDialog .keys { color: $text-muted; }
-    """
+    CSS_PATH = "mentoring.tcss"
 
     def __init__(self, pairing_id: int):
         super().__init__()

@@ -33,18 +33,7 @@ class EvaluationForm(Dialog[int | None]):
         Binding("escape", "cancel", "mentoring.key.cancel", id="pairing_evaluation.cancel"),
     ]
 
-    DEFAULT_CSS = """
-    EvaluationForm > Vertical { width: 76; max-height: 100%; background: $panel; }
-    EvaluationForm .title { text-style: bold; }
-    EvaluationForm Horizontal { height: 1; }
-    EvaluationForm Label { width: auto; padding-right: 1; }
-    EvaluationForm #eval-term { width: 14; }
-    EvaluationForm #eval-grade { width: 22; }
-    EvaluationForm #eval-summary { height: 6; }
-    EvaluationForm #eval-comment { height: 3; }
-    EvaluationForm #eval-message { color: $error; text-style: bold; }
-    EvaluationForm .keys { color: $text-muted; }
-    """
+    CSS_PATH = "mentoring.tcss"
 
     def __init__(self, pairing_id: int, term_id: str | None = None):
         super().__init__()

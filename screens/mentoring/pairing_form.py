@@ -34,20 +34,7 @@ class PairingForm(Dialog[int | None]):
         Binding("escape", "cancel", "mentoring.key.cancel", id="pairing_form.cancel"),
     ]
 
-    DEFAULT_CSS = """
-    PairingForm > Vertical { width: 78; max-height: 100%; background: $panel; }
-    PairingForm .title { text-style: bold; }
-    PairingForm .row { height: auto; }
-    PairingForm Label { width: 9; }
-    PairingForm TeacherField { width: 1fr; }
-    PairingForm #pairing-subject { width: 10; }
-    PairingForm #pairing-from-term { width: 13; }
-    PairingForm #pairing-started { width: 12; }
-    PairingForm .short-label { width: auto; padding: 0 1; }
-    PairingForm #pairing-goals { height: 5; }
-    PairingForm #pairing-message { height: auto; }
-    PairingForm .keys { color: $text-muted; }
-    """
+    CSS_PATH = "mentoring.tcss"
 
     def __init__(self, pairing_id: int | None):
         super().__init__()

@@ -111,9 +111,7 @@ class PairingPage(Screen):
         Binding("x", "end", "mentoring.key.end", id="pairing_page.end"),
     ]
 
-    DEFAULT_CSS = """
-    PairingPage #pairing-page-body { padding: 0 1; }
-    """
+    CSS_PATH = "mentoring.tcss"
 
     def __init__(self, pairing_id: int):
         super().__init__()

@@ -41,9 +41,7 @@ class ActivityEvaluations(Screen):
     """The evaluations linked to one activity; escape goes back."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "key.back", id="evaluations.back")]
-    DEFAULT_CSS = """
-    ActivityEvaluations #evaluations { padding: 0 1; }
-    """
+    CSS_PATH = "observations.tcss"
 
     def __init__(self, activity_id: int):
         super().__init__()

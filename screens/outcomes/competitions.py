@@ -58,10 +58,7 @@ class CompetitionsScreen(Screen):
         Binding("n", "new", "key.new", id="competitions.new"),
         Binding("escape", "app.pop_screen", "key.back", id="competitions.back"),
     ]
-    DEFAULT_CSS = """
-    CompetitionsScreen #competitions-line { height: auto; padding: 0 1; }
-    CompetitionsScreen #competitions-list { height: 1fr; }
-    """
+    CSS_PATH = "outcomes.tcss"
 
     def __init__(self) -> None:
         super().__init__()
@@ -142,13 +139,7 @@ class CompetitionForm(Dialog[int | None]):
         Binding("ctrl+s", "save", "key.save", id="competition_form.save", priority=True),
         Binding("escape", "cancel", "key.back", id="competition_form.cancel"),
     ]
-    DEFAULT_CSS = """
-    CompetitionForm > Vertical { width: 76; }
-    CompetitionForm Horizontal { height: 1; }
-    CompetitionForm Label { width: 10; }
-    CompetitionForm Input, CompetitionForm Select { width: 1fr; }
-    CompetitionForm #competition-error { color: $error; height: auto; }
-    """
+    CSS_PATH = "outcomes.tcss"
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -244,10 +235,7 @@ class CompetitionScreen(Screen):
         Binding("o", "print_result", "competitions.key.print", id="competition.print"),
         Binding("escape", "app.pop_screen", "key.back", id="competition.back"),
     ]
-    DEFAULT_CSS = """
-    CompetitionScreen #competition-about { height: auto; padding: 0 1; }
-    CompetitionScreen #competition-entries { height: 1fr; }
-    """
+    CSS_PATH = "outcomes.tcss"
 
     def __init__(self, competition_id: int):
         super().__init__()
@@ -471,10 +459,7 @@ class PickDialog(Dialog[int | None]):
     """Pick one of a few things from a list: enter takes it, escape goes back."""
 
     BINDINGS = [Binding("escape", "cancel", "key.back", id="pick.cancel")]
-    DEFAULT_CSS = """
-    PickDialog > Vertical { width: 70; }
-    PickDialog DataTable { height: auto; max-height: 14; }
-    """
+    CSS_PATH = "outcomes.tcss"
 
     def __init__(self, prompt: str, choices: list[tuple[str, int]]):
         super().__init__()
@@ -508,13 +493,7 @@ class ScoreDialog(Dialog[tuple[float, str] | None]):
         Binding("ctrl+s", "save", "key.save", id="score.save", priority=True),
         Binding("escape", "cancel", "key.back", id="score.cancel"),
     ]
-    DEFAULT_CSS = """
-    ScoreDialog > Vertical { width: 70; }
-    ScoreDialog Horizontal { height: 1; }
-    ScoreDialog Label { width: 8; }
-    ScoreDialog Input { width: 1fr; }
-    ScoreDialog #score-error { color: $error; height: auto; }
-    """
+    CSS_PATH = "outcomes.tcss"
 
     def __init__(self, title: str, score: float | None, comment: str):
         super().__init__()
@@ -565,12 +544,7 @@ class ResultDialog(Dialog[tuple[str, str] | None]):
         Binding("ctrl+s", "save", "key.save", id="result.save", priority=True),
         Binding("escape", "cancel", "key.back", id="result.cancel"),
     ]
-    DEFAULT_CSS = """
-    ResultDialog > Vertical { width: 60; }
-    ResultDialog Horizontal { height: 1; }
-    ResultDialog Label { width: 10; }
-    ResultDialog Select { width: 1fr; }
-    """
+    CSS_PATH = "outcomes.tcss"
 
     def __init__(self, prize: str, recommended: str):
         super().__init__()

@@ -36,10 +36,7 @@ class OutcomesAreaScreen(AreaScreen):
         Binding("b", "booklet", "outcomes.key.booklet", id="outcomes_area.booklet"),
         Binding("c", "competitions", "outcomes.key.competitions", id="outcomes_area.competitions"),
     ]
-    DEFAULT_CSS = """
-    OutcomesAreaScreen #outcomes-line { height: auto; padding: 0 1; }
-    OutcomesAreaScreen #outcomes-list { height: 1fr; }
-    """
+    CSS_PATH = "outcomes.tcss"
 
     def __init__(self) -> None:
         super().__init__()

@@ -28,9 +28,8 @@ class OutcomeTextEditor(FullTextEditor):
         Binding("ctrl+o", "import_file", "outcomes.key.import_file", id="outcome_text.import", priority=True),
         Binding("escape", "back", "key.back", id="outcome_text.back"),
     ]
-    DEFAULT_CSS = """
-    OutcomeTextEditor #outcome-text-about { height: 1; padding: 0 1; }
-    """
+    # CSS_PATH is not gathered over the bases as DEFAULT_CSS is: the editor's own rules come along by name.
+    CSS_PATH = [FullTextEditor.CSS_PATH, "outcomes.tcss"]
 
     def __init__(self, outcome_id: int):
         super().__init__()

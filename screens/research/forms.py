@@ -21,14 +21,6 @@ from screens.dialogs.base import Dialog
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.ticks import TickBox
 
-FORM_CSS = """
-{name} > Vertical {{ width: 76; }}
-{name} Horizontal {{ height: auto; }}
-{name} Label {{ width: 10; padding: 0 1 0 0; }}
-{name} Input, {name} Select {{ width: 1fr; }}
-{name} #form-error {{ color: $error; height: auto; }}
-"""
-
 
 def find_teacher(store, text: str) -> Teacher | None:
     """The teacher a typed name (or pinyin, initials, login) means: an exact name first."""
@@ -59,7 +51,7 @@ class ProjectForm(Dialog[int | None]):
         Binding("ctrl+s", "save", "key.save", id="project_form.save", priority=True),
         Binding("escape", "cancel", "key.back", id="project_form.cancel"),
     ]
-    DEFAULT_CSS = FORM_CSS.format(name="ProjectForm")
+    CSS_PATH = "research.tcss"
 
     def __init__(self, project_id: int = 0):
         super().__init__()
@@ -179,7 +171,7 @@ class TrainingForm(Dialog[int | None]):
         Binding("ctrl+s", "save", "key.save", id="training_form.save", priority=True),
         Binding("escape", "cancel", "key.back", id="training_form.cancel"),
     ]
-    DEFAULT_CSS = FORM_CSS.format(name="TrainingForm")
+    CSS_PATH = "research.tcss"
 
     def __init__(self, teacher_id: int):
         super().__init__()

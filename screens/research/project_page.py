@@ -72,10 +72,7 @@ class ProjectPage(Screen[None]):
         Binding("E", "edit", "research.key.edit_project", id="project_page.edit"),
         Binding("d", "delete", "research.key.delete_project", id="project_page.delete"),
     ]
-    DEFAULT_CSS = """
-    ProjectPage #project-facts { height: auto; padding: 0 1; }
-    ProjectPage #project-stages { height: 1fr; }
-    """
+    CSS_PATH = "research.tcss"
 
     def __init__(self, project_id: int):
         super().__init__()

@@ -40,11 +40,7 @@ class ResearchScreen(AreaScreen):
         Binding("r", "reported", "research.key.reported", id="research.reported"),
         Binding("p", "print", "research.key.print", id="research.print"),
     ]
-    DEFAULT_CSS = """
-    ResearchScreen #research-top { height: auto; padding: 0 1; }
-    ResearchScreen TabbedContent { height: 1fr; }
-    ResearchScreen DataTable { height: 1fr; }
-    """
+    CSS_PATH = "research.tcss"
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="research-top")

@@ -32,11 +32,8 @@ class StageDocumentEditor(FullTextEditor):
         Binding("ctrl+s", "save", "key.save", id="stage_editor.save", priority=True),
         Binding("escape", "back", "key.back", id="stage_editor.back"),
     ]
-    DEFAULT_CSS = """
-    StageDocumentEditor #stage-title-row { height: 1; padding: 0 1; }
-    StageDocumentEditor #stage-title-row Label { width: auto; padding: 0 1 0 0; }
-    StageDocumentEditor #stage-title { width: 1fr; }
-    """
+    # CSS_PATH is not gathered over the bases as DEFAULT_CSS is: the editor's own rules come along by name.
+    CSS_PATH = [FullTextEditor.CSS_PATH, "research.tcss"]
 
     def __init__(self, project_id: int, stage_name: str):
         super().__init__()
@@ -85,7 +82,7 @@ class StageDocumentsView(Screen[None]):
     """The documents of one stage, in full."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "key.back", id="stage_view.back")]
-    DEFAULT_CSS = "StageDocumentsView #stage-docs { height: 1fr; padding: 0 1; }"
+    CSS_PATH = "research.tcss"
 
     def __init__(self, project_id: int, stage_name: str):
         super().__init__()

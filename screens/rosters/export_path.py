@@ -32,10 +32,6 @@ def export_format(path: Path) -> str | None:
 class ExportPathScreen(Dialog[Path | None]):
     CSS_PATH = "rosters.tcss"
     DEFAULT_CLASSES = "roster-modal"
-    DEFAULT_CSS = """
-    ExportPathScreen #export-progress { display: none; }
-    ExportPathScreen.-writing #export-progress { display: block; }
-    """
     BINDINGS = [
         # priority: the footer shows it although the path field (which has focus) knows enter too.
         Binding("enter", "write", "roster.key.write_file", id="export_path.write", priority=True),
