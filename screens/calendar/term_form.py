@@ -46,7 +46,7 @@ class TermForm(Screen):
                 suggested = f"{first}-{second}-2" if half == 1 else f"{second}-{second + 1}-1"
             term = Term(term_id=suggested, name=term_display_name(suggested))
         yield AppHeader()
-        with VerticalScroll():
+        with VerticalScroll(can_focus=False):  # no invisible tab stop between the fields
             yield Static(Text(t("calendar.term_edit_title") if self.term else t("calendar.term_new_title"),
                               style="bold"))
             for key, field_id, value, hint in (

@@ -147,7 +147,7 @@ class PolicyScreen(Screen):
             return
         policy = self.loaded = self.app.store.policy()
         yield Static(id="policy-error")
-        with VerticalScroll(id="policy-form"):
+        with VerticalScroll(id="policy-form", can_focus=False):  # no invisible tab stop
             yield Static(t("dashboard.policy.quotas"), classes="policy-heading")
             for name in NUMBERS:
                 with Horizontal(classes="policy-row"):

@@ -53,7 +53,7 @@ class RemindSettingsScreen(Screen):
         yield AppHeader()
         yield Static(id="remind-title")
         yield ListTable(id="remind-targets", cursor_type="row", zebra_stripes=True)
-        with VerticalScroll():
+        with VerticalScroll(can_focus=False):  # no invisible tab stop between the fields
             with Horizontal(classes="row"):
                 yield Label(t("remind.screen.field.kind"))
                 yield Select([(t(f"remind.kind.{k}"), k) for k in KINDS], value="wecom", allow_blank=False,

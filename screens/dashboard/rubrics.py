@@ -147,7 +147,7 @@ class RubricForm(Screen[Rubric | None]):
         rubric = self.rubric or Rubric()
         policy = self.app.store.policy()
         yield AppHeader()
-        with VerticalScroll(id="rubric-form"):
+        with VerticalScroll(id="rubric-form", can_focus=False):  # no invisible tab stop
             yield Static(Text(t("rubric.form.edit_title" if self.rubric else "rubric.form.new_title"), style="bold"))
             with Horizontal(classes="rubric-row"):
                 yield Label(t("rubric.form.name"))

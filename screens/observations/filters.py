@@ -46,7 +46,7 @@ class ObservationFilters(Dialog[LogFilters | None]):
         f = self.filters
         policy = store.policy()
         lesson_types = policy.lesson_types + policy.retired_lesson_types  # old records keep retired ones
-        with VerticalScroll(id="obs-filters"):
+        with VerticalScroll(id="obs-filters", can_focus=False):  # no invisible tab stop
             yield Static(Text(t("observations.filters.title"), style="bold"))
             rows = [
                 ("observations.filters.term", ChoiceField(terms, CURRENT if f.term_id is None else f.term_id,

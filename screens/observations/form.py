@@ -126,7 +126,7 @@ class ObservationForm(Screen[Observation | None]):
         teachers = lambda: store.all(Teacher)  # noqa: E731 - read fresh every time the field searches
         groups = lambda: store.all(Group)  # noqa: E731
         yield AppHeader()
-        with VerticalScroll(id="obs-form"):
+        with VerticalScroll(id="obs-form", can_focus=False):  # no invisible tab stop
             yield Static(id="form-title")
             with Horizontal(classes="form-row"):
                 yield Label(t("observations.field.teacher"), classes="form-label")

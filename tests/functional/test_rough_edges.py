@@ -113,3 +113,28 @@ async def test_no_invisible_tab_stops_in_the_group_and_activity_forms(make_test_
         chain = app.screen.focus_chain
         assert chain[0].id == "activity-date"
         assert not any(isinstance(w, VerticalScroll) for w in chain)
+
+
+async def test_forms_have_no_invisible_tab_stop(make_test_app):
+    """Tab goes from field to field: the scrolling box around a form's fields is not a stop of
+    its own (in 提醒设置 the second tab landed on it, and the name typed next went into the
+    kind's list as a search)."""
+    from textual.containers import VerticalScroll
+
+    from models.observations import LogFilters
+    from screens.calendar.term_form import TermForm
+    from screens.dashboard.policy import PolicyScreen
+    from screens.dashboard.remind_settings import RemindSettingsScreen
+    from screens.observations.filters import ObservationFilters
+    from screens.observations.form import ObservationForm
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for screen in (RemindSettingsScreen(), TermForm(), PolicyScreen(), ObservationForm(),
+                       ObservationFilters(LogFilters())):
+            app.push_screen(screen)
+            await pilot.pause()
+            stops = [w for w in app.screen.focus_chain if isinstance(w, VerticalScroll)]
+            assert stops == [], type(screen).__name__
+            app.pop_screen()
+            await pilot.pause()
