@@ -454,10 +454,12 @@ class ObservationForm(Screen[Observation | None]):
             typed = event.field.input.value.strip()
             if typed:
                 error.update(Text(t("observations.error.unknown_teacher", field=t("field.teacher"), value=typed)))
+                error.display = True  # the error lines are hidden while they have nothing to say
             return
         # A pick read after a burst went on (saved, next teacher chosen) is out of date.
         if now is not None and now.id == event.teacher.id:
             error.update("")  # the name is right now: the old message goes
+            error.display = False
             self._teacher_chosen(event.teacher)
 
     def _teacher_chosen(self, teacher: Teacher) -> None:

@@ -45,7 +45,10 @@ async def test_enter_on_an_unknown_teacher_says_so_and_the_message_goes_when_fix
         assert isinstance(app.screen, ObservationForm)
         await pilot.press(*"qqqxxx", "enter")
         await pilot.pause()
-        assert "找不到授课教师“qqqxxx”" in str(app.screen.query_one("#err-who").render())
+        error = app.screen.query_one("#err-who")
+        assert "找不到授课教师“qqqxxx”" in str(error.render())
+        await pilot.pause()
+        assert error.display and error.region.height >= 1  # on the screen, not only in the widget
         field = app.screen.query_one("#teacher")
         field.input.value = ""
         field.focus()
@@ -53,6 +56,7 @@ async def test_enter_on_an_unknown_teacher_says_so_and_the_message_goes_when_fix
         await pilot.pause()
         assert field.teacher is not None and field.teacher.name == "陈颖"
         assert str(app.screen.query_one("#err-who").render()).strip() == ""
+        assert not app.screen.query_one("#err-who").display
 
 
 async def test_the_conflict_dialog_names_the_teacher_not_the_unix_login(make_test_app, demo_db):
