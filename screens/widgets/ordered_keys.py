@@ -221,16 +221,16 @@ FOCUS_ACTIONS = {"tab": ("app.focus_next", "focus_next"), "shift+tab": ("app.foc
 def tab_now(screen: Screen, event: events.Key) -> bool:
     """Move the focus for a tab the moment the app reads it, in any form; True if it did.
 
-    The fields above handle their own keys in order; every other form's plain Input and
-    TextArea would still take the letters typed after a tab in the same burst (``标题⇥编号``:
-    both in the title), because Textual moves the focus only once the tab has gone through
-    the field's queue. The app calls this before it forwards a key (tui/app.py on_event).
+    The fields above handle their own keys in order; every other form's plain Input, TextArea
+    or Select (a level, a kind) would still take the letters typed after a tab in the same
+    burst (``标题⇥编号``: both in the title; ``⇥zhangmin`` after a list: a search in the list),
+    because Textual moves the focus only once the tab has gone through the field's queue. The app calls this before it forwards a key (tui/app.py on_event).
     Only when tab would do what Textual's screen binding does anyway (focus next/previous)
     and the field would not take the tab itself (a TextArea that indents)."""
     if event.key not in FOCUS_ACTIONS or event.is_forwarded:
         return False
     focused = screen.focused
-    if focused is None or isinstance(focused, KeysInOrder) or not isinstance(focused, (Input, TextArea)):
+    if focused is None or isinstance(focused, KeysInOrder):
         return False
     if isinstance(focused, TextArea) and focused.tab_behavior != "focus":
         return False

@@ -217,3 +217,11 @@ async def test_a_burst_with_tabs_fills_each_field_of_a_plain_form(make_test_app,
         assert app.screen.query_one("#p-number", Input).value == "Q1"
         assert app.screen.query_one("#p-title", Input).value == "识字"
         assert app.focused.id == "p-number"  # shift+tab went back at once too
+        # Through the 级别 list (a Select): the host typed after it is the host, not a search.
+        for key, char in [("tab", "\t"), ("tab", "\t"), ("tab", "\t"), *[(c, c) for c in "zhangmin"]]:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        for _ in range(3):
+            await pilot.pause()
+        assert app.screen.query_one("#p-host", Input).value == "zhangmin"
