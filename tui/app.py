@@ -25,6 +25,7 @@ from models.terms import current_term, week_of
 from screens.areas import area_modes
 from screens.base import AreaScreen
 from screens.dialogs.help import HelpScreen
+from screens.widgets.fitted_footer import word_textual_keys
 from screens.widgets.focus_repaint import install as install_focus_repaint
 from screens.widgets.keys import translate_bindings
 from screens.widgets.kept_css import install as install_kept_css
@@ -68,6 +69,7 @@ class JiaoyanApp(App[int]):
         super().__init__()
         install_kept_css(self)  # each area's first visit no longer parses all the app's CSS again
         translate_bindings(self)
+        word_textual_keys()  # an open dropdown's esc 收起, in every footer
         install_kinsoku()  # no line begins with 、，。 (screens/widgets/kinsoku.py)
         install_focus_repaint()  # a Tab repaints two widgets, not 24 lines (screens/widgets/focus_repaint.py)
         self.session = session

@@ -29,12 +29,33 @@ def _language_from(argv: Sequence[str]) -> str | None:
     return None
 
 
+# argparse's own words, exactly as argparse.py spells them, and their catalog keys.
+ARGPARSE_WORDS = {
+    "show this help message and exit": "cli.argparse.help",
+    "show program's version number and exit": "cli.argparse.version",
+    "usage: ": "cli.argparse.usage", "options": "cli.argparse.options",
+    "positional arguments": "cli.argparse.positional",
+    "%(prog)s: error: %(message)s\n": "cli.argparse.error",
+    "argument %(argument_name)s: %(message)s": "cli.argparse.argument",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse.invalid_choice",
+    "invalid %(type)s value: %(value)r": "cli.argparse.invalid_value",
+    "the following arguments are required: %s": "cli.argparse.required",
+    "unrecognized arguments: %s": "cli.argparse.unrecognized",
+    "expected one argument": "cli.argparse.expected_one",
+    "expected at most one argument": "cli.argparse.expected_at_most_one",
+    "expected at least one argument": "cli.argparse.expected_at_least_one",
+    "ambiguous option: %(option)s could match %(matches)s": "cli.argparse.ambiguous",
+    "not allowed with argument %s": "cli.argparse.not_allowed_with",
+    "one of the arguments %s is required": "cli.argparse.one_required",
+    "ignored explicit argument %r": "cli.argparse.ignored_explicit",
+}
+
+
 def _argparse_words(message: str) -> str:
-    """argparse's own words (``show this help message and exit`` …) in the user's language."""
-    key = {"show this help message and exit": "cli.argparse.help",
-           "show program's version number and exit": "cli.argparse.version",
-           "usage: ": "cli.argparse.usage", "options": "cli.argparse.options",
-           "positional arguments": "cli.argparse.positional"}.get(message)
+    """argparse's own words (``show this help message and exit`` …) in the user's language.
+
+    The catalog's sentence keeps argparse's own %-placeholders: argparse fills them in."""
+    key = ARGPARSE_WORDS.get(message)
     return t(key) if key else message
 
 
@@ -44,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=t("cli.opt.db"))
     common.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=t("cli.opt.lang"))
     parser = argparse.ArgumentParser(prog="jiaoyan", description=t("cli.description"), parents=[common])
-    parser.add_argument("--version", action="version", version=f"jiaoyan {__version__}")
+    parser.add_argument("--version", action="version", version=f"jiaoyan {__version__}",
+                        help=t("cli.argparse.version"))  # argparse words this one before _ is asked
     parser.add_argument("--demo", action="store_true", help=t("cli.opt.demo"))
     parser.add_argument("--area", choices=MODE_NAMES, help=t("cli.opt.area"))
     parser.add_argument("--as", dest="as_login", metavar="LOGIN", help=t("access.cli.as"))

@@ -243,6 +243,7 @@ MESSAGES = {
     "doc.binder.missing": ("（本学期没有已上交的{kind}）", "(no {kind} handed in this term)"),
     "doc.cli.print.help": ("把一份文档打印成 Word（学校格式）", "print a document to Word in the school's layout"),
     "doc.cli.output": ("输出文件（默认：标题.docx）", "output file (default: TITLE.docx)"),
+    "doc.cli.arg.id": ("文档编号（doc list 第一列）", "the document's id (first column of doc list)"),
     "doc.cli.printed": ("已打印《{title}》", "Printed “{title}”"),
     "doc.cli.written": ("已写入 {path}", "Wrote {path}"),
     "doc.cli.write_failed": ("写不了 {path}：{error}", "Cannot write {path}: {error}"),

@@ -21,6 +21,8 @@ tests/unit/test_textual_private.py fails if a Textual upgrade moves either.
 
 from __future__ import annotations
 
+import dataclasses
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
@@ -40,6 +42,24 @@ TEXTUAL_DESCRIPTIONS = {"Dismiss menu": "key.builtin.dismiss_menu",
 def described(description: str) -> str:
     key = TEXTUAL_DESCRIPTIONS.get(description)
     return t(key) if key else description
+
+
+def word_textual_keys(*classes: type) -> None:
+    """Textual's own widgets (an open Select's ``esc Dismiss menu``, the palette's ``esc``)
+    show their keys in the user's language in every footer, Textual's plain ``Footer`` too.
+
+    Private Textual API, because a Textual widget's bindings have no public way to be
+    reworded: ``_merge_bindings`` reads the class's own ``BINDINGS`` (left as Textual wrote
+    them, so the next session may choose another language) and ``_merged_bindings`` is what
+    each new instance copies. tests/unit/test_textual_private.py fails if either moves."""
+    from textual.binding import BindingsMap
+    from textual.widgets._select import SelectOverlay
+
+    for cls in (SelectOverlay, *classes):
+        merged = cls._merge_bindings()
+        cls._merged_bindings = BindingsMap.from_keys({
+            key: [dataclasses.replace(b, description=described(b.description)) for b in bindings]
+            for key, bindings in merged.key_to_bindings.items()})
 
 
 class PlainFooterKey(FooterKey):

@@ -155,3 +155,15 @@ def test_the_palette_s_no_matches_state():
 
     source = inspect.getsource(CommandPalette._start_no_matches_countdown)
     assert "self._list_visible = True" in source and "self._no_matches_timer = self.set_timer(" in source
+
+
+def test_a_textual_widget_class_s_bindings_are_merged_from_its_binding_list():
+    # screens/widgets/fitted_footer.py word_textual_keys: an open Select's "esc Dismiss menu"
+    # reworded on the class once, from the BINDINGS Textual wrote.
+    from textual.widgets._select import SelectOverlay
+
+    merged = SelectOverlay._merge_bindings()
+    assert isinstance(merged, BindingsMap)
+    assert [b.description for b in merged.key_to_bindings["escape"]] == ["Dismiss menu"]
+    assert isinstance(SelectOverlay._merged_bindings, BindingsMap)
+    assert "_merged_bindings" in inspect.getsource(DOMNode.__init__)

@@ -81,13 +81,13 @@ def register(tree: CommandTree) -> None:
 
     printing = family.add_parser("print", parents=[tree.common], help=t("doc.cli.print.help"),
                                  description=t("doc.cli.print.help"))
-    printing.add_argument("id", type=int, metavar="ID")
+    printing.add_argument("id", type=int, metavar="ID", help=t("doc.cli.arg.id"))
     printing.add_argument("-o", "--output", metavar="FILE", help=t("doc.cli.output"))
     printing.set_defaults(handler=run_print)
 
     show = family.add_parser("show", parents=[tree.common], help=t("doc.cli.show.help"),
                              description=t("doc.cli.show.help"))
-    show.add_argument("id", type=int, metavar="ID")
+    show.add_argument("id", type=int, metavar="ID", help=t("doc.cli.arg.id"))
     show.set_defaults(handler=run_show)
 
 
