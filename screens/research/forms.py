@@ -128,7 +128,9 @@ class ProjectForm(Dialog[int | None]):
         else:
             host = known.get(self.value("#p-host")) or find_teacher(store, self.value("#p-host"))
         if host is None:
-            self.fail(t("research.error.no_teacher", name=self.value("#p-host") or "—"))
+            typed = self.value("#p-host")
+            self.fail(t("research.error.no_teacher", name=typed) if typed
+                      else t("error.required", field=t("research.field.host")))
             return
         members = []
         for name in self.value("#p-members").replace("，", "、").replace(",", "、").replace(" ", "、").split("、"):
@@ -222,7 +224,9 @@ class TrainingForm(Dialog[int | None]):
         store, today = self.app.store, self.app.today
         teacher = find_teacher(store, self.value("#tr-teacher"))
         if teacher is None:
-            self.fail(t("research.error.no_teacher", name=self.value("#tr-teacher") or "—"))
+            typed = self.value("#tr-teacher")
+            self.fail(t("research.error.no_teacher", name=typed) if typed
+                      else t("error.required", field=t("research.field.teacher")))
             return
         try:
             hours = float(self.value("#tr-hours"))

@@ -225,3 +225,23 @@ async def test_a_burst_with_tabs_fills_each_field_of_a_plain_form(make_test_app,
         for _ in range(3):
             await pilot.pause()
         assert app.screen.query_one("#p-host", Input).value == "zhangmin"
+
+
+async def test_a_project_without_a_host_asks_for_one(make_test_app, demo_db):
+    """No host typed: 请填写主持人 (it said 名册里找不到“—”, a name nobody typed)."""
+    from textual.widgets import Input, Static
+
+    from models.records import Project
+    from screens.research.forms import ProjectForm
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ProjectForm())
+        await pilot.pause()
+        app.screen.query_one("#p-number", Input).value = "X-2"
+        app.screen.query_one("#p-title", Input).value = "识字教学研究"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        said = str(app.screen.query_one("#form-error", Static).render())
+        assert "请填写主持人" in said and "—" not in said
+    assert Store(demo_db).all(Project) == []
