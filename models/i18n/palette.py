@@ -157,4 +157,8 @@ MESSAGES.update({
     "audit.every_teacher": ("每位教师", "every teacher"),
     "audit.for": ("为 {who}", "for {who}"),
     "audit.term.open": ("进行中", "open"), "audit.term.archived": ("已归档", "archived"),
+    # the record types the log had no name for
+    "access.what.documents": ("文档", "documents"), "access.what.document_kinds": ("文档类型", "document kinds"),
+    "access.what.handins": ("上交要求", "hand-ins"), "access.what.readings": ("共读书目", "readings"),
+    "access.what.prep_plans": ("集体备课安排", "prep plans"),
 })

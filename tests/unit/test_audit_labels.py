@@ -32,6 +32,7 @@ def test_every_field_of_every_record_type_has_a_label(language):
                    if f.name not in _STAMPS
                    and not (has(f"audit.field.{kind.TABLE}.{f.name}") or has(f"audit.field.{f.name}"))]
         assert missing == []
+        assert [kind.TABLE for kind in RECORD_TYPES if not has(f"access.what.{kind.TABLE}")] == []
         if language == "zh":  # a Chinese label is never the stored name itself
             raw = [f"{kind.TABLE}.{f.name}" for kind in RECORD_TYPES for f in dataclasses.fields(kind)
                    if f.name not in _STAMPS and field_label(f.name, kind.TABLE) == f.name]
