@@ -155,6 +155,7 @@ MESSAGES.update({
     "audit.periods": ("{half} {count} 节", "{half} {count} periods"),
     "audit.per_term": ("每学期 {count}", "{count} a term"),
     "audit.every_teacher": ("每位教师", "every teacher"),
+    "audit.history": ("共 {count} 步，最近：{last}", "{count} steps, the last: {last}"),
     "audit.for": ("为 {who}", "for {who}"),
     "audit.term.open": ("进行中", "open"), "audit.term.archived": ("已归档", "archived"),
     # the record types the log had no name for

@@ -221,6 +221,12 @@ def show_field(field: str, value: Any, names: Names | None, table: str = "") -> 
         return show_value([f"{teacher(k)}{_code('leave.', v)}" for k, v in value.items()])
     if field == "themes" and isinstance(value, dict):
         return show_value([f"{term}：{theme}" for term, theme in value.items()])
+    if field == "history" and isinstance(value, list) and value and isinstance(value[-1], dict):
+        step = value[-1]  # a document's review: how many steps, and the newest one first
+        last = f"{teacher(step.get('by', 0))}{_code('doc.action.', step.get('action', ''))}"
+        if step.get("comment"):
+            last += f"：{step['comment']}"
+        return show_value(t("audit.history", count=len(value), last=last))
     if field == "units" and isinstance(value, list):
         return show_value([str(u.get("title", "")) + (f"（{teacher(u['lead_id'])}）" if u.get("lead_id") else "")
                            if isinstance(u, dict) else u for u in value])

@@ -124,3 +124,28 @@ def test_labels_in_english(demo_store, english):
         tx.update(policy.copy(periods=policy.periods[:4]))
     text = "\n".join(_lines(demo_store, start))
     assert "periods of the day: 上午 4 periods、下午 3 periods → 上午 4 periods" in text
+
+
+def _changes(store: Store, table: str, before: dict, after: dict) -> list[str]:
+    """An update entry of the shape the store appends (models/store/changelog.py), as printed."""
+    entry = {"id": 1, "at": "2025-11-05 10:00:00", "who": "tester", "uid": "tester", "action": "update",
+             "table": table, "record_id": 7, "before": before, "after": after}
+    return as_text_lines(describe(entry, Names.of(store)))[1:]
+
+
+def test_codes_show_their_labels_and_people_their_names(demo_store):
+    zheng, chen = demo_store.get(Teacher, 1), demo_store.get(Teacher, 2)
+    step = {"at": "2025-11-05 09:00", "by": 1, "action": "returned", "comment": "请补充反思"}
+    assert _changes(demo_store, "documents", {"state": "submitted", "history": [{"by": 2, "action": "submitted"}]},
+                    {"state": "returned", "history": [{"by": 2, "action": "submitted"}, step]}) == [
+        f"    审阅经过: 共 1 步，最近：{chen.name}提交 → 共 2 步，最近：{zheng.name}退回：请补充反思",
+        "    状态: 已提交 → 已退回"]
+    assert _changes(demo_store, "activities", {"leave_requests": {}, "status": "planned"},
+                    {"leave_requests": {"2": "pending"}, "status": "held"}) == [
+        f"    请假申请: （空） → {chen.name}待批", "    状态: 计划 → 已开展"]
+    assert _changes(demo_store, "prep_plans", {"units": []},
+                    {"units": [{"uid": 1, "title": "第一单元", "week": 3, "lead_id": 2, "comments": []}]}) == [
+        f"    单元: （空） → 第一单元（{chen.name}）"]
+    assert _changes(demo_store, "handins", {"audience": "teachers"}, {"audience": "prep_groups"}) == [
+        "    上交对象: 每位教师 → 各备课组"]
+    assert _changes(demo_store, "terms", {"status": "open"}, {"status": "archived"}) == ["    状态: 进行中 → 已归档"]
