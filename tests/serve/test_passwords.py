@@ -101,5 +101,10 @@ def test_passwd_prints_a_one_time_password_that_must_be_changed(demo_db, capsys,
     assert [(e["who"], e["reset"]) for e in logged] == [("zhangmin", "no"), ("zhangmin", "yes")]
     from models.store.audit import describe
 
-    line = describe(logged[0])
-    assert line.action == "设置密码" and "zhangmin" in line.who
+    line = describe(logged[0])  # who ran it (the admin's account) and for whom
+    assert (line.action, line.who, line.record) == ("设置密码", logged[0]["uid"], "为 zhangmin")
+    from models.store.audit import Names
+    from models.store.storage import Store
+
+    named = describe(logged[0], Names.of(Store(demo_db, actor="root")))
+    assert named.record == "为 张敏（zhangmin）" and "张敏" not in named.who
