@@ -58,11 +58,13 @@ def kind_order(kind: str) -> tuple[int, str]:
 
 
 def booklet_outcomes(source, term: Term, kinds: Iterable[str] = (), ids: Iterable[int] = ()) -> list[Outcome]:
-    """The outcomes of ``term`` of the given kinds (all when none), or exactly ``ids``;
-    in the booklet's order: by kind (reflections first), then by date."""
+    """Exactly the outcomes ``ids`` (the ones the office picked), or else those of ``term`` of
+    the given kinds (all when none) that have their text written (an award or a note with no
+    text would be a page saying so: a booklet binds texts); in the booklet's order: by kind
+    (reflections first), then by date."""
     kinds, ids = set(kinds), set(ids)
     chosen = [o for o in source.all(Outcome) if o.term_id == term.term_id
-              and (not kinds or o.kind in kinds) and (not ids or o.id in ids)]
+              and (not kinds or o.kind in kinds) and (o.id in ids if ids else bool(o.text.strip()))]
     return sorted(chosen, key=lambda o: (kind_order(o.kind), o.date, o.id))
 
 

@@ -35,12 +35,14 @@ class OutcomesAreaScreen(AreaScreen):
         Binding("k", "kind", "outcomes.key.kind", id="outcomes_area.kind"),
         Binding("b", "booklet", "outcomes.key.booklet", id="outcomes_area.booklet"),
         Binding("c", "competitions", "outcomes.key.competitions", id="outcomes_area.competitions"),
+        Binding("space", "mark", "outcomes.key.mark", id="outcomes_area.mark"),
     ]
     CSS_PATH = "outcomes.tcss"
 
     def __init__(self) -> None:
         super().__init__()
         self.kind = ""  # "" shows every kind
+        self.marked: set[int] = set()  # outcomes picked for the booklet (none: every one with a text)
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="outcomes-line")
@@ -71,12 +73,15 @@ class OutcomesAreaScreen(AreaScreen):
             policy = source.policy()
             names = {x.id: x.name for x in source.all(Teacher)}
             for o in rows:
-                table.add_row(Text(names.get(o.teacher_id, "?")), Text(o.kind), Text(o.title), Text(o.level),
+                title = Text("✔ " + o.title, style="bold") if o.id in self.marked else Text(o.title)
+                table.add_row(Text(names.get(o.teacher_id, "?")), Text(o.kind), title, Text(o.level),
                               Text(f"{outcome_line(policy, o).points:g}", justify="right"),
                               Text(text_summary(o) or "—", style="" if o.text.strip() else "dim"), key=str(o.id))
         with_text = sum(1 for o in rows if o.text.strip())
         line = t("outcomes.line", term=term.name if term else "—", kind=self.kind or t("outcomes.all_kinds"),
                  count=len(rows), with_text=with_text)
+        if self.marked:
+            line += " · " + t("outcomes.line_marked", count=len(self.marked))
         self.query_one("#outcomes-line", Static).update(Text(line))
         if selected is not None:
             restore_cursor(table, key=str(selected.id))
@@ -103,7 +108,9 @@ class OutcomesAreaScreen(AreaScreen):
             return (user is not None and term is not None and not is_archived(term)
                     and self.can("insert", Outcome(teacher_id=user.id)))
         if action == "booklet":
-            return bool(self.shown())
+            return bool(self.marked) or any(o.text.strip() for o in self.shown())
+        if action == "mark":
+            return self.highlighted() is not None
         return True
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -138,6 +145,15 @@ class OutcomesAreaScreen(AreaScreen):
         term = self.app.term
         self.app.push_screen(OutcomesScreen(term.term_id if term else None), lambda _r: self.data_changed())
 
+    def action_mark(self) -> None:
+        """Pick the highlighted outcome for the booklet, or drop it; the cursor moves on."""
+        outcome = self.highlighted()
+        if outcome is None:
+            return
+        self.marked ^= {outcome.id}
+        self.refresh_data()
+        self.query_one("#outcomes-list", DataTable).action_cursor_down()
+
     def action_kind(self) -> None:
         kinds = ("", *OUTCOME_KINDS)
         self.kind = kinds[(kinds.index(self.kind) + 1) % len(kinds)] if self.kind in kinds else ""
@@ -151,12 +167,15 @@ class OutcomesAreaScreen(AreaScreen):
         if term is None:
             return
         source, today = view_for(self.app.store, term), self.app.today
-        kinds = (self.kind,) if self.kind else ()
+        # The picked outcomes, whatever their kind; else every one shown that has its text.
+        ids = tuple(self.marked)
+        kinds = (self.kind,) if self.kind and not ids else ()
+        count = len(ids) or sum(1 for o in self.shown() if o.text.strip())
         self.app.push_screen(
-            ReportDialog(term.term_id, lambda: build_booklet(source, term, today, kinds), kind=KIND,
+            ReportDialog(term.term_id, lambda: build_booklet(source, term, today, kinds, ids), kind=KIND,
                          file_name=default_booklet_name(term.term_id),
                          title=t("outcomes.booklet.dialog", term=term.name, kind=self.kind or t("outcomes.all_kinds"),
-                                 count=len(self.shown())),
+                                 count=count),
                          hint=t("outcomes.booklet.hint")),
             self._booklet_written)
 

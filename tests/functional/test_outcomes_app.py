@@ -165,3 +165,26 @@ async def test_a_judge_goes_from_home_to_the_competition_to_score(make_test_app,
         screen.jump(line)
         assert await wait_for(pilot, lambda: isinstance(app.screen, CompetitionScreen))
         assert "j" in keys(app)
+
+
+async def test_space_picks_the_outcomes_the_booklet_binds(make_test_app, demo_db, tmp_path):
+    from textual.widgets import DataTable
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(OUTCOMES_KEY)
+        assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomesAreaScreen))
+        table = app.screen.query_one("#outcomes-list", DataTable)
+        assert await wait_for(pilot, lambda: table.row_count > 3)
+        await pilot.press("space", "down", "space")  # the first and the third
+        assert await wait_for(pilot, lambda: "已选 2 篇" in str(app.screen.query_one("#outcomes-line").render()))
+        picked = set(app.screen.marked)
+        await pilot.press("b")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ReportDialog))
+        app.screen.query_one("#report-path").value = str(tmp_path / "选出的.docx")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomesAreaScreen), 20)
+    texts = [p.text for p in docx.Document(str(tmp_path / "选出的.docx")).paragraphs]
+    assert "共 2 篇" in texts
+    chosen = [o for o in Store(demo_db).all(Outcome) if o.id in picked]
+    assert len(chosen) == 2 and all(heading(o.title) in texts for o in chosen)

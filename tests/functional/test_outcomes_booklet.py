@@ -147,3 +147,24 @@ def test_outcome_list_and_text_put_a_file_into_an_existing_outcome(demo_db, as_l
     assert Store(demo_db, actor="check").get(Outcome, zhang.id).text == "第一段\n第二段"
     assert run(demo_db, "outcome", "text", "99999", "--file", str(tmp_path / "全文.txt")) == 1
     assert "没有编号为 99999 的成果" in capsys.readouterr().err
+
+
+def test_the_booklet_binds_texts_or_exactly_the_outcomes_picked(demo_db, as_login, tmp_path, capsys):
+    """Every kind: only outcomes with their text (no page saying 未录入全文 for an award);
+    --id N … binds exactly those, a text-less one too (the office chose it)."""
+    outcomes = [o for o in Store(demo_db, actor="check").all(Outcome) if o.term_id == "2025-2026-1"]
+    written = [o for o in outcomes if o.text.strip()]
+    bare = [o for o in outcomes if not o.text.strip()]
+    assert written and bare
+    target = tmp_path / "全部.docx"
+    assert run(demo_db, "report", "booklet", "-o", str(target)) == 0
+    lines = paragraphs(docx.Document(str(target)))
+    assert f"共 {len(written)} 篇" in lines
+    assert not any(heading(o.title) in lines for o in bare)
+    picked = [written[0], bare[0]]
+    target = tmp_path / "选出的.docx"
+    assert run(demo_db, "report", "booklet", "--id", str(picked[0].id), "--id", str(picked[1].id),
+               "-o", str(target)) == 0
+    lines = paragraphs(docx.Document(str(target)))
+    assert "共 2 篇" in lines
+    assert all(heading(o.title) in lines for o in picked)

@@ -4,7 +4,7 @@
                         [--date D] [--term T] [--file F]
     jiaoyan outcome list [--term T] [--kind K]
     jiaoyan outcome text ID --file F
-    jiaoyan report booklet [--term T] [--kind K]… -o F.docx
+    jiaoyan report booklet [--term T] [--kind K]… [--id N]… -o F.docx
     jiaoyan report competition ID [-o F.docx|F.xlsx]
 """
 
@@ -52,6 +52,8 @@ def register(tree: CommandTree) -> None:
                                      description=t("outcomes.cli.booklet.help"))
     booklet.add_argument("--term", metavar="T", help=t("dashboard.cli.dashboard.term"))
     booklet.add_argument("--kind", action="append", default=[], metavar="K", help=t("outcomes.cli.booklet.kind"))
+    booklet.add_argument("--id", action="append", type=int, default=[], metavar="N", dest="ids",
+                         help=t("outcomes.cli.booklet.id"))
     booklet.add_argument("-o", "--output", metavar="F.docx", help=t("outcomes.cli.booklet.output"))
     booklet.set_defaults(handler=run_report_booklet)
 
@@ -130,7 +132,7 @@ def run_report_booklet(args: argparse.Namespace) -> int:
     session = open_session(args)
     term = resolve_term(session, args.term)
     kinds = [check_kind(k) for k in args.kind]
-    booklet = build_booklet(view_for(session.store, term), term, session.today, kinds)
+    booklet = build_booklet(view_for(session.store, term), term, session.today, kinds, args.ids)
     if not booklet.entries:
         print(t("outcomes.cli.booklet.empty", term=term.term_id), file=sys.stderr)
         return 1
