@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from models.activities import attendance_counts, attendees_of
 from models.i18n import t
@@ -20,6 +20,7 @@ from models.store.storage import ConflictError, ValidationFailed
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.table_cursor import ListTable, cursor_key
+from screens.widgets.fitted_footer import FittedFooter
 
 MARK_STYLES = {"present": "green", "leave": "yellow", "absent": "bold red", "": "dim"}
 
@@ -52,7 +53,7 @@ class AttendanceScreen(Screen[dict[str, str] | None]):
         yield Static(id="attendance-title")
         yield Static(id="attendance-error")
         yield ListTable(id="attendance-table", cursor_type="row")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         store = self.app.store

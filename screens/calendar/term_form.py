@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from models.activities import generate_for_term
 from models.dates import BadInput, parse_date
@@ -20,6 +20,7 @@ from models.term_days import close_days, unchecked_days, uncovered_years
 from models.terms import school_weeks, suggest_term_id, term_by_id, weeks_in
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.fitted_footer import FittedFooter
 
 
 class TermForm(Screen):
@@ -61,7 +62,7 @@ class TermForm(Screen):
                     yield Input(value, placeholder=hint, id=field_id, disabled=bool(self.term) and field_id == "term-id")
             yield Static(id="term-error")
             yield Static(id="term-notes")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#term-name" if self.term else "#term-id", Input).focus()

@@ -11,11 +11,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, SelectionList, Static
+from textual.widgets import SelectionList, Static
 
 from models.i18n import t
 from screens.dialogs.base import Dialog
 from screens.widgets.ticks import TickList
+from screens.widgets.fitted_footer import FittedFooter
 
 
 class UncheckedDays(Dialog[list[dt.date] | None]):
@@ -36,7 +37,7 @@ class UncheckedDays(Dialog[list[dt.date] | None]):
             yield Static(Text(t("calendar.unchecked.question", count=len(self.days))), id="unchecked-question")
             yield TickList[str](*[(Text(f"{day.isoformat()} {t(f'weekday.{day.weekday()}')}  {name}"),
                                         day.isoformat(), True) for day, name in self.days], id="unchecked-days")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from models.store.archive import view_for
 from models.dates import BadInput, parse_date
@@ -35,6 +35,7 @@ from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.teacher_field import TeacherField
 from screens.widgets.table_cursor import ListTable, cursor_id, restore_cursor
+from screens.widgets.fitted_footer import FittedFooter
 
 
 class OutcomesScreen(Screen):
@@ -84,7 +85,7 @@ class OutcomesScreen(Screen):
             yield Static(id="outcome-mode")
             yield Static(id="outcome-error")
         yield ListTable(id="outcome-list", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         if not self.term_id and self.app.term:

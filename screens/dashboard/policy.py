@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from models.i18n import t
 from models.permissions import can
@@ -27,6 +27,7 @@ from models.store.storage import ConflictError, ValidationFailed
 from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.fitted_footer import FittedFooter
 
 NUMBERS = ("observation_quota", "research_lessons_per_term", "talks_per_term", "mentor_meetings_every_weeks",
            "mentees_per_mentor", "demo_lesson_deadline_weeks")
@@ -143,7 +144,7 @@ class PolicyScreen(Screen):
         yield AppHeader()
         if not self.may_edit():
             yield Static(Text(t("dashboard.admin_only")), id="policy-denied")
-            yield Footer()
+            yield FittedFooter()
             return
         policy = self.loaded = self.app.store.policy()
         yield Static(id="policy-error")
@@ -203,7 +204,7 @@ class PolicyScreen(Screen):
                     yield Input(f"{getattr(policy, name):g}", id=f"policy-{name}", compact=True)
             yield Static(t("policy.requirements"), classes="policy-note")
             yield TextArea(requirements_text(policy), id="policy-requirements")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         inputs = self.query(Input)

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Static, TextArea
 
 from models.i18n import t
 from models.permissions import can
@@ -31,6 +31,7 @@ from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.table_cursor import ListTable
+from screens.widgets.fitted_footer import FittedFooter
 
 
 class RubricListScreen(Screen):
@@ -54,7 +55,7 @@ class RubricListScreen(Screen):
         yield Static(Text(t("rubric.list.title"), style="bold"), id="rubric-title")
         yield ListTable(id="rubric-list", cursor_type="row", zebra_stripes=True)
         yield Static(Text(t("rubric.list.help")), id="rubric-help")
-        yield Footer()
+        yield FittedFooter()
 
     def may_edit(self) -> bool:
         return can(self.app.store, self.app.user or self.app.login, "insert", Rubric())
@@ -166,7 +167,7 @@ class RubricForm(Screen[Rubric | None]):
             yield TextArea(criteria_text(rubric.criteria), id="rubric-criteria", soft_wrap=True)
             yield Static(id="rubric-total")
             yield Static(id="rubric-error")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#rubric-name", Input).focus()

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from models.store.archive import ArchiveView
 from models.dashboard import quota_bar, term_over_term_group, term_over_term_teacher, terms_up_to
@@ -16,6 +16,7 @@ from models.terms import term_by_id
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.table_cursor import ListTable
+from screens.widgets.fitted_footer import FittedFooter
 
 
 class TermOverTermScreen(Screen):
@@ -35,7 +36,7 @@ class TermOverTermScreen(Screen):
         yield AppHeader()
         yield Static(id="tot-title")
         yield ListTable(id="tot-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.refresh_data()

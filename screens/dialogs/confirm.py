@@ -8,10 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from screens.dialogs.base import Dialog
 from screens.widgets.keys import describe_binding
+from screens.widgets.fitted_footer import FittedFooter
 
 
 class ConfirmScreen(Dialog[bool]):
@@ -39,7 +40,7 @@ class ConfirmScreen(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
             yield Static(Text(self.question), id="confirm-question")
-        yield Footer()
+        yield FittedFooter()
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

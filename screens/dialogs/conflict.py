@@ -28,7 +28,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from models.store.audit import show_value
 from models.conflicts import differing_fields, keep_mine
@@ -36,6 +36,7 @@ from models.i18n import t
 from models.records import Record
 from screens.dialogs.base import Dialog
 from screens.widgets.keys import describe_binding
+from screens.widgets.fitted_footer import FittedFooter
 
 MINE, THEIRS = "mine", "theirs"
 
@@ -86,7 +87,7 @@ class ConflictDialog(Dialog[ConflictChoice | None]):
             yield Static(Text(t("access.conflict.intro")))
             with VerticalScroll(id="conflict-fields"):
                 yield Static(self.comparison(), id="conflict-table")
-            yield Footer()
+            yield FittedFooter()
 
     def comparison(self) -> Table | Text:
         fields = differing_fields(self.mine, self.theirs)

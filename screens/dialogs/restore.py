@@ -13,11 +13,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.i18n import has, t
 from screens.dialogs.base import Dialog
+from screens.widgets.fitted_footer import FittedFooter
 
 NAME = re.compile(r"-(\d{8})-(\d{6})-([a-z0-9-]+?)(?:-\d+)?\.json$")
 
@@ -60,7 +61,7 @@ class RestoreScreen(Dialog[Path | None]):
             yield OptionList(*[Option(Text(backup_label(p)), id=str(n)) for n, p in enumerate(self.backups)],
                              id="restore-list")
             yield Static(Text(t("ssh.restore.none") if not self.backups else ""), id="restore-message")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

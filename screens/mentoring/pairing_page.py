@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from models.dates import format_date
 from models.i18n import t
@@ -24,6 +24,7 @@ from models.records import MentorMeeting, Observation, Pairing, Teacher, Term
 from models.terms import is_archived
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.fitted_footer import FittedFooter
 
 
 def lessons_label(kinds: tuple[str, ...]) -> str:
@@ -122,7 +123,7 @@ class PairingPage(Screen):
         yield AppHeader()
         with VerticalScroll(id="pairing-page"):
             yield Static(id="pairing-page-body")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.refresh_data()

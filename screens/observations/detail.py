@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from models.dates import format_date, format_period
 from models.i18n import t
@@ -20,6 +20,7 @@ from models.exports.spreadsheets import cell_width
 from models.rubrics import criteria_of, full_marks_of, show_number
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.fitted_footer import FittedFooter
 
 
 LINE_CELLS = 74  # what an 80-column screen holds beside the indent and the scroll bar
@@ -71,7 +72,7 @@ class ObservationDetail(Screen[str | None]):
         yield AppHeader()
         with VerticalScroll(id="obs-detail"):
             yield Static(id="obs-detail-body")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.refresh_data()

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from models.dates import format_date, format_period
 from models.exports.spreadsheets import cell_width
@@ -25,6 +25,7 @@ from models.rubrics import show_number
 from models.store.archive import ArchiveView
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.fitted_footer import FittedFooter
 
 NAME_CELLS = 14  # the criterion column of the figures table
 
@@ -52,7 +53,7 @@ class ActivityEvaluations(Screen):
         yield AppHeader()
         with VerticalScroll(id="evaluations"):
             yield Static(id="evaluations-body")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.refresh_data()

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from models.i18n import t
 from models.observations import LogFilters
@@ -17,6 +17,7 @@ from models.terms import is_archived
 from screens.widgets.choice_field import ChoiceField
 from screens.widgets.teacher_field import TeacherField
 from screens.dialogs.base import Dialog
+from screens.widgets.fitted_footer import FittedFooter
 
 CURRENT = "@current"  # the term choice meaning "whatever term is current when I look"
 
@@ -69,7 +70,7 @@ class ObservationFilters(Dialog[LogFilters | None]):
                     yield Label(t(label), classes="form-label")
                     yield widget
             yield Static(id="filters-error")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         store = self.app.store

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from models import competitions as comp
 from models.dates import BadInput, parse_date
@@ -35,6 +35,7 @@ from screens.dialogs.base import Dialog
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
 from screens.widgets.table_cursor import ListTable, cursor_id, restore_cursor
+from screens.widgets.fitted_footer import FittedFooter
 
 SPLIT = re.compile(r"[、,，;；\s]+")
 
@@ -68,7 +69,7 @@ class CompetitionsScreen(Screen):
         yield AppHeader()
         yield Static(id="competitions-line")
         yield ListTable(id="competitions-list", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.refresh_data()
@@ -162,7 +163,7 @@ class CompetitionForm(Dialog[int | None]):
                              id="competition-level", compact=True)
             yield Static(Text(t("competitions.form.hint"), style="dim"))
             yield Static(id="competition-error")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#competition-name", Input).focus()
@@ -246,7 +247,7 @@ class CompetitionScreen(Screen):
         yield AppHeader()
         yield Static(id="competition-about")
         yield ListTable(id="competition-entries", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.refresh_data()
@@ -469,7 +470,7 @@ class PickDialog(Dialog[int | None]):
         with Vertical():
             yield Static(Text(self.prompt, style="bold"))
             yield ListTable(id="pick-list", cursor_type="row", show_header=False)
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -510,7 +511,7 @@ class ScoreDialog(Dialog[tuple[float, str] | None]):
                 yield Label(t("competitions.col.comment"))
                 yield Input(self.comment, id="score-comment", compact=True)
             yield Static(id="score-error")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#score-value", Input).focus()
@@ -562,7 +563,7 @@ class ResultDialog(Dialog[tuple[str, str] | None]):
                 yield Label(t("competitions.col.recommended"))
                 yield Select([(none, ""), *[(x, x) for x in comp.RECOMMEND_LEVELS]], value=self.recommended,
                              allow_blank=False, id="result-recommended", compact=True)
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#result-prize", Select).focus()

@@ -14,13 +14,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from models.i18n import t
 from models.records import Group, Teacher
 from models.exports import registry
 from models.exports.roster import KIND, roster_report, roster_rows, write_export
 from screens.dialogs.base import Dialog
+from screens.widgets.fitted_footer import FittedFooter
 
 
 def export_format(path: Path) -> str | None:
@@ -54,7 +55,7 @@ class ExportPathScreen(Dialog[Path | None]):
             yield Static(Text(t("roster.export.path_hint")), classes="hint")
             yield ProgressBar(id="export-progress", show_eta=False)
             yield Static(id="export-message", classes="message")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()

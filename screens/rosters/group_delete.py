@@ -8,10 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from models.i18n import t
 from screens.dialogs.base import Dialog
+from screens.widgets.fitted_footer import FittedFooter
 
 
 class GroupDeleteDialog(Dialog[str | None]):
@@ -39,7 +40,7 @@ class GroupDeleteDialog(Dialog[str | None]):
                 yield Static(Text(self.reason), id="delete-reason", classes="message")
             hint = t("roster.group.delete_hint") if self.allowed else t("roster.group.archive_hint")
             yield Static(Text(hint), classes="hint")
-        yield Footer()
+        yield FittedFooter()
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "delete":

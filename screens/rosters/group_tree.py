@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 
 from models.dates import format_period
 from models.i18n import t
@@ -28,6 +28,7 @@ from models.errors import JiaoyanError
 from models.store.storage import ValidationFailed
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
+from screens.widgets.fitted_footer import FittedFooter
 
 
 def group_label(group: Group) -> Text:
@@ -63,7 +64,7 @@ class GroupTreeScreen(Screen):
             yield tree
             with VerticalScroll(id="group-detail"):
                 yield Static(id="group-detail-text")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.refresh_data()

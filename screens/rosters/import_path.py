@@ -13,12 +13,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from models.i18n import t
 from models.roster_import import preview_file
 from models.errors import JiaoyanError
 from screens.dialogs.base import Dialog
+from screens.widgets.fitted_footer import FittedFooter
 
 
 class ImportPathScreen(Dialog[tuple | None]):
@@ -39,7 +40,7 @@ class ImportPathScreen(Dialog[tuple | None]):
             yield Input(placeholder=t("roster.import.path_placeholder"), id="import-path", compact=True)
             yield Static(Text(t("roster.import.path_hint")), classes="hint")
             yield Static(id="import-message", classes="message")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from models.i18n import t
 from models.roster_import import RosterPreview, apply_preview
@@ -19,6 +19,7 @@ from models.errors import JiaoyanError
 from models.store.storage import ValidationFailed
 from screens.widgets.keys import describe_binding
 from screens.dialogs.base import Dialog
+from screens.widgets.fitted_footer import FittedFooter
 
 
 def preview_text(preview: RosterPreview) -> Text:
@@ -89,7 +90,7 @@ class ImportPreviewScreen(Dialog[bool]):
             yield Static(Text(t(hint, count=len(self.preview.to_add) + len(self.preview.to_update))),
                          classes="hint")
             yield Static(id="preview-message", classes="message")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#preview-scroll").focus()

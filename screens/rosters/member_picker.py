@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, SelectionList, Static
+from textual.widgets import Input, SelectionList, Static
 
 from models.store.audit import show_value
 from models.i18n import t
@@ -26,6 +26,7 @@ from screens.dialogs.conflict import resolve_conflict
 from screens.widgets.teacher_field import teacher_choice_label
 from screens.dialogs.base import Dialog
 from screens.widgets.ticks import TickList
+from screens.widgets.fitted_footer import FittedFooter
 
 
 class MemberPicker(Dialog[int | None]):
@@ -53,7 +54,7 @@ class MemberPicker(Dialog[int | None]):
             yield Input(placeholder=t("roster.picker.placeholder"), id="picker-filter", compact=True)
             yield TickList(id="picker-list", compact=True)
             yield Static(id="picker-status")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.fill()

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 
 from models.store.audit import show_value
 from models.dates import BadInput, parse_date
@@ -30,6 +30,7 @@ from models.store.storage import ConflictError, ValidationFailed
 from screens.dialogs.conflict import resolve_conflict
 from screens.dialogs.base import Dialog
 from screens.widgets.ticks import TickBox, TickList
+from screens.widgets.fitted_footer import FittedFooter
 
 GENDERS = ("男", "女")
 # Each field of the form and the widget that holds it.
@@ -111,7 +112,7 @@ class TeacherForm(Dialog[int | None]):
                     yield Input(id="tf-groups", compact=True, placeholder=t("roster.form.groups_hint"))
             yield Static(Text(t("roster.form.hint")), classes="hint")
             yield Static(id="tf-message", classes="message")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.apply_permissions()
