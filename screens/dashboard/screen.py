@@ -57,6 +57,7 @@ def _bar(f: TeacherFigures) -> Text:
 
 
 NAME_CELLS = 10
+GROUP_CELLS = 12  # what 所在组 has at 80 columns; a wider screen gives it the rest
 
 TEACHER_COLUMNS = (
     # A name is cut to NAME_CELLS (…): one long name must not push 所在组 off an 80-column screen.
@@ -72,6 +73,8 @@ TEACHER_COLUMNS = (
     Column("outcomes", "dashboard.col.outcomes", lambda f: f.outcomes,
            lambda f: Text(str(f.outcomes), justify="right")),
     Column("points", "dashboard.col.points", lambda f: f.points, lambda f: Text(f"{f.points:g}", justify="right")),
+    # 所在组 last, cut (…) to the room the screen has left (_fill_teachers): the whole list
+    # is on the teacher's page (enter); uncut, reading it scrolled the names away.
     Column("groups", "dashboard.col.groups", lambda f: "、".join(f.groups), lambda f: Text("、".join(f.groups))),
 )
 
@@ -184,8 +187,11 @@ class DashboardScreen(AreaScreen):
                 label += " ▼" if self.sort_reverse else " ▲"
             table.add_column(Text(label), key=column.key)
         rows = self._visible_teachers()
+        room = max(GROUP_CELLS, self.app.size.width - 80 + GROUP_CELLS)
         for f in rows:
-            table.add_row(*(c.cell(f) for c in TEACHER_COLUMNS), key=str(f.teacher.id))
+            cells = [c.cell(f) for c in TEACHER_COLUMNS]
+            cells[-1] = Text(fit(cells[-1].plain, room))
+            table.add_row(*cells, key=str(f.teacher.id))
         if rows:
             ids = [f.teacher.id for f in rows]
             row = ids.index(keep_row) if keep_row in ids else 0

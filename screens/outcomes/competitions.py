@@ -31,6 +31,7 @@ from models.i18n import t
 from models.observations import resolve_teacher
 from models.records import OUTCOME_KINDS, OUTCOME_LEVELS, PRIZES, Competition, CompetitionEntry, Outcome, Teacher
 from models.terms import is_archived
+from screens.widgets.cells import fit
 from screens.dialogs.base import Dialog
 from screens.widgets.header import AppHeader
 from screens.widgets.keys import translate_bindings
@@ -83,13 +84,14 @@ class CompetitionsScreen(Screen):
         table = self.query_one("#competitions-list", DataTable)
         keep = table.cursor_row
         table.clear(columns=True)
-        for key, width in (("name", 18), ("kinds", 14), ("deadline", 10), ("judges", 12), ("status", 6),
-                           ("entries", 4)):
+        widths = {"name": 18, "kinds": 14, "deadline": 10, "judges": 12, "status": 6, "entries": 4}
+        for key, width in widths.items():
             table.add_column(Text(t(f"competitions.col.{key}")), key=key, width=width)
         shown = comp.competitions_of(store, term.term_id) if term else []
-        for c in shown:
-            table.add_row(Text(c.name), Text("、".join(c.kinds)), Text(c.deadline), Text(_names(store, c.judge_ids)),
-                          Text(_status(c, self.app.today)), Text(str(len(comp.entries_of(store, c))), justify="right"),
+        for c in shown:  # cut with … to their columns, not mid-word
+            table.add_row(Text(fit(c.name, widths["name"])), Text(fit("、".join(c.kinds), widths["kinds"])),
+                          Text(c.deadline), Text(fit(_names(store, c.judge_ids), widths["judges"])),
+                          Text(fit(_status(c, self.app.today), widths["status"])), Text(str(len(comp.entries_of(store, c))), justify="right"),
                           key=str(c.id))
         restore_cursor(table, row=keep)
         line = t("competitions.line", term=term.name if term else "—", count=len(shown)) if shown else \
@@ -286,14 +288,13 @@ class CompetitionScreen(Screen):
         rows = comp.entry_rows(store, me, competition)
         for row in rows:
             outcome = row.outcome
-            cells = [Text(row.teacher.name if row.teacher else "?"), Text(outcome.kind if outcome else "?"),
-                     Text(outcome.title if outcome else "?")]
+            cells = [Text(fit(row.teacher.name if row.teacher else "?", 8)), Text(fit(outcome.kind if outcome else "?", 8)),
+                     Text(fit(outcome.title if outcome else "?", 20))]
             if judge:
                 cells.append(Text(f"{row.my_score.score:g}" if row.my_score else "—", justify="right"))
             show_average = bool(row.scores) and (published or (me is not None and me.is_admin))
             cells += [Text(f"{row.average:g}" if show_average and row.average is not None else "—", justify="right"),
-                      Text(row.entry.prize or ("" if published else "")),
-                      Text(row.entry.recommended)]
+                      Text(fit(row.entry.prize, 6)), Text(fit(row.entry.recommended, 8))]
             table.add_row(*cells, key=str(row.entry.id))
         restore_cursor(table, row=keep)
         self.refresh_bindings()

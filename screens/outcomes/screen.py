@@ -22,6 +22,7 @@ from models.records import OUTCOME_KINDS, Outcome, Teacher
 from models.store.archive import view_for
 from models.terms import is_archived
 from screens.base import AreaScreen
+from screens.widgets.cells import fit
 from screens.widgets.table_cursor import ListTable, cursor_id, restore_cursor
 
 
@@ -65,7 +66,8 @@ class OutcomesAreaScreen(AreaScreen):
         table = self.query_one("#outcomes-list", DataTable)
         selected = self.highlighted()
         table.clear(columns=True)
-        for key, width in (("teacher", 8), ("kind", 8), ("title", 24), ("level", 7), ("points", 4), ("text", 10)):
+        widths = {"teacher": 8, "kind": 8, "title": 24, "level": 7, "points": 4, "text": 10}
+        for key, width in widths.items():
             table.add_column(Text(t(f"outcomes.col.{key}")), key=key, width=width)
         rows = self.shown()
         if term is not None:
@@ -73,8 +75,11 @@ class OutcomesAreaScreen(AreaScreen):
             policy = source.policy()
             names = {x.id: x.name for x in source.all(Teacher)}
             for o in rows:
-                title = Text("✔ " + o.title, style="bold") if o.id in self.marked else Text(o.title)
-                table.add_row(Text(names.get(o.teacher_id, "?")), Text(o.kind), title, Text(o.level),
+                # cut with … to the column (a cell wider than its column was cut mid-word)
+                title = Text(fit(("✔ " if o.id in self.marked else "") + o.title, widths["title"]),
+                             style="bold" if o.id in self.marked else "")
+                table.add_row(Text(fit(names.get(o.teacher_id, "?"), widths["teacher"])),
+                              Text(fit(o.kind, widths["kind"])), title, Text(fit(o.level, widths["level"])),
                               Text(f"{outcome_line(policy, o).points:g}", justify="right"),
                               Text(text_summary(o) or "—", style="" if o.text.strip() else "dim"), key=str(o.id))
         with_text = sum(1 for o in rows if o.text.strip())
