@@ -224,6 +224,9 @@ MESSAGES = {
     "calendar.study_hours_hint": ("空着：按节次计（如半天讲座写 3）", "empty: its period's length (a half-day lecture: 3)"),
 
     "research.key.stage_date": ("改日期", "Date"),
+    "research.stage_done_prompt": ("{stage}阶段完成于哪天（回车=今天；也可写 2025-10-20、10-20、-7）：",
+                                   "{stage} done on (enter = today; or 2025-10-20, 10-20, -7):"),
+    "research.error.done_in_future": ("{stage}阶段还不能记为 {date} 完成：那天还没到。", "{stage} cannot be done on {date}: that day has not come."),
     "research.stage_date_prompt": ("{stage}阶段的计划日期（如 2026-05-01、5-1、+30）：", "Planned date of {stage} (e.g. 2026-05-01, 5-1, +30):"),
     "research.stage_moved": ("{stage}阶段改到 {date}", "{stage} moved to {date}"),
 

@@ -180,14 +180,37 @@ class ProjectPage(Screen[None]):
         return True
 
     def action_toggle_done(self) -> None:
+        """A planned stage is marked done on the day it was (today unless typed: a 开题 held
+        last month is recorded late); a done one goes back to planned."""
+        from models.dates import BadInput, parse_date
+        from screens.documents.prep import LineDialog
+
         project, name = self.project(), self.stage_name()
         if project is None or name is None:
             return
-        item = research.stage(project, name) or {}
-        done = item.get("status") != "done"
-        if self.save(research.mark_stage(project, name, done, self.app.today)):
-            self.notify(t("research.stage_marked", stage=name, status=t(f"research.stage.{'done' if done else 'planned'}")),
-                        markup=False)
+        if (research.stage(project, name) or {}).get("status") == "done":
+            if self.save(research.mark_stage(project, name, False, self.app.today)):
+                self.notify(t("research.stage_marked", stage=name, status=t("research.stage.planned")), markup=False)
+            return
+
+        def chosen(text: str | None) -> None:
+            fresh = self.project()
+            if text is None or fresh is None:
+                return
+            try:
+                day = parse_date(text, self.app.today) if text.strip() else self.app.today
+            except BadInput as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            if day > self.app.today:
+                self.notify(t("research.error.done_in_future", stage=name, date=day.isoformat()),
+                            severity="error", markup=False)
+                return
+            if self.save(research.mark_stage(fresh, name, True, day)):
+                self.notify(t("research.stage_marked", stage=name, status=t("research.stage.done")), markup=False)
+
+        self.app.push_screen(LineDialog(t("research.stage_done_prompt", stage=name),
+                                        value=self.app.today.isoformat()), chosen)
 
     def action_stage_date(self) -> None:
         """Move the highlighted stage's planned date (10-16, 2026-05-01, +30 …)."""

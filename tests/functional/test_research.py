@@ -59,10 +59,21 @@ async def test_a_stage_moved_to_done_is_stored(demo_db, make_test_app):
         await _on_project_page(app, pilot)
         stages = app.screen.query_one("#project-stages", DataTable)
         await pilot.press("down")  # 开题
+        await pilot.press("x")  # asks the day it was done: today unless typed
+        await _wait(pilot, lambda: type(app.screen).__name__ == "LineDialog")
+        assert app.screen.query_one("#line-input").value == "2025-11-05"
+        app.screen.query_one("#line-input").value = "12-01"  # not yet come: refused, nothing stored
+        await pilot.press("enter")
+        await _on_project_page(app, pilot)
+        await pilot.pause()
+        assert Store(demo_db, actor="check").get(Project, project_id).stages[1]["status"] == "planned"
         await pilot.press("x")
+        await _wait(pilot, lambda: type(app.screen).__name__ == "LineDialog")
+        app.screen.query_one("#line-input").value = "2025-05-08"  # held in May, recorded now
+        await pilot.press("enter")
         await _wait(pilot, lambda: Store(demo_db, actor="check").get(Project, project_id).stages[1]["status"] == "done")
         stored = Store(demo_db, actor="check").get(Project, project_id)
-        assert stored.stages[1] == {"name": "开题", "date": "2025-04-30", "status": "done", "done_on": "2025-11-05",
+        assert stored.stages[1] == {"name": "开题", "date": "2025-04-30", "status": "done", "done_on": "2025-05-08",
                                     "documents": []}
         assert "已完成" in str(stages.get_row_at(1)[2])
         # w writes the stage's document in the editor; ctrl+s stores its text.
