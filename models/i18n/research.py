@@ -208,7 +208,7 @@ MESSAGES = {
     # the policy screen
     "policy.study.heading": ("学时与按角色的要求", "Study hours and requirements by role"),
     "policy.study_hours_per_year": ("每学年学时目标", "Study hours a year"),
-    "policy.remote_hours_per_term": ("每学期远程培训至少（0 不要求）", "Remote training a term (0: none)"),
+    "policy.remote_hours_per_term": ("每学期远程学时（0不要求）", "Remote training a term (0: none)"),
     "policy.study_hour_minutes": ("多少分钟计 1 学时", "Minutes in one study hour"),
     "policy.requirements": ("每学期的要求，一行一条：角色（或“全体”） 种类（成果/课/文档） 名称 数目，如“骨干教师 课 示范课 1”",
                             "Requirements each term, one a line: role (or all) kind (outcome/lesson/document) "
