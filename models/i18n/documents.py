@@ -170,7 +170,7 @@ MESSAGES = {
     "doc.error.conflict": ("别人刚刚修改了这份文档，请返回后重新打开。",
                            "Someone else changed this document meanwhile; go back and open it again."),
     "doc.editor.saved": ("草稿已保存（{time}）。", "Draft saved ({time})."),
-    "doc.editor.discard": ("有未保存的修改。放弃修改并返回？（y 放弃 / n 继续编辑）",
+    "doc.editor.discard": ("有未保存的修改。放弃修改并返回？（y 放弃 / n 继续填写）",
                            "There are unsaved changes. Discard them and go back? (y discard / n keep editing)"),
     "doc.editor.returned_with": ("退回意见：{comment}", "Returned: {comment}"),
     "doc.view.reviewer": ("审阅：{reviewer}", "Reviewed by {reviewer}"),

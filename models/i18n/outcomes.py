@@ -166,6 +166,7 @@ MESSAGES.update({
     "competitions.ready.deadline": ("截止日 {deadline} 还没到，仍可能有人报送", "the deadline {deadline} has not passed: entries may still come"),
     "competitions.ready.scores": ("评委{judge}还有 {count} 件作品没打分", "judge {judge} has not scored {count} entries"),
     "competitions.ready.prizes": ("{count} 件作品还没定奖项", "{count} entries have no prize yet"),
+    "competitions.form.deadline_hint": ("如 12-20（报送截止日）", "e.g. 12-20 (last day to submit)"),
     "competitions.publish_confirm": ("发布“{name}”的结果？发布后评分和结果不能再改，教师可以看到自己作品的评分。(y 发布 / n 不发布)",
                                      "Publish the result of “{name}”? Scores and results then stay as they are, and teachers see their own entries' scores. (y / n)"),
 })

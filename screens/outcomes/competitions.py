@@ -155,7 +155,7 @@ class CompetitionForm(Dialog[int | None]):
                 yield Input("教学反思、教学案例、教学论文", id="competition-kinds", compact=True)
             with Horizontal():
                 yield Label(t("competitions.col.deadline"))
-                yield Input(placeholder="12-20", id="competition-deadline", compact=True)
+                yield Input(placeholder=t("competitions.form.deadline_hint"), id="competition-deadline", compact=True)
             with Horizontal():
                 yield Label(t("competitions.col.judges"))
                 yield Input(placeholder=t("competitions.form.judges_hint"), id="competition-judges", compact=True)
