@@ -81,7 +81,8 @@ MESSAGES = {
     # the settings screen
     "remind.screen.title": ("提醒设置：每周提醒发到哪里", "Reminder settings: where the weekly reminders go"),
     "remind.screen.palette_help": ("企业微信、钉钉、飞书群机器人与邮件", "WeCom, DingTalk, Feishu robots and mail"),
-    "remind.screen.cron": ("cron 每周一 7:30 发送：30 7 * * 1 jiaoyan remind", "cron sends Mondays 7:30: 30 7 * * 1 jiaoyan remind"),
+    "remind.screen.cron": ("cron 每周一 7:30 发送（crontab 一行）：\n30 7 * * 1  JIAOYAN_DB={path} jiaoyan remind",
+                           "cron sends Mondays 7:30 (one crontab line):\n30 7 * * 1  JIAOYAN_DB={path} jiaoyan remind"),
     "remind.screen.empty": ("还没有目标：填写下面的表单，Ctrl+S 保存。", "No targets yet: fill in the form below, ctrl+s saves."),
     "remind.screen.title_short": ("提醒设置", "Reminder settings"),
     "remind.screen.col.kind": ("种类", "Kind"),

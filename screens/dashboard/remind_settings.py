@@ -74,7 +74,7 @@ class RemindSettingsScreen(Screen):
 
     def on_mount(self) -> None:
         title = Text(t("remind.screen.title"), style="bold")
-        title.append("\n" + t("remind.screen.cron"), style="dim")
+        title.append("\n" + t("remind.screen.cron", path=self.app.store.path), style="dim")
         self.query_one("#remind-title", Static).update(title)
         table = self.query_one("#remind-targets", DataTable)
         for key in ("kind", "name", "where", "groups"):
