@@ -7,6 +7,8 @@ MESSAGES = {
 
     # fields
     "doc.field.title": ("标题", "title"),
+    "doc.field.body": ("正文", "text"),
+    "doc.editor.took_theirs": ("已换成对方保存的版本。", "Now showing the version they saved."),
     "doc.field.author": ("作者", "author"),
     "doc.field.state": ("状态", "state"),
     "doc.field.due": ("截止日期", "due date"),

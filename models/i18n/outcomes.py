@@ -78,7 +78,7 @@ MESSAGES.update({
     "outcomes.text.hint": ("在此写入或粘贴全文；ctrl+o 从服务器上的 .docx/.txt 读入；ctrl+s 保存。",
                            "Type or paste the text; ctrl+o reads a .docx/.txt on the server; ctrl+s saves."),
     "outcomes.text.saved": ("已保存（{count} 字，{time}）", "Saved ({count} characters, {time})"),
-    "outcomes.text.conflict": ("别人刚改过这项成果：请 Esc 返回后重新打开。", "Someone else just changed this outcome: go back and open it again."),
+    "outcomes.text.took_theirs": ("已换成对方保存的全文。", "Now showing the text they saved."),
     "outcomes.text.imported": ("已读入 {count} 字（{lines} 行），ctrl+s 保存。", "Read {count} characters ({lines} lines); ctrl+s saves."),
     "outcomes.text.file_prompt": ("服务器上的文件（.docx、.txt 或 .md），回车读入：", "A file on the server (.docx, .txt or .md); enter reads it:"),
     "outcomes.booklet.dialog": ("成果集：{term} · {kind} · {count} 项", "Booklet: {term} · {kind} · {count} outcomes"),

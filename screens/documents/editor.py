@@ -250,9 +250,19 @@ class DocumentEditor(FullTextEditor):
                 draft = self.document.copy(kind=kind.name, group_id=group_id, reading_id=reading_id, body=body,
                                            title=title or docs.default_title(store, kind.name, self.document.term_id,
                                                                              me.id, group_id))
-            saved = docs.save_document(store, draft)
-        except ConflictError:
-            self.say(t("doc.error.conflict"), error=True)
+        except JiaoyanError as error:  # refused (PermissionDenied) or the disk said no
+            self.say(str(error), error=True)
+            return
+        self._store(draft)
+
+    def _store(self, draft: Document) -> None:
+        from screens.dialogs.conflict import resolve_conflict
+
+        try:
+            saved = docs.save_document(self.app.store, draft)
+        except ConflictError as conflict:  # saved meanwhile by someone else: both side by side, by name
+            resolve_conflict(self.app, conflict, save_mine=self._store, take_theirs=self._take_theirs,
+                             labels={"body": t("doc.field.body"), "title": t("doc.field.title")})
             return
         except ValidationFailed as error:
             self.say(str(error), error=True)
@@ -264,6 +274,17 @@ class DocumentEditor(FullTextEditor):
         self.query_one("#doc-title", Input).value = saved.title
         self.mark_saved()
         self.say(t("doc.editor.saved", time=saved.updated_at[11:16]))
+
+
+    def _take_theirs(self, theirs: Document | None) -> None:
+        if theirs is None:  # deleted meanwhile
+            self.app.pop_screen()
+            return
+        self.document = theirs
+        self.query_one("#doc-title", Input).value = theirs.title
+        self.query_one("#doc-body", TextArea).load_text(theirs.body)
+        self.mark_saved()
+        self.say(t("doc.editor.took_theirs"))
 
 
 def _reading_label(reading: Reading) -> str:

@@ -74,11 +74,17 @@ class OutcomeTextEditor(FullTextEditor):
     def action_save(self) -> None:
         if self.outcome is None or not self.may_edit():
             return
+        self._store(self.outcome.copy(text=self.body_text()))
+
+    def _store(self, record: Outcome) -> None:
+        from screens.dialogs.conflict import resolve_conflict
+
         try:
             with self.app.store.transaction() as tx:
-                saved = tx.update(self.outcome.copy(text=self.body_text()))
-        except ConflictError:
-            self.say(t("outcomes.text.conflict"), error=True)
+                saved = tx.update(record)
+        except ConflictError as conflict:  # someone saved it meanwhile: both texts side by side, by name
+            resolve_conflict(self.app, conflict, save_mine=self._store, take_theirs=self._take_theirs,
+                             labels={"text": t("outcomes.col.text")})
             return
         except JiaoyanError as error:  # refused, or the disk said no
             self.say(str(error), error=True)
@@ -87,6 +93,15 @@ class OutcomeTextEditor(FullTextEditor):
         self.mark_saved()
         count = sum(1 for c in saved.text if not c.isspace())
         self.say(t("outcomes.text.saved", count=count, time=saved.updated_at[11:16]))
+
+    def _take_theirs(self, theirs: Outcome | None) -> None:
+        if theirs is None:  # deleted meanwhile: nothing left to write into
+            self.app.pop_screen()
+            return
+        self.outcome = theirs
+        self.query_one("#doc-body", TextArea).load_text(theirs.text)
+        self.mark_saved()
+        self.say(t("outcomes.text.took_theirs"))
 
     def action_import_file(self) -> None:
         from screens.documents.prep import LineDialog

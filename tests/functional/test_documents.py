@@ -253,3 +253,31 @@ async def test_the_palette_and_key_6_reach_documents(make_test_app):
         await pilot.pause()
         assert isinstance(app.screen, DocumentsScreen)
         assert "6" in {b.binding.key for b in app.screen.active_bindings.values() if b.binding.show}
+
+
+async def test_two_people_save_the_same_document_and_the_second_chooses(make_test_app, demo_db):
+    """Saved meanwhile by someone else: both versions side by side with who saved theirs; k keeps
+    mine on top of theirs (nothing typed is lost), t takes theirs into the editor."""
+    from models import documents as docs
+    from models.session import open_session
+    from screens.dialogs.conflict import ConflictDialog
+    from tests.conftest import FIXED_TODAY
+
+    session = open_session(demo_db, login="chenying", today=FIXED_TODAY)
+    draft = docs.save_document(session.store, docs.new_document(session.store, session.teacher, kind="个人计划",
+                                                                term_id="2025-2026-1", body="第一稿"))
+    app = make_test_app("chenying")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(DocumentEditor(draft.id))
+        await pilot.pause()
+        other = open_session(demo_db, login="chenying", today=FIXED_TODAY)  # her second window
+        docs.save_document(other.store, other.store.get(Document, draft.id).copy(body="另一个窗口的稿"))
+        app.screen.query_one("#doc-body", TextArea).load_text("这里写的")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictDialog)
+        assert "陈颖" in str(app.screen.query_one("#conflict-title").render())
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentEditor)
+    assert Store(demo_db).get(Document, draft.id).body == "这里写的"

@@ -188,3 +188,27 @@ async def test_space_picks_the_outcomes_the_booklet_binds(make_test_app, demo_db
     assert "共 2 篇" in texts
     chosen = [o for o in Store(demo_db).all(Outcome) if o.id in picked]
     assert len(chosen) == 2 and all(heading(o.title) in texts for o in chosen)
+
+
+async def test_an_outcome_text_saved_meanwhile_names_who_and_t_takes_theirs(make_test_app, demo_db):
+    from textual.widgets import TextArea
+
+    from screens.dialogs.conflict import ConflictDialog
+    from screens.outcomes.text_editor import OutcomeTextEditor
+
+    store = Store(demo_db, actor="tester")
+    outcome = next(o for o in store.all(Outcome) if o.term_id == "2025-2026-1" and o.text.strip())
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(OutcomeTextEditor(outcome.id))
+        await pilot.pause()
+        with Store(demo_db, actor="zhangmin").transaction() as tx:  # 张敏 saves hers first
+            tx.update(tx.get(Outcome, outcome.id).copy(text="张敏改过的全文"))
+        app.screen.query_one("#doc-body", TextArea).load_text("我这边的全文")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ConflictDialog))
+        assert "张敏" in str(app.screen.query_one("#conflict-title").render())
+        await pilot.press("t")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, OutcomeTextEditor))
+        assert app.screen.query_one("#doc-body", TextArea).text == "张敏改过的全文"
+    assert Store(demo_db).get(Outcome, outcome.id).text == "张敏改过的全文"
