@@ -61,7 +61,7 @@ MESSAGES.update({
     "outcomes.key.kind": ("类型", "Kind"),
     "outcomes.key.teacher": ("教师页", "Teacher"),
     "outcomes.key.mark": ("选入", "Pick"),
-    "outcomes.line_marked": ("已选 {count} 篇装订成册（空格 选入/取消）", "{count} picked for the booklet (space picks/drops)"),
+    "outcomes.line_marked": ("已选 {count} 篇", "{count} picked"),
     "outcomes.cli.booklet.id": ("只收这一项成果（编号见 outcome list，可写多次）", "only this outcome (its id from outcome list; may be repeated)"),
     "outcomes.key.booklet": ("成果集", "Booklet"),
     "outcomes.key.competitions": ("评比", "Competitions"),
