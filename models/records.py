@@ -111,7 +111,21 @@ class Record:
         for flag in flags & values.keys():
             values[flag] = values[flag] is True
         values["id"] = int(record_id or data.get("id", 0) or 0)
-        return cls(**values)
+        # What the dataclass's __init__ does, without its call: the defaults, a fresh value
+        # from each factory the data does not cover, the data, then __post_init__. A term of
+        # a large school has 4,500 observations to read: 19 µs each through __init__.
+        defaults, factories = _defaults(cls)
+        attributes = dict(defaults)
+        for name, factory in factories:
+            if name not in values:
+                attributes[name] = factory()
+        attributes.update(values)
+        record = object.__new__(cls)
+        record.__dict__ = attributes
+        post_init = getattr(record, "__post_init__", None)
+        if post_init is not None:
+            post_init()
+        return record
 
     def validate(self) -> list[Problem]:
         return []
@@ -131,6 +145,23 @@ def _field_names(cls: type) -> tuple[frozenset[str], frozenset[str]]:
         known = (frozenset(f.name for f in fields),
                  frozenset(f.name for f in fields if f.type in ("bool", bool)))
         _FIELD_NAMES[cls] = known
+    return known
+
+
+_DEFAULTS: dict[type, tuple[dict[str, Any], tuple[tuple[str, Any], ...]]] = {}
+
+
+def _defaults(cls: type) -> tuple[dict[str, Any], tuple[tuple[str, Any], ...]]:
+    """(each field's plain default, (name, factory) of the fields made by a factory), once."""
+    known = _DEFAULTS.get(cls)
+    if known is None:
+        fields = [f for f in dataclasses.fields(cls) if f.init]
+        missing = [f.name for f in fields
+                   if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        assert not missing, f"{cls.__name__}: every stored field needs a default ({missing})"
+        known = ({f.name: f.default for f in fields if f.default is not dataclasses.MISSING},
+                 tuple((f.name, f.default_factory) for f in fields if f.default_factory is not dataclasses.MISSING))
+        _DEFAULTS[cls] = known
     return known
 
 

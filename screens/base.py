@@ -23,6 +23,10 @@ class AreaScreen(Screen):
     """
 
     AREA = ""
+    # A screen people land on with figures to work out (the admin's 看板): the app's first
+    # frame is drawn before them, so a login sees the app at once and the figures a moment
+    # later (issue 13). The app fills it once that frame is out (tui/app.py on_ready).
+    FIGURES_AFTER_FIRST_FRAME = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,15 +66,28 @@ class AreaScreen(Screen):
         if self._mounted:
             return
         self._mounted = True
-        self.data_changed()
+        if self.FIGURES_AFTER_FIRST_FRAME and not getattr(self.app, "first_frame_drawn", True):
+            self.first_fill_pending = True
+        else:
+            self.data_changed()
+
+    first_fill_pending = False
+
+    def first_fill(self) -> None:
+        """The figures, once the app's first frame is out (FIGURES_AFTER_FIRST_FRAME)."""
+        if self.first_fill_pending:
+            self.first_fill_pending = False
+            self.data_changed()
 
     def on_screen_resume(self) -> None:
+        if self.first_fill_pending and getattr(self.app, "first_frame_drawn", True):
+            self.first_fill()  # back from a screen pushed over it before its figures came
         self.refresh_if_changed()
 
     def refresh_if_changed(self) -> None:
         """Redraw only if the data changed since the last redraw (a form closed: the resume
         and the form's callback both ask, and one redraw is enough)."""
-        if self._seen_generation != self.app.store.generation:
+        if self._seen_generation != self.app.store.generation and not self.first_fill_pending:
             self.data_changed()
 
     def data_changed(self) -> None:

@@ -137,7 +137,22 @@ class JiaoyanApp(App[int]):
         self.set_interval(self.POLL_SECONDS, self.check_for_changes)
         self.apply_user_keymap()
         self.call_after_refresh(self.check_size)
-        self.call_after_refresh(self._freeze_start_up_objects)
+
+    # Whether Textual has drawn the first frame (its Ready event): until then a landing
+    # area with figures to work out shows its frame without them (screens/base.py).
+    first_frame_drawn = False
+
+    def on_ready(self) -> None:
+        # Ready comes with the first layout; the frame itself may still be queued on the
+        # screen (Textual defers it while a batch is open): after it, then.
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        self.first_frame_drawn = True
+        for screen in self.screen_stack:
+            if isinstance(screen, AreaScreen):
+                screen.first_fill()
+        self.call_after_refresh(self._freeze_start_up_objects)  # after the figures' frame
 
     def _freeze_start_up_objects(self) -> None:
         """What starting made (modules, classes, the catalog, the data read, the first
@@ -146,9 +161,11 @@ class JiaoyanApp(App[int]):
         collections froze the screen 100–400 ms wherever they fell; after every area was
         visited, one took 193 ms before this and 52 ms after. The garbage is collected
         first, so only what lives is kept. Not again after each area's first build: what
-        is frozen and later thrown away is never freed (10 MB more per session that way)."""
+        is frozen and later thrown away is never freed (10 MB more per session that way).
+        The command line (tui/cli.py) turned the collector off for the start: on again here."""
         gc.collect()
         gc.freeze()
+        gc.enable()
 
     def _check_resize(self) -> None:
         # Private: Textual hands a terminal resize (the last of a burst) to the screen in

@@ -9,15 +9,13 @@ Unexpected ones keep their traceback in a log file.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
 
-from models.areas import MODE_NAMES
 from models.i18n import set_language, t
 from tui import __version__
-from tui.commands import COMMAND_MODULES
-from tui.commands.tree import CommandTree
 
 
 def _language_from(argv: Sequence[str]) -> str | None:
@@ -59,27 +57,89 @@ def _argparse_words(message: str) -> str:
     return t(key) if key else message
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The top-level options that take a value: what follows them is not a command's name.
+VALUE_OPTIONS = frozenset({"--db", "--lang", "--area", "--as"})
+
+
+def opens_the_app(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` only opens the app (no command, no help, no version): then
+    :func:`main` needs no command's parser, nor the modules that hang their commands on it
+    (about 100 ms of a login's start on a school's server)."""
+    expects_value = False
+    for arg in argv:
+        if expects_value:
+            expects_value = False
+        elif arg in VALUE_OPTIONS:
+            expects_value = True
+        elif arg in ("-h", "--help", "--version") or not arg.startswith("-"):
+            return False
+    return True
+
+
+class _NotForTheApp(Exception):
+    """The app's own parser could not read the line: the full parser says why."""
+
+
+class _AppParser(argparse.ArgumentParser):
+    def error(self, message: str):  # the full parser words the error, with its commands' usage
+        raise _NotForTheApp(message)
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; ``commands=False`` gives only what opening the app reads
+    (the same options, defaults and help words), without importing any command's module."""
+    from models.areas import MODE_NAMES  # with the record types: imported once gc is off (main)
+
     argparse._ = _argparse_words  # argparse looks its words up through this name at call time
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=t("cli.opt.db"))
     common.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=t("cli.opt.lang"))
-    parser = argparse.ArgumentParser(prog="jiaoyan", description=t("cli.description"), parents=[common])
+    kind = argparse.ArgumentParser if commands else _AppParser
+    parser = kind(prog="jiaoyan", description=t("cli.description"), parents=[common])
     parser.add_argument("--version", action="version", version=f"jiaoyan {__version__}",
                         help=t("cli.argparse.version"))  # argparse words this one before _ is asked
     parser.add_argument("--demo", action="store_true", help=t("cli.opt.demo"))
     parser.add_argument("--area", choices=MODE_NAMES, help=t("cli.opt.area"))
     parser.add_argument("--as", dest="as_login", metavar="LOGIN", help=t("access.cli.as"))
     parser.add_argument("--mouse", action=argparse.BooleanOptionalAction, default=None, help=t("ssh.cli.mouse"))
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
+    from tui.commands import command_modules
+    from tui.commands.tree import CommandTree
+
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"))
     tree = CommandTree.build(subparsers, common)
-    for module in COMMAND_MODULES:
+    for module in command_modules():
         module.register(tree)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    # Start-up makes hundreds of thousands of objects that live as long as the session; the
+    # collector's full passes over them cost a login about 90 ms before its first frame on
+    # the large school. Off until the app has drawn it (tui/app.py collects, freezes what
+    # lives and turns it back on); on again at once for a command, and when main returns.
+    gc.disable()
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        gc.enable()
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    if opens_the_app(argv):
+        try:
+            return build_parser(commands=False).parse_args(argv)
+        except _NotForTheApp:
+            pass  # a mistyped option: the full parser says so, in its own words
+    args = build_parser().parse_args(argv)
+    if args.command is not None:
+        gc.enable()
+    return args
+
+
+def _main(argv: list[str]) -> int:
     # The launcher's umask for every way in (jiaoyan-ssh, `jiaoyan` in a forced command, a
     # command typed by hand): files the group shares stay writable by the group (issue 21).
     from models.doctor import LAUNCH_UMASK
@@ -91,8 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Read once, here: --lang, else JIAOYAN_LANG; the session carries it from now on.
     language = language_of(_language_from(argv) or os.environ.get("JIAOYAN_LANG"))
     set_language(language)  # before the parser: its help text is in this language
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(argv)
     args.language = language
     try:
         from models import clock

@@ -10,6 +10,7 @@ the parent).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -19,6 +20,7 @@ __all__ = ["launch_environment", "main"]
 
 
 def main(argv: list[str] | None = None) -> int:
+    gc.disable()  # for the start-up's imports too; tui/cli.py says why and turns it back on
     os.umask(LAUNCH_UMASK)
     argv = list(sys.argv[1:] if argv is None else argv)
     env, restart = launch_environment(dict(os.environ))

@@ -3,6 +3,7 @@
 MESSAGES = {
     "dashboard.top_line": ("{term} · 第{week}周 / 共{weeks}周 · 距学期结束 {days} 天", "{term} · week {week} of {weeks} · {days} days to the end"),
     "dashboard.counts": ("在职教师 {teachers} 人；教研活动已开展 {held} / 共 {activities} 项；听课记录 {observations} 条。", "{teachers} teachers; {held} of {activities} activities held; {observations} observations."),
+    "dashboard.working_out": ("正在统计本学期的数字……", "Working out the term's figures…"),
     "dashboard.no_term": ("还没有学期。管理员可运行 jiaoyan init --demo 查看演示，或在日历中新建学期。", "No term yet. An admin can create one in the calendar."),
     "dashboard.archived": ("已归档（只读）", "archived (read-only)"),
     "dashboard.not_current": ("非本学期", "not the current term"),

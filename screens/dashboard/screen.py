@@ -85,6 +85,9 @@ class DashboardScreen(AreaScreen):
     # The list has the focus (not the tab bar), so ↑↓ move in it from the start and after
     # every dialog (Textual gives the focus back to what had it).
     AUTO_FOCUS = "#dash-teachers"
+    # Where the admin lands: on the large school the term's figures take longer than the
+    # whole rest of the first frame (bench/first_frame.py prints both).
+    FIGURES_AFTER_FIRST_FRAME = True
 
     BINDINGS = [
         Binding("enter", "open", "dashboard.key.open", id="dashboard.open"),
@@ -117,7 +120,8 @@ class DashboardScreen(AreaScreen):
         self._attention: list[tuple[str, str, int]] = []
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="dash-top")
+        # Until the figures come (FIGURES_AFTER_FIRST_FRAME), the line says they are on their way.
+        yield Static(Text(t("dashboard.working_out"), style="dim"), id="dash-top")
         with TabbedContent(id="dash-tabs", initial="teachers"):
             with TabPane(t("dashboard.tab.teachers"), id="teachers"):
                 yield Static(id="dash-filter")

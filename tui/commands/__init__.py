@@ -11,13 +11,13 @@ import importlib
 import importlib.util
 
 from models.areas import AREA_NAMES
-from tui.commands import access, core, remind, serve, templates
 
 
-def _area_modules() -> list:
+def command_modules() -> list:
+    """Every module with commands, in the order their commands are listed. Imported when
+    asked for, not with the package: opening the app (tui/commands/core.py) needs none."""
     names = [f"tui.commands.{name}" for name in AREA_NAMES]
-    return [importlib.import_module(name) for name in names if importlib.util.find_spec(name) is not None]
-
-
-# templates (the school's Word templates), remind (reminders) and serve (the browser door) are not areas.
-COMMAND_MODULES = [core, *_area_modules(), access, templates, remind, serve]
+    areas = [importlib.import_module(name) for name in names if importlib.util.find_spec(name) is not None]
+    # templates (the school's Word templates), remind (reminders) and serve (the browser door) are not areas.
+    return [importlib.import_module(f"tui.commands.{name}") for name in ("core",)] + areas + [
+        importlib.import_module(f"tui.commands.{name}") for name in ("access", "templates", "remind", "serve")]

@@ -64,7 +64,6 @@ def open_app(args: argparse.Namespace) -> int:
     school has not put on the roster gets a sentence and the app does not open. Over SSH
     the forced command also answers downloads (scp, sftp) from the person's own export
     folder, and never opens the app without a terminal (tui/hangup.py)."""
-    from models.demo import build_demo
     from models.downloads import parse_request
     from models.identity import resolve_login, sign_in_problem
     from models.session import open_session as open_file
@@ -77,6 +76,8 @@ def open_app(args: argparse.Namespace) -> int:
     language = getattr(args, "language", None)
     request = parse_request(os.environ.get("SSH_ORIGINAL_COMMAND"))
     if args.demo:
+        from models.demo import build_demo
+
         if not has_terminal():
             print(t("ssh.no_terminal"), file=sys.stderr)
             return 1
