@@ -14,6 +14,13 @@ another's save from the change log in a worker (models/store/feed.py); the run p
 many parsed the whole file instead. The baseline is the same with one session, in the same
 run. (bench/many_sessions.py is the
 store-level stress run: processes saving back to back.)
+
+Beside the sessions, one more session is being typed into: it moves the cursor in its log
+(↓ then ↑) every 50 ms from before the save until well after it, and notes how long each key
+took to be handled (from the key to the app idle again). The figure is the longest of those
+waits in the 2.5 s after the save, beside the same typist's longest wait with one other
+session open. Sessions nobody types into take another's save in at a random moment within
+``JiaoyanApp.TAKE_IN_SPREAD`` seconds (tui/app.py); the typed-into one takes it at once.
 """
 
 from __future__ import annotations
@@ -65,17 +72,43 @@ def _session(db: str, index: int, ready, results) -> None:
     asyncio.run(main())
 
 
-def one_save_reaches(db: Path, sessions: int) -> tuple[list[float], list[float], list[float], int]:
+def _typist(db: str, ready, stop, results) -> None:
+    os.environ["JIAOYAN_TODAY"] = TODAY.isoformat()
+    sys.path.insert(0, str(ROOT))
+    from tui.app import make_app
+
+    async def main() -> None:
+        app = make_app(db, login=ADMIN_LOGIN, start_area="observations", today=TODAY)
+        async with app.run_test(size=(80, 24)) as pilot:
+            while not getattr(app.screen, "records", None):
+                await pilot.pause(0.05)
+            ready.put("typist")
+            waits = []
+            key = "down"
+            while not stop.is_set():
+                started, began = time.time(), time.perf_counter()
+                await pilot.press(key)
+                waits.append((started, time.perf_counter() - began))
+                key = "up" if key == "down" else "down"
+                await asyncio.sleep(0.05)
+            results.put(waits)
+
+    asyncio.run(main())
+
+
+def one_save_reaches(db: Path, sessions: int) -> tuple[list[float], list[float], list[float], int, list[float]]:
     from models.observations import save_observation
     from models.records import Observation
     from models.store.storage import Store
 
     context = mp.get_context("spawn")
     ready, results = context.Queue(), context.Queue()
+    stop, typed = context.Event(), context.Queue()
     workers = [context.Process(target=_session, args=(str(db), n, ready, results)) for n in range(sessions)]
+    workers.append(context.Process(target=_typist, args=(str(db), ready, stop, typed)))
     for worker in workers:
         worker.start()
-    for _ in range(sessions):
+    for _ in range(sessions + 1):
         ready.get(timeout=600)
     time.sleep(2)  # every session idle on its log
     store = Store(db, actor=ADMIN_LOGIN)
@@ -90,11 +123,14 @@ def one_save_reaches(db: Path, sessions: int) -> tuple[list[float], list[float],
         freezes.append(longest)
         busy.append(cpu)
         parsed += parses > 0
+    time.sleep(max(0.0, saved_at + 2.5 - time.time()))
+    stop.set()
+    waits = [wait for started, wait in typed.get(timeout=600) if saved_at <= started <= saved_at + 2.5]
     for worker in workers:
         worker.join(30)
         if worker.is_alive():
             worker.kill()
-    return delays, freezes, busy, parsed
+    return delays, freezes, busy, parsed, waits
 
 
 def main() -> int:
@@ -108,14 +144,17 @@ def main() -> int:
         many = one_save_reaches(large_school(Path(folder) / "many"), args.sessions)
     print(f"Large school: {SUMMARY}. Real app sessions, headless, each its own process; {os.cpu_count()} cores; "
           f"load average {load:.1f} before the run.")
-    print(f"{'one save shown in':<28}{'median':>10}{'last':>10}{'longest freeze':>16}{'busy':>10}{'parsed':>8}")
-    for label, (delays, freezes, busy, parsed) in ((f"{args.sessions} open sessions", many),
-                                                   ("1 open session (baseline)", one)):
+    print(f"{'one save shown in':<28}{'median':>10}{'last':>10}{'longest freeze':>16}{'busy':>10}{'parsed':>8}"
+          f"{'typed key waited (median / longest)':>38}")
+    for label, (delays, freezes, busy, parsed, waits) in ((f"{args.sessions} open sessions", many),
+                                                          ("1 open session (baseline)", one)):
         print(f"{label:<28}{statistics.median(delays) * 1000:>7.0f} ms{max(delays) * 1000:>7.0f} ms"
-              f"{max(freezes) * 1000:>13.0f} ms{max(busy) * 1000:>7.0f} ms{parsed:>8}")
+              f"{max(freezes) * 1000:>13.0f} ms{max(busy) * 1000:>7.0f} ms{parsed:>8}"
+              f"{statistics.median(waits) * 1000:>24.0f} ms / {max(waits) * 1000:.0f} ms ({len(waits)} keys)")
     print("longest freeze: the longest an event loop woke late (with more sessions than cores, mostly waiting")
     print("for a core); busy: the most CPU a session's UI thread spent between two wake-ups; parsed: how many")
-    print("sessions parsed the whole file instead of taking the save from the change log.")
+    print("sessions parsed the whole file instead of taking the save from the change log; typed key waited:")
+    print("one more session, typed into every 50 ms: how long its keys took to be handled in the 2.5 s after the save.")
     return 0
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import random
+import time
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,6 +33,8 @@ from screens.widgets.keys import translate_bindings
 from screens.widgets.kept_css import install as install_kept_css
 from screens.widgets.ordered_keys import tab_now
 from screens.widgets.kinsoku import install as install_kinsoku
+
+TYPING_FOREVER = 1e9  # "no key yet": as long ago as need be
 
 # Textual's palette commands by their English title: what to call them instead.
 TEXTUAL_COMMANDS = {
@@ -64,6 +68,13 @@ class JiaoyanApp(App[int]):
     # A poll is a stat; what another session saved comes from the change log's new lines
     # (models/store/feed.py), so looking twice a second costs next to nothing.
     POLL_SECONDS = 0.5
+    # Twenty sessions open on a 2-core server all see one save at once; if all took it in
+    # at once, a key typed in any of them waited for a core (0.4–1 s, bench/app_sessions.py).
+    # A session whose person is not typing takes it in at a random moment within this many
+    # seconds (still on screen within 2 s of the save); one typed into in the last
+    # TYPING_SECONDS takes it in at the next poll, as does any session a key reaches.
+    TAKE_IN_SPREAD = 1.2
+    TYPING_SECONDS = 5.0
 
     def __init__(self, session: Session, *, start_area: str | None = None):
         super().__init__()
@@ -74,6 +85,8 @@ class JiaoyanApp(App[int]):
         install_focus_repaint()  # a Tab repaints two widgets, not 24 lines (screens/widgets/focus_repaint.py)
         self.session = session
         self.start_area = start_area
+        self._last_key = -TYPING_FOREVER  # monotonic time of the person's last key
+        self._take_in_timer = None  # set while another session's save waits its turn (TAKE_IN_SPREAD)
         self.crash_log: Path | None = None
         self._warned_about_file = False
         # The store's count of files read afresh when the area in view last redrew for them.
@@ -84,8 +97,12 @@ class JiaoyanApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         # A tab moves the focus before the next key of the same burst is handed out
         # (screens/widgets/ordered_keys.py tab_now); everything else is Textual's own way.
-        if isinstance(event, events.Key) and self.screen_stack and tab_now(self.screen, event):
-            return
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
+            if self._take_in_timer is not None:
+                self._take_in_now()  # the person is here: what another session saved, now
+            if self.screen_stack and tab_now(self.screen, event):
+                return
         await super().on_event(event)
 
     # -- what screens read ---------------------------------------------------------
@@ -401,7 +418,22 @@ class JiaoyanApp(App[int]):
             self._warned_about_file = False
             if self.store.storage.file_generation != self._shown_file_generation:
                 self._redraw_for_others()  # a read here already took another session's save
-        elif not any(w.group == "reload" and not w.is_finished for w in self.workers):
+        elif self._take_in_timer is None and not any(w.group == "reload" and not w.is_finished
+                                                     for w in self.workers):
+            if time.monotonic() - self._last_key < self.TYPING_SECONDS or self.TAKE_IN_SPREAD <= 0:
+                self.run_worker(self._read_newer, thread=True, group="reload")
+            else:
+                self._take_in_timer = self.set_timer(self.take_in_delay(), self._take_in_now)
+
+    def take_in_delay(self) -> float:
+        """When an idle session takes in another's save: a random moment of the spread."""
+        return random.uniform(0, self.TAKE_IN_SPREAD)
+
+    def _take_in_now(self) -> None:
+        if self._take_in_timer is not None:
+            self._take_in_timer.stop()
+            self._take_in_timer = None
+        if not any(w.group == "reload" and not w.is_finished for w in self.workers):
             self.run_worker(self._read_newer, thread=True, group="reload")
 
     def _read_newer(self) -> None:
