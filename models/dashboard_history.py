@@ -14,6 +14,15 @@ The kept figures are used only while everything they were made from is as it was
   term's own records still in the active file;
 * the term, the day the figures stand at, and this program (a digest of models/).
 
+Of the roster, the groups and the policy only what the figures are made of counts
+(:data:`FIGURE_FIELDS`, :data:`POLICY_FIELDS`): a teacher's login, subjects or note, a
+group's weekly slot, the policy's periods or lesson types, a teacher who joined after the
+term — a school edits these often, and none of them changes a closed term's figures, so
+none makes ten terms be worked out again.
+
+Closing a term keeps its figures at once (:func:`close_term_keeping_figures`, worked out
+from the records the close has in hand), so the first ``h`` after a close reads kept files.
+
 Of the term-bound tables (observations, activities …) only the term's own records count:
 every figure function filters them by ``term_id``, so a record of another term (the open
 one gets new records all day) never makes a closed term's kept figures out of date.
@@ -38,13 +47,28 @@ from models.dashboard import GroupFigures, TeacherFigures, as_of_day
 from models.pace import RequirementProgress
 from models.records import RECORD_TYPES, Group, Record, Teacher, Term
 from models.store import jsonio
-from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, archive_identity, forget_parsed, read_figures,
-                                  write_figures)
-from models.terms import is_archived
+from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, archive_identity, close_term, forget_parsed,
+                                  read_figures, write_figures)
+from models.terms import is_archived, term_by_id
 
-FIGURES_FORMAT = 2  # the kept file's layout
+FIGURES_FORMAT = 3  # the kept file's layout and what its inputs digest covers
 _TYPES = {cls.TABLE: cls for cls in RECORD_TYPES}
 POLICY, META = "policy()", "meta()"
+
+# What the figures take from the records that stay in the active file (models/dashboard.py
+# people_figures, with models/points.py and models/pace.py): the inputs digest covers these
+# and nothing else of them. A teacher counts by whether they are active, when they joined
+# and their roles (the quota, the requirements); their name only orders the dashboard's rows,
+# which are kept by id. A group counts by its name (each teacher's groups), kind, members
+# and the term's theme. tests/unit/test_dashboard_history.py checks that the figures read
+# no other field, so a figure that comes to read one fails there rather than going stale.
+FIGURE_FIELDS: dict[type, tuple[str, ...]] = {
+    Teacher: ("active", "joined", "roles"),
+    Group: ("active", "kind", "name", "member_ids", "themes"),  # of the themes, the term's own
+}
+POLICY_FIELDS = ("observation_quota", "observation_quota_by_role", "research_lessons_per_term", "talks_per_term",
+                 "requirements", "absence_deduction", "points", "level_points", "award_points")
+COUNTED_GROUP_KINDS = ("research", "prep")  # the groups people_figures shows (the office is not one)
 
 
 class TermFigures:
@@ -141,18 +165,46 @@ def _records_bytes(records: list[Record]) -> bytes:
 
 
 # store → {table: (the store's generation, its digest, or for a term's own types each term's
-# records still in the active file and the digests made of them so far)}: the history asks for
-# ten terms at once.
+# records still in the active file and the digests made of them so far, or for the roster
+# and the groups what the figures take of each record)}: the history asks for ten terms at once.
 _table_digests: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
-def _table_digest(store, name: str, term_id: str) -> str:
+def _teachers_digest(teachers: list[tuple], term: Term, teacher_ids: frozenset[int]) -> str:
+    """The roster as the term's figures see it: of each teacher who could be in them (joined
+    by the term's end, or in the kept figures: a teacher with lessons in it), what counts.
+    A teacher who joined later and had no lesson in the term is in none of its figures."""
+    could_count = [row for row in teachers
+                   if not row[1] or row[1] <= term.end or row[0] in teacher_ids]
+    return _hash(jsonio.dumps(could_count))
+
+
+def _groups_digest(groups: list[Group], term_id: str) -> str:
+    """The groups as the term's figures see them: a counted group's name, members and the
+    term's theme; of any other group only that it is not counted."""
+    rows = []
+    for group in groups:
+        if group.active and group.kind in COUNTED_GROUP_KINDS:
+            rows.append([group.id, True, group.kind, group.name, group.member_ids, group.themes.get(term_id, "")])
+        else:
+            rows.append([group.id, False])
+    return _hash(jsonio.dumps(rows))
+
+
+def _table_digest(store, name: str, term: Term, teacher_ids: frozenset[int]) -> str:
     known = _table_digests.setdefault(store, {})
     generation = store.storage.generation
     hit = known.get(name)
     if hit is None or hit[0] != generation:
         if name == POLICY:
-            digest = _hash(jsonio.dumps(store.policy().to_dict()))
+            policy = store.policy()
+            digest = _hash(jsonio.dumps({field: getattr(policy, field) for field in POLICY_FIELDS}))
+        elif name == Teacher.TABLE:
+            counted = FIGURE_FIELDS[Teacher]  # after the id and the day they joined (who could count)
+            digest = ("teachers", [[x.id, x.joined, *(getattr(x, field) for field in counted)]
+                                   for x in store.all(Teacher)])
+        elif name == Group.TABLE:
+            digest = ("groups", store.all(Group))
         elif name == META:
             digest = _hash(jsonio.dumps(store.meta()))
         elif _TYPES[name] in TERM_RECORD_TYPES:
@@ -166,7 +218,12 @@ def _table_digest(store, name: str, term_id: str) -> str:
     digest = hit[1]
     if isinstance(digest, str):
         return digest
+    if digest[0] == "teachers":
+        return _teachers_digest(digest[1], term, teacher_ids)
+    if digest[0] == "groups":
+        return _groups_digest(digest[1], term.term_id)
     by_term, hashed = digest
+    term_id = term.term_id
     if term_id not in hashed:
         hashed[term_id] = _hash(_records_bytes(by_term[term_id])) if term_id in by_term else ""
     return hashed[term_id]
@@ -176,15 +233,18 @@ def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def inputs_digest(store, term: Term, as_of: dt.date, tables: list[str]) -> str:
+def inputs_digest(store, term: Term, as_of: dt.date, tables: list[str], teacher_ids) -> str:
     """A digest of what an archived term's figures are made from in the active file: the
     ``tables`` they read as they are now (of the term's own types, only that term's records
-    still in the active file), the term, the day they stand at, and the program."""
+    still in the active file; of the roster, the groups and the policy only what counts, with
+    ``teacher_ids`` the teachers in the figures), the term, the day they stand at, and the
+    program."""
     parts = [FIGURES_FORMAT, _program(), term.id, term.to_dict(), as_of.isoformat()]
+    teacher_ids = frozenset(teacher_ids)
     for name in sorted(tables):
         if name not in (POLICY, META) and name not in _TYPES:
             return ""  # a table this program does not know: never the same
-        parts.append([name, _table_digest(store, name, term.term_id)])
+        parts.append([name, _table_digest(store, name, term, teacher_ids)])
     return _hash(jsonio.dumps(parts))
 
 
@@ -231,7 +291,11 @@ def _kept_figures(store, term: Term, as_of: dt.date) -> TermFigures | None:
     data = read_figures(store.path, term.term_id)
     if data is None or data.get("format") != FIGURES_FORMAT or not isinstance(data.get("read"), list):
         return None
-    if data.get("inputs") != inputs_digest(store, term, as_of, [str(x) for x in data["read"]]):
+    try:
+        teacher_ids = [int(x) for x in data["teachers"]]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if data.get("inputs") != inputs_digest(store, term, as_of, [str(x) for x in data["read"]], teacher_ids):
         return None
     return _figures_from(data, store)
 
@@ -245,19 +309,61 @@ def archived_term_figures(store, term: Term, today: dt.date) -> TermFigures:
         kept = _kept_figures(store, term, as_of)
         if kept is not None:
             return kept
-    view = _NotingView(store, term.term_id)
-    teachers, groups = dashboard.people_figures(view, term, today)
+    figures = _work_out(store, _NotingView(store, term.term_id), term, today, identity)
     forget_parsed(store.path, term.term_id)  # kept in a file now: the parsed archive need not stay in memory
+    return figures
+
+
+def _work_out(store, view: "_NotingView", term: Term, today: dt.date, identity: list[int] | None) -> TermFigures:
+    """Work out the term's figures through ``view`` and keep them beside the archive of
+    ``identity`` (unless the data in memory changed meanwhile: the digest would not be of
+    what they were made from)."""
+    generation = store.storage.generation
+    as_of = as_of_day(term, today)
+    teachers, groups = dashboard.people_figures(view, term, today)
     figures = TermFigures({f.teacher.id: f for f in teachers}, {g.group.id: g for g in groups})
     if identity is not None:
         read = sorted(view.read)
-        write_figures(store.path, term.term_id, identity, {
-            "format": FIGURES_FORMAT, "term_id": term.term_id, "as_of": as_of.isoformat(), "read": read,
-            "inputs": inputs_digest(store, term, as_of, read),
-            "fields": {"teachers": _fields(TeacherFigures), "groups": _fields(GroupFigures)},
-            "teachers": {str(f.teacher.id): _row(f) for f in teachers},
-            "groups": {str(g.group.id): _row(g) for g in groups}})
+        inputs = inputs_digest(store, term, as_of, read, [f.teacher.id for f in teachers])
+        if store.storage.generation == generation:
+            write_figures(store.path, term.term_id, identity, {
+                "format": FIGURES_FORMAT, "term_id": term.term_id, "as_of": as_of.isoformat(), "read": read,
+                "inputs": inputs,
+                "fields": {"teachers": _fields(TeacherFigures), "groups": _fields(GroupFigures)},
+                "teachers": {str(f.teacher.id): _row(f) for f in teachers},
+                "groups": {str(g.group.id): _row(g) for g in groups}})
     return figures
+
+
+class _InHandView(_NotingView):
+    """A closed term's view whose archived records are those the close had in hand (the
+    ones it just wrote to the archive): nothing is parsed again."""
+
+    def __init__(self, store, term_id: str, records: dict[type, list[Record]]):
+        super().__init__(store, term_id)
+        self._in_hand = {cls: sorted(found, key=lambda r: r.id) for cls, found in records.items()}
+
+    def archived_ids(self) -> list[str]:
+        return list(self._term_ids)
+
+    def _archived_records(self, term_id: str, cls):
+        return list(self._in_hand.get(cls, []))
+
+
+def close_term_keeping_figures(store, term_id: str, *, today: dt.date) -> dict[str, int]:
+    """Close the term (:func:`models.store.archive.close_term`, locked and atomic as ever) and
+    keep its figures beside the archive straight away, worked out from the records the close
+    moved, so the first history after a close reads them. Keeping them is a cache: if it
+    fails, the close stands and the history works them out later."""
+
+    def keep(records: dict[type, list[Record]], identity: list[int] | None) -> None:
+        term = term_by_id(store.all(Term), term_id)
+        if term is None or not is_archived(term) or identity is None:
+            return
+        figures = _work_out(store, _InHandView(store, term_id, records), term, today, identity)
+        _remember(store, term, today, figures)
+
+    return close_term(store, term_id, today=today, then=keep)
 
 
 # store → {(term id, day): (what the figures were made from, the figures)}: kept in memory until
@@ -364,7 +470,6 @@ def _main(argv: list[str]) -> int:
     import gc
 
     from models.store.storage import Store
-    from models.terms import term_by_id
 
     gc.disable()  # a short batch: collecting would only slow it
     path, today, term_ids = argv[0], dt.date.fromisoformat(argv[1]), argv[2:]
