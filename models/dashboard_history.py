@@ -100,6 +100,9 @@ class TermFigures:
     def teacher(self, teacher_id: int) -> TeacherFigures | None:
         return self._one(TeacherFigures, teacher_id)
 
+    def add_teacher(self, figures: TeacherFigures) -> None:
+        self._made[TeacherFigures][figures.teacher.id] = figures
+
     def group(self, group_id: int) -> GroupFigures | None:
         return self._one(GroupFigures, group_id)
 
@@ -170,12 +173,14 @@ def _records_bytes(records: list[Record]) -> bytes:
 _table_digests: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
-def _teachers_digest(teachers: list[tuple], term: Term, teacher_ids: frozenset[int]) -> str:
+def _teachers_digest(teachers: list[tuple], term: Term, teacher_ids: frozenset[int], teachers_upto: int) -> str:
     """The roster as the term's figures see it: of each teacher who could be in them (joined
     by the term's end, or in the kept figures: a teacher with lessons in it), what counts.
-    A teacher who joined later and had no lesson in the term is in none of its figures."""
-    could_count = [row for row in teachers
-                   if not row[1] or row[1] <= term.end or row[0] in teacher_ids]
+    A teacher who joined later and had no lesson in the term is in none of its figures, and
+    one added since they were worked out (an id above ``teachers_upto``) is left to
+    :func:`_with_teachers_added`."""
+    could_count = [row for row in teachers if row[0] <= teachers_upto
+                   and (not row[1] or row[1] <= term.end or row[0] in teacher_ids)]
     return _hash(jsonio.dumps(could_count))
 
 
@@ -191,7 +196,7 @@ def _groups_digest(groups: list[Group], term_id: str) -> str:
     return _hash(jsonio.dumps(rows))
 
 
-def _table_digest(store, name: str, term: Term, teacher_ids: frozenset[int]) -> str:
+def _table_digest(store, name: str, term: Term, teacher_ids: frozenset[int], teachers_upto: int) -> str:
     known = _table_digests.setdefault(store, {})
     generation = store.storage.generation
     hit = known.get(name)
@@ -219,7 +224,7 @@ def _table_digest(store, name: str, term: Term, teacher_ids: frozenset[int]) -> 
     if isinstance(digest, str):
         return digest
     if digest[0] == "teachers":
-        return _teachers_digest(digest[1], term, teacher_ids)
+        return _teachers_digest(digest[1], term, teacher_ids, teachers_upto)
     if digest[0] == "groups":
         return _groups_digest(digest[1], term.term_id)
     by_term, hashed = digest
@@ -233,19 +238,64 @@ def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def inputs_digest(store, term: Term, as_of: dt.date, tables: list[str], teacher_ids) -> str:
+def inputs_digest(store, term: Term, as_of: dt.date, tables: list[str], teacher_ids, teachers_upto: int) -> str:
     """A digest of what an archived term's figures are made from in the active file: the
     ``tables`` they read as they are now (of the term's own types, only that term's records
     still in the active file; of the roster, the groups and the policy only what counts, with
-    ``teacher_ids`` the teachers in the figures), the term, the day they stand at, and the
-    program."""
+    ``teacher_ids`` the teachers in the figures and ``teachers_upto`` the highest teacher id
+    when they were worked out), the term, the day they stand at, and the program."""
     parts = [FIGURES_FORMAT, _program(), term.id, term.to_dict(), as_of.isoformat()]
     teacher_ids = frozenset(teacher_ids)
     for name in sorted(tables):
         if name not in (POLICY, META) and name not in _TYPES:
             return ""  # a table this program does not know: never the same
-        parts.append([name, _table_digest(store, name, term, teacher_ids)])
+        parts.append([name, _table_digest(store, name, term, teacher_ids, teachers_upto)])
     return _hash(jsonio.dumps(parts))
+
+
+def _highest_teacher_id(store) -> int:
+    return max((x.id for x in store.all(Teacher)), default=0)
+
+
+class _TeachersAddedView:
+    """A closed term as teachers added since its figures were worked out see it: with no
+    record of the term theirs. Ids only grow and are never reused, and the archive (its
+    identity checked) is older than the figures, so none of its records names them; the
+    term's records still in the active file are in the inputs digest."""
+
+    def __init__(self, store, teachers: list[Teacher]):
+        self.store = store
+        self._teachers = teachers
+
+    def all(self, cls):
+        if cls is Teacher:
+            return list(self._teachers)
+        if cls in TERM_RECORD_TYPES:
+            return []
+        return self.store.all(cls)
+
+    def get(self, cls, record_id):
+        return next((r for r in self.all(cls) if r.id == int(record_id or 0)), None)
+
+    def policy(self):
+        return self.store.policy()
+
+    def meta(self):
+        return self.store.meta()
+
+
+def _with_teachers_added(store, figures: "TermFigures", term: Term, as_of: dt.date,
+                         teachers_upto: int) -> "TermFigures":
+    """The kept figures with the rows of teachers added since they were worked out (a new
+    teacher without a day of joining is in every term's figures, with nothing done): worked
+    out from the roster, the groups and the policy alone, not from the archive."""
+    added = [x for x in store.all(Teacher) if x.id > teachers_upto]
+    view = _TeachersAddedView(store, added)
+    if added and dashboard.teachers_of_term(view, term):  # most join after the term: in none of its figures
+        teachers, _groups = dashboard.people_figures(view, term, as_of, records=([], [], []))
+        for row in teachers:
+            figures.add_teacher(row)
+    return figures
 
 
 def _fields(kind: type) -> list[str]:
@@ -293,11 +343,16 @@ def _kept_figures(store, term: Term, as_of: dt.date) -> TermFigures | None:
         return None
     try:
         teacher_ids = [int(x) for x in data["teachers"]]
+        teachers_upto = int(data["teachers_upto"])
     except (KeyError, TypeError, ValueError):
         return None
-    if data.get("inputs") != inputs_digest(store, term, as_of, [str(x) for x in data["read"]], teacher_ids):
+    read = [str(x) for x in data["read"]]
+    if data.get("inputs") != inputs_digest(store, term, as_of, read, teacher_ids, teachers_upto):
         return None
-    return _figures_from(data, store)
+    figures = _figures_from(data, store)
+    if figures is None:
+        return None
+    return _with_teachers_added(store, figures, term, as_of, teachers_upto)
 
 
 def archived_term_figures(store, term: Term, today: dt.date) -> TermFigures:
@@ -324,11 +379,12 @@ def _work_out(store, view: "_NotingView", term: Term, today: dt.date, identity: 
     figures = TermFigures({f.teacher.id: f for f in teachers}, {g.group.id: g for g in groups})
     if identity is not None:
         read = sorted(view.read)
-        inputs = inputs_digest(store, term, as_of, read, [f.teacher.id for f in teachers])
+        teachers_upto = _highest_teacher_id(store)
+        inputs = inputs_digest(store, term, as_of, read, [f.teacher.id for f in teachers], teachers_upto)
         if store.storage.generation == generation:
             write_figures(store.path, term.term_id, identity, {
                 "format": FIGURES_FORMAT, "term_id": term.term_id, "as_of": as_of.isoformat(), "read": read,
-                "inputs": inputs,
+                "inputs": inputs, "teachers_upto": teachers_upto,
                 "fields": {"teachers": _fields(TeacherFigures), "groups": _fields(GroupFigures)},
                 "teachers": {str(f.teacher.id): _row(f) for f in teachers},
                 "groups": {str(g.group.id): _row(g) for g in groups}})

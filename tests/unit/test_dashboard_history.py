@@ -56,9 +56,9 @@ def no_build_of_the_closed_term(monkeypatch):
     for name in ("build_dashboard", "people_figures"):
         real = getattr(dashboard, name)
 
-        def refuse(source, term, today, *args, real=real):
+        def refuse(source, term, today, *args, real=real, **kwargs):
             assert term.term_id != PREVIOUS, "the closed term's figures were worked out again"
-            return real(source, term, today, *args)
+            return real(source, term, today, *args, **kwargs)
 
         monkeypatch.setattr(dashboard, name, refuse)
 
@@ -228,8 +228,8 @@ def test_edits_that_change_no_figure_keep_the_kept_figures(closed, monkeypatch):
 
 
 def test_edits_that_change_a_figure_are_worked_out_again(closed):
-    """A renamed group (each teacher's groups), a teacher who left, one added without a day
-    of joining (in every term's figures), another quota for a role: worked out again."""
+    """A renamed group (each teacher's groups), a teacher's new role, another quota for a
+    role: worked out again."""
     from models.records import Group
 
     before = history(session(closed))
@@ -244,19 +244,12 @@ def test_edits_that_change_a_figure_are_worked_out_again(closed):
     assert before[0][member].groups != after[0][member].groups
 
     store = session(closed)
+    by_role = store.policy().observation_quota_by_role
+    head = next(x for x in store.all(Teacher) if x.id in after[0] and not set(x.roles) & by_role.keys())
     with store.transaction() as tx:
-        added = tx.insert(Teacher(name="没写入职日期", login="meixie"))
-    added_after = history(session(closed))
-    assert added.id in added_after[0] and added_after == whole(session(closed))
-
-    store = session(closed)
-    leaving = next(x for x in store.all(Teacher) if x.id in added_after[0] and x.active and not any(
-        o.teacher_id == x.id or o.observer_id == x.id for o in view_for(store, term_by_id(
-            store.all(Term), PREVIOUS)).all(Observation) if o.term_id == PREVIOUS))
-    with store.transaction() as tx:
-        tx.update(leaving.copy(active=False))
-    left = history(session(closed))
-    assert leaving.id not in left[0] and left == whole(session(closed))
+        tx.update(head.copy(roles=["校长"]))
+    promoted = history(session(closed))
+    assert promoted == whole(session(closed)) and promoted[0][head.id].quota != after[0][head.id].quota
 
     store = session(closed)
     with store.transaction() as tx:
@@ -310,3 +303,32 @@ def test_the_figures_read_no_field_the_inputs_digest_leaves_out(closed):
     assert read[Teacher] - {"id", "name"} <= set(FIGURE_FIELDS[Teacher])
     assert read[Group] - {"id"} <= set(FIGURE_FIELDS[Group])
     assert read[Policy] <= set(POLICY_FIELDS)
+
+
+def test_a_teacher_added_without_a_day_of_joining_is_added_to_the_kept_figures(closed, monkeypatch):
+    """A new teacher with no day of joining is in every term's figures, with nothing done:
+    their row is worked out from the roster and the policy, the archives are not read again."""
+    from models import dashboard_history
+
+    history(session(closed))
+    store = session(closed)
+    with store.transaction() as tx:
+        added = tx.insert(Teacher(name="没写入职日期", login="meixie", roles=["新教师"]))
+    expected = whole(session(closed))
+    assert added.id in expected[0]
+    monkeypatch.setattr(archive, "_read_archive", lambda path: pytest.fail(f"{path} was parsed"))
+    monkeypatch.setattr(dashboard_history, "work_out_elsewhere",
+                        lambda *args: pytest.fail("the closed term was worked out again"))
+    assert history(session(closed)) == expected
+    terms = session(closed).all(Term)
+    rows = dict((term.term_id, f) for term, f in dashboard.term_over_term_teacher(
+        session(closed), added.id, terms, TODAY))
+    assert rows[PREVIOUS] == expected[0][added.id] and rows[PREVIOUS].quota > 0
+
+    store = session(closed)
+    with store.transaction() as tx:  # their role changed: their row follows, still without the archive
+        tx.update(store.get(Teacher, added.id).copy(roles=["校长"]))
+    monkeypatch.undo()
+    changed = whole(session(closed))
+    monkeypatch.setattr(archive, "_read_archive", lambda path: pytest.fail(f"{path} was parsed"))
+    assert history(session(closed)) == changed and changed[0][added.id].quota != expected[0][added.id].quota
