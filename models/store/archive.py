@@ -225,8 +225,8 @@ def close_term(store, term_id: str, *, today=None,
     per table. Raises :class:`CannotClose` with a readable reason.
 
     ``then``, once the close is done, is handed the records that moved (by type) and the
-    identity of the archive file they were written to (:func:`archive_identity`): the
-    dashboard's history keeps the term's figures with them
+    identity of the archive file they were written to (:func:`archive_identity`), when they
+    are all it holds: the dashboard's history keeps the term's figures with them
     (models/dashboard_history.py ``close_term_keeping_figures``). Whatever it does, the close
     stands: nothing it raises reaches the caller."""
     today = today or store.clock.today()
@@ -266,7 +266,10 @@ def close_term(store, term_id: str, *, today=None,
             tx.delete_many(records, archiving=True)
         tx.remove_audit_entries([entry["id"] for entry in log])
         tx.update(term.copy(status="archived"))
-    if then is not None:
+    # After a half-done close the archive also holds what the first attempt wrote, which
+    # the records in hand may not be: then nothing is handed over, and the history reads
+    # the archive itself.
+    if then is not None and not any(earlier.get(cls.TABLE) for cls in TERM_RECORD_TYPES):
         try:
             then(moving, identity)
         except Exception:  # noqa: BLE001 - what follows a close (a cache) must never undo or fail it
