@@ -59,16 +59,18 @@ POLICY, META = "policy()", "meta()"
 # people_figures, with models/points.py and models/pace.py): the inputs digest covers these
 # and nothing else of them. A teacher counts by whether they are active, when they joined
 # and their roles (the quota, the requirements); their name only orders the dashboard's rows,
-# which are kept by id. A group counts by its name (each teacher's groups), kind, members
-# and the term's theme. tests/unit/test_dashboard_history.py checks that the figures read
-# no other field, so a figure that comes to read one fails there rather than going stale.
+# which are kept by id. A group counts by whether it is counted (active, its kind), its members
+# and the term's theme; its name only names each teacher's groups (所在组), which are named
+# from the groups as they are when the figures are read, as the teacher and group records are
+# the ones of now. tests/unit/test_dashboard_history.py checks that the figures read no other
+# field, so a figure that comes to read one fails there rather than going stale.
 FIGURE_FIELDS: dict[type, tuple[str, ...]] = {
     Teacher: ("active", "joined", "roles"),
-    Group: ("active", "kind", "name", "member_ids", "themes"),  # of the themes, the term's own
+    Group: ("active", "kind", "member_ids", "themes"),  # of the themes, the term's own
 }
+NAMED_WHEN_READ = {Teacher: ("name",), Group: ("name",)}
 POLICY_FIELDS = ("observation_quota", "observation_quota_by_role", "research_lessons_per_term", "talks_per_term",
                  "requirements", "absence_deduction", "points", "level_points", "award_points")
-COUNTED_GROUP_KINDS = ("research", "prep")  # the groups people_figures shows (the office is not one)
 
 
 class TermFigures:
@@ -82,19 +84,24 @@ class TermFigures:
                                                      GroupFigures: dict(groups or {})}
         self._rows: dict[type, dict[int, list]] = {TeacherFigures: {}, GroupFigures: {}}
         self._records: dict[type, dict[int, Record]] = {TeacherFigures: {}, GroupFigures: {}}
+        self._group_names: dict[int, list[str]] = {}
 
     @classmethod
     def from_rows(cls, teacher_rows: dict[int, list], group_rows: dict[int, list],
-                  teachers: dict[int, Teacher], groups: dict[int, Group]) -> "TermFigures":
+                  teachers: dict[int, Teacher], groups: dict[int, Group],
+                  group_names: dict[int, list[str]]) -> "TermFigures":
+        """``group_names``: each teacher's groups as they are named now (a row keeps none)."""
         figures = cls()
         figures._rows = {TeacherFigures: teacher_rows, GroupFigures: group_rows}
         figures._records = {TeacherFigures: teachers, GroupFigures: groups}
+        figures._group_names = group_names
         return figures
 
     def _one(self, kind: type, record_id: int):
         made = self._made[kind]
         if record_id not in made and record_id in self._rows[kind]:
-            made[record_id] = _figures_of_row(kind, self._rows[kind].pop(record_id), self._records[kind][record_id])
+            made[record_id] = _figures_of_row(kind, self._rows[kind].pop(record_id), self._records[kind][record_id],
+                                              self._group_names)
         return made.get(record_id)
 
     def teacher(self, teacher_id: int) -> TeacherFigures | None:
@@ -184,13 +191,13 @@ def _teachers_digest(teachers: list[tuple], term: Term, teacher_ids: frozenset[i
     return _hash(jsonio.dumps(could_count))
 
 
-def _groups_digest(groups: list[Group], term_id: str) -> str:
-    """The groups as the term's figures see them: a counted group's name, members and the
+def _groups_digest(groups: list[Group], counted: set[int], term_id: str) -> str:
+    """The groups as the term's figures see them: a counted group's kind, members and the
     term's theme; of any other group only that it is not counted."""
     rows = []
     for group in groups:
-        if group.active and group.kind in COUNTED_GROUP_KINDS:
-            rows.append([group.id, True, group.kind, group.name, group.member_ids, group.themes.get(term_id, "")])
+        if group.id in counted:
+            rows.append([group.id, True, group.kind, group.member_ids, group.themes.get(term_id, "")])
         else:
             rows.append([group.id, False])
     return _hash(jsonio.dumps(rows))
@@ -209,7 +216,7 @@ def _table_digest(store, name: str, term: Term, teacher_ids: frozenset[int], tea
             digest = ("teachers", [[x.id, x.joined, *(getattr(x, field) for field in counted)]
                                    for x in store.all(Teacher)])
         elif name == Group.TABLE:
-            digest = ("groups", store.all(Group))
+            digest = ("groups", store.all(Group), {g.id for g in dashboard.counted_groups(store)})
         elif name == META:
             digest = _hash(jsonio.dumps(store.meta()))
         elif _TYPES[name] in TERM_RECORD_TYPES:
@@ -226,7 +233,7 @@ def _table_digest(store, name: str, term: Term, teacher_ids: frozenset[int], tea
     if digest[0] == "teachers":
         return _teachers_digest(digest[1], term, teacher_ids, teachers_upto)
     if digest[0] == "groups":
-        return _groups_digest(digest[1], term.term_id)
+        return _groups_digest(digest[1], digest[2], term.term_id)
     by_term, hashed = digest
     term_id = term.term_id
     if term_id not in hashed:
@@ -310,10 +317,13 @@ def _row(figures) -> list:
     return row
 
 
-def _figures_of_row(kind: type, row: list, record: Record):
+def _figures_of_row(kind: type, row: list, record: Record, group_names: dict[int, list[str]]):
     values = dict(zip(_fields(kind), row))
     if kind is TeacherFigures:
         values["requirements"] = [RequirementProgress(*r) for r in values["requirements"]]
+        # Named from the groups as they are now (the kept names may be older: a rename does
+        # not make the figures be worked out again); which groups is in the inputs digest.
+        values["groups"] = list(group_names.get(record.id, []))
         return TeacherFigures(teacher=record, **values)
     return GroupFigures(group=record, **values)
 
@@ -334,7 +344,8 @@ def _figures_from(data: dict, store) -> TermFigures | None:
             return None
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    return TermFigures.from_rows(teacher_rows, group_rows, teachers, groups)
+    group_names = dashboard.group_names_by_teacher(dashboard.counted_groups(store))
+    return TermFigures.from_rows(teacher_rows, group_rows, teachers, groups, group_names)
 
 
 def _kept_figures(store, term: Term, as_of: dt.date) -> TermFigures | None:

@@ -227,21 +227,37 @@ def test_edits_that_change_no_figure_keep_the_kept_figures(closed, monkeypatch):
     assert history(session(closed)) == expected
 
 
-def test_edits_that_change_a_figure_are_worked_out_again(closed):
-    """A renamed group (each teacher's groups), a teacher's new role, another quota for a
-    role: worked out again."""
+def worked_out(monkeypatch) -> list[str]:
+    """The terms whose figures this process works out from the archive from now on."""
+    from models import dashboard_history
+
+    terms: list[str] = []
+    real = dashboard_history._work_out
+
+    def noting(store, view, term, *args):
+        terms.append(term.term_id)
+        return real(store, view, term, *args)
+
+    monkeypatch.setattr(dashboard_history, "_work_out", noting)
+    return terms
+
+
+def test_edits_that_change_a_figure_are_worked_out_again(closed, monkeypatch):
+    """A member leaving a group (its members, their groups), a teacher's new role, another
+    quota for a role: worked out again, and equal to the figures of the whole archive."""
     from models.records import Group
 
     before = history(session(closed))
+    again = worked_out(monkeypatch)
     store = session(closed)
-    group = next(g for g in store.all(Group) if g.active and g.kind == "research" and g.member_ids)
-    with store.transaction() as tx:
-        tx.update(group.copy(name=group.name + "（新）"))
-    after = history(session(closed))
-    assert after == whole(session(closed))
+    group = next(g for g in store.all(Group) if g.active and g.kind == "research" and len(g.member_ids) > 1)
     member = group.member_ids[0]
-    assert group.name + "（新）" in after[0][member].groups and group.name not in after[0][member].groups
-    assert before[0][member].groups != after[0][member].groups
+    with store.transaction() as tx:
+        tx.update(group.copy(member_ids=group.member_ids[1:]))
+    after = history(session(closed))
+    assert again == [PREVIOUS] and after == whole(session(closed))
+    assert group.name in before[0][member].groups and group.name not in after[0][member].groups
+    assert after[1][group.id].members == before[1][group.id].members - 1
 
     store = session(closed)
     by_role = store.policy().observation_quota_by_role
@@ -249,13 +265,32 @@ def test_edits_that_change_a_figure_are_worked_out_again(closed):
     with store.transaction() as tx:
         tx.update(head.copy(roles=["校长"]))
     promoted = history(session(closed))
-    assert promoted == whole(session(closed)) and promoted[0][head.id].quota != after[0][head.id].quota
+    assert again == [PREVIOUS] * 2 and promoted == whole(session(closed))
+    assert promoted[0][head.id].quota != after[0][head.id].quota
 
     store = session(closed)
     with store.transaction() as tx:
-        tx.save_policy(store.policy().copy(observation_quota_by_role={
-            **store.policy().observation_quota_by_role, "新教师": 3}))
-    assert history(session(closed)) == whole(session(closed))
+        tx.save_policy(store.policy().copy(observation_quota_by_role={**by_role, "校长": 40}))
+    assert history(session(closed)) == whole(session(closed)) and again == [PREVIOUS] * 3
+
+
+def test_a_renamed_group_names_the_kept_figures_anew(closed, monkeypatch):
+    """Each teacher's groups (所在组) are named from the groups as they are: a rename changes
+    no count, and nothing is worked out again."""
+    from models.records import Group
+
+    before = history(session(closed))
+    store = session(closed)
+    group = next(g for g in store.all(Group) if g.active and g.kind == "research" and g.member_ids)
+    with store.transaction() as tx:
+        tx.update(group.copy(name=group.name + "（新）"))
+    expected = whole(session(closed))
+    no_build_of_the_closed_term(monkeypatch)
+    after = history(session(closed))
+    assert after == expected
+    member = group.member_ids[0]
+    assert group.name + "（新）" in after[0][member].groups and group.name not in after[0][member].groups
+    assert before[0][member].groups != after[0][member].groups
 
 
 def test_the_figures_read_no_field_the_inputs_digest_leaves_out(closed):
@@ -264,7 +299,7 @@ def test_the_figures_read_no_field_the_inputs_digest_leaves_out(closed):
     import dataclasses
 
     from models.dashboard import people_figures
-    from models.dashboard_history import FIGURE_FIELDS, POLICY_FIELDS
+    from models.dashboard_history import FIGURE_FIELDS, NAMED_WHEN_READ, POLICY_FIELDS
     from models.records import Group, Policy
     from models.store.archive import ArchiveView
 
@@ -300,8 +335,8 @@ def test_the_figures_read_no_field_the_inputs_digest_leaves_out(closed):
     teachers, _groups = people_figures(NotingView(store, [PREVIOUS]), term, TODAY)
     assert any(f.points for f in teachers) and any(f.requirements for f in teachers)
     assert {"active", "joined", "roles"} <= read[Teacher]  # the noting sees what is read
-    assert read[Teacher] - {"id", "name"} <= set(FIGURE_FIELDS[Teacher])
-    assert read[Group] - {"id"} <= set(FIGURE_FIELDS[Group])
+    assert read[Teacher] - {"id", *NAMED_WHEN_READ[Teacher]} <= set(FIGURE_FIELDS[Teacher])
+    assert read[Group] - {"id", *NAMED_WHEN_READ[Group]} <= set(FIGURE_FIELDS[Group])
     assert read[Policy] <= set(POLICY_FIELDS)
 
 
