@@ -185,10 +185,11 @@ def _teachers_digest(teachers: list[tuple], term: Term, teacher_ids: frozenset[i
     by the term's end, or in the kept figures: a teacher with lessons in it), what counts.
     A teacher who joined later and had no lesson in the term is in none of its figures, and
     one added since they were worked out (an id above ``teachers_upto``) is left to
-    :func:`_with_teachers_added`."""
-    could_count = [row for row in teachers if row[0] <= teachers_upto
-                   and (not row[1] or row[1] <= term.end or row[0] in teacher_ids)]
-    return _hash(jsonio.dumps(could_count))
+    :func:`_with_teachers_added`. Which teachers there were counts too: one deleted, or
+    brought back by a restore, may have had lessons in the term."""
+    known = [row for row in teachers if row[0] <= teachers_upto]
+    could_count = [row for row in known if not row[1] or row[1] <= term.end or row[0] in teacher_ids]
+    return _hash(jsonio.dumps([[row[0] for row in known], could_count]))
 
 
 def _groups_digest(groups: list[Group], counted: set[int], term_id: str) -> str:

@@ -393,3 +393,21 @@ def test_a_close_that_finishes_a_half_done_one_leaves_the_figures_to_the_archive
     close_term_keeping_figures(store, PREVIOUS, today=TODAY)
     assert not figures_path(demo_db, PREVIOUS).exists()
     assert history(session(demo_db)) == whole(session(demo_db))
+
+
+def test_a_teacher_brought_back_with_lessons_in_the_term_is_worked_out_again(closed):
+    """A teacher deleted when the figures were kept, back after a restore (here with a day of
+    joining after the term, so only their lessons put them in its figures): worked out again."""
+    store = session(closed)
+    term = term_by_id(store.all(Term), PREVIOUS)
+    lessons = [o for o in view_for(store, term).all(Observation) if o.term_id == PREVIOUS]
+    teacher = store.get(Teacher, lessons[0].teacher_id)
+    data = jsonio.loads(closed.read_bytes())
+    kept_doc = data["teachers"].pop(str(teacher.id))
+    atomic_write(closed, jsonio.dumps(data))  # the teacher gone (a hand edit of the file)
+    without = history(session(closed))
+    assert teacher.id not in without[0]
+    data["teachers"][str(teacher.id)] = dict(kept_doc, joined="2025-09-01")
+    atomic_write(closed, jsonio.dumps(data))  # back, as a restore brings them
+    again = history(session(closed))
+    assert teacher.id in again[0] and again == whole(session(closed))
