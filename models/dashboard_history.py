@@ -16,9 +16,11 @@ The kept figures are used only while everything they were made from is as it was
 
 Of the roster, the groups and the policy only what the figures are made of counts
 (:data:`FIGURE_FIELDS`, :data:`POLICY_FIELDS`): a teacher's login, subjects or note, a
-group's weekly slot, the policy's periods or lesson types, a teacher who joined after the
-term — a school edits these often, and none of them changes a closed term's figures, so
-none makes ten terms be worked out again.
+group's weekly slot or name (each teacher's groups are named when the figures are read),
+the policy's periods or lesson types, a teacher who joined after the term — a school edits
+these often, and none of them makes ten terms be worked out again. A teacher added since
+the figures were kept gets a row worked out from the roster and the policy alone
+(:func:`_with_teachers_added`): none of the term's records can be theirs.
 
 Closing a term keeps its figures at once (:func:`close_term_keeping_figures`, worked out
 from the records the close has in hand), so the first ``h`` after a close reads kept files.
