@@ -218,7 +218,8 @@ def test_edits_that_change_no_figure_keep_the_kept_figures(closed, monkeypatch):
     with store.transaction() as tx:
         tx.update(teacher.copy(login=teacher.login + "2", subjects=["科学"], note="换了手机号 13900000000"))
         tx.insert(Teacher(name="新来的老师", login="xinlai", joined="2025-09-01", roles=["新教师"]))
-        tx.update(group.copy(slot_place="三楼会议室", slot_weekday=3, themes=dict(group.themes, **{CURRENT: "新主题"})))
+        tx.update(group.copy(slot_place="三楼会议室", slot_weekday=3,
+                             themes=dict(group.themes, **{CURRENT: "新主题"})))
         tx.save_policy(store.policy().copy(lesson_types=[*store.policy().lesson_types, "同课异构"],
                                            minutes_due_days=5))
     assert previous.end < "2025-09-01"
