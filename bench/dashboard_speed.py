@@ -11,7 +11,11 @@ beside reading every record of the term once, in the same run.
 - history (the dashboard's ``h``, 300 teachers): one teacher's figures in each of the 11 terms,
   wall time and this process's CPU: the first time (the ten closed terms' figures worked out
   from their archives, in other processes, and kept beside them), then as a new session (the
-  kept figures read), beside one dashboard build of the open term.
+  kept figures read), beside one dashboard build of the open term;
+- closing a term (the same school with its ten past terms still open, closed oldest first):
+  the median close keeping the term's figures (as the 看板's ``c`` and ``jiaoyan term close``
+  do) beside the plain close, and the history as a new session after each kind of close:
+  read from the figures the closes kept, or worked out as before.
 """
 
 from __future__ import annotations
@@ -52,7 +56,61 @@ def main() -> int:
     for teachers in (int(x) for x in args.teachers.split(",")):
         build_figures(teachers, args.rounds)
     history_figures()
+    close_figures()
     return 0
+
+
+def close_figures() -> None:
+    from models.clock import Clock
+    from models.dashboard import dashboard_of, term_over_term_teacher, terms_up_to
+    from models import dashboard_history
+    from models.dashboard_history import close_term_keeping_figures
+    from models.records import Teacher, Term
+    from models.store import archive
+    from models.store.storage import Store
+    from models.terms import term_by_id
+
+    from bench.large_school import past_term_ids
+
+    closes, histories, keeping, keeping_in_closes = {}, {}, [], []
+    work_out = dashboard_history._work_out
+
+    def timed_work_out(*args):  # the share of the close that keeps the figures
+        started = time.perf_counter()
+        try:
+            return work_out(*args)
+        finally:
+            keeping.append(time.perf_counter() - started)
+
+    dashboard_history._work_out = timed_work_out
+    with tempfile.TemporaryDirectory() as folder:
+        for name, close in (("plain", archive.close_term), ("keeping", close_term_keeping_figures)):
+            db = large_school(Path(folder) / name, archived=False)
+            store = Store(db, actor="bench", clock=Clock(fixed=TODAY))
+            walls = []
+            keeping.clear()
+            for term_id in past_term_ids():
+                started = time.perf_counter()
+                close(store, term_id, today=TODAY)
+                walls.append(time.perf_counter() - started)
+            closes[name] = statistics.median(walls)
+            keeping_in_closes += keeping  # the closes' own share, not the history's afterwards
+            archive._cache.clear()  # a new session: nothing in memory
+            store = Store(db, actor="bench", clock=Clock(fixed=TODAY))
+            terms = store.all(Term)
+            open_term = term_by_id(terms, OPEN_TERM)
+            dashboard_of(store, open_term, TODAY)  # on screen when `h` is pressed
+            started = time.perf_counter()
+            term_over_term_teacher(store, store.all(Teacher)[5].id, terms_up_to(terms, open_term), TODAY)
+            histories[name] = time.perf_counter() - started
+    dashboard_history._work_out = work_out
+    print(f"{'close a term, keeping its figures (median)':44}{closes['keeping'] * 1000:>7.0f} ms"
+          f"{closes['plain'] * 1000:>7.0f} ms{closes['keeping'] / closes['plain']:>7.2f}×   "
+          f"(baseline: the plain close; keeping the figures: median "
+          f"{statistics.median(keeping_in_closes) * 1000:.0f} ms of it)")
+    print(f"{'history h after those closes (new session)':44}{histories['keeping'] * 1000:>7.0f} ms"
+          f"{histories['plain'] * 1000:>7.0f} ms{histories['keeping'] / histories['plain']:>7.2f}×   "
+          f"(baseline: after plain closes, worked out)")
 
 
 def history_figures() -> None:

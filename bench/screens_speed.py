@@ -9,8 +9,12 @@ how late it was woken: a frozen event loop wakes it late). Steps:
 
 - first visit to each area, then a return to it;
 - the dashboard's ``h`` (one teacher's figures in each of the 11 terms): the first time, when
-  the closed terms' figures are worked out from their archives, and again as a new session
-  (the figures kept beside the archives, nothing kept in memory);
+  the closed terms' figures are worked out from their archives (nothing kept: the bench school's
+  terms were closed without keeping them, as after an upgrade of the program), and again as a
+  new session (the figures kept beside the archives, nothing kept in memory); then in the same
+  session after the edits a school makes: a teacher's login and note (no figure changes), a
+  teacher added without a day of joining (in every term's figures) and a group renamed (each
+  teacher's groups);
 - escape from the 听课 form back to the log after a save (this session's own);
 - another process saves an observation: until the log in view shows it (the app polls).
 """
@@ -133,7 +137,38 @@ async def run_school(db: Path, login: str) -> dict:
         dashboard_history._in_memory.clear()
         await step(app, pilot, results, "dashboard h, figures kept (new session)", lambda: pilot.press("h"),
                    lambda: type(app.screen).__name__ == "TermOverTermScreen")
+        for name, edit in edits_a_school_makes(login):
+            await pilot.press("escape")
+            await settle(app, pilot, lambda: getattr(app.screen, "AREA", "") == "dashboard")
+            with app.store.transaction() as tx:
+                edit(app.store, tx)
+            await settle(app, pilot)
+            await step(app, pilot, results, name, lambda: pilot.press("h"),
+                       lambda: type(app.screen).__name__ == "TermOverTermScreen")
     return results
+
+
+def edits_a_school_makes(login: str) -> list:
+    """(step name, edit) for the histories after an edit: what the kept figures are not made of,
+    then what they are."""
+    from models.records import Group, Teacher
+
+    def someone_else(store):
+        return next(x for x in store.all(Teacher) if x.active and x.login and x.login != login)
+
+    def login_and_note(store, tx):
+        teacher = someone_else(store)
+        tx.update(teacher.copy(login=teacher.login + "x", note="换了手机号"))
+
+    def teacher_added(store, tx):
+        tx.insert(Teacher(name="新来的老师", login="xinlai", subjects=["语文"]))
+
+    def group_renamed(store, tx):
+        group = next(g for g in store.all(Group) if g.active and g.kind == "research" and g.member_ids)
+        tx.update(group.copy(name=group.name + "（一）"))
+
+    return [("h after a login/note edit", login_and_note), ("h after a teacher added (no join day)", teacher_added),
+            ("h after a group renamed", group_renamed)]
 
 
 def main() -> int:

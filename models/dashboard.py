@@ -214,6 +214,20 @@ def pairing_in_term(pairing: Pairing, term_id: str) -> bool:
     return pairing.status == "active"
 
 
+def counted_groups(source) -> list[Group]:
+    """The groups the dashboard's figures count: the active 教研组 and 备课组 (not the office)."""
+    return [g for g in source.all(Group) if g.active and g.kind in ("research", "prep")]
+
+
+def group_names_by_teacher(groups: list[Group]) -> dict[int, list[str]]:
+    """Each member's groups by name, in the groups' order (a teacher's 所在组)."""
+    names: dict[int, list[str]] = {}
+    for group in groups:
+        for member in group.member_ids:
+            names.setdefault(member, []).append(group.name)
+    return names
+
+
 def people_figures(source, term: Term, today: dt.date, records: tuple[list, list, list] | None = None
                    ) -> tuple[list[TeacherFigures], list[GroupFigures]]:
     """Each teacher's and each group's figures of the term: the dashboard's two tables, and
@@ -229,7 +243,7 @@ def people_figures(source, term: Term, today: dt.date, records: tuple[list, list
                    [o for o in source.all(Observation) if o.term_id == tid],
                    [o for o in source.all(Outcome) if o.term_id == tid])
     activities, observations, outcomes = records
-    groups = [g for g in source.all(Group) if g.active and g.kind in ("research", "prep")]
+    groups = counted_groups(source)
     teachers = teachers_of_term(source, term, observations)
 
     held = [a for a in activities if a.status == "held"]
@@ -246,10 +260,7 @@ def people_figures(source, term: Term, today: dt.date, records: tuple[list, list
     outcome_count = Counter(o.teacher_id for o in outcomes)
     # One computation of points (models/points.py): by level, 评比 results, deductions.
     points = {teacher_id: p.total for teacher_id, p in points_of(source, term).items()}
-    group_names: dict[int, list[str]] = {}
-    for g in groups:
-        for member in g.member_ids:
-            group_names.setdefault(member, []).append(g.name)
+    group_names = group_names_by_teacher(groups)
 
     if policy.requirements:
         from models.records import Document

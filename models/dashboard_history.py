@@ -14,6 +14,17 @@ The kept figures are used only while everything they were made from is as it was
   term's own records still in the active file;
 * the term, the day the figures stand at, and this program (a digest of models/).
 
+Of the roster, the groups and the policy only what the figures are made of counts
+(:data:`FIGURE_FIELDS`, :data:`POLICY_FIELDS`): a teacher's login, subjects or note, a
+group's weekly slot or name (each teacher's groups are named when the figures are read),
+the policy's periods or lesson types, a teacher who joined after the term — a school edits
+these often, and none of them makes ten terms be worked out again. A teacher added since
+the figures were kept gets a row worked out from the roster and the policy alone
+(:func:`_with_teachers_added`): none of the term's records can be theirs.
+
+Closing a term keeps its figures at once (:func:`close_term_keeping_figures`, worked out
+from the records the close has in hand), so the first ``h`` after a close reads kept files.
+
 Of the term-bound tables (observations, activities …) only the term's own records count:
 every figure function filters them by ``term_id``, so a record of another term (the open
 one gets new records all day) never makes a closed term's kept figures out of date.
@@ -38,13 +49,30 @@ from models.dashboard import GroupFigures, TeacherFigures, as_of_day
 from models.pace import RequirementProgress
 from models.records import RECORD_TYPES, Group, Record, Teacher, Term
 from models.store import jsonio
-from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, archive_identity, forget_parsed, read_figures,
-                                  write_figures)
-from models.terms import is_archived
+from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, archive_identity, close_term, forget_parsed,
+                                  read_figures, write_figures)
+from models.terms import is_archived, term_by_id
 
-FIGURES_FORMAT = 2  # the kept file's layout
+FIGURES_FORMAT = 3  # the kept file's layout and what its inputs digest covers
 _TYPES = {cls.TABLE: cls for cls in RECORD_TYPES}
 POLICY, META = "policy()", "meta()"
+
+# What the figures take from the records that stay in the active file (models/dashboard.py
+# people_figures, with models/points.py and models/pace.py): the inputs digest covers these
+# and nothing else of them. A teacher counts by whether they are active, when they joined
+# and their roles (the quota, the requirements); their name only orders the dashboard's rows,
+# which are kept by id. A group counts by whether it is counted (active, its kind), its members
+# and the term's theme; its name only names each teacher's groups (所在组), which are named
+# from the groups as they are when the figures are read, as the teacher and group records are
+# the ones of now. tests/unit/test_dashboard_history.py checks that the figures read no other
+# field, so a figure that comes to read one fails there rather than going stale.
+FIGURE_FIELDS: dict[type, tuple[str, ...]] = {
+    Teacher: ("active", "joined", "roles"),
+    Group: ("active", "kind", "member_ids", "themes"),  # of the themes, the term's own
+}
+NAMED_WHEN_READ = {Teacher: ("name",), Group: ("name",)}
+POLICY_FIELDS = ("observation_quota", "observation_quota_by_role", "research_lessons_per_term", "talks_per_term",
+                 "requirements", "absence_deduction", "points", "level_points", "award_points")
 
 
 class TermFigures:
@@ -58,23 +86,31 @@ class TermFigures:
                                                      GroupFigures: dict(groups or {})}
         self._rows: dict[type, dict[int, list]] = {TeacherFigures: {}, GroupFigures: {}}
         self._records: dict[type, dict[int, Record]] = {TeacherFigures: {}, GroupFigures: {}}
+        self._group_names: dict[int, list[str]] = {}
 
     @classmethod
     def from_rows(cls, teacher_rows: dict[int, list], group_rows: dict[int, list],
-                  teachers: dict[int, Teacher], groups: dict[int, Group]) -> "TermFigures":
+                  teachers: dict[int, Teacher], groups: dict[int, Group],
+                  group_names: dict[int, list[str]]) -> "TermFigures":
+        """``group_names``: each teacher's groups as they are named now (a row keeps none)."""
         figures = cls()
         figures._rows = {TeacherFigures: teacher_rows, GroupFigures: group_rows}
         figures._records = {TeacherFigures: teachers, GroupFigures: groups}
+        figures._group_names = group_names
         return figures
 
     def _one(self, kind: type, record_id: int):
         made = self._made[kind]
         if record_id not in made and record_id in self._rows[kind]:
-            made[record_id] = _figures_of_row(kind, self._rows[kind].pop(record_id), self._records[kind][record_id])
+            made[record_id] = _figures_of_row(kind, self._rows[kind].pop(record_id), self._records[kind][record_id],
+                                              self._group_names)
         return made.get(record_id)
 
     def teacher(self, teacher_id: int) -> TeacherFigures | None:
         return self._one(TeacherFigures, teacher_id)
+
+    def add_teacher(self, figures: TeacherFigures) -> None:
+        self._made[TeacherFigures][figures.teacher.id] = figures
 
     def group(self, group_id: int) -> GroupFigures | None:
         return self._one(GroupFigures, group_id)
@@ -141,18 +177,49 @@ def _records_bytes(records: list[Record]) -> bytes:
 
 
 # store → {table: (the store's generation, its digest, or for a term's own types each term's
-# records still in the active file and the digests made of them so far)}: the history asks for
-# ten terms at once.
+# records still in the active file and the digests made of them so far, or for the roster
+# and the groups what the figures take of each record)}: the history asks for ten terms at once.
 _table_digests: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
-def _table_digest(store, name: str, term_id: str) -> str:
+def _teachers_digest(teachers: list[tuple], term: Term, teacher_ids: frozenset[int], teachers_upto: int) -> str:
+    """The roster as the term's figures see it: of each teacher who could be in them (joined
+    by the term's end, or in the kept figures: a teacher with lessons in it), what counts.
+    A teacher who joined later and had no lesson in the term is in none of its figures, and
+    one added since they were worked out (an id above ``teachers_upto``) is left to
+    :func:`_with_teachers_added`. Which teachers there were counts too: one deleted, or
+    brought back by a restore, may have had lessons in the term."""
+    known = [row for row in teachers if row[0] <= teachers_upto]
+    could_count = [row for row in known if not row[1] or row[1] <= term.end or row[0] in teacher_ids]
+    return _hash(jsonio.dumps([[row[0] for row in known], could_count]))
+
+
+def _groups_digest(groups: list[Group], counted: set[int], term_id: str) -> str:
+    """The groups as the term's figures see them: a counted group's kind, members and the
+    term's theme; of any other group only that it is not counted."""
+    rows = []
+    for group in groups:
+        if group.id in counted:
+            rows.append([group.id, True, group.kind, group.member_ids, group.themes.get(term_id, "")])
+        else:
+            rows.append([group.id, False])
+    return _hash(jsonio.dumps(rows))
+
+
+def _table_digest(store, name: str, term: Term, teacher_ids: frozenset[int], teachers_upto: int) -> str:
     known = _table_digests.setdefault(store, {})
     generation = store.storage.generation
     hit = known.get(name)
     if hit is None or hit[0] != generation:
         if name == POLICY:
-            digest = _hash(jsonio.dumps(store.policy().to_dict()))
+            policy = store.policy()
+            digest = _hash(jsonio.dumps({field: getattr(policy, field) for field in POLICY_FIELDS}))
+        elif name == Teacher.TABLE:
+            counted = FIGURE_FIELDS[Teacher]  # after the id and the day they joined (who could count)
+            digest = ("teachers", [[x.id, x.joined, *(getattr(x, field) for field in counted)]
+                                   for x in store.all(Teacher)])
+        elif name == Group.TABLE:
+            digest = ("groups", store.all(Group), {g.id for g in dashboard.counted_groups(store)})
         elif name == META:
             digest = _hash(jsonio.dumps(store.meta()))
         elif _TYPES[name] in TERM_RECORD_TYPES:
@@ -166,7 +233,12 @@ def _table_digest(store, name: str, term_id: str) -> str:
     digest = hit[1]
     if isinstance(digest, str):
         return digest
+    if digest[0] == "teachers":
+        return _teachers_digest(digest[1], term, teacher_ids, teachers_upto)
+    if digest[0] == "groups":
+        return _groups_digest(digest[1], digest[2], term.term_id)
     by_term, hashed = digest
+    term_id = term.term_id
     if term_id not in hashed:
         hashed[term_id] = _hash(_records_bytes(by_term[term_id])) if term_id in by_term else ""
     return hashed[term_id]
@@ -176,16 +248,64 @@ def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def inputs_digest(store, term: Term, as_of: dt.date, tables: list[str]) -> str:
+def inputs_digest(store, term: Term, as_of: dt.date, tables: list[str], teacher_ids, teachers_upto: int) -> str:
     """A digest of what an archived term's figures are made from in the active file: the
     ``tables`` they read as they are now (of the term's own types, only that term's records
-    still in the active file), the term, the day they stand at, and the program."""
+    still in the active file; of the roster, the groups and the policy only what counts, with
+    ``teacher_ids`` the teachers in the figures and ``teachers_upto`` the highest teacher id
+    when they were worked out), the term, the day they stand at, and the program."""
     parts = [FIGURES_FORMAT, _program(), term.id, term.to_dict(), as_of.isoformat()]
+    teacher_ids = frozenset(teacher_ids)
     for name in sorted(tables):
         if name not in (POLICY, META) and name not in _TYPES:
             return ""  # a table this program does not know: never the same
-        parts.append([name, _table_digest(store, name, term.term_id)])
+        parts.append([name, _table_digest(store, name, term, teacher_ids, teachers_upto)])
     return _hash(jsonio.dumps(parts))
+
+
+def _highest_teacher_id(store) -> int:
+    return max((x.id for x in store.all(Teacher)), default=0)
+
+
+class _TeachersAddedView:
+    """A closed term as teachers added since its figures were worked out see it: with no
+    record of the term theirs. Ids only grow and are never reused, and the archive (its
+    identity checked) is older than the figures, so none of its records names them; the
+    term's records still in the active file are in the inputs digest."""
+
+    def __init__(self, store, teachers: list[Teacher]):
+        self.store = store
+        self._teachers = teachers
+
+    def all(self, cls):
+        if cls is Teacher:
+            return list(self._teachers)
+        if cls in TERM_RECORD_TYPES:
+            return []
+        return self.store.all(cls)
+
+    def get(self, cls, record_id):
+        return next((r for r in self.all(cls) if r.id == int(record_id or 0)), None)
+
+    def policy(self):
+        return self.store.policy()
+
+    def meta(self):
+        return self.store.meta()
+
+
+def _with_teachers_added(store, figures: "TermFigures", term: Term, as_of: dt.date,
+                         teachers_upto: int) -> "TermFigures":
+    """The kept figures with the rows of teachers added since they were worked out (a new
+    teacher without a day of joining is in every term's figures, with nothing done): worked
+    out from the roster, the groups and the policy alone, not from the archive."""
+    added = [x for x in store.all(Teacher) if x.id > teachers_upto]
+    view = _TeachersAddedView(store, added)
+    if added and dashboard.teachers_of_term(view, term):  # most join after the term: in none of its figures
+        teachers, _groups = dashboard.people_figures(view, term, as_of, records=([], [], []))
+        for row in teachers:
+            figures.add_teacher(row)
+    return figures
 
 
 def _fields(kind: type) -> list[str]:
@@ -200,10 +320,13 @@ def _row(figures) -> list:
     return row
 
 
-def _figures_of_row(kind: type, row: list, record: Record):
+def _figures_of_row(kind: type, row: list, record: Record, group_names: dict[int, list[str]]):
     values = dict(zip(_fields(kind), row))
     if kind is TeacherFigures:
         values["requirements"] = [RequirementProgress(*r) for r in values["requirements"]]
+        # Named from the groups as they are now (the kept names may be older: a rename does
+        # not make the figures be worked out again); which groups is in the inputs digest.
+        values["groups"] = list(group_names.get(record.id, []))
         return TeacherFigures(teacher=record, **values)
     return GroupFigures(group=record, **values)
 
@@ -224,16 +347,26 @@ def _figures_from(data: dict, store) -> TermFigures | None:
             return None
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    return TermFigures.from_rows(teacher_rows, group_rows, teachers, groups)
+    group_names = dashboard.group_names_by_teacher(dashboard.counted_groups(store))
+    return TermFigures.from_rows(teacher_rows, group_rows, teachers, groups, group_names)
 
 
 def _kept_figures(store, term: Term, as_of: dt.date) -> TermFigures | None:
     data = read_figures(store.path, term.term_id)
     if data is None or data.get("format") != FIGURES_FORMAT or not isinstance(data.get("read"), list):
         return None
-    if data.get("inputs") != inputs_digest(store, term, as_of, [str(x) for x in data["read"]]):
+    try:
+        teacher_ids = [int(x) for x in data["teachers"]]
+        teachers_upto = int(data["teachers_upto"])
+    except (KeyError, TypeError, ValueError):
         return None
-    return _figures_from(data, store)
+    read = [str(x) for x in data["read"]]
+    if data.get("inputs") != inputs_digest(store, term, as_of, read, teacher_ids, teachers_upto):
+        return None
+    figures = _figures_from(data, store)
+    if figures is None:
+        return None
+    return _with_teachers_added(store, figures, term, as_of, teachers_upto)
 
 
 def archived_term_figures(store, term: Term, today: dt.date) -> TermFigures:
@@ -245,19 +378,62 @@ def archived_term_figures(store, term: Term, today: dt.date) -> TermFigures:
         kept = _kept_figures(store, term, as_of)
         if kept is not None:
             return kept
-    view = _NotingView(store, term.term_id)
-    teachers, groups = dashboard.people_figures(view, term, today)
+    figures = _work_out(store, _NotingView(store, term.term_id), term, today, identity)
     forget_parsed(store.path, term.term_id)  # kept in a file now: the parsed archive need not stay in memory
+    return figures
+
+
+def _work_out(store, view: "_NotingView", term: Term, today: dt.date, identity: list[int] | None) -> TermFigures:
+    """Work out the term's figures through ``view`` and keep them beside the archive of
+    ``identity`` (unless the data in memory changed meanwhile: the digest would not be of
+    what they were made from)."""
+    generation = store.storage.generation
+    as_of = as_of_day(term, today)
+    teachers, groups = dashboard.people_figures(view, term, today)
     figures = TermFigures({f.teacher.id: f for f in teachers}, {g.group.id: g for g in groups})
     if identity is not None:
         read = sorted(view.read)
-        write_figures(store.path, term.term_id, identity, {
-            "format": FIGURES_FORMAT, "term_id": term.term_id, "as_of": as_of.isoformat(), "read": read,
-            "inputs": inputs_digest(store, term, as_of, read),
-            "fields": {"teachers": _fields(TeacherFigures), "groups": _fields(GroupFigures)},
-            "teachers": {str(f.teacher.id): _row(f) for f in teachers},
-            "groups": {str(g.group.id): _row(g) for g in groups}})
+        teachers_upto = _highest_teacher_id(store)
+        inputs = inputs_digest(store, term, as_of, read, [f.teacher.id for f in teachers], teachers_upto)
+        if store.storage.generation == generation:
+            write_figures(store.path, term.term_id, identity, {
+                "format": FIGURES_FORMAT, "term_id": term.term_id, "as_of": as_of.isoformat(), "read": read,
+                "inputs": inputs, "teachers_upto": teachers_upto,
+                "fields": {"teachers": _fields(TeacherFigures), "groups": _fields(GroupFigures)},
+                "teachers": {str(f.teacher.id): _row(f) for f in teachers},
+                "groups": {str(g.group.id): _row(g) for g in groups}})
     return figures
+
+
+class _InHandView(_NotingView):
+    """A closed term's view whose archived records are those the close had in hand (the
+    ones it just wrote to the archive): nothing is parsed again."""
+
+    def __init__(self, store, term_id: str, records: dict[type, list[Record]]):
+        super().__init__(store, term_id)
+        self._in_hand = {cls: sorted(found, key=lambda r: r.id) for cls, found in records.items()}
+
+    def archived_ids(self) -> list[str]:
+        return list(self._term_ids)
+
+    def _archived_records(self, term_id: str, cls):
+        return list(self._in_hand.get(cls, []))
+
+
+def close_term_keeping_figures(store, term_id: str, *, today: dt.date) -> dict[str, int]:
+    """Close the term (:func:`models.store.archive.close_term`, locked and atomic as ever) and
+    keep its figures beside the archive straight away, worked out from the records the close
+    moved, so the first history after a close reads them. Keeping them is a cache: if it
+    fails, the close stands and the history works them out later."""
+
+    def keep(records: dict[type, list[Record]], identity: list[int] | None) -> None:
+        term = term_by_id(store.all(Term), term_id)
+        if term is None or not is_archived(term) or identity is None:
+            return
+        figures = _work_out(store, _InHandView(store, term_id, records), term, today, identity)
+        _remember(store, term, today, figures)
+
+    return close_term(store, term_id, today=today, then=keep)
 
 
 # store → {(term id, day): (what the figures were made from, the figures)}: kept in memory until
@@ -364,7 +540,6 @@ def _main(argv: list[str]) -> int:
     import gc
 
     from models.store.storage import Store
-    from models.terms import term_by_id
 
     gc.disable()  # a short batch: collecting would only slow it
     path, today, term_ids = argv[0], dt.date.fromisoformat(argv[1]), argv[2:]

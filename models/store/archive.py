@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 from models.errors import InputError
 from models.store import jsonio
@@ -217,10 +217,18 @@ def term_records(store, term_id: str) -> dict[type[Record], list[Record]]:
     return {cls: [r for r in store.all(cls) if r.term_id == term_id] for cls in TERM_RECORD_TYPES}
 
 
-def close_term(store, term_id: str, *, today=None) -> dict[str, int]:
+def close_term(store, term_id: str, *, today=None,
+               then: Callable[[dict[type[Record], list[Record]], list[int] | None], None] | None = None
+               ) -> dict[str, int]:
     """Archive a finished term: write its archive file, then remove its records from the
     active file and mark the Term archived, in one transaction. Returns the count moved
-    per table. Raises :class:`CannotClose` with a readable reason."""
+    per table. Raises :class:`CannotClose` with a readable reason.
+
+    ``then``, once the close is done, is handed the records that moved (by type) and the
+    identity of the archive file they were written to (:func:`archive_identity`), when they
+    are all it holds: the dashboard's history keeps the term's figures with them
+    (models/dashboard_history.py ``close_term_keeping_figures``). Whatever it does, the close
+    stands: nothing it raises reaches the caller."""
     today = today or store.clock.today()
     with store.transaction() as tx:
         term = term_by_id(store.all(Term), term_id)
@@ -253,10 +261,19 @@ def close_term(store, term_id: str, *, today=None) -> dict[str, int]:
                    "archived_by": store.actor, "tables": tables}
         path.parent.mkdir(exist_ok=True)
         atomic_write(path, jsonio.dumps(payload))  # first: the records are safe before they leave
+        identity = archive_identity(store.path, term_id)  # under the lock: the file just written
         for records in moving.values():
             tx.delete_many(records, archiving=True)
         tx.remove_audit_entries([entry["id"] for entry in log])
         tx.update(term.copy(status="archived"))
+    # After a half-done close the archive also holds what the first attempt wrote, which
+    # the records in hand may not be: then nothing is handed over, and the history reads
+    # the archive itself.
+    if then is not None and not any(earlier.get(cls.TABLE) for cls in TERM_RECORD_TYPES):
+        try:
+            then(moving, identity)
+        except Exception:  # noqa: BLE001 - what follows a close (a cache) must never undo or fail it
+            pass
     return {cls.TABLE: len(records) for cls, records in moving.items()}
 
 
@@ -283,12 +300,15 @@ class ArchiveView:
             return records
         seen = {r.id for r in records}
         for term_id in self.archived_ids():
-            for record in archived_records(self.path, term_id, cls):
+            for record in self._archived_records(term_id, cls):
                 if record.id not in seen:  # the active copy wins after a half-done close
                     seen.add(record.id)
                     records.append(record)
         records.sort(key=lambda r: r.id)
         return records
+
+    def _archived_records(self, term_id: str, cls: type[R]) -> list[R]:
+        return archived_records(self.path, term_id, cls)
 
     def get(self, cls: type[R], record_id: int) -> R | None:
         found = self.store.get(cls, record_id)

@@ -519,13 +519,14 @@ class DashboardScreen(AreaScreen):
                              lambda yes: self._close_confirmed(term.term_id if yes else None))
 
     def _close_confirmed(self, term_id: str | None) -> None:
+        from models.dashboard_history import close_term_keeping_figures
         from models.errors import JiaoyanError
-        from models.store.archive import close_term
 
         if not term_id:
             return
         try:
-            moved = close_term(self.app.store, term_id, today=self.app.today)
+            # The term's figures kept at once: the first history (h) afterwards reads them.
+            moved = close_term_keeping_figures(self.app.store, term_id, today=self.app.today)
         except JiaoyanError as error:
             self.notify(str(error), severity="error", markup=False)
             return

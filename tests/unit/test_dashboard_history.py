@@ -56,9 +56,9 @@ def no_build_of_the_closed_term(monkeypatch):
     for name in ("build_dashboard", "people_figures"):
         real = getattr(dashboard, name)
 
-        def refuse(source, term, today, *args, real=real):
+        def refuse(source, term, today, *args, real=real, **kwargs):
             assert term.term_id != PREVIOUS, "the closed term's figures were worked out again"
-            return real(source, term, today, *args)
+            return real(source, term, today, *args, **kwargs)
 
         monkeypatch.setattr(dashboard, name, refuse)
 
@@ -150,3 +150,265 @@ def test_when_no_other_process_can_work_it_out_this_one_does(closed, monkeypatch
     teacher_id = next(iter(expected))
     rows = dict((term.term_id, f) for term, f in term_over_term_teacher(store, teacher_id, store.all(Term), TODAY))
     assert rows[PREVIOUS] == expected[teacher_id]
+
+
+# -- kept at the close, and kept through the edits a school makes that change no figure ------
+
+
+def test_a_term_closed_has_its_figures_kept_straight_away(demo_db, monkeypatch):
+    from models.dashboard_history import close_term_keeping_figures
+
+    store = Store(demo_db, actor="tester")
+    with store.transaction() as tx:
+        tx.save_policy(store.policy().copy(
+            absence_deduction=0.5, requirements=[{"kind": "lesson", "what": "研讨课", "per_term": 1}]))
+    moved = close_term_keeping_figures(store, PREVIOUS, today=TODAY)
+    assert sum(moved.values()) and figures_path(demo_db, PREVIOUS).exists()
+    expected = whole(session(demo_db))
+    assert any(f.points for f in expected[0].values()) and any(f.requirements for f in expected[0].values())
+
+    no_build_of_the_closed_term(monkeypatch)  # the first history after the close reads the kept file
+    monkeypatch.setattr(archive, "_read_archive", lambda path: pytest.fail(f"{path} was parsed"))
+    assert history(session(demo_db)) == expected
+    assert history(store) == expected  # the closing session has them in memory too
+
+
+def test_the_cli_close_keeps_the_figures(demo_db, monkeypatch, capsys):
+    import models.identity
+    from tui.cli import main
+
+    monkeypatch.setattr(models.identity, "os_login", lambda: "tester")  # the demo's admin runs it
+
+    assert main(["term", "close", PREVIOUS, "--db", str(demo_db)]) == 0
+    assert "已归档" in capsys.readouterr().out
+    assert figures_path(demo_db, PREVIOUS).exists()
+    assert history(session(demo_db)) == whole(session(demo_db))
+
+
+def test_a_failure_to_keep_the_figures_never_fails_the_close(demo_db):
+    from models import dashboard_history
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the figures")
+
+    store = Store(demo_db, actor="tester")
+    real, dashboard_history._work_out = dashboard_history._work_out, broken
+    try:
+        moved = dashboard_history.close_term_keeping_figures(store, PREVIOUS, today=TODAY)
+    finally:
+        dashboard_history._work_out = real
+    assert moved["observations"] > 0
+    again = session(demo_db)
+    assert term_by_id(again.all(Term), PREVIOUS).status == "archived"
+    assert not [o for o in again.all(Observation) if o.term_id == PREVIOUS]
+    assert archive_path(demo_db, PREVIOUS).exists() and not figures_path(demo_db, PREVIOUS).exists()
+    assert history(again) == whole(session(demo_db))  # worked out when first asked for, as before
+
+
+def test_edits_that_change_no_figure_keep_the_kept_figures(closed, monkeypatch):
+    """A teacher's login, subjects or note, a new teacher who joined after the term, a group's
+    weekly slot, the policy's lesson types: a school's everyday edits, none in the figures."""
+    from models.records import Group
+
+    history(session(closed))
+    store = session(closed)
+    previous = term_by_id(store.all(Term), PREVIOUS)
+    teacher = next(x for x in store.all(Teacher) if x.active and x.login)
+    group = next(g for g in store.all(Group) if g.active and g.kind == "research")
+    with store.transaction() as tx:
+        tx.update(teacher.copy(login=teacher.login + "2", subjects=["科学"], note="换了手机号 13900000000"))
+        tx.insert(Teacher(name="新来的老师", login="xinlai", joined="2025-09-01", roles=["新教师"]))
+        tx.update(group.copy(slot_place="三楼会议室", slot_weekday=3,
+                             themes=dict(group.themes, **{CURRENT: "新主题"})))
+        tx.save_policy(store.policy().copy(lesson_types=[*store.policy().lesson_types, "同课异构"],
+                                           minutes_due_days=5))
+    assert previous.end < "2025-09-01"
+    expected = whole(session(closed))
+    no_build_of_the_closed_term(monkeypatch)
+    assert history(session(closed)) == expected
+
+
+def worked_out(monkeypatch) -> list[str]:
+    """The terms whose figures this process works out from the archive from now on."""
+    from models import dashboard_history
+
+    terms: list[str] = []
+    real = dashboard_history._work_out
+
+    def noting(store, view, term, *args):
+        terms.append(term.term_id)
+        return real(store, view, term, *args)
+
+    monkeypatch.setattr(dashboard_history, "_work_out", noting)
+    return terms
+
+
+def test_edits_that_change_a_figure_are_worked_out_again(closed, monkeypatch):
+    """A member leaving a group (its members, their groups), a teacher's new role, another
+    quota for a role: worked out again, and equal to the figures of the whole archive."""
+    from models.records import Group
+
+    before = history(session(closed))
+    again = worked_out(monkeypatch)
+    store = session(closed)
+    group = next(g for g in store.all(Group) if g.active and g.kind == "research" and len(g.member_ids) > 1)
+    member = group.member_ids[0]
+    with store.transaction() as tx:
+        tx.update(group.copy(member_ids=group.member_ids[1:]))
+    after = history(session(closed))
+    assert again == [PREVIOUS] and after == whole(session(closed))
+    assert group.name in before[0][member].groups and group.name not in after[0][member].groups
+    assert after[1][group.id].members == before[1][group.id].members - 1
+
+    store = session(closed)
+    by_role = store.policy().observation_quota_by_role
+    head = next(x for x in store.all(Teacher) if x.id in after[0] and not set(x.roles) & by_role.keys())
+    with store.transaction() as tx:
+        tx.update(head.copy(roles=["校长"]))
+    promoted = history(session(closed))
+    assert again == [PREVIOUS] * 2 and promoted == whole(session(closed))
+    assert promoted[0][head.id].quota != after[0][head.id].quota
+
+    store = session(closed)
+    with store.transaction() as tx:
+        tx.save_policy(store.policy().copy(observation_quota_by_role={**by_role, "校长": 40}))
+    assert history(session(closed)) == whole(session(closed)) and again == [PREVIOUS] * 3
+
+
+def test_a_renamed_group_names_the_kept_figures_anew(closed, monkeypatch):
+    """Each teacher's groups (所在组) are named from the groups as they are: a rename changes
+    no count, and nothing is worked out again."""
+    from models.records import Group
+
+    before = history(session(closed))
+    store = session(closed)
+    group = next(g for g in store.all(Group) if g.active and g.kind == "research" and g.member_ids)
+    with store.transaction() as tx:
+        tx.update(group.copy(name=group.name + "（新）"))
+    expected = whole(session(closed))
+    no_build_of_the_closed_term(monkeypatch)
+    after = history(session(closed))
+    assert after == expected
+    member = group.member_ids[0]
+    assert group.name + "（新）" in after[0][member].groups and group.name not in after[0][member].groups
+    assert before[0][member].groups != after[0][member].groups
+
+
+def test_the_figures_read_no_field_the_inputs_digest_leaves_out(closed):
+    """Every field of the roster, the groups and the policy the figures read is one the
+    inputs digest covers (FIGURE_FIELDS, POLICY_FIELDS); a teacher's name only orders rows."""
+    import dataclasses
+
+    from models.dashboard import people_figures
+    from models.dashboard_history import FIGURE_FIELDS, NAMED_WHEN_READ, POLICY_FIELDS
+    from models.records import Group, Policy
+    from models.store.archive import ArchiveView
+
+    read: dict[type, set] = {Teacher: set(), Group: set(), Policy: set()}
+    noting_types: dict[type, type] = {}
+
+    def noting(record):
+        cls = type(record)
+        if cls not in noting_types:
+            fields, noted = {f.name for f in dataclasses.fields(cls)}, read[cls]
+
+            class Noting(cls):
+                def __getattribute__(self, name):
+                    if name in fields:
+                        noted.add(name)
+                    return object.__getattribute__(self, name)
+
+            noting_types[cls] = Noting
+        copy = object.__new__(noting_types[cls])
+        copy.__dict__.update(record.__dict__)
+        return copy
+
+    class NotingView(ArchiveView):
+        def all(self, cls):
+            records = super().all(cls)
+            return [noting(r) for r in records] if cls in (Teacher, Group) else records
+
+        def policy(self):
+            return noting(super().policy())
+
+    store = session(closed)
+    term = term_by_id(store.all(Term), PREVIOUS)
+    teachers, _groups = people_figures(NotingView(store, [PREVIOUS]), term, TODAY)
+    assert any(f.points for f in teachers) and any(f.requirements for f in teachers)
+    assert {"active", "joined", "roles"} <= read[Teacher]  # the noting sees what is read
+    assert read[Teacher] - {"id", *NAMED_WHEN_READ[Teacher]} <= set(FIGURE_FIELDS[Teacher])
+    assert read[Group] - {"id", *NAMED_WHEN_READ[Group]} <= set(FIGURE_FIELDS[Group])
+    assert read[Policy] <= set(POLICY_FIELDS)
+
+
+def test_a_teacher_added_without_a_day_of_joining_is_added_to_the_kept_figures(closed, monkeypatch):
+    """A new teacher with no day of joining is in every term's figures, with nothing done:
+    their row is worked out from the roster and the policy, the archives are not read again."""
+    from models import dashboard_history
+
+    history(session(closed))
+    store = session(closed)
+    with store.transaction() as tx:
+        added = tx.insert(Teacher(name="没写入职日期", login="meixie", roles=["新教师"]))
+    expected = whole(session(closed))
+    assert added.id in expected[0]
+    monkeypatch.setattr(archive, "_read_archive", lambda path: pytest.fail(f"{path} was parsed"))
+    monkeypatch.setattr(dashboard_history, "work_out_elsewhere",
+                        lambda *args: pytest.fail("the closed term was worked out again"))
+    assert history(session(closed)) == expected
+    terms = session(closed).all(Term)
+    rows = dict((term.term_id, f) for term, f in dashboard.term_over_term_teacher(
+        session(closed), added.id, terms, TODAY))
+    assert rows[PREVIOUS] == expected[0][added.id] and rows[PREVIOUS].quota > 0
+
+    store = session(closed)
+    with store.transaction() as tx:  # their role changed: their row follows, still without the archive
+        tx.update(store.get(Teacher, added.id).copy(roles=["校长"]))
+    monkeypatch.undo()
+    changed = whole(session(closed))
+    monkeypatch.setattr(archive, "_read_archive", lambda path: pytest.fail(f"{path} was parsed"))
+    assert history(session(closed)) == changed and changed[0][added.id].quota != expected[0][added.id].quota
+
+
+def test_a_close_that_finishes_a_half_done_one_leaves_the_figures_to_the_archive(demo_db, monkeypatch):
+    """A first close that wrote the archive and failed before the records left: the archive
+    may hold more than the second close has in hand (here a record deleted meanwhile), so
+    the figures are worked out from the archive when asked for, and equal it."""
+    from models.dashboard_history import close_term_keeping_figures
+
+    store = Store(demo_db, actor="tester")
+    deleted = next(o for o in store.all(Observation) if o.term_id == PREVIOUS)
+
+    def fail_after_the_archive(*args, **kwargs):
+        raise OSError("the disk is full")
+
+    from models.store import storage
+    monkeypatch.setattr(storage.Transaction, "update", fail_after_the_archive)
+    with pytest.raises(storage.WriteFailed):
+        close_term(store, PREVIOUS, today=TODAY)
+    monkeypatch.undo()
+    assert archive_path(demo_db, PREVIOUS).exists()
+    store = session(demo_db)
+    with store.transaction() as tx:
+        tx.delete(store.get(Observation, deleted.id))
+    close_term_keeping_figures(store, PREVIOUS, today=TODAY)
+    assert not figures_path(demo_db, PREVIOUS).exists()
+    assert history(session(demo_db)) == whole(session(demo_db))
+
+
+def test_a_teacher_brought_back_with_lessons_in_the_term_is_worked_out_again(closed):
+    """A teacher deleted when the figures were kept, back after a restore (here with a day of
+    joining after the term, so only their lessons put them in its figures): worked out again."""
+    store = session(closed)
+    term = term_by_id(store.all(Term), PREVIOUS)
+    lessons = [o for o in view_for(store, term).all(Observation) if o.term_id == PREVIOUS]
+    teacher = store.get(Teacher, lessons[0].teacher_id)
+    data = jsonio.loads(closed.read_bytes())
+    kept_doc = data["teachers"].pop(str(teacher.id))
+    atomic_write(closed, jsonio.dumps(data))  # the teacher gone (a hand edit of the file)
+    without = history(session(closed))
+    assert teacher.id not in without[0]
+    data["teachers"][str(teacher.id)] = dict(kept_doc, joined="2025-09-01")
+    atomic_write(closed, jsonio.dumps(data))  # back, as a restore brings them
+    again = history(session(closed))
+    assert teacher.id in again[0] and again == whole(session(closed))

@@ -122,13 +122,14 @@ def run_report_outcomes(args: argparse.Namespace) -> int:
 
 
 def run_term_close(args: argparse.Namespace) -> int:
-    from models.store.archive import close_term
+    from models.dashboard_history import close_term_keeping_figures
 
     session = open_session(args)
     viewer = session.teacher
     if viewer is None or not viewer.is_admin:
         print(t("dashboard.admin_only"), file=sys.stderr)
         return 1
-    moved = close_term(session.store, args.term_id, today=session.today)  # CannotClose: tui/cli.py says why
+    # CannotClose: tui/cli.py says why. The term's figures are kept at once, for the history (h).
+    moved = close_term_keeping_figures(session.store, args.term_id, today=session.today)
     print(t("dashboard.closed", term=args.term_id, count=sum(moved.values())))
     return 0
