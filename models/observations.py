@@ -378,40 +378,86 @@ def log_records(store, viewer: Teacher | None, filters: LogFilters, current_term
     only at what the viewer may read, so a hidden rating or comment cannot be found
     out by filtering for it."""
     term_id = current_term_id if filters.term_id is None else filters.term_id
-    store = observation_reader(store, term_id)
-    terms = {x.term_id: x for x in store.all(Term)}
-    members: set[int] | None = None
-    if filters.group_id:
-        group = store.get(Group, filters.group_id)
-        members = set(group.member_ids) if group else set()
-    needle = filters.search.strip().lower()
-    shown = []
-    for observation in store.all(Observation):
-        if term_id and observation.term_id != term_id:
-            continue
-        if filters.observer_id and observation.observer_id != filters.observer_id:
-            continue
-        if filters.teacher_id and observation.teacher_id != filters.teacher_id:
-            continue
-        if members is not None and observation.teacher_id not in members:
-            continue
-        if filters.lesson_type and observation.lesson_type != filters.lesson_type:
-            continue
-        if filters.week:
-            term = terms.get(observation.term_id)
-            if term is None or week_of(term, dt.date.fromisoformat(observation.date)) != filters.week:
-                continue
-        visible = readable(store, viewer, observation)
-        if filters.rating and visible.rating != filters.rating:
-            continue
+    order = LogOrder(observation_reader(store, term_id), viewer, filters, term_id)
+    return order.sorted(order.shown(order.source.all(Observation)))[0]
+
+
+class LogOrder:
+    """Which records the log shows and in what order, for one set of filters: a record is
+    shown as the viewer may read it (``shown_as``), and goes where its sort key puts it,
+    records with equal keys in id order whichever the direction (as a stable sort of the
+    records in id order). The screen keeps the keys beside the rows, so that a save puts
+    its one record in place (``position``) instead of sorting the term again.
+
+    ``source`` is the term's reader (:func:`observation_reader`)."""
+
+    def __init__(self, source, viewer: Teacher | None, filters: LogFilters, term_id: str):
+        self.source, self.viewer, self.term_id = source, viewer, term_id
+        self.reverse = filters.reverse
+        self._filters = filters
+        self._terms = {x.term_id: x for x in source.all(Term)}
+        self._members: set[int] | None = None
+        if filters.group_id:
+            group = source.get(Group, filters.group_id)
+            self._members = set(group.member_ids) if group else set()
+        self._needle = filters.search.strip().lower()
+        self.sort_key = _sort_key(source, filters.sort)
+
+    def shown_as(self, observation: Observation) -> Observation | None:
+        """The record as the viewer may read it, or None when the filters leave it out."""
+        f = self._filters
+        if self.term_id and observation.term_id != self.term_id:
+            return None
+        if f.observer_id and observation.observer_id != f.observer_id:
+            return None
+        if f.teacher_id and observation.teacher_id != f.teacher_id:
+            return None
+        if self._members is not None and observation.teacher_id not in self._members:
+            return None
+        if f.lesson_type and observation.lesson_type != f.lesson_type:
+            return None
+        if f.week:
+            term = self._terms.get(observation.term_id)
+            if term is None or week_of(term, dt.date.fromisoformat(observation.date)) != f.week:
+                return None
+        visible = readable(self.source, self.viewer, observation)
+        if f.rating and visible.rating != f.rating:
+            return None
+        needle = self._needle
         if needle and not any(needle in text.lower() for text in (
                 visible.topic, visible.strengths, visible.shortcomings, visible.suggestions, visible.process)):
-            continue
-        shown.append(visible)
-    return sort_records(store, shown, filters.sort, filters.reverse)
+            return None
+        return visible
+
+    def shown(self, observations: Iterable[Observation]) -> list[Observation]:
+        """The records shown, as the viewer may read them, in the order given."""
+        return [visible for visible in map(self.shown_as, observations) if visible is not None]
+
+    def sorted(self, records: list[Observation]) -> tuple[list[Observation], list]:
+        """``records`` (in id order) in the log's order, and the sort key of each."""
+        keys = [self.sort_key(record) for record in records]
+        order = sorted(range(len(records)), key=keys.__getitem__, reverse=self.reverse)
+        return [records[n] for n in order], [keys[n] for n in order]
+
+    def position(self, records: list[Observation], keys: list, record: Observation, key) -> int:
+        """Where ``record`` (whose sort key is ``key``) goes among ``records``, which are in
+        the log's order with ``keys`` their sort keys."""
+        low, high = 0, len(records)
+        while low < high:
+            middle = (low + high) // 2
+            other = keys[middle]
+            if self.reverse:
+                goes_before = key > other or (key == other and record.id < records[middle].id)
+            else:
+                goes_before = key < other or (key == other and record.id < records[middle].id)
+            if goes_before:
+                high = middle
+            else:
+                low = middle + 1
+        return low
 
 
-def sort_records(store, records: list[Observation], column: str, reverse: bool) -> list[Observation]:
+def _sort_key(store, column: str):
     names = {x.id: full_pinyin(x.name) for x in store.all(Teacher)}
     policy = store.policy()
     rating_order = {r: n for n, r in enumerate(policy.ratings)}
@@ -426,7 +472,7 @@ def sort_records(store, records: list[Observation], column: str, reverse: bool) 
         "lesson_type": lambda o: (type_order.get(o.lesson_type, 99), o.date),
         "rating": lambda o: (rating_order.get(o.rating, 99), o.date),
     }
-    return sorted(records, key=keys.get(column, keys["date"]), reverse=reverse)
+    return keys.get(column, keys["date"])
 
 
 # -- export ---------------------------------------------------------------------------------

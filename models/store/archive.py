@@ -289,6 +289,12 @@ class ArchiveView:
         self.path = store.path
         self._term_ids = term_ids
 
+    @property
+    def active_file_only(self) -> bool:
+        """Whether the view reads nothing but the active file (an open term's view): its
+        records are the store's own, the same objects while they are unchanged."""
+        return self._term_ids == []
+
     def archived_ids(self) -> list[str]:
         if self._term_ids is not None:
             return [x for x in self._term_ids if archive_path(self.path, x).exists()]

@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 
 from models.i18n import t
 from models.observations import (
-    LogFilters, delete_observation, log_records, observation_reader, restore_observation,
+    LogFilters, LogOrder, delete_observation, observation_reader, restore_observation,
     short_period,
 )
 from models.permissions import can_read_comments
@@ -45,6 +45,8 @@ LOG_COLUMNS = (
 class ObservationsScreen(AreaScreen):
     AREA = "observations"
     CSS_PATH = "observations.tcss"
+    # More records changed at once than this (an import, a restore): the log is made again.
+    MOST_CHANGES_SPLICED = 100
     BINDINGS = [
         Binding("n", "new", "observations.key.new", id="observations.new"),
         Binding("enter", "open", "observations.key.open", id="observations.open"),
@@ -66,6 +68,12 @@ class ObservationsScreen(AreaScreen):
         self.source = None  # what the shown term's records are read from (the store or an archive view)
         self.deleted: list[Observation] = []  # this session's deletions, newest last, for undo
         self._prefs_loaded = False
+        # What the rows shown were made from, kept so that a save changes only its own rows:
+        self._basis: tuple | None = None  # the teachers, policy, groups, terms and filters
+        self._order: LogOrder | None = None  # the filters and sort applied
+        self._sort_keys: list = []  # each shown record's sort key, in the order shown
+        self._kept_records: dict[int, Observation] = {}  # every record of the term as stored, by id
+        self._row_context: tuple = ()  # what a row's cells are made from (names, periods …)
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="log-filters")
@@ -103,36 +111,82 @@ class ObservationsScreen(AreaScreen):
         self._load_prefs()
         store, viewer = self.app.store, self.app.user
         term_id = self.shown_term_id()
-        self.records = log_records(store, viewer, self.filters, term_id)
         # An archived term's records come from its archive: read them (and their readers'
         # rights) from there too.
         source = self.source = observation_reader(store, term_id)
-        names = {x.id: x.name for x in store.all(Teacher)}
-        policy = store.policy()
+        # Everything but the observations themselves that decides the rows and their order.
+        basis = (term_id, tuple(self.filters.to_dict().items()), viewer, tuple(store.all(Teacher)),
+                 store.policy(), tuple(store.all(Group)), tuple(store.all(Term)))
         table = self.query_one("#log", VirtualTable)
         current = table.cursor_row
-        rows = []
-        days: dict[str, str] = {}
-        periods: dict[int, str] = {}
-        for record in self.records:
-            if record.date not in days:
-                day = dt.date.fromisoformat(record.date)
-                days[record.date] = f"{record.date[5:]} {t(f'weekday.{day.weekday()}')}"
-            if record.period not in periods:
-                periods[record.period] = short_period(record.period, policy)
-            readable = can_read_comments(source, viewer, record)
-            # Plain text: the table shows each cell as a Text, never as markup (names are data),
-            # and makes the Text only for a row on screen.
-            rows.append((str(record.id), (
-                days[record.date], periods[record.period],
-                names.get(record.observer_id, "?"), names.get(record.teacher_id, "?"),
-                record.topic, record.lesson_type, record.rating if readable else ("·", "dim"))))
-        # The rows are kept as data and only those on screen are drawn: a save redraws a screenful.
-        table.set_rows(rows)
+        # After a save (this session's or another's) only the saved records' rows change:
+        # the rest are kept, not filtered, sorted and made again (4,500 in a large school).
+        if not (basis == self._basis and source.active_file_only and self._show_changes(table)):
+            self._show_all(source, viewer, term_id, table)
+            self._basis = basis
         restore_cursor(table, row=current)
         self.query_one("#log-empty", Static).display = not self.records
         self._describe_filters()
         self.refresh_bindings()
+
+    def _show_all(self, source, viewer: Teacher | None, term_id: str, table: VirtualTable) -> None:
+        """Filter, sort and show every record of the term."""
+        stored = source.all(Observation)
+        self._order = LogOrder(source, viewer, self.filters, term_id)
+        self.records, self._sort_keys = self._order.sorted(self._order.shown(stored))
+        self._kept_records = {record.id: record for record in stored} if source.active_file_only else {}
+        self._row_context = (source, viewer, {x.id: x.name for x in source.all(Teacher)}, source.policy(), {}, {})
+        # The rows are kept as data and only those on screen are drawn.
+        table.set_rows([(str(record.id), self._row_cells(record)) for record in self.records])
+
+    def _show_changes(self, table: VirtualTable) -> bool:
+        """Take out the rows of the records changed or deleted since the last refresh and
+        put each changed record back where the log's order puts it, if it is still shown.
+        The store hands out the same record object until the record changes, so what
+        changed is what is not the object shown last time. False (nothing done) when so
+        much changed that showing everything again is as quick."""
+        stored = self.app.store.all(Observation)
+        before = self._kept_records
+        changed = [record for record in stored if before.get(record.id) is not record]
+        new = sum(1 for record in changed if record.id not in before)
+        gone = set(before).difference(r.id for r in stored) if len(before) + new != len(stored) else set()
+        if len(changed) + len(gone) > self.MOST_CHANGES_SPLICED:
+            return False
+        touched = gone.union(record.id for record in changed)
+        if not touched:
+            return True
+        order = self._order
+        self.records = list(self.records)  # a new list, as after a full refresh: a reader may hold the old one
+        for n in reversed([n for n, record in enumerate(self.records) if record.id in touched]):
+            del self.records[n], self._sort_keys[n]
+            table.splice_rows(n, 1)
+        for record in changed:
+            before[record.id] = record
+            visible = order.shown_as(record)
+            if visible is not None:
+                key = order.sort_key(visible)
+                n = order.position(self.records, self._sort_keys, visible, key)
+                self.records.insert(n, visible)
+                self._sort_keys.insert(n, key)
+                table.splice_rows(n, 0, [(str(visible.id), self._row_cells(visible))])
+        for record_id in gone:
+            del before[record_id]
+        return True
+
+    def _row_cells(self, record: Observation) -> tuple:
+        """One record's cells in the log."""
+        source, viewer, names, policy, days, periods = self._row_context
+        if record.date not in days:
+            day = dt.date.fromisoformat(record.date)
+            days[record.date] = f"{record.date[5:]} {t(f'weekday.{day.weekday()}')}"
+        if record.period not in periods:
+            periods[record.period] = short_period(record.period, policy)
+        readable = can_read_comments(source, viewer, record)
+        # Plain text: the table shows each cell as a Text, never as markup (names are data),
+        # and makes the Text only for a row on screen.
+        return (days[record.date], periods[record.period],
+                names.get(record.observer_id, "?"), names.get(record.teacher_id, "?"),
+                record.topic, record.lesson_type, record.rating if readable else ("·", "dim"))
 
     def _describe_filters(self) -> None:
         store, f = self.app.store, self.filters
@@ -211,7 +265,14 @@ class ObservationsScreen(AreaScreen):
     # -- actions ------------------------------------------------------------------------
 
     def action_new(self) -> None:
-        self.app.push_screen(ObservationForm(), lambda _: self.refresh_if_changed())
+        self.app.push_screen(ObservationForm(), self._form_closed)
+
+    def _form_closed(self, saved: Observation | None) -> None:
+        """Back from the form: the log shows what was saved, the cursor on the last record
+        saved (when the filters show it)."""
+        self.refresh_if_changed()
+        if saved is not None:
+            restore_cursor(self.query_one("#log", VirtualTable), key=str(saved.id))
 
     def action_open(self) -> None:
         record = self.current_record()
@@ -245,7 +306,7 @@ class ObservationsScreen(AreaScreen):
     def action_edit(self) -> None:
         stored = self._changeable("edit")
         if stored is not None:
-            self.app.push_screen(ObservationForm(stored), lambda _: self.refresh_if_changed())
+            self.app.push_screen(ObservationForm(stored), self._form_closed)
 
     def action_delete(self) -> None:
         stored = self._changeable("delete")

@@ -188,6 +188,19 @@ class VirtualTable(ScrollView, can_focus=True):
         self._measure()
         self._changed()
 
+    def splice_rows(self, index: int, remove: int, rows: Sequence[tuple[str, Sequence[Any]]] = ()) -> None:
+        """Put ``rows`` (row key, cells) in place of the ``remove`` rows from row number
+        ``index``, the other rows left as they are: a save changes its own row, not every
+        row of the table. The cursor stays on its row number, as after :meth:`set_rows`."""
+        self._keys[index:index + remove] = [str(key) for key, _cells in rows]
+        self._cells[index:index + remove] = [cells for _key, cells in rows]
+        self._index = None
+        if remove and any(self._auto):
+            self._measure()  # the row taken out may have been the widest
+        elif rows:
+            self._measure(rows=[cells for _key, cells in rows])
+        self._changed()
+
     def add_row(self, *cells: Any, key: str | None = None, height: int = 1, label: Any = None) -> RowKey:
         """One row more at the end (for short lists filled row by row)."""
         row_key = str(key) if key is not None else f"row-{len(self._keys)}"

@@ -135,3 +135,24 @@ async def test_a_refill_keeps_the_cursor_on_its_record():
         assert table.get_row(kept)[1].plain == "新"
         table.set_rows([])
         assert table.row_count == 0 and cursor_key(table) is None
+
+
+async def test_a_splice_changes_only_its_rows_and_keeps_the_cursor_on_its_row_number():
+    app = Lister()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(VirtualTable)
+        assert await wait_for(pilot, lambda: table.row_count == ROWS)
+        table.move_cursor(row=10)
+        kept = table._cells[11]
+        table.splice_rows(3, 1)  # out
+        table.splice_rows(0, 0, [("new", ("新", "新的一行", "说明说明说明说明"))])  # in, wider than the column was
+        assert table.row_count == ROWS
+        assert table.row_keys[:5] == ["new", "0", "1", "2", "4"]
+        assert table._cells[11] is kept  # the other rows are the same data, not made again
+        assert table.get_row_index("4") == 4 and not table.has_row("3")
+        assert table.cursor_row == 10  # as after set_rows: the row number, not the record
+        assert table.ordered_columns[2].width == cell_len("说明说明说明说明")
+        table.splice_rows(0, 1)  # the widest cell goes: the column narrows again
+        assert table.ordered_columns[2].width == cell_len("[bold]x[/bold]")
+        await pilot.pause()
+        assert line_text(table, 1).startswith(" 0000 ")
