@@ -121,9 +121,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the large school. Off until the app has drawn it (tui/app.py collects, freezes what
     # lives and turns it back on); on again at once for a command, and when main returns.
     gc.disable()
+    # The launcher's umask for every way in (jiaoyan-ssh, `jiaoyan` in a forced command, a
+    # command typed by hand): files the group shares stay writable by the group (issue 21).
+    # The caller's is back however main ends, a help text's or a wrong option's exit too.
+    from models.doctor import LAUNCH_UMASK
+
+    previous_umask = os.umask(LAUNCH_UMASK)
     try:
         return _main(list(sys.argv[1:] if argv is None else argv))
     finally:
+        os.umask(previous_umask)
         gc.enable()
 
 
@@ -140,11 +147,6 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 
 def _main(argv: list[str]) -> int:
-    # The launcher's umask for every way in (jiaoyan-ssh, `jiaoyan` in a forced command, a
-    # command typed by hand): files the group shares stay writable by the group (issue 21).
-    from models.doctor import LAUNCH_UMASK
-
-    previous_umask = os.umask(LAUNCH_UMASK)
     from models.errors import JiaoyanError
     from models.session import language_of
 
@@ -180,5 +182,3 @@ def _main(argv: list[str]) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    finally:
-        os.umask(previous_umask)
