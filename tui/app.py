@@ -75,6 +75,7 @@ class JiaoyanApp(App[int]):
     # TYPING_SECONDS takes it in at the next poll, as does any session a key reaches.
     TAKE_IN_SPREAD = 1.2
     TYPING_SECONDS = 5.0
+    START_UP_LIMIT = 10.0  # seconds: the start is over by then, whatever Textual says (on_mount)
 
     def __init__(self, session: Session, *, start_area: str | None = None):
         super().__init__()
@@ -152,6 +153,9 @@ class JiaoyanApp(App[int]):
             area = "dashboard" if user is not None and user.is_admin else HOME
         self.switch_mode(area)
         self.set_interval(self.POLL_SECONDS, self.check_for_changes)
+        # Should Textual ever not say it is ready, the start is over all the same: the
+        # figures filled and the collector (off since tui/cli.py) on again.
+        self.set_timer(self.START_UP_LIMIT, self._after_first_frame)
         self.apply_user_keymap()
         self.call_after_refresh(self.check_size)
 
@@ -165,6 +169,8 @@ class JiaoyanApp(App[int]):
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
+        if self.first_frame_drawn:
+            return
         self.first_frame_drawn = True
         for screen in self.screen_stack:
             if isinstance(screen, AreaScreen):

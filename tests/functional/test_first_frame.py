@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.functional.waiting import wait_for
 from tui import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,3 +140,22 @@ def test_the_collector_is_on_again_for_a_command_and_after_main(demo_db):
         gc.enable()
     assert cli.main(["check", "--db", str(demo_db)]) == 0
     assert gc.isenabled()
+
+
+async def test_should_textual_never_say_it_is_ready_the_start_ends_all_the_same(make_test_app, monkeypatch):
+    """The figures and the collector (off since tui/cli.py) wait for Textual's Ready; were it
+    never to come, the start is over after START_UP_LIMIT seconds all the same."""
+    from tui.app import JiaoyanApp
+
+    monkeypatch.setattr(JiaoyanApp, "on_ready", lambda self: None)
+    app = make_test_app()
+    app.START_UP_LIMIT = 0.5
+    gc.disable()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert app.screen.first_fill_pending and not gc.isenabled()
+            assert await wait_for(pilot, lambda: not app.screen.first_fill_pending, seconds=5)
+            assert app.screen.dashboard is not None and gc.isenabled()
+    finally:
+        gc.enable()
