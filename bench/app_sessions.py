@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing as mp
 import os
 import statistics
@@ -43,16 +44,23 @@ from bench.large_school import ADMIN_LOGIN, OPEN_TERM, SUMMARY, TODAY, large_sch
 MARK = "多会话基准课"
 
 
-def _session(db: str, index: int, ready, results) -> None:
+@contextlib.asynccontextmanager
+async def _open_on_the_log(db: str):
+    """The real app, headless at 80×24 as the admin, once its 听课 log is drawn."""
     os.environ["JIAOYAN_TODAY"] = TODAY.isoformat()
     sys.path.insert(0, str(ROOT))
     from tui.app import make_app
 
+    app = make_app(db, login=ADMIN_LOGIN, start_area="observations", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        while not getattr(app.screen, "records", None):
+            await pilot.pause(0.05)
+        yield app, pilot
+
+
+def _session(db: str, index: int, ready, results) -> None:
     async def main() -> None:
-        app = make_app(db, login=ADMIN_LOGIN, start_area="observations", today=TODAY)
-        async with app.run_test(size=(80, 24)) as pilot:
-            while not getattr(app.screen, "records", None):
-                await pilot.pause(0.05)
+        async with _open_on_the_log(db) as (app, _pilot):
             loop = asyncio.get_running_loop()
             longest = busy = 0.0
             shown = app.screen.records
@@ -73,15 +81,8 @@ def _session(db: str, index: int, ready, results) -> None:
 
 
 def _typist(db: str, ready, stop, results) -> None:
-    os.environ["JIAOYAN_TODAY"] = TODAY.isoformat()
-    sys.path.insert(0, str(ROOT))
-    from tui.app import make_app
-
     async def main() -> None:
-        app = make_app(db, login=ADMIN_LOGIN, start_area="observations", today=TODAY)
-        async with app.run_test(size=(80, 24)) as pilot:
-            while not getattr(app.screen, "records", None):
-                await pilot.pause(0.05)
+        async with _open_on_the_log(db) as (_app, pilot):
             ready.put("typist")
             waits = []
             key = "down"

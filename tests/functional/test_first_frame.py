@@ -6,36 +6,18 @@ from __future__ import annotations
 import fcntl
 import gc
 import os
-import select
 import subprocess
 import sys
 import termios
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.functional.waiting import wait_for
+from tests.functional.waiting import read_terminal_until, wait_for
 from tui import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 60.0
-
-
-def _read_until(master: int, text: bytes, seen: bytes = b"") -> bytes:
-    deadline = time.monotonic() + WAIT
-    while text not in seen and time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-    assert text in seen, f"{text.decode()!r} not shown; saw {seen[-400:]!r}"
-    return seen
 
 
 def test_the_admin_sees_the_dashboard_frame_first_then_its_figures(tmp_path):
@@ -50,11 +32,11 @@ def test_the_admin_sees_the_dashboard_frame_first_then_its_figures(tmp_path):
                                env=env, cwd=ROOT, start_new_session=True)
     os.close(slave)
     try:
-        seen = _read_until(master, "历年".encode())
+        seen = read_terminal_until(master, "历年".encode(), WAIT)
         working = seen.find("正在统计本学期的数字".encode())
         assert working != -1, "the first frame says the figures are being worked out"
         assert "每周活动".encode() not in seen[:working]
-        seen = _read_until(master, "每周活动".encode(), seen)  # the figures' top line, no key pressed
+        seen = read_terminal_until(master, "每周活动".encode(), WAIT, seen)  # the figures' top line, no key pressed
         assert seen.find("每周活动".encode()) > working
     finally:
         process.kill()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -15,6 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.functional.waiting import read_terminal_until
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 30.0
@@ -60,21 +61,7 @@ def _start_on_pty(controlling: bool) -> tuple[subprocess.Popen, int]:
 
 
 def _read_until(master: int, text: bytes, seconds: float = WAIT) -> bytes:
-    seen = b""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-            if text in seen:
-                return seen
-    raise AssertionError(f"{text!r} not shown; saw {seen[-400:]!r}")
+    return read_terminal_until(master, text, seconds)
 
 
 def _cpu_seconds(pid: int) -> float:
