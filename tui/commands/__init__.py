@@ -16,8 +16,7 @@ from models.areas import AREA_NAMES
 def command_modules() -> list:
     """Every module with commands, in the order their commands are listed. Imported when
     asked for, not with the package: opening the app (tui/commands/core.py) needs none."""
-    names = [f"tui.commands.{name}" for name in AREA_NAMES]
-    areas = [importlib.import_module(name) for name in names if importlib.util.find_spec(name) is not None]
+    areas = [name for name in AREA_NAMES if importlib.util.find_spec(f"tui.commands.{name}") is not None]
     # templates (the school's Word templates), remind (reminders) and serve (the browser door) are not areas.
-    return [importlib.import_module(f"tui.commands.{name}") for name in ("core",)] + areas + [
-        importlib.import_module(f"tui.commands.{name}") for name in ("access", "templates", "remind", "serve")]
+    names = ["core", *areas, "access", "templates", "remind", "serve"]
+    return [importlib.import_module(f"tui.commands.{name}") for name in names]
