@@ -76,6 +76,10 @@ class JiaoyanApp(App[int]):
     TAKE_IN_SPREAD = 1.2
     TYPING_SECONDS = 5.0
     START_UP_LIMIT = 10.0  # seconds: the start is over by then, whatever Textual says (on_mount)
+    # Once the person has stopped typing this long, the collector makes its full pass then, a
+    # moment nobody waits on, and sets what lives aside (tidy_objects), so the passes it makes
+    # by itself while someone types scan only what came since.
+    TIDY_AFTER_SECONDS = 2.0
 
     def __init__(self, session: Session, *, start_area: str | None = None):
         super().__init__()
@@ -88,6 +92,8 @@ class JiaoyanApp(App[int]):
         self.start_area = start_area
         self._last_key = -TYPING_FOREVER  # monotonic time of the person's last key
         self._take_in_timer = None  # set while another session's save waits its turn (TAKE_IN_SPREAD)
+        self._tidy_due = False  # keys came since the objects were last tidied (TIDY_AFTER_SECONDS)
+        self.tidied = 0  # how many times (tests)
         self.crash_log: Path | None = None
         self._warned_about_file = False
         # The store's count of files read afresh when the area in view last redrew for them.
@@ -100,6 +106,7 @@ class JiaoyanApp(App[int]):
         # (screens/widgets/ordered_keys.py tab_now); everything else is Textual's own way.
         if isinstance(event, events.Key):
             self._last_key = time.monotonic()
+            self._tidy_due = True
             if self._take_in_timer is not None:
                 self._take_in_now()  # the person is here: what another session saved, now
             if self.screen_stack and tab_now(self.screen, event):
@@ -182,13 +189,19 @@ class JiaoyanApp(App[int]):
         screen) lives as long as the session: out of the collector's view, a full
         collection scans only what came after. On the large school the interpreter's full
         collections froze the screen 100–400 ms wherever they fell; after every area was
-        visited, one took 193 ms before this and 52 ms after. The garbage is collected
-        first, so only what lives is kept. Not again after each area's first build: what
-        is frozen and later thrown away is never freed (10 MB more per session that way).
-        The command line (tui/cli.py) turned the collector off for the start: on again here."""
-        gc.collect()
-        gc.freeze()
+        visited, one took 193 ms before this and 52 ms after. The command line
+        (tui/cli.py) turned the collector off for the start: on again here."""
+        tidy_objects()
         gc.enable()
+
+    def _tidy_if_idle(self) -> None:
+        """After a pause in typing (TIDY_AFTER_SECONDS), the objects that came with what the
+        person did (an area's first visit, a form) are tidied as the start-up's were."""
+        if (self._tidy_due and self.first_frame_drawn
+                and time.monotonic() - self._last_key >= self.TIDY_AFTER_SECONDS):
+            self._tidy_due = False
+            tidy_objects()
+            self.tidied += 1
 
     def _check_resize(self) -> None:
         # Private: Textual hands a terminal resize (the last of a burst) to the screen in
@@ -415,6 +428,7 @@ class JiaoyanApp(App[int]):
         """Pick up another session's save and redraw the area in view. The poll is a
         ``stat``; the change log's new lines (or, when they do not line up, the whole file)
         are read in a worker, so typing never waits for them."""
+        self._tidy_if_idle()  # the poll is the app's heartbeat: a pause in typing is seen here
         try:
             changed = self.store.file_changed()
         except DataFileError as error:
@@ -485,6 +499,15 @@ class JiaoyanApp(App[int]):
             return
         self.crash_log = write_crash_log(self.store.path, error, self.session.clock.now())
         self.exit(3, return_code=3)
+
+
+def tidy_objects() -> None:
+    """One full collection, then what is left set aside from the collector's later passes
+    (``gc.freeze``). What was set aside before comes back first (``gc.unfreeze``): an object
+    frozen and then thrown away is freed by this pass, not kept for the session's life."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def write_crash_log(db: Path, error: BaseException, when: dt.datetime) -> Path:
