@@ -424,10 +424,11 @@ class JiaoyanApp(App[int]):
 
     # -- other sessions' saves -----------------------------------------------------------
 
-    def check_for_changes(self) -> None:
+    def check_for_changes(self, at_once: bool = False) -> None:
         """Pick up another session's save and redraw the area in view. The poll is a
         ``stat``; the change log's new lines (or, when they do not line up, the whole file)
-        are read in a worker, so typing never waits for them."""
+        are read in a worker, so typing never waits for them. ``at_once``: this session is
+        waiting for the save (its own close of a term, made by another process), not its turn."""
         self._tidy_if_idle()  # the poll is the app's heartbeat: a pause in typing is seen here
         try:
             changed = self.store.file_changed()
@@ -438,6 +439,8 @@ class JiaoyanApp(App[int]):
             self._warned_about_file = False
             if self.store.storage.file_generation != self._shown_file_generation:
                 self._redraw_for_others()  # a read here already took another session's save
+        elif at_once:
+            self._take_in_now()
         elif self._take_in_timer is None and not any(w.group == "reload" and not w.is_finished
                                                      for w in self.workers):
             if time.monotonic() - self._last_key < self.TYPING_SECONDS or self.TAKE_IN_SPREAD <= 0:

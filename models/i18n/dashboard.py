@@ -141,6 +141,9 @@ MESSAGES = {
     "dashboard.close_no_term": ("没有学期 {term}。", "There is no term {term}."),
     "dashboard.close_already": ("学期 {term} 已经归档。", "Term {term} is already archived."),
     "dashboard.close_not_ended": ("学期 {term} 到 {end} 才结束，结束后才能归档。", "Term {term} ends on {end}; it can be archived after that."),
+    "dashboard.closing": ("正在归档学期 {term}……\n\n记录移入归档文件，本学期的数字一并保存。大的学校要一两秒。", "Archiving term {term}…\n\nIts records move to the archive file and its figures are kept. A large school takes a second or two."),
+    "dashboard.close_failed": ("学期 {term} 没有归档：{reason}。记录都还在原处，可以再按 c 试一次。", "Term {term} was not archived: {reason}. Every record is where it was; press c to try again."),
+    "dashboard.close_details": ("出了意外的错误，详情已写入 {path}", "an unexpected error; the details are in {path}"),
     "dashboard.closed": ("学期 {term} 已归档，移出 {count} 条记录。", "Term {term} archived; {count} records moved."),
     # outcomes
     "dashboard.outcome.teacher_hint": ("姓名、拼音或首字母", "name, pinyin or initials"),

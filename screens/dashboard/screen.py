@@ -157,6 +157,7 @@ class DashboardScreen(AreaScreen):
         self._fill_teachers()
         self._fill_groups()
         self._fill_attention()
+        self.refresh_bindings()  # closing a term takes its key away (check_action)
 
     def _top_text(self, dash: Dashboard) -> Text:
         text = Text(top_line_text(dash), style="bold")
@@ -519,17 +520,17 @@ class DashboardScreen(AreaScreen):
                              lambda yes: self._close_confirmed(term.term_id if yes else None))
 
     def _close_confirmed(self, term_id: str | None) -> None:
-        from models.dashboard_history import close_term_keeping_figures
-        from models.errors import JiaoyanError
+        from screens.dashboard.closing_dialog import ClosingTermDialog
 
-        if not term_id:
+        if term_id:
+            # In a process of its own (a second or two on a large school), the term's figures
+            # kept at once so the first history (h) afterwards reads them.
+            self.app.push_screen(ClosingTermDialog(term_id), lambda result: self._term_closed(term_id, result))
+
+    def _term_closed(self, term_id: str, result: dict[str, int] | str) -> None:
+        if isinstance(result, str):
+            self.notify(result, severity="error", markup=False)
             return
-        try:
-            # The term's figures kept at once: the first history (h) afterwards reads them.
-            moved = close_term_keeping_figures(self.app.store, term_id, today=self.app.today)
-        except JiaoyanError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self.notify(t("dashboard.closed", term=term_id, count=sum(moved.values())), markup=False)
-        self.data_changed()
-        self.refresh_bindings()
+        # Taken in and worked out behind the box (closing_dialog.py): the screen redraws as it
+        # comes back (AreaScreen.on_screen_resume).
+        self.notify(t("dashboard.closed", term=term_id, count=sum(result.values())), markup=False)

@@ -9,10 +9,12 @@ from textual.widgets import DataTable, Input
 
 from models.records import Outcome, Term
 from models.store.storage import Store
+from screens.dashboard.closing_dialog import ClosingTermDialog
 from screens.dashboard.screen import TEACHER_COLUMNS, DashboardScreen
 from screens.dashboard.outcomes import OutcomesScreen
 from screens.dashboard.policy import PolicyScreen
 from screens.teacher.page import TeacherPage
+from tests.functional.waiting import wait_for
 
 TODAY = dt.date(2025, 11, 5)
 
@@ -207,11 +209,14 @@ async def test_close_a_term_in_the_app_keeps_its_figures(make_test_app, demo_db)
         await pilot.press("c")
         await pilot.pause()
         await pilot.press("y")
-        await pilot.pause()
+        # The close runs in a process of its own behind a box saying so; the screen stays drawn.
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ClosingTermDialog), seconds=2)
+        assert await wait_for(pilot, lambda: "已归档" in str(screen.query_one("#dash-top").render()), seconds=30)
+        assert app.screen is screen
         store = Store(demo_db)
         assert next(x for x in store.all(Term) if x.term_id == "2024-2025-2").status == "archived"
+        assert "close_term" not in {b.binding.action.split("(")[0] for b in screen.active_bindings.values()}
         after = screen.dashboard
-        assert "已归档" in str(screen.query_one("#dash-top").render())
         assert [(f.teacher.id, f.given, f.received, f.points) for f in after.teachers] == \
                [(f.teacher.id, f.given, f.received, f.points) for f in before.teachers]
         assert [(g.group.id, g.held, g.attendance_rate) for g in after.groups] == \
