@@ -277,7 +277,7 @@ MESSAGES.update({  # help of the command line's options (issue 19)
     "research.cli.arg.output": ("输出文件（默认：课题编号 名称.docx）", "output file (default: NUMBER TITLE.docx)"),
     "research.cli.arg.stage_done": ("把这个阶段标为完成（日期默认今天，或 --date）", "mark the stage done (on today, or --date)"),
     "research.cli.arg.stage_planned": ("把这个阶段改回未完成", "mark the stage not done yet"),
-    "research.cli.arg.stage_date": ("日期：与 --done 一起是完成日期；单独给出是计划日期", "date: with --done the day it was done; alone, the planned day"),
+    "research.cli.arg.stage_date": ("日期：与 --done 一起是完成日期；单独给出或与 --planned 一起是计划日期", "date: with --done the day it was done; alone or with --planned, the planned day"),
     "research.cli.arg.stage_file": ("把这份文件（Word、文本）作为这个阶段的材料", "add this file (Word, text) as the stage's material"),
     "research.cli.arg.stage_title": ("材料的标题（默认用文件名）", "the material's title (default: the file's name)"),
     "research.cli.arg.training_title": ("学习的名称", "what the training was"),

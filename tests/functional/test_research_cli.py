@@ -36,6 +36,11 @@ def test_projects_from_the_command_line(demo_db, as_login, tmp_path, capsys):
     assert run(demo_db, "project", "stage", "区2025-017", "开题", "--file", str(report)) == 0
     stages = Store(demo_db).all(Project)[0].stages
     assert stages[0]["status"] == "done" and stages[1]["documents"][0]["text"] == "一、研究背景\n作业要少而精。"
+    # Back to not done, planned for another day: both stored (the day was dropped before).
+    assert run(demo_db, "project", "stage", "区2025-017", "立项", "--planned", "--date", "2025-04-01") == 0
+    first = Store(demo_db).all(Project)[0].stages[0]
+    assert (first["status"], first["done_on"], first["date"]) == ("planned", "", "2025-04-01")
+    assert run(demo_db, "project", "stage", "区2025-017", "立项", "--done", "--date", "2025-03-01") == 0
     target = tmp_path / "课题.docx"
     assert run(demo_db, "project", "print", "区2025-017", "-o", str(target)) == 0
     text = "\n".join(p.text for p in docx.Document(str(target)).paragraphs)

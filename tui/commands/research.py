@@ -236,10 +236,11 @@ def run_project_stage(args: argparse.Namespace) -> int:
     session = _session(args)
     store, today = session.store, session.today
     project = _project(store, args.ref)
-    if args.done or args.planned:
-        day = parse_day(args.date, today)
-        project = research.mark_stage(project, args.stage, args.done, day)
-    elif args.date:
+    if args.done:
+        project = research.mark_stage(project, args.stage, True, parse_day(args.date, today))
+    elif args.planned:
+        project = research.mark_stage(project, args.stage, False, today)
+    if args.date and not args.done:  # alone or with --planned: the day the stage is planned for
         project = research.with_stage(project, args.stage, date=_date(args.date, today))
     if args.file:
         path = Path(args.file).expanduser()
