@@ -49,8 +49,8 @@ from models.dashboard import GroupFigures, TeacherFigures, as_of_day
 from models.pace import RequirementProgress
 from models.records import RECORD_TYPES, Group, Record, Teacher, Term
 from models.store import jsonio
-from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, archive_identity, close_term, forget_parsed,
-                                  read_figures, write_figures)
+from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, active_term_records, archive_identity, close_term,
+                                  forget_parsed, read_figures, write_figures)
 from models.terms import is_archived, term_by_id
 
 FIGURES_FORMAT = 3  # the kept file's layout and what its inputs digest covers
@@ -134,14 +134,27 @@ class _NotingView(ArchiveView):
 
     def __init__(self, store, term_id: str):
         super().__init__(store, [term_id])
+        self._term_id = term_id
         self.read: set[str] = set()
         self._lists: dict[type, list] = {}
 
     def all(self, cls):
         self.read.add(cls.TABLE)
         if cls not in self._lists:
-            self._lists[cls] = super().all(cls)
+            self._lists[cls] = self._term_all(cls) if cls in TERM_RECORD_TYPES else super().all(cls)
         return list(self._lists[cls])
+
+    def _term_all(self, cls):
+        """The term's own records of a term-bound type: those still in the active file (the
+        copy there wins after a half-done close), then the archive's. Every figure leaves
+        other terms' records out (the inputs digest counts on it too), so the open term's
+        thousands are not made into records only to be left out."""
+        records = active_term_records(self.store, cls, self._term_id)
+        seen = {r.id for r in records}
+        for term_id in self.archived_ids():
+            records += [r for r in self._archived_records(term_id, cls) if r.id not in seen]
+        records.sort(key=lambda r: r.id)
+        return records
 
     def get(self, cls, record_id):
         self.read.add(cls.TABLE)
@@ -223,10 +236,7 @@ def _table_digest(store, name: str, term: Term, teacher_ids: frozenset[int], tea
         elif name == META:
             digest = _hash(jsonio.dumps(store.meta()))
         elif _TYPES[name] in TERM_RECORD_TYPES:
-            by_term: dict[str, list] = {}
-            for record in store.all(_TYPES[name]):
-                by_term.setdefault(record.term_id, []).append(record)
-            digest = (by_term, {})  # hashed term by term when asked: the open term's need not be
+            digest = (_TYPES[name], {})  # hashed term by term when asked: the open term's need not be
         else:
             digest = _hash(_records_bytes(store.all(_TYPES[name])))
         hit = known[name] = (generation, digest)
@@ -237,10 +247,11 @@ def _table_digest(store, name: str, term: Term, teacher_ids: frozenset[int], tea
         return _teachers_digest(digest[1], term, teacher_ids, teachers_upto)
     if digest[0] == "groups":
         return _groups_digest(digest[1], digest[2], term.term_id)
-    by_term, hashed = digest
+    cls, hashed = digest
     term_id = term.term_id
     if term_id not in hashed:
-        hashed[term_id] = _hash(_records_bytes(by_term[term_id])) if term_id in by_term else ""
+        records = active_term_records(store, cls, term_id)  # a closed term's: usually none
+        hashed[term_id] = _hash(_records_bytes(records)) if records else ""
     return hashed[term_id]
 
 

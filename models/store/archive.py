@@ -212,6 +212,17 @@ def forget_parsed(db_path: str | os.PathLike, term_id: str) -> None:
     _cache.pop(archive_path(db_path, term_id), None)
 
 
+def active_term_records(store, cls: type[R], term_id: str) -> list[R]:
+    """The active file's records of one term-bound type that belong to ``term_id``, made from
+    their stored form, oldest first. A closed term's figures need only these (usually none),
+    and a process that has not yet made the type's records (the history's workers) would
+    otherwise make the open term's thousands only to leave them out."""
+    table = store.storage.read().get(cls.TABLE, {})
+    records = [cls.from_dict(doc, int(doc_id)) for doc_id, doc in table.items() if doc.get("term_id") == term_id]
+    records.sort(key=lambda r: r.id)
+    return records
+
+
 def term_records(store, term_id: str) -> dict[type[Record], list[Record]]:
     """The active file's records that belong to ``term_id``."""
     return {cls: [r for r in store.all(cls) if r.term_id == term_id] for cls in TERM_RECORD_TYPES}
