@@ -206,6 +206,62 @@ def write_figures(db_path: str | os.PathLike, term_id: str, identity: list[int],
         pass  # a read-only folder: the figures are worked out each time
 
 
+# What the figures read of an archive's records, kept beside it too: when the kept figures are out
+# of date (a group's members, a teacher's role or day of joining, the policy's quotas, another
+# program) but the archive is not, they are worked out again from this file of a few hundred KB
+# (the few fields the figures read of each record, as stored) instead of the whole archive of
+# 5 MB, most of it text no figure reads. Like the figures, it carries the archive's identity.
+
+RECORDS_FORMAT = 1
+
+
+def records_path(db_path: str | os.PathLike, term_id: str) -> Path:
+    return archive_dir(Path(db_path)) / FIGURES_FOLDER / f"{term_id}.records.json"
+
+
+def write_records(db_path: str | os.PathLike, term_id: str, identity: list[int], fields: dict[str, list[str]],
+                  tables: dict[str, dict[str, Any]]) -> None:
+    """Keep the stored form of the archive's records (``tables``: table → id → stored record,
+    of the archive file of ``identity``) cut to ``fields`` (table → field names): a field a
+    record does not store stays out, so it is read back with its default as from the archive."""
+    cut = {table: {doc_id: {name: doc[name] for name in names if name in doc}
+                   for doc_id, doc in tables.get(table, {}).items()}
+           for table, names in fields.items()}
+    path = records_path(db_path, term_id)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        payload = {"format": RECORDS_FORMAT, "archive": identity, "fields": fields, "tables": cut}
+        raw = jsonio.orjson.dumps(payload) if jsonio.orjson is not None else jsonio.dumps(payload)
+        atomic_write(path, raw, durable=False)
+    except OSError:
+        pass  # a read-only folder: the archive is read instead
+
+
+def read_records(db_path: str | os.PathLike, term_id: str, fields: dict[str, list[str]]
+                 ) -> dict[str, dict[str, Any]] | None:
+    """The tables :func:`write_records` kept, when they were cut to ``fields`` from the archive
+    file as it is now (None otherwise: the archive is read instead)."""
+    try:
+        data = jsonio.loads(records_path(db_path, term_id).read_bytes())
+    except (OSError, *jsonio.JSONDecodeError):
+        return None
+    if (not isinstance(data, dict) or data.get("format") != RECORDS_FORMAT or data.get("fields") != fields
+            or data.get("archive") != archive_identity(db_path, term_id)):
+        return None
+    tables = data.get("tables")
+    if not isinstance(tables, dict) or tables.keys() != fields.keys():
+        return None
+    if not all(isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+               for table in tables.values()):
+        return None
+    return tables
+
+
+def parsed_tables(db_path: str | os.PathLike, term_id: str) -> dict[str, dict[str, Any]]:
+    """The archive's tables as stored (parsed once: the copy the records were made from)."""
+    return _read_tables(archive_path(db_path, term_id))
+
+
 def forget_parsed(db_path: str | os.PathLike, term_id: str) -> None:
     """Drop the parsed copy of ``term_id``'s archive kept in memory (a process working out
     many terms' figures keeps one archive at a time)."""
