@@ -50,9 +50,9 @@ from models.pace import RequirementProgress
 from models.records import (RECORD_TYPES, Activity, Competition, CompetitionEntry, Document, Group, Observation,
                             Outcome, Record, Teacher, Term)
 from models.store import jsonio
-from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, active_term_records, archive_identity, close_term,
-                                  forget_parsed, parsed_tables, read_figures, read_records, write_figures,
-                                  write_records)
+from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, active_term_docs, active_term_records,
+                                  archive_identity, close_term, forget_parsed, parsed_tables, read_figures,
+                                  read_records, records_of, write_figures, write_records)
 from models.terms import is_archived, term_by_id
 
 FIGURES_FORMAT = 3  # the kept file's layout and what its inputs digest covers
@@ -222,8 +222,8 @@ def _records_bytes(records: list[Record]) -> bytes:
     return jsonio.dumps([[r.id, r.to_dict()] for r in records])
 
 
-# store → {table: (the store's generation, its digest, or for a term's own types each term's
-# records still in the active file and the digests made of them so far, or for the roster
+# store → {table: (the store's generation, its digest, or for a term's own types the type, each
+# term's records still in the active file (as stored) and the digests made of them so far, or for the roster
 # and the groups what the figures take of each record)}: the history asks for ten terms at once.
 _table_digests: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
@@ -269,7 +269,8 @@ def _table_digest(store, name: str, term: Term, teacher_ids: frozenset[int], tea
         elif name == META:
             digest = _hash(jsonio.dumps(store.meta()))
         elif _TYPES[name] in TERM_RECORD_TYPES:
-            digest = (_TYPES[name], {})  # hashed term by term when asked: the open term's need not be
+            # hashed term by term when asked: the open term's need not be
+            digest = (_TYPES[name], active_term_docs(store, _TYPES[name]), {})
         else:
             digest = _hash(_records_bytes(store.all(_TYPES[name])))
         hit = known[name] = (generation, digest)
@@ -280,10 +281,10 @@ def _table_digest(store, name: str, term: Term, teacher_ids: frozenset[int], tea
         return _teachers_digest(digest[1], term, teacher_ids, teachers_upto)
     if digest[0] == "groups":
         return _groups_digest(digest[1], digest[2], term.term_id)
-    cls, hashed = digest
+    cls, by_term, hashed = digest
     term_id = term.term_id
     if term_id not in hashed:
-        records = active_term_records(store, cls, term_id)  # a closed term's: usually none
+        records = records_of(cls, by_term.get(term_id, {}))  # a closed term's: usually none
         hashed[term_id] = _hash(_records_bytes(records)) if records else ""
     return hashed[term_id]
 
@@ -575,19 +576,45 @@ def work_out_elsewhere(db_path, term_ids: list[str], today: dt.date) -> bool:
     shares = [term_ids[n::WORKERS] for n in range(WORKERS) if term_ids[n::WORKERS]]
     try:
         running = [subprocess.Popen([*command, str(db_path), today.isoformat(), *share], env=env,
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
                    for share in shares]
     except OSError:
         return False
+    _until_closed([process.stdout for process in running], WORK_TIMEOUT)
     finished = True
     for process in running:
-        try:
-            finished = process.wait(timeout=WORK_TIMEOUT) == 0 and finished
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            finished = False
+        process.stdout.close()
+        if process.poll() is None:
+            try:
+                process.wait(timeout=1)  # its pipe closed: it is on its way out
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                finished = False
+                continue
+        finished = process.returncode == 0 and finished
     return finished
+
+
+def _until_closed(pipes: list, timeout: float) -> None:
+    """Wait until every worker's output pipe is closed (the worker wrote nothing to it and has
+    ended), or ``timeout`` seconds. Woken the moment the last one ends: ``Popen.wait`` with a
+    timeout polls, sleeping up to 50 ms between looks."""
+    import os
+    import selectors
+    import time
+
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as selector:
+        for pipe in pipes:
+            selector.register(pipe, selectors.EVENT_READ)
+        while selector.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            for key, _events in selector.select(left):
+                if not os.read(key.fd, 4096):  # end of file: the worker is gone
+                    selector.unregister(key.fileobj)
 
 
 def _main(argv: list[str]) -> int:

@@ -549,3 +549,23 @@ def test_the_figures_read_no_field_of_the_terms_records_the_cut_leaves_out(demo_
         assert read[cls], f"{cls.__name__}: the noting sees what is read"
     for cls, names in read.items():
         assert names - {"id"} <= set(RECORD_FIELDS.get(cls, ())), cls.__name__
+
+
+def test_the_wait_for_the_workers_ends_when_they_end_or_at_the_timeout():
+    import subprocess
+    import sys
+
+    from models.dashboard_history import _until_closed
+
+    quick = subprocess.Popen([sys.executable, "-c", "pass"], stdout=subprocess.PIPE)
+    slow = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], stdout=subprocess.PIPE)
+    try:
+        _until_closed([quick.stdout], 60)
+        assert quick.wait(timeout=10) == 0
+        _until_closed([quick.stdout, slow.stdout], 0.2)  # ends though the slow one is still there
+        assert slow.poll() is None
+    finally:
+        slow.kill()
+        slow.wait()
+        for process in (quick, slow):
+            process.stdout.close()
