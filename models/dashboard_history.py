@@ -51,8 +51,8 @@ from models.records import (RECORD_TYPES, Activity, Competition, CompetitionEntr
                             Outcome, Record, Teacher, Term)
 from models.store import jsonio
 from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, active_term_docs, active_term_records,
-                                  archive_identity, close_term, forget_parsed, parsed_tables, read_figures,
-                                  read_records, records_of, write_figures, write_records)
+                                  archive_identity, close_term, cut_records, forget_parsed, parsed_tables,
+                                  read_figures, read_records, records_of, write_figures, write_records)
 from models.terms import is_archived, term_by_id
 
 FIGURES_FORMAT = 3  # the kept file's layout and what its inputs digest covers
@@ -151,25 +151,27 @@ class _NotingView(ArchiveView):
     """One term's archive view that notes every table the figures read (so the kept figures
     can name what they depend on), and reads each table once for the whole build. The
     archive's records come from the cut kept beside it (:data:`RECORD_FIELDS`) when it is of
-    this archive file, else from the archive (``parsed`` then says so)."""
+    this archive file, else from that cut made of the archive (``parsed`` then says so): the
+    figures are made the same way whether the archive was read or not."""
 
     def __init__(self, store, term_id: str):
         super().__init__(store, [term_id])
         self._term_id = term_id
         self.read: set[str] = set()
         self._lists: dict[type, list] = {}
-        self._cut: dict | None = None
+        self.cut: dict | None = None
         self.parsed = False
 
     def _archived_records(self, term_id: str, cls):
-        if self._cut is None:
-            self._cut = read_records(self.path, self._term_id, _RECORDS_CUT) or {}
-        if cls.TABLE in self._cut:
-            records = [cls.from_dict(doc, int(doc_id)) for doc_id, doc in self._cut[cls.TABLE].items()]
-            records.sort(key=lambda r: r.id)
-            return records
-        self.parsed = True
-        return super()._archived_records(term_id, cls)
+        if self.cut is None:
+            self.cut = read_records(self.path, self._term_id, _RECORDS_CUT)
+            if self.cut is None:  # cut from the archive, then kept (:func:`archived_term_figures`)
+                self.cut = cut_records(parsed_tables(self.path, self._term_id), _RECORDS_CUT)
+                forget_parsed(self.path, self._term_id)  # its text need not stay in memory
+                self.parsed = True
+        if cls.TABLE in self.cut:  # the records made from the few fields read are quicker made
+            return records_of(cls, self.cut[cls.TABLE])
+        return super()._archived_records(term_id, cls)  # a table no figure read when this was written
 
     def all(self, cls):
         self.read.add(cls.TABLE)
@@ -425,8 +427,8 @@ def archived_term_figures(store, term: Term, today: dt.date) -> TermFigures:
             return kept
     view = _NotingView(store, term.term_id)
     figures = _work_out(store, view, term, today, identity)
-    if view.parsed and identity is not None:  # the parse in memory, of the file of ``identity`` or later
-        write_records(store.path, term.term_id, identity, _RECORDS_CUT, parsed_tables(store.path, term.term_id))
+    if view.parsed and identity is not None:  # cut from the file of ``identity`` (or a later one: never read)
+        write_records(store.path, term.term_id, identity, _RECORDS_CUT, view.cut)
     forget_parsed(store.path, term.term_id)  # kept in a file now: the parsed archive need not stay in memory
     return figures
 

@@ -219,14 +219,18 @@ def records_path(db_path: str | os.PathLike, term_id: str) -> Path:
     return archive_dir(Path(db_path)) / FIGURES_FOLDER / f"{term_id}.records.json"
 
 
+def cut_records(tables: dict[str, dict[str, Any]], fields: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
+    """The stored records of ``tables`` (table → id → stored record) cut to ``fields`` (table →
+    field names): a field a record does not store stays out, so it is read with its default
+    as from the archive."""
+    return {table: {doc_id: {name: doc[name] for name in names if name in doc}
+                    for doc_id, doc in tables.get(table, {}).items()}
+            for table, names in fields.items()}
+
+
 def write_records(db_path: str | os.PathLike, term_id: str, identity: list[int], fields: dict[str, list[str]],
-                  tables: dict[str, dict[str, Any]]) -> None:
-    """Keep the stored form of the archive's records (``tables``: table → id → stored record,
-    of the archive file of ``identity``) cut to ``fields`` (table → field names): a field a
-    record does not store stays out, so it is read back with its default as from the archive."""
-    cut = {table: {doc_id: {name: doc[name] for name in names if name in doc}
-                   for doc_id, doc in tables.get(table, {}).items()}
-           for table, names in fields.items()}
+                  cut: dict[str, dict[str, Any]]) -> None:
+    """Keep ``cut`` (:func:`cut_records` of ``fields``, of the archive file of ``identity``)."""
     path = records_path(db_path, term_id)
     try:
         path.parent.mkdir(exist_ok=True)
