@@ -53,6 +53,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--teachers", default="300,1200", help="the school sizes, comma-separated")
+    parser.add_argument("--history-only", action="store_true", help="only the history h (no builds, no closes)")
     args = parser.parse_args()
     # An installed jiaoyan has its bytecode (pip compiles it at install); a working copy may
     # not (PYTHONDONTWRITEBYTECODE), and the history's workers would compile models/ each time.
@@ -60,10 +61,11 @@ def main() -> int:
     print(f"Load average {os.getloadavg()[0]:.1f} at the start (the machine's other work inflates wall times); "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
     print(f"{'':44}{'jiaoyan':>10}{'baseline':>10}{'ratio':>8}")
-    for teachers in (int(x) for x in args.teachers.split(",")):
+    for teachers in (int(x) for x in args.teachers.split(",")) if not args.history_only else ():
         build_figures(teachers, args.rounds)
     history_figures(args.rounds)
-    close_figures()
+    if not args.history_only:
+        close_figures()
     return 0
 
 

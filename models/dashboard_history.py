@@ -552,12 +552,13 @@ def history_figures(store, terms: list[Term], today: dt.date) -> list:
 
 
 WORKERS = 2  # processes working out closed terms' figures at once (the school server has two cores)
-# The workers' priority (``nice``). They used to run at 10 "so that on a busy server the open
-# sessions come first"; but the person who pressed ``h`` waits for them, their work is bounded
-# (a few hundred ms of CPU), and sessions waiting on a key are woken ahead of running work
-# anyway. At 10, a machine busy with other work gave them a tenth of a core each: 4–11 s for
-# what takes 0.5 s idle (bench/README.md). 0: the priority of the session that asked.
-WORKER_NICE = 0
+# The workers' priority (``nice``): what the person who pressed ``h`` waits for, against what
+# their own session's UI needs meanwhile. With four busy processes beside them (a machine busy
+# with other work), the ten terms took 8.3 s at 10 (as it was: a tenth of a core each), 5.2 s
+# at 5 and 2.4 s at 0, for 0.5 s on an idle machine. But at 0 they compete with the session
+# that waits for them: its UI froze 75–110 ms in half the runs of bench/screens_speed.py (the
+# large school, load 2–4), 13–58 ms at 5 and 9–22 ms at 10.
+WORKER_NICE = 5
 WORK_TIMEOUT = 60  # seconds (a few at 1,200 teachers); past it the figures are worked out in this process
 
 
