@@ -29,10 +29,17 @@ Of the term-bound tables (observations, activities …) only the term's own reco
 every figure function filters them by ``term_id``, so a record of another term (the open
 one gets new records all day) never makes a closed term's kept figures out of date.
 
-Otherwise they are worked out again from the archive by the dashboard's own
+Otherwise they are worked out again by the dashboard's own
 :func:`models.dashboard.people_figures` (the teachers' and groups' figures, not the rest of
-the dashboard: what they read is less, so less often changed), and kept anew. An open term's
-figures are its dashboard as the screen keeps it (``term_dashboard``).
+the dashboard: what they read is less, so less often changed), and kept anew. They are worked
+out from the archive's records cut to the few fields the figures read (:data:`RECORD_FIELDS`),
+kept beside the archive too (``<term>.records.json``, a sixth of its size): the archive never
+changes, so figures out of date because of the roster, the groups, the policy or an upgrade
+are worked out from that cut, and only a term without one (closed by an older program, or an
+archive written again) has its archive parsed, then cut and the cut kept. A history that has
+terms to work out does so in two other processes (:func:`work_out_elsewhere`), so the
+session's interpreter, and its screen, are not held meanwhile. An open term's figures are its
+dashboard as the screen keeps it (``term_dashboard``).
 """
 
 from __future__ import annotations
