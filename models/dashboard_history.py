@@ -37,7 +37,7 @@ kept beside the archive too (``<term>.records.json``, a sixth of its size): the 
 changes, so figures out of date because of the roster, the groups, the policy or an upgrade
 are worked out from that cut, and only a term without one (closed by an older program, or an
 archive written again) has its archive parsed, then cut and the cut kept. A history that has
-terms to work out does so in two other processes (:func:`work_out_elsewhere`), so the
+terms to work out does so in another process (:func:`work_out_elsewhere`), so the
 session's interpreter, and its screen, are not held meanwhile. An open term's figures are its
 dashboard as the screen keeps it (``term_dashboard``).
 """
@@ -545,7 +545,7 @@ def _known_figures(store, term: Term, today: dt.date) -> TermFigures | None:
 
 def history_figures(store, terms: list[Term], today: dt.date) -> list:
     """:func:`term_figures` of each term, oldest first. Closed terms whose kept figures are
-    missing or out of date are worked out in other processes first (two at most), so this
+    missing or out of date are worked out in another process first (:data:`WORKERS`), so this
     process neither parses their archives nor holds its interpreter (and the screen) while
     it does; whatever they could not do is worked out here."""
     store = _the_store(store)
@@ -558,14 +558,19 @@ def history_figures(store, terms: list[Term], today: dt.date) -> list:
     return [term_figures(store, term, today) for term in terms]
 
 
-WORKERS = 2  # processes working out closed terms' figures at once (the school server has two cores)
-# The workers' priority (``nice``): what the person who pressed ``h`` waits for, against what
-# their own session's UI needs meanwhile. With four busy processes beside them (a machine busy
-# with other work), the ten terms took 8.3 s at 10 (as it was: a tenth of a core each), 5.2 s
-# at 5 and 2.4 s at 0, for 0.5 s on an idle machine. But at 0 they compete with the session
-# that waits for them: its UI froze 75–110 ms in half the runs of bench/screens_speed.py (the
-# large school, load 2–4), 13–58 ms at 5 and 9–22 ms at 10.
-WORKER_NICE = 5
+# One process works out every closed term the history needs, at the session's priority. In the
+# app on the school's two-core server (bench/screens_speed.py, the large school, load average
+# 1.4–2.1), two processes at ``nice`` 5 were no quicker than one at 0: 700–720 ms for ten terms
+# with nothing kept and 620–680 ms from the records' cut, against 700–790 and 450–460 ms; they
+# took a quarter more CPU (780 and 530 ms against 610 and 380 ms: each starts Python and reads
+# the data file), and two at ``nice`` 0 froze the session's own UI, which needs the other core
+# meanwhile, 75–110 ms in half the runs (11–30 ms with one). With four busy processes beside
+# it, one at 0 took 3.2 s with nothing kept and 1.5 s from the cut; two at 5 took 4.6 and 4.3 s,
+# two at 10 (as it was: a tenth of a core each) 8.3 s with nothing kept. A school of 1,200
+# teachers (four times the records) might gain from a second process on an idle machine: not
+# measured.
+WORKERS = 1
+WORKER_NICE = 0  # the priority of the session that asked: the person who pressed ``h`` waits for it
 WORK_TIMEOUT = 60  # seconds (a few at 1,200 teachers); past it the figures are worked out in this process
 
 
