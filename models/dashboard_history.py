@@ -172,13 +172,23 @@ class _NotingView(ArchiveView):
     def _archived_records(self, term_id: str, cls):
         if self.cut is None:
             self.cut = read_records(self.path, self._term_id, _RECORDS_CUT)
-            if self.cut is None:  # cut from the archive, then kept (:func:`archived_term_figures`)
-                self.cut = cut_records(parsed_tables(self.path, self._term_id), _RECORDS_CUT)
-                forget_parsed(self.path, self._term_id)  # its text need not stay in memory
-                self.parsed = True
+            if self.cut is None:
+                self._cut_the_archive()
         if cls.TABLE in self.cut:  # the records made from the few fields read are quicker made
-            return records_of(cls, self.cut[cls.TABLE])
+            try:
+                return records_of(cls, self.cut[cls.TABLE])
+            except (ValueError, TypeError, AttributeError):
+                if self.parsed:  # the archive's own records: as before, its reader says what is wrong
+                    raise
+                self._cut_the_archive()  # a kept cut that is not records (an edit by hand): a cache
+                return records_of(cls, self.cut[cls.TABLE])
         return super()._archived_records(term_id, cls)  # a table no figure read when this was written
+
+    def _cut_the_archive(self) -> None:
+        """Cut from the archive (kept by :func:`archived_term_figures`), which need not stay parsed."""
+        self.cut = cut_records(parsed_tables(self.path, self._term_id), _RECORDS_CUT)
+        forget_parsed(self.path, self._term_id)
+        self.parsed = True
 
     def all(self, cls):
         self.read.add(cls.TABLE)

@@ -457,6 +457,13 @@ def test_a_cut_of_another_archive_other_fields_or_unreadable_is_not_read(closed,
     assert history(session(closed)) == whole(session(closed))  # from the archive, and cut again
     assert read_records(closed, PREVIOUS, _RECORDS_CUT) is not None
 
+    kept = jsonio.loads(records_path(closed, PREVIOUS).read_bytes())
+    kept["tables"]["observations"]["not a number"] = {"term_id": PREVIOUS}  # edited by hand: not records
+    records_path(closed, PREVIOUS).write_bytes(jsonio.dumps(kept))
+    quota_changed()
+    assert history(session(closed)) == whole(session(closed))
+    assert "not a number" not in jsonio.loads(records_path(closed, PREVIOUS).read_bytes())["tables"]["observations"]
+
     path = archive_path(closed, PREVIOUS)
     data = jsonio.loads(path.read_bytes())
     observer = data["tables"]["observations"].pop(next(iter(data["tables"]["observations"])))["observer_id"]
