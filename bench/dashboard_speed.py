@@ -8,10 +8,12 @@ beside reading every record of the term once, in the same run.
   school at 1,200 teachers (every count 4×; built once, a few minutes, then cached);
 - the baseline: one pass over every record the dashboard reads (the term's activities,
   observations, outcomes, meetings, the teachers, groups and pairings);
-- history (the dashboard's ``h``, 300 teachers): one teacher's figures in each of the 11 terms,
-  wall time and this process's CPU: the first time (the ten closed terms' figures worked out
-  from their archives, in other processes, and kept beside them), then as a new session (the
-  kept figures read), beside one dashboard build of the open term;
+- history (the dashboard's ``h``, 300 teachers): one teacher's figures in each of the 11 terms
+  as a new session, median of the rounds, wall time, this process's CPU and the workers' CPU:
+  with nothing kept beside the archives (the ten closed terms' figures worked out from their
+  archives, in other processes, and kept beside them), with the figures kept, and with the
+  figures out of date (the policy's quota changed) but the cut of the archives' records kept;
+  beside one dashboard build of the open term (models/ compiled first, as installed);
 - closing a term (the same school with its ten past terms still open, closed oldest first):
   the median close keeping the term's figures (as the 看板's ``c`` and ``jiaoyan term close``
   do) beside the plain close, and the history as a new session after each kind of close:
@@ -21,6 +23,7 @@ beside reading every record of the term once, in the same run.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import os
 import statistics
@@ -50,13 +53,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--teachers", default="300,1200", help="the school sizes, comma-separated")
+    parser.add_argument("--history-only", action="store_true", help="only the history h (no builds, no closes)")
     args = parser.parse_args()
-    print(f"Load average {os.getloadavg()[0]:.1f} at the start (the machine's other work inflates wall times).")
+    # An installed jiaoyan has its bytecode (pip compiles it at install); a working copy may
+    # not (PYTHONDONTWRITEBYTECODE), and the history's workers would compile models/ each time.
+    compileall.compile_dir(Path(__file__).resolve().parents[1] / "models", quiet=1)
+    print(f"Load average {os.getloadavg()[0]:.1f} at the start (the machine's other work inflates wall times); "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
     print(f"{'':44}{'jiaoyan':>10}{'baseline':>10}{'ratio':>8}")
-    for teachers in (int(x) for x in args.teachers.split(",")):
+    for teachers in (int(x) for x in args.teachers.split(",")) if not args.history_only else ():
         build_figures(teachers, args.rounds)
-    history_figures()
-    close_figures()
+    history_figures(args.rounds)
+    if not args.history_only:
+        close_figures()
     return 0
 
 
@@ -113,34 +122,60 @@ def close_figures() -> None:
           f"(baseline: after plain closes, worked out)")
 
 
-def history_figures() -> None:
+def history_figures(rounds: int) -> None:
+    """The history ``h`` as a new session, median of the rounds, in three states of what is
+    kept beside the archives: nothing (each round starts without the ``.figures`` folder: the
+    first history after this program is installed, or after terms closed by an older one);
+    the figures (the round before kept them); the figures out of date but the cut of the
+    archives' records kept (the policy's quota changed before each round, as after a change of
+    a group's members, a teacher's role or day of joining, or an upgrade of the program). Wall
+    time, this process's CPU and the CPU of the processes that worked the terms out."""
+    import resource
+    import shutil
+
     from models.clock import Clock
     from models.dashboard import build_dashboard, dashboard_of, term_over_term_teacher, terms_up_to
     from models.records import Teacher, Term
     from models.store import archive
+    from models.store.paths import archive_dir
     from models.store.storage import Store
     from models.terms import term_by_id
 
+    def children_cpu() -> float:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime
+
+    cases = ("nothing kept", "figures kept", "out of date, cut kept")
+    results: dict[str, list[tuple[float, float, float]]] = {case: [] for case in cases}
     with tempfile.TemporaryDirectory() as folder:
         db = large_school(Path(folder))
-        results = []
-        for _ in ("first", "kept"):
-            archive._cache.clear()  # a new session: nothing in memory
-            store = Store(db, actor="bench", clock=Clock(fixed=TODAY))
-            terms = store.all(Term)
-            open_term = term_by_id(terms, OPEN_TERM)
-            teacher = store.all(Teacher)[5]
-            dashboard_of(store, open_term, TODAY)  # on screen when `h` is pressed (kept, as the screen keeps it)
-            wall, cpu = time.perf_counter(), time.process_time()
-            term_over_term_teacher(store, teacher.id, terms_up_to(terms, open_term), TODAY)
-            results.append((time.perf_counter() - wall, time.process_time() - cpu))
+        for round_ in range(rounds):
+            for case in cases:
+                if case == "nothing kept":
+                    shutil.rmtree(archive_dir(db) / ".figures", ignore_errors=True)
+                elif case.startswith("out of date"):
+                    store = Store(db, actor="bench", clock=Clock(fixed=TODAY))
+                    policy = store.policy()
+                    with store.transaction() as tx:  # another quota each round
+                        tx.save_policy(policy.copy(observation_quota=policy.observation_quota + (1 if round_ % 2 == 0 else -1)))
+                archive._cache.clear()  # a new session: nothing in memory
+                store = Store(db, actor="bench", clock=Clock(fixed=TODAY))
+                terms = store.all(Term)
+                open_term = term_by_id(terms, OPEN_TERM)
+                teacher = store.all(Teacher)[5]
+                dashboard_of(store, open_term, TODAY)  # on screen when `h` is pressed (kept, as the screen keeps it)
+                wall, cpu, workers = time.perf_counter(), time.process_time(), children_cpu()
+                term_over_term_teacher(store, teacher.id, terms_up_to(terms, open_term), TODAY)
+                results[case].append((time.perf_counter() - wall, time.process_time() - cpu, children_cpu() - workers))
         started = time.perf_counter()
         build_dashboard(store, open_term, TODAY)
         one = time.perf_counter() - started
-    for name, (wall, cpu) in zip(("history h, 11 terms: first (worked out)", "history h, 11 terms: kept figures"),
-                                 results):
-        print(f"{name:44}{wall * 1000:>7.0f} ms{one * 1000:>7.1f} ms{wall / one:>7.1f}×   "
-              f"(CPU in this process {cpu * 1000:.0f} ms; baseline: one dashboard build)")
+    for case in cases:
+        wall, cpu, workers = (statistics.median(x[n] for x in results[case]) for n in range(3))
+        walls = ", ".join(f"{x[0] * 1000:.0f}" for x in results[case])
+        print(f"{'history h, 11 terms: ' + case:44}{wall * 1000:>7.0f} ms{one * 1000:>7.1f} ms{wall / one:>7.1f}×   "
+              f"(CPU here {cpu * 1000:.0f} ms, in the workers {workers * 1000:.0f} ms; rounds {walls} ms; "
+              f"baseline: one dashboard build)")
 
 
 def build_figures(teachers: int, rounds: int) -> None:

@@ -29,10 +29,17 @@ Of the term-bound tables (observations, activities …) only the term's own reco
 every figure function filters them by ``term_id``, so a record of another term (the open
 one gets new records all day) never makes a closed term's kept figures out of date.
 
-Otherwise they are worked out again from the archive by the dashboard's own
+Otherwise they are worked out again by the dashboard's own
 :func:`models.dashboard.people_figures` (the teachers' and groups' figures, not the rest of
-the dashboard: what they read is less, so less often changed), and kept anew. An open term's
-figures are its dashboard as the screen keeps it (``term_dashboard``).
+the dashboard: what they read is less, so less often changed), and kept anew. They are worked
+out from the archive's records cut to the few fields the figures read (:data:`RECORD_FIELDS`),
+kept beside the archive too (``<term>.records.json``, a sixth of its size): the archive never
+changes, so figures out of date because of the roster, the groups, the policy or an upgrade
+are worked out from that cut, and only a term without one (closed by an older program, or an
+archive written again) has its archive parsed, then cut and the cut kept. A history that has
+terms to work out does so in another process (:func:`work_out_elsewhere`), so the
+session's interpreter, and its screen, are not held meanwhile. An open term's figures are its
+dashboard as the screen keeps it (``term_dashboard``).
 """
 
 from __future__ import annotations
@@ -47,10 +54,12 @@ from pathlib import Path
 from models import dashboard
 from models.dashboard import GroupFigures, TeacherFigures, as_of_day
 from models.pace import RequirementProgress
-from models.records import RECORD_TYPES, Group, Record, Teacher, Term
+from models.records import (RECORD_TYPES, Activity, Competition, CompetitionEntry, Document, Group, Observation,
+                            Outcome, Record, Teacher, Term)
 from models.store import jsonio
-from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, archive_identity, close_term, forget_parsed,
-                                  read_figures, write_figures)
+from models.store.archive import (TERM_RECORD_TYPES, ArchiveView, active_term_docs, active_term_records,
+                                  archive_identity, close_term, cut_records, forget_parsed, parsed_tables,
+                                  read_figures, read_records, records_of, write_figures, write_records)
 from models.terms import is_archived, term_by_id
 
 FIGURES_FORMAT = 3  # the kept file's layout and what its inputs digest covers
@@ -73,6 +82,23 @@ FIGURE_FIELDS: dict[type, tuple[str, ...]] = {
 NAMED_WHEN_READ = {Teacher: ("name",), Group: ("name",)}
 POLICY_FIELDS = ("observation_quota", "observation_quota_by_role", "research_lessons_per_term", "talks_per_term",
                  "requirements", "absence_deduction", "points", "level_points", "award_points")
+
+# What the figures read of a term's own records (models/dashboard.py people_figures, with
+# models/points.py, models/pace.py and models/competitions.py): beside each archive, its records
+# cut to these fields are kept (models/store/archive.py write_records), and figures out of date
+# while the archive is not (a group's members, a role, the policy's quotas, another program) are
+# worked out again from them instead of the whole archive. A field left out would be read with its
+# default: tests/unit/test_dashboard_history.py checks the figures read no other field, and the
+# kept file names these fields, so a program that reads more cuts the archive anew.
+RECORD_FIELDS: dict[type, tuple[str, ...]] = {
+    Activity: ("term_id", "group_id", "date", "status", "speaker_id", "attendance", "topic", "event", "kind"),
+    Observation: ("term_id", "observer_id", "teacher_id", "lesson_type"),
+    Outcome: ("term_id", "teacher_id", "kind", "title", "level", "award", "date"),
+    Document: ("term_id", "kind", "author_id", "state"),
+    Competition: ("term_id", "name", "deadline", "level", "status", "published"),
+    CompetitionEntry: ("term_id", "competition_id", "outcome_id", "teacher_id", "submitted", "prize", "recommended"),
+}
+_RECORDS_CUT = {cls.TABLE: list(names) for cls, names in RECORD_FIELDS.items()}
 
 
 class TermFigures:
@@ -130,18 +156,57 @@ class TermFigures:
 
 class _NotingView(ArchiveView):
     """One term's archive view that notes every table the figures read (so the kept figures
-    can name what they depend on), and reads each table once for the whole build."""
+    can name what they depend on), and reads each table once for the whole build. The
+    archive's records come from the cut kept beside it (:data:`RECORD_FIELDS`) when it is of
+    this archive file, else from that cut made of the archive (``parsed`` then says so): the
+    figures are made the same way whether the archive was read or not."""
 
     def __init__(self, store, term_id: str):
         super().__init__(store, [term_id])
+        self._term_id = term_id
         self.read: set[str] = set()
         self._lists: dict[type, list] = {}
+        self.cut: dict | None = None
+        self.parsed = False
+
+    def _archived_records(self, term_id: str, cls):
+        if self.cut is None:
+            self.cut = read_records(self.path, self._term_id, _RECORDS_CUT)
+            if self.cut is None:
+                self._cut_the_archive()
+        if cls.TABLE in self.cut:  # the records made from the few fields read are quicker made
+            try:
+                return records_of(cls, self.cut[cls.TABLE])
+            except (ValueError, TypeError, AttributeError):
+                if self.parsed:  # the archive's own records: as before, its reader says what is wrong
+                    raise
+                self._cut_the_archive()  # a kept cut that is not records (an edit by hand): a cache
+                return records_of(cls, self.cut[cls.TABLE])
+        return super()._archived_records(term_id, cls)  # a table no figure read when this was written
+
+    def _cut_the_archive(self) -> None:
+        """Cut from the archive (kept by :func:`archived_term_figures`), which need not stay parsed."""
+        self.cut = cut_records(parsed_tables(self.path, self._term_id), _RECORDS_CUT)
+        forget_parsed(self.path, self._term_id)
+        self.parsed = True
 
     def all(self, cls):
         self.read.add(cls.TABLE)
         if cls not in self._lists:
-            self._lists[cls] = super().all(cls)
+            self._lists[cls] = self._term_all(cls) if cls in TERM_RECORD_TYPES else super().all(cls)
         return list(self._lists[cls])
+
+    def _term_all(self, cls):
+        """The term's own records of a term-bound type: those still in the active file (the
+        copy there wins after a half-done close), then the archive's. Every figure leaves
+        other terms' records out (the inputs digest counts on it too), so the open term's
+        thousands are not made into records only to be left out."""
+        records = active_term_records(self.store, cls, self._term_id)
+        seen = {r.id for r in records}
+        for term_id in self.archived_ids():
+            records += [r for r in self._archived_records(term_id, cls) if r.id not in seen]
+        records.sort(key=lambda r: r.id)
+        return records
 
     def get(self, cls, record_id):
         self.read.add(cls.TABLE)
@@ -176,8 +241,8 @@ def _records_bytes(records: list[Record]) -> bytes:
     return jsonio.dumps([[r.id, r.to_dict()] for r in records])
 
 
-# store → {table: (the store's generation, its digest, or for a term's own types each term's
-# records still in the active file and the digests made of them so far, or for the roster
+# store → {table: (the store's generation, its digest, or for a term's own types the type, each
+# term's records still in the active file (as stored) and the digests made of them so far, or for the roster
 # and the groups what the figures take of each record)}: the history asks for ten terms at once.
 _table_digests: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
@@ -223,10 +288,8 @@ def _table_digest(store, name: str, term: Term, teacher_ids: frozenset[int], tea
         elif name == META:
             digest = _hash(jsonio.dumps(store.meta()))
         elif _TYPES[name] in TERM_RECORD_TYPES:
-            by_term: dict[str, list] = {}
-            for record in store.all(_TYPES[name]):
-                by_term.setdefault(record.term_id, []).append(record)
-            digest = (by_term, {})  # hashed term by term when asked: the open term's need not be
+            # hashed term by term when asked: the open term's need not be
+            digest = (_TYPES[name], active_term_docs(store, _TYPES[name]), {})
         else:
             digest = _hash(_records_bytes(store.all(_TYPES[name])))
         hit = known[name] = (generation, digest)
@@ -237,10 +300,11 @@ def _table_digest(store, name: str, term: Term, teacher_ids: frozenset[int], tea
         return _teachers_digest(digest[1], term, teacher_ids, teachers_upto)
     if digest[0] == "groups":
         return _groups_digest(digest[1], digest[2], term.term_id)
-    by_term, hashed = digest
+    cls, by_term, hashed = digest
     term_id = term.term_id
     if term_id not in hashed:
-        hashed[term_id] = _hash(_records_bytes(by_term[term_id])) if term_id in by_term else ""
+        records = records_of(cls, by_term.get(term_id, {}))  # a closed term's: usually none
+        hashed[term_id] = _hash(_records_bytes(records)) if records else ""
     return hashed[term_id]
 
 
@@ -378,7 +442,10 @@ def archived_term_figures(store, term: Term, today: dt.date) -> TermFigures:
         kept = _kept_figures(store, term, as_of)
         if kept is not None:
             return kept
-    figures = _work_out(store, _NotingView(store, term.term_id), term, today, identity)
+    view = _NotingView(store, term.term_id)
+    figures = _work_out(store, view, term, today, identity)
+    if view.parsed and identity is not None:  # cut from the file of ``identity`` (or a later one: never read)
+        write_records(store.path, term.term_id, identity, _RECORDS_CUT, view.cut)
     forget_parsed(store.path, term.term_id)  # kept in a file now: the parsed archive need not stay in memory
     return figures
 
@@ -432,6 +499,10 @@ def close_term_keeping_figures(store, term_id: str, *, today: dt.date) -> dict[s
             return
         figures = _work_out(store, _InHandView(store, term_id, records), term, today, identity)
         _remember(store, term, today, figures)
+        # The records in hand are what the archive holds, stored as each field's value is.
+        write_records(store.path, term_id, identity, _RECORDS_CUT, {
+            cls.TABLE: {str(r.id): {name: getattr(r, name) for name in RECORD_FIELDS[cls]} for r in records.get(cls, [])}
+            for cls in RECORD_FIELDS})
 
     return close_term(store, term_id, today=today, then=keep)
 
@@ -484,7 +555,7 @@ def _known_figures(store, term: Term, today: dt.date) -> TermFigures | None:
 
 def history_figures(store, terms: list[Term], today: dt.date) -> list:
     """:func:`term_figures` of each term, oldest first. Closed terms whose kept figures are
-    missing or out of date are worked out in other processes first (two at most), so this
+    missing or out of date are worked out in another process first (:data:`WORKERS`), so this
     process neither parses their archives nor holds its interpreter (and the screen) while
     it does; whatever they could not do is worked out here."""
     store = _the_store(store)
@@ -497,7 +568,19 @@ def history_figures(store, terms: list[Term], today: dt.date) -> list:
     return [term_figures(store, term, today) for term in terms]
 
 
-WORKERS = 2  # processes working out closed terms' figures at once (the school server has two cores)
+# One process works out every closed term the history needs, at the session's priority. In the
+# app on the school's two-core server (bench/screens_speed.py, the large school, load average
+# 1.4–2.1), two processes at ``nice`` 5 were no quicker than one at 0: 700–720 ms for ten terms
+# with nothing kept and 620–680 ms from the records' cut, against 700–790 and 450–460 ms; they
+# took a quarter more CPU (780 and 530 ms against 610 and 380 ms: each starts Python and reads
+# the data file), and two at ``nice`` 0 froze the session's own UI, which needs the other core
+# meanwhile, 75–110 ms in half the runs (11–30 ms with one). With four busy processes beside
+# it, one at 0 took 3.2 s with nothing kept and 1.5 s from the cut; two at 5 took 4.6 and 4.3 s,
+# two at 10 (as it was: a tenth of a core each) 8.3 s with nothing kept. A school of 1,200
+# teachers (four times the records) might gain from a second process on an idle machine: not
+# measured.
+WORKERS = 1
+WORKER_NICE = 0  # the priority of the session that asked: the person who pressed ``h`` waits for it
 WORK_TIMEOUT = 60  # seconds (a few at 1,200 teachers); past it the figures are worked out in this process
 
 
@@ -513,25 +596,50 @@ def work_out_elsewhere(db_path, term_ids: list[str], today: dt.date) -> bool:
         return False
     root = str(Path(__file__).resolve().parents[1])  # where the ``models`` package is
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(x for x in (root, os.environ.get("PYTHONPATH", "")) if x))
-    # At a lower priority: on a busy server the open sessions come first.
-    nice = shutil.which("nice")
-    command = [*([nice, "-n", "10"] if nice else []), sys.executable, "-m", "models.dashboard_history"]
+    nice = shutil.which("nice") if WORKER_NICE else None
+    command = [*([nice, "-n", str(WORKER_NICE)] if nice else []), sys.executable, "-m", "models.dashboard_history"]
     shares = [term_ids[n::WORKERS] for n in range(WORKERS) if term_ids[n::WORKERS]]
     try:
         running = [subprocess.Popen([*command, str(db_path), today.isoformat(), *share], env=env,
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
                    for share in shares]
     except OSError:
         return False
+    _until_closed([process.stdout for process in running], WORK_TIMEOUT)
     finished = True
     for process in running:
-        try:
-            finished = process.wait(timeout=WORK_TIMEOUT) == 0 and finished
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            finished = False
+        process.stdout.close()
+        if process.poll() is None:
+            try:
+                process.wait(timeout=1)  # its pipe closed: it is on its way out
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                finished = False
+                continue
+        finished = process.returncode == 0 and finished
     return finished
+
+
+def _until_closed(pipes: list, timeout: float) -> None:
+    """Wait until every worker's output pipe is closed (the worker wrote nothing to it and has
+    ended), or ``timeout`` seconds. Woken the moment the last one ends: ``Popen.wait`` with a
+    timeout polls, sleeping up to 50 ms between looks."""
+    import os
+    import selectors
+    import time
+
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as selector:
+        for pipe in pipes:
+            selector.register(pipe, selectors.EVENT_READ)
+        while selector.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            for key, _events in selector.select(left):
+                if not os.read(key.fd, 4096):  # end of file: the worker is gone
+                    selector.unregister(key.fileobj)
 
 
 def _main(argv: list[str]) -> int:
@@ -553,6 +661,9 @@ def _main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    import os
     import sys
 
-    raise SystemExit(_main(sys.argv[1:]))
+    # Straight out: what the figures were made from need not be freed object by object (the
+    # data file and an archive parsed: tens of ms), and every file written is closed.
+    os._exit(_main(sys.argv[1:]))

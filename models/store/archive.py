@@ -206,10 +206,95 @@ def write_figures(db_path: str | os.PathLike, term_id: str, identity: list[int],
         pass  # a read-only folder: the figures are worked out each time
 
 
+# What the figures read of an archive's records, kept beside it too: when the kept figures are out
+# of date (a group's members, a teacher's role or day of joining, the policy's quotas, another
+# program) but the archive is not, they are worked out again from this file of a few hundred KB
+# (the few fields the figures read of each record, as stored) instead of the whole archive of
+# 5 MB, most of it text no figure reads. Like the figures, it carries the archive's identity.
+
+RECORDS_FORMAT = 1
+
+
+def records_path(db_path: str | os.PathLike, term_id: str) -> Path:
+    return archive_dir(Path(db_path)) / FIGURES_FOLDER / f"{term_id}.records.json"
+
+
+def cut_records(tables: dict[str, dict[str, Any]], fields: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
+    """The stored records of ``tables`` (table → id → stored record) cut to ``fields`` (table →
+    field names): a field a record does not store stays out, so it is read with its default
+    as from the archive."""
+    return {table: {doc_id: {name: doc[name] for name in names if name in doc}
+                    for doc_id, doc in tables.get(table, {}).items()}
+            for table, names in fields.items()}
+
+
+def write_records(db_path: str | os.PathLike, term_id: str, identity: list[int], fields: dict[str, list[str]],
+                  cut: dict[str, dict[str, Any]]) -> None:
+    """Keep ``cut`` (:func:`cut_records` of ``fields``, of the archive file of ``identity``)."""
+    path = records_path(db_path, term_id)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        payload = {"format": RECORDS_FORMAT, "archive": identity, "fields": fields, "tables": cut}
+        raw = jsonio.orjson.dumps(payload) if jsonio.orjson is not None else jsonio.dumps(payload)
+        atomic_write(path, raw, durable=False)
+    except OSError:
+        pass  # a read-only folder: the archive is read instead
+
+
+def read_records(db_path: str | os.PathLike, term_id: str, fields: dict[str, list[str]]
+                 ) -> dict[str, dict[str, Any]] | None:
+    """The tables :func:`write_records` kept, when they were cut to ``fields`` from the archive
+    file as it is now (None otherwise: the archive is read instead)."""
+    try:
+        data = jsonio.loads(records_path(db_path, term_id).read_bytes())
+    except (OSError, *jsonio.JSONDecodeError):
+        return None
+    if (not isinstance(data, dict) or data.get("format") != RECORDS_FORMAT or data.get("fields") != fields
+            or data.get("archive") != archive_identity(db_path, term_id)):
+        return None
+    tables = data.get("tables")
+    if not isinstance(tables, dict) or tables.keys() != fields.keys():
+        return None
+    if not all(isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+               for table in tables.values()):
+        return None
+    return tables
+
+
+def parsed_tables(db_path: str | os.PathLike, term_id: str) -> dict[str, dict[str, Any]]:
+    """The archive's tables as stored (parsed once: the copy the records were made from)."""
+    return _read_tables(archive_path(db_path, term_id))
+
+
 def forget_parsed(db_path: str | os.PathLike, term_id: str) -> None:
     """Drop the parsed copy of ``term_id``'s archive kept in memory (a process working out
     many terms' figures keeps one archive at a time)."""
     _cache.pop(archive_path(db_path, term_id), None)
+
+
+def active_term_records(store, cls: type[R], term_id: str) -> list[R]:
+    """The active file's records of one term-bound type that belong to ``term_id``, made from
+    their stored form, oldest first. A closed term's figures need only these (usually none),
+    and a process that has not yet made the type's records (the history's workers) would
+    otherwise make the open term's thousands only to leave them out."""
+    table = store.storage.read().get(cls.TABLE, {})
+    return records_of(cls, {doc_id: doc for doc_id, doc in table.items() if doc.get("term_id") == term_id})
+
+
+def active_term_docs(store, cls: type[Record]) -> dict[str, dict[str, Any]]:
+    """The active file's stored records of a term-bound type by term (term id → id → stored
+    record): one pass for every term, where :func:`active_term_records` is one pass a term."""
+    by_term: dict[str, dict[str, Any]] = {}
+    for doc_id, doc in store.storage.read().get(cls.TABLE, {}).items():
+        by_term.setdefault(doc.get("term_id"), {})[doc_id] = doc
+    return by_term
+
+
+def records_of(cls: type[R], docs: dict[str, Any]) -> list[R]:
+    """Records made from their stored form (id → stored record), oldest first."""
+    records = [cls.from_dict(doc, int(doc_id)) for doc_id, doc in docs.items()]
+    records.sort(key=lambda r: r.id)
+    return records
 
 
 def term_records(store, term_id: str) -> dict[type[Record], list[Record]]:

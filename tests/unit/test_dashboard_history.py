@@ -412,3 +412,167 @@ def test_a_teacher_brought_back_with_lessons_in_the_term_is_worked_out_again(clo
     atomic_write(closed, jsonio.dumps(data))  # back, as a restore brings them
     again = history(session(closed))
     assert teacher.id in again[0] and again == whole(session(closed))
+
+
+# -- the records the figures read, cut from the archive and kept beside it ---------------------
+
+
+def test_figures_out_of_date_are_worked_out_from_the_records_kept_beside_the_archive(closed, monkeypatch):
+    """A quota and a group's members changed: the figures are worked out again, from the cut of
+    the archive kept beside it (the few fields the figures read), not from the archive; and they
+    equal the figures of the whole archive."""
+    from models.records import Group
+    from models.store.archive import records_path
+
+    history(session(closed))
+    assert records_path(closed, PREVIOUS).exists()
+    store = session(closed)
+    group = next(g for g in store.all(Group) if g.active and g.kind == "research" and len(g.member_ids) > 1)
+    with store.transaction() as tx:
+        tx.save_policy(store.policy().copy(observation_quota=store.policy().observation_quota + 5))
+        tx.update(group.copy(member_ids=group.member_ids[1:]))
+    expected = whole(session(closed))
+    again = worked_out(monkeypatch)
+    monkeypatch.setattr(archive, "_read_archive", lambda path: pytest.fail(f"{path} was parsed"))
+    assert history(session(closed)) == expected and again == [PREVIOUS]
+    assert any(f.given for f in expected[0].values()) and any(f.points for f in expected[0].values())
+
+
+def test_a_cut_of_another_archive_other_fields_or_unreadable_is_not_read(closed, monkeypatch):
+    from models.dashboard_history import _RECORDS_CUT
+    from models.store.archive import read_records, records_path
+
+    history(session(closed))
+    assert read_records(closed, PREVIOUS, _RECORDS_CUT) is not None
+    other = {**_RECORDS_CUT, "observations": [*_RECORDS_CUT["observations"], "topic"]}  # another program's
+    assert read_records(closed, PREVIOUS, other) is None
+
+    def quota_changed():
+        store = session(closed)
+        with store.transaction() as tx:
+            tx.save_policy(store.policy().copy(observation_quota=store.policy().observation_quota + 1))
+
+    records_path(closed, PREVIOUS).write_bytes(b"{not json")
+    quota_changed()
+    assert history(session(closed)) == whole(session(closed))  # from the archive, and cut again
+    assert read_records(closed, PREVIOUS, _RECORDS_CUT) is not None
+
+    kept = jsonio.loads(records_path(closed, PREVIOUS).read_bytes())
+    kept["tables"]["observations"]["not a number"] = {"term_id": PREVIOUS}  # edited by hand: not records
+    records_path(closed, PREVIOUS).write_bytes(jsonio.dumps(kept))
+    quota_changed()
+    assert history(session(closed)) == whole(session(closed))
+    assert "not a number" not in jsonio.loads(records_path(closed, PREVIOUS).read_bytes())["tables"]["observations"]
+
+    path = archive_path(closed, PREVIOUS)
+    data = jsonio.loads(path.read_bytes())
+    observer = data["tables"]["observations"].pop(next(iter(data["tables"]["observations"])))["observer_id"]
+    before = history(session(closed))
+    atomic_write(path, jsonio.dumps(data))  # the archive written again: its old cut is not of it
+    assert read_records(closed, PREVIOUS, _RECORDS_CUT) is None
+    after = history(session(closed))
+    assert after == whole(session(closed)) and after[0][observer].given == before[0][observer].given - 1
+
+
+def test_a_close_keeps_the_cut_of_the_records_it_archived(demo_db, monkeypatch):
+    """The cut a close keeps from the records in hand is the cut of the archive it wrote."""
+    from models.dashboard_history import _RECORDS_CUT, close_term_keeping_figures
+    from models.store.archive import read_records
+
+    store = Store(demo_db, actor="tester")
+    close_term_keeping_figures(store, PREVIOUS, today=TODAY)
+    kept = read_records(demo_db, PREVIOUS, _RECORDS_CUT)
+    tables = jsonio.loads(archive_path(demo_db, PREVIOUS).read_bytes())["tables"]
+    assert kept == {table: {doc_id: {name: doc[name] for name in names if name in doc}
+                            for doc_id, doc in tables.get(table, {}).items()}
+                    for table, names in _RECORDS_CUT.items()}
+    assert kept["observations"] and kept["activities"]
+
+    store = session(demo_db)
+    with store.transaction() as tx:
+        tx.save_policy(store.policy().copy(talks_per_term=3, absence_deduction=1.0))
+    expected = whole(session(demo_db))
+    monkeypatch.setattr(archive, "_read_archive", lambda path: pytest.fail(f"{path} was parsed"))
+    assert history(session(demo_db)) == expected
+
+
+def test_the_figures_read_no_field_of_the_terms_records_the_cut_leaves_out(demo_db):
+    """Every field of a term's own records (activities, lessons, outcomes, documents, 评比 and
+    their entries) the figures read is one the cut keeps (RECORD_FIELDS): one left out would
+    be read as its default."""
+    import dataclasses
+
+    from models.competitions import RECOMMEND_LEVELS
+    from models.dashboard import people_figures
+    from models.dashboard_history import RECORD_FIELDS
+    from models.records import Competition, CompetitionEntry, Document, Outcome
+    from models.store.archive import TERM_RECORD_TYPES, ArchiveView
+
+    store = Store(demo_db, actor="tester")
+    with store.transaction() as tx:
+        tx.save_policy(store.policy().copy(absence_deduction=0.5, requirements=[
+            {"kind": "lesson", "what": "研讨课", "per_term": 1}, {"kind": "document", "what": "教学设计", "per_term": 1},
+            {"kind": "outcome", "what": "教学反思", "per_term": 1}]))
+        outcome = next(o for o in store.all(Outcome) if o.term_id == PREVIOUS)
+        author = next(x for x in store.all(Teacher) if x.active)
+        tx.insert(Document(term_id=PREVIOUS, kind="教学设计", title="设计", author_id=author.id, state="submitted"))
+        competition = tx.insert(Competition(
+            term_id=PREVIOUS, name="三优评比", kinds=[outcome.kind], judge_ids=[author.id], deadline="2025-06-01",
+            status="published", published="2025-06-20"))
+        tx.insert(CompetitionEntry(term_id=PREVIOUS, competition_id=competition.id, outcome_id=outcome.id,
+                                   teacher_id=outcome.teacher_id, submitted="2025-05-20", prize="一等奖",
+                                   recommended=RECOMMEND_LEVELS[0]))
+    close_term(store, PREVIOUS, today=TODAY)
+
+    read: dict[type, set] = {cls: set() for cls in TERM_RECORD_TYPES}
+    noting_types: dict[type, type] = {}
+
+    def noting(record):
+        cls = type(record)
+        if cls not in noting_types:
+            fields, noted = {f.name for f in dataclasses.fields(cls)}, read[cls]
+
+            class Noting(cls):
+                def __getattribute__(self, name):
+                    if name in fields:
+                        noted.add(name)
+                    return object.__getattribute__(self, name)
+
+            noting_types[cls] = Noting
+        copy = object.__new__(noting_types[cls])
+        copy.__dict__.update(record.__dict__)
+        return copy
+
+    class NotingView(ArchiveView):
+        def all(self, cls):
+            records = super().all(cls)
+            return [noting(r) for r in records] if cls in TERM_RECORD_TYPES else records
+
+    store = session(demo_db)
+    term = term_by_id(store.all(Term), PREVIOUS)
+    teachers, _groups = people_figures(NotingView(store, [PREVIOUS]), term, TODAY)
+    assert any(f.points for f in teachers) and any(f.requirements for f in teachers)
+    for cls in (Observation, Outcome, Document, Competition, CompetitionEntry):
+        assert read[cls], f"{cls.__name__}: the noting sees what is read"
+    for cls, names in read.items():
+        assert names - {"id"} <= set(RECORD_FIELDS.get(cls, ())), cls.__name__
+
+
+def test_the_wait_for_the_workers_ends_when_they_end_or_at_the_timeout():
+    import subprocess
+    import sys
+
+    from models.dashboard_history import _until_closed
+
+    quick = subprocess.Popen([sys.executable, "-c", "pass"], stdout=subprocess.PIPE)
+    slow = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], stdout=subprocess.PIPE)
+    try:
+        _until_closed([quick.stdout], 60)
+        assert quick.wait(timeout=10) == 0
+        _until_closed([quick.stdout, slow.stdout], 0.2)  # ends though the slow one is still there
+        assert slow.poll() is None
+    finally:
+        slow.kill()
+        slow.wait()
+        for process in (quick, slow):
+            process.stdout.close()
