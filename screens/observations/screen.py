@@ -26,11 +26,12 @@ from models.records import Group, Observation, Teacher, Term
 from models.errors import JiaoyanError
 from models.terms import is_archived_term, term_by_id
 from screens.base import AreaScreen
-from screens.observations.detail import ObservationDetail
-from screens.observations.filters import ObservationFilters
 from screens.widgets.table_cursor import restore_cursor
 from screens.widgets.virtual_table import VirtualTable
-from screens.observations.form import ObservationForm
+
+# The form, a record's page and the filters are imported when first opened, not with the
+# log: a third of the area's import time on its first visit (issue 13), paid instead by
+# the first n, enter or f, which open a screen of their own anyway.
 
 PREFS_SECTION = "observations_log"
 # (sort key, column label key, width in cells): fits 80 columns with the cell padding.
@@ -136,8 +137,12 @@ class ObservationsScreen(AreaScreen):
         self.records, self._sort_keys = self._order.sorted(self._order.shown(stored))
         self._kept_records = {record.id: record for record in stored} if source.active_file_only else {}
         self._row_context = (source, viewer, {x.id: x.name for x in source.all(Teacher)}, source.policy(), {}, {})
-        # The rows are kept as data and only those on screen are drawn.
-        table.set_rows([(str(record.id), self._row_cells(record)) for record in self.records])
+        # Only the rows on screen are drawn, and a row's cells are made when it is first
+        # drawn or read: a term of 4,500 records shows after making a screenful of rows.
+        # (The context they are made from is this refresh's until the next full refresh,
+        # which hands the table new rows.)
+        table.set_lazy_rows([str(record.id) for record in self.records], self.records,
+                            lambda record: self._row_cells(record))
 
     def _show_changes(self, table: VirtualTable) -> bool:
         """Take out the rows of the records changed or deleted since the last refresh and
@@ -265,6 +270,8 @@ class ObservationsScreen(AreaScreen):
     # -- actions ------------------------------------------------------------------------
 
     def action_new(self) -> None:
+        from screens.observations.form import ObservationForm
+
         self.app.push_screen(ObservationForm(), self._form_closed)
 
     def _form_closed(self, saved: Observation | None) -> None:
@@ -284,6 +291,8 @@ class ObservationsScreen(AreaScreen):
                 self.action_edit()
             elif choice == "delete":
                 self.action_delete()
+
+        from screens.observations.detail import ObservationDetail
 
         self.app.push_screen(ObservationDetail(record.id, source=self.source), after)
 
@@ -306,6 +315,8 @@ class ObservationsScreen(AreaScreen):
     def action_edit(self) -> None:
         stored = self._changeable("edit")
         if stored is not None:
+            from screens.observations.form import ObservationForm
+
             self.app.push_screen(ObservationForm(stored), self._form_closed)
 
     def action_delete(self) -> None:
@@ -373,6 +384,8 @@ class ObservationsScreen(AreaScreen):
                 self.filters = filters
                 self._remember()
                 self.refresh_data()
+
+        from screens.observations.filters import ObservationFilters
 
         self.app.push_screen(ObservationFilters(self.filters), apply)
 
