@@ -13,6 +13,7 @@ import datetime as dt
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.types import NoActiveAppError
 from textual.widgets import Input, Static
 
 from models.i18n import t
@@ -45,7 +46,17 @@ LOG_COLUMNS = (
 
 class ObservationsScreen(AreaScreen):
     AREA = "observations"
-    CSS_PATH = "observations.tcss"
+    # The log's few rules, not observations.tcss (the form's, a record's, the filters'): a
+    # screen with CSS of its own makes Textual restyle every widget of the screen being left
+    # when it is first shown, and the log is shown long before any of those screens.
+    DEFAULT_CSS = """
+    ObservationsScreen {
+        #log-filters { height: auto; padding: 0 1; color: $text-muted; }
+        #log-search { display: none; }
+        #log-search.-open { display: block; }
+        #log-empty { display: none; padding: 1 2; color: $text-muted; }
+    }
+    """
     # More records changed at once than this (an import, a restore): the log is made again.
     MOST_CHANGES_SPLICED = 100
     BINDINGS = [
@@ -64,6 +75,15 @@ class ObservationsScreen(AreaScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        # Textual styles a screen's widgets with the app's current CSS as they mount, yet
+        # counts a new screen as behind the app's CSS, so its first showing restyles every
+        # widget of the screen being left and lays that screen out again (refresh_css), a
+        # tenth of this area's first visit on the large school. Made now, it is not behind.
+        # Private Textual API (tests/unit/test_textual_private.py).
+        try:
+            self._css_update_count = self.app._css_update_count
+        except NoActiveAppError:  # made outside a running app: Textual's own default stands
+            pass
         self.filters = LogFilters()
         self.records: list[Observation] = []
         self.source = None  # what the shown term's records are read from (the store or an archive view)

@@ -213,6 +213,38 @@ async def test_each_css_source_is_parsed_once_a_session(make_test_app, monkeypat
         assert [source for source in set(parsed) if parsed.count(source) > 1] == []
 
 
+async def test_the_log_s_first_visit_does_not_restyle_the_screen_left(make_test_app, monkeypatch):
+    """Textual restyled every widget of the screen being left (twice: once for the log's
+    CSS file, once for a new screen being behind the app's CSS) on the log's first showing;
+    the log's rules are its own default CSS, and a screen made while the app runs has seen
+    the app's CSS. Its own widgets are styled as they mount."""
+    from textual.css.stylesheet import Stylesheet
+
+    restyled = []
+    real = Stylesheet.update
+
+    def counting(self, root, animate=False):
+        restyled.append(root)
+        return real(self, root, animate=animate)
+
+    monkeypatch.setattr(Stylesheet, "update", counting)
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        assert await wait_for(pilot, lambda: getattr(app.screen, "AREA", "") == "rosters")
+        await pilot.pause(0.2)
+        restyled.clear()
+        await pilot.press("3")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ObservationsScreen) and app.screen.records)
+        await pilot.pause(0.2)
+        assert restyled == []
+        # and it is styled as before: the search line hidden, the filters line shown
+        assert not app.screen.query_one("#log-search").display
+        assert app.screen.query_one("#log-filters").styles.padding.left == 1
+        await pilot.press("slash")
+        assert await wait_for(pilot, lambda: app.screen.query_one("#log-search").display)
+
+
 def _log_as_made_afresh(app) -> list[tuple[str, tuple]]:
     """The 听课 log's rows as a full refresh makes them: every record filtered, sorted and
     made into its row again."""
