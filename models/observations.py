@@ -384,7 +384,7 @@ def log_records(store, viewer: Teacher | None, filters: LogFilters, current_term
     out by filtering for it."""
     term_id = current_term_id if filters.term_id is None else filters.term_id
     order = LogOrder(observation_reader(store, term_id), viewer, filters, term_id)
-    return order.sorted(order.shown(order.source.all(Observation)))[0]
+    return order.ordered(order.shown(order.source.all(Observation)))
 
 
 class LogOrder:
@@ -438,11 +438,10 @@ class LogOrder:
         """The records shown, as the viewer may read them, in the order given."""
         return [visible for visible in map(self.shown_as, observations) if visible is not None]
 
-    def sorted(self, records: list[Observation]) -> tuple[list[Observation], list]:
-        """``records`` (in id order) in the log's order, and the sort key of each."""
-        keys = [self.sort_key(record) for record in records]
-        order = sorted(range(len(records)), key=keys.__getitem__, reverse=self.reverse)
-        return [records[n] for n in order], [keys[n] for n in order]
+    def ordered(self, records: list[Observation]) -> list[Observation]:
+        """``records`` (in id order) in the log's order. Python's sort is stable reversed too:
+        records with equal keys keep their id order either way."""
+        return sorted(records, key=self.sort_key, reverse=self.reverse)
 
     def position(self, records: list[Observation], keys: list, record: Observation, key) -> int:
         """Where ``record`` (whose sort key is ``key``) goes among ``records``, which are in

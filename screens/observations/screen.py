@@ -92,7 +92,9 @@ class ObservationsScreen(AreaScreen):
         # What the rows shown were made from, kept so that a save changes only its own rows:
         self._basis: tuple | None = None  # the teachers, policy, groups, terms and filters
         self._order: LogOrder | None = None  # the filters and sort applied
-        self._sort_keys: list = []  # each shown record's sort key, in the order shown
+        # Each shown record's sort key, in the order shown; made on the first change to put in
+        # place (None until then: most visits change nothing).
+        self._sort_keys: list | None = None
         self._kept_records: dict[int, Observation] = {}  # every record of the term as stored, by id
         self._row_context: tuple = ()  # what a row's cells are made from (names, periods …)
 
@@ -154,7 +156,7 @@ class ObservationsScreen(AreaScreen):
         """Filter, sort and show every record of the term."""
         stored = source.all(Observation)
         self._order = LogOrder(source, viewer, self.filters, term_id)
-        self.records, self._sort_keys = self._order.sorted(self._order.shown(stored))
+        self.records, self._sort_keys = self._order.ordered(self._order.shown(stored)), None
         self._kept_records = {record.id: record for record in stored} if source.active_file_only else {}
         self._row_context = (source, viewer, {x.id: x.name for x in source.all(Teacher)}, source.policy(), {}, {})
         # Only the rows on screen are drawn, and a row's cells are made when it is first
@@ -181,6 +183,8 @@ class ObservationsScreen(AreaScreen):
         if not touched:
             return True
         order = self._order
+        if self._sort_keys is None:
+            self._sort_keys = [order.sort_key(record) for record in self.records]
         self.records = list(self.records)  # a new list, as after a full refresh: a reader may hold the old one
         for n in reversed([n for n, record in enumerate(self.records) if record.id in touched]):
             del self.records[n], self._sort_keys[n]
