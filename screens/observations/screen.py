@@ -57,6 +57,11 @@ class ObservationsScreen(AreaScreen):
         #log-empty { display: none; padding: 1 2; color: $text-muted; }
     }
     """
+    # The log has the focus from the start. Textual's default focuses the first widget that
+    # can take it, the search line (hidden until /), before on_mount's focus moves it to the
+    # log: a focus and a blur that rebuilt the footer and drew the log twice (a sixth of the
+    # area's first visit on the large school).
+    AUTO_FOCUS = "#log"
     # More records changed at once than this (an import, a restore): the log is made again.
     MOST_CHANGES_SPLICED = 100
     BINDINGS = [

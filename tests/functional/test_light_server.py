@@ -245,6 +245,42 @@ async def test_the_log_s_first_visit_does_not_restyle_the_screen_left(make_test_
         assert await wait_for(pilot, lambda: app.screen.query_one("#log-search").display)
 
 
+async def test_the_log_s_first_visit_focuses_the_log_at_once_and_draws_each_row_once(make_test_app, monkeypatch):
+    """Textual's default focus went first to the search line (hidden until /), then
+    on_mount's to the log: the footer was rebuilt for the search line's keys and each row
+    drawn twice, without the focus and with it."""
+    from textual.screen import Screen
+    from textual.widgets import Input
+
+    from screens.widgets.virtual_table import VirtualTable
+
+    drawn, focused = [], []
+    real_render, real_focus = VirtualTable._render_row, Screen.set_focus
+
+    def drawing(self, row, x, width, cursor):
+        drawn.append((row, self.has_focus))
+        return real_render(self, row, x, width, cursor)
+
+    def focusing(self, widget, *args, **kwargs):
+        focused.append(widget)
+        return real_focus(self, widget, *args, **kwargs)
+
+    monkeypatch.setattr(VirtualTable, "_render_row", drawing)
+    monkeypatch.setattr(Screen, "set_focus", focusing)
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ObservationsScreen) and app.screen.records)
+        await pilot.pause(0.3)
+        log = app.screen.query_one("#log")
+        assert log.has_focus and log.row_count > log.size.height
+        assert not [widget for widget in focused if isinstance(widget, Input)]
+        assert drawn and len(drawn) == len(set(drawn))  # each line drawn once …
+        assert all(has_focus for _row, has_focus in drawn)  # … as the focused log
+        await pilot.press("slash")  # the search line still opens, and takes the focus
+        assert await wait_for(pilot, lambda: app.screen.query_one("#log-search").has_focus)
+
+
 def _log_as_made_afresh(app) -> list[tuple[str, tuple]]:
     """The 听课 log's rows as a full refresh makes them: every record filtered, sorted and
     made into its row again."""
