@@ -46,17 +46,7 @@ LOG_COLUMNS = (
 
 class ObservationsScreen(AreaScreen):
     AREA = "observations"
-    # The log's few rules, not observations.tcss (the form's, a record's, the filters'): a
-    # screen with CSS of its own makes Textual restyle every widget of the screen being left
-    # when it is first shown, and the log is shown long before any of those screens.
-    DEFAULT_CSS = """
-    ObservationsScreen {
-        #log-filters { height: auto; padding: 0 1; color: $text-muted; }
-        #log-search { display: none; }
-        #log-search.-open { display: block; }
-        #log-empty { display: none; padding: 1 2; color: $text-muted; }
-    }
-    """
+    CSS_PATH = "observations.tcss"
     # The log has the focus from the start. Textual's default focuses the first widget that
     # can take it, the search line (hidden until /), before on_mount's focus moves it to the
     # log: a focus and a blur that rebuilt the footer and drew the log twice (a sixth of the
@@ -80,15 +70,7 @@ class ObservationsScreen(AreaScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        # Textual styles a screen's widgets with the app's current CSS as they mount, yet
-        # counts a new screen as behind the app's CSS, so its first showing restyles every
-        # widget of the screen being left and lays that screen out again (refresh_css), a
-        # tenth of this area's first visit on the large school. Made now, it is not behind.
-        # Private Textual API (tests/unit/test_textual_private.py).
-        try:
-            self._css_update_count = self.app._css_update_count
-        except NoActiveAppError:  # made outside a running app: Textual's own default stands
-            pass
+        self._come_in_styled()
         self.filters = LogFilters()
         self.records: list[Observation] = []
         self.source = None  # what the shown term's records are read from (the store or an archive view)
@@ -102,6 +84,26 @@ class ObservationsScreen(AreaScreen):
         self._sort_keys: list | None = None
         self._kept_records: dict[int, Observation] = {}  # every record of the term as stored, by id
         self._row_context: tuple = ()  # what a row's cells are made from (names, periods …)
+
+    def _come_in_styled(self) -> None:
+        """The first showing of this screen restyled every widget of the screen being left,
+        twice (about 20 ms of the area's first visit on the large school): Textual reads a
+        screen's CSS file when it is first shown and restyles the app's screen in view, and
+        counts a new screen as behind the app's CSS (``refresh_css``, which restyles and lays
+        out the screen in view again). Neither is needed: this screen's widgets are styled
+        with the current CSS as they mount, the file's rules name this area's own screens
+        only (tests/unit/test_style_rules.py), and a screen shown again is restyled anyway.
+        So the file is read into the stylesheet here, before Textual looks for it (parsed once
+        when next needed), and the screen, made now, has seen the app's CSS. Private Textual
+        API: ``_css_update_count`` (tests/unit/test_textual_private.py)."""
+        try:
+            app = self.app
+        except NoActiveAppError:  # made outside a running app: Textual's own way stands
+            return
+        for path in self.css_path:
+            if not app.stylesheet.has_source(str(path), ""):
+                app.stylesheet.read(path)
+        self._css_update_count = app._css_update_count
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="log-filters")

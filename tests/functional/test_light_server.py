@@ -214,10 +214,10 @@ async def test_each_css_source_is_parsed_once_a_session(make_test_app, monkeypat
 
 
 async def test_the_log_s_first_visit_does_not_restyle_the_screen_left(make_test_app, monkeypatch):
-    """Textual restyled every widget of the screen being left (twice: once for the log's
-    CSS file, once for a new screen being behind the app's CSS) on the log's first showing;
-    the log's rules are its own default CSS, and a screen made while the app runs has seen
-    the app's CSS. Its own widgets are styled as they mount."""
+    """Textual restyled every widget of the screen being left (twice: once on reading the
+    log's CSS file, once for a new screen being behind the app's CSS) on the log's first
+    showing; the screen reads its file into the stylesheet as it is made, and has seen the
+    app's CSS. Its own widgets are styled as they mount, with the file's rules."""
     from textual.css.stylesheet import Stylesheet
 
     restyled = []
