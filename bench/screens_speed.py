@@ -1,6 +1,6 @@
 """How quick each screen is on the large school, beside the demo school, in one run.
 
-    .venv/bin/python bench/screens_speed.py [--only large]
+    .venv/bin/python bench/screens_speed.py [--only large] [--areas 1,2,3,4,6]
 
 The real app runs headless at 80×24 as the admin (who lands on the dashboard). For each
 step it prints the wall time from the key to the screen being idle again, the CPU the
@@ -18,12 +18,17 @@ how late it was woken: a frozen event loop wakes it late). Steps:
   again, from the cut of the archives' records the first ``h`` kept beside them);
 - escape from the 听课 form back to the log after a save (this session's own);
 - another process saves an observation: until the log in view shows it (the app polls).
+
+``--only large`` (or ``demo``) runs one school: quicker, for comparing two versions of the
+code in alternating runs; the ratio column is then left out. The time and the machine's
+load average are printed before and after, since the figures move with the load.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import datetime as dt
 import os
 import subprocess
@@ -191,34 +196,46 @@ def edits_a_school_makes(login: str) -> list:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--areas", default="1,2,3,4,6", help="the area keys to visit first (the log is 3)")
+    parser.add_argument("--only", choices=("large", "demo"), help="run one school only")
     args = parser.parse_args()
     global AREA_KEYS
     AREA_KEYS = [(k, a) for k, a in AREA_KEYS if k in args.areas.split(",") or k == "3"]
     os.environ["JIAOYAN_TODAY"] = TODAY.isoformat()
-    # An installed jiaoyan has its bytecode (pip compiles it at install); a working copy may not
-    # (PYTHONDONTWRITEBYTECODE), and the history's workers would compile models/ at each ``h``.
-    import compileall
-
-    compileall.compile_dir(ROOT / "models", quiet=1)
     from models.demo import build_demo
 
+    # An installed jiaoyan has its bytecode (as in bench/first_frame.py): a working copy run
+    # with PYTHONDONTWRITEBYTECODE would compile each area's modules on its first visit, and
+    # the history's workers models/ at each ``h``.
+    for package in ("tui", "models", "screens"):
+        compileall.compile_dir(ROOT / package, quiet=1)
+    print(f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC, load average "
+          + " ".join(f"{x:.1f}" for x in os.getloadavg()) + f" ({ROOT})")
+    large: dict = {}
+    demo: dict = {}
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        large = asyncio.run(run_school(large_school(folder / "large"), ADMIN_LOGIN))
-        demo_db = folder / "demo" / "school.json"
-        demo_db.parent.mkdir()
-        build_demo(demo_db, "tester", TODAY)
-        demo = asyncio.run(run_school(demo_db, "tester"))
+        if args.only != "demo":
+            large = asyncio.run(run_school(large_school(folder / "large"), ADMIN_LOGIN))
+        if args.only != "large":
+            demo_db = folder / "demo" / "school.json"
+            demo_db.parent.mkdir()
+            build_demo(demo_db, "tester", TODAY)
+            demo = asyncio.run(run_school(demo_db, "tester"))
+    print(f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC, load average "
+          + " ".join(f"{x:.1f}" for x in os.getloadavg()))
     print(f"Large school: {SUMMARY}; baseline: the demo school (44 teachers). Headless, 80×24, as the admin.")
     print(f"{'step':<38}{'large: wall':>12}{'CPU':>8}{'freeze':>8}{'demo: wall':>12}{'freeze':>8}{'ratio':>7}")
-    for name, (wall, cpu, freeze) in large.items():
-        d_wall, _d_cpu, d_freeze = demo[name]
-        print(f"{name:<38}{wall * 1000:>9.0f} ms{cpu * 1000:>5.0f} ms{freeze * 1000:>5.0f} ms"
-              f"{d_wall * 1000:>9.0f} ms{d_freeze * 1000:>5.0f} ms{wall / d_wall:>6.1f}×")
+    for name in large or demo:
+        wall, cpu, freeze = large.get(name, (0, 0, 0))
+        d_wall, _d_cpu, d_freeze = demo.get(name, (0, 0, 0))
+        line = f"{name:<38}"
+        line += f"{wall * 1000:>9.0f} ms{cpu * 1000:>5.0f} ms{freeze * 1000:>5.0f} ms" if large else f"{'—':>26}"
+        line += f"{d_wall * 1000:>9.0f} ms{d_freeze * 1000:>5.0f} ms" if demo else f"{'—':>20}"
+        line += f"{wall / d_wall:>6.1f}×" if large and demo else f"{'—':>7}"
+        print(line)
     if WORKERS_CPU:  # the large school's and the demo's steps together (the large school's first)
         print("CPU of the history's workers (other processes), large school then demo: "
               + "; ".join(f"{name} {cpu * 1000:.0f} ms" for name, cpu in WORKERS_CPU))
-    print(f"Load average at the end {os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
     return 0
 
 

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.store.archive import ArchiveView, view_for
 from models.dates import BadInput, format_period, parse_date, parse_period, short_period  # short_period: read from here too
@@ -22,10 +22,13 @@ from models.people import search_teachers
 from models.permissions import can_read_comments, readable
 from models.pinyin import full_pinyin, match_score
 from models.records import Activity, Group, Observation, Policy, Problem, Teacher, Term
-from models.exports.content import Report, as_date, single_table
-from models.rubrics import derived_rating, read_scores, rubric_for_entry
 from models.store.storage import ValidationFailed
 from models.terms import term_by_id, term_of, week_of, weeks_in
+
+# The export's content and the rubrics are imported where the log is exported or an entry
+# checked, not with the module, which the 听课 area imports on its first visit (issue 13).
+if TYPE_CHECKING:
+    from models.exports.content import Report
 
 
 # -- choosing from a short list by first letters ------------------------------------------
@@ -143,6 +146,8 @@ def check_entry(store, entry: Entry, today: dt.date, *,
     if entry.rating and entry.rating not in ratings:
         problems.append(Problem("rating", t("error.bad_choice", field=t("field.rating"), value=entry.rating,
                                              choices="、".join(policy.ratings))))
+    from models.rubrics import derived_rating, read_scores, rubric_for_entry
+
     rubric = rubric_for_entry(store, entry.lesson_type, entry.subject.strip(), editing)
     scores, score_problems = read_scores(rubric, entry.scores)
     problems += score_problems
@@ -379,7 +384,7 @@ def log_records(store, viewer: Teacher | None, filters: LogFilters, current_term
     out by filtering for it."""
     term_id = current_term_id if filters.term_id is None else filters.term_id
     order = LogOrder(observation_reader(store, term_id), viewer, filters, term_id)
-    return order.sorted(order.shown(order.source.all(Observation)))[0]
+    return order.ordered(order.shown(order.source.all(Observation)))
 
 
 class LogOrder:
@@ -433,11 +438,10 @@ class LogOrder:
         """The records shown, as the viewer may read them, in the order given."""
         return [visible for visible in map(self.shown_as, observations) if visible is not None]
 
-    def sorted(self, records: list[Observation]) -> tuple[list[Observation], list]:
-        """``records`` (in id order) in the log's order, and the sort key of each."""
-        keys = [self.sort_key(record) for record in records]
-        order = sorted(range(len(records)), key=keys.__getitem__, reverse=self.reverse)
-        return [records[n] for n in order], [keys[n] for n in order]
+    def ordered(self, records: list[Observation]) -> list[Observation]:
+        """``records`` (in id order) in the log's order. Python's sort is stable reversed too:
+        records with equal keys keep their id order either way."""
+        return sorted(records, key=self.sort_key, reverse=self.reverse)
 
     def position(self, records: list[Observation], keys: list, record: Observation, key) -> int:
         """Where ``record`` (whose sort key is ``key``) goes among ``records``, which are in
@@ -530,6 +534,8 @@ def export_report(header: list[str], rows: list[list[object]], *, title: str, sc
                   term: str = "") -> Report:
     """The export as one table for :func:`models.exports.registry.render` (CSV, XLSX …);
     dates become date cells, scores and totals stay numbers."""
+    from models.exports.content import as_date, single_table
+
     rows = [[as_date(row[0]), *row[1:]] for row in rows]
     widths = [width for _, width in EXPORT_COLUMNS]
     widths += [SCORE_WIDTH] * (len(header) - len(widths))

@@ -13,6 +13,7 @@ import datetime as dt
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.types import NoActiveAppError
 from textual.widgets import Input, Static
 
 from models.i18n import t
@@ -26,11 +27,12 @@ from models.records import Group, Observation, Teacher, Term
 from models.errors import JiaoyanError
 from models.terms import is_archived_term, term_by_id
 from screens.base import AreaScreen
-from screens.observations.detail import ObservationDetail
-from screens.observations.filters import ObservationFilters
 from screens.widgets.table_cursor import restore_cursor
 from screens.widgets.virtual_table import VirtualTable
-from screens.observations.form import ObservationForm
+
+# The form, a record's page and the filters are imported when first opened, not with the
+# log: a third of the area's import time on its first visit (issue 13), paid instead by
+# the first n, enter or f, which open a screen of their own anyway.
 
 PREFS_SECTION = "observations_log"
 # (sort key, column label key, width in cells): fits 80 columns with the cell padding.
@@ -45,6 +47,11 @@ LOG_COLUMNS = (
 class ObservationsScreen(AreaScreen):
     AREA = "observations"
     CSS_PATH = "observations.tcss"
+    # The log has the focus from the start. Textual's default focuses the first widget that
+    # can take it, the search line (hidden until /), before on_mount's focus moves it to the
+    # log: a focus and a blur that rebuilt the footer and drew the log twice (a sixth of the
+    # area's first visit on the large school).
+    AUTO_FOCUS = "#log"
     # More records changed at once than this (an import, a restore): the log is made again.
     MOST_CHANGES_SPLICED = 100
     BINDINGS = [
@@ -63,6 +70,7 @@ class ObservationsScreen(AreaScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        self._come_in_styled()
         self.filters = LogFilters()
         self.records: list[Observation] = []
         self.source = None  # what the shown term's records are read from (the store or an archive view)
@@ -71,9 +79,31 @@ class ObservationsScreen(AreaScreen):
         # What the rows shown were made from, kept so that a save changes only its own rows:
         self._basis: tuple | None = None  # the teachers, policy, groups, terms and filters
         self._order: LogOrder | None = None  # the filters and sort applied
-        self._sort_keys: list = []  # each shown record's sort key, in the order shown
+        # Each shown record's sort key, in the order shown; made on the first change to put in
+        # place (None until then: most visits change nothing).
+        self._sort_keys: list | None = None
         self._kept_records: dict[int, Observation] = {}  # every record of the term as stored, by id
         self._row_context: tuple = ()  # what a row's cells are made from (names, periods …)
+
+    def _come_in_styled(self) -> None:
+        """The first showing of this screen restyled every widget of the screen being left,
+        twice (about 20 ms of the area's first visit on the large school): Textual reads a
+        screen's CSS file when it is first shown and restyles the app's screen in view, and
+        counts a new screen as behind the app's CSS (``refresh_css``, which restyles and lays
+        out the screen in view again). Neither is needed: this screen's widgets are styled
+        with the current CSS as they mount, the file's rules name this area's own screens
+        only (tests/unit/test_style_rules.py), and a screen shown again is restyled anyway.
+        So the file is read into the stylesheet here, before Textual looks for it (parsed once
+        when next needed), and the screen, made now, has seen the app's CSS. Private Textual
+        API: ``_css_update_count`` (tests/unit/test_textual_private.py)."""
+        try:
+            app = self.app
+        except NoActiveAppError:  # made outside a running app: Textual's own way stands
+            return
+        for path in self.css_path:
+            if not app.stylesheet.has_source(str(path), ""):
+                app.stylesheet.read(path)
+        self._css_update_count = app._css_update_count
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="log-filters")
@@ -133,11 +163,15 @@ class ObservationsScreen(AreaScreen):
         """Filter, sort and show every record of the term."""
         stored = source.all(Observation)
         self._order = LogOrder(source, viewer, self.filters, term_id)
-        self.records, self._sort_keys = self._order.sorted(self._order.shown(stored))
+        self.records, self._sort_keys = self._order.ordered(self._order.shown(stored)), None
         self._kept_records = {record.id: record for record in stored} if source.active_file_only else {}
         self._row_context = (source, viewer, {x.id: x.name for x in source.all(Teacher)}, source.policy(), {}, {})
-        # The rows are kept as data and only those on screen are drawn.
-        table.set_rows([(str(record.id), self._row_cells(record)) for record in self.records])
+        # Only the rows on screen are drawn, and a row's cells are made when it is first
+        # drawn or read: a term of 4,500 records shows after making a screenful of rows.
+        # (The context they are made from is this refresh's until the next full refresh,
+        # which hands the table new rows.)
+        table.set_lazy_rows([str(record.id) for record in self.records], self.records,
+                            lambda record: self._row_cells(record))
 
     def _show_changes(self, table: VirtualTable) -> bool:
         """Take out the rows of the records changed or deleted since the last refresh and
@@ -156,6 +190,8 @@ class ObservationsScreen(AreaScreen):
         if not touched:
             return True
         order = self._order
+        if self._sort_keys is None:
+            self._sort_keys = [order.sort_key(record) for record in self.records]
         self.records = list(self.records)  # a new list, as after a full refresh: a reader may hold the old one
         for n in reversed([n for n, record in enumerate(self.records) if record.id in touched]):
             del self.records[n], self._sort_keys[n]
@@ -265,6 +301,8 @@ class ObservationsScreen(AreaScreen):
     # -- actions ------------------------------------------------------------------------
 
     def action_new(self) -> None:
+        from screens.observations.form import ObservationForm
+
         self.app.push_screen(ObservationForm(), self._form_closed)
 
     def _form_closed(self, saved: Observation | None) -> None:
@@ -284,6 +322,8 @@ class ObservationsScreen(AreaScreen):
                 self.action_edit()
             elif choice == "delete":
                 self.action_delete()
+
+        from screens.observations.detail import ObservationDetail
 
         self.app.push_screen(ObservationDetail(record.id, source=self.source), after)
 
@@ -306,6 +346,8 @@ class ObservationsScreen(AreaScreen):
     def action_edit(self) -> None:
         stored = self._changeable("edit")
         if stored is not None:
+            from screens.observations.form import ObservationForm
+
             self.app.push_screen(ObservationForm(stored), self._form_closed)
 
     def action_delete(self) -> None:
@@ -373,6 +415,8 @@ class ObservationsScreen(AreaScreen):
                 self.filters = filters
                 self._remember()
                 self.refresh_data()
+
+        from screens.observations.filters import ObservationFilters
 
         self.app.push_screen(ObservationFilters(self.filters), apply)
 

@@ -14,6 +14,11 @@ text (``str``: shown as a Text, never read as markup, since names and topics are
 ``(text, style)``, or a ready ``Text``; wider text is cut at the column's edge, as in
 DataTable.
 
+A long list whose columns all have a given width can hand over its rows unmade
+(:meth:`VirtualTable.set_lazy_rows`: a key and an item each, and how to make an item's
+cells): a row's cells are made when it is first drawn or read, so showing 4,500 records
+makes a screenful of rows, not 4,500.
+
 It answers the part of DataTable's interface the lists use (``row_count``,
 ``cursor_row``, ``move_cursor``, ``get_row_at``, ``get_row_index``, ``rows``, ...), looks
 like it (the same ``datatable--*`` component classes), and posts DataTable's own messages
@@ -23,7 +28,7 @@ like it (the same ``datatable--*`` component classes), and posts DataTable's own
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -149,7 +154,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self._columns: list[Column] = []
         self._auto: list[bool] = []  # a column whose width is found from the data
         self._keys: list[str] = []
-        self._cells: list[Sequence[Any]] = []
+        self._cells: list[Sequence[Any] | None] = []  # None: a lazy row's cells, not made yet
+        self._items: list[Any] | None = None  # each lazy row's item (None: every row given made)
+        self._cells_of: Callable[[Any], Sequence[Any]] | None = None
         self._index: dict[str, int] | None = None  # key → row number, made when first asked
         self._cursor = 0
         self._highlighted: tuple[int, str] | None = None  # the row last posted as highlighted
@@ -180,13 +187,36 @@ class VirtualTable(ScrollView, can_focus=True):
         cursor stays on its row number (see screens/widgets/table_cursor.restore_cursor to
         keep it on a record)."""
         keys: list[str] = []
-        cells: list[Sequence[Any]] = []
+        cells: list[Sequence[Any] | None] = []
         for key, row in rows:
             keys.append(str(key))
             cells.append(row)
         self._keys, self._cells, self._index = keys, cells, None
+        self._items = self._cells_of = None
         self._measure()
         self._changed()
+
+    def set_lazy_rows(self, keys: Iterable[str], items: Sequence[Any],
+                      cells_of: Callable[[Any], Sequence[Any]]) -> None:
+        """Show one row per item of ``items``, in this order, keyed by ``keys``, in place of
+        what was shown, as :meth:`set_rows` would with ``(key, cells_of(item))``; but an
+        item's cells are made only when its row is first drawn or read (a long list shows
+        at once). ``cells_of`` must give the same cells whenever it is asked. A column without
+        a given width needs every cell to find its width: all are then made at once."""
+        self._keys = [str(key) for key in keys]
+        if len(self._keys) != len(items):
+            raise ValueError("one key per item")
+        self._items, self._cells_of = list(items), cells_of
+        self._cells, self._index = [None] * len(self._keys), None
+        self._measure()
+        self._changed()
+
+    def _row_cells(self, row: int) -> Sequence[Any]:
+        """The cells of row number ``row``, made now if it is a lazy row not yet made."""
+        cells = self._cells[row]
+        if cells is None:
+            cells = self._cells[row] = self._cells_of(self._items[row])
+        return cells
 
     def splice_rows(self, index: int, remove: int, rows: Sequence[tuple[str, Sequence[Any]]] = ()) -> None:
         """Put ``rows`` (row key, cells) in place of the ``remove`` rows from row number
@@ -194,6 +224,8 @@ class VirtualTable(ScrollView, can_focus=True):
         row of the table. The cursor stays on its row number, as after :meth:`set_rows`."""
         self._keys[index:index + remove] = [str(key) for key, _cells in rows]
         self._cells[index:index + remove] = [cells for _key, cells in rows]
+        if self._items is not None:  # the rows given are made: no item to make them from
+            self._items[index:index + remove] = [None] * len(rows)
         self._index = None
         if remove and any(self._auto):
             self._measure()  # the row taken out may have been the widest
@@ -206,6 +238,8 @@ class VirtualTable(ScrollView, can_focus=True):
         row_key = str(key) if key is not None else f"row-{len(self._keys)}"
         self._keys.append(row_key)
         self._cells.append(cells)
+        if self._items is not None:
+            self._items.append(None)
         if self._index is not None:
             self._index[row_key] = len(self._keys) - 1
         self._measure(rows=[cells])
@@ -215,6 +249,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def clear(self, columns: bool = False) -> VirtualTable:
         """No rows (and no columns, if ``columns``); the cursor goes back to the first row."""
         self._keys, self._cells, self._index = [], [], None
+        self._items = self._cells_of = None
         self._cursor = 0
         if columns:
             self._columns, self._auto = [], []
@@ -227,7 +262,7 @@ class VirtualTable(ScrollView, can_focus=True):
                     update_width: bool = False) -> None:
         row = self.get_row_index(row_key)
         column = self._column_index(column_key)
-        cells = list(self._cells[row])
+        cells = list(self._row_cells(row))
         cells[column] = value
         self._cells[row] = tuple(cells)
         if update_width:
@@ -237,6 +272,8 @@ class VirtualTable(ScrollView, can_focus=True):
     def remove_row(self, row_key: str | RowKey) -> None:
         row = self.get_row_index(row_key)
         del self._keys[row], self._cells[row]
+        if self._items is not None:
+            del self._items[row]
         self._index = None
         self._changed()
 
@@ -245,8 +282,8 @@ class VirtualTable(ScrollView, can_focus=True):
         autos = [n for n, auto in enumerate(self._auto) if auto]
         if not autos:
             return
-        if rows is None:  # all of them, from the labels up
-            rows = self._cells
+        if rows is None:  # all of them, from the labels up (a lazy row made now)
+            rows = [self._row_cells(n) for n in range(len(self._cells))]
             for n in autos:
                 column = self._columns[n]
                 column.width = column.content_width = cell_len(column.label.plain)
@@ -308,7 +345,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def get_row_at(self, row_index: int) -> list[Any]:
         if not self.is_valid_row_index(row_index):
             raise IndexError(f"no row {row_index}")
-        return [as_text(cell) for cell in self._cells[row_index]]
+        return [as_text(cell) for cell in self._row_cells(row_index)]
 
     def get_row(self, row_key: str | RowKey) -> list[Any]:
         return self.get_row_at(self.get_row_index(row_key))
@@ -492,7 +529,7 @@ class VirtualTable(ScrollView, can_focus=True):
             cells: Sequence[Any] = [column.label for column in self._columns]
             row_style = self.get_component_styles("datatable--header").rich_style
         else:
-            cells = self._cells[row]
+            cells = self._row_cells(row)
             if self.zebra_stripes:
                 row_style = self.get_component_styles(
                     "datatable--odd-row" if row % 2 else "datatable--even-row").rich_style

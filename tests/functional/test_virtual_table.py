@@ -156,3 +156,67 @@ async def test_a_splice_changes_only_its_rows_and_keeps_the_cursor_on_its_row_nu
         assert table.ordered_columns[2].width == cell_len("[bold]x[/bold]")
         await pilot.pause()
         assert line_text(table, 1).startswith(" 0000 ")
+
+
+class LazyLister(App):
+    """The same list, its rows handed over unmade: an item each and how to make its cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.made: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield VirtualTable(id="list", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(VirtualTable)
+        table.add_column("编号", width=6)
+        table.add_column("姓名", width=4)
+        table.set_lazy_rows([str(n) for n in range(ROWS)], list(range(ROWS)), self.cells)
+        table.focus()
+
+    def cells(self, n: int) -> tuple:
+        self.made.append(n)
+        return (f"{n:04d}", "王小明明" if n % 2 else ("李", "dim"))
+
+
+async def test_lazy_rows_are_made_when_drawn_or_read_and_once():
+    app = LazyLister()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(VirtualTable)
+        assert await wait_for(pilot, lambda: table.row_count == ROWS and app.made)
+        assert table.virtual_size.height == ROWS + 1
+        assert len(set(app.made)) <= 24  # a screenful of rows made, not 3,000
+        assert line_text(table, 2).startswith(" 0001    王小 ")
+        assert table.get_row_at(2000)[0].plain == "2000"  # read: made then
+        made = len(app.made)
+        table.get_row_at(2000)
+        line_text(table, 2)
+        assert len(app.made) == made  # made once, kept
+        await pilot.press("end")
+        await pilot.pause()
+        assert cursor_key(table) == str(ROWS - 1)
+        assert line_text(table, table.size.height - 1).startswith(f" {ROWS - 1:04d} ")
+
+
+async def test_lazy_rows_take_splices_and_cell_updates_like_made_rows():
+    app = LazyLister()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(VirtualTable)
+        assert await wait_for(pilot, lambda: table.row_count == ROWS)
+        table.splice_rows(3, 1)  # out, unmade
+        table.splice_rows(0, 0, [("new", ("新", "新的"))])  # in, made
+        assert table.row_keys[:5] == ["new", "0", "1", "2", "4"]
+        assert [cell.plain for cell in table.get_row("new")] == ["新", "新的"]
+        assert table.get_row("4")[0].plain == "0004"  # its own item's cells, after the shifts
+        table.update_cell("5", table.ordered_columns[1].key, "改")
+        assert [cell.plain for cell in table.get_row("5")] == ["0005", "改"]
+        table.remove_row("new")
+        assert table.get_row_at(0)[0].plain == "0000"
+        table.add_row("末", "尾", key="last")
+        assert table.get_row("last")[0].plain == "末" and table.get_row_at(ROWS - 2)[0].plain == f"{ROWS - 1:04d}"
+        # A column as wide as its widest cell needs every cell: all are made then.
+        table.add_column("备注")
+        assert set(app.made) >= set(range(ROWS)) - {3}  # every item still shown
+        table.set_rows([("a", ("1", "2", "3"))])  # made rows again: nothing lazy is left
+        assert table.get_row_at(0)[2].plain == "3" and table.row_count == 1

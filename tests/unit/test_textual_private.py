@@ -167,3 +167,14 @@ def test_a_textual_widget_class_s_bindings_are_merged_from_its_binding_list():
     assert [b.description for b in merged.key_to_bindings["escape"]] == ["Dismiss menu"]
     assert isinstance(SelectOverlay._merged_bindings, BindingsMap)
     assert "_merged_bindings" in inspect.getsource(DOMNode.__init__)
+
+
+def test_a_screen_counts_the_css_updates_it_has_seen():
+    # screens/observations/screen.py: a screen made while the app runs has seen the app's
+    # CSS (Textual restyles the screen being left on a new screen's first showing if not).
+    from textual.screen import Screen
+
+    app = App()
+    assert isinstance(app._css_update_count, int)
+    assert Screen()._css_update_count == -1
+    assert "_css_update_count != self._css_update_count" in inspect.getsource(App._init_mode)
