@@ -107,8 +107,9 @@ class Record:
         is not a real ``true`` (``"false"``, ``1``, ``"yes"``) is false: a hand-edited
         file never grants anything (``jiaoyan check`` lists such values)."""
         names, flags = _field_names(cls)
-        values = {k: v for k, v in data.items() if k in names}
-        for flag in flags & values.keys():
+        # Stored records hold only known fields; a file from a newer version may hold more.
+        values = dict(data) if names.issuperset(data) else {k: v for k, v in data.items() if k in names}
+        for flag in flags.intersection(values):
             values[flag] = values[flag] is True
         values["id"] = int(record_id or data.get("id", 0) or 0)
         # What the dataclass's __init__ does, without its call: the defaults, a fresh value
