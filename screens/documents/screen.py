@@ -28,6 +28,7 @@ STATE_STYLES = {"draft": "dim", "submitted": "yellow", "returned": "bold red", "
 
 class DocumentsScreen(AreaScreen):
     AREA = "documents"
+    AUTO_FOCUS = "#documents"  # the list, not first the search line above it (a focus, a blur, a redraw)
 
     BINDINGS = [
         Binding("slash", "search", "key.search", id="documents.search"),

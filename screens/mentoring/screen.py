@@ -70,6 +70,7 @@ def pairing_score(query: str, pairing: Pairing, mentor: Teacher | None, mentee: 
 
 class MentoringScreen(AreaScreen):
     AREA = "mentoring"
+    AUTO_FOCUS = "#pairings"  # the list, not first the search line above it (a focus, a blur, a redraw)
 
     BINDINGS = [
         Binding("slash", "search", "key.search", id="mentoring.search"),

@@ -73,6 +73,7 @@ def column_layout(width: int) -> list[tuple[str, int]]:
 
 class RostersScreen(AreaScreen):
     AREA = "rosters"
+    AUTO_FOCUS = "#teachers"  # the list, not first the search line above it (a focus, a blur, a redraw)
     CSS_PATH = "rosters.tcss"
     BINDINGS = [
         Binding("slash", "search", "key.search", id="rosters.search"),
