@@ -31,6 +31,14 @@ def _reading_table() -> dict[str, str]:
     return json.loads((folder / "pinyin_dict.json").read_text(encoding="utf-8"))
 
 
+def forget_table() -> None:
+    """Let go of the character table (about 6.6 MB once parsed, a fifteenth of a session on
+    the large school). The readings already looked up stay (``_char_reading`` keeps them: every
+    name the session has shown); a character not seen yet reads the table again (about
+    13 ms). The app calls this when the person pauses (tui/app.py ``tidy_objects``)."""
+    _reading_table.cache_clear()
+
+
 _TONELESS = str.maketrans({"ü": "v", "ǖ": "v", "ǘ": "v", "ǚ": "v", "ǜ": "v"})
 
 

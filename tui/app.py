@@ -507,7 +507,11 @@ class JiaoyanApp(App[int]):
 def tidy_objects() -> None:
     """One full collection, then what is left set aside from the collector's later passes
     (``gc.freeze``). What was set aside before comes back first (``gc.unfreeze``): an object
-    frozen and then thrown away is freed by this pass, not kept for the session's life."""
+    frozen and then thrown away is freed by this pass, not kept for the session's life.
+    The pinyin table goes too (the readings looked up stay): a session at rest is smaller."""
+    from models.pinyin import forget_table
+
+    forget_table()
     gc.unfreeze()
     gc.collect()
     gc.freeze()

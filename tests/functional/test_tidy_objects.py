@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import weakref
 
+from models.pinyin import _reading_table
 from tests.functional.waiting import wait_for
 
 
@@ -30,6 +31,7 @@ async def test_a_pause_after_keys_tidies_once_and_frees_what_was_set_aside(make_
         await pilot.press("2")  # an area's first visit
         assert await wait_for(pilot, lambda: app.tidied == 1, seconds=5)
         assert gc.get_freeze_count() > 0
+        assert _reading_table.cache_info().currsize == 0, "the pinyin table let go"
         await pilot.pause(1.2)
         assert app.tidied == 1, "no keys since: no second tidy"
 

@@ -29,3 +29,17 @@ def test_search_by_subject_and_skips_inactive():
     assert [t.name for t in search_teachers(teachers, "数学")] == ["王五"]
     assert search_teachers(teachers, "wl") == []
     assert [t.name for t in search_teachers(teachers, "wl", include_inactive=True)] == ["王六"]
+
+
+def test_the_table_let_go_is_read_again_for_a_character_not_seen_yet():
+    from models import pinyin
+
+    assert full_pinyin("张三") == "zhangsan"
+    pinyin.forget_table()
+    assert pinyin._reading_table.cache_info().currsize == 0, "the parsed table is let go"
+    assert full_pinyin("张三") == "zhangsan"  # kept from before: the table is not read
+    assert pinyin._reading_table.cache_info().currsize == 0
+    pinyin._char_reading.cache_clear()  # no character seen yet (other tests read some)
+    pinyin.name_syllables.cache_clear()
+    assert full_pinyin("龚蔚") == "gongwei"  # not seen yet: the table is read again
+    assert pinyin._reading_table.cache_info().currsize == 1
