@@ -89,13 +89,36 @@ def name_syllables(name: str) -> tuple[str, ...]:
     return tuple(syllables)
 
 
-@lru_cache(maxsize=1024)
-def phrase_syllables(text: str) -> tuple[str, ...]:
-    """The syllables of a phrase (a command's title: 重新 chong·xin), words read as words:
-    pypinyin with its phrase dictionary, loaded the first time it is needed."""
-    from pypinyin import Style, lazy_pinyin
+@lru_cache(maxsize=None)
+def _char_readings(ch: str) -> tuple[str, ...] | None:
+    """Every reading of the character, toneless, the first first (重: zhong, chong); None for
+    what is not Chinese."""
+    readings = _reading_table().get(str(ord(ch)))
+    if readings is None:
+        return None
+    return tuple(dict.fromkeys(_plain(reading) for reading in readings.split(",")))
 
-    return tuple(s.lower() for s in lazy_pinyin(text, style=Style.NORMAL, errors="default"))
+
+@lru_cache(maxsize=1024)
+def phrase_readings(text: str) -> tuple[tuple[str, ...], ...]:
+    """A phrase (a command's title) as its characters' readings, each with every reading it
+    has (重新: (zhong, chong), (xin)), so that chongxin finds 重新 without pypinyin's phrase
+    dictionary (56 MB in each session that opened the palette); a run of anything else is one
+    piece, as it is."""
+    out: list[tuple[str, ...]] = []
+    other = ""
+    for ch in text:
+        readings = _char_readings(ch)
+        if readings is None:
+            other += ch
+            continue
+        if other:
+            out.append((other,))
+            other = ""
+        out.append(readings)
+    if other:
+        out.append((other,))
+    return tuple(out)
 
 
 def full_pinyin(name: str) -> str:

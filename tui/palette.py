@@ -20,31 +20,36 @@ from rich.text import Text
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from models.i18n import t
-from models.pinyin import phrase_syllables
+from models.pinyin import phrase_readings
 from models.terms import is_archived
 from screens.areas import area_screen
 
 
 # -- matching ------------------------------------------------------------------------------
 
-def _syllables(text: str) -> list[str]:
-    """The pinyin of a title, one syllable per Chinese character; other words as they are."""
-    out: list[str] = []
-    for part in phrase_syllables(text):
-        out.extend(piece for piece in part.lower().split() if piece)
-    return [s for s in out if s.strip(" ·-—()（）/")]
+def _syllables(text: str) -> list[tuple[str, ...]]:
+    """The pinyin of a title: for each Chinese character its readings (a word read as a
+    phrase reads each character one of its ways); other words as they are, one each."""
+    out: list[tuple[str, ...]] = []
+    for readings in phrase_readings(text):
+        if len(readings) > 1:
+            out.append(readings)
+        else:  # one reading, or a run of other words: a syllable each, punctuation left out
+            out.extend((piece,) for piece in readings[0].lower().split() if piece.strip(" ·-—()（）/"))
+    return out
 
 
-def _walk(query: str, syllables: list[str], index: int) -> bool:
-    """``query`` made of prefixes of consecutive syllables from ``index`` on (xxq, xinxq, xinxueqi)."""
+def _walk(query: str, syllables: list[tuple[str, ...]], index: int) -> bool:
+    """``query`` made of prefixes of consecutive syllables from ``index`` on (xxq, xinxq,
+    xinxueqi), each syllable read any of its ways."""
     if not query:
         return True
     if index >= len(syllables):
         return False
-    syllable = syllables[index]
-    for size in range(min(len(query), len(syllable)), 0, -1):
-        if syllable.startswith(query[:size]) and _walk(query[size:], syllables, index + 1):
-            return True
+    for syllable in syllables[index]:
+        for size in range(min(len(query), len(syllable)), 0, -1):
+            if syllable.startswith(query[:size]) and _walk(query[size:], syllables, index + 1):
+                return True
     return False
 
 

@@ -189,6 +189,25 @@ def test_names_are_read_without_loading_the_phrase_dictionary():
     assert result.stdout.strip() == "False"
 
 
+def test_the_palette_finds_words_read_as_phrases_without_the_phrase_dictionary():
+    """The palette reads each character every way it can be read: chongxin finds 重新,
+    yinyue 音乐 and yinhang 银行 (the characters' first readings are zhong, yin·le, xing),
+    and pypinyin (56 MB with its phrase dictionary) is never imported."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = ("import sys\n"
+              "from tui.palette import match_score\n"
+              "assert match_score('chongxin', '重新生成') and match_score('cxsc', '重新生成')\n"
+              "assert match_score('yinyue', '音乐组') and match_score('yinhang', '银行卡')\n"
+              "assert match_score('xxq', '新学期') and not match_score('xxq', '学期设置')\n"
+              "print('pypinyin' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.stdout.strip() == "False"
+
+
 def test_the_calendar_reads_an_archived_term_only_when_a_day_of_it_is_shown(demo_store, monkeypatch):
     import datetime as dt
 
