@@ -17,15 +17,20 @@
          models/store/archive.py, RosterFileError and PreviewOutdated: models/roster_import.py,
          RubricFileError: models/rubrics.py, TemplateError: models/exports/templates.py,
          RemindError: models/remind.py, PasswordProblem: models/passwords.py, OutcomeRefused:
-         models/outcomes.py, ResearchInputError: models/research.py, UnknownTerm and NoTerm:
-         tui/commands/common.py)
+         models/outcomes.py, ResearchInputError: models/research.py, CloseFailed:
+         models/term_close.py, UnknownTerm and NoTerm: tui/commands/common.py)
 
 The command line turns any of them into its sentence and exit code in one place
 (``tui/cli.py``); screens show the sentence inline. Anything else is a bug and keeps
-its traceback (in the crash log).
+its traceback (in the crash log: :func:`keep_traceback`).
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import os
+import traceback
+from pathlib import Path
 
 
 class JiaoyanError(Exception):
@@ -54,3 +59,21 @@ class InputError(JiaoyanError):
     """Input that cannot be used as given; the message says what to fix. Nothing was saved."""
 
     exit_code = 1
+
+
+def keep_traceback(db: str | os.PathLike, error: BaseException, when: dt.datetime, kind: str = "crash") -> Path:
+    """Keep the traceback of a fault nobody foresaw for whoever maintains the server, beside
+    the data file (``<file>.logs/<kind>-<when>-<pid>.log``; in /tmp when that folder cannot be
+    written); the person sees a sentence naming the file."""
+    db = Path(db)
+    text = "".join(traceback.format_exception(error))
+    name = f"{kind}-{when.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    folder = db.with_name(db.name + ".logs")
+    try:
+        folder.mkdir(exist_ok=True)
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        path = Path("/tmp") / f"jiaoyan-{name}"
+        path.write_text(text, encoding="utf-8")
+    return path

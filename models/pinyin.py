@@ -33,7 +33,7 @@ def _reading_table() -> dict[str, str]:
 
 def forget_table() -> None:
     """Let go of the character table (about 6.6 MB once parsed, a fifteenth of a session on
-    the large school). The readings already looked up stay (``_char_reading`` keeps them: every
+    the large school). The readings already looked up stay (``_char_readings`` keeps them: every
     name the session has shown); a character not seen yet reads the table again (about
     13 ms). The app calls this when the person pauses (tui/app.py ``tidy_objects``)."""
     _reading_table.cache_clear()
@@ -48,32 +48,10 @@ def _plain(reading: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=None)
-def _char_reading(ch: str) -> str | None:
-    """The character's first reading, toneless; None for what is not Chinese. Looked up
-    one character at a time: turning the whole 41,000-character table into readings
-    took a tenth of a second of the first frame."""
-    readings = _reading_table().get(str(ord(ch)))
-    return None if readings is None else _plain(readings.split(",", 1)[0])
-
-
 def _char_syllables(text: str) -> list[str]:
     """Each Chinese character's first reading; a run of anything else stays one piece (as
     pypinyin's ``lazy_pinyin(errors="default")`` gives it)."""
-    out: list[str] = []
-    other = ""
-    for ch in text:
-        reading = _char_reading(ch)
-        if reading is None:
-            other += ch
-            continue
-        if other:
-            out.append(other)
-            other = ""
-        out.append(reading)
-    if other:
-        out.append(other)
-    return out
+    return [readings[0] for readings in _readings(text)]
 
 
 @lru_cache(maxsize=4096)
@@ -92,19 +70,16 @@ def name_syllables(name: str) -> tuple[str, ...]:
 @lru_cache(maxsize=None)
 def _char_readings(ch: str) -> tuple[str, ...] | None:
     """Every reading of the character, toneless, the first first (重: zhong, chong); None for
-    what is not Chinese."""
+    what is not Chinese. Looked up one character at a time: turning the whole 41,000-character
+    table into readings took a tenth of a second of the first frame."""
     readings = _reading_table().get(str(ord(ch)))
     if readings is None:
         return None
     return tuple(dict.fromkeys(_plain(reading) for reading in readings.split(",")))
 
 
-@lru_cache(maxsize=1024)
-def phrase_readings(text: str) -> tuple[tuple[str, ...], ...]:
-    """A phrase (a command's title) as its characters' readings, each with every reading it
-    has (重新: (zhong, chong), (xin)), so that chongxin finds 重新 without pypinyin's phrase
-    dictionary (56 MB in each session that opened the palette); a run of anything else is one
-    piece, as it is."""
+def _readings(text: str) -> list[tuple[str, ...]]:
+    """Each Chinese character's readings; a run of anything else one piece, as it is."""
     out: list[tuple[str, ...]] = []
     other = ""
     for ch in text:
@@ -118,7 +93,16 @@ def phrase_readings(text: str) -> tuple[tuple[str, ...], ...]:
         out.append(readings)
     if other:
         out.append((other,))
-    return tuple(out)
+    return out
+
+
+@lru_cache(maxsize=1024)
+def phrase_readings(text: str) -> tuple[tuple[str, ...], ...]:
+    """A phrase (a command's title) as its characters' readings, each with every reading it
+    has (重新: (zhong, chong), (xin)), so that chongxin finds 重新 without pypinyin's phrase
+    dictionary (56 MB in each session that opened the palette); a run of anything else is one
+    piece, as it is."""
+    return tuple(_readings(text))
 
 
 def full_pinyin(name: str) -> str:

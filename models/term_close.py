@@ -14,16 +14,15 @@ import json
 import os
 import subprocess
 import sys
-import traceback
 from pathlib import Path
 
-from models.errors import JiaoyanError
+from models.errors import InputError, JiaoyanError, keep_traceback
 from models.i18n import t
 
 CLOSE_TIMEOUT = 600  # seconds: a close on a 1,200-teacher school takes a few
 
 
-class CloseFailed(JiaoyanError):
+class CloseFailed(InputError):
     """The close did not finish; the message says why (and where the details were written)."""
 
 
@@ -74,25 +73,12 @@ def _main(argv: list[str]) -> int:
         print(json.dumps({"error": str(error)}, ensure_ascii=False))
         return 1
     except Exception as error:  # noqa: BLE001 - the details go to a file, the person gets a sentence
-        print(json.dumps({"error": t("dashboard.close_failed", term=term_id, reason=_write_details(db, error))},
-                         ensure_ascii=False))
+        log = keep_traceback(db, error, dt.datetime.now(), kind="close")
+        reason = t("dashboard.close_details", path=str(log))
+        print(json.dumps({"error": t("dashboard.close_failed", term=term_id, reason=reason)}, ensure_ascii=False))
         return 1
     print(json.dumps({"moved": moved}, ensure_ascii=False))
     return 0
-
-
-def _write_details(db: str, error: BaseException) -> str:
-    """The traceback beside the data file (as the app's crash logs are), for whoever keeps the
-    server; the sentence names the file."""
-    path = Path(db)
-    folder = path.with_name(path.name + ".logs")
-    try:
-        folder.mkdir(exist_ok=True)
-        log = folder / f"close-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
-        log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
-    except OSError:
-        return type(error).__name__
-    return t("dashboard.close_details", path=str(log))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ import gc
 import os
 import random
 import time
-import traceback
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from models.areas import AREAS, HOME, HOME_KEY, MODE_NAMES
-from models.errors import DataFileError
+from models.errors import DataFileError, keep_traceback
 from models.i18n import set_language, t
 from models.records import Teacher, Term
 from models.session import Session, open_session
@@ -500,7 +499,7 @@ class JiaoyanApp(App[int]):
             # Under Pilot the test must see the real exception.
             super()._handle_exception(error)
             return
-        self.crash_log = write_crash_log(self.store.path, error, self.session.clock.now())
+        self.crash_log = keep_traceback(self.store.path, error, self.session.clock.now())
         self.exit(3, return_code=3)
 
 
@@ -515,19 +514,6 @@ def tidy_objects() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-
-
-def write_crash_log(db: Path, error: BaseException, when: dt.datetime) -> Path:
-    """Keep the traceback for whoever maintains the server; the user sees a sentence."""
-    folder = db.with_name(db.name + ".logs")
-    try:
-        folder.mkdir(exist_ok=True)
-        path = folder / f"crash-{when.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
-    except OSError:
-        path = Path(f"/tmp/jiaoyan-crash-{os.getpid()}.log")
-        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
-    return path
 
 
 def make_app(db: str | os.PathLike, *, login: str | None = None, lang: str | None = None,

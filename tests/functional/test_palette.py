@@ -133,3 +133,32 @@ async def test_write_a_document_from_another_area_opens_the_editor(make_test_app
         await pilot.pause(1.0)
         assert app.current_mode == "documents"
         assert isinstance(app.screen, DocumentEditor)
+
+
+def test_every_query_the_phrase_dictionary_found_is_still_found():
+    """The palette reads each character every way it can be read instead of pypinyin's phrase
+    dictionary (56 MB a session): every full-pinyin and initials query that reading the app's
+    short messages as phrases found, from any syllable on, is still found."""
+    from pypinyin import Style, lazy_pinyin
+
+    from models.i18n import keys, t
+    from tui.palette import _syllables, _walk
+
+    def as_phrases(text: str) -> list[tuple[str, ...]]:
+        pieces = [piece for part in lazy_pinyin(text, style=Style.NORMAL, errors="default")
+                  for piece in part.lower().split()]
+        return [(piece,) for piece in pieces if piece.strip(" ·-—()（）/")]
+
+    asked = lost = 0
+    for key in keys():
+        text = t(key)
+        if "{" in text or len(text) > 40:
+            continue
+        phrases, readings = as_phrases(text), _syllables(text)
+        assert len(phrases) == len(readings), text
+        for start in range(len(phrases)):
+            for query in ("".join(s[0] for s in phrases[start:]), "".join(s[0][0] for s in phrases[start:])):
+                if query.isascii() and _walk(query, phrases, start):
+                    asked += 1
+                    lost += not _walk(query, readings, start)
+    assert asked > 5000 and lost == 0

@@ -297,31 +297,13 @@ def test_a_renamed_group_names_the_kept_figures_anew(closed, monkeypatch):
 def test_the_figures_read_no_field_the_inputs_digest_leaves_out(closed):
     """Every field of the roster, the groups and the policy the figures read is one the
     inputs digest covers (FIGURE_FIELDS, POLICY_FIELDS); a teacher's name only orders rows."""
-    import dataclasses
-
     from models.dashboard import people_figures
     from models.dashboard_history import FIGURE_FIELDS, NAMED_WHEN_READ, POLICY_FIELDS
     from models.records import Group, Policy
     from models.store.archive import ArchiveView
 
     read: dict[type, set] = {Teacher: set(), Group: set(), Policy: set()}
-    noting_types: dict[type, type] = {}
-
-    def noting(record):
-        cls = type(record)
-        if cls not in noting_types:
-            fields, noted = {f.name for f in dataclasses.fields(cls)}, read[cls]
-
-            class Noting(cls):
-                def __getattribute__(self, name):
-                    if name in fields:
-                        noted.add(name)
-                    return object.__getattribute__(self, name)
-
-            noting_types[cls] = Noting
-        copy = object.__new__(noting_types[cls])
-        copy.__dict__.update(record.__dict__)
-        return copy
+    noting = _noting(read)
 
     class NotingView(ArchiveView):
         def all(self, cls):
@@ -500,8 +482,6 @@ def test_the_figures_read_no_field_of_the_terms_records_the_cut_leaves_out(demo_
     """Every field of a term's own records (activities, lessons, outcomes, documents, 评比 and
     their entries) the figures read is one the cut keeps (RECORD_FIELDS): one left out would
     be read as its default."""
-    import dataclasses
-
     from models.competitions import RECOMMEND_LEVELS
     from models.dashboard import people_figures
     from models.dashboard_history import RECORD_FIELDS
@@ -525,23 +505,7 @@ def test_the_figures_read_no_field_of_the_terms_records_the_cut_leaves_out(demo_
     close_term(store, PREVIOUS, today=TODAY)
 
     read: dict[type, set] = {cls: set() for cls in TERM_RECORD_TYPES}
-    noting_types: dict[type, type] = {}
-
-    def noting(record):
-        cls = type(record)
-        if cls not in noting_types:
-            fields, noted = {f.name for f in dataclasses.fields(cls)}, read[cls]
-
-            class Noting(cls):
-                def __getattribute__(self, name):
-                    if name in fields:
-                        noted.add(name)
-                    return object.__getattribute__(self, name)
-
-            noting_types[cls] = Noting
-        copy = object.__new__(noting_types[cls])
-        copy.__dict__.update(record.__dict__)
-        return copy
+    noting = _noting(read)
 
     class NotingView(ArchiveView):
         def all(self, cls):
@@ -576,3 +540,28 @@ def test_the_wait_for_the_workers_ends_when_they_end_or_at_the_timeout():
         slow.wait()
         for process in (quick, slow):
             process.stdout.close()
+
+
+def _noting(read: dict[type, set]):
+    """A function making a copy of a record that notes in ``read[its type]`` each field read."""
+    import dataclasses
+
+    noting_types: dict[type, type] = {}
+
+    def noting(record):
+        cls = type(record)
+        if cls not in noting_types:
+            fields, noted = {f.name for f in dataclasses.fields(cls)}, read[cls]
+
+            class Noting(cls):
+                def __getattribute__(self, name):
+                    if name in fields:
+                        noted.add(name)
+                    return object.__getattribute__(self, name)
+
+            noting_types[cls] = Noting
+        copy = object.__new__(noting_types[cls])
+        copy.__dict__.update(record.__dict__)
+        return copy
+
+    return noting

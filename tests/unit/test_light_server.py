@@ -172,40 +172,39 @@ def test_after_another_session_saved_only_what_changed_is_read_again(tmp_path, m
     assert store.get(Observation, target.id + 1).topic == "手改"
 
 
-def test_names_are_read_without_loading_the_phrase_dictionary():
-    """pypinyin's import loads its 56 MB phrase dictionary; names are read from its
-    single-character table, so a session that only sorts and finds names never imports it."""
+def _fresh_python(script: str) -> str:
+    """What ``script`` prints, run by a new interpreter in the project (nothing imported yet)."""
     import subprocess
     import sys
     from pathlib import Path
 
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    return result.stdout.strip()
+
+
+def test_names_are_read_without_loading_the_phrase_dictionary():
+    """pypinyin's import loads its 56 MB phrase dictionary; names are read from its
+    single-character table, so a session that only sorts and finds names never imports it."""
     script = ("import sys\n"
               "from models.pinyin import full_pinyin, initials, name_syllables\n"
               "assert full_pinyin('张三') == 'zhangsan' and initials('曾思远') == 'zsy'\n"
               "assert name_syllables('吕绿') == ('lv', 'lv') and name_syllables('[bold]x') == ('[bold]x',)\n"
               "print('pypinyin' in sys.modules)\n")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                            cwd=Path(__file__).resolve().parents[2])
-    assert result.stdout.strip() == "False"
+    assert _fresh_python(script) == "False"
 
 
 def test_the_palette_finds_words_read_as_phrases_without_the_phrase_dictionary():
     """The palette reads each character every way it can be read: chongxin finds 重新,
     yinyue 音乐 and yinhang 银行 (the characters' first readings are zhong, yin·le, xing),
     and pypinyin (56 MB with its phrase dictionary) is never imported."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
     script = ("import sys\n"
               "from tui.palette import match_score\n"
               "assert match_score('chongxin', '重新生成') and match_score('cxsc', '重新生成')\n"
               "assert match_score('yinyue', '音乐组') and match_score('yinhang', '银行卡')\n"
               "assert match_score('xxq', '新学期') and not match_score('xxq', '学期设置')\n"
               "print('pypinyin' in sys.modules)\n")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                            cwd=Path(__file__).resolve().parents[2])
-    assert result.stdout.strip() == "False"
+    assert _fresh_python(script) == "False"
 
 
 def test_the_calendar_reads_an_archived_term_only_when_a_day_of_it_is_shown(demo_store, monkeypatch):

@@ -39,7 +39,7 @@ def test_the_table_let_go_is_read_again_for_a_character_not_seen_yet():
     assert pinyin._reading_table.cache_info().currsize == 0, "the parsed table is let go"
     assert full_pinyin("张三") == "zhangsan"  # kept from before: the table is not read
     assert pinyin._reading_table.cache_info().currsize == 0
-    pinyin._char_reading.cache_clear()  # no character seen yet (other tests read some)
+    pinyin._char_readings.cache_clear()  # no character seen yet (other tests read some)
     pinyin.name_syllables.cache_clear()
     assert full_pinyin("龚蔚") == "gongwei"  # not seen yet: the table is read again
     assert pinyin._reading_table.cache_info().currsize == 1
